@@ -1,0 +1,90 @@
+"""The command line. Each module in this package adds one subcommand.
+
+A command module defines ``ORDER`` (its place in ``--help``), ``register(subparsers, common)``
+which adds its parser with ``set_defaults(handler=run)``, and ``run(args) -> int``.
+Modules are discovered, so features add commands without editing a shared list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import pkgutil
+import sys
+from types import ModuleType
+
+from buddy_desk import __version__
+from buddy_desk.errors import BuddyDeskError
+from buddy_desk.i18n import LANGUAGES, set_language
+from buddy_desk.logging_setup import configure_logging
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_ERROR = 2
+
+
+def _command_modules() -> list[ModuleType]:
+    modules = []
+    for info in pkgutil.iter_modules(__path__):
+        if not info.name.startswith("_"):
+            modules.append(importlib.import_module(f"{__name__}.{info.name}"))
+    return sorted(modules, key=lambda m: (getattr(m, "ORDER", 100), m.__name__))
+
+
+def common_parser() -> argparse.ArgumentParser:
+    """Options every command accepts, before or after the command name."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="database: a SQLite file path or URL, or postgresql://… (default: BUDDY_DESK_DB, "
+        "else the user data folder)",
+    )
+    common.add_argument(
+        "--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help="language (default nl)"
+    )
+    common.add_argument(
+        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="more logging"
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = common_parser()
+    parser = argparse.ArgumentParser(
+        prog="buddy-desk",
+        description="Buddy Desk: het geïntegreerde IMG/NCG-dossier voor buddyparen. "
+        "Without a command, the app starts.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"buddy-desk {__version__}")
+    parser.add_argument("--user", metavar="USERNAME", help="sign in as this supervisor")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for module in _command_modules():
+        module.register(sub, common)
+    return parser
+
+
+def main(argv: list[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    configure_logging(verbose=getattr(args, "verbose", False))
+    set_language(getattr(args, "lang", "nl"))
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        from buddy_desk.cli.gui import run as run_gui
+
+        handler = run_gui
+    try:
+        code: int = handler(args)
+        return code
+    except BuddyDeskError as exc:
+        print(f"buddy-desk: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("buddy-desk: afgebroken", file=sys.stderr)
+        return 130

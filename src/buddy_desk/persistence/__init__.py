@@ -1,0 +1,1 @@
+"""Engine and session setup, schema migrations, the unit of work."""
