@@ -1,0 +1,48 @@
+"""What every view needs, handed down explicitly (no global window, no registry lookups)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, Signal
+
+from buddy_desk.persistence.unit_of_work import UnitOfWork
+from buddy_desk.ui.tasks import TaskRunner
+
+
+class AppEvents(QObject):
+    """Application-wide notifications views subscribe to."""
+
+    dossier_changed = Signal(int)
+    """A dossier's data changed (notes, flags, choices, signals, appointments…); arg: id."""
+    dossiers_reloaded = Signal()
+    """The dossier set changed as a whole (import, demo); lists should reload."""
+    open_dossier_requested = Signal(int)
+    """Some view asks the main window to open (or focus) a dossier tab; arg: id."""
+    language_changed = Signal(str)
+    """The UI language changed; arg: 'nl' or 'en'. Views re-translate their texts."""
+
+
+@dataclass
+class UserProfile:
+    """Who is using the app: shown in the title bar, used for 'my dossiers' and logging."""
+
+    username: str
+    display_name: str
+    organisation: str | None = None  # "IMG" | "NCG"
+    role: str | None = None  # "supervisor" | "planner" | "coordinator"
+    supervisor_id: int | None = None
+
+
+@dataclass
+class AppContext:
+    uow: UnitOfWork
+    db_label: str
+    events: AppEvents
+    tasks: TaskRunner
+    user: UserProfile
+    extras: dict[str, object] = field(default_factory=dict)
+
+    def new_uow(self) -> UnitOfWork:
+        """A fresh unit of work (each use opens its own session; safe on worker threads)."""
+        return self.uow.fresh()

@@ -1,0 +1,107 @@
+"""Long work off the GUI thread: progress, cancel, result or error back on the GUI thread.
+
+    handle = runner.start(job, on_done=..., on_error=..., on_progress=...)
+    handle.cancel()
+
+``job`` is a plain function ``job(progress: Progress) -> T`` that opens its own unit of work.
+It calls ``progress.report(done, total, text)`` now and then and calls ``progress.check()``
+(which raises ``Cancelled``) between units of work. See ``buddy_desk.progress``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from buddy_desk.errors import BuddyDeskError
+from buddy_desk.progress import Cancelled, Progress
+
+__all__ = ["Cancelled", "Progress", "TaskHandle", "TaskRunner"]
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class _Signals(QObject):
+    progressed = Signal(int, int, str)
+    """The job reported progress: done, total, text."""
+    finished = Signal(object)
+    """The job returned a result."""
+    failed = Signal(object)
+    """The job raised an exception (a Cancelled one when cancelled)."""
+
+
+class TaskHandle(Generic[T]):
+    def __init__(self, signals: _Signals, progress: Progress) -> None:
+        self.signals = signals
+        self.progress = progress
+        self.done = threading.Event()
+
+    def cancel(self) -> None:
+        self.progress.cancel()
+
+    @property
+    def running(self) -> bool:
+        return not self.done.is_set()
+
+
+class _Runnable(QRunnable):
+    def __init__(
+        self, job: Callable[[Progress], Any], handle: TaskHandle[Any], signals: _Signals
+    ) -> None:
+        super().__init__()
+        self._job = job
+        self._handle = handle
+        self._signals = signals
+
+    def run(self) -> None:
+        try:
+            result = self._job(self._handle.progress)
+        except Exception as exc:  # delivered to the GUI thread, shown there
+            if not isinstance(exc, BuddyDeskError):
+                log.exception("background task failed")
+            self._handle.done.set()
+            self._signals.failed.emit(exc)
+        else:
+            self._handle.done.set()
+            self._signals.finished.emit(result)
+
+
+class TaskRunner:
+    """Runs jobs on a thread pool; callbacks arrive on the GUI thread (queued signals)."""
+
+    def __init__(self, max_threads: int = 2) -> None:
+        self._pool = QThreadPool()
+        self._pool.setMaxThreadCount(max_threads)
+        self._live: set[_Signals] = set()
+
+    def start(
+        self,
+        job: Callable[[Progress], T],
+        *,
+        on_done: Callable[[T], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        on_progress: Callable[[int, int, str], None] | None = None,
+    ) -> TaskHandle[T]:
+        signals = _Signals()
+        self._live.add(signals)  # keep the QObject alive until the job ends
+        progress = Progress(signals.progressed.emit)
+        handle: TaskHandle[T] = TaskHandle(signals, progress)
+        if on_progress is not None:
+            signals.progressed.connect(on_progress)
+        if on_done is not None:
+            signals.finished.connect(on_done)
+        if on_error is not None:
+            signals.failed.connect(on_error)
+        signals.finished.connect(lambda _r: self._live.discard(signals))
+        signals.failed.connect(lambda _e: self._live.discard(signals))
+        self._pool.start(_Runnable(job, handle, signals))
+        return handle
+
+    def wait(self, msecs: int = -1) -> bool:
+        """Wait for all jobs (tests, shutdown)."""
+        return self._pool.waitForDone(msecs)
