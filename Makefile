@@ -8,6 +8,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: run test setup lint typecheck pytest bench screenshots clean
 
 $(STAMP): pyproject.toml
+	bash scripts/system-deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'

@@ -18,6 +18,7 @@ from buddy_desk.persistence.schema import (
     current_revision,
     head_revision,
     open_database,
+    script_head,
 )
 
 
@@ -90,3 +91,7 @@ def test_backup_is_a_consistent_copy(tmp_path: Path) -> None:
     assert backup.name.startswith(f"live.backup-{head_revision()}-")
     with sqlite3.connect(backup) as conn:
         assert conn.execute("SELECT v FROM probe").fetchone() == ("in the WAL",)
+
+
+def test_fast_head_check_agrees_with_alembic() -> None:
+    assert script_head() == head_revision()

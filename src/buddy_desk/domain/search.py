@@ -22,8 +22,8 @@ def search_key(
     zaaknummers: Iterable[str],
 ) -> str:
     """Lower-case text every query token is matched against (as a word prefix)."""
-    parts = [straat, number_text, postcode, woonplaats, *names, *zaaknummers]
-    return " " + " ".join(p.lower() for p in parts if p) + " "
+    extra = " ".join((*names, *zaaknummers))
+    return f" {straat} {number_text} {postcode} {woonplaats} {extra} ".lower()
 
 
 def query_tokens(text: str) -> list[str]:

@@ -6,17 +6,14 @@ Every failure becomes a DatabaseError that names the database and says what to d
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from datetime import datetime
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.script.revision import ResolutionError
-from alembic.util import CommandError
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
@@ -24,17 +21,45 @@ from sqlalchemy.exc import OperationalError
 from buddy_desk.errors import DatabaseError
 from buddy_desk.persistence.engine import create_db_engine, sqlite_path
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
+_REVISION_LINE = re.compile(r"^(down_)?revision(?::[^=]*)?=\s*['\"]?([\w-]+|None)['\"]?", re.M)
+
+
+@cache
+def script_head() -> str:
+    """The head revision, read from the version files without importing Alembic.
+
+    Alembic costs most of a second to import; an up-to-date database (the normal start)
+    only needs this comparison. ``head_revision`` is the authoritative answer (tests compare).
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for file in (MIGRATIONS / "versions").glob("*.py"):
+        for down, value in _REVISION_LINE.findall(file.read_text(encoding="utf-8")):
+            if value != "None":
+                (parents if down else revisions).add(value)
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise RuntimeError(f"expected one migration head, found {sorted(heads)}")
+    return heads.pop()
 
 
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
     assert head is not None
     return head
@@ -49,6 +74,8 @@ def describe(url: str) -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
@@ -60,6 +87,11 @@ def open_database(url: str, *, create: bool = True, migrate: bool = True) -> Eng
     if path is not None:
         _check_sqlite_file(path, create=create)
     engine = create_db_engine(url)
+    if _is_at(engine, script_head()):
+        return engine
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
     try:
         revision = current_revision(engine)
         if revision is None and _has_foreign_tables(engine):
@@ -94,7 +126,20 @@ def open_database(url: str, *, create: bool = True, migrate: bool = True) -> Eng
     return engine
 
 
+def _is_at(engine: Engine, head: str) -> bool:
+    """True when the database is reachable and exactly at ``head`` (the fast, normal case)."""
+    try:
+        with engine.connect() as conn:
+            versions = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+    except (OperationalError, SADatabaseError):
+        return False  # no schema yet, or unreachable: the full path explains which
+    return [v for (v,) in versions] == [head]
+
+
 def _known_revision(scripts: ScriptDirectory, revision: str) -> bool:
+    from alembic.script.revision import ResolutionError
+    from alembic.util import CommandError
+
     try:
         return scripts.get_revision(revision) is not None
     except (CommandError, ResolutionError):

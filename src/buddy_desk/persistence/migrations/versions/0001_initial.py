@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 03:39:06.344999
+Create Date: 2026-11-26 04:22:44.835926
 """
 
 from __future__ import annotations
@@ -45,6 +45,21 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_address_postcode"), ["postcode"], unique=False)
 
     op.create_table(
+        "inspection_expert",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("naam", sa.String(length=120), nullable=False),
+        sa.Column(
+            "organisation",
+            sa.Enum("IMG", "NCG", name="organisation", native_enum=False, length=32),
+            nullable=False,
+        ),
+        sa.Column("dual_qualified", sa.Boolean(), nullable=False),
+        sa.Column("email", sa.String(length=120), nullable=True),
+        sa.Column("telefoon", sa.String(length=30), nullable=True),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_inspection_expert")),
+    )
+    op.create_table(
         "person",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("voorletters", sa.String(length=20), nullable=True),
@@ -55,6 +70,12 @@ def upgrade() -> None:
         sa.Column("telefoon", sa.String(length=30), nullable=True),
         sa.Column("email", sa.String(length=120), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_person")),
+    )
+    op.create_table(
+        "planning_setting",
+        sa.Column("key", sa.String(length=40), nullable=False),
+        sa.Column("value", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_planning_setting")),
     )
     op.create_table(
         "supervisor",
@@ -108,6 +129,213 @@ def upgrade() -> None:
             batch_op.f("ix_dossier_ncg_supervisor_id"), ["ncg_supervisor_id"], unique=False
         )
 
+    op.create_table(
+        "expert_absence",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("expert_id", sa.Integer(), nullable=False),
+        sa.Column("start_at", buddy_desk.models.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("end_at", buddy_desk.models.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("reason", sa.String(length=60), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["expert_id"],
+            ["inspection_expert.id"],
+            name=op.f("fk_expert_absence_expert_id_inspection_expert"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_expert_absence")),
+    )
+    with op.batch_alter_table("expert_absence", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_expert_absence_expert_start", ["expert_id", "start_at"], unique=False
+        )
+
+    op.create_table(
+        "expert_area",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("expert_id", sa.Integer(), nullable=False),
+        sa.Column("gemeente", sa.String(length=80), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["expert_id"],
+            ["inspection_expert.id"],
+            name=op.f("fk_expert_area_expert_id_inspection_expert"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_expert_area")),
+        sa.UniqueConstraint("expert_id", "gemeente", name="uq_expert_area"),
+    )
+    with op.batch_alter_table("expert_area", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_expert_area_expert_id"), ["expert_id"], unique=False)
+
+    op.create_table(
+        "expert_pattern",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("expert_id", sa.Integer(), nullable=False),
+        sa.Column("rrule", sa.String(length=200), nullable=False),
+        sa.Column("day_start", sa.Time(), nullable=False),
+        sa.Column("day_end", sa.Time(), nullable=False),
+        sa.Column("valid_from", sa.Date(), nullable=False),
+        sa.Column("valid_until", sa.Date(), nullable=True),
+        sa.CheckConstraint("day_start < day_end", name=op.f("ck_expert_pattern_hours_order")),
+        sa.ForeignKeyConstraint(
+            ["expert_id"],
+            ["inspection_expert.id"],
+            name=op.f("fk_expert_pattern_expert_id_inspection_expert"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_expert_pattern")),
+    )
+    with op.batch_alter_table("expert_pattern", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_expert_pattern_expert_id"), ["expert_id"], unique=False
+        )
+
+    op.create_table(
+        "access_log_entry",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("actie_id", sa.String(length=36), nullable=False),
+        sa.Column("actie_naam", sa.String(length=100), nullable=False),
+        sa.Column("handeling_naam", sa.String(length=100), nullable=False),
+        sa.Column("verwerking_naam", sa.String(length=100), nullable=False),
+        sa.Column("verwerking_id", sa.String(length=36), nullable=False),
+        sa.Column("verwerkingsactiviteit_id", sa.String(length=60), nullable=False),
+        sa.Column("vertrouwelijkheid", sa.String(length=20), nullable=False),
+        sa.Column("bewaartermijn", sa.String(length=20), nullable=False),
+        sa.Column("uitvoerder", sa.String(length=8), nullable=False),
+        sa.Column("systeem", sa.String(length=40), nullable=False),
+        sa.Column("gebruiker", sa.String(length=120), nullable=False),
+        sa.Column("gebruiker_rol", sa.String(length=40), nullable=True),
+        sa.Column("gegevensbron", sa.String(length=8), nullable=False),
+        sa.Column("doel", sa.String(length=200), nullable=False),
+        sa.Column("tijdstip", buddy_desk.models.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "tijdstip_registratie",
+            buddy_desk.models.base.UtcDateTime(timezone=True),
+            nullable=False,
+        ),
+        sa.Column("dossier_id", sa.Integer(), nullable=False),
+        sa.Column("objecttype", sa.String(length=20), nullable=False),
+        sa.Column("soorten_gegevens", sa.String(length=300), nullable=False),
+        sa.Column("consent_seq", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["dossier_id"],
+            ["dossier.id"],
+            name=op.f("fk_access_log_entry_dossier_id_dossier"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_access_log_entry")),
+        sa.UniqueConstraint("actie_id", name=op.f("uq_access_log_entry_actie_id")),
+    )
+    with op.batch_alter_table("access_log_entry", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_access_log_dossier_time", ["dossier_id", "tijdstip"], unique=False
+        )
+
+    op.create_table(
+        "choice_log_entry",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("dossier_id", sa.Integer(), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "vastgelegd",
+                "correctie",
+                "intrekking",
+                name="entrykind",
+                native_enum=False,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column(
+            "choice_type",
+            sa.Enum(
+                "toestemming_gegevens",
+                "gezamenlijke_opname",
+                "herstel_in_versterking",
+                "vergoeding_voor_herstel",
+                "versterken_of_nieuwbouw",
+                "samen_ook_als_trager",
+                "eerste_aanspreekpunt",
+                "vrije_keuze",
+                name="choicetype",
+                native_enum=False,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("value", sa.String(length=500), nullable=False),
+        sa.Column("made_at", buddy_desk.models.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("recorded_at", buddy_desk.models.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("recorded_by", sa.String(length=120), nullable=False),
+        sa.Column("recorded_by_org", sa.String(length=8), nullable=True),
+        sa.Column(
+            "channel",
+            sa.Enum(
+                "keukentafel",
+                "telefoon",
+                "brief",
+                "formulier",
+                name="channel",
+                native_enum=False,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("form_reference", sa.String(length=100), nullable=True),
+        sa.Column("explanation_version", sa.String(length=60), nullable=True),
+        sa.Column(
+            "direction",
+            sa.Enum("IMG_NCG", "NCG_IMG", name="direction", native_enum=False, length=32),
+            nullable=True,
+        ),
+        sa.Column("purpose", sa.String(length=200), nullable=True),
+        sa.Column("categories", sa.String(length=300), nullable=True),
+        sa.Column(
+            "method",
+            sa.Enum(
+                "getekend_formulier",
+                "mondeling",
+                name="consentmethod",
+                native_enum=False,
+                length=32,
+            ),
+            nullable=True,
+        ),
+        sa.Column("only_if_no_delay", sa.Boolean(), nullable=True),
+        sa.Column(
+            "effective_from", buddy_desk.models.base.UtcDateTime(timezone=True), nullable=True
+        ),
+        sa.Column("refers_to_seq", sa.Integer(), nullable=True),
+        sa.Column("prev_hash", sa.String(length=64), nullable=False),
+        sa.Column("entry_hash", sa.String(length=64), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["dossier_id"],
+            ["dossier.id"],
+            name=op.f("fk_choice_log_entry_dossier_id_dossier"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_choice_log_entry")),
+        sa.UniqueConstraint("dossier_id", "seq", name="uq_choice_log_entry_dossier_seq"),
+        sa.UniqueConstraint("entry_hash", name=op.f("uq_choice_log_entry_entry_hash")),
+    )
+    with op.batch_alter_table("choice_log_entry", schema=None) as batch_op:
+        batch_op.create_index("ix_choice_log_entry_type", ["choice_type"], unique=False)
+
+    op.create_table(
+        "choice_log_head",
+        sa.Column("dossier_id", sa.Integer(), nullable=False),
+        sa.Column("last_seq", sa.Integer(), nullable=False),
+        sa.Column("last_hash", sa.String(length=64), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["dossier_id"],
+            ["dossier.id"],
+            name=op.f("fk_choice_log_head_dossier_id_dossier"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint("dossier_id", name=op.f("pk_choice_log_head")),
+    )
     op.create_table(
         "conversation_note",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -185,6 +413,132 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "information_request",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("dossier_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "status_exchange",
+                "coupling_staff",
+                "speed_up",
+                "other",
+                name="requestkind",
+                native_enum=False,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column(
+            "from_organisation",
+            sa.Enum("IMG", "NCG", name="organisation", native_enum=False, length=32),
+            nullable=False,
+        ),
+        sa.Column("question", sa.Text(), nullable=False),
+        sa.Column("asked_at", buddy_desk.models.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("asked_by", sa.String(length=60), nullable=True),
+        sa.Column("answer", sa.Text(), nullable=True),
+        sa.Column("answered_at", buddy_desk.models.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("answered_by", sa.String(length=60), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["dossier_id"],
+            ["dossier.id"],
+            name=op.f("fk_information_request_dossier_id_dossier"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_information_request")),
+    )
+    with op.batch_alter_table("information_request", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_information_request_dossier_id"), ["dossier_id"], unique=False
+        )
+
+    op.create_table(
+        "inspection_appointment",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("dossier_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "form",
+            sa.Enum(
+                "simultaneous",
+                "sequential",
+                "combined",
+                "close",
+                "separate",
+                name="inspectionform",
+                native_enum=False,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column(
+            "state",
+            sa.Enum(
+                "booked", "cancelled", "done", name="appointmentstate", native_enum=False, length=32
+            ),
+            nullable=False,
+        ),
+        sa.Column("uid", sa.String(length=120), nullable=False),
+        sa.Column("sequence", sa.Integer(), nullable=False),
+        sa.Column("start_at", buddy_desk.models.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("end_at", buddy_desk.models.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("cancel_reason", sa.Text(), nullable=True),
+        sa.Column("created_at", buddy_desk.models.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_by", sa.String(length=60), nullable=True),
+        sa.Column("updated_at", buddy_desk.models.base.UtcDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["dossier_id"],
+            ["dossier.id"],
+            name=op.f("fk_inspection_appointment_dossier_id_dossier"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_inspection_appointment")),
+        sa.UniqueConstraint("uid", name=op.f("uq_inspection_appointment_uid")),
+    )
+    with op.batch_alter_table("inspection_appointment", schema=None) as batch_op:
+        batch_op.create_index("ix_appointment_dossier_state", ["dossier_id", "state"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_inspection_appointment_start_at"), ["start_at"], unique=False
+        )
+
+    op.create_table(
+        "observation",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("dossier_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "ncg_damage_seen",
+                "hidden_damage",
+                name="observationkind",
+                native_enum=False,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("ref", sa.String(length=60), nullable=False),
+        sa.Column(
+            "organisation",
+            sa.Enum("IMG", "NCG", name="organisation", native_enum=False, length=32),
+            nullable=False,
+        ),
+        sa.Column("datum", sa.Date(), nullable=False),
+        sa.Column("bedrag", sa.Numeric(precision=12, scale=2), nullable=True),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("created_by", sa.String(length=60), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["dossier_id"],
+            ["dossier.id"],
+            name=op.f("fk_observation_dossier_id_dossier"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_observation")),
+        sa.UniqueConstraint("dossier_id", "kind", "ref", name="uq_observation_ref"),
+    )
+    with op.batch_alter_table("observation", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_observation_dossier_id"), ["dossier_id"], unique=False)
+
+    op.create_table(
         "org_case",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("dossier_id", sa.Integer(), nullable=False),
@@ -229,6 +583,84 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_org_case_status"), ["status"], unique=False)
 
     op.create_table(
+        "planning_preference",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("dossier_id", sa.Integer(), nullable=False),
+        sa.Column("weekdays", sa.String(length=20), nullable=False),
+        sa.Column("day_parts", sa.String(length=40), nullable=False),
+        sa.Column("max_people", sa.Integer(), nullable=False),
+        sa.Column(
+            "form",
+            sa.Enum(
+                "simultaneous",
+                "sequential",
+                "combined",
+                "close",
+                "separate",
+                name="inspectionform",
+                native_enum=False,
+                length=32,
+            ),
+            nullable=True,
+        ),
+        sa.Column("no_joint_reason", sa.Text(), nullable=True),
+        sa.Column("updated_at", buddy_desk.models.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("updated_by", sa.String(length=60), nullable=True),
+        sa.CheckConstraint(
+            "max_people BETWEEN 1 AND 9", name=op.f("ck_planning_preference_max_people_range")
+        ),
+        sa.ForeignKeyConstraint(
+            ["dossier_id"],
+            ["dossier.id"],
+            name=op.f("fk_planning_preference_dossier_id_dossier"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_planning_preference")),
+        sa.UniqueConstraint("dossier_id", name=op.f("uq_planning_preference_dossier_id")),
+    )
+    op.create_table(
+        "signal",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("dossier_id", sa.Integer(), nullable=False),
+        sa.Column("rule", sa.String(length=40), nullable=True),
+        sa.Column("ref", sa.String(length=60), nullable=True),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("detail", sa.Text(), nullable=True),
+        sa.Column(
+            "organisation",
+            sa.Enum("IMG", "NCG", name="organisation", native_enum=False, length=32),
+            nullable=False,
+        ),
+        sa.Column("owner_id", sa.Integer(), nullable=True),
+        sa.Column("due", sa.Date(), nullable=True),
+        sa.Column(
+            "state",
+            sa.Enum("open", "done", name="signalstate", native_enum=False, length=32),
+            nullable=False,
+        ),
+        sa.Column("outcome", sa.Text(), nullable=True),
+        sa.Column("created_at", buddy_desk.models.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("created_by", sa.String(length=60), nullable=True),
+        sa.Column("closed_at", buddy_desk.models.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("closed_by", sa.String(length=60), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["dossier_id"],
+            ["dossier.id"],
+            name=op.f("fk_signal_dossier_id_dossier"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["owner_id"], ["supervisor.id"], name=op.f("fk_signal_owner_id_supervisor")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_signal")),
+        sa.UniqueConstraint("dossier_id", "rule", "ref", name="uq_signal_rule_ref"),
+    )
+    with op.batch_alter_table("signal", schema=None) as batch_op:
+        batch_op.create_index("ix_signal_dossier_state", ["dossier_id", "state"], unique=False)
+        batch_op.create_index(batch_op.f("ix_signal_due"), ["due"], unique=False)
+        batch_op.create_index("ix_signal_owner_state", ["owner_id", "state"], unique=False)
+
+    op.create_table(
         "timeline_event",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("dossier_id", sa.Integer(), nullable=False),
@@ -254,6 +686,70 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_timeline_dossier_time", ["dossier_id", "occurred_at"], unique=False
         )
+
+    op.create_table(
+        "appointment_change",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("appointment_id", sa.Integer(), nullable=False),
+        sa.Column("changed_at", buddy_desk.models.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("changed_by", sa.String(length=60), nullable=True),
+        sa.Column("action", sa.String(length=20), nullable=False),
+        sa.Column("sequence", sa.Integer(), nullable=False),
+        sa.Column("old_start", buddy_desk.models.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("new_start", buddy_desk.models.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("experts", sa.String(length=200), nullable=True),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["appointment_id"],
+            ["inspection_appointment.id"],
+            name=op.f("fk_appointment_change_appointment_id_inspection_appointment"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_appointment_change")),
+    )
+    with op.batch_alter_table("appointment_change", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_appointment_change_appointment_id"), ["appointment_id"], unique=False
+        )
+
+    op.create_table(
+        "appointment_visit",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("appointment_id", sa.Integer(), nullable=False),
+        sa.Column("expert_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "kind",
+            sa.Enum(
+                "damage",
+                "strengthening",
+                "combined",
+                name="visitkind",
+                native_enum=False,
+                length=32,
+            ),
+            nullable=False,
+        ),
+        sa.Column("start_at", buddy_desk.models.base.UtcDateTime(timezone=True), nullable=False),
+        sa.Column("end_at", buddy_desk.models.base.UtcDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("start_at < end_at", name=op.f("ck_appointment_visit_time_order")),
+        sa.ForeignKeyConstraint(
+            ["appointment_id"],
+            ["inspection_appointment.id"],
+            name=op.f("fk_appointment_visit_appointment_id_inspection_appointment"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["expert_id"],
+            ["inspection_expert.id"],
+            name=op.f("fk_appointment_visit_expert_id_inspection_expert"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_appointment_visit")),
+    )
+    with op.batch_alter_table("appointment_visit", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_appointment_visit_appointment_id"), ["appointment_id"], unique=False
+        )
+        batch_op.create_index("ix_visit_expert_start", ["expert_id", "start_at"], unique=False)
 
     op.create_table(
         "case_status",
@@ -306,15 +802,44 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_case_status_case_id"))
 
     op.drop_table("case_status")
+    with op.batch_alter_table("appointment_visit", schema=None) as batch_op:
+        batch_op.drop_index("ix_visit_expert_start")
+        batch_op.drop_index(batch_op.f("ix_appointment_visit_appointment_id"))
+
+    op.drop_table("appointment_visit")
+    with op.batch_alter_table("appointment_change", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_appointment_change_appointment_id"))
+
+    op.drop_table("appointment_change")
     with op.batch_alter_table("timeline_event", schema=None) as batch_op:
         batch_op.drop_index("ix_timeline_dossier_time")
 
     op.drop_table("timeline_event")
+    with op.batch_alter_table("signal", schema=None) as batch_op:
+        batch_op.drop_index("ix_signal_owner_state")
+        batch_op.drop_index(batch_op.f("ix_signal_due"))
+        batch_op.drop_index("ix_signal_dossier_state")
+
+    op.drop_table("signal")
+    op.drop_table("planning_preference")
     with op.batch_alter_table("org_case", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_org_case_status"))
         batch_op.drop_index("ix_case_dossier_org")
 
     op.drop_table("org_case")
+    with op.batch_alter_table("observation", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_observation_dossier_id"))
+
+    op.drop_table("observation")
+    with op.batch_alter_table("inspection_appointment", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_inspection_appointment_start_at"))
+        batch_op.drop_index("ix_appointment_dossier_state")
+
+    op.drop_table("inspection_appointment")
+    with op.batch_alter_table("information_request", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_information_request_dossier_id"))
+
+    op.drop_table("information_request")
     with op.batch_alter_table("dossier_resident", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_dossier_resident_person_id"))
 
@@ -325,6 +850,27 @@ def downgrade() -> None:
 
     op.drop_table("dossier_flag")
     op.drop_table("conversation_note")
+    op.drop_table("choice_log_head")
+    with op.batch_alter_table("choice_log_entry", schema=None) as batch_op:
+        batch_op.drop_index("ix_choice_log_entry_type")
+
+    op.drop_table("choice_log_entry")
+    with op.batch_alter_table("access_log_entry", schema=None) as batch_op:
+        batch_op.drop_index("ix_access_log_dossier_time")
+
+    op.drop_table("access_log_entry")
+    with op.batch_alter_table("expert_pattern", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_expert_pattern_expert_id"))
+
+    op.drop_table("expert_pattern")
+    with op.batch_alter_table("expert_area", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_expert_area_expert_id"))
+
+    op.drop_table("expert_area")
+    with op.batch_alter_table("expert_absence", schema=None) as batch_op:
+        batch_op.drop_index("ix_expert_absence_expert_start")
+
+    op.drop_table("expert_absence")
     with op.batch_alter_table("dossier", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_dossier_ncg_supervisor_id"))
         batch_op.drop_index(batch_op.f("ix_dossier_img_supervisor_id"))
@@ -334,7 +880,9 @@ def downgrade() -> None:
         batch_op.drop_index("ix_supervisor_org_name")
 
     op.drop_table("supervisor")
+    op.drop_table("planning_setting")
     op.drop_table("person")
+    op.drop_table("inspection_expert")
     with op.batch_alter_table("address", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_address_postcode"))
 

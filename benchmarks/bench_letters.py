@@ -1,0 +1,73 @@
+"""Summary letters: one 2-3 page letter inside a run, and a run of every combination dossier.
+
+Targets (issue 5): ≤ 25 ms median per letter inside a run; ~1,400 letters ≤ 45 s on 2 cores.
+The per-letter figure is measured the way a run renders (fonts registered, templates and
+parsed texts warm, contents bulk-loaded); the run figures include selecting and loading.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from datetime import date
+from statistics import median
+
+from benchmarks.harness import BenchContext, BenchResult
+from buddy_desk.letters.render import render_combined, render_letter
+from buddy_desk.persistence.schema import open_database
+from buddy_desk.persistence.unit_of_work import UnitOfWork
+from buddy_desk.services.letters import load_letters, run_letters, select_dossiers
+
+TODAY = date(2026, 11, 26)
+RUN_TARGET_S = 45.0
+LETTER_TARGET_MS = 25.0
+
+
+def run(ctx: BenchContext) -> list[BenchResult]:
+    uow = UnitOfWork(open_database(ctx.demo_db_url()))
+    started = time.perf_counter()
+    ids = select_dossiers(uow, combination_only=True)
+    select_s = time.perf_counter() - started
+    started = time.perf_counter()
+    letters = load_letters(uow, ids, TODAY).letters
+    load_ms = (time.perf_counter() - started) * 1000 / max(len(letters), 1)
+
+    sample = letters[:120]
+    render_letter(sample[0])  # warm: fonts, templates
+    times = []
+    for letter in sample:
+        t0 = time.perf_counter()
+        render_letter(letter)
+        times.append((time.perf_counter() - t0) * 1000)
+    out = io.BytesIO()
+    t0 = time.perf_counter()
+    combined_pages = render_combined(sample, out)
+    combined_ms = (time.perf_counter() - t0) * 1000 / len(sample)
+
+    folder = ctx.work_dir / "letters"
+    result = run_letters(uow, ids, today=TODAY, out_dir=folder)
+    combined = run_letters(uow, ids, today=TODAY, combined=ctx.work_dir / "letters.pdf")
+    return [
+        BenchResult.info("brieven: combinatiedossiers in de run", len(ids), "n"),
+        BenchResult.info("brieven: selecteren (31.000 dossiers)", select_s * 1000, "ms"),
+        BenchResult.info("brieven: gegevens laden per brief", load_ms, "ms"),
+        BenchResult.at_most(
+            "brieven: één brief in een run (mediaan, 1 kern)", median(times), "ms", LETTER_TARGET_MS
+        ),
+        BenchResult.info(
+            "brieven: pagina's per brief (gemiddeld)", combined_pages / len(sample), "p"
+        ),
+        BenchResult.info("brieven: per brief in gecombineerde PDF", combined_ms, "ms"),
+        BenchResult.at_most(
+            f"brieven: run {result.letters} PDF's in map (procespool)",
+            result.seconds,
+            "s",
+            RUN_TARGET_S,
+        ),
+        BenchResult.at_most(
+            f"brieven: run {combined.letters} brieven in één PDF",
+            combined.seconds,
+            "s",
+            RUN_TARGET_S,
+        ),
+    ]

@@ -1,0 +1,78 @@
+"""Fast executemany of Core ``insert()`` statements for large, uniform row batches.
+
+``Connection.execute(insert(t), rows)`` re-processes every parameter of every row through
+the compiled statement (about two thirds of the demo's run time at full scale). Here the
+statement is compiled once per table and each column's own bind processor (the same one
+SQLAlchemy would apply: enums to values, UTC timestamps, dates, decimals) is applied directly,
+then the driver's executemany runs. Works for positional (SQLite) and named (psycopg)
+parameter styles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import Connection, Table, insert
+
+Row = dict[str, Any]
+_MISSING = object()
+_Processor = Callable[[Any], Any] | None
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    sql: str
+    keys: tuple[str, ...]
+    processors: tuple[_Processor, ...]
+    positional: bool
+
+
+class BulkInserter:
+    """Insert many rows with identical keys per table, inside the caller's transaction."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._prepared: dict[tuple[str, tuple[str, ...]], _Prepared] = {}
+        self._memo: dict[tuple[str, str], dict[Any, Any]] = {}
+
+    def _prepare(self, table: Table, keys: tuple[str, ...]) -> _Prepared:
+        dialect = self._conn.dialect
+        compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
+        positiontup = compiled.positiontup
+        order = tuple(positiontup) if positiontup is not None else keys
+        processors = tuple(
+            table.columns[key].type.dialect_impl(dialect).bind_processor(dialect) for key in order
+        )
+        return _Prepared(str(compiled), order, processors, positiontup is not None)
+
+    def insert(self, table: Table, rows: Sequence[Row]) -> None:
+        """Insert ``rows`` (dicts with the same keys); their values are converted in place."""
+        if not rows:
+            return
+        keys = tuple(rows[0])
+        prepared = self._prepared.get((table.name, keys))
+        if prepared is None:
+            prepared = self._prepared[(table.name, keys)] = self._prepare(table, keys)
+        for key, process in zip(prepared.keys, prepared.processors, strict=True):
+            if process is None:
+                continue
+            # processors are pure; dates, enums and flags repeat a lot, so remember results
+            memo = self._memo.setdefault((table.name, key), {})
+            for row in rows:
+                value = row[key]
+                if value is not None:
+                    converted = memo.get(value, _MISSING)
+                    if converted is _MISSING:
+                        converted = memo[value] = process(value)
+                    row[key] = converted
+        if prepared.positional:
+            getter = itemgetter(*prepared.keys)
+            params: list[Any] = [getter(row) for row in rows]
+            if len(prepared.keys) == 1:
+                params = [(value,) for value in params]
+            self._conn.exec_driver_sql(prepared.sql, params)
+        else:
+            self._conn.exec_driver_sql(prepared.sql, list(rows))

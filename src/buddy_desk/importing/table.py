@@ -1,0 +1,169 @@
+"""A CSV export as a table: encoding, delimiter, header mapping and physical line numbers.
+
+Exports come from Dutch Excel (``;``, Windows-1252 or UTF-8 with BOM) and from
+line-of-business systems (``,``, UTF-8). Headers may be in any case and order and use a
+known alias; ``ColumnSpec`` lists them. A file that is not a table of the expected kind is
+refused as a whole (``ExportRefused``) before anything is imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from operator import itemgetter
+
+from buddy_desk.errors import BuddyDeskError
+
+
+class ExportRefused(BuddyDeskError):  # noqa: N818 - reads as what happened
+    """The file as a whole is not an export of the expected kind; nothing was imported."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason} Er is niets geïmporteerd.")
+        self.source = source
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """A column the importer knows: its name in messages, accepted headers, required or not."""
+
+    field: str
+    label: str
+    aliases: tuple[str, ...]
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Record:
+    """One data row: its physical line in the file (header = line 1) and cells by field."""
+
+    line: int
+    cells: dict[str, str]
+    extra: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Table:
+    source: str
+    encoding: str
+    delimiter: str
+    headers: tuple[str, ...]
+    mapping: dict[str, str]  # field → header as written in the file
+    unmapped: tuple[str, ...]  # headers the importer does not use
+    records: tuple[Record, ...]
+
+
+def header_key(text: str) -> str:
+    """'Adres-ID', 'adres_id', ' ADRES ID ' → 'adresid'."""
+    return re.sub(r"[^0-9a-z€]", "", text.strip().lstrip("\ufeff").lower())
+
+
+def decode(data: bytes, source: str) -> tuple[str, str]:
+    """The text and the encoding name; refuses empty and binary files."""
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf"):
+        raise ExportRefused(source, "het bestand is leeg.")
+    if data.startswith(b"PK\x03\x04"):
+        raise ExportRefused(
+            source,
+            "dit is een Excel-werkmap of zip-bestand, geen CSV. Sla het in Excel op als "
+            "'CSV (gescheiden door lijstscheidingsteken)' en importeer dat bestand.",
+        )
+    if data.startswith((b"\xd0\xcf\x11\xe0", b"%PDF")) or b"\x00" in data[:4096]:
+        raise ExportRefused(source, "dit is geen tekstbestand (CSV) maar een binair bestand.")
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "UTF-8 (BOM)"
+        except UnicodeDecodeError as exc:
+            raise ExportRefused(source, f"ongeldige UTF-8 op byte {exc.start + 3}.") from None
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        # cp1252 leaves five bytes undefined; Latin-1 maps every byte and differs only there
+        return data.decode("latin-1"), "Latin-1"
+
+
+def sniff_delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in (";", ",", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ";"
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line
+    return ""
+
+
+def read_table(data: bytes, source: str, specs: Sequence[ColumnSpec], kind_label: str) -> Table:
+    """Decode and split the file; map its header onto ``specs``; refuse what is no export."""
+    text, encoding = decode(data, source)
+    delimiter = sniff_delimiter(_first_line(text))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    rows = _numbered_rows(reader)
+    try:
+        header_line, header = next(rows)
+        while not any(cell.strip() for cell in header):
+            header_line, header = next(rows)
+    except StopIteration:
+        raise ExportRefused(source, "het bestand is leeg.") from None
+    except csv.Error as exc:
+        raise ExportRefused(source, f"de kopregel is onleesbaar ({exc}).") from None
+    headers = tuple(h.strip().lstrip("\ufeff") for h in header)
+    by_key = {header_key(h): i for i, h in reversed(list(enumerate(headers))) if h}
+    positions: dict[str, int] = {}
+    for spec in specs:
+        for alias in (spec.label, *spec.aliases):
+            if (i := by_key.get(header_key(alias))) is not None:
+                positions[spec.field] = i
+                break
+    missing = [s.label for s in specs if s.required and s.field not in positions]
+    if missing:
+        found = ", ".join(h for h in headers if h) or "geen"
+        raise ExportRefused(
+            source,
+            f"dit is geen {kind_label}: verplichte kolom(men) {', '.join(missing)} "
+            f"ontbreken in de kopregel (regel {header_line}). Gevonden kolommen: {found[:300]}.",
+        )
+    mapping = {field: headers[i] for field, i in positions.items()}
+    used = set(positions.values())
+    unmapped = tuple(h for i, h in enumerate(headers) if i not in used and h)
+    records: list[Record] = []
+    fields = list(positions)
+    pick = itemgetter(*positions.values())
+    width = len(headers)
+    padding = [""] * width
+    strip = str.strip
+    try:
+        for line, row in rows:
+            if len(row) < width:
+                if not any(map(strip, row)):
+                    continue  # a blank line
+                row = row + padding[len(row) :]
+            picked = pick(row)
+            values = map(strip, picked) if len(fields) > 1 else [strip(picked)]
+            cells = dict(zip(fields, values, strict=True))
+            extra = tuple(c for c in row[width:] if c.strip()) if len(row) > width else ()
+            if not extra and not any(cells.values()) and not any(map(strip, row)):
+                continue
+            records.append(Record(line, cells, extra))
+    except csv.Error as exc:
+        raise ExportRefused(source, f"het bestand is onleesbaar als CSV ({exc}).") from None
+    return Table(source, encoding, delimiter, headers, mapping, unmapped, tuple(records))
+
+
+def _numbered_rows(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
+    """Rows with the physical line they start on (a quoted cell may span lines)."""
+    line_num = 0
+    for row in reader:
+        start = line_num + 1
+        line_num = reader.line_num  # type: ignore[attr-defined]
+        yield start, row

@@ -1,0 +1,460 @@
+"""The integrated damage-and-strengthening summary letter as structured content (pure).
+
+``summary_letter(detail, choices, today, templates)`` decides *what* the letter says; the
+renderer decides how it looks. Every text comes from the coordinator's template blocks
+(``resources/letters/nl``); this module only picks blocks and fills in the facts. Missing
+data never breaks a letter: the letter says what is not known yet and ``unknown`` lists it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from buddy_desk.domain.collaboration import CollaborationGroup, collaboration_group
+from buddy_desk.domain.phases import AdviceOutcome, FlagKind, ImgPhase, NcgStatus, Organisation
+from buddy_desk.domain.summaries import CaseInfo, DossierDetail, ResidentInfo, SupervisorInfo
+from buddy_desk.letters.formatting import dutch_date, euro, postcode_line, surname_part
+from buddy_desk.letters.templates import Templates
+
+MAX_REPORT_ROWS = 6
+MAX_WINDOW_NAMES = 2
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceLine:
+    """One recorded choice or consent of the resident, as the letter shows it."""
+
+    datum: date
+    onderwerp: str
+    keuze: str
+    via: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    text: str
+    subheading: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """Label/value rows (a two-column list)."""
+
+    rows: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths: tuple[float, ...]  # relative column widths
+
+
+Element = Paragraph | Facts | Table
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    key: str  # stable id: kort, schade, versterking, samen, geld, keuzes, contact
+    heading: str
+    elements: tuple[Element, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    organisation: Organisation
+    role: str  # zaakbegeleider | bewonersbegeleider
+    naam: str | None
+    telefoon: str | None
+    email: str | None
+    missing_text: str  # shown when naam is None
+    signature_fallback: str  # the organisation that signs when no buddy is assigned
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryLetter:
+    dossier_id: int
+    kenmerk: str
+    datum: date
+    datum_text: str
+    onderwerp: str
+    recipient_lines: tuple[str, ...]  # for the envelope window
+    salutation: str
+    intro: tuple[str, ...]
+    sections: tuple[Section, ...]
+    closing: tuple[str, ...]
+    groet: str
+    contacts: tuple[Contact, Contact]  # IMG, NCG
+    glossary_title: str
+    glossary: tuple[tuple[str, str], ...]
+    references: tuple[tuple[str, str], ...]  # (label, value) for the reference column
+    unknown: tuple[str, ...]  # what the letter had to say is not known yet
+
+    def section(self, key: str) -> Section | None:
+        return next((s for s in self.sections if s.key == key), None)
+
+    def plain_text(self) -> str:
+        """All the letter's words in reading order (tests, search, glossary matching)."""
+        parts: list[str] = [*self.recipient_lines, self.onderwerp, self.salutation, *self.intro]
+        for section in self.sections:
+            parts.append(section.heading)
+            for element in section.elements:
+                parts.extend(_element_texts(element))
+        parts.extend(self.closing)
+        for contact in self.contacts:
+            parts += [contact.role, contact.naam or contact.missing_text]
+        return "\n".join(parts)
+
+
+def _element_texts(element: Element) -> list[str]:
+    if isinstance(element, Paragraph):
+        return [element.text]
+    if isinstance(element, Facts):
+        return [f"{label}: {value}" for label, value in element.rows]
+    return [" | ".join(element.header)] + [" | ".join(row) for row in element.rows]
+
+
+def kenmerk_for(dossier_id: int, today: date) -> str:
+    """Our reference: dossier id and date, so a returned letter finds its dossier."""
+    return f"BD-{dossier_id:06d}-{today:%Y%m%d}"
+
+
+def _img_phase(case: CaseInfo | None) -> ImgPhase | None:
+    try:
+        return ImgPhase(case.status) if case is not None else None
+    except ValueError:
+        return None
+
+
+def _ncg_status(case: CaseInfo | None) -> NcgStatus | None:
+    try:
+        return NcgStatus.parse(case.status) if case is not None else None
+    except ValueError:
+        return None
+
+
+def _window_name(resident: ResidentInfo) -> str:
+    aanhef = (resident.aanhef or "").strip().lower()
+    if aanhef in {"de heer", "heer", "dhr.", "dhr"}:
+        return f"De heer {resident.naam}"
+    if aanhef in {"mevrouw", "mevr.", "mw.", "mw"}:
+        return f"Mevrouw {resident.naam}"
+    return resident.naam
+
+
+def _salutation_name(resident: ResidentInfo) -> str:
+    aanhef = (resident.aanhef or "").strip().lower()
+    title = (
+        "heer"
+        if aanhef in {"de heer", "heer", "dhr.", "dhr"}
+        else "mevrouw"
+        if aanhef in {"mevrouw", "mevr.", "mw.", "mw"}
+        else None
+    )
+    surname = surname_part(resident.naam)
+    if title and surname:
+        return f"{title} {surname}"
+    if title:
+        return f"{title} {resident.naam}"
+    return resident.naam
+
+
+class _Builder:
+    def __init__(
+        self,
+        detail: DossierDetail,
+        choices: tuple[ChoiceLine, ...] | None,
+        today: date,
+        t: Templates,
+    ) -> None:
+        self.d = detail
+        self.choices = choices
+        self.t = t
+        self.today = today
+        self.kenmerk = kenmerk_for(detail.id, today)
+        self.glob: dict[str, object] = {
+            "adres": detail.address_line,
+            "postcode": detail.postcode_text,
+            "woonplaats": detail.woonplaats,
+            "datum": dutch_date(today),
+            "kenmerk": self.kenmerk,
+        }
+        self.unknown: list[str] = []
+        self.img_case = detail.current_img_case
+        self.ncg_case = detail.ncg_case
+        self.img_phase = _img_phase(self.img_case)
+        self.ncg_status = _ncg_status(self.ncg_case)
+        self.group: CollaborationGroup | None = detail.group or collaboration_group(
+            self.ncg_status, self.img_phase
+        )
+        self.flags = frozenset(f.kind for f in detail.flags)
+
+    def text(self, key: str, **values: object) -> str:
+        return self.t.text(key, **self.glob, **values)
+
+    def paras(self, key: str, **values: object) -> list[Paragraph]:
+        return [Paragraph(p) for p in self.t.paragraphs(key, **self.glob, **values)]
+
+    def since(self, case: CaseInfo) -> str:
+        day = case.status_date or (case.history[-1].datum if case.history else None)
+        return dutch_date(day) if day else self.text("label.onbekend")
+
+    # --- recipient -----------------------------------------------------------------------
+    def recipient(self) -> tuple[tuple[str, ...], str]:
+        named = [r for r in self.d.residents if r.naam.strip()]
+        address = [self.d.address_line, postcode_line(self.d.postcode, self.d.woonplaats)]
+        if not named:
+            self.unknown.append("naam bewoner")
+            return (self.text("adres.zonder_naam"), *address), self.text("aanhef.zonder_naam")
+        names = [_window_name(r) for r in named[:MAX_WINDOW_NAMES]]
+        if len(named) > MAX_WINDOW_NAMES:
+            names[-1] += " e.a."
+        salutation = ", geachte ".join(_salutation_name(r) for r in named[:MAX_WINDOW_NAMES])
+        return (*names, *address), self.text("aanhef.naam", naam=salutation)
+
+    # --- sections ------------------------------------------------------------------------
+    def img_state(self) -> str:
+        if self.img_case is None:
+            return "geen"
+        if self.img_phase is None:
+            self.unknown.append("fase schade (IMG)")
+            return "onbekend"
+        return self.img_phase.name.lower()
+
+    def ncg_state(self) -> str:
+        if self.ncg_case is None:
+            return "geen"
+        if self.ncg_status is None:
+            self.unknown.append("status versterking (NCG)")
+            return "onbekend"
+        return self.ncg_status.name.lower()
+
+    def summary(self, img_state: str, ncg_state: str) -> Section:
+        values: dict[str, object] = {"zaaknummer": "", "sinds": ""}
+        parts = [
+            self.text(f"kort.img.{img_state}", **values),
+            self.text(f"kort.ncg.{ncg_state}", **values),
+        ]
+        if FlagKind.AOS in self.flags:
+            parts.insert(0, self.text("samen.aos"))
+        text = " ".join(parts)
+        return Section("kort", self.text("kort.titel"), (Paragraph(text),))
+
+    def amount(self, case: CaseInfo) -> str:
+        values = {"zaaknummer": case.identificatie}
+        if case.schadebedrag is not None and case.besluitdatum is not None:
+            return self.text(
+                "schade.bedrag.besluit",
+                bedrag=euro(case.schadebedrag),
+                besluitdatum=dutch_date(case.besluitdatum),
+                **values,
+            )
+        advised = next(
+            (r.bedrag for r in reversed(case.reports) if r.bedrag is not None),
+            case.schadebedrag,
+        )
+        if advised is not None and self.img_phase in {ImgPhase.UITVOERING, ImgPhase.AFGEROND}:
+            return self.text(
+                "schade.bedrag.vastgesteld", bedrag=euro(advised), besluitdatum="", **values
+            )
+        if advised is not None:
+            return self.text(
+                "schade.bedrag.advies", bedrag=euro(advised), besluitdatum="", **values
+            )
+        self.unknown.append("schadebedrag")
+        return self.text("schade.bedrag.onbekend")
+
+    def damage(self, state: str) -> Section:
+        heading = self.text("schade.titel")
+        case = self.img_case
+        if case is None:
+            return Section("schade", heading, tuple(self.paras("schade.geen")))
+        values: dict[str, object] = {"zaaknummer": case.identificatie, "sinds": self.since(case)}
+        rows = [
+            (self.text("label.zaak"), self.text(f"schade.fase.{state}", **values)),
+            (self.text("label.sinds"), str(values["sinds"])),
+        ]
+        if state not in {"voorbereiding", "opname", "onbekend"} or case.schadebedrag is not None:
+            rows.append((self.text("label.bedrag"), self.amount(case)))
+        rows += [
+            (self.text("label.volgende"), self.text(f"schade.volgende.{state}", **values)),
+            (self.text("label.wanneer"), self.text(f"schade.wanneer.{state}", **values)),
+            (self.text("label.zaaknummer"), case.identificatie),
+        ]
+        elements: list[Element] = [Facts(tuple(rows))]
+        reports = sorted(
+            ((r, c.identificatie) for c in self.d.img_cases for r in c.reports),
+            key=lambda rc: rc[0].datum,
+            reverse=True,
+        )
+        if reports:
+            shown = reports[:MAX_REPORT_ROWS]
+            table_rows = tuple(
+                (
+                    dutch_date(r.datum),
+                    self._report_kind(r.kind),
+                    zaak,
+                    euro(r.bedrag) if r.bedrag is not None else "–",
+                )
+                for r, zaak in shown
+            )
+            elements.append(Paragraph(self.text("schade.meldingen.titel"), subheading=True))
+            elements.append(
+                Table(
+                    (
+                        self.text("label.datum"),
+                        self.text("label.wat"),
+                        self.text("label.zaaknummer"),
+                        self.text("label.bedrag"),
+                    ),
+                    table_rows,
+                    (1.2, 1.4, 1.3, 1.0),
+                )
+            )
+            if len(reports) > MAX_REPORT_ROWS:
+                elements.append(
+                    Paragraph(self.text("schade.meldingen.meer", aantal=len(reports) - len(shown)))
+                )
+        return Section("schade", heading, tuple(elements))
+
+    def _report_kind(self, kind: str) -> str:
+        key = f"rapport.{kind}"
+        return self.text(key) if key in self.t.blocks else self.text("rapport.anders")
+
+    def strengthening(self, state: str) -> Section:
+        heading = self.text("versterking.titel")
+        case = self.ncg_case
+        if case is None:
+            return Section("versterking", heading, tuple(self.paras("versterking.geen")))
+        values: dict[str, object] = {"zaaknummer": case.identificatie, "sinds": self.since(case)}
+        if case.advies is not None:
+            advice = self.text(f"versterking.advies.{case.advies.value}")
+        else:
+            advice = self.text("versterking.advies.onbekend")
+            if self.ncg_status is not None and self.ncg_status.order > NcgStatus.S3_1.order:
+                self.unknown.append("versterkingsadvies")
+        rows = (
+            (self.text("label.zaak"), self.text(f"versterking.fase.{state}", **values)),
+            (self.text("label.sinds"), str(values["sinds"])),
+            (self.text("label.advies"), advice),
+            (self.text("label.volgende"), self.text(f"versterking.volgende.{state}", **values)),
+            (self.text("label.wanneer"), self.text(f"versterking.wanneer.{state}", **values)),
+            (self.text("label.zaaknummer"), case.identificatie),
+        )
+        return Section("versterking", heading, (Facts(rows),))
+
+    def together(self) -> Section:
+        paras: list[Paragraph] = []
+        if FlagKind.AOS in self.flags:
+            paras += self.paras("samen.aos")
+        if any(f.needs_intervention_team for f in self.flags):
+            paras += self.paras("samen.interventieteam")
+        img_running = self.img_phase is not None and self.img_phase.is_running
+        ncg_running = self.ncg_status is not None and self.ncg_status.is_running
+        if self.group is not None:
+            paras += self.paras(f"samen.groep.{self.group.value}")
+        elif img_running and not ncg_running:
+            paras += self.paras("samen.alleen_img")
+        elif ncg_running and not img_running:
+            paras += self.paras("samen.alleen_ncg")
+        else:
+            paras += self.paras("samen.niets_lopend")
+        paras += self.paras("samen.altijd")
+        return Section("samen", self.text("samen.titel"), tuple(paras))
+
+    def money(self) -> Section:
+        paras = self.paras("geld.uitleg")
+        if self.group in {CollaborationGroup.B, CollaborationGroup.E, CollaborationGroup.F} or (
+            self.ncg_case is not None
+            and self.ncg_case.advies in {AdviceOutcome.MEASURES, AdviceOutcome.DEMOLITION_NEW_BUILD}
+        ):
+            paras += self.paras("geld.meenemen")
+        paras += self.paras("geld.terugbetalen")
+        return Section("geld", self.text("geld.titel"), tuple(paras))
+
+    def recorded_choices(self) -> Section:
+        heading = self.text("keuzes.titel")
+        if not self.choices:
+            return Section("keuzes", heading, tuple(self.paras("keuzes.geen")))
+        rows = tuple(
+            (dutch_date(c.datum), c.onderwerp, c.keuze, c.via or "–")
+            for c in sorted(self.choices, key=lambda c: c.datum)
+        )
+        table = Table(
+            (
+                self.text("label.datum"),
+                self.text("label.onderwerp"),
+                self.text("label.keuze"),
+                self.text("label.via"),
+            ),
+            rows,
+            (1.2, 1.6, 1.6, 1.85),
+        )
+        return Section("keuzes", heading, (*self.paras("keuzes.uitleg"), table))
+
+    def contact(self, sup: SupervisorInfo | None, org: Organisation) -> Contact:
+        role = "zaakbegeleider" if org is Organisation.IMG else "bewonersbegeleider"
+        suffix = org.value.lower()
+        missing = self.text(f"contact.geen_{suffix}")
+        fallback = self.text(f"ondertekening.geen_{suffix}")
+        if sup is None:
+            self.unknown.append(role)
+            return Contact(org, role, None, None, None, missing, fallback)
+        return Contact(org, role, sup.naam, sup.telefoon, sup.email, missing, fallback)
+
+    def build(self) -> SummaryLetter:
+        recipient, salutation = self.recipient()
+        img_state, ncg_state = self.img_state(), self.ncg_state()
+        sections = (
+            self.summary(img_state, ncg_state),
+            self.damage(img_state),
+            self.strengthening(ncg_state),
+            self.together(),
+            self.money(),
+            self.recorded_choices(),
+            Section("contact", self.text("contact.titel"), tuple(self.paras("contact.uitleg"))),
+        )
+        contacts = (
+            self.contact(self.d.img_supervisor, Organisation.IMG),
+            self.contact(self.d.ncg_supervisor, Organisation.NCG),
+        )
+        references = [(self.text("label.kenmerk"), self.kenmerk)]
+        if self.img_case is not None:
+            references.append(("Zaaknummer IMG", self.img_case.identificatie))
+        if self.ncg_case is not None:
+            references.append(("Zaaknummer NCG", self.ncg_case.identificatie))
+        references.append((self.text("label.uw_datum"), dutch_date(self.today)))
+        letter = SummaryLetter(
+            dossier_id=self.d.id,
+            kenmerk=self.kenmerk,
+            datum=self.today,
+            datum_text=dutch_date(self.today),
+            onderwerp=self.text("onderwerp"),
+            recipient_lines=recipient,
+            salutation=salutation,
+            intro=tuple(self.t.paragraphs("inleiding", **self.glob)),
+            sections=sections,
+            closing=tuple(self.t.paragraphs("afsluiting", **self.glob)),
+            groet=self.text("groet"),
+            contacts=contacts,
+            glossary_title=self.text("bijlage.woorden.titel"),
+            glossary=(),
+            references=tuple(references),
+            unknown=tuple(dict.fromkeys(self.unknown)),
+        )
+        words = letter.plain_text().lower()
+        glossary = tuple(
+            (term, explanation) for term, explanation in self.t.glossary() if term.lower() in words
+        )
+        return replace(letter, glossary=glossary)
+
+
+def summary_letter(
+    detail: DossierDetail,
+    choices: tuple[ChoiceLine, ...] | None,
+    today: date,
+    templates: Templates,
+) -> SummaryLetter:
+    """The letter's content for one dossier. ``choices`` None or empty: none recorded yet."""
+    return _Builder(detail, choices, today, templates).build()

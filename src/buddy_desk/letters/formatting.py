@@ -1,0 +1,60 @@
+"""Dutch formatting for letters: dates, amounts, postcodes, names."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+def dutch_date(day: date) -> str:
+    """``23 november 2026``."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def euro(amount: Decimal) -> str:
+    """``€ 1.234,56`` (Dutch separators, always two decimals)."""
+    cents = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    sign = "-" if cents < 0 else ""
+    whole, _, frac = f"{abs(cents):.2f}".partition(".")
+    groups: list[str] = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    return f"€ {sign}{'.'.join(groups)},{frac}"
+
+
+def postcode_line(postcode: str, woonplaats: str) -> str:
+    """PostNL: ``9712 AB  GRONINGEN`` (postcode with a space, two spaces, place in capitals)."""
+    pc = postcode.replace(" ", "").upper()
+    pc_text = f"{pc[:4]} {pc[4:]}" if len(pc) == 6 else pc
+    return f"{pc_text}  {woonplaats.upper()}"
+
+
+def surname_part(full_name: str) -> str | None:
+    """``'A. de Vries'`` → ``'De Vries'`` (for 'Geachte mevrouw De Vries'); None without initials.
+
+    Dutch: a tussenvoegsel is capitalised when no initials or first name precede it.
+    """
+    tokens = full_name.split()
+    if not tokens or not tokens[0].endswith("."):
+        return None
+    rest = [t for t in tokens if not t.endswith(".")]
+    if not rest:
+        return None
+    return " ".join([rest[0][:1].upper() + rest[0][1:], *rest[1:]])

@@ -1,0 +1,324 @@
+"""The summary letter's content as ReportLab flowables, and as PDF (one or many letters)."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+from typing import BinaryIO
+from xml.sax.saxutils import escape
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    Spacer,
+    TableStyle,
+)
+from reportlab.platypus import Table as RLTable
+
+from buddy_desk.domain.phases import Organisation
+from buddy_desk.letters.content import Contact, Element, Facts, Section, SummaryLetter, Table
+from buddy_desk.letters.content import Paragraph as TextParagraph
+from buddy_desk.letters.layout import LetterFrame, PdfMeta, render_pdf, senders_from_templates
+from buddy_desk.letters.style import (
+    FONT,
+    GEOMETRY,
+    IMG_COLOR,
+    NCG_COLOR,
+    RULE,
+    STYLE,
+    TINT,
+    TINT_HEADER,
+    register_fonts,
+)
+from buddy_desk.letters.templates import Templates, load_templates
+
+W = GEOMETRY.body_width
+
+
+def _table_style(commands: list[tuple[object, ...]]) -> TableStyle:
+    # Tables set a default font for empty cells; without ours, an unembedded Helvetica
+    # would be referenced on every page.
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *commands])
+
+
+_PARSED: dict[tuple[str, str], Paragraph] = {}
+_PARSED_MAX = 4096
+
+
+def _p(text: str, style: ParagraphStyle = STYLE.body) -> Paragraph:
+    """A paragraph of plain text (escaped).
+
+    Most of a letter's paragraphs (labels, headings, template texts) recur in every letter of
+    a run; parsing dominates ReportLab's cost, so parsed paragraphs are kept and copied
+    (a shallow copy shares the parsed fragments, which layout only reads).
+    """
+    key = (text, style.name)
+    cached = _PARSED.get(key)
+    if cached is None:
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        cached = _PARSED[key] = Paragraph(escape(text), style)
+    return copy.copy(cached)
+
+
+def _cell(text: str, style: ParagraphStyle, width: float) -> Flowable | str:
+    """A table cell: a plain string when it fits on one line (much cheaper), else a paragraph.
+
+    Plain strings take the table's font commands, which ``_font_commands`` sets to the same
+    style, so both kinds look alike.
+    """
+    if "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= width:
+        return text
+    return _p(text, style)
+
+
+def _font_commands(
+    style: ParagraphStyle, first: tuple[int, int], last: tuple[int, int]
+) -> list[tuple[object, ...]]:
+    return [
+        ("FONTNAME", first, last, style.fontName),
+        ("FONTSIZE", first, last, style.fontSize),
+        ("LEADING", first, last, style.leading),
+        ("TEXTCOLOR", first, last, style.textColor),
+    ]
+
+
+def _facts(facts: Facts, accent: object | None) -> RLTable:
+    label_w, value_w = 36 * mm, W - 36 * mm
+    rows = [
+        [_cell(label, STYLE.label, label_w - 2), _cell(value, STYLE.cell, value_w - 8)]
+        for label, value in facts.rows
+    ]
+    table = RLTable(rows, colWidths=[label_w, value_w], hAlign="LEFT")
+    style = [
+        *_font_commands(STYLE.label, (0, 0), (0, -1)),
+        *_font_commands(STYLE.cell, (1, 0), (1, -1)),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("LEFTPADDING", (1, 0), (1, -1), 6),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.6),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.0),
+        ("LINEBELOW", (0, 0), (-1, -2), 0.4, RULE),
+    ]
+    if accent is not None:
+        style.append(("LINEABOVE", (0, 0), (-1, 0), 1.2, accent))
+    table.setStyle(_table_style(style))
+    return table
+
+
+def _table(table: Table) -> RLTable:
+    total = sum(table.widths)
+    widths = [W * w / total for w in table.widths]
+    rows: list[list[Flowable | str]] = [
+        [_cell(h, STYLE.cell_header, w - 11) for h, w in zip(table.header, widths, strict=True)]
+    ]
+    rows += [
+        [_cell(cell, STYLE.cell, w - 11) for cell, w in zip(row, widths, strict=True)]
+        for row in table.rows
+    ]
+    t = RLTable(rows, colWidths=widths, hAlign="LEFT", repeatRows=1)
+    t.setStyle(
+        _table_style(
+            [
+                *_font_commands(STYLE.cell_header, (0, 0), (-1, 0)),
+                *_font_commands(STYLE.cell, (0, 1), (-1, -1)),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, 0), TINT_HEADER),
+                ("LEFTPADDING", (0, 0), (-1, -1), 5),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+                ("TOPPADDING", (0, 0), (-1, -1), 2.6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3.2),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
+            ]
+        )
+    )
+    return t
+
+
+def _element(element: Element, accent: object | None) -> list[Flowable]:
+    # Headings never keep-with-next a whole table (that would push it to the next page
+    # and leave a hole); a conditional break keeps a heading off the bottom line instead.
+    if isinstance(element, TextParagraph):
+        if element.subheading:
+            return [CondPageBreak(28 * mm), _p(element.text, STYLE.subheading)]
+        return [_p(element.text, STYLE.body)]
+    if isinstance(element, Facts):
+        return [_facts(element, accent)]
+    return [_table(element)]
+
+
+def _summary_box(section: Section) -> RLTable:
+    inner: list[Flowable] = [_p(section.heading, STYLE.box_heading)]
+    inner += [f for e in section.elements for f in _element(e, None)]
+    box = RLTable([[inner]], colWidths=[W], hAlign="LEFT")
+    box.setStyle(
+        _table_style(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), TINT),
+                ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+                ("TOPPADDING", (0, 0), (-1, -1), 8),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("LINEBEFORE", (0, 0), (0, -1), 2.2, IMG_COLOR),
+            ]
+        )
+    )
+    return box
+
+
+def _section(section: Section) -> list[Flowable]:
+    accent = {"schade": IMG_COLOR, "versterking": NCG_COLOR}.get(section.key)
+    heading_style = {"schade": STYLE.heading_img, "versterking": STYLE.heading_ncg}.get(
+        section.key, STYLE.heading
+    )
+    flow: list[Flowable] = [CondPageBreak(38 * mm), _p(section.heading, heading_style)]
+    for element in section.elements:
+        flow += _element(element, accent)
+    return flow
+
+
+def _contact_cell(contact: Contact) -> list[Flowable]:
+    role = f"{contact.role[:1].upper()}{contact.role[1:]} {contact.organisation.value}"
+    cell: list[Flowable] = [_p(role, STYLE.label)]
+    if contact.naam is None:
+        cell.append(_p(contact.missing_text, STYLE.cell))
+        return cell
+    cell.append(_p(contact.naam, STYLE.cell_bold))
+    if contact.telefoon:
+        cell.append(_p(f"Telefoon {contact.telefoon}", STYLE.cell))
+    if contact.email:
+        cell.append(_p(f"E-mail {contact.email}", STYLE.cell))
+    return cell
+
+
+def _contacts(letter: SummaryLetter) -> RLTable:
+    img, ncg = letter.contacts
+    t = RLTable([[_contact_cell(img), _contact_cell(ncg)]], colWidths=[W / 2, W / 2], hAlign="LEFT")
+    t.setStyle(
+        _table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 7),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                ("LINEBEFORE", (0, 0), (0, 0), 2.2, IMG_COLOR),
+                ("LINEBEFORE", (1, 0), (1, 0), 2.2, NCG_COLOR),
+            ]
+        )
+    )
+    return t
+
+
+def _signatures(letter: SummaryLetter) -> RLTable:
+    cells: list[list[Flowable]] = []
+    for contact in letter.contacts:
+        org = "IMG" if contact.organisation is Organisation.IMG else "NCG"
+        if contact.naam is None:
+            cells.append(
+                [Spacer(1, 14 * mm), _p(f"Namens het {contact.signature_fallback}", STYLE.cell)]
+            )
+        else:
+            cells.append(
+                [
+                    Spacer(1, 14 * mm),
+                    _p(contact.naam, STYLE.signature_name),
+                    _p(f"{contact.role}, {org}", STYLE.cell),
+                ]
+            )
+    t = RLTable([cells], colWidths=[W / 2, W / 2], hAlign="LEFT")
+    t.setStyle(
+        _table_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return t
+
+
+def _glossary(letter: SummaryLetter) -> list[Flowable]:
+    if not letter.glossary:
+        return []
+    flow: list[Flowable] = [
+        CondPageBreak(35 * mm),
+        Spacer(1, 4 * mm),
+        _p(letter.glossary_title, STYLE.heading),
+    ]
+    for term, explanation in letter.glossary:
+        flow.append(Paragraph(f"<b>{escape(term)}</b>: {escape(explanation)}", STYLE.body_small))
+    return flow
+
+
+def letter_flowables(letter: SummaryLetter) -> list[Flowable]:
+    register_fonts()
+    flow: list[Flowable] = [
+        _p(letter.onderwerp, STYLE.title),
+        _p(letter.salutation),
+        *[_p(text) for text in letter.intro],
+    ]
+    for section in letter.sections:
+        if section.key == "kort":
+            flow += [Spacer(1, 2 * mm), _summary_box(section), Spacer(1, 1 * mm)]
+        elif section.key == "contact":
+            flow += [*_section(section), _contacts(letter), Spacer(1, 4 * mm)]
+        else:
+            flow += _section(section)
+    flow += [_p(text) for text in letter.closing]
+    flow.append(KeepTogether([_p(letter.groet), _signatures(letter)]))
+    flow += _glossary(letter)
+    return flow
+
+
+def letter_frame(letter: SummaryLetter, templates: Templates) -> LetterFrame:
+    return LetterFrame(
+        recipient_lines=letter.recipient_lines,
+        return_address=templates.text("retouradres"),
+        senders=senders_from_templates(templates),
+        references=letter.references,
+        footer_text=f"{templates.text('label.kenmerk')} {letter.kenmerk}",
+        page_label=templates.blocks["label.pagina"].paragraphs[0],
+    )
+
+
+def letter_meta(letter: SummaryLetter) -> PdfMeta:
+    return PdfMeta(
+        title=letter.onderwerp,
+        subject=f"Samenvattingsbrief schade (IMG) en versterking (NCG), kenmerk {letter.kenmerk}",
+        keywords="IMG, NCG, schade, versterking, samenvatting",
+    )
+
+
+def render_letter(letter: SummaryLetter, templates: Templates | None = None) -> bytes:
+    """One letter as PDF bytes."""
+    t = templates or load_templates()
+    frame = letter_frame(letter, t)
+    return render_pdf([(frame, letter_flowables(letter))], letter_meta(letter)).data
+
+
+def render_combined(
+    letters: Sequence[SummaryLetter],
+    out: BinaryIO,
+    templates: Templates | None = None,
+    on_letter: Callable[[], None] | None = None,
+) -> int:
+    """Many letters in one PDF for the printer; each has its own page numbering. → pages."""
+    t = templates or load_templates()
+    meta = PdfMeta(
+        title=f"Samenvattingsbrieven ({len(letters)})",
+        subject="Samenvattingsbrieven schade (IMG) en versterking (NCG)",
+    )
+    return render_pdf(
+        ((letter_frame(letter, t), letter_flowables(letter)) for letter in letters),
+        meta,
+        out,
+        on_letter,
+    ).pages

@@ -1,0 +1,44 @@
+"""Who saw the other organisation's details: the access log (GEMMA Verwerkingenlogging).
+
+One row per view of the other organisation's case details or documents, with the fields of
+the Verwerkingenlogging standard (``../shared/specs/verwerkingen.yaml``, *Verwerkingsactie*
+and *VerwerktObject*). Append-only: triggers refuse UPDATE and DELETE (see
+``buddy_desk.models.choices``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from buddy_desk.models.base import Base, UtcDateTime
+
+
+class AccessLogEntry(Base):
+    __tablename__ = "access_log_entry"
+    __table_args__ = (Index("ix_access_log_dossier_time", "dossier_id", "tijdstip"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actie_id: Mapped[str] = mapped_column(String(36), unique=True)  # uuid4
+    actie_naam: Mapped[str] = mapped_column(String(100))  # "Inzien"
+    handeling_naam: Mapped[str] = mapped_column(String(100))
+    verwerking_naam: Mapped[str] = mapped_column(String(100))
+    verwerking_id: Mapped[str] = mapped_column(String(36))
+    verwerkingsactiviteit_id: Mapped[str] = mapped_column(String(60))
+    vertrouwelijkheid: Mapped[str] = mapped_column(String(20))  # normaal | vertrouwelijk
+    bewaartermijn: Mapped[str] = mapped_column(String(20))  # ISO 8601 duration
+    uitvoerder: Mapped[str] = mapped_column(String(8))  # the viewer's organisation
+    systeem: Mapped[str] = mapped_column(String(40))
+    gebruiker: Mapped[str] = mapped_column(String(120))
+    gebruiker_rol: Mapped[str | None] = mapped_column(String(40))
+    gegevensbron: Mapped[str] = mapped_column(String(8))  # the organisation whose data it is
+    doel: Mapped[str] = mapped_column(String(200))  # purpose from the consent in force
+    tijdstip: Mapped[datetime] = mapped_column(UtcDateTime)
+    tijdstip_registratie: Mapped[datetime] = mapped_column(UtcDateTime)
+    # the object (VerwerktObject): the dossier; its residents are found through it
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="RESTRICT"))
+    objecttype: Mapped[str] = mapped_column(String(20))  # "dossier"
+    soorten_gegevens: Mapped[str] = mapped_column(String(300))  # categories shown, comma list
+    consent_seq: Mapped[int] = mapped_column(Integer)  # the consent entry that allowed it

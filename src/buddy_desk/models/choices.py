@@ -1,0 +1,216 @@
+"""The resident's choice log: append-only, hash-chained per dossier, guarded by triggers.
+
+``choice_log_entry`` holds the entries (see ``buddy_desk.domain.choices``);
+``choice_log_head`` holds, per dossier, the last sequence number and hash, so removing the
+last entry is detected too. The database refuses UPDATE and DELETE on the entries (and
+DELETE on the heads; a head may only move forward by one) with triggers on SQLite and
+PostgreSQL.
+
+The triggers are attached with a listener on *every* ``Table``'s ``after_create`` that picks
+out our tables by name. That way both ``metadata.create_all`` and the Alembic migration
+(``op.create_table`` builds its own ``Table`` object with the same name and fires the same
+event) create them; ``tests/integration/test_choices_log_guard.py`` proves it on both
+databases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Connection,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from buddy_desk.domain.choices import (
+    Channel,
+    ChoiceEntry,
+    ChoiceType,
+    ConsentMethod,
+    Direction,
+    EntryKind,
+)
+from buddy_desk.models.base import Base, UtcDateTime
+from buddy_desk.models.party import enum_column
+
+
+class ChoiceLogEntry(Base):
+    """One line of a dossier's choice log. Never updated, never deleted."""
+
+    __tablename__ = "choice_log_entry"
+    __table_args__ = (
+        UniqueConstraint("dossier_id", "seq", name="uq_choice_log_entry_dossier_seq"),
+        Index("ix_choice_log_entry_type", "choice_type"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # RESTRICT: a dossier with recorded choices cannot silently disappear with them
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="RESTRICT"))
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[EntryKind] = mapped_column(enum_column(EntryKind))
+    choice_type: Mapped[ChoiceType] = mapped_column(enum_column(ChoiceType))
+    value: Mapped[str] = mapped_column(String(500))
+    made_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    recorded_by: Mapped[str] = mapped_column(String(120))
+    recorded_by_org: Mapped[str | None] = mapped_column(String(8))
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel))
+    note: Mapped[str | None] = mapped_column(Text)
+    form_reference: Mapped[str | None] = mapped_column(String(100))
+    explanation_version: Mapped[str | None] = mapped_column(String(60))
+    direction: Mapped[Direction | None] = mapped_column(enum_column(Direction))
+    purpose: Mapped[str | None] = mapped_column(String(200))
+    categories: Mapped[str | None] = mapped_column(String(300))  # sorted, comma-separated
+    method: Mapped[ConsentMethod | None] = mapped_column(enum_column(ConsentMethod))
+    only_if_no_delay: Mapped[bool | None] = mapped_column(Boolean)
+    effective_from: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    refers_to_seq: Mapped[int | None] = mapped_column(Integer)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class ChoiceLogHead(Base):
+    """The end of each dossier's chain: detects a removed last entry."""
+
+    __tablename__ = "choice_log_head"
+
+    dossier_id: Mapped[int] = mapped_column(
+        ForeignKey("dossier.id", ondelete="RESTRICT"), primary_key=True
+    )
+    last_seq: Mapped[int] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))
+
+
+def to_row_values(entry: ChoiceEntry) -> dict[str, object]:
+    """Column values for an entry (the service's ORM insert and the demo data's Core inserts)."""
+    return {
+        "dossier_id": entry.dossier_id,
+        "seq": entry.seq,
+        "kind": entry.kind,
+        "choice_type": entry.choice_type,
+        "value": entry.value,
+        "made_at": entry.made_at,
+        "recorded_at": entry.recorded_at,
+        "recorded_by": entry.recorded_by,
+        "recorded_by_org": entry.recorded_by_org,
+        "channel": entry.channel,
+        "note": entry.note,
+        "form_reference": entry.form_reference,
+        "explanation_version": entry.explanation_version,
+        "direction": entry.direction,
+        "purpose": entry.purpose,
+        "categories": ",".join(sorted(c.value for c in entry.categories)) or None,
+        "method": entry.method,
+        "only_if_no_delay": entry.only_if_no_delay,
+        "effective_from": entry.effective_from,
+        "refers_to_seq": entry.refers_to_seq,
+        "prev_hash": entry.prev_hash,
+        "entry_hash": entry.entry_hash,
+    }
+
+
+APPEND_ONLY = ("choice_log_entry", "access_log_entry")
+FORWARD_ONLY = ("choice_log_head",)
+_MESSAGE = "append-only log: {table} rows cannot be changed or removed"
+
+
+def _sqlite_ddl(table: str) -> list[str]:
+    msg = _MESSAGE.format(table=table)
+    if table in FORWARD_ONLY:
+        return [
+            f"CREATE TRIGGER trg_{table}_no_delete BEFORE DELETE ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{msg}'); END",
+            f"CREATE TRIGGER trg_{table}_forward BEFORE UPDATE ON {table} "
+            "WHEN NEW.last_seq <> OLD.last_seq + 1 OR NEW.dossier_id <> OLD.dossier_id "
+            f"BEGIN SELECT RAISE(ABORT, '{msg}'); END",
+        ]
+    return [
+        f"CREATE TRIGGER trg_{table}_no_update BEFORE UPDATE ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{msg}'); END",
+        f"CREATE TRIGGER trg_{table}_no_delete BEFORE DELETE ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{msg}'); END",
+    ]
+
+
+def _postgresql_ddl(table: str) -> list[str]:
+    msg = _MESSAGE.format(table=table)
+    if table in FORWARD_ONLY:
+        refuse = f"RAISE EXCEPTION '{msg}' USING ERRCODE = 'insufficient_privilege';"
+        body = (
+            f"IF TG_OP <> 'UPDATE' THEN {refuse} END IF; "
+            "IF NEW.last_seq <> OLD.last_seq + 1 OR NEW.dossier_id <> OLD.dossier_id THEN "
+            f"{refuse} END IF; RETURN NEW;"
+        )
+    else:
+        body = f"RAISE EXCEPTION '{msg}' USING ERRCODE = 'insufficient_privilege';"
+    return [
+        f"CREATE OR REPLACE FUNCTION {table}_guard() RETURNS trigger LANGUAGE plpgsql AS "
+        f"$$ BEGIN {body} END $$",
+        f"CREATE TRIGGER trg_{table}_guard BEFORE UPDATE OR DELETE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {table}_guard()",
+        # TRUNCATE bypasses row triggers on PostgreSQL; refuse it as a statement
+        f"CREATE TRIGGER trg_{table}_no_truncate BEFORE TRUNCATE ON {table} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_guard()",
+    ]
+
+
+def guard_statements(table: str, dialect: str) -> list[str]:
+    if dialect == "sqlite":
+        return _sqlite_ddl(table)
+    if dialect == "postgresql":
+        return _postgresql_ddl(table)
+    return []
+
+
+def _drop_statements(table: str, dialect: str) -> list[str]:
+    if dialect == "sqlite":
+        names = ("no_delete", "forward") if table in FORWARD_ONLY else ("no_update", "no_delete")
+        return [f"DROP TRIGGER IF EXISTS trg_{table}_{n}" for n in names]
+    if dialect == "postgresql":
+        return [
+            f"DROP TRIGGER IF EXISTS trg_{table}_guard ON {table}",
+            f"DROP TRIGGER IF EXISTS trg_{table}_no_truncate ON {table}",
+        ]
+    return []
+
+
+def _after_create(target: Table, connection: Connection, **_kw: Any) -> None:
+    if target.name in APPEND_ONLY or target.name in FORWARD_ONLY:
+        for statement in guard_statements(target.name, connection.dialect.name):
+            connection.execute(text(statement))
+
+
+event.listen(Table, "after_create", _after_create)
+
+
+@contextmanager
+def guards_lifted(conn: Connection) -> Iterator[None]:
+    """Drop the log guards for the length of ``conn``'s transaction, then restore them.
+
+    Only for wiping a whole database (demo data with ``replace=True``) and for tests that
+    play the attacker with file access; the app itself never changes or removes a log row.
+    """
+    dialect = conn.dialect.name
+    tables = (*APPEND_ONLY, *FORWARD_ONLY)
+    for table in tables:
+        for statement in _drop_statements(table, dialect):
+            conn.execute(text(statement))
+    try:
+        yield
+    finally:
+        for table in tables:
+            for statement in guard_statements(table, dialect):
+                conn.execute(text(statement))

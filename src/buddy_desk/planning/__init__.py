@@ -1,0 +1,1 @@
+"""Joint-inspection planning: holidays, calendars, slots, iCalendar, letters (no Qt, no DB)."""

@@ -1,0 +1,464 @@
+"""The summary letter for one dossier, and letter runs for many (folder or combined PDF).
+
+- ``select_dossiers(uow, groups=…, combination_only=…, dossier_filter=…)`` → ids in postal
+  order (postcode, house number: how the printer's mail is sorted).
+- ``load_letters(uow, ids, today)`` → letter contents for many dossiers in a few bulk
+  queries, plus the dossiers skipped and why.
+- ``summary_letter_for(uow, dossier_id, today)`` / ``render_summary_letter(...)`` → one.
+- ``run_letters(uow, ids, out_dir=… | combined=…, progress=…)`` → ``RunResult``: written
+  files, skipped dossiers with reasons, letters that say something is not known yet.
+
+Folder runs render on a process pool (one process per core), combined runs in one process
+(one shared font subset for the whole file). A cancelled run removes what it wrote.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import os
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from buddy_desk.domain.collaboration import CollaborationGroup, collaboration_group
+from buddy_desk.domain.phases import ImgPhase, NcgStatus, Organisation
+from buddy_desk.domain.search import DossierFilter, filter_dossiers
+from buddy_desk.domain.summaries import CaseInfo, DossierDetail, FlagInfo, NoteInfo, ResidentInfo
+from buddy_desk.errors import BuddyDeskError, NotFoundError
+from buddy_desk.letters.content import ChoiceLine, SummaryLetter, summary_letter
+from buddy_desk.letters.render import render_combined, render_letter
+from buddy_desk.letters.templates import load_templates
+from buddy_desk.models import Case, Dossier, DossierResident
+from buddy_desk.persistence.unit_of_work import UnitOfWork
+from buddy_desk.progress import NO_PROGRESS, Cancelled, Progress
+from buddy_desk.services.dossiers import case_info, img_rank, load_summaries, supervisor_info
+from buddy_desk.services.dossiers import person_name as _person_name
+
+log = logging.getLogger(__name__)
+CHUNK = 400  # dossiers per bulk query (well below SQLite's and PostgreSQL's IN limits)
+POOL_MIN_LETTERS = 40  # below this, a process pool costs more than it saves
+BATCH = 16  # letters per worker task
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    dossier_id: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    written: tuple[Path, ...]
+    skipped: tuple[Skipped, ...]
+    incomplete: tuple[tuple[int, tuple[str, ...]], ...]  # dossier id → what is not known yet
+    letters: int
+    seconds: float
+    combined: Path | None = None
+    pages: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class LetterBatch:
+    letters: tuple[SummaryLetter, ...]
+    skipped: tuple[Skipped, ...] = field(default=())
+
+
+class LetterRunError(BuddyDeskError):
+    """The run cannot start (no folder, file in the way, nothing selected)."""
+
+
+# --- selecting -------------------------------------------------------------------------------
+
+
+def select_dossiers(
+    uow: UnitOfWork,
+    *,
+    groups: Iterable[CollaborationGroup] = (),
+    combination_only: bool = False,
+    dossier_filter: DossierFilter | None = None,
+) -> list[int]:
+    """Dossier ids for a run, in postal order. Groups imply combination dossiers."""
+    rows = load_summaries(uow)
+    wanted = frozenset(groups)
+    if dossier_filter is not None:
+        rows = filter_dossiers(rows, dossier_filter)
+    if wanted:
+        rows = [r for r in rows if r.group in wanted]
+    elif combination_only:
+        rows = [r for r in rows if r.group is not None]
+    rows.sort(key=lambda r: (r.postcode, r.huisnummer, r.huisletter or "", r.toevoeging or ""))
+    return [r.id for r in rows]
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+def _choice_lines(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, tuple[ChoiceLine, ...]]:
+    """The resident's current choices per dossier, from the choice log (when installed)."""
+    try:
+        from buddy_desk.choicelog.texts import LOCAL, state_label, type_label
+        from buddy_desk.domain.choices import ChoiceEntry, current_states
+        from buddy_desk.i18n import tr
+        from buddy_desk.models.choices import ChoiceLogEntry
+        from buddy_desk.services.choices import to_entry
+    except ImportError:  # the choice log is not part of this build
+        return {}
+    entries: dict[int, list[ChoiceEntry]] = defaultdict(list)
+    for row in uow.session.scalars(
+        select(ChoiceLogEntry)
+        .where(ChoiceLogEntry.dossier_id.in_(ids))
+        .order_by(ChoiceLogEntry.dossier_id, ChoiceLogEntry.seq)
+    ):
+        entries[row.dossier_id].append(to_entry(row))
+    out: dict[int, tuple[ChoiceLine, ...]] = {}
+    for dossier_id, dossier_entries in entries.items():
+        lines = []
+        for state in current_states(dossier_entries):
+            when = state.current.made_at
+            if state.withdrawal is not None:
+                when = state.withdrawal.effective_from or state.withdrawal.made_at
+            lines.append(
+                ChoiceLine(
+                    datum=when.astimezone(LOCAL).date(),
+                    onderwerp=type_label(state.choice_type),
+                    keuze=state_label(state),
+                    via=tr(f"choices.channel.{state.current.channel.value}"),
+                )
+            )
+        out[dossier_id] = tuple(lines)
+    return out
+
+
+def _details(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, DossierDetail]:
+    dossiers = uow.session.scalars(
+        select(Dossier)
+        .where(Dossier.id.in_(ids))
+        .options(
+            selectinload(Dossier.address),
+            selectinload(Dossier.img_supervisor),
+            selectinload(Dossier.ncg_supervisor),
+            selectinload(Dossier.cases).selectinload(Case.statuses),
+            selectinload(Dossier.cases).selectinload(Case.reports),
+            selectinload(Dossier.residents).selectinload(DossierResident.person),
+            selectinload(Dossier.flags),
+        )
+    )
+    out: dict[int, DossierDetail] = {}
+    for dossier in dossiers:
+        img_cases = sorted(
+            (c for c in dossier.cases if c.organisation is Organisation.IMG),
+            key=lambda c: _safe_img_rank(c.status, c.startdatum),
+            reverse=True,
+        )
+        ncg_cases = [c for c in dossier.cases if c.organisation is Organisation.NCG]
+        img_infos = tuple(case_info(c) for c in img_cases)
+        ncg_info = case_info(ncg_cases[0]) if ncg_cases else None
+        a = dossier.address
+        number = f"{a.huisnummer}{a.huisletter or ''}" + (
+            f"-{a.huisnummertoevoeging}" if a.huisnummertoevoeging else ""
+        )
+        residents = tuple(
+            ResidentInfo(
+                _person_name(
+                    r.person.voorletters,
+                    r.person.tussenvoegsel,
+                    r.person.achternaam,
+                    r.person.voornaam,
+                ),
+                r.roltype,
+                r.person.telefoon,
+                r.person.email,
+                r.person.aanhef,
+            )
+            for r in sorted(dossier.residents, key=lambda r: (not r.primary, r.id))
+        )
+        out[dossier.id] = DossierDetail(
+            id=dossier.id,
+            straat=a.straat,
+            number_text=number,
+            postcode=a.postcode,
+            woonplaats=a.woonplaats,
+            gemeente=a.gemeente,
+            residents=residents,
+            img_supervisor=supervisor_info(dossier.img_supervisor),
+            ncg_supervisor=supervisor_info(dossier.ncg_supervisor),
+            img_cases=img_infos,
+            ncg_case=ncg_info,
+            group=_safe_group(ncg_info.status if ncg_info else None, img_infos),
+            flags=tuple(_flag_infos(dossier)),
+            events=(),
+            note=NoteInfo("", None, None),
+        )
+    return out
+
+
+def _flag_infos(dossier: Dossier) -> list[FlagInfo]:
+    return [FlagInfo(f.kind, f.set_at, f.set_by, f.note) for f in dossier.flags if f.active]
+
+
+def _safe_img_rank(status: str, start: date | None) -> tuple[bool, date]:
+    try:
+        return img_rank(status, start)
+    except ValueError:  # an unknown phase code sorts last; the letter says it is unknown
+        return (False, start or date.min)
+
+
+def _safe_group(ncg_code: str | None, img_infos: Sequence[CaseInfo]) -> CollaborationGroup | None:
+    try:
+        ncg = NcgStatus.parse(ncg_code) if ncg_code else None
+        img = ImgPhase(img_infos[0].status) if img_infos else None
+    except ValueError:
+        return None
+    return collaboration_group(ncg, img)
+
+
+def _skip_reason(detail: DossierDetail) -> str | None:
+    if not detail.img_cases and detail.ncg_case is None:
+        return "geen schadezaak (IMG) en geen versterkingszaak (NCG) op dit adres"
+    if not detail.straat.strip() or len(detail.postcode.replace(" ", "")) != 6:
+        return "adres onvolledig (straat of postcode ontbreekt): de brief kan niet verstuurd worden"
+    if not detail.woonplaats.strip():
+        return "woonplaats ontbreekt: de brief kan niet verstuurd worden"
+    return None
+
+
+def load_letters(
+    uow: UnitOfWork,
+    ids: Sequence[int],
+    today: date,
+    progress: Progress = NO_PROGRESS,
+) -> LetterBatch:
+    """Letter contents for ``ids`` (in that order) in a few bulk queries per chunk."""
+    templates = load_templates()  # a broken template fails here, before anything is written
+    letters: list[SummaryLetter] = []
+    skipped: list[Skipped] = []
+    with uow:
+        for start in range(0, len(ids), CHUNK):
+            progress.check()
+            chunk = list(ids[start : start + CHUNK])
+            details = _details(uow, chunk)
+            choices = _choice_lines(uow, chunk)
+            for dossier_id in chunk:
+                detail = details.get(dossier_id)
+                if detail is None:
+                    skipped.append(Skipped(dossier_id, "dossier bestaat niet (meer)"))
+                    continue
+                reason = _skip_reason(detail)
+                if reason is not None:
+                    skipped.append(Skipped(dossier_id, reason))
+                    continue
+                letters.append(summary_letter(detail, choices.get(dossier_id), today, templates))
+    return LetterBatch(tuple(letters), tuple(skipped))
+
+
+def summary_letter_for(uow: UnitOfWork, dossier_id: int, today: date) -> SummaryLetter:
+    """The letter for one dossier; a dossier that cannot get one raises with the reason."""
+    batch = load_letters(uow, [dossier_id], today)
+    if batch.skipped:
+        reason = batch.skipped[0].reason
+        if reason.startswith("dossier bestaat niet"):
+            raise NotFoundError(f"Dossier {dossier_id} bestaat niet.")
+        raise LetterRunError(f"Dossier {dossier_id}: geen brief mogelijk: {reason}.")
+    return batch.letters[0]
+
+
+def render_summary_letter(uow: UnitOfWork, dossier_id: int, today: date) -> bytes:
+    return render_letter(summary_letter_for(uow, dossier_id, today))
+
+
+# --- runs ------------------------------------------------------------------------------------
+
+
+def letter_filename(letter: SummaryLetter) -> str:
+    """No names or addresses in file names: the kenmerk identifies the dossier."""
+    return f"{letter.kenmerk}.pdf"
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.part")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _render_batch(letters: tuple[SummaryLetter, ...], out_dir: str) -> list[str]:
+    """Worker: render and write a few letters; returns the paths written."""
+    written = []
+    for letter in letters:
+        path = Path(out_dir) / letter_filename(letter)
+        _write_atomic(path, render_letter(letter))
+        written.append(str(path))
+    return written
+
+
+def _pool_size() -> int:
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def _remove(paths: Iterable[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
+def _render_in_process(
+    letters: Sequence[SummaryLetter],
+    out_dir: Path,
+    progress: Progress,
+    written: list[Path],
+    total: int,
+) -> None:
+    for letter in letters:
+        progress.check()
+        written.extend(map(Path, _render_batch((letter,), str(out_dir))))
+        progress.report(len(written), total, "")
+
+
+def _render_in_pool(
+    letters: Sequence[SummaryLetter],
+    out_dir: Path,
+    progress: Progress,
+    written: list[Path],
+    workers: int,
+) -> None:
+    total = len(letters)
+    # spawn: safe beside Qt's threads (fork would copy a locked GUI process)
+    context = multiprocessing.get_context("spawn")
+    batches = [tuple(letters[i : i + BATCH]) for i in range(0, total, BATCH)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: set[Future[list[str]]] = {
+            pool.submit(_render_batch, batch, str(out_dir)) for batch in batches
+        }
+        try:
+            while pending:
+                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                for future in done:
+                    written.extend(map(Path, future.result()))
+                progress.report(len(written), total, "")
+                if progress.cancelled:
+                    for future in pending:
+                        future.cancel()
+                    for future in pending:
+                        if not future.cancelled():
+                            with contextlib.suppress(Exception):  # cleaning up after cancel
+                                written.extend(map(Path, future.result()))
+                    progress.check()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _run_folder(
+    letters: Sequence[SummaryLetter], out_dir: Path, progress: Progress, workers: int | None
+) -> list[Path]:
+    written: list[Path] = []
+    total = len(letters)
+    workers = workers if workers is not None else _pool_size()
+    try:
+        if workers <= 1 or total < POOL_MIN_LETTERS:
+            _render_in_process(letters, out_dir, progress, written, total)
+            return written
+        try:
+            _render_in_pool(letters, out_dir, progress, written, workers)
+        except BrokenProcessPool:
+            # e.g. a frozen build without freeze_support, or a worker killed by the OS:
+            # finish in this process rather than fail the coordinator's run.
+            log.warning("letter process pool broke; rendering the rest in-process")
+            done = {p.name for p in written}
+            rest = [x for x in letters if letter_filename(x) not in done]
+            _render_in_process(rest, out_dir, progress, written, total)
+        return written
+    except BaseException:
+        _remove(written)
+        _remove(out_dir.glob(".BD-*.pdf.part"))
+        raise
+
+
+def run_letters(
+    uow: UnitOfWork,
+    ids: Sequence[int],
+    *,
+    today: date,
+    out_dir: Path | None = None,
+    combined: Path | None = None,
+    progress: Progress = NO_PROGRESS,
+    workers: int | None = None,
+) -> RunResult:
+    """Write one PDF per dossier into ``out_dir``, or all letters into ``combined``."""
+    if (out_dir is None) == (combined is None):
+        raise LetterRunError("Kies een map (één PDF per dossier) of één gecombineerd bestand.")
+    if not ids:
+        raise LetterRunError("Er zijn geen dossiers geselecteerd.")
+    if out_dir is not None:
+        if out_dir.exists() and not out_dir.is_dir():
+            raise LetterRunError(f"{out_dir} is een bestand, geen map.")
+        out_dir.mkdir(parents=True, exist_ok=True)
+    if combined is not None and not combined.parent.is_dir():
+        raise LetterRunError(f"De map {combined.parent} bestaat niet.")
+    started = time.perf_counter()
+    progress.report(0, len(ids), "gegevens laden")
+    batch = load_letters(uow, ids, today, progress)
+    letters = batch.letters
+    incomplete = tuple((letter.dossier_id, letter.unknown) for letter in letters if letter.unknown)
+    log.info("letter run: %d letters, %d skipped", len(letters), len(batch.skipped))
+    if out_dir is not None:
+        written = _run_folder(letters, out_dir, progress, workers)
+        return RunResult(
+            tuple(written),
+            batch.skipped,
+            incomplete,
+            len(letters),
+            time.perf_counter() - started,
+        )
+    assert combined is not None
+    if not letters:
+        return RunResult((), batch.skipped, incomplete, 0, time.perf_counter() - started)
+    tmp = combined.with_name(f".{combined.name}.part")
+    done = 0
+
+    def on_letter() -> None:
+        nonlocal done
+        progress.check()
+        progress.report(done, len(letters), "")
+        done += 1
+
+    try:
+        with tmp.open("wb") as fh:
+            pages = render_combined(letters, fh, on_letter=on_letter)
+        os.replace(tmp, combined)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    progress.report(len(letters), len(letters), "")
+    return RunResult(
+        (combined,),
+        batch.skipped,
+        incomplete,
+        len(letters),
+        time.perf_counter() - started,
+        combined=combined,
+        pages=pages,
+    )
+
+
+__all__ = [
+    "Cancelled",
+    "LetterBatch",
+    "LetterRunError",
+    "RunResult",
+    "Skipped",
+    "letter_filename",
+    "load_letters",
+    "render_summary_letter",
+    "run_letters",
+    "select_dossiers",
+    "summary_letter_for",
+]

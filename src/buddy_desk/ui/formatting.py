@@ -1,0 +1,53 @@
+"""Dates, times, amounts and counts the way a Dutch (or English) reader expects them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from buddy_desk.i18n import current_language, tr
+
+
+def format_date(value: date | None) -> str:
+    """'1 maart 2026' / '1 March 2026'; an unknown date is '—'."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        value = local(value).date()
+    months = tr("ui.months").split(",")
+    return f"{value.day} {months[value.month - 1]} {value.year}"
+
+
+def format_short_date(value: date | None) -> str:
+    """'01-03-2026' (nl) / '2026-03-01' (en), for dense lists."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        value = local(value).date()
+    if current_language() == "nl":
+        return value.strftime("%d-%m-%Y")
+    return value.isoformat()
+
+
+def local(moment: datetime) -> datetime:
+    """Stored moments are UTC; show them in the machine's time zone."""
+    return moment.astimezone() if moment.tzinfo is not None else moment
+
+
+def format_time(moment: datetime) -> str:
+    return local(moment).strftime("%H:%M")
+
+
+def format_count(n: int) -> str:
+    text = f"{n:,}"
+    return text.replace(",", ".") if current_language() == "nl" else text
+
+
+def format_amount(amount: Decimal | None) -> str:
+    if amount is None:
+        return "—"
+    text = f"{amount:,.2f}"
+    if current_language() == "nl":
+        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+        return f"€ {text}"
+    return f"€{text}"

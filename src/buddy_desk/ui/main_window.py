@@ -1,0 +1,288 @@
+"""The shell: menus from one actions table, a status bar, and tabs (list, workspaces, dossiers).
+
+It routes and nothing more: screens live in ``ui/views``; features plug in through
+``ui/extensions`` (workspaces, dossier sections and actions, menu actions).
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import partial
+
+from PySide6.QtCore import QByteArray, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QMainWindow,
+    QMenu,
+    QTabBar,
+    QTabWidget,
+    QToolButton,
+    QWidget,
+)
+
+from buddy_desk.errors import BuddyDeskError, NotFoundError
+from buddy_desk.i18n import current_language, set_language, tr
+from buddy_desk.services.profiles import list_accounts
+from buddy_desk.ui.actions import ACTIONS, MENUS, ActionSpec, Shortcut
+from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.dialogs import messages
+from buddy_desk.ui.extensions import MenuAction, UiRegistry, Workspace
+from buddy_desk.ui.profile import window_title
+from buddy_desk.ui.settings import AppSettings, save_settings
+from buddy_desk.ui.views.dossier_list_view import DossierListView
+from buddy_desk.ui.views.dossier_view import DossierView
+from buddy_desk.ui.widgets.lazy_page import LazyPage
+
+log = logging.getLogger(__name__)
+
+
+class MainWindow(QMainWindow):
+    dossier_opened = Signal(int)
+    """A dossier tab was opened or brought to the front; arg: dossier id."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        settings: AppSettings | None = None,
+        registry: UiRegistry | None = None,
+    ) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.settings = settings or AppSettings()
+        self.registry = registry or UiRegistry()
+        self.log_path: str | None = None
+        self._dossiers: dict[int, DossierView] = {}
+        self._workspaces: list[tuple[Workspace, LazyPage]] = []
+        self._menus: dict[str, QMenu] = {}
+        self._actions: dict[str, tuple[ActionSpec | MenuAction, QAction]] = {}
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("workspaceTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.setTabsClosable(True)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.setCentralWidget(self.tabs)
+        self.list_view = DossierListView(ctx)
+        self._add_fixed_tab(self.list_view)
+        for workspace in self.registry.workspaces:
+            widget = LazyPage(workspace.id, partial(workspace.factory, ctx))
+            self._workspaces.append((workspace, widget))
+            self._add_fixed_tab(widget)
+        self._build_menus()
+        self.statusBar().setSizeGripEnabled(True)
+
+        ctx.events.open_dossier_requested.connect(self.open_dossier)
+        ctx.events.language_changed.connect(self._on_events_language_changed)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.aboutToQuit.connect(self.flush_all)
+        self._restore_geometry()
+        self.retranslate()
+        self.list_view.reload()
+
+    # -- building ---------------------------------------------------------------------------
+    def _add_fixed_tab(self, widget: QWidget) -> None:
+        index = self.tabs.addTab(widget, "")
+        self.tabs.tabBar().setTabButton(index, QTabBar.ButtonPosition.RightSide, None)
+        self.tabs.tabBar().setTabButton(index, QTabBar.ButtonPosition.LeftSide, None)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        for menu_id, _key in MENUS:
+            self._menus[menu_id] = bar.addMenu("")
+        languages = QActionGroup(self)
+        feature_items = sorted(self.registry.menu_actions, key=lambda a: (a.menu, a.order))
+        for spec in ACTIONS:
+            action = self._make_action(spec.id, spec.shortcuts, spec.checkable)
+            action.triggered.connect(lambda _c=False, s=spec: s.handler(self))
+            if spec.separator_before:
+                self._menus[spec.menu].addSeparator()
+            self._menus[spec.menu].addAction(action)
+            self._actions[spec.id] = (spec, action)
+            if spec.id.startswith("view.lang."):
+                languages.addAction(action)
+                action.setChecked(spec.id.endswith(current_language()))
+        for i, item in enumerate(feature_items):
+            menu = self._menus.get(item.menu, self._menus["tools"])
+            if i == 0 or feature_items[i - 1].menu != item.menu:
+                menu.addSeparator()
+            action = self._make_action(item.id, (item.shortcut,) if item.shortcut else (), False)
+            action.triggered.connect(lambda _c=False, it=item: self._run_menu_action(it))
+            menu.addAction(action)
+            self._actions[item.id] = (item, action)
+        for i, (workspace, widget) in enumerate(self._workspaces):
+            action = self._make_action(
+                f"workspace.{workspace.id}",
+                (workspace.shortcut,) if workspace.shortcut else (),
+                False,
+            )
+            action.triggered.connect(lambda _c=False, w=widget: self.tabs.setCurrentWidget(w))
+            self._menus["view"].insertAction(self._actions["view.reload"][1], action)
+            self._actions[f"workspace.{workspace.id}"] = (
+                MenuAction("view", workspace.id, workspace.title_key, lambda c, p: None, order=i),
+                action,
+            )
+        self._menus["tools"].menuAction().setVisible(not self._menus["tools"].isEmpty())
+
+    def _make_action(
+        self, action_id: str, shortcuts: tuple[Shortcut, ...], checkable: bool
+    ) -> QAction:
+        action = QAction(self)
+        action.setObjectName(action_id)
+        action.setCheckable(checkable)
+        keys: list[QKeySequence] = []
+        for s in shortcuts:
+            for key in [QKeySequence(s)] if isinstance(s, str) else QKeySequence.keyBindings(s):
+                if key not in keys:
+                    keys.append(key)
+        if keys:
+            action.setShortcuts(keys)
+        self.addAction(action)  # shortcuts work even while the menu bar is hidden
+        return action
+
+    def _run_menu_action(self, item: MenuAction) -> None:
+        try:
+            item.handler(self.ctx, self)
+        except BuddyDeskError as exc:
+            messages.show_error(self, tr("ui.error.action_title"), str(exc))
+
+    def retranslate(self) -> None:
+        for menu_id, key in MENUS:
+            self._menus[menu_id].setTitle(tr(key))
+        for spec, action in self._actions.values():
+            action.setText(tr(spec.text_key))
+        self.tabs.setTabText(0, tr("ui.tab.list"))
+        for workspace, widget in self._workspaces:
+            self.tabs.setTabText(self.tabs.indexOf(widget), tr(workspace.title_key))
+        self.update_title()
+
+    def update_title(self) -> None:
+        self.setWindowTitle(window_title(self.ctx.user, self.ctx.db_label))
+
+    # -- dossier tabs -----------------------------------------------------------------------
+    def open_dossier(self, dossier_id: int) -> DossierView | None:
+        view = self._dossiers.get(dossier_id)
+        if view is None:
+            try:
+                view = DossierView(self.ctx, dossier_id, self.registry)
+            except NotFoundError as exc:
+                messages.show_error(self, tr("ui.error.open_title"), str(exc))
+                return None
+            self._dossiers[dossier_id] = view
+            index = self.tabs.addTab(view, view.tab_title)
+            self.tabs.setTabToolTip(index, view.tab_title)
+            close = QToolButton()
+            close.setObjectName("tabClose")
+            close.setText("×")
+            close.setAutoRaise(True)
+            close.setToolTip(tr("ui.action.close_tab") + " (Ctrl+W)")
+            close.clicked.connect(lambda _c=False, v=view: self.close_tab(self.tabs.indexOf(v)))
+            self.tabs.tabBar().setTabButton(index, QTabBar.ButtonPosition.RightSide, close)
+            view.title_changed.connect(lambda title, v=view: self._on_view_title_changed(v, title))
+        self.tabs.setCurrentWidget(view)
+        self.dossier_opened.emit(dossier_id)
+        return view
+
+    def open_dossiers(self) -> dict[int, DossierView]:
+        return dict(self._dossiers)
+
+    def close_tab(self, index: int) -> bool:
+        widget = self.tabs.widget(index)
+        if not isinstance(widget, DossierView):
+            return False
+        if not widget.flush_notes():
+            messages.show_error(self, tr("ui.error.notes_title"), tr("ui.error.notes_not_saved"))
+            return False
+        self._dossiers.pop(widget.dossier_id, None)
+        self.tabs.removeTab(index)
+        widget.deleteLater()
+        return True
+
+    def close_current_tab(self) -> None:
+        self.close_tab(self.tabs.currentIndex())
+
+    def cycle_tabs(self, step: int) -> None:
+        if self.tabs.count():
+            self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
+
+    def _on_view_title_changed(self, view: DossierView, title: str) -> None:
+        index = self.tabs.indexOf(view)
+        if index >= 0:
+            self.tabs.setTabText(index, title)
+
+    # -- commands ---------------------------------------------------------------------------
+    def show_list(self) -> None:
+        self.tabs.setCurrentWidget(self.list_view)
+
+    def focus_search(self) -> None:
+        self.show_list()
+        self.list_view.focus_search()
+
+    def focus_notes(self) -> None:
+        view = self.tabs.currentWidget()
+        if isinstance(view, DossierView):
+            view.show_notes()
+
+    def reload_list(self) -> None:
+        self.ctx.events.dossiers_reloaded.emit()
+
+    def set_language(self, language: str) -> None:
+        if language == current_language():
+            return
+        set_language(language)
+        self.settings.language = language
+        save_settings(self.settings)
+        self.ctx.events.language_changed.emit(language)
+
+    def change_profile(self) -> None:
+        from buddy_desk.ui.dialogs.profile_dialog import ask_profile
+
+        profile = ask_profile(list_accounts(self.ctx.new_uow()), self.ctx.user, self)
+        if profile is None:
+            return
+        self.ctx.user = profile
+        self.settings.profile = profile
+        save_settings(self.settings)
+        self.list_view.mine_check.setEnabled(profile.supervisor_id is not None)
+        self.list_view.retranslate()
+        self.update_title()
+        log.info("profile changed (supervisor linked: %s)", profile.supervisor_id is not None)
+
+    def request_quit(self) -> None:
+        self.close()
+
+    def show_log_location(self) -> None:
+        messages.show_info(self, tr("ui.action.show_log"), self.log_path or tr("ui.log.none"))
+
+    def show_about(self) -> None:
+        from buddy_desk import __version__
+
+        messages.show_info(self, tr("ui.action.about"), tr("ui.about", version=__version__))
+
+    # -- closing ----------------------------------------------------------------------------
+    def flush_all(self) -> bool:
+        """Save every open dossier's notes; False if any could not be saved."""
+        # a list, not a generator: every view must try to save, even after one fails
+        return all([view.flush_notes() for view in self._dossiers.values()])  # noqa: C419
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if not self.flush_all():
+            messages.show_error(self, tr("ui.error.notes_title"), tr("ui.error.notes_not_saved"))
+            event.ignore()
+            return
+        self.settings.geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
+        save_settings(self.settings)
+        event.accept()
+
+    def _restore_geometry(self) -> None:
+        if self.settings.geometry:
+            self.restoreGeometry(QByteArray.fromBase64(self.settings.geometry.encode("ascii")))
+        else:
+            self.resize(1366, 768)
+
+    def _on_events_language_changed(self, language: str) -> None:
+        for spec, action in self._actions.values():
+            if spec.id.startswith("view.lang."):
+                action.setChecked(spec.id.endswith(language))
+        self.retranslate()

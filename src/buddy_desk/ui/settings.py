@@ -1,0 +1,97 @@
+"""The user's settings (language, window geometry, profile) in a JSON file in config_dir()."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from buddy_desk.config import config_dir
+from buddy_desk.i18n import LANGUAGES
+from buddy_desk.ui.context import UserProfile
+
+log = logging.getLogger(__name__)
+SETTINGS_FILE = "settings.json"
+
+
+def settings_path() -> Path:
+    return config_dir() / SETTINGS_FILE
+
+
+@dataclass
+class AppSettings:
+    language: str | None = None
+    geometry: str | None = None  # QMainWindow.saveGeometry(), base64
+    window_state: str | None = None
+    profile: UserProfile | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "language": self.language,
+            "geometry": self.geometry,
+            "window_state": self.window_state,
+            "profile": asdict(self.profile) if self.profile else None,
+            "extra": self.extra,
+        }
+
+
+def _profile(data: object) -> UserProfile | None:
+    if not isinstance(data, dict):
+        return None
+    try:
+        sup = data.get("supervisor_id")
+        return UserProfile(
+            username=str(data["username"]),
+            display_name=str(data["display_name"]),
+            organisation=data.get("organisation") if data.get("organisation") else None,
+            role=data.get("role") if data.get("role") else None,
+            supervisor_id=int(sup) if sup is not None else None,
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def load_settings(path: Path | None = None) -> AppSettings:
+    """The stored settings; a missing or damaged file gives defaults (a damaged one is kept)."""
+    path = path or settings_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return AppSettings()
+    except (OSError, ValueError) as exc:
+        log.warning("settings file unreadable (%s); using defaults", type(exc).__name__)
+        with contextlib.suppress(OSError):
+            path.replace(path.with_suffix(".damaged.json"))
+        return AppSettings()
+    if not isinstance(data, dict):
+        return AppSettings()
+    language = data.get("language")
+    extra = data.get("extra")
+    return AppSettings(
+        language=language if language in LANGUAGES else None,
+        geometry=data.get("geometry") if isinstance(data.get("geometry"), str) else None,
+        window_state=data.get("window_state")
+        if isinstance(data.get("window_state"), str)
+        else None,
+        profile=_profile(data.get("profile")),
+        extra=extra if isinstance(extra, dict) else {},
+    )
+
+
+def save_settings(settings: AppSettings, path: Path | None = None) -> None:
+    """Write atomically (temp file + rename) so a crash never leaves half a file."""
+    path = path or settings_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(
+            json.dumps(settings.to_json(), ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.warning("could not save settings (%s)", type(exc).__name__)

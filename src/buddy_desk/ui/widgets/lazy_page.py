@@ -1,0 +1,47 @@
+"""A tab page that builds its real content the first time it is shown.
+
+Workspaces (Samenloop, Planning, Brieven…) load data and heavy modules (ReportLab) when
+built; building them only on first visit keeps start-up to the dossier list fast.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from buddy_desk.i18n import tr
+
+log = logging.getLogger(__name__)
+
+
+class LazyPage(QWidget):
+    def __init__(self, name: str, factory: Callable[[], QWidget]) -> None:
+        super().__init__()
+        self.setObjectName(f"lazy.{name}")
+        self._name = name
+        self._factory = factory
+        self._content: QWidget | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    @property
+    def built(self) -> bool:
+        return self._content is not None
+
+    def content(self) -> QWidget:
+        """The real page, built now if it was not yet."""
+        if self._content is None:
+            try:
+                self._content = self._factory()
+            except Exception:  # one broken feature must not stop the app
+                log.exception("workspace %s failed to build", self._name)
+                self._content = QLabel(tr("ui.workspace.failed"))
+            self._layout.addWidget(self._content)
+        return self._content
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        self.content()
+        super().showEvent(event)

@@ -1,0 +1,45 @@
+"""GUI test fixtures: offscreen Qt, an app context on the test database, a main window."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from buddy_desk.persistence.unit_of_work import UnitOfWork
+from buddy_desk.ui.app import ensure_application
+from buddy_desk.ui.context import AppContext, AppEvents, UserProfile
+from buddy_desk.ui.extensions import UiRegistry
+from buddy_desk.ui.main_window import MainWindow
+from buddy_desk.ui.settings import AppSettings
+from buddy_desk.ui.tasks import TaskRunner
+
+
+@pytest.fixture
+def ctx(uow: UnitOfWork) -> Iterator[AppContext]:
+    context = AppContext(
+        uow=uow,
+        db_label="test.sqlite",
+        events=AppEvents(),
+        tasks=TaskRunner(),
+        user=UserProfile(
+            username="tester", display_name="Test Gebruiker", organisation="NCG", role="supervisor"
+        ),
+    )
+    yield context
+    context.tasks.wait(10_000)
+
+
+def make_window(qtbot: QtBot, ctx: AppContext, registry: UiRegistry | None = None) -> MainWindow:
+    ensure_application()
+    window = MainWindow(ctx, AppSettings(), registry or UiRegistry())
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitUntil(lambda: window.list_view.loaded, timeout=10_000)
+    return window

@@ -1,0 +1,156 @@
+"""App start, profile, language switch, screenshot command and bad databases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QMenu
+from pytestqt.qtbot import QtBot
+
+from buddy_desk.cli import main as cli_main
+from buddy_desk.domain.phases import ImgPhase, NcgStatus, Organisation
+from buddy_desk.i18n import current_language
+from buddy_desk.persistence.schema import open_database
+from buddy_desk.persistence.unit_of_work import UnitOfWork
+from buddy_desk.services.profiles import StaffAccount
+from buddy_desk.ui.app import run_app
+from buddy_desk.ui.context import AppContext, UserProfile
+from buddy_desk.ui.extensions import MenuAction, UiRegistry, Workspace
+from buddy_desk.ui.main_window import MainWindow
+from buddy_desk.ui.settings import load_settings
+from tests.factories import make_dossier, make_supervisor
+from tests.ui.conftest import make_window
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+
+    def __call__(self, title: str, message: str) -> None:
+        self.calls.append((title, message))
+
+
+def test_unusable_database_shows_clear_error_and_returns_2(tmp_path: Path) -> None:
+    errors = Recorder()
+    missing_dir = tmp_path / "bestaat-niet" / "db.sqlite"
+    assert run_app(f"sqlite:///{missing_dir}", show_error=errors, ask_profile=None) == 2
+    assert len(errors.calls) == 1
+    assert str(missing_dir.parent) in errors.calls[0][1]
+    corrupt = tmp_path / "kapot.sqlite"
+    corrupt.write_bytes(b"dit is geen database" * 10)
+    assert run_app(f"sqlite:///{corrupt}", show_error=errors, ask_profile=None) == 2
+    assert str(corrupt) in errors.calls[1][1]
+    assert corrupt.read_bytes() == b"dit is geen database" * 10  # never overwritten
+
+
+def test_unknown_user_is_refused(sqlite_url: str) -> None:
+    errors = Recorder()
+    assert run_app(sqlite_url, user="niemand", show_error=errors, ask_profile=None) == 2
+    assert "niemand" in errors.calls[0][1]
+
+
+def test_user_option_signs_in_as_supervisor_and_sets_title(qtbot: QtBot, sqlite_url: str) -> None:
+    uow = UnitOfWork(open_database(sqlite_url))
+    make_supervisor(uow, Organisation.IMG, "Anna de Boer", "adeboer")
+    seen: list[str] = []
+
+    def loop(app: object, window: MainWindow) -> int:
+        seen.append(window.windowTitle())
+        assert window.ctx.user.supervisor_id is not None
+        assert window.list_view.mine_check.isEnabled()
+        return 0
+
+    assert run_app(sqlite_url, user="ADEBOER", ask_profile=None, exec_loop=loop) == 0
+    assert seen == ["Buddy Desk — Anna de Boer (IMG, zaakbegeleider) — test.sqlite"]
+
+
+def test_first_start_asks_profile_once_and_stores_it(sqlite_url: str) -> None:
+    asked: list[list[StaffAccount]] = []
+
+    def ask(accounts: list[StaffAccount], current: UserProfile | None) -> UserProfile:
+        asked.append(accounts)
+        return UserProfile("piet", "Piet Planner", "NCG", "planner")
+
+    titles: list[str] = []
+
+    def loop(app: object, window: MainWindow) -> int:
+        titles.append(window.windowTitle())
+        return 0
+
+    assert run_app(sqlite_url, ask_profile=ask, exec_loop=loop) == 0
+    assert run_app(sqlite_url, ask_profile=ask, exec_loop=loop) == 0
+    assert len(asked) == 1
+    assert titles[1] == "Buddy Desk — Piet Planner (NCG, planner) — test.sqlite"
+    stored = load_settings().profile
+    assert stored is not None and stored.display_name == "Piet Planner"
+
+
+def test_language_switch_changes_visible_texts_and_persists(
+    qtbot: QtBot, ctx: AppContext, uow: UnitOfWork
+) -> None:
+    d = make_dossier(uow, img_phase=ImgPhase.OPNAME, ncg_status=NcgStatus.S2_1)
+    window = make_window(qtbot, ctx)
+    view = window.open_dossier(d)
+    assert view is not None
+    assert window.list_view.model.headerData(0, Qt.Orientation.Horizontal) == "Adres"
+    assert view.sections.tabText(1) == "Notities"
+    window.set_language("en")
+    try:
+        assert current_language() == "en"
+        assert window.list_view.model.headerData(0, Qt.Orientation.Horizontal) == "Address"
+        assert window.menuBar().actions()[0].text() == "&File"
+        assert view.sections.tabText(1) == "Notes"
+        assert view.collaboration.title.text() == "Collaboration group B"
+        assert "of 1 dossiers" in window.list_view.count_label.text()
+        assert load_settings().language == "en"
+    finally:
+        window.set_language("nl")
+    assert view.sections.tabText(1) == "Notities"
+
+
+def test_workspaces_and_menu_actions_from_extensions(
+    qtbot: QtBot, ctx: AppContext, uow: UnitOfWork
+) -> None:
+    called: list[str] = []
+    registry = UiRegistry()
+    registry.add_workspace(Workspace("planning", "ui.action.list", lambda c: QLabel("planning")))
+    registry.add_menu_action(
+        MenuAction("tools", "import", "ui.action.reload", lambda c, p: called.append("import"))
+    )
+    window = make_window(qtbot, ctx, registry)
+    assert window.tabs.count() == 2
+    assert window.tabs.tabText(1) == "Dossierlijst"
+    tools = [a for a in window.menuBar().actions() if a.text() == "&Extra"]
+    assert tools and tools[0].isVisible()
+    menu = tools[0].menu()
+    assert isinstance(menu, QMenu)
+    entries = [a for a in menu.actions() if a.text() == "Lijst vernieuwen"]
+    entries[0].trigger()
+    assert called == ["import"]
+    # workspaces are not closable; Ctrl+W there does nothing
+    window.tabs.setCurrentIndex(1)
+    window.close_current_tab()
+    assert window.tabs.count() == 2
+
+
+def test_screenshot_command_writes_png(
+    tmp_path: Path, sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    uow = UnitOfWork(open_database(sqlite_url))
+    d = make_dossier(uow, img_phase=ImgPhase.OPNAME, ncg_status=NcgStatus.S2_1)
+    out = tmp_path / "lijst.png"
+    assert cli_main(["screenshot", "--db", sqlite_url, "--out", str(out), "--size", "900x600"]) == 0
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    dossier_png = tmp_path / "dossier.png"
+    assert (
+        cli_main(["screenshot", "--db", sqlite_url, "--out", str(dossier_png), "--dossier", str(d)])
+        == 0
+    )
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(dossier_png))
+    assert (image.width(), image.height()) == (1400, 900)
+    assert cli_main(["screenshot", "--db", sqlite_url, "--out", str(out), "--dossier", "999"]) == 2
+    assert "999" in capsys.readouterr().err
