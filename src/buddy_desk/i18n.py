@@ -8,6 +8,9 @@ missing Dutch to the key itself (a test checks both catalogs have the same keys)
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -16,6 +19,7 @@ from buddy_desk.resources import resource
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
 _state = {"language": DEFAULT_LANGUAGE}
+_thread = threading.local()
 
 
 @cache
@@ -38,12 +42,26 @@ def set_language(language: str) -> None:
 
 
 def current_language() -> str:
-    return _state["language"]
+    override: str | None = getattr(_thread, "language", None)
+    return override or _state["language"]
+
+
+@contextmanager
+def in_language(language: str) -> Iterator[None]:
+    """Texts in ``language`` for this thread only (a Dutch letter while the UI is English)."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}")
+    previous = getattr(_thread, "language", None)
+    _thread.language = language
+    try:
+        yield
+    finally:
+        _thread.language = previous
 
 
 def tr(key: str, /, **values: object) -> str:
     """The text for ``key`` in the current language, with ``{name}`` fields filled in."""
-    language = _state["language"]
+    language = current_language()
     text = catalog(language).get(key)
     if text is None and language != DEFAULT_LANGUAGE:
         text = catalog(DEFAULT_LANGUAGE).get(key)

@@ -30,3 +30,23 @@ def test_language_switch() -> None:
     assert tr("group.label", group="B") == "Samenwerkingsgroep B"
     with pytest.raises(ValueError, match="unknown language"):
         set_language("de")
+
+
+def test_a_thread_can_use_another_language_without_changing_the_ui() -> None:
+    import threading
+
+    from buddy_desk.i18n import in_language
+
+    set_language("en")
+    seen: list[str] = []
+
+    def worker() -> None:
+        with in_language("nl"):
+            seen.append(tr("process.NCG"))
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    assert seen == ["Versterking (NCG)"]
+    assert tr("process.NCG") == "Strengthening (NCG)"
+    set_language("nl")

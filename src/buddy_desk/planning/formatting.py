@@ -4,29 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from buddy_desk.letters.formatting import dutch_date
 from buddy_desk.planning.calendar import AMSTERDAM
 
 WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 WEEKDAYS_SHORT = ("ma", "di", "wo", "do", "vr", "za", "zo")
-MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 
 def dutch_day(day: date) -> str:
     """``donderdag 3 december 2026``."""
-    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
+    return f"{WEEKDAYS[day.weekday()]} {dutch_date(day)}"
 
 
 def clock(moment: datetime) -> str:

@@ -103,13 +103,21 @@ class MainWindow(QMainWindow):
             if spec.id.startswith("view.lang."):
                 languages.addAction(action)
                 action.setChecked(spec.id.endswith(current_language()))
+        quit_action = self._actions["file.quit"][1]
         for i, item in enumerate(feature_items):
             menu = self._menus.get(item.menu, self._menus["tools"])
-            if i == 0 or feature_items[i - 1].menu != item.menu:
-                menu.addSeparator()
             action = self._make_action(item.id, (item.shortcut,) if item.shortcut else (), False)
             action.triggered.connect(lambda _c=False, it=item: self._run_menu_action(it))
-            menu.addAction(action)
+            first_of_menu = i == 0 or feature_items[i - 1].menu != item.menu
+            if menu is self._menus["file"]:
+                # feature entries (Importeren…) belong above Afsluiten, as in every desktop app
+                if first_of_menu:
+                    menu.insertSeparator(quit_action)
+                menu.insertAction(quit_action, action)
+            else:
+                if first_of_menu:
+                    menu.addSeparator()
+                menu.addAction(action)
             self._actions[item.id] = (item, action)
         for i, (workspace, widget) in enumerate(self._workspaces):
             action = self._make_action(
