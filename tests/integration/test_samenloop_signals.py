@@ -14,13 +14,16 @@ from buddy_desk.domain.collaboration import CollaborationGroup
 from buddy_desk.domain.phases import FlagKind, ImgPhase, NcgStatus, Organisation
 from buddy_desk.domain.signal_rules import RequestKind, SignalState
 from buddy_desk.errors import NotFoundError, ValidationError
+from buddy_desk.models import Case
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.services.samenloop import (
     ListFilter,
     ListId,
     SortKey,
+    belongs,
     export_csv,
     filter_rows,
+    load_counts,
     load_overview,
     sort_rows,
 )
@@ -75,6 +78,31 @@ def test_samenloop_counts_on_a_known_fixture(uow: UnitOfWork) -> None:
         ids[f"pro{i}"] for i in range(3)
     }
     assert ids["imgonly"] not in {r.dossier_id for r in o.rows}
+
+
+def test_counts_in_sql_match_the_lists(uow: UnitOfWork) -> None:
+    """The tiles are counted in SQL; the lists are built in Python: they must agree, also
+    with several damage cases per address (a settled and a running one)."""
+    known_fixture(uow)
+    extra = make_dossier(uow, ncg_status=NcgStatus.S4_1, img_phase=ImgPhase.AFGEROND)
+    make_dossier(uow, ncg_status=NcgStatus.S2_1, img_phase=ImgPhase.VOORBEREIDING)
+    with uow:
+        uow.session.add(
+            Case(
+                dossier_id=extra,
+                organisation=Organisation.IMG,
+                identificatie="IMG-EXTRA-1",
+                status=ImgPhase.OPNAME.value,
+                startdatum=date(2026, 1, 5),
+                urgent=False,
+            )
+        )
+        uow.commit()
+    counts = load_counts(uow)
+    rows = load_overview(uow).rows
+    for list_id in ListId:
+        assert counts[list_id] == sum(1 for r in rows if belongs(r, list_id)), list_id
+    assert counts[ListId.GROUP_E] == 2
 
 
 def test_lists_filter_and_sort(uow: UnitOfWork) -> None:

@@ -8,14 +8,15 @@ sorted and exported to CSV.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import aliased
 
 from buddy_desk.domain.collaboration import CollaborationGroup, collaboration_group
@@ -95,13 +96,38 @@ class SamenloopRow:
         return f"{self.postcode[:4]} {self.postcode[4:]}"
 
 
-@dataclass(frozen=True)
 class SamenloopOverview:
-    rows: tuple[SamenloopRow, ...]
-    counts: dict[ListId, int]
+    """The numbers behind the tiles (counted in SQL, at once) and the lists behind them
+    (``rows`` / ``rows_for``: 26,800 rows, loaded on first use and then kept)."""
+
+    def __init__(
+        self, counts: dict[ListId, int], load_rows: Callable[[], tuple[SamenloopRow, ...]]
+    ) -> None:
+        self.counts = counts
+        self._load_rows = load_rows
+        self._rows: tuple[SamenloopRow, ...] | None = None
+        self._lists: dict[ListId, list[SamenloopRow]] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def rows(self) -> tuple[SamenloopRow, ...]:
+        """Every NCG address; loaded from the database the first time it is asked for."""
+        with self._lock:
+            if self._rows is None:
+                rows = self._load_rows()
+                lists: dict[ListId, list[SamenloopRow]] = {lid: [] for lid in ListId}
+                for r in rows:
+                    lists[_CATEGORY_LIST[r.category]].append(r)
+                    if r.group is not None:
+                        lists[_GROUP_LIST[r.group]].append(r)
+                lists[ListId.NCG] = list(rows)
+                self._lists = lists
+                self._rows = rows
+            return self._rows
 
     def rows_for(self, list_id: ListId) -> list[SamenloopRow]:
-        return [r for r in self.rows if belongs(r, list_id)]
+        self.rows  # noqa: B018 - loads the lists on first use
+        return list(self._lists[list_id])
 
 
 @dataclass(frozen=True)
@@ -140,10 +166,14 @@ def _address_key(r: SamenloopRow) -> tuple[str, str, int, str]:
     return (r.woonplaats, r.straat, int(r.number_text[:digits] or 0), r.number_text)
 
 
+_NCG_ORDER = {s: s.order for s in NcgStatus}  # a dict lookup: the property builds a list
+
+
 def sort_rows(rows: Sequence[SamenloopRow], key: SortKey) -> list[SamenloopRow]:
     match key:
         case SortKey.NCG_STATUS:
-            return sorted(rows, key=lambda r: (r.ncg_status.order, _address_key(r)))
+            order = _NCG_ORDER
+            return sorted(rows, key=lambda r: (order[r.ncg_status], _address_key(r)))
         case SortKey.GEMEENTE:
             return sorted(rows, key=lambda r: (r.gemeente, _address_key(r)))
         case SortKey.BIJZONDER:
@@ -177,6 +207,69 @@ def img_rank(phase: ImgPhase, start: date | None) -> tuple[bool, date]:
 
 
 def load_overview(uow: UnitOfWork) -> SamenloopOverview:
+    """The counts at once (SQL aggregates); the lists behind them on first use."""
+    return SamenloopOverview(load_counts(uow), lambda: load_rows(uow))
+
+
+_RUNNING_PHASES = [p.value for p in ImgPhase if p.is_running]
+
+
+def load_counts(uow: UnitOfWork) -> dict[ListId, int]:
+    """The numbers behind the tiles without building a row per address: one aggregate over
+    the NCG cases, and the running damage cases only where both run (for the group), by the
+    rules of ``load_rows`` (a test compares the two). Where several running damage cases
+    started on the same day, the lowest zaaknummer leads."""
+    with uow:
+        conn = uow.session.connection()
+        img_case = aliased(Case)
+        of_dossier = (
+            img_case.dossier_id == Case.dossier_id,
+            img_case.organisation == Organisation.IMG,
+        )
+        has_img = exists().where(*of_dossier).label("has_img")
+        has_running = (
+            exists().where(*of_dossier, img_case.status.in_(_RUNNING_PHASES)).label("has_running")
+        )
+        counts: Counter[ListId] = Counter()
+        for status, with_img, running, n in conn.execute(
+            select(Case.status, has_img, has_running, func.count())
+            .where(Case.organisation == Organisation.NCG)
+            .group_by(Case.status, has_img, has_running)
+        ).all():
+            counts[ListId.NCG] += n
+            if not with_img:
+                counts[ListId.PROACTIVE] += n
+            elif not running:
+                counts[ListId.SETTLED] += n
+            elif status == _NCG_FINISHED.value:
+                counts[ListId.NCG_DONE] += n
+            else:
+                counts[ListId.BOTH] += n
+        # both running: the group follows the leading (most recent) running damage case
+        leads: dict[int, tuple[str, date, str, str]] = {}
+        for ncg_id, ncg_status, phase, start, ident in conn.execute(
+            select(
+                Case.id, Case.status, img_case.status, img_case.startdatum, img_case.identificatie
+            )
+            .join(img_case, and_(*of_dossier))
+            .where(
+                Case.organisation == Organisation.NCG,
+                Case.status != _NCG_FINISHED.value,
+                img_case.status.in_(_RUNNING_PHASES),
+            )
+        ).all():
+            start = start or date.min
+            lead = leads.get(ncg_id)
+            if lead is None or start > lead[1] or (start == lead[1] and ident < lead[2]):
+                leads[ncg_id] = (ncg_status, start, ident, phase)
+    for ncg_status, _start, _ident, phase in leads.values():
+        group = collaboration_group(_NCG[ncg_status], _IMG[phase])
+        if group is not None:
+            counts[_GROUP_LIST[group]] += 1
+    return {lid: counts.get(lid, 0) for lid in ListId}
+
+
+def load_rows(uow: UnitOfWork) -> tuple[SamenloopRow, ...]:
     """Every NCG address with its category, in three flat queries."""
     with uow:
         # Core rows on the session's connection: the ORM's row handling would double the time
@@ -270,11 +363,7 @@ def load_overview(uow: UnitOfWork) -> SamenloopOverview:
                     zaaknummers=tuple(c[2] for c in cases),
                 )
             )
-    counts: Counter[ListId] = Counter()
-    counts[ListId.NCG] = len(rows)
-    counts.update(_CATEGORY_LIST[r.category] for r in rows)
-    counts.update(_GROUP_LIST[r.group] for r in rows if r.group is not None)
-    return SamenloopOverview(tuple(rows), {lid: counts.get(lid, 0) for lid in ListId})
+    return tuple(rows)
 
 
 CSV_HEADER = (

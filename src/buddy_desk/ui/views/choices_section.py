@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -94,10 +95,12 @@ class ChoicesSection(QWidget):
         self.table.verticalHeader().hide()
         self.table.setWordWrap(True)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setColumnWidth(0, 170)
+        # the channel is in the history and on the receipt; the side panel has no room for it
+        self.table.setColumnHidden(3, True)
         self.table.itemActivated.connect(self._on_table_item_activated)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         layout.addWidget(self.table, 1)
@@ -105,28 +108,31 @@ class ChoicesSection(QWidget):
         self.empty.setWordWrap(True)
         self.empty.setProperty("muted", True)
         layout.addWidget(self.empty)
-        row1, row2 = QHBoxLayout(), QHBoxLayout()
+        # The side panel is narrow: two short rows, printing and export in one menu.
+        row, row2 = QHBoxLayout(), QHBoxLayout()
         self.record_button = QPushButton()
         self.correct_button = QPushButton()
         self.withdraw_button = QPushButton()
         self.history_button = QPushButton()
-        self.receipt_button = QPushButton()
-        self.pdf_button = QPushButton()
-        self.csv_button = QPushButton()
-        for button, handler, row in (
-            (self.record_button, self.record, row1),
-            (self.correct_button, self.correct_selected, row1),
-            (self.withdraw_button, self.withdraw_selected, row1),
-            (self.history_button, self.show_history, row1),
-            (self.receipt_button, self.receipt_selected, row2),
-            (self.pdf_button, self.export_pdf, row2),
-            (self.csv_button, self.export_csv, row2),
+        for button, handler in (
+            (self.record_button, self.record),
+            (self.correct_button, self.correct_selected),
+            (self.withdraw_button, self.withdraw_selected),
         ):
             button.clicked.connect(handler)
             row.addWidget(button)
-        row1.addStretch(1)
+        self.history_button.clicked.connect(self.show_history)
+        row2.addWidget(self.history_button)
+        self.output_button = QPushButton()
+        self.output_menu = QMenu(self.output_button)
+        self.receipt_action = self.output_menu.addAction("", self.receipt_selected)
+        self.pdf_action = self.output_menu.addAction("", self.export_pdf)
+        self.csv_action = self.output_menu.addAction("", self.export_csv)
+        self.output_button.setMenu(self.output_menu)
+        row2.addWidget(self.output_button)
+        row.addStretch(1)
         row2.addStretch(1)
-        layout.addLayout(row1)
+        layout.addLayout(row)
         layout.addLayout(row2)
         ctx.events.dossier_changed.connect(self._on_events_dossier_changed)
         ctx.events.language_changed.connect(self._on_events_language_changed)
@@ -209,10 +215,10 @@ class ChoicesSection(QWidget):
         self.correct_button.setEnabled(state is not None and state.withdrawal is None)
         self.withdraw_button.setEnabled(state is not None and state.withdrawal is None)
         self.history_button.setEnabled(state is not None)
-        self.receipt_button.setEnabled(state is not None)
+        self.receipt_action.setEnabled(state is not None)
         has_entries = bool(self.data and self.data.entries)
-        self.pdf_button.setEnabled(has_entries)
-        self.csv_button.setEnabled(has_entries)
+        self.pdf_action.setEnabled(has_entries)
+        self.csv_action.setEnabled(has_entries)
 
     def retranslate(self) -> None:
         self.table.setHorizontalHeaderLabels(
@@ -224,13 +230,15 @@ class ChoicesSection(QWidget):
             ]
         )
         self.empty.setText(tr("choices.section.empty"))
-        self.record_button.setText(tr("choices.action.record") + "  (Ctrl+K)")
+        self.record_button.setText(tr("choices.action.record_short"))
+        self.record_button.setToolTip(tr("choices.action.record") + "  (Ctrl+K)")
         self.correct_button.setText(tr("choices.action.correct"))
         self.withdraw_button.setText(tr("choices.action.withdraw"))
         self.history_button.setText(tr("choices.action.history"))
-        self.receipt_button.setText(tr("choices.action.receipt"))
-        self.pdf_button.setText(tr("choices.action.pdf"))
-        self.csv_button.setText(tr("choices.action.csv"))
+        self.output_button.setText(tr("choices.action.output"))
+        self.receipt_action.setText(tr("choices.action.receipt"))
+        self.pdf_action.setText(tr("choices.action.pdf"))
+        self.csv_action.setText(tr("choices.action.csv"))
 
     # -- actions ---------------------------------------------------------------------------
     def _after_save(self, _entry: ChoiceEntry) -> None:

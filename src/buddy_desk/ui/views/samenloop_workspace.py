@@ -274,7 +274,9 @@ class SamenloopWorkspace(QWidget):
         uow = self.ctx.new_uow()
 
         def job(progress: Progress) -> SamenloopOverview:
-            return load_overview(uow)
+            overview = load_overview(uow)
+            overview.rows  # noqa: B018 - load the lists here, not on the GUI thread
+            return overview
 
         self.ctx.tasks.start(job, on_done=self._on_task_done, on_error=self._on_task_error)
 

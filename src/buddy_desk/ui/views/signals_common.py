@@ -99,10 +99,15 @@ class SignalsTable(QTableWidget):
                     _cell(s.address),
                     _cell(s.title, tip or None),
                 ]
-            colour = OVERDUE if s.overdue(today) else (DONE if not s.is_open else None)
+            # overdue: only the date and state in red (a red table reads as an alarm);
+            # done: the whole row muted
+            overdue = s.overdue(today)
+            red = {1, 2} if self.compact else {0, 1}
             for col, item in enumerate(cells):
-                if colour is not None:
-                    item.setForeground(QBrush(colour))
+                if overdue and col in red:
+                    item.setForeground(QBrush(OVERDUE))
+                elif not s.is_open:
+                    item.setForeground(QBrush(DONE))
                 self.setItem(row, col, item)
         if self.compact:
             self.resizeRowsToContents()
