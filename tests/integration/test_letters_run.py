@@ -77,9 +77,13 @@ def test_unknown_and_empty_dossiers_are_refused_with_a_reason(
         summary_letter_for(uow, dossiers["empty"], TODAY)
 
 
-def test_recorded_choices_appear_with_their_date(uow: UnitOfWork, dossiers: dict[str, int]) -> None:
-    choices = pytest.importorskip("buddy_desk.services.choices")
+@pytest.mark.parametrize("ui_language", ["nl", "en"])
+def test_recorded_choices_appear_with_their_date_in_dutch(
+    uow: UnitOfWork, dossiers: dict[str, int], ui_language: str
+) -> None:
     from buddy_desk.domain.choices import Actor, Channel, ChoiceType
+    from buddy_desk.i18n import set_language
+    from buddy_desk.services import choices
 
     made = datetime(2026, 10, 2, 10, 0, tzinfo=UTC)
     choices.record_choice(
@@ -88,12 +92,17 @@ def test_recorded_choices_appear_with_their_date(uow: UnitOfWork, dossiers: dict
         choices.NewChoice(ChoiceType.JOINT_INSPECTION, "gelijktijdig", Channel.PHONE, made_at=made),
         Actor("anna", "Anna Zaak", Organisation.IMG, "supervisor"),
     )
-    letter = summary_letter_for(uow, dossiers["b"], TODAY)
+    set_language(ui_language)  # the letter is Dutch even when the app speaks English
+    try:
+        letter = summary_letter_for(uow, dossiers["b"], TODAY)
+    finally:
+        set_language("nl")
     section = letter.section("keuzes")
     assert section is not None
     text = letter.plain_text()
     assert "2 oktober 2026" in text and "Gezamenlijke opname" in text
     assert "Er zijn nog geen keuzes" not in text
+    assert "Joint inspection" not in text
 
 
 def test_select_by_group_and_all_combination(uow: UnitOfWork, dossiers: dict[str, int]) -> None:
@@ -143,6 +152,32 @@ def test_combined_run_writes_one_file_for_the_printer(
     firsts = [i for i, p in enumerate(reader.pages) if "pagina 1 van" in (p.extract_text() or "")]
     assert len(firsts) == 3
     assert not list(tmp_path.glob(".*.part"))
+
+
+def test_combined_run_on_a_process_pool_joins_parts_in_order(
+    uow: UnitOfWork, dossiers: dict[str, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import buddy_desk.services.letters as service
+
+    monkeypatch.setattr(service, "POOL_MIN_LETTERS", 2)
+    monkeypatch.setattr(service, "PART", 1)  # three parts, rendered by two workers
+    ids = select_dossiers(uow, combination_only=True)
+    target = tmp_path / "printer.pdf"
+    seen: list[tuple[int, int, str]] = []
+    progress = Progress(lambda d, t, x: seen.append((d, t, x)))
+    result = run_letters(uow, ids, today=TODAY, combined=target, progress=progress, workers=2)
+    single = run_letters(uow, ids, today=TODAY, combined=tmp_path / "een.pdf", workers=1)
+    reader = PdfReader(target)
+    assert result.letters == 3 and len(reader.pages) == result.pages == single.pages
+    texts = [p.extract_text() or "" for p in reader.pages]
+    alone = [p.extract_text() or "" for p in PdfReader(tmp_path / "een.pdf").pages]
+    assert texts == alone  # same letters, same order, "pagina X van Y" per letter
+    assert sum("pagina 1 van" in text for text in texts) == 3
+    meta = reader.metadata
+    assert meta is not None and meta.title == "Samenvattingsbrieven (3)"
+    assert str(reader.root_object["/Lang"]) == "nl-NL"
+    assert not list(tmp_path.glob(".printer.pdf*"))  # parts and the .part file are gone
+    assert seen[-1][:2] == (3, 3)
 
 
 def test_cancel_stops_a_run_and_removes_its_files(

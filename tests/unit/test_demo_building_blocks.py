@@ -131,3 +131,28 @@ def test_same_seed_same_plan() -> None:
 
     assert plan(1) == plan(1)
     assert plan(1) != plan(2)
+
+
+def test_bulk_sqlite_timestamps_match_sqlalchemys_own_conversion() -> None:
+    """The bulk loader's one-step UTC timestamp text equals UtcDateTime + SQLite DATETIME."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from sqlalchemy.dialects import sqlite
+
+    from buddy_desk.demo.bulk import _processor, _sqlite_utc_datetime
+    from buddy_desk.models.base import UtcDateTime
+
+    dialect = sqlite.dialect()
+    column = UtcDateTime()
+    assert _processor(column, dialect) is _sqlite_utc_datetime
+    reference = column.dialect_impl(dialect).bind_processor(dialect)
+    assert reference is not None
+    rng = random.Random(7)
+    zones = [UTC, timezone(timedelta(hours=1)), timezone(timedelta(hours=-5, minutes=-30))]
+    for _ in range(500):
+        value = datetime(2021, 1, 1, tzinfo=rng.choice(zones)) + timedelta(
+            seconds=rng.randrange(6 * 365 * 86400), microseconds=rng.randrange(1_000_000)
+        )
+        assert _sqlite_utc_datetime(value) == reference(value)
+    with pytest.raises(ValueError, match="naive"):
+        _sqlite_utc_datetime(datetime(2026, 11, 26, 9, 0))

@@ -173,3 +173,25 @@ def test_combined_pdf_numbers_pages_per_letter(t: Templates) -> None:
         alone = _text(PdfReader(io.BytesIO(render_letter(letter, t))))
         assert _text(reader, range(start, start + count)) == alone
         start += count
+
+
+def test_shared_line_breaks_give_the_same_pdf(
+    t: Templates, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Recurring paragraphs are broken into lines once per process; the output must not move."""
+    from reportlab import rl_config
+    from reportlab.platypus import Paragraph
+
+    from buddy_desk.letters import render
+
+    monkeypatch.setattr(rl_config, "invariant", 1)
+    letters = [
+        summary_letter(group_detail(g, dossier_id=i + 1), None, TODAY, t)
+        for i, g in enumerate(CollaborationGroup)
+    ]
+    shared = [render_letter(x, t) for x in letters] + [render_letter(letters[0], t)]
+    assert shared[0] == shared[-1]
+    monkeypatch.setattr(render._SharedParagraph, "breakLines", Paragraph.breakLines)
+    render._PARSED.clear()
+    plain = [render_letter(x, t) for x in letters]
+    assert shared[:-1] == plain

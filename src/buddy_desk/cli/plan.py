@@ -10,6 +10,8 @@ plan ics APPOINTMENT --out FILE.ics          request, or cancellation once cance
 plan letter APPOINTMENT --out FILE.pdf       confirmation letter to the resident
 plan week --start DATE [--apply] [--json]    auto-plan the queue for a week
 plan experts [--json]                        the experts register
+plan expert show|add|edit|absence-add|absence-remove …   manage it (see cli/_plan_register.py)
+plan settings [--damage-min N …] [--json]    durations per kind and the travel buffer
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from buddy_desk.cli._common import open_uow, print_json
+from buddy_desk.cli._plan_register import register_actions
 from buddy_desk.domain.inspection import InspectionForm, VisitKind
 from buddy_desk.errors import ValidationError
 from buddy_desk.i18n import tr
@@ -103,6 +106,8 @@ def register(
     e = cmds.add_parser("experts", parents=[common], help="the experts (deskundigen)")
     e.add_argument("--json", action="store_true")
     e.set_defaults(handler=run_experts)
+
+    register_actions(cmds, common)
 
 
 def _date(text: str) -> date:

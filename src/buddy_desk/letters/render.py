@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Sequence
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
@@ -46,6 +46,34 @@ def _table_style(commands: list[tuple[object, ...]]) -> TableStyle:
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *commands])
 
 
+class _SharedParagraph(Paragraph):  # type: ignore[misc]  # ReportLab is untyped
+    """A parsed paragraph whose copies share its line breaks per width.
+
+    Breaking lines is a pure function of the parsed fragments and the widths; a letter's
+    recurring paragraphs meet the same widths in every letter, so they are broken once per
+    process. Copies share ``_broken`` (a shallow copy keeps the same dict).
+    """
+
+    _broken: dict[tuple[float, ...], tuple[Any, dict[str, Any]]]
+    # what ReportLab's breakLines sets on the paragraph besides returning the lines
+    _STATE = ("frags", "height", "_width_max", "_splitLongWordCount", "_hyphenations")
+
+    def breakLines(self, width: Any) -> Any:  # noqa: N802 - ReportLab's name
+        broken = self.__dict__.get("_broken")
+        if broken is None:  # a part made by splitting across pages: not shared
+            return super().breakLines(width)
+        key = tuple(width) if isinstance(width, list | tuple) else (width,)
+        found = broken.get(key)
+        if found is None:
+            lines = super().breakLines(width)
+            state = {name: getattr(self, name) for name in self._STATE if hasattr(self, name)}
+            broken[key] = (lines, state)
+            return lines
+        lines, state = found
+        self.__dict__.update(state)
+        return lines
+
+
 _PARSED: dict[tuple[str, str], Paragraph] = {}
 _PARSED_MAX = 4096
 
@@ -62,7 +90,8 @@ def _p(text: str, style: ParagraphStyle = STYLE.body) -> Paragraph:
     if cached is None:
         if len(_PARSED) >= _PARSED_MAX:
             _PARSED.clear()
-        cached = _PARSED[key] = Paragraph(escape(text), style)
+        cached = _PARSED[key] = _SharedParagraph(escape(text), style)
+        cached._broken = {}
     return copy.copy(cached)
 
 
@@ -297,6 +326,14 @@ def letter_meta(letter: SummaryLetter) -> PdfMeta:
     )
 
 
+def combined_meta(count: int) -> PdfMeta:
+    """The metadata of a combined PDF of ``count`` letters for the printer."""
+    return PdfMeta(
+        title=f"Samenvattingsbrieven ({count})",
+        subject="Samenvattingsbrieven schade (IMG) en versterking (NCG)",
+    )
+
+
 def render_letter(letter: SummaryLetter, templates: Templates | None = None) -> bytes:
     """One letter as PDF bytes."""
     t = templates or load_templates()
@@ -309,16 +346,17 @@ def render_combined(
     out: BinaryIO,
     templates: Templates | None = None,
     on_letter: Callable[[], None] | None = None,
+    meta: PdfMeta | None = None,
 ) -> int:
-    """Many letters in one PDF for the printer; each has its own page numbering. → pages."""
+    """Many letters in one PDF for the printer; each has its own page numbering. → pages.
+
+    ``meta`` defaults to ``combined_meta(len(letters))``; a part of a larger run rendered on
+    a process pool passes the whole run's.
+    """
     t = templates or load_templates()
-    meta = PdfMeta(
-        title=f"Samenvattingsbrieven ({len(letters)})",
-        subject="Samenvattingsbrieven schade (IMG) en versterking (NCG)",
-    )
     return render_pdf(
         ((letter_frame(letter, t), letter_flowables(letter)) for letter in letters),
-        meta,
+        meta or combined_meta(len(letters)),
         out,
         on_letter,
     ).pages

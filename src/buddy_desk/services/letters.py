@@ -8,8 +8,11 @@
 - ``run_letters(uow, ids, out_dir=… | combined=…, progress=…)`` → ``RunResult``: written
   files, skipped dossiers with reasons, letters that say something is not known yet.
 
-Folder runs render on a process pool (one process per core), combined runs in one process
-(one shared font subset for the whole file). A cancelled run removes what it wrote.
+Both kinds of run render on a process pool (spawn, one process per core). Folder runs hand the
+workers batches of letters; combined runs hand them parts of the file (``PART`` letters, each
+part a complete PDF with "pagina X van Y" per letter), which a worker then joins in order
+(``letters.merge``). Small runs, one core, or a broken pool: rendered in this process, a
+combined file then as one document. A cancelled run removes what it wrote.
 """
 
 from __future__ import annotations
@@ -35,8 +38,10 @@ from buddy_desk.domain.phases import ImgPhase, NcgStatus, Organisation
 from buddy_desk.domain.search import DossierFilter, filter_dossiers
 from buddy_desk.domain.summaries import CaseInfo, DossierDetail, FlagInfo, NoteInfo, ResidentInfo
 from buddy_desk.errors import BuddyDeskError, NotFoundError
+from buddy_desk.i18n import in_language
 from buddy_desk.letters.content import ChoiceLine, SummaryLetter, summary_letter
-from buddy_desk.letters.render import render_combined, render_letter
+from buddy_desk.letters.merge import merge_pdfs
+from buddy_desk.letters.render import combined_meta, render_combined, render_letter
 from buddy_desk.letters.templates import load_templates
 from buddy_desk.models import Case, Dossier, DossierResident
 from buddy_desk.persistence.unit_of_work import UnitOfWork
@@ -47,7 +52,8 @@ from buddy_desk.services.dossiers import person_name as _person_name
 log = logging.getLogger(__name__)
 CHUNK = 400  # dossiers per bulk query (well below SQLite's and PostgreSQL's IN limits)
 POOL_MIN_LETTERS = 40  # below this, a process pool costs more than it saves
-BATCH = 16  # letters per worker task
+BATCH = 16  # letters per worker task (folder runs)
+PART = 40  # letters per part of a combined run (progress steps; each part has its own fonts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +253,8 @@ def load_letters(
             progress.check()
             chunk = list(ids[start : start + CHUNK])
             details = _details(uow, chunk)
-            choices = _choice_lines(uow, chunk)
+            with in_language("nl"):  # the letter is Dutch, whatever language the UI speaks
+                choices = _choice_lines(uow, chunk)
             for dossier_id in chunk:
                 detail = details.get(dossier_id)
                 if detail is None:
@@ -382,6 +389,66 @@ def _run_folder(
         raise
 
 
+def _combined_in_process(letters: Sequence[SummaryLetter], tmp: Path, progress: Progress) -> int:
+    done = 0
+
+    def on_letter() -> None:
+        nonlocal done
+        progress.check()
+        progress.report(done, len(letters), "")
+        done += 1
+
+    with tmp.open("wb") as fh:
+        return render_combined(letters, fh, on_letter=on_letter)
+
+
+def _render_part(letters: tuple[SummaryLetter, ...], path: str, run_size: int) -> int:
+    """Worker: one part of a combined run as a complete PDF; returns its pages."""
+    with open(path, "wb") as fh:
+        return render_combined(letters, fh, meta=combined_meta(run_size))
+
+
+def _merge_parts(paths: list[str], target: str) -> int:
+    """Worker: join the parts (PDFium stays out of the GUI process and its threads)."""
+    return merge_pdfs([Path(p) for p in paths], Path(target))
+
+
+def _combined_in_pool(
+    letters: Sequence[SummaryLetter], tmp: Path, progress: Progress, workers: int
+) -> int:
+    """Render parts on a process pool, then join them into ``tmp``; returns the pages."""
+    total = len(letters)
+    parts = [tuple(letters[i : i + PART]) for i in range(0, total, PART)]
+    paths = [tmp.with_name(f"{tmp.name}-{n:05d}") for n in range(len(parts))]
+    context = multiprocessing.get_context("spawn")
+    done = 0
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            sizes: dict[Future[int], int] = {
+                pool.submit(_render_part, part, str(path), total): len(part)
+                for part, path in zip(parts, paths, strict=True)
+            }
+            pending: set[Future[int]] = set(sizes)
+            try:
+                while pending:
+                    finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        future.result()
+                        done += sizes[future]
+                    progress.report(done, total, "")
+                    progress.check()
+                progress.report(total, total, "samenvoegen")
+                merged = pool.submit(_merge_parts, [str(p) for p in paths], str(tmp))
+                while not wait([merged], timeout=0.2).done:
+                    progress.check()
+                return merged.result()
+            finally:
+                for future in pending:
+                    future.cancel()
+    finally:
+        _remove(paths)
+
+
 def run_letters(
     uow: UnitOfWork,
     ids: Sequence[int],
@@ -422,17 +489,16 @@ def run_letters(
     if not letters:
         return RunResult((), batch.skipped, incomplete, 0, time.perf_counter() - started)
     tmp = combined.with_name(f".{combined.name}.part")
-    done = 0
-
-    def on_letter() -> None:
-        nonlocal done
-        progress.check()
-        progress.report(done, len(letters), "")
-        done += 1
-
+    workers = workers if workers is not None else _pool_size()
     try:
-        with tmp.open("wb") as fh:
-            pages = render_combined(letters, fh, on_letter=on_letter)
+        pages = None
+        if workers > 1 and len(letters) >= POOL_MIN_LETTERS:
+            try:
+                pages = _combined_in_pool(letters, tmp, progress, workers)
+            except BrokenProcessPool:
+                log.warning("letter process pool broke; rendering the file in-process")
+        if pages is None:
+            pages = _combined_in_process(letters, tmp, progress)
         os.replace(tmp, combined)
     except BaseException:
         tmp.unlink(missing_ok=True)

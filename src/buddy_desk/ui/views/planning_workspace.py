@@ -35,6 +35,7 @@ from buddy_desk.ui.dialogs.messages import show_error
 from buddy_desk.ui.views.planning_actions import ask_export, cancel_appointment, move_appointment
 from buddy_desk.ui.views.planning_calendar import WeekCalendar, monday_of, now_local
 from buddy_desk.ui.views.planning_proposals import ProposalPanel
+from buddy_desk.ui.views.planning_register import RegisterPanel
 
 
 class PlanningWorkspace(QWidget):
@@ -85,6 +86,9 @@ class PlanningWorkspace(QWidget):
         self.tabs.addTab(self.proposals, tr("planning.tab.proposals"))
         self.tabs.addTab(self._build_week_tab(), tr("planning.tab.week"))
         self.tabs.addTab(self._build_autoplan_tab(), tr("planning.tab.autoplan"))
+        self.register_panel = RegisterPanel(ctx)
+        self.register_panel.changed.connect(self._on_register_changed)
+        self.tabs.addTab(self.register_panel, tr("planning.register.tab"))
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         split.addWidget(self.tabs)
         split.setSizes([380, 900])
@@ -146,6 +150,9 @@ class PlanningWorkspace(QWidget):
 
     def _on_proposals_booked(self, _dossier_id: int) -> None:
         self.reload_queue()
+
+    def _on_register_changed(self) -> None:
+        self.calendar.view = None  # experts, absences or durations changed: reload when shown
 
     # -- the week calendar -----------------------------------------------------------
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtGui import QValidator
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QValidator
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from buddy_desk.domain.address import normalise_postcode, validate_huisnummer
@@ -54,6 +55,25 @@ class _RuleValidator(QValidator):
         return state, text, pos
 
 
+class _LeaveWatcher(QObject):
+    """Calls back when the field loses focus or Enter is pressed. Qt emits editingFinished
+    only for *acceptable* input, so without this a wrong value would never be shown."""
+
+    def __init__(self, edit: QLineEdit, callback: Callable[[], object]) -> None:
+        super().__init__(edit)
+        self._callback = callback
+        edit.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.FocusOut or (
+            isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self._callback()
+        return False
+
+
 class FieldCheck:
     """Keeps a line edit's red/normal look and its message in sync with a rule."""
 
@@ -69,6 +89,7 @@ class FieldCheck:
         self.message = message
         edit.setValidator(_RuleValidator(rule, max_len, edit))
         edit.editingFinished.connect(self.check)
+        self._watcher = _LeaveWatcher(edit, self.check)
         edit.textEdited.connect(self._on_edit_text_edited)
 
     @property
