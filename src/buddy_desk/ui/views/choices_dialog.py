@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QDateTime, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QDate, QDateTime, QEvent, QObject, Qt, QTime, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -54,9 +54,17 @@ from buddy_desk.services.choices import NewChoice
 SaveChoice = Callable[[NewChoice], ChoiceEntry]
 
 
+def _qdatetime(value: datetime) -> QDateTime:
+    """A naive local wall-clock datetime as QDateTime (explicit fields: stubs differ by version)."""
+    return QDateTime(
+        QDate(value.year, value.month, value.day),
+        QTime(value.hour, value.minute, value.second),
+    )
+
+
 def _now_local() -> QDateTime:
     # Dutch wall-clock time whatever the machine's zone (entries are read back in it)
-    return QDateTime(datetime.now(LOCAL).replace(tzinfo=None, microsecond=0))
+    return _qdatetime(datetime.now(LOCAL).replace(tzinfo=None, microsecond=0))
 
 
 def _to_aware(value: QDateTime) -> datetime:
@@ -266,7 +274,7 @@ class RecordChoiceDialog(QDialog):
             self.method.setCurrentIndex(list(ConsentMethod).index(e.method))
         self.form_reference.setText(e.form_reference or "")
         self.channel.setCurrentIndex(list(Channel).index(e.channel))
-        self.made_at.setDateTime(QDateTime(e.made_at.astimezone(LOCAL).replace(tzinfo=None)))
+        self.made_at.setDateTime(_qdatetime(e.made_at.astimezone(LOCAL).replace(tzinfo=None)))
         self.note.setPlainText(e.note or "")
 
     def _set_row_visible(self, key: str, visible: bool) -> None:
