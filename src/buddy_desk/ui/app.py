@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from buddy_desk.config import default_db_path
 from buddy_desk.errors import BuddyDeskError, DatabaseError
-from buddy_desk.i18n import LANGUAGES, set_language, tr
+from buddy_desk.i18n import LANGUAGES, current_language, set_language, tr
 from buddy_desk.logging_setup import configure_logging
 from buddy_desk.persistence.engine import sqlite_path
 from buddy_desk.persistence.schema import describe, open_database
@@ -27,6 +27,7 @@ from buddy_desk.ui.context import AppContext, AppEvents, UserProfile
 from buddy_desk.ui.extensions import UiRegistry, discover
 from buddy_desk.ui.main_window import MainWindow
 from buddy_desk.ui.profile import guest_profile, profile_from_account
+from buddy_desk.ui.qt_translations import apply_qt_language
 from buddy_desk.ui.settings import AppSettings, load_settings, save_settings
 from buddy_desk.ui.style import STYLE_SHEET
 from buddy_desk.ui.tasks import TaskRunner
@@ -134,6 +135,7 @@ def build_window(
 ) -> MainWindow:
     """The main window on an opened database (also used by the screenshot command)."""
     ensure_application()
+    apply_qt_language(current_language())
     ctx = AppContext(
         uow=uow, db_label=db_label(engine_url), events=AppEvents(), tasks=TaskRunner(), user=user
     )

@@ -29,6 +29,7 @@ from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.dialogs import messages
 from buddy_desk.ui.extensions import MenuAction, UiRegistry, Workspace
 from buddy_desk.ui.profile import window_title
+from buddy_desk.ui.qt_translations import apply_qt_language
 from buddy_desk.ui.settings import AppSettings, save_settings
 from buddy_desk.ui.views.dossier_list_view import DossierListView
 from buddy_desk.ui.views.dossier_view import DossierView
@@ -239,6 +240,7 @@ class MainWindow(QMainWindow):
         if language == current_language():
             return
         set_language(language)
+        apply_qt_language(language)
         self.settings.language = language
         save_settings(self.settings)
         self.ctx.events.language_changed.emit(language)

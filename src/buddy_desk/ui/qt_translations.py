@@ -1,0 +1,34 @@
+"""Qt's own texts (OK/Annuleren in button boxes, file dialogs, message boxes) in our language.
+
+Our texts come from ``buddy_desk.i18n``; Qt's standard widgets carry their own, translated in
+the ``qtbase_<lang>.qm`` catalogs that ship with PySide6.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
+
+log = logging.getLogger(__name__)
+_installed: dict[str, QTranslator] = {}
+
+
+def apply_qt_language(language: str) -> bool:
+    """Install Qt's catalog for ``language`` (none needed for English); True if in effect."""
+    app = QCoreApplication.instance()
+    if app is None:
+        return False
+    for translator in _installed.values():
+        app.removeTranslator(translator)
+    _installed.clear()
+    if language == "en":
+        return True
+    translator = QTranslator()
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(f"qtbase_{language}", folder):
+        log.info("no Qt catalog for %s in %s", language, folder)
+        return False
+    app.installTranslator(translator)
+    _installed[language] = translator
+    return True
