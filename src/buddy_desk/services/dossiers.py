@@ -168,82 +168,109 @@ def case_info(case: Case) -> CaseInfo:
     )
 
 
+def detail_options(*, with_events: bool = True) -> list[Any]:
+    """Eager loads for building DossierDetail (one query per relation, not per dossier)."""
+    options: list[Any] = [
+        selectinload(Dossier.address),
+        selectinload(Dossier.img_supervisor),
+        selectinload(Dossier.ncg_supervisor),
+        selectinload(Dossier.cases).selectinload(Case.statuses),
+        selectinload(Dossier.cases).selectinload(Case.reports),
+        selectinload(Dossier.residents).selectinload(DossierResident.person),
+        selectinload(Dossier.flags),
+    ]
+    if with_events:
+        options.append(selectinload(Dossier.events))
+    return options
+
+
+def _safe_img_rank(status: str, start: date | None) -> tuple[bool, date]:
+    try:
+        return img_rank(status, start)
+    except ValueError:  # an unknown phase code (a newer export) sorts last, shown as unknown
+        return (False, start or date.min)
+
+
+def _safe_group(ncg: CaseInfo | None, img: CaseInfo | None) -> CollaborationGroup | None:
+    try:
+        ncg_status = NcgStatus.parse(ncg.status) if ncg else None
+        img_phase = ImgPhase(img.status) if img else None
+    except ValueError:
+        return None
+    return collaboration_group(ncg_status, img_phase)
+
+
+def to_detail(
+    dossier: Dossier, note: ConversationNote | None, *, with_events: bool = True
+) -> DossierDetail:
+    """The plain, frozen picture of one loaded dossier (see ``detail_options``)."""
+    img_cases = sorted(
+        (c for c in dossier.cases if c.organisation is Organisation.IMG),
+        key=lambda c: _safe_img_rank(c.status, c.startdatum),
+        reverse=True,
+    )
+    ncg_cases = [c for c in dossier.cases if c.organisation is Organisation.NCG]
+    img_infos = tuple(case_info(c) for c in img_cases)
+    ncg_info = case_info(ncg_cases[0]) if ncg_cases else None
+    a = dossier.address
+    residents = tuple(
+        ResidentInfo(
+            person_name(
+                r.person.voorletters, r.person.tussenvoegsel, r.person.achternaam, r.person.voornaam
+            ),
+            r.roltype,
+            r.person.telefoon,
+            r.person.email,
+            r.person.aanhef,
+        )
+        for r in sorted(dossier.residents, key=lambda r: (not r.primary, r.id))
+    )
+    number = f"{a.huisnummer}{a.huisletter or ''}" + (
+        f"-{a.huisnummertoevoeging}" if a.huisnummertoevoeging else ""
+    )
+    events = (
+        tuple(
+            EventInfo(e.occurred_at, e.organisation, e.kind, e.title, e.detail)
+            for e in sorted(dossier.events, key=lambda e: e.occurred_at, reverse=True)
+        )
+        if with_events
+        else ()
+    )
+    return DossierDetail(
+        id=dossier.id,
+        straat=a.straat,
+        number_text=number,
+        postcode=a.postcode,
+        woonplaats=a.woonplaats,
+        gemeente=a.gemeente,
+        residents=residents,
+        img_supervisor=supervisor_info(dossier.img_supervisor),
+        ncg_supervisor=supervisor_info(dossier.ncg_supervisor),
+        img_cases=img_infos,
+        ncg_case=ncg_info,
+        group=_safe_group(ncg_info, img_infos[0] if img_infos else None),
+        flags=tuple(
+            FlagInfo(f.kind, f.set_at, f.set_by, f.note) for f in dossier.flags if f.active
+        ),
+        events=events,
+        note=NoteInfo(note.body, note.updated_at, note.updated_by)
+        if note
+        else NoteInfo("", None, None),
+    )
+
+
 def get_dossier(uow: UnitOfWork, dossier_id: int) -> DossierDetail:
     with uow:
         s = uow.session
         dossier = s.scalars(
-            select(Dossier)
-            .where(Dossier.id == dossier_id)
-            .options(
-                selectinload(Dossier.address),
-                selectinload(Dossier.img_supervisor),
-                selectinload(Dossier.ncg_supervisor),
-                selectinload(Dossier.cases).selectinload(Case.statuses),
-                selectinload(Dossier.cases).selectinload(Case.reports),
-                selectinload(Dossier.residents).selectinload(DossierResident.person),
-                selectinload(Dossier.flags),
-                selectinload(Dossier.events),
-            )
+            select(Dossier).where(Dossier.id == dossier_id).options(*detail_options())
         ).one_or_none()
         if dossier is None:
             raise NotFoundError(f"Dossier {dossier_id} bestaat niet.")
         note = s.scalars(
             select(ConversationNote).where(ConversationNote.dossier_id == dossier_id)
         ).one_or_none()
-        img_cases = sorted(
-            (c for c in dossier.cases if c.organisation is Organisation.IMG),
-            key=lambda c: img_rank(c.status, c.startdatum),
-            reverse=True,
-        )
-        ncg_cases = [c for c in dossier.cases if c.organisation is Organisation.NCG]
-        img_infos = tuple(case_info(c) for c in img_cases)
-        ncg_info = case_info(ncg_cases[0]) if ncg_cases else None
-        a = dossier.address
-        residents = tuple(
-            ResidentInfo(
-                person_name(
-                    r.person.voorletters,
-                    r.person.tussenvoegsel,
-                    r.person.achternaam,
-                    r.person.voornaam,
-                ),
-                r.roltype,
-                r.person.telefoon,
-                r.person.email,
-                r.person.aanhef,
-            )
-            for r in sorted(dossier.residents, key=lambda r: (not r.primary, r.id))
-        )
-        number = f"{a.huisnummer}{a.huisletter or ''}" + (
-            f"-{a.huisnummertoevoeging}" if a.huisnummertoevoeging else ""
-        )
-        return DossierDetail(
-            id=dossier.id,
-            straat=a.straat,
-            number_text=number,
-            postcode=a.postcode,
-            woonplaats=a.woonplaats,
-            gemeente=a.gemeente,
-            residents=residents,
-            img_supervisor=supervisor_info(dossier.img_supervisor),
-            ncg_supervisor=supervisor_info(dossier.ncg_supervisor),
-            img_cases=img_infos,
-            ncg_case=ncg_info,
-            group=collaboration_group(
-                ncg_info.ncg_status if ncg_info else None,
-                img_infos[0].img_phase if img_infos else None,
-            ),
-            flags=tuple(
-                FlagInfo(f.kind, f.set_at, f.set_by, f.note) for f in dossier.flags if f.active
-            ),
-            events=tuple(
-                EventInfo(e.occurred_at, e.organisation, e.kind, e.title, e.detail)
-                for e in sorted(dossier.events, key=lambda e: e.occurred_at, reverse=True)
-            ),
-            note=NoteInfo(note.body, note.updated_at, note.updated_by)
-            if note
-            else NoteInfo("", None, None),
-        )
+        return to_detail(dossier, note)
 
 
 def save_note(uow: UnitOfWork, dossier_id: int, body: str, user: str | None) -> NoteInfo:

@@ -31,23 +31,20 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from buddy_desk.domain.collaboration import CollaborationGroup, collaboration_group
-from buddy_desk.domain.phases import ImgPhase, NcgStatus, Organisation
+from buddy_desk.domain.collaboration import CollaborationGroup
 from buddy_desk.domain.search import DossierFilter, filter_dossiers
-from buddy_desk.domain.summaries import CaseInfo, DossierDetail, FlagInfo, NoteInfo, ResidentInfo
+from buddy_desk.domain.summaries import DossierDetail
 from buddy_desk.errors import BuddyDeskError, NotFoundError
 from buddy_desk.i18n import in_language
 from buddy_desk.letters.content import ChoiceLine, SummaryLetter, summary_letter
 from buddy_desk.letters.merge import merge_pdfs
 from buddy_desk.letters.render import combined_meta, render_combined, render_letter
 from buddy_desk.letters.templates import load_templates
-from buddy_desk.models import Case, Dossier, DossierResident
+from buddy_desk.models import Dossier
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.progress import NO_PROGRESS, Cancelled, Progress
-from buddy_desk.services.dossiers import case_info, img_rank, load_summaries, supervisor_info
-from buddy_desk.services.dossiers import person_name as _person_name
+from buddy_desk.services.dossiers import detail_options, load_summaries, to_detail
 
 log = logging.getLogger(__name__)
 CHUNK = 400  # dossiers per bulk query (well below SQLite's and PostgreSQL's IN limits)
@@ -147,85 +144,9 @@ def _choice_lines(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, tuple[Choice
 
 def _details(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, DossierDetail]:
     dossiers = uow.session.scalars(
-        select(Dossier)
-        .where(Dossier.id.in_(ids))
-        .options(
-            selectinload(Dossier.address),
-            selectinload(Dossier.img_supervisor),
-            selectinload(Dossier.ncg_supervisor),
-            selectinload(Dossier.cases).selectinload(Case.statuses),
-            selectinload(Dossier.cases).selectinload(Case.reports),
-            selectinload(Dossier.residents).selectinload(DossierResident.person),
-            selectinload(Dossier.flags),
-        )
+        select(Dossier).where(Dossier.id.in_(ids)).options(*detail_options(with_events=False))
     )
-    out: dict[int, DossierDetail] = {}
-    for dossier in dossiers:
-        img_cases = sorted(
-            (c for c in dossier.cases if c.organisation is Organisation.IMG),
-            key=lambda c: _safe_img_rank(c.status, c.startdatum),
-            reverse=True,
-        )
-        ncg_cases = [c for c in dossier.cases if c.organisation is Organisation.NCG]
-        img_infos = tuple(case_info(c) for c in img_cases)
-        ncg_info = case_info(ncg_cases[0]) if ncg_cases else None
-        a = dossier.address
-        number = f"{a.huisnummer}{a.huisletter or ''}" + (
-            f"-{a.huisnummertoevoeging}" if a.huisnummertoevoeging else ""
-        )
-        residents = tuple(
-            ResidentInfo(
-                _person_name(
-                    r.person.voorletters,
-                    r.person.tussenvoegsel,
-                    r.person.achternaam,
-                    r.person.voornaam,
-                ),
-                r.roltype,
-                r.person.telefoon,
-                r.person.email,
-                r.person.aanhef,
-            )
-            for r in sorted(dossier.residents, key=lambda r: (not r.primary, r.id))
-        )
-        out[dossier.id] = DossierDetail(
-            id=dossier.id,
-            straat=a.straat,
-            number_text=number,
-            postcode=a.postcode,
-            woonplaats=a.woonplaats,
-            gemeente=a.gemeente,
-            residents=residents,
-            img_supervisor=supervisor_info(dossier.img_supervisor),
-            ncg_supervisor=supervisor_info(dossier.ncg_supervisor),
-            img_cases=img_infos,
-            ncg_case=ncg_info,
-            group=_safe_group(ncg_info.status if ncg_info else None, img_infos),
-            flags=tuple(_flag_infos(dossier)),
-            events=(),
-            note=NoteInfo("", None, None),
-        )
-    return out
-
-
-def _flag_infos(dossier: Dossier) -> list[FlagInfo]:
-    return [FlagInfo(f.kind, f.set_at, f.set_by, f.note) for f in dossier.flags if f.active]
-
-
-def _safe_img_rank(status: str, start: date | None) -> tuple[bool, date]:
-    try:
-        return img_rank(status, start)
-    except ValueError:  # an unknown phase code sorts last; the letter says it is unknown
-        return (False, start or date.min)
-
-
-def _safe_group(ncg_code: str | None, img_infos: Sequence[CaseInfo]) -> CollaborationGroup | None:
-    try:
-        ncg = NcgStatus.parse(ncg_code) if ncg_code else None
-        img = ImgPhase(img_infos[0].status) if img_infos else None
-    except ValueError:
-        return None
-    return collaboration_group(ncg, img)
+    return {d.id: to_detail(d, None, with_events=False) for d in dossiers}
 
 
 def _skip_reason(detail: DossierDetail) -> str | None:
