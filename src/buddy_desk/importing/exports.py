@@ -14,10 +14,17 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Generic, TypeVar
 
-from buddy_desk.domain.address import AddressKey
+from buddy_desk.domain.address import _FORBIDDEN_LETTERS, AddressKey
 from buddy_desk.domain.phases import ImgPhase, NcgStatus
 from buddy_desk.errors import ValidationError
-from buddy_desk.importing.table import ColumnSpec, ExportRefused, Record, Table, read_table
+from buddy_desk.importing.table import (
+    ColumnSpec,
+    ExportRefused,
+    RawRow,
+    Table,
+    read_rows,
+    read_table,
+)
 from buddy_desk.importing.values import parse_amount, parse_bool, parse_date
 
 R = TypeVar("R")
@@ -45,6 +52,7 @@ class AddressPart:
     straat: str
     woonplaats: str
     gemeente: str | None
+    match_key: str  # key.match_key, computed once
 
 
 @dataclass(frozen=True)
@@ -136,44 +144,48 @@ class _RowError(Exception):
         self.reason = reason
 
 
-def _required(rec: Record, field: str) -> str:
-    value = rec.cells.get(field)
-    if not value:
-        raise _RowError(LABELS[field], "is leeg; dit veld is verplicht")
-    return value
+def _empty(label: str) -> _RowError:
+    return _RowError(label, "is leeg; dit veld is verplicht")
 
 
-def _optional(rec: Record, field: str) -> str | None:
-    value = rec.cells.get(field, "")
-    return value or None
-
-
-def _typed(rec: Record, field: str, parse: Callable[[str], R]) -> R | None:
-    value = rec.cells.get(field)
-    if not value:
-        return None
-    try:
-        return parse(value)
-    except ValueError as exc:
-        raise _RowError(LABELS[field], str(exc)) from None
-
-
-def _address(rec: Record) -> AddressPart:
-    get = rec.cells.get
-    postcode = _required(rec, "postcode")
-    huisnummer = _required(rec, "huisnummer")
-    try:
-        key = AddressKey.parse(
-            postcode, huisnummer, get("huisletter") or None, get("toevoeging") or None
-        )
-    except ValidationError as exc:
-        raise _RowError(_ADDRESS_FIELD_LABEL.get(exc.field, exc.field), exc.reason) from None
-    gemeente = get("gemeente")
+def _address(
+    postcode: str,
+    huisnummer: str,
+    huisletter: str,
+    toevoeging: str,
+    straat: str,
+    woonplaats: str,
+    gemeente: str,
+) -> AddressPart:
+    if not postcode:
+        raise _empty("Postcode")
+    if not huisnummer:
+        raise _empty("Huisnummer")
+    pc = postcode[:4] + postcode[5:] if len(postcode) == 7 and postcode[4] == " " else postcode
+    if (
+        not huisletter
+        and not toevoeging
+        and len(pc) == 6
+        and pc.isascii()
+        and pc[:4].isdigit()
+        and pc[0] != "0"
+        and pc[4:].isalpha()
+        and huisnummer.isascii()
+        and huisnummer.isdigit()
+        and len(huisnummer) <= 5
+        and huisnummer[0] != "0"
+        and (letters := pc[4:].upper()) not in _FORBIDDEN_LETTERS
+    ):
+        # the common case ('9712AB', '9712 ab'; '12'): what AddressKey.parse returns,
+        # without its regexes
+        key = AddressKey(pc[:4] + letters, int(huisnummer))
+    else:
+        try:
+            key = AddressKey.parse(postcode, huisnummer, huisletter or None, toevoeging or None)
+        except ValidationError as exc:
+            raise _RowError(_ADDRESS_FIELD_LABEL.get(exc.field, exc.field), exc.reason) from None
     return AddressPart(
-        key,
-        (get("straat") or "")[:80],
-        (get("woonplaats") or "")[:80],
-        gemeente[:80] if gemeente else None,
+        key, straat[:80], woonplaats[:80], gemeente[:80] if gemeente else None, key.match_key
     )
 
 
@@ -197,97 +209,160 @@ def _img_phase(text: str) -> ImgPhase:
 
 # exports repeat the same few thousand dates and status texts; parse each once per process
 _date = lru_cache(maxsize=8192)(parse_date)
+_bool = lru_cache(maxsize=256)(parse_bool)
 
 
-def _ncg_row(rec: Record) -> NcgRow:
-    adres_id = _required(rec, "adres_id")
+def _ncg_row(line: int, cells: tuple[str, ...]) -> NcgRow:
+    # positions as in NCG_COLUMNS (read_rows gives "" for a column the file lacks)
+    (
+        adres_id,
+        postcode,
+        huisnummer,
+        huisletter,
+        toevoeging,
+        straat,
+        woonplaats,
+        gemeente,
+        status_text,
+        status_date,
+        bewonersbegeleider,
+        bijzondere_situatie,
+        schade_gezien,
+        verborgen_schade,
+    ) = cells
+    if not adres_id:
+        raise _empty("Adres-ID")
     if len(adres_id) > 32:
         raise _RowError("Adres-ID", f"'{adres_id[:40]}…' is langer dan 32 tekens")
-    address = _address(rec)
-    status = _typed(rec, "status", _ncg_status)
-    if status is None:
-        raise _RowError("NCG status", "is leeg; dit veld is verplicht")
+    address = _address(postcode, huisnummer, huisletter, toevoeging, straat, woonplaats, gemeente)
+    if not status_text:
+        raise _empty("NCG status")
+    label = "NCG status"
+    try:  # the label names the column whose value is being converted
+        status = _ncg_status(status_text)
+        label = "Statusdatum"
+        day = _date(status_date) if status_date else None
+        label = "Schade gezien"
+        seen = _bool(schade_gezien) if schade_gezien else None
+        label = "Verborgen schade"
+        hidden = parse_amount(verborgen_schade) if verborgen_schade else None
+    except ValueError as exc:
+        raise _RowError(label, str(exc)) from None
     return NcgRow(
-        line=rec.line,
-        adres_id=adres_id,
-        address=address,
-        status=status,
-        status_date=_typed(rec, "status_date", _date),
-        bewonersbegeleider=_name(_optional(rec, "bewonersbegeleider")),
-        bijzondere_situatie=_optional(rec, "bijzondere_situatie"),
-        schade_gezien=_typed(rec, "schade_gezien", parse_bool),
-        verborgen_schade=_typed(rec, "verborgen_schade", parse_amount),
+        line,
+        adres_id,
+        address,
+        status,
+        day,
+        " ".join(bewonersbegeleider.split())[:120] if bewonersbegeleider else None,
+        bijzondere_situatie or None,
+        seen,
+        hidden,
     )
 
 
-def _img_row(rec: Record) -> ImgRow:
-    zaaknummer = _required(rec, "zaaknummer")
+def _img_row(line: int, cells: tuple[str, ...]) -> ImgRow:
+    # positions as in IMG_COLUMNS (read_rows gives "" for a column the file lacks)
+    (
+        zaaknummer,
+        postcode,
+        huisnummer,
+        huisletter,
+        toevoeging,
+        straat,
+        woonplaats,
+        gemeente,
+        fase_text,
+        melddatum,
+        zaakbegeleider,
+        urgent,
+        schadebedrag,
+        constructief,
+        aos,
+    ) = cells
+    if not zaaknummer:
+        raise _empty("Zaaknummer")
     if len(zaaknummer) > 40:
         raise _RowError("Zaaknummer", f"'{zaaknummer[:40]}…' is langer dan 40 tekens")
-    address = _address(rec)
-    fase = _typed(rec, "fase", _img_phase)
-    if fase is None:
-        raise _RowError("Fase", "is leeg; dit veld is verplicht")
+    address = _address(postcode, huisnummer, huisletter, toevoeging, straat, woonplaats, gemeente)
+    if not fase_text:
+        raise _empty("Fase")
+    label = "Fase"
+    try:  # the label names the column whose value is being converted
+        fase = _img_phase(fase_text)
+        label = "Melddatum"
+        day = _date(melddatum) if melddatum else None
+        label = "Urgent"
+        is_urgent = _bool(urgent) if urgent else False
+        label = "Schadebedrag"
+        bedrag = parse_amount(schadebedrag) if schadebedrag else None
+        label = "Constructieve schade"
+        is_constructief = _bool(constructief) if constructief else None
+        label = "AOS"
+        is_aos = _bool(aos) if aos else None
+    except ValueError as exc:
+        raise _RowError(label, str(exc)) from None
     return ImgRow(
-        line=rec.line,
-        zaaknummer=zaaknummer,
-        address=address,
-        fase=fase,
-        melddatum=_typed(rec, "melddatum", _date),
-        zaakbegeleider=_name(_optional(rec, "zaakbegeleider")),
-        urgent=bool(_typed(rec, "urgent", parse_bool)),
-        schadebedrag=_typed(rec, "schadebedrag", parse_amount),
-        constructief=_typed(rec, "constructief", parse_bool),
-        aos=_typed(rec, "aos", parse_bool),
+        line,
+        zaaknummer,
+        address,
+        fase,
+        day,
+        " ".join(zaakbegeleider.split())[:120] if zaakbegeleider else None,
+        is_urgent,
+        bedrag,
+        is_constructief,
+        is_aos,
     )
-
-
-def _name(text: str | None) -> str | None:
-    return " ".join(text.split())[:120] if text else None
 
 
 def _parse_rows(
-    table: Table, build: Callable[[Record], R], key: Callable[[R], str], key_label: str
+    table: Table,
+    raw: list[RawRow],
+    build: Callable[[int, tuple[str, ...]], R],
+    key: Callable[[R], str],
+    key_label: str,
 ) -> tuple[tuple[R, ...], tuple[Rejection, ...]]:
     rows: list[R] = []
     rejections: list[Rejection] = []
     seen: dict[str, int] = {}
-    for rec in table.records:
-        if rec.extra:
+    for line, cells, extra in raw:
+        if extra:
             rejections.append(
                 Rejection(
-                    rec.line,
+                    line,
                     "(regel)",
-                    f"meer velden ({len(table.headers) + len(rec.extra)}) dan kolommen "
+                    f"meer velden ({len(table.headers) + len(extra)}) dan kolommen "
                     f"({len(table.headers)}); controleer het scheidingsteken",
                 )
             )
             continue
         try:
-            row = build(rec)
+            row = build(line, cells)
         except _RowError as exc:
-            rejections.append(Rejection(rec.line, exc.field, exc.reason))
+            rejections.append(Rejection(line, exc.field, exc.reason))
             continue
         k = key(row)
-        if (first := seen.get(k.upper())) is not None:
+        upper = k.upper()
+        if (first := seen.get(upper)) is not None:
             rejections.append(
-                Rejection(rec.line, key_label, f"'{k}' komt dubbel voor (ook op regel {first})")
+                Rejection(line, key_label, f"'{k}' komt dubbel voor (ook op regel {first})")
             )
             continue
-        seen[k.upper()] = rec.line
+        seen[upper] = line
         rows.append(row)
     return tuple(rows), tuple(rejections)
 
 
 def read_ncg_export(data: bytes, source: str) -> ParsedExport[NcgRow]:
-    table = read_table(data, source, NCG_COLUMNS, ExportKind.NCG.label)
-    rows, rejections = _parse_rows(table, _ncg_row, lambda r: r.adres_id, "Adres-ID")
+    table, raw = read_rows(data, source, NCG_COLUMNS, ExportKind.NCG.label)
+    rows, rejections = _parse_rows(table, raw, _ncg_row, lambda r: r.adres_id, "Adres-ID")
     return ParsedExport(ExportKind.NCG, table, rows, rejections)
 
 
 def read_img_export(data: bytes, source: str) -> ParsedExport[ImgRow]:
-    table = read_table(data, source, IMG_COLUMNS, ExportKind.IMG.label)
-    rows, rejections = _parse_rows(table, _img_row, lambda r: r.zaaknummer, "Zaaknummer")
+    table, raw = read_rows(data, source, IMG_COLUMNS, ExportKind.IMG.label)
+    rows, rejections = _parse_rows(table, raw, _img_row, lambda r: r.zaaknummer, "Zaaknummer")
     return ParsedExport(ExportKind.IMG, table, rows, rejections)
 
 

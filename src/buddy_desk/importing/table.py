@@ -12,7 +12,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import itemgetter
 
 from buddy_desk.errors import BuddyDeskError
@@ -105,6 +105,79 @@ def _first_line(text: str) -> str:
 
 def read_table(data: bytes, source: str, specs: Sequence[ColumnSpec], kind_label: str) -> Table:
     """Decode and split the file; map its header onto ``specs``; refuse what is no export."""
+    table, positions, rows = _open(data, source, specs, kind_label)
+    records: list[Record] = []
+    fields = list(positions)
+    pick = itemgetter(*positions.values())
+    width = len(table.headers)
+    padding = [""] * width
+    strip = str.strip
+    try:
+        for line, row in rows:
+            if len(row) < width:
+                if not any(map(strip, row)):
+                    continue  # a blank line
+                row = row + padding[len(row) :]
+            picked = pick(row)
+            values = map(strip, picked) if len(fields) > 1 else [strip(picked)]
+            cells = dict(zip(fields, values, strict=True))
+            extra = tuple(c for c in row[width:] if c.strip()) if len(row) > width else ()
+            if not extra and not any(cells.values()) and not any(map(strip, row)):
+                continue
+            records.append(Record(line, cells, extra))
+    except csv.Error as exc:
+        raise ExportRefused(source, f"het bestand is onleesbaar als CSV ({exc}).") from None
+    return replace(table, records=tuple(records))
+
+
+# one data row for the importer: physical line, stripped cells in ``specs`` order ("" for a
+# column the file lacks), and the non-empty cells beyond the header's width
+RawRow = tuple[int, tuple[str, ...], tuple[str, ...]]
+
+
+def read_rows(
+    data: bytes, source: str, specs: Sequence[ColumnSpec], kind_label: str
+) -> tuple[Table, list[RawRow]]:
+    """As ``read_table`` (same rows skipped, same refusals), but each row as a tuple with a
+    fixed position per spec instead of a ``Record`` dict: the importer's hot path. The
+    returned table has no ``records``."""
+    table, positions, rows = _open(data, source, specs, kind_label)
+    width = len(table.headers)
+    # a column the file lacks reads the "" appended at position ``width``
+    pick = itemgetter(*(positions.get(s.field, width) for s in specs))
+    padding = [""] * (width + 1)
+    strip = str.strip
+    out: list[RawRow] = []
+    append = out.append
+    no_extra: tuple[str, ...] = ()
+    try:
+        for line, row in rows:
+            n = len(row)
+            if n == width:
+                row.append("")
+                extra = no_extra
+            elif n < width:
+                if not any(map(strip, row)):
+                    continue  # a blank line
+                row += padding[n:]
+                extra = no_extra
+            else:
+                extra = tuple(c for c in row[width:] if c.strip())
+                row = row[:width]
+                row.append("")
+            cells = tuple(map(strip, pick(row)))
+            if not extra and not any(cells) and not any(map(strip, row)):
+                continue
+            append((line, cells, extra))
+    except csv.Error as exc:
+        raise ExportRefused(source, f"het bestand is onleesbaar als CSV ({exc}).") from None
+    return table, out
+
+
+def _open(
+    data: bytes, source: str, specs: Sequence[ColumnSpec], kind_label: str
+) -> tuple[Table, dict[str, int], Iterator[tuple[int, list[str]]]]:
+    """The table without records, the column position per field, and the data rows."""
     text, encoding = decode(data, source)
     delimiter = sniff_delimiter(_first_line(text))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
@@ -136,28 +209,8 @@ def read_table(data: bytes, source: str, specs: Sequence[ColumnSpec], kind_label
     mapping = {field: headers[i] for field, i in positions.items()}
     used = set(positions.values())
     unmapped = tuple(h for i, h in enumerate(headers) if i not in used and h)
-    records: list[Record] = []
-    fields = list(positions)
-    pick = itemgetter(*positions.values())
-    width = len(headers)
-    padding = [""] * width
-    strip = str.strip
-    try:
-        for line, row in rows:
-            if len(row) < width:
-                if not any(map(strip, row)):
-                    continue  # a blank line
-                row = row + padding[len(row) :]
-            picked = pick(row)
-            values = map(strip, picked) if len(fields) > 1 else [strip(picked)]
-            cells = dict(zip(fields, values, strict=True))
-            extra = tuple(c for c in row[width:] if c.strip()) if len(row) > width else ()
-            if not extra and not any(cells.values()) and not any(map(strip, row)):
-                continue
-            records.append(Record(line, cells, extra))
-    except csv.Error as exc:
-        raise ExportRefused(source, f"het bestand is onleesbaar als CSV ({exc}).") from None
-    return Table(source, encoding, delimiter, headers, mapping, unmapped, tuple(records))
+    table = Table(source, encoding, delimiter, headers, mapping, unmapped, ())
+    return table, positions, rows
 
 
 def _numbered_rows(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:

@@ -68,7 +68,7 @@ class ImgRun(ImportRun):
         queued: set[str] = set()
         for i, row in enumerate(rows, 1):
             self._tick(i, total)
-            key = row.address.key.match_key
+            key = row.address.match_key
             if key in self.by_key:
                 continue
             if key not in queued:
@@ -87,7 +87,7 @@ class ImgRun(ImportRun):
         # a running case's zaakbegeleider wins over a settled case's at the same address
         ordered = sorted(rows, key=lambda r: _RUNNING[r.fase])
         for row in ordered:
-            a = self.by_key[row.address.key.match_key]
+            a = self.by_key[row.address.match_key]
             changed = bool(self._address_changes(a, row.address))
             if changed:
                 self.address_updates.append({"id": a.id, **address_values(a)})

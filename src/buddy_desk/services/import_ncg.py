@@ -53,7 +53,7 @@ class NcgRun(ImportRun):
         queued: set[str] = set()
         for i, row in enumerate(rows, 1):
             self._tick(i, total)
-            key = row.address.key.match_key
+            key = row.address.match_key
             a = self.by_ncg_id.get(row.adres_id.upper())
             if a is None:
                 a = self.by_key.get(key)
@@ -98,7 +98,7 @@ class NcgRun(ImportRun):
         case_updates: list[dict[str, Any]] = []
         new_case_rows: list[tuple[NcgRow, int]] = []
         for row, found in accepted:
-            a = found or self.by_key[row.address.key.match_key]
+            a = found or self.by_key[row.address.match_key]
             changed = False
             if found is not None:
                 changed = bool(self._address_changes(a, row.address))

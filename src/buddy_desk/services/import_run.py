@@ -9,10 +9,12 @@ import in seconds (benchmarks/bench_import.py). Nothing here commits.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from enum import Enum
 from operator import itemgetter
 from typing import Any
 
@@ -136,7 +138,7 @@ class ImportRun:
             Dossier.img_supervisor_id,
             Dossier.ncg_supervisor_id,
         ).join(Dossier, Dossier.address_id == Address.id)
-        for row in self.conn.execute(stmt):
+        for row in self.conn.execute(stmt).all():
             a = AddressRow(*row)
             self.by_key[a.match_key] = a
             if a.ncg_address_id:
@@ -181,7 +183,7 @@ class ImportRun:
     def _new_address(self, part: AddressPart, ncg_address_id: str | None) -> dict[str, Any]:
         k = part.key
         row = {
-            "match_key": k.match_key,
+            "match_key": part.match_key,
             "postcode": k.postcode,
             "huisnummer": k.huisnummer,
             "huisletter": k.huisletter,
@@ -201,12 +203,7 @@ class ImportRun:
         # plain executemany and a read-back: RETURNING in parameter order would make SQLite
         # insert one row per statement
         fast_insert(self.conn, Address, self.new_addresses)
-        wanted = {row["match_key"] for row in self.new_addresses}
-        address_ids = {
-            key: a_id
-            for a_id, key in self.conn.execute(select(Address.id, Address.match_key))
-            if key in wanted
-        }
+        address_ids = _pairs(self.conn, Address, "match_key", "id")  # match_key is unique
         ids = [address_ids[row["match_key"]] for row in self.new_addresses]
         buddies = self.new_buddies
         fast_insert(
@@ -223,12 +220,7 @@ class ImportRun:
                 for a_id, row in zip(ids, self.new_addresses, strict=True)
             ],
         )
-        new_ids = set(ids)
-        by_address = {
-            a_id: d_id
-            for d_id, a_id in self.conn.execute(select(Dossier.id, Dossier.address_id))
-            if a_id in new_ids
-        }
+        by_address = _pairs(self.conn, Dossier, "address_id", "id")  # address_id is unique
         dossier_ids = [by_address[a_id] for a_id in ids]
         self.counts.new_dossiers += len(dossier_ids)
         for row, a_id, d_id in zip(self.new_addresses, ids, dossier_ids, strict=True):
@@ -325,7 +317,7 @@ class ImportRun:
             ident: case_id
             for case_id, ident in self.conn.execute(
                 select(Case.id, Case.identificatie).where(Case.organisation == org)
-            )
+            ).all()
             if ident in wanted
         }
         return [found[row["identificatie"]] for row in rows]
@@ -378,12 +370,67 @@ def fast_insert(conn: Connection, model: type[Any], rows: Sequence[dict[str, Any
         f"({', '.join(preparer.quote(n) for n in names)}) "
         f"VALUES ({', '.join(mark for _ in names)})"
     )
+    sqlite = dialect.name == "sqlite" and dialect.driver == "pysqlite"
     # column by column with map(): C-level loops instead of a generator per row
     columns = []
     for n, proc in zip(names, processors, strict=True):
         values = list(map(itemgetter(n), rows))
-        columns.append(values if proc is None else list(map(proc, values)))
+        kinds = set(map(type, values))
+        kinds.discard(type(None))
+        kind = kinds.pop() if len(kinds) == 1 else None
+        if kind is date or (kind is datetime and proc is not None):
+            # dates and timestamps repeat (one import time, a few thousand days): convert
+            # each distinct value once, to exactly what the column type and driver make of it
+            # (timestamps only through a processor: equal instants in other zones print
+            # differently)
+            to_text = _date_converter(proc, sqlite)
+            memo = {v: to_text(v) for v in set(values)}
+            columns.append(list(map(memo.__getitem__, values)))
+        elif proc is None:
+            columns.append(values)
+        elif kind is not None and issubclass(kind, (bool, Enum)):
+            # flags and enum members repeat: process each distinct value once
+            memo = {v: None if v is None else proc(v) for v in set(values)}
+            columns.append(list(map(memo.__getitem__, values)))
+        else:
+            columns.append(list(map(proc, values)))
     conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
+
+
+def _date_converter(proc: Callable[[Any], Any] | None, sqlite: bool) -> Callable[[Any], Any]:
+    """The column's bind processor, then (SQLite) the sqlite3 adapter the driver would apply
+    to the date or datetime it returns (e.g. ``datetime.isoformat(" ")``)."""
+
+    def convert(value: Any) -> Any:
+        if value is None:
+            return None
+        if proc is not None:
+            value = proc(value)
+        if sqlite:
+            adapt = sqlite3.adapters.get((type(value), sqlite3.PrepareProtocol))
+            if adapt is not None:
+                return adapt(value)
+        return value
+
+    return convert
+
+
+def _pairs(conn: Connection, model: type[Any], key: str, value: str) -> dict[Any, Any]:
+    """``{key: value}`` over the whole table, straight from the driver's cursor: two plain
+    columns (integers, text) need none of SQLAlchemy's row processing, and tens of thousands
+    of rows are read back after an insert."""
+    table = model.__table__
+    preparer = conn.dialect.identifier_preparer
+    sql = (
+        f"SELECT {preparer.quote(table.c[key].name)}, {preparer.quote(table.c[value].name)} "
+        f"FROM {preparer.format_table(table)}"
+    )
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(sql)
+        return dict(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 def bulk_update(conn: Connection, model: type[Any], rows: Sequence[dict[str, Any]]) -> None:

@@ -11,9 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from operator import itemgetter
 
-from sqlalchemy import Select, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, exists, insert, or_, select, union
+from sqlalchemy.orm import Session, aliased
 
 from buddy_desk.domain.phases import FlagKind, ImgPhase, NcgStatus, Organisation
 from buddy_desk.domain.signal_rules import (
@@ -143,54 +144,78 @@ def load_facts(session: Session, dossier_ids: Iterable[int] | None = None) -> li
     if wanted is not None and not wanted:
         return []
 
-    # filtering in Python: a large IN list is slower, and these four queries are flat
+    # the candidates, found in SQL: a running damage case at a strengthening address or with
+    # constructive damage, an active flag, or an observation
+    settled = ImgPhase.AFGEROND.value
+    ncg_case = aliased(Case)
+    running_img = select(Case.dossier_id).where(
+        Case.organisation == Organisation.IMG,
+        Case.status != settled,
+        or_(
+            exists().where(
+                ncg_case.dossier_id == Case.dossier_id, ncg_case.organisation == Organisation.NCG
+            ),
+            Case.id.in_(select(DamageReport.case_id).where(DamageReport.constructief)),
+        ),
+    )
+    candidate_query = union(
+        running_img,
+        select(DossierFlag.dossier_id).where(DossierFlag.active),
+        select(Observation.dossier_id),
+    ).subquery()
+    candidates = {d_id for (d_id,) in session.execute(select(candidate_query.c.dossier_id))}
+    if wanted is not None:
+        candidates &= wanted
+    if not candidates:
+        return []
+    # the facts of the candidates only (filtered again in Python: a large IN list is slower)
+    in_candidates = select(candidate_query.c.dossier_id)
     constructive = {
         case_id
         for (case_id,) in session.execute(
             select(DamageReport.case_id).where(DamageReport.constructief).distinct()
         )
     }
-    # raw rows first; enum values only for the dossiers where a rule can fire
     ncg_rows: dict[int, tuple[str, str, date | None]] = {}
     for d_id, ident, status, start in session.execute(
-        select(Case.dossier_id, Case.identificatie, Case.status, Case.startdatum).where(
-            Case.organisation == Organisation.NCG
-        )
+        select(Case.dossier_id, Case.identificatie, Case.status, Case.startdatum)
+        .where(Case.organisation == Organisation.NCG, Case.dossier_id.in_(in_candidates))
+        .order_by(Case.id)
     ):
-        if wanted is None or d_id in wanted:
+        if d_id in candidates:
             ncg_rows[d_id] = (ident, status, start)
-    settled = ImgPhase.AFGEROND.value
     img_rows: dict[int, list[tuple[int, str, str, date | None]]] = defaultdict(list)
-    img_candidates: set[int] = set()
     for case_id, d_id, ident, status, start in session.execute(
         select(Case.id, Case.dossier_id, Case.identificatie, Case.status, Case.startdatum).where(
-            Case.organisation == Organisation.IMG
+            Case.organisation == Organisation.IMG, Case.dossier_id.in_(in_candidates)
         )
     ):
-        if wanted is not None and d_id not in wanted:
-            continue
-        img_rows[d_id].append((case_id, ident, status, start))
-        if status != settled and (d_id in ncg_rows or case_id in constructive):
-            img_candidates.add(d_id)
+        if d_id in candidates:
+            img_rows[d_id].append((case_id, ident, status, start))
+    for cases in img_rows.values():
+        cases.sort(key=itemgetter(1))  # by zaaknummer, as SQLite's (organisation, ...) index
     flags: dict[int, set[FlagKind]] = defaultdict(set)
     for d_id, flag in session.execute(
         select(DossierFlag.dossier_id, DossierFlag.kind).where(DossierFlag.active)
     ):
-        if wanted is None or d_id in wanted:
+        if d_id in candidates:
             flags[d_id].add(flag)
     observations: dict[int, list[ObservationFact]] = defaultdict(list)
     for d_id, kind, ref, bedrag in session.execute(
-        select(Observation.dossier_id, Observation.kind, Observation.ref, Observation.bedrag)
+        select(
+            Observation.dossier_id, Observation.kind, Observation.ref, Observation.bedrag
+        ).order_by(Observation.id)
     ):
-        if wanted is None or d_id in wanted:
+        if d_id in candidates:
             observations[d_id].append(ObservationFact(kind, ref, bedrag))
-    candidates = img_candidates | set(flags) | set(observations)
     facts = []
     for d_id, img_sup, ncg_sup in session.execute(
         select(Dossier.id, Dossier.img_supervisor_id, Dossier.ncg_supervisor_id)
+        .where(Dossier.id.in_(in_candidates))
+        .order_by(Dossier.id)
     ):
         if d_id not in candidates:
-            continue  # no rule can fire here (see signal_rules): skip building its facts
+            continue
         ncg = ncg_rows.get(d_id)
         facts.append(
             DossierFacts(
