@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from buddy_desk.domain.phases import Organisation
+
 
 class InspectionForm(StrEnum):
     """How the two inspections of a combination dossier are arranged.
@@ -34,6 +36,18 @@ class VisitKind(StrEnum):
     DAMAGE = "damage"  # IMG schade-opname
     STRENGTHENING = "strengthening"  # NCG opname for the versterkingsadvies
     COMBINED = "combined"  # both, by one dual-qualified expert
+
+
+def qualified_for(organisation: Organisation, dual_qualified: bool, kind: VisitKind) -> bool:
+    """Who may inspect what: damage is IMG's, strengthening NCG's, combined needs both."""
+    match kind:
+        case VisitKind.DAMAGE:
+            return organisation is Organisation.IMG
+        case VisitKind.STRENGTHENING:
+            return organisation is Organisation.NCG
+        case VisitKind.COMBINED:
+            return dual_qualified
+    raise AssertionError(kind)  # pragma: no cover
 
 
 class AppointmentState(StrEnum):

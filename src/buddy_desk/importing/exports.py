@@ -212,6 +212,14 @@ _date = lru_cache(maxsize=8192)(parse_date)
 _bool = lru_cache(maxsize=256)(parse_bool)
 
 
+def _check_key(value: str, column: str, limit: int) -> None:
+    """The row's key (Adres-ID, Zaaknummer): present, and short enough to store."""
+    if not value:
+        raise _empty(column)
+    if len(value) > limit:
+        raise _RowError(column, f"'{value[:40]}…' is langer dan {limit} tekens")
+
+
 def _ncg_row(line: int, cells: tuple[str, ...]) -> NcgRow:
     # positions as in NCG_COLUMNS (read_rows gives "" for a column the file lacks)
     (
@@ -230,10 +238,7 @@ def _ncg_row(line: int, cells: tuple[str, ...]) -> NcgRow:
         schade_gezien,
         verborgen_schade,
     ) = cells
-    if not adres_id:
-        raise _empty("Adres-ID")
-    if len(adres_id) > 32:
-        raise _RowError("Adres-ID", f"'{adres_id[:40]}…' is langer dan 32 tekens")
+    _check_key(adres_id, "Adres-ID", 32)
     address = _address(postcode, huisnummer, huisletter, toevoeging, straat, woonplaats, gemeente)
     if not status_text:
         raise _empty("NCG status")
@@ -280,10 +285,7 @@ def _img_row(line: int, cells: tuple[str, ...]) -> ImgRow:
         constructief,
         aos,
     ) = cells
-    if not zaaknummer:
-        raise _empty("Zaaknummer")
-    if len(zaaknummer) > 40:
-        raise _RowError("Zaaknummer", f"'{zaaknummer[:40]}…' is langer dan 40 tekens")
+    _check_key(zaaknummer, "Zaaknummer", 40)
     address = _address(postcode, huisnummer, huisletter, toevoeging, straat, woonplaats, gemeente)
     if not fase_text:
         raise _empty("Fase")

@@ -315,29 +315,24 @@ class LetterStart(Flowable):  # type: ignore[misc]  # ReportLab is untyped
         pass
 
 
+def _body_frame(top: float, frame_id: str) -> Frame:
+    """The text area from ``top`` down to the footer, full body width, no padding."""
+    return Frame(
+        G.left,
+        G.body_bottom,
+        G.body_width,
+        PAGE_H - top - G.body_bottom,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id=frame_id,
+    )
+
+
 def _doc(out: BinaryIO, meta: PdfMeta) -> BaseDocTemplate:
-    first = Frame(
-        G.left,
-        G.body_bottom,
-        G.body_width,
-        PAGE_H - G.first_body_top - G.body_bottom,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="first",
-    )
-    later = Frame(
-        G.left,
-        G.body_bottom,
-        G.body_width,
-        PAGE_H - G.later_body_top - G.body_bottom,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="later",
-    )
+    first = _body_frame(G.first_body_top, "first")
+    later = _body_frame(G.later_body_top, "later")
     doc = BaseDocTemplate(
         out,
         pagesize=A4,

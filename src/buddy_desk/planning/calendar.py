@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr
 
-from buddy_desk.domain.inspection import DayPart, InspectionForm, VisitKind
+from buddy_desk.domain.inspection import DayPart, InspectionForm, VisitKind, qualified_for
 from buddy_desk.domain.phases import Organisation
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -138,14 +138,7 @@ class Expert:
     busy: tuple[Interval, ...] = ()  # existing appointments
 
     def can_do(self, kind: VisitKind) -> bool:
-        match kind:
-            case VisitKind.DAMAGE:
-                return self.organisation is Organisation.IMG
-            case VisitKind.STRENGTHENING:
-                return self.organisation is Organisation.NCG
-            case VisitKind.COMBINED:
-                return self.dual_qualified
-        raise AssertionError(kind)  # pragma: no cover
+        return qualified_for(self.organisation, self.dual_qualified, kind)
 
     def works_in(self, municipality: str | None) -> bool:
         if not self.municipalities or municipality is None:

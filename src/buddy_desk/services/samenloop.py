@@ -25,6 +25,7 @@ from buddy_desk.domain.search import search_key
 from buddy_desk.importing.spreadsheet import write_csv
 from buddy_desk.models import Address, Case, Dossier, Supervisor
 from buddy_desk.persistence.unit_of_work import UnitOfWork
+from buddy_desk.services.dossiers import img_rank
 
 
 class Category(StrEnum):
@@ -200,10 +201,6 @@ _PROACTIVE, _SETTLED, _BOTH, _NCG_DONE = (
     Category.NCG_DONE,
 )
 _NCG = {s.value: s for s in NcgStatus}
-
-
-def img_rank(phase: ImgPhase, start: date | None) -> tuple[bool, date]:
-    return (phase.is_running, start or date.min)
 
 
 def load_overview(uow: UnitOfWork) -> SamenloopOverview:

@@ -17,8 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from buddy_desk.domain.inspection import VisitKind
-from buddy_desk.domain.phases import Organisation
+from buddy_desk.domain.inspection import VisitKind, qualified_for
 from buddy_desk.i18n import tr
 from buddy_desk.planning.calendar import AMSTERDAM
 from buddy_desk.planning.info import AppointmentInfo, ExpertInfo
@@ -31,14 +30,41 @@ class MoveRequest:
     experts: dict[VisitKind, int]
 
 
-class MoveDialog(QDialog):
+class _ReasonDialog(QDialog):
+    """A form that cannot be confirmed without a reason (moves and cancellations are logged)."""
+
+    def __init__(self, title_key: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr(title_key))
+        self.form = QFormLayout(self)
+        self.reason = QLineEdit()
+
+    def _finish_form(self) -> None:
+        self.form.addRow(tr("planning.reason"), self.reason)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b42318")
+        self.form.addRow(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._on_buttons_accepted)
+        buttons.rejected.connect(self.reject)
+        self.form.addRow(buttons)
+
+    def _on_buttons_accepted(self) -> None:
+        if not self.reason.text().strip():
+            self.error.setText(tr("planning.move.reason_needed"))
+            return
+        self.accept()
+
+
+class MoveDialog(_ReasonDialog):
     def __init__(
         self, appointment: AppointmentInfo, experts: list[ExpertInfo], parent: QWidget | None
     ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(tr("planning.move.title"))
+        super().__init__("planning.move.title", parent)
         self.appointment = appointment
-        form = QFormLayout(self)
+        form = self.form
         start = appointment.start.astimezone(AMSTERDAM)
         self.when = QDateTimeEdit(
             QDateTime(start.year, start.month, start.day, start.hour, start.minute, 0)
@@ -50,29 +76,13 @@ class MoveDialog(QDialog):
         for visit in appointment.visits:
             box = QComboBox()
             for e in experts:
-                if _fits(e, visit.kind):
+                if qualified_for(e.organisation, e.dual_qualified, visit.kind):
                     box.addItem(e.label, e.id)
             box.setCurrentIndex(max(box.findData(visit.expert_id), 0))
             self.expert_boxes[visit.kind] = box
             form.addRow(tr(f"planning.kind_short.{visit.kind.value}").capitalize(), box)
-        self.reason = QLineEdit()
         self.reason.setPlaceholderText(tr("planning.move.reason_hint"))
-        form.addRow(tr("planning.reason"), self.reason)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b42318")
-        form.addRow(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._on_buttons_accepted)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def _on_buttons_accepted(self) -> None:
-        if not self.reason.text().strip():
-            self.error.setText(tr("planning.move.reason_needed"))
-            return
-        self.accept()
+        self._finish_form()
 
     def result_value(self) -> MoveRequest:
         q = self.when.dateTime()
@@ -88,33 +98,8 @@ class MoveDialog(QDialog):
         return MoveRequest(start, self.reason.text().strip(), experts)
 
 
-def _fits(expert: ExpertInfo, kind: VisitKind) -> bool:
-    if kind is VisitKind.COMBINED:
-        return expert.dual_qualified
-    wanted = Organisation.IMG if kind is VisitKind.DAMAGE else Organisation.NCG
-    return expert.organisation is wanted
-
-
-class CancelDialog(QDialog):
+class CancelDialog(_ReasonDialog):
     def __init__(self, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(tr("planning.cancel.title"))
-        form = QFormLayout(self)
-        form.addRow(QLabel(tr("planning.cancel.text")))
-        self.reason = QLineEdit()
-        form.addRow(tr("planning.reason"), self.reason)
-        self.error = QLabel()
-        self.error.setStyleSheet("color: #b42318")
-        form.addRow(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._on_buttons_accepted)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-
-    def _on_buttons_accepted(self) -> None:
-        if not self.reason.text().strip():
-            self.error.setText(tr("planning.move.reason_needed"))
-            return
-        self.accept()
+        super().__init__("planning.cancel.title", parent)
+        self.form.addRow(QLabel(tr("planning.cancel.text")))
+        self._finish_form()
