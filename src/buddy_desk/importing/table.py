@@ -141,14 +141,30 @@ def read_rows(
     """As ``read_table`` (same rows skipped, same refusals), but each row as a tuple with a
     fixed position per spec instead of a ``Record`` dict: the importer's hot path. The
     returned table has no ``records``."""
+    table, rows = iter_rows(data, source, specs, kind_label)
+    return table, list(rows)
+
+
+def iter_rows(
+    data: bytes, source: str, specs: Sequence[ColumnSpec], kind_label: str
+) -> tuple[Table, Iterator[RawRow]]:
+    """``read_rows`` as it goes: the header is checked now (a wrong file is refused before
+    anything else happens), the rows come one by one (a CSV error half-way is refused then)."""
     table, positions, rows = _open(data, source, specs, kind_label)
+    return table, _raw_rows(table, positions, rows, specs)
+
+
+def _raw_rows(
+    table: Table,
+    positions: dict[str, int],
+    rows: Iterator[tuple[int, list[str]]],
+    specs: Sequence[ColumnSpec],
+) -> Iterator[RawRow]:
     width = len(table.headers)
     # a column the file lacks reads the "" appended at position ``width``
     pick = itemgetter(*(positions.get(s.field, width) for s in specs))
     padding = [""] * (width + 1)
     strip = str.strip
-    out: list[RawRow] = []
-    append = out.append
     no_extra: tuple[str, ...] = ()
     try:
         for line, row in rows:
@@ -168,10 +184,9 @@ def read_rows(
             cells = tuple(map(strip, pick(row)))
             if not extra and not any(cells) and not any(map(strip, row)):
                 continue
-            append((line, cells, extra))
+            yield line, cells, extra
     except csv.Error as exc:
-        raise ExportRefused(source, f"het bestand is onleesbaar als CSV ({exc}).") from None
-    return table, out
+        raise ExportRefused(table.source, f"het bestand is onleesbaar als CSV ({exc}).") from None
 
 
 def _open(

@@ -14,28 +14,34 @@ from typing import Any
 from sqlalchemy import select
 
 from buddy_desk.domain.phases import FlagKind, ImgPhase, Organisation
-from buddy_desk.importing.exports import ImgRow, ParsedExport
+from buddy_desk.importing.exports import ExportStream, ImgRow
 from buddy_desk.models import Case, DamageReport, DossierFlag
-from buddy_desk.services.import_run import (
-    ImportResult,
-    ImportRun,
-    address_values,
-    at_noon,
-    bulk_update,
-    fast_insert,
-)
+from buddy_desk.services.bulk_write import BulkInsert
+from buddy_desk.services.import_run import ImportResult, ImportRun, at_noon
 
 # a dict lookup: the enum property costs more than the rest of a row's loop step
 _RUNNING = {phase: phase.is_running for phase in ImgPhase}
 
 
-class ImgRun(ImportRun):
+class ImgRun(ImportRun[ImgRow]):
     """One IMG file."""
 
-    def import_img(self, parsed: ParsedExport[ImgRow]) -> ImportResult:
-        has_urgent = "urgent" in parsed.table.mapping
-        has_bedrag = "schadebedrag" in parsed.table.mapping
-        cases: dict[str, tuple[int, int, str, bool, Decimal | None, date | None]] = {}
+    case_columns = (
+        "id",
+        "dossier_id",
+        "organisation",
+        "identificatie",
+        "status",
+        "status_date",
+        "startdatum",
+        "einddatum",
+        "urgent",
+        "schadebedrag",
+        "updated_at",
+    )
+
+    def run(self, stream: ExportStream[ImgRow], total: int) -> ImportResult:
+        self.existing_cases: dict[str, tuple[int, int, str, bool, Decimal | None, date | None]] = {}
         for case_id, d_id, ident, status, urgent, bedrag, start in self.conn.execute(
             select(
                 Case.id,
@@ -47,15 +53,15 @@ class ImgRun(ImportRun):
                 Case.startdatum,
             ).where(Case.organisation == Organisation.IMG)
         ):
-            cases[ident.upper()] = (case_id, d_id, status, urgent, bedrag, start)
-        initial_load = not cases
-        constructive = {
+            self.existing_cases[ident.upper()] = (case_id, d_id, status, urgent, bedrag, start)
+        self.initial_load = not self.existing_cases
+        self.constructive = {
             case_id
             for (case_id,) in self.conn.execute(
                 select(DamageReport.case_id).where(DamageReport.constructief).distinct()
             )
         }
-        aos = {
+        self.aos = {
             d_id
             for (d_id,) in self.conn.execute(
                 select(DossierFlag.dossier_id).where(
@@ -63,177 +69,161 @@ class ImgRun(ImportRun):
                 )
             )
         }
-        rows = parsed.rows
-        total = len(rows)
-        queued: set[str] = set()
-        for i, row in enumerate(rows, 1):
-            self._tick(i, total)
-            key = row.address.match_key
-            if key in self.by_key:
-                continue
-            if key not in queued:
-                queued.add(key)
-                self._new_address(row.address, None)
-            # the buddy of a new dossier goes in with it (as in the second pass below)
-            if row.zaakbegeleider and (_RUNNING[row.fase] or key not in self.new_buddies):
-                sup = self.supervisor_id(Organisation.IMG, row.zaakbegeleider)
-                self.new_buddies[key] = (sup, None)
-        self._write_new_addresses()
-        new_cases: list[dict[str, Any]] = []
-        new_case_rows: list[tuple[ImgRow, int]] = []
-        case_updates: list[dict[str, Any]] = []
-        reports: list[dict[str, Any]] = []
-        flags: list[dict[str, Any]] = []
-        # a running case's zaakbegeleider wins over a settled case's at the same address
-        ordered = sorted(rows, key=lambda r: _RUNNING[r.fase])
-        for row in ordered:
-            a = self.by_key[row.address.match_key]
-            changed = bool(self._address_changes(a, row.address))
-            if changed:
-                self.address_updates.append({"id": a.id, **address_values(a)})
-            if _RUNNING[row.fase] or a.img_supervisor_id is None:
-                changed = self._set_buddy(a, Organisation.IMG, row.zaakbegeleider) or changed
-            if row.aos and a.dossier_id not in aos:
-                aos.add(a.dossier_id)
-                flags.append(
-                    {
-                        "dossier_id": a.dossier_id,
-                        "kind": FlagKind.AOS,
-                        "active": True,
-                        "set_at": self.now,
-                        "set_by": self.user,
-                        "note": f"Import {self.source}",
-                    }
-                )
-                self._event(a.dossier_id, Organisation.IMG, "flag", "AOS gemeld door IMG", None)
-                changed = True
-            existing = cases.get(row.zaaknummer.upper())
-            if existing is None:
-                new_cases.append(
-                    {
-                        "dossier_id": a.dossier_id,
-                        "organisation": Organisation.IMG,
-                        "identificatie": row.zaaknummer,
-                        "status": row.fase.value,
-                        "status_date": row.melddatum or self.today,
-                        "startdatum": row.melddatum,
-                        "einddatum": None if _RUNNING[row.fase] else self.today,
-                        "urgent": row.urgent,
-                        "schadebedrag": row.schadebedrag,
-                        "updated_at": self.now,
-                    }
-                )
-                new_case_rows.append((row, a.dossier_id))
-                self.touched.add(a.dossier_id)
-                self.counts.imported += 1
-                continue
-            case_id, d_id, status, urgent, bedrag, start = existing
-            if d_id != a.dossier_id:
-                self._event(
-                    d_id,
-                    Organisation.IMG,
-                    "status",
-                    f"Zaak {row.zaaknummer} staat in de export op een ander adres",
-                    None,
-                )
-                self.touched.update((d_id, a.dossier_id))
-                changed = True
-            if row.fase.value != status:
-                self.statuses.append(
-                    {
-                        "case_id": case_id,
-                        "code": row.fase.value,
-                        "datum": self.today,
-                        "toelichting": f"Import {self.source}"[:200],
-                    }
-                )
-                self._event(
-                    a.dossier_id,
-                    Organisation.IMG,
-                    "status",
-                    f"Zaak {row.zaaknummer}: fase {status} → {row.fase.value}",
-                    None,
-                )
-                self.counts.phase_changes += 1
-            # a column the export lacks leaves the stored value alone
-            new_urgent = row.urgent if has_urgent else urgent
-            new_bedrag = row.schadebedrag if has_bedrag else bedrag
-            if (
-                row.fase.value != status
-                or new_urgent != urgent
-                or new_bedrag != bedrag
-                or (row.melddatum is not None and row.melddatum != start)
-                or d_id != a.dossier_id
-            ):
-                case_updates.append(
-                    {
-                        "id": case_id,
-                        "dossier_id": a.dossier_id,
-                        "status": row.fase.value,
-                        "status_date": self.today if row.fase.value != status else None,
-                        "startdatum": row.melddatum or start,
-                        "urgent": new_urgent,
-                        "schadebedrag": new_bedrag,
-                        "updated_at": self.now,
-                    }
-                )
-                changed = True
-            if row.constructief and case_id not in constructive:
-                constructive.add(case_id)
-                reports.append(self._constructive_report(case_id, row))
-                self._event(
-                    a.dossier_id,
-                    Organisation.IMG,
-                    "report",
-                    f"Zaak {row.zaaknummer}: constructieve schade bij opname",
-                    None,
-                )
-                changed = True
-            if changed:
-                self.touched.add(a.dossier_id)
-                self.counts.updated += 1
-            else:
-                self.counts.unchanged += 1
-        self.progress.check()
-        if new_cases:
-            ids = self._insert_cases(new_cases)
-            for (row, d_id), case_id in zip(new_case_rows, ids, strict=True):
-                self.statuses.append(
-                    {
-                        "case_id": case_id,
-                        "code": row.fase.value,
-                        "datum": row.melddatum or self.today,
-                        "toelichting": f"Import {self.source}"[:200],
-                    }
-                )
-                if not initial_load:
-                    self._event(
-                        d_id,
-                        Organisation.IMG,
-                        "report",
-                        f"Schademelding, zaak {row.zaaknummer} (fase {row.fase.value})",
-                        at_noon(row.melddatum),
-                    )
-                if row.constructief:
-                    reports.append(self._constructive_report(case_id, row))
-        # keep a status date the export does not carry (None means: unchanged)
-        for upd in case_updates:
-            if upd["status_date"] is None:
-                del upd["status_date"]
-        bulk_update(self.conn, Case, case_updates)
-        if reports:
-            fast_insert(self.conn, DamageReport, reports)
-        if flags:
-            fast_insert(self.conn, DossierFlag, flags)
-        self._flush_common()
-        return self._finish(parsed)
+        self.reports = BulkInsert(self.conn, DamageReport, _REPORT_COLUMNS)
+        self.flags = BulkInsert(self.conn, DossierFlag, _FLAG_COLUMNS)
+        at = self.inserts.index(self.events)
+        self.inserts[at:at] = [self.reports, self.flags]
+        # last: a file read by another process has its header once that process is going
+        mapping = stream.table.mapping
+        self.has_urgent = "urgent" in mapping
+        self.has_bedrag = "schadebedrag" in mapping
+        return super().run(stream, total)
 
-    def _constructive_report(self, case_id: int, row: ImgRow) -> dict[str, Any]:
-        return {
-            "case_id": case_id,
-            "kind": "opnamerapport",
-            "datum": self.today,
-            "bedrag": row.schadebedrag,
-            "constructief": True,
-            "omschrijving": "Constructieve schade (uit IMG-export)",
-        }
+    def import_rows(self, rows: list[ImgRow]) -> None:
+        counts = self.counts
+        by_key = self.by_key
+        for row in rows:
+            a = by_key.get(row.address.match_key)
+            changed = False
+            if a is None:
+                a = self.new_address(row.address, None)
+            else:
+                changed = self.update_address(a, row.address)
+            # a running case's zaakbegeleider wins over a settled case's at the same address
+            if _RUNNING[row.fase] or a.img_supervisor_id is None:
+                changed = self.set_buddy(a, Organisation.IMG, row.zaakbegeleider) or changed
+            if row.aos and a.dossier_id not in self.aos:
+                self._flag_aos(a.dossier_id)
+                changed = True
+            existing = self.existing_cases.get(row.zaaknummer.upper())
+            if existing is None:
+                self._new_case(a.dossier_id, row)
+                counts.imported += 1
+            elif self._update_case(row, a.dossier_id, *existing) or changed:
+                self.touched.add(a.dossier_id)
+                counts.updated += 1
+            else:
+                counts.unchanged += 1
+
+    def _flag_aos(self, dossier_id: int) -> None:
+        self.aos.add(dossier_id)
+        self.flags.add((dossier_id, FlagKind.AOS, True, self.now, self.user, self.note))
+        self.event(dossier_id, Organisation.IMG, "flag", "AOS gemeld door IMG", None)
+
+    def _new_case(self, dossier_id: int, row: ImgRow) -> None:
+        case_id = self.next_case_id()
+        running = _RUNNING[row.fase]
+        self.cases.add(
+            (
+                case_id,
+                dossier_id,
+                Organisation.IMG,
+                row.zaaknummer,
+                row.fase.value,
+                row.melddatum or self.today,
+                row.melddatum,
+                None if running else self.today,
+                row.urgent,
+                row.schadebedrag,
+                self.now,
+            )
+        )
+        self.status(case_id, row.fase.value, row.melddatum or self.today)
+        self.touched.add(dossier_id)
+        if not self.initial_load:
+            self.event(
+                dossier_id,
+                Organisation.IMG,
+                "report",
+                f"Schademelding, zaak {row.zaaknummer} (fase {row.fase.value})",
+                at_noon(row.melddatum),
+            )
+        if row.constructief:
+            self.constructive.add(case_id)
+            self._constructive_report(case_id, row)
+
+    def _update_case(
+        self,
+        row: ImgRow,
+        dossier_id: int,
+        case_id: int,
+        old_dossier_id: int,
+        status: str,
+        urgent: bool,
+        bedrag: Decimal | None,
+        start: date | None,
+    ) -> bool:
+        """A case that was there before: its phase (and history), dossier, flags, amount."""
+        changed = False
+        if old_dossier_id != dossier_id:
+            self.event(
+                old_dossier_id,
+                Organisation.IMG,
+                "status",
+                f"Zaak {row.zaaknummer} staat in de export op een ander adres",
+                None,
+            )
+            self.touched.add(old_dossier_id)
+            changed = True
+        phase_changed = row.fase.value != status
+        if phase_changed:
+            self.status(case_id, row.fase.value, self.today)
+            self.event(
+                dossier_id,
+                Organisation.IMG,
+                "status",
+                f"Zaak {row.zaaknummer}: fase {status} → {row.fase.value}",
+                None,
+            )
+            self.counts.phase_changes += 1
+        # a column the export lacks leaves the stored value alone
+        new_urgent = row.urgent if self.has_urgent else urgent
+        new_bedrag = row.schadebedrag if self.has_bedrag else bedrag
+        if (
+            phase_changed
+            or new_urgent != urgent
+            or new_bedrag != bedrag
+            or (row.melddatum is not None and row.melddatum != start)
+            or changed
+        ):
+            update: dict[str, Any] = {
+                "id": case_id,
+                "dossier_id": dossier_id,
+                "status": row.fase.value,
+                "startdatum": row.melddatum or start,
+                "urgent": new_urgent,
+                "schadebedrag": new_bedrag,
+                "updated_at": self.now,
+            }
+            if phase_changed:  # IMG's export has no status date: keep the one stored
+                update["status_date"] = self.today
+            self.case_updates.append(update)
+            changed = True
+        if row.constructief and case_id not in self.constructive:
+            self.constructive.add(case_id)
+            self._constructive_report(case_id, row)
+            self.event(
+                dossier_id,
+                Organisation.IMG,
+                "report",
+                f"Zaak {row.zaaknummer}: constructieve schade bij opname",
+                None,
+            )
+            changed = True
+        return changed
+
+    def _constructive_report(self, case_id: int, row: ImgRow) -> None:
+        self.reports.add(
+            (
+                case_id,
+                "opnamerapport",
+                self.today,
+                row.schadebedrag,
+                True,
+                "Constructieve schade (uit IMG-export)",
+            )
+        )
+
+
+_REPORT_COLUMNS = ("case_id", "kind", "datum", "bedrag", "constructief", "omschrijving")
+_FLAG_COLUMNS = ("dossier_id", "kind", "active", "set_at", "set_by", "note")

@@ -8,31 +8,36 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
 from buddy_desk.domain.phases import NCG_STATUS_LABELS, NcgStatus, Organisation
 from buddy_desk.domain.signal_rules import ObservationKind
-from buddy_desk.importing.exports import NcgRow, ParsedExport, Rejection
+from buddy_desk.importing.exports import ExportStream, NcgRow, Rejection
 from buddy_desk.models import Case
 from buddy_desk.models.signals import Observation
-from buddy_desk.services.import_run import (
-    AddressRow,
-    ImportResult,
-    ImportRun,
-    address_values,
-    at_noon,
-    bulk_update,
-)
+from buddy_desk.services.bulk_write import BulkInsert
+from buddy_desk.services.import_run import AddressRow, ImportResult, ImportRun, at_noon
 
 
-class NcgRun(ImportRun):
+class NcgRun(ImportRun[NcgRow]):
     """One NCG file."""
 
-    def import_ncg(self, parsed: ParsedExport[NcgRow]) -> ImportResult:
-        has_bijzonder = "bijzondere_situatie" in parsed.table.mapping
-        cases: dict[str, tuple[int, int, str, date | None, str | None]] = {}
+    case_columns = (
+        "id",
+        "dossier_id",
+        "organisation",
+        "identificatie",
+        "status",
+        "status_date",
+        "startdatum",
+        "urgent",
+        "bijzondere_situatie",
+        "updated_at",
+    )
+
+    def run(self, stream: ExportStream[NcgRow], total: int) -> ImportResult:
+        self.existing_cases: dict[str, tuple[int, int, str, date | None, str | None]] = {}
         for case_id, d_id, ident, status, status_date, bijz in self.conn.execute(
             select(
                 Case.id,
@@ -43,36 +48,31 @@ class NcgRun(ImportRun):
                 Case.bijzondere_situatie,
             ).where(Case.organisation == Organisation.NCG)
         ):
-            cases[ident.upper()] = (case_id, d_id, status, status_date, bijz)
+            self.existing_cases[ident.upper()] = (case_id, d_id, status, status_date, bijz)
         # the first load of an organisation's file is not news on every timeline
-        initial_load = not cases
-        observations = self._load_observations()
-        rows = parsed.rows
-        total = len(rows)
-        accepted: list[tuple[NcgRow, AddressRow | None]] = []
-        queued: set[str] = set()
-        for i, row in enumerate(rows, 1):
-            self._tick(i, total)
+        self.initial_load = not self.existing_cases
+        self.observations = self._load_observations()
+        self.new_observations = BulkInsert(self.conn, Observation, _OBSERVATION_COLUMNS)
+        self.inserts.insert(self.inserts.index(self.events), self.new_observations)
+        # last: a file read by another process has its header once that process is going
+        self.has_bijzonder = "bijzondere_situatie" in stream.table.mapping
+        return super().run(stream, total)
+
+    def import_rows(self, rows: list[NcgRow]) -> None:
+        counts = self.counts
+        by_ncg_id = self.by_ncg_id
+        by_key = self.by_key
+        for row in rows:
             key = row.address.match_key
-            a = self.by_ncg_id.get(row.adres_id.upper())
+            adres_id = row.adres_id.upper()
+            a = by_ncg_id.get(adres_id)
             if a is None:
-                a = self.by_key.get(key)
-                if (
-                    a is not None
-                    and a.ncg_address_id
-                    and a.ncg_address_id.upper() != (row.adres_id.upper())
-                ):
-                    self.counts.rejected.append(
-                        Rejection(
-                            row.line,
-                            "Adres-ID",
-                            f"dit adres staat al in het bestand onder Adres-ID "
-                            f"'{a.ncg_address_id}'",
-                        )
-                    )
+                a = by_key.get(key)
+                if a is not None and a.ncg_address_id and a.ncg_address_id.upper() != adres_id:
+                    counts.rejected.append(self._taken(row, a))
                     continue
             elif a.match_key != key:
-                self.counts.rejected.append(
+                counts.rejected.append(
                     Rejection(
                         row.line,
                         "Postcode",
@@ -81,118 +81,104 @@ class NcgRun(ImportRun):
                     )
                 )
                 continue
-            if a is None:
-                if key in queued:
-                    self.counts.rejected.append(
-                        Rejection(row.line, "Postcode", "dit adres komt dubbel voor in het bestand")
-                    )
-                    continue
-                queued.add(key)
-                self._new_address(row.address, row.adres_id)
-                if row.bewonersbegeleider:
-                    sup = self.supervisor_id(Organisation.NCG, row.bewonersbegeleider)
-                    self.new_buddies[key] = (None, sup)
-            accepted.append((row, a))
-        self._write_new_addresses()
-        new_cases: list[dict[str, Any]] = []
-        case_updates: list[dict[str, Any]] = []
-        new_case_rows: list[tuple[NcgRow, int]] = []
-        for row, found in accepted:
-            a = found or self.by_key[row.address.match_key]
             changed = False
-            if found is not None:
-                changed = bool(self._address_changes(a, row.address))
+            if a is None:
+                a = self.new_address(row.address, row.adres_id)
+            else:
+                changed = self.update_address(a, row.address)
                 if a.ncg_address_id is None:
                     a.ncg_address_id = row.adres_id
-                    self.by_ncg_id[row.adres_id.upper()] = a
+                    by_ncg_id[adres_id] = a
+                    self.address_changed(a)
                     changed = True
-                if changed:
-                    self.address_updates.append({"id": a.id, **address_values(a)})
-            changed = self._set_buddy(a, Organisation.NCG, row.bewonersbegeleider) or changed
-            changed = self._ncg_observations(a.dossier_id, row, observations) or changed
-            existing = cases.get(row.adres_id.upper())
+            changed = self.set_buddy(a, Organisation.NCG, row.bewonersbegeleider) or changed
+            changed = self._ncg_observations(a.dossier_id, row) or changed
+            existing = self.existing_cases.get(adres_id)
             if existing is None:
-                new_cases.append(
-                    {
-                        "dossier_id": a.dossier_id,
-                        "organisation": Organisation.NCG,
-                        "identificatie": row.adres_id,
-                        "status": row.status.value,
-                        "status_date": row.status_date,
-                        "startdatum": row.status_date or self.today,
-                        "urgent": False,
-                        "bijzondere_situatie": row.bijzondere_situatie,
-                        "updated_at": self.now,
-                    }
-                )
-                new_case_rows.append((row, a.dossier_id))
-                self.touched.add(a.dossier_id)
-                self.counts.imported += 1
-                continue
-            case_id, d_id, status, status_date, bijz = existing
-            if row.status.value != status:
-                self.statuses.append(
-                    {
-                        "case_id": case_id,
-                        "code": row.status.value,
-                        "datum": row.status_date or self.today,
-                        "toelichting": f"Import {self.source}"[:200],
-                    }
-                )
-                self._event(
-                    d_id,
-                    Organisation.NCG,
-                    "status",
-                    f"NCG-status {status} → {row.status.value} ({_ncg_label(row.status)})",
-                    at_noon(row.status_date),
-                )
-                self.counts.phase_changes += 1
-            # a column the export lacks leaves the stored value alone
-            new_bijz = row.bijzondere_situatie if has_bijzonder else bijz
-            if (
-                row.status.value != status
-                or (row.status_date is not None and row.status_date != status_date)
-                or new_bijz != bijz
-            ):
-                case_updates.append(
-                    {
-                        "id": case_id,
-                        "status": row.status.value,
-                        "status_date": row.status_date or status_date,
-                        "bijzondere_situatie": new_bijz,
-                        "updated_at": self.now,
-                    }
-                )
-                changed = True
-            if changed:
-                self.touched.add(d_id)
-                self.counts.updated += 1
+                self._new_case(a.dossier_id, row)
+                counts.imported += 1
+            elif self._update_case(row, *existing) or changed:
+                self.touched.add(existing[1])
+                counts.updated += 1
             else:
-                self.counts.unchanged += 1
-        self.progress.check()
-        if new_cases:
-            ids = self._insert_cases(new_cases)
-            for (row, d_id), case_id in zip(new_case_rows, ids, strict=True):
-                self.statuses.append(
-                    {
-                        "case_id": case_id,
-                        "code": row.status.value,
-                        "datum": row.status_date or self.today,
-                        "toelichting": f"Import {self.source}"[:200],
-                    }
-                )
-                if not initial_load:
-                    self._event(
-                        d_id,
-                        Organisation.NCG,
-                        "status",
-                        f"Opgenomen in het versterkingsbestand: NCG-status {row.status.value} "
-                        f"({_ncg_label(row.status)})",
-                        at_noon(row.status_date),
-                    )
-        bulk_update(self.conn, Case, case_updates)
-        self._flush_common()
-        return self._finish(parsed)
+                counts.unchanged += 1
+
+    def _taken(self, row: NcgRow, a: AddressRow) -> Rejection:
+        """The row's address already has another Adres-ID."""
+        if self.is_new(a):
+            return Rejection(row.line, "Postcode", "dit adres komt dubbel voor in het bestand")
+        return Rejection(
+            row.line,
+            "Adres-ID",
+            f"dit adres staat al in het bestand onder Adres-ID '{a.ncg_address_id}'",
+        )
+
+    def _new_case(self, dossier_id: int, row: NcgRow) -> None:
+        case_id = self.next_case_id()
+        self.cases.add(
+            (
+                case_id,
+                dossier_id,
+                Organisation.NCG,
+                row.adres_id,
+                row.status.value,
+                row.status_date,
+                row.status_date or self.today,
+                False,
+                row.bijzondere_situatie,
+                self.now,
+            )
+        )
+        self.status(case_id, row.status.value, row.status_date or self.today)
+        self.touched.add(dossier_id)
+        if not self.initial_load:
+            self.event(
+                dossier_id,
+                Organisation.NCG,
+                "status",
+                f"Opgenomen in het versterkingsbestand: NCG-status {row.status.value} "
+                f"({_ncg_label(row.status)})",
+                at_noon(row.status_date),
+            )
+
+    def _update_case(
+        self,
+        row: NcgRow,
+        case_id: int,
+        dossier_id: int,
+        status: str,
+        status_date: date | None,
+        bijz: str | None,
+    ) -> bool:
+        """A case that was there before: its new status (and history), date and situation."""
+        if row.status.value != status:
+            self.status(case_id, row.status.value, row.status_date or self.today)
+            self.event(
+                dossier_id,
+                Organisation.NCG,
+                "status",
+                f"NCG-status {status} → {row.status.value} ({_ncg_label(row.status)})",
+                at_noon(row.status_date),
+            )
+            self.counts.phase_changes += 1
+        # a column the export lacks leaves the stored value alone
+        new_bijz = row.bijzondere_situatie if self.has_bijzonder else bijz
+        if (
+            row.status.value == status
+            and (row.status_date is None or row.status_date == status_date)
+            and new_bijz == bijz
+        ):
+            return False
+        self.case_updates.append(
+            {
+                "id": case_id,
+                "status": row.status.value,
+                "status_date": row.status_date or status_date,
+                "bijzondere_situatie": new_bijz,
+                "updated_at": self.now,
+            }
+        )
+        return True
 
     def _load_observations(self) -> dict[tuple[int, ObservationKind, str], Decimal | None]:
         return {
@@ -204,13 +190,9 @@ class NcgRun(ImportRun):
             )
         }
 
-    def _ncg_observations(
-        self,
-        dossier_id: int,
-        row: NcgRow,
-        known: dict[tuple[int, ObservationKind, str], Decimal | None],
-    ) -> bool:
+    def _ncg_observations(self, dossier_id: int, row: NcgRow) -> bool:
         ref = f"ncg:{row.adres_id}"
+        known = self.observations
         changed = False
         wanted: list[tuple[ObservationKind, Decimal | None]] = []
         if row.schade_gezien:
@@ -233,18 +215,17 @@ class NcgRun(ImportRun):
                     known[key] = bedrag
                     changed = True
                 continue
-            self.conn.execute(
-                insert(Observation),
-                {
-                    "dossier_id": dossier_id,
-                    "kind": kind,
-                    "ref": ref,
-                    "organisation": Organisation.NCG,
-                    "datum": row.status_date or self.today,
-                    "bedrag": bedrag,
-                    "note": f"Import {self.source}",
-                    "created_by": self.user,
-                },
+            self.new_observations.add(
+                (
+                    dossier_id,
+                    kind,
+                    ref,
+                    Organisation.NCG,
+                    row.status_date or self.today,
+                    bedrag,
+                    self.note,
+                    self.user,
+                )
             )
             known[key] = bedrag
             changed = True
@@ -252,7 +233,17 @@ class NcgRun(ImportRun):
             self.touched.add(dossier_id)
         return changed
 
-    # --- IMG -----------------------------------------------------------------------------
+
+_OBSERVATION_COLUMNS = (
+    "dossier_id",
+    "kind",
+    "ref",
+    "organisation",
+    "datum",
+    "bedrag",
+    "note",
+    "created_by",
+)
 
 
 def _ncg_label(status: NcgStatus) -> str:

@@ -1,36 +1,33 @@
 """The machinery of one file's import, shared by the NCG and IMG imports.
 
-``ImportRun`` loads the current addresses, dossiers and supervisors into memory, collects the
-changes row by row (``import_ncg`` / ``import_img`` in their own modules), and writes them in
-Core ``executemany`` batches on the unit of work's connection: tens of thousands of rows must
-import in seconds (benchmarks/bench_import.py). Nothing here commits.
+``ImportRun`` loads the current addresses, dossiers and supervisors into memory and takes the
+file chunk by chunk; ``import_ncg`` / ``import_img`` turn a chunk's rows into changes. New
+rows get their ids up front and go in with one ``executemany`` per table per chunk
+(``services.bulk_write``), so the next chunk can be parsed on the other core while this one
+is written (``importing.parallel``). Updates to rows that were there before are written at
+the end. Nothing here commits.
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from enum import Enum
-from operator import itemgetter
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, bindparam, insert, select, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from buddy_desk.domain.phases import Organisation
-from buddy_desk.importing.exports import AddressPart, ExportKind, ParsedExport, Rejection
+from buddy_desk.importing.exports import AddressPart, ExportKind, ExportStream, Rejection
 from buddy_desk.models import Address, Case, CaseStatus, Dossier, Supervisor, TimelineEvent
 from buddy_desk.models.base import utcnow
 from buddy_desk.progress import Progress
+from buddy_desk.services.bulk_write import BulkInsert, IdSource, bulk_update, lock_for_writing
 from buddy_desk.services.signals import evaluate_in_session
 
 log = logging.getLogger(__name__)
-_REPORT_EVERY = 2000
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -63,7 +60,7 @@ class ImportResult:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class AddressRow:
     id: int
     match_key: str
@@ -90,8 +87,11 @@ def at_noon(day: date | None) -> datetime | None:
     return datetime.combine(day, time(12), UTC) if day else None
 
 
-class ImportRun:
-    """One file's import: the current state in memory, the changes collected, then written."""
+class ImportRun(Generic[R]):
+    """One file's import: the current state in memory, the file's changes written chunk by
+    chunk. Subclasses say which case columns they write and what a chunk of rows changes."""
+
+    case_columns: tuple[str, ...]
 
     def __init__(
         self,
@@ -103,24 +103,121 @@ class ImportRun:
         progress: Progress,
     ) -> None:
         self.session = session
-        self.conn: Connection = session.connection()
+        self.conn = session.connection()
+        lock_for_writing(self.conn)
         self.kind = kind
         self.today = today
         self.user = user or "import"
         self.source = source
+        self.note = f"Import {source}"
         self.progress = progress
         self.now = utcnow()
         self.counts = _Counts()
         self.touched: set[int] = set()
         self._load_addresses()
         self._load_supervisors()
-        # pending writes
-        self.new_addresses: list[dict[str, Any]] = []
-        self.new_buddies: dict[str, tuple[int | None, int | None]] = {}  # key → (IMG, NCG)
-        self.address_updates: list[dict[str, Any]] = []
+        ids = IdSource(self.conn)
+        self.next_address_id = ids.counter(Address)
+        self.next_dossier_id = ids.counter(Dossier)
+        self.next_case_id = ids.counter(Case)
+        conn = self.conn
+        # new rows, written after each chunk in this order (parents first)
+        self.addresses = BulkInsert(conn, Address, _ADDRESS_COLUMNS)
+        self.dossiers = BulkInsert(conn, Dossier, _DOSSIER_COLUMNS)
+        self.cases = BulkInsert(conn, Case, self.case_columns)
+        self.statuses = BulkInsert(conn, CaseStatus, ("case_id", "code", "datum", "toelichting"))
+        self.events = BulkInsert(conn, TimelineEvent, _EVENT_COLUMNS)
+        self.inserts = [self.addresses, self.dossiers, self.cases, self.statuses, self.events]
+        # addresses and dossiers made in this chunk: written with their values as they are
+        # at the chunk's end (a later row may name the buddy or a street)
+        self._unwritten: dict[int, tuple[AddressRow, AddressPart]] = {}
+        # updates to rows written before, applied at the end
+        self.changed_addresses: dict[int, AddressRow] = {}
         self.dossier_updates: dict[int, dict[str, Any]] = {}
-        self.events: list[dict[str, Any]] = []
-        self.statuses: list[dict[str, Any]] = []
+        self.case_updates: list[dict[str, Any]] = []
+
+    # --- the file, chunk by chunk --------------------------------------------------------
+
+    def run(self, stream: ExportStream[R], total: int) -> ImportResult:
+        rejected: list[Rejection] = []
+        done = 0
+        for rows, rejections in stream.chunks:
+            self.progress.check()
+            self.import_rows(rows)
+            self._write_chunk()
+            rejected += rejections
+            done = min(total, done + len(rows) + len(rejections))
+            self.progress.report(done, total, f"{done} van {total} regels verwerkt")
+        self.progress.check()
+        self.progress.report(0, 0, "Opslaan…")
+        self._write_updates()
+        self.progress.check()
+        self.progress.report(0, 0, "Signalen bijwerken…")
+        signals = evaluate_in_session(self.session, self.today, self.touched, self.user)
+        self.progress.check()
+        c = self.counts
+        return ImportResult(
+            kind=self.kind,
+            source=self.source,
+            encoding=stream.table.encoding,
+            delimiter=stream.table.delimiter,
+            imported=c.imported,
+            updated=c.updated,
+            unchanged=c.unchanged,
+            rejected=tuple(sorted([*rejected, *c.rejected], key=lambda r: r.line)),
+            new_dossiers=c.new_dossiers,
+            phase_changes=c.phase_changes,
+            signals_created=signals.created,
+        )
+
+    def import_rows(self, rows: list[R]) -> None:
+        raise NotImplementedError
+
+    def _write_chunk(self) -> None:
+        now = self.now
+        for a, part in self._unwritten.values():
+            self.addresses.add(
+                (
+                    a.id,
+                    a.match_key,
+                    part.postcode,
+                    part.huisnummer,
+                    part.huisletter,
+                    part.toevoeging,
+                    a.straat,
+                    a.woonplaats,
+                    a.gemeente,
+                    a.ncg_address_id,
+                )
+            )
+            self.dossiers.add(
+                (a.dossier_id, a.id, a.img_supervisor_id, a.ncg_supervisor_id, now, now)
+            )
+        self._unwritten.clear()
+        for bulk in self.inserts:
+            bulk.flush()
+
+    def _write_updates(self) -> None:
+        bulk_update(
+            self.conn,
+            Address,
+            [
+                {
+                    "id": a.id,
+                    "straat": a.straat,
+                    "woonplaats": a.woonplaats,
+                    "gemeente": a.gemeente,
+                    "ncg_address_id": a.ncg_address_id,
+                }
+                for a in self.changed_addresses.values()
+            ],
+        )
+        for values in self.dossier_updates.values():
+            values["updated_at"] = self.now
+        bulk_update(self.conn, Dossier, list(self.dossier_updates.values()))
+        bulk_update(self.conn, Case, self.case_updates)
+        for bulk in self.inserts:  # events about rows that were there before
+            bulk.flush()
 
     # --- state ---------------------------------------------------------------------------
 
@@ -143,6 +240,7 @@ class ImportRun:
             self.by_key[a.match_key] = a
             if a.ncg_address_id:
                 self.by_ncg_id[a.ncg_address_id.upper()] = a
+        self.known_keys = frozenset(self.by_key)
 
     def _load_supervisors(self) -> None:
         self._by_exact_name: dict[tuple[Organisation, str], int] = {}
@@ -170,281 +268,105 @@ class ImportRun:
 
     # --- addresses and dossiers ----------------------------------------------------------
 
-    def _address_changes(self, a: AddressRow, part: AddressPart) -> dict[str, Any]:
-        changes: dict[str, Any] = {}
-        if part.straat and part.straat != a.straat:
-            changes["straat"] = a.straat = part.straat
-        if part.woonplaats and part.woonplaats != a.woonplaats:
-            changes["woonplaats"] = a.woonplaats = part.woonplaats
-        if part.gemeente and part.gemeente != a.gemeente:
-            changes["gemeente"] = a.gemeente = part.gemeente
-        return changes
-
-    def _new_address(self, part: AddressPart, ncg_address_id: str | None) -> dict[str, Any]:
-        k = part.key
-        row = {
-            "match_key": part.match_key,
-            "postcode": k.postcode,
-            "huisnummer": k.huisnummer,
-            "huisletter": k.huisletter,
-            "huisnummertoevoeging": k.toevoeging,
-            "straat": part.straat or "",
-            "woonplaats": part.woonplaats or "",
-            "gemeente": part.gemeente,
-            "ncg_address_id": ncg_address_id,
-        }
-        self.new_addresses.append(row)
-        return row
-
-    def _write_new_addresses(self) -> None:
-        """Insert the queued addresses and a dossier for each."""
-        if not self.new_addresses:
-            return
-        # plain executemany and a read-back: RETURNING in parameter order would make SQLite
-        # insert one row per statement
-        fast_insert(self.conn, Address, self.new_addresses)
-        address_ids = _pairs(self.conn, Address, "match_key", "id")  # match_key is unique
-        ids = [address_ids[row["match_key"]] for row in self.new_addresses]
-        buddies = self.new_buddies
-        fast_insert(
-            self.conn,
-            Dossier,
-            [
-                {
-                    "address_id": a_id,
-                    "img_supervisor_id": buddies.get(row["match_key"], (None, None))[0],
-                    "ncg_supervisor_id": buddies.get(row["match_key"], (None, None))[1],
-                    "created_at": self.now,
-                    "updated_at": self.now,
-                }
-                for a_id, row in zip(ids, self.new_addresses, strict=True)
-            ],
+    def new_address(self, part: AddressPart, ncg_address_id: str | None) -> AddressRow:
+        """An address and its dossier, with ids now; written at the end of the chunk."""
+        a = AddressRow(
+            self.next_address_id(),
+            part.match_key,
+            ncg_address_id,
+            part.straat or "",
+            part.woonplaats or "",
+            part.gemeente,
+            self.next_dossier_id(),
+            None,
+            None,
         )
-        by_address = _pairs(self.conn, Dossier, "address_id", "id")  # address_id is unique
-        dossier_ids = [by_address[a_id] for a_id in ids]
-        self.counts.new_dossiers += len(dossier_ids)
-        for row, a_id, d_id in zip(self.new_addresses, ids, dossier_ids, strict=True):
-            a = AddressRow(
-                a_id,
-                row["match_key"],
-                row["ncg_address_id"],
-                row["straat"],
-                row["woonplaats"],
-                row["gemeente"],
-                d_id,
-                *buddies.get(row["match_key"], (None, None)),
-            )
-            self.by_key[a.match_key] = a
-            if a.ncg_address_id:
-                self.by_ncg_id[a.ncg_address_id.upper()] = a
-        self.touched.update(dossier_ids)
-        self.new_addresses = []
-        self.new_buddies = {}
+        self.by_key[a.match_key] = a
+        if ncg_address_id:
+            self.by_ncg_id[ncg_address_id.upper()] = a
+        self._unwritten[a.id] = (a, part)
+        self.touched.add(a.dossier_id)
+        self.counts.new_dossiers += 1
+        return a
 
-    def _set_buddy(self, a: AddressRow, org: Organisation, naam: str | None) -> bool:
+    def is_new(self, a: AddressRow) -> bool:
+        """Made by this import (its key was not in the database when the import started)."""
+        return a.match_key not in self.known_keys
+
+    def update_address(self, a: AddressRow, part: AddressPart) -> bool:
+        """Take the file's street, place and municipality; whether anything changed."""
+        changed = False
+        if part.straat and part.straat != a.straat:
+            a.straat = part.straat
+            changed = True
+        if part.woonplaats and part.woonplaats != a.woonplaats:
+            a.woonplaats = part.woonplaats
+            changed = True
+        if part.gemeente and part.gemeente != a.gemeente:
+            a.gemeente = part.gemeente
+            changed = True
+        if changed:
+            self.address_changed(a)
+        return changed
+
+    def address_changed(self, a: AddressRow) -> None:
+        if a.id not in self._unwritten:
+            self.changed_addresses[a.id] = a
+
+    def set_buddy(self, a: AddressRow, org: Organisation, naam: str | None) -> bool:
         if not naam:
             return False
         sup_id = self.supervisor_id(org, naam)
-        column = "img_supervisor_id" if org is Organisation.IMG else "ncg_supervisor_id"
-        if getattr(a, column) == sup_id:
-            return False
-        setattr(a, column, sup_id)
-        self.dossier_updates.setdefault(a.dossier_id, {"id": a.dossier_id})[column] = sup_id
+        if org is Organisation.IMG:
+            if a.img_supervisor_id == sup_id:
+                return False
+            a.img_supervisor_id = sup_id
+            column = "img_supervisor_id"
+        else:
+            if a.ncg_supervisor_id == sup_id:
+                return False
+            a.ncg_supervisor_id = sup_id
+            column = "ncg_supervisor_id"
+        if a.id not in self._unwritten:
+            self.dossier_updates.setdefault(a.dossier_id, {"id": a.dossier_id})[column] = sup_id
         self.touched.add(a.dossier_id)
         return True
 
-    def _event(
+    def event(
         self, dossier_id: int, org: Organisation, kind: str, title: str, when: datetime | None
     ) -> None:
-        self.events.append(
-            {
-                "dossier_id": dossier_id,
-                "occurred_at": when or self.now,
-                "organisation": org,
-                "kind": kind,
-                "title": title,
-                "detail": f"Import {self.source}",
-                "created_by": self.user,
-            }
-        )
+        self.events.add((dossier_id, when or self.now, org, kind, title, self.note, self.user))
 
-    def _tick(self, done: int, total: int) -> None:
-        if done % _REPORT_EVERY == 0:
-            self.progress.check()
-            self.progress.report(done, total, f"{done} van {total} regels verwerkt")
-
-    def _flush_common(self) -> None:
-        self.progress.check()
-        self.progress.report(0, 0, "Opslaan…")
-        bulk_update(self.conn, Address, self.address_updates)
-        for values in self.dossier_updates.values():
-            values["updated_at"] = self.now
-        bulk_update(self.conn, Dossier, list(self.dossier_updates.values()))
-        if self.statuses:
-            fast_insert(self.conn, CaseStatus, self.statuses)
-        if self.events:
-            fast_insert(self.conn, TimelineEvent, self.events)
-
-    def _finish(self, parsed: ParsedExport[Any]) -> ImportResult:
-        self.progress.check()
-        self.progress.report(0, 0, "Signalen bijwerken…")
-        signals = evaluate_in_session(self.session, self.today, self.touched, self.user)
-        self.progress.check()
-        c = self.counts
-        rejected = sorted([*parsed.rejections, *c.rejected], key=lambda r: r.line)
-        return ImportResult(
-            kind=self.kind,
-            source=self.source,
-            encoding=parsed.table.encoding,
-            delimiter=parsed.table.delimiter,
-            imported=c.imported,
-            updated=c.updated,
-            unchanged=c.unchanged,
-            rejected=tuple(rejected),
-            new_dossiers=c.new_dossiers,
-            phase_changes=c.phase_changes,
-            signals_created=signals.created,
-        )
-
-    # --- NCG -----------------------------------------------------------------------------
-
-    def _insert_cases(self, rows: list[dict[str, Any]]) -> list[int]:
-        """Insert cases; their ids in the same order (read back by identificatie)."""
-        fast_insert(self.conn, Case, rows)
-        org = rows[0]["organisation"]
-        wanted = {row["identificatie"] for row in rows}
-        found = {
-            ident: case_id
-            for case_id, ident in self.conn.execute(
-                select(Case.id, Case.identificatie).where(Case.organisation == org)
-            ).all()
-            if ident in wanted
-        }
-        return [found[row["identificatie"]] for row in rows]
+    def status(self, case_id: int, code: str, day: date) -> None:
+        self.statuses.add((case_id, code, day, self.note[:200]))
 
 
-def address_values(a: AddressRow) -> dict[str, Any]:
-    return {
-        "straat": a.straat,
-        "woonplaats": a.woonplaats,
-        "gemeente": a.gemeente,
-        "ncg_address_id": a.ncg_address_id,
-    }
-
-
-@contextmanager
-def big_page_cache(session: Session) -> Iterator[None]:
-    """SQLite: a 128 MB page cache while tens of thousands of rows go into indexed tables
-    (as the demo generator does), back to SQLite's default afterwards."""
-    conn = session.connection()
-    sqlite = conn.dialect.name == "sqlite"
-    if sqlite:
-        conn.exec_driver_sql("PRAGMA cache_size=-131072")
-    try:
-        yield
-    finally:
-        if sqlite:
-            # after a failed statement the session wants a rollback first; then the pooled
-            # connection merely keeps a bigger cache, which must not hide the real error
-            with suppress(SQLAlchemyError):
-                session.connection().exec_driver_sql("PRAGMA cache_size=-2000")
-
-
-def fast_insert(conn: Connection, model: type[Any], rows: Sequence[dict[str, Any]]) -> None:
-    """INSERT many rows with the column types' own bind processing but without SQLAlchemy's
-    per-row statement machinery (a third of an import's time otherwise).
-
-    Every row must carry the same keys; column defaults do not apply, so callers give every
-    NOT NULL value themselves.
-    """
-    if not rows:
-        return
-    table = model.__table__
-    names = list(rows[0])
-    dialect = conn.dialect
-    processors = [table.c[n].type.bind_processor(dialect) for n in names]
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    preparer = dialect.identifier_preparer
-    sql = (
-        f"INSERT INTO {preparer.format_table(table)} "
-        f"({', '.join(preparer.quote(n) for n in names)}) "
-        f"VALUES ({', '.join(mark for _ in names)})"
-    )
-    sqlite = dialect.name == "sqlite" and dialect.driver == "pysqlite"
-    # column by column with map(): C-level loops instead of a generator per row
-    columns = []
-    for n, proc in zip(names, processors, strict=True):
-        values = list(map(itemgetter(n), rows))
-        kinds = set(map(type, values))
-        kinds.discard(type(None))
-        kind = kinds.pop() if len(kinds) == 1 else None
-        if kind is date or (kind is datetime and proc is not None):
-            # dates and timestamps repeat (one import time, a few thousand days): convert
-            # each distinct value once, to exactly what the column type and driver make of it
-            # (timestamps only through a processor: equal instants in other zones print
-            # differently)
-            to_text = _date_converter(proc, sqlite)
-            memo = {v: to_text(v) for v in set(values)}
-            columns.append(list(map(memo.__getitem__, values)))
-        elif proc is None:
-            columns.append(values)
-        elif kind is not None and issubclass(kind, (bool, Enum)):
-            # flags and enum members repeat: process each distinct value once
-            memo = {v: None if v is None else proc(v) for v in set(values)}
-            columns.append(list(map(memo.__getitem__, values)))
-        else:
-            columns.append(list(map(proc, values)))
-    conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
-
-
-def _date_converter(proc: Callable[[Any], Any] | None, sqlite: bool) -> Callable[[Any], Any]:
-    """The column's bind processor, then (SQLite) the sqlite3 adapter the driver would apply
-    to the date or datetime it returns (e.g. ``datetime.isoformat(" ")``)."""
-
-    def convert(value: Any) -> Any:
-        if value is None:
-            return None
-        if proc is not None:
-            value = proc(value)
-        if sqlite:
-            adapt = sqlite3.adapters.get((type(value), sqlite3.PrepareProtocol))
-            if adapt is not None:
-                return adapt(value)
-        return value
-
-    return convert
-
-
-def _pairs(conn: Connection, model: type[Any], key: str, value: str) -> dict[Any, Any]:
-    """``{key: value}`` over the whole table, straight from the driver's cursor: two plain
-    columns (integers, text) need none of SQLAlchemy's row processing, and tens of thousands
-    of rows are read back after an insert."""
-    table = model.__table__
-    preparer = conn.dialect.identifier_preparer
-    sql = (
-        f"SELECT {preparer.quote(table.c[key].name)}, {preparer.quote(table.c[value].name)} "
-        f"FROM {preparer.format_table(table)}"
-    )
-    cursor = conn.connection.cursor()
-    try:
-        cursor.execute(sql)
-        return dict(cursor.fetchall())
-    finally:
-        cursor.close()
-
-
-def bulk_update(conn: Connection, model: type[Any], rows: Sequence[dict[str, Any]]) -> None:
-    """UPDATE … WHERE id = :id in executemany batches, grouped by the set of columns."""
-    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for row in rows:
-        groups.setdefault(tuple(sorted(row)), []).append(row)
-    table = model.__table__
-    for columns, batch in groups.items():
-        stmt = (
-            update(table)
-            .where(table.c.id == bindparam("_id"))
-            .values({c: bindparam(c) for c in columns if c != "id"})
-        )
-        conn.execute(
-            stmt, [{**{k: v for k, v in r.items() if k != "id"}, "_id": r["id"]} for r in batch]
-        )
+_ADDRESS_COLUMNS = (
+    "id",
+    "match_key",
+    "postcode",
+    "huisnummer",
+    "huisletter",
+    "huisnummertoevoeging",
+    "straat",
+    "woonplaats",
+    "gemeente",
+    "ncg_address_id",
+)
+_DOSSIER_COLUMNS = (
+    "id",
+    "address_id",
+    "img_supervisor_id",
+    "ncg_supervisor_id",
+    "created_at",
+    "updated_at",
+)
+_EVENT_COLUMNS = (
+    "dossier_id",
+    "occurred_at",
+    "organisation",
+    "kind",
+    "title",
+    "detail",
+    "created_by",
+)

@@ -19,14 +19,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from buddy_desk.importing.exports import ExportKind, detect_kind, read_img_export, read_ncg_export
+from buddy_desk.importing.exports import ExportKind, detect_kind
+from buddy_desk.importing.parallel import open_export
 from buddy_desk.importing.table import ExportRefused
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.progress import NO_PROGRESS, Progress
+from buddy_desk.services.bulk_write import big_page_cache
 from buddy_desk.services.import_img import ImgRun
 from buddy_desk.services.import_ncg import NcgRun
-from buddy_desk.services.import_run import ImportResult, big_page_cache
+from buddy_desk.services.import_run import ImportResult, ImportRun
 
 __all__ = ["ImportResult", "import_export", "import_file", "read_export_file"]
 
@@ -104,19 +107,19 @@ def _import_export(
 ) -> ImportResult:
     progress.report(0, 0, "Bestand lezen…")
     today = today or date.today()
-    _refuse_other_kind(kind, data, source)
-    if kind is ExportKind.NCG:
-        ncg = read_ncg_export(data, source)
-        progress.check()
-        with uow, big_page_cache(uow.session):
-            result = NcgRun(uow.session, kind, today, user, source, progress).import_ncg(ncg)
+    run_class: type[ImportRun[Any]] = NcgRun if kind is ExportKind.NCG else ImgRun
+    # physical lines: a fair total for the progress bar (a quoted cell may span lines)
+    total = max(1, data.count(b"\n"))
+    # a big file is read by a second process, which starts now and reads while the current
+    # state is loaded and while each chunk is written
+    try:
+        with open_export(kind, data, source) as stream, uow, big_page_cache(uow.session):
+            run = run_class(uow.session, kind, today, user, source, progress)
+            result = run.run(stream, total)
             uow.commit()
-    else:
-        img = read_img_export(data, source)
-        progress.check()
-        with uow, big_page_cache(uow.session):
-            result = ImgRun(uow.session, kind, today, user, source, progress).import_img(img)
-            uow.commit()
+    except ExportRefused:
+        _refuse_other_kind(kind, data, source)
+        raise
     log.info(
         "import %s: %d imported, %d updated, %d unchanged, %d rejected",
         kind.value,
@@ -129,11 +132,12 @@ def _import_export(
 
 
 def _refuse_other_kind(kind: ExportKind, data: bytes, source: str) -> None:
-    """An IMG file offered as NCG (or the other way round) gets a message that says so."""
+    """An IMG file offered as NCG (or the other way round) gets a message that says so,
+    instead of the missing columns."""
     other = ExportKind.IMG if kind is ExportKind.NCG else ExportKind.NCG
     if detect_kind(data, source) is other:
         raise ExportRefused(
             source,
             f"dit is een {other.label}, geen {kind.label}. Kies 'import {other.value}' "
             "of het juiste bestand.",
-        )
+        ) from None
