@@ -5,8 +5,10 @@ database, matched and grouped, ≤ 5 s together; re-importing the same files ≤
 changes; the overview opens in ≤ 300 ms (the tiles with their numbers; the list behind a
 tile loads when first shown and is reported too). The files come from ``importing.samples``
 with every quirk of the real ones (Windows-1252 and ``;`` for NCG, UTF-8 BOM and ``,`` for
-IMG, glued house letters, Dutch dates and amounts). Wall-clock and CPU time are both reported: on a
-shared machine the CPU time is the steadier figure.
+IMG, glued house letters, Dutch dates and amounts). The import figures are the median of three
+rounds, each into an empty database. A big file is read by a second process
+(``importing.parallel``), so the wall-clock time is the figure that counts; the CPU time is
+this process's only.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ def _timed(fn: Callable[[], T]) -> tuple[T, float, float]:
     return result, time.perf_counter() - wall, time.process_time() - cpu
 
 
+ROUNDS = 3
+
+
 def run(ctx: BenchContext) -> list[BenchResult]:
     from buddy_desk.importing.exports import ExportKind
     from buddy_desk.importing.samples import generate_exports
@@ -39,20 +44,28 @@ def run(ctx: BenchContext) -> list[BenchResult]:
     n_ncg = max(100, round(26_800 * ctx.scale))
     n_img = max(100, round(45_000 * ctx.scale))
     exports = generate_exports(n_ncg, n_img, seed=2021)
-    path = ctx.work_dir / "import.sqlite"
-    engine = open_database(f"sqlite:///{path}", create=True)
-    try:
+    first: list[tuple[float, float]] = []
+    again: list[tuple[float, float]] = []
+    for round_ in range(ROUNDS):
+        # each round into an empty database: the machine's speed drifts by ±25 % from one
+        # run to the next, so the median of three is reported
+        path = ctx.work_dir / f"import-{round_}.sqlite"
+        engine = open_database(f"sqlite:///{path}", create=True)
         uow = UnitOfWork(engine)
 
-        def both() -> tuple[int, int]:
+        def both(uow: UnitOfWork = uow) -> tuple[int, int]:
             ncg = import_export(uow, ExportKind.NCG, exports.ncg, "ncg.csv", today=TODAY)
             img = import_export(uow, ExportKind.IMG, exports.img, "img.csv", today=TODAY)
             changes = ncg.imported + ncg.updated + img.imported + img.updated
             return changes, len(ncg.rejected) + len(img.rejected)
 
-        (first_changes, rejected), first_wall, first_cpu = _timed(both)
-        (re_changes, _), re_wall, re_cpu = _timed(both)
-
+        (first_changes, rejected), wall, cpu = _timed(both)
+        first.append((wall, cpu))
+        (re_changes, _), wall, cpu = _timed(both)
+        again.append((wall, cpu))
+        if round_ < ROUNDS - 1:
+            engine.dispose()
+    try:
         # opening = the tiles with their numbers (counted in SQL); the list behind a tile is
         # loaded when it is first shown (26,800 rows), measured separately
         t_overview = measure(lambda: load_overview(uow), repeat=5)
@@ -66,17 +79,25 @@ def run(ctx: BenchContext) -> list[BenchResult]:
         _, _, overview_cpu = _timed(lambda: load_overview(uow))
     finally:
         engine.dispose()
+    first_wall, first_cpu = _median(first)
+    re_wall, re_cpu = _median(again)
     label = f"{n_ncg:,} + {n_img:,} regels".replace(",", ".")
     return [
         BenchResult.at_most(f"import: NCG + IMG in lege database ({label})", first_wall, "s", 5),
-        BenchResult.info("import: eerste import, CPU-tijd", first_cpu, "s"),
+        BenchResult.info("import: eerste import, CPU-tijd (dit proces)", first_cpu, "s"),
+        BenchResult.info("import: eerste import, snelste van 3", min(w for w, _ in first), "s"),
         BenchResult.info("import: eerste import, nieuw", first_changes, ""),
         BenchResult.at_most("import: afgewezen regels in de voorbeeldexports", rejected, "", 0),
         BenchResult.at_most("import: zelfde bestanden opnieuw", re_wall, "s", 5),
-        BenchResult.info("import: opnieuw, CPU-tijd", re_cpu, "s"),
+        BenchResult.info("import: opnieuw, CPU-tijd (dit proces)", re_cpu, "s"),
         BenchResult.at_most("import: opnieuw, wijzigingen", re_changes, "", 0),
         BenchResult.at_most("samenloop: overzicht openen", t_overview.median_ms, "ms", 300),
         BenchResult.info("samenloop: overzicht openen, CPU-tijd", overview_cpu * 1000, "ms"),
         BenchResult.info("samenloop: + lijst proactief laden en sorteren", t_list.median_ms, "ms"),
         BenchResult.info("samenloop: + lijst proactief, CPU-tijd", list_cpu * 1000, "ms"),
     ]
+
+
+def _median(runs: list[tuple[float, float]]) -> tuple[float, float]:
+    """The run with the median wall-clock time, and its CPU time."""
+    return sorted(runs)[len(runs) // 2]
