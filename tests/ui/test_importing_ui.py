@@ -171,3 +171,37 @@ def test_my_signals_and_the_dossier_tab(qtbot: QtBot, ctx: AppContext, uow: Unit
     assert section.table.rowCount() == view.table.rowCount()
     assert section.request_table.rowCount() == 1
     assert text(section.request_table, 0, 4) == "(nog geen antwoord)"
+
+
+def test_a_big_import_shows_progress_while_the_window_stays_live(
+    qtbot: QtBot, ctx: AppContext, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QTimer
+
+    from buddy_desk.importing.parallel import PARALLEL_FROM_BYTES
+    from buddy_desk.importing.samples import generate_exports
+
+    path = tmp_path / "ncg-groot.csv"
+    path.write_bytes(generate_exports(9000, 100, seed=5).ncg)
+    assert path.stat().st_size > PARALLEL_FROM_BYTES  # read by the second process
+    dialog = ImportDialog(ctx)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.preview_shown):
+        dialog.load_file(path)
+    ticks: list[int] = []
+    shown: set[int] = set()
+    timer = QTimer()
+    timer.setInterval(20)
+
+    def tick() -> None:
+        ticks.append(1)
+        shown.add(dialog.progress.value())
+
+    timer.timeout.connect(tick)
+    timer.start()
+    with qtbot.waitSignal(dialog.import_finished, timeout=60_000) as done:
+        dialog.import_button.click()
+    timer.stop()
+    assert done.args[0].imported == 9000
+    assert len(ticks) >= 5  # the event loop kept running during the import
+    assert len({v for v in shown if v > 0}) >= 2  # the bar moved through the file

@@ -108,8 +108,8 @@ def _import_export(
     progress.report(0, 0, "Bestand lezen…")
     today = today or date.today()
     run_class: type[ImportRun[Any]] = NcgRun if kind is ExportKind.NCG else ImgRun
-    # physical lines: a fair total for the progress bar (a quoted cell may span lines)
-    total = max(1, data.count(b"\n"))
+    # data lines: a fair total for the progress bar (a quoted cell may span lines)
+    total = max(1, data.count(b"\n") - data.endswith(b"\n"))
     # a big file is read by a second process, which starts now and reads while the current
     # state is loaded and while each chunk is written
     try:

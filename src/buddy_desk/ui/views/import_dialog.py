@@ -310,6 +310,7 @@ class ImportDialog(QDialog):
         if total:
             self.progress.setRange(0, total)
             self.progress.setValue(done)
+            text = tr("import.progress", done=format_count(done), total=format_count(total))
         else:
             self.progress.setRange(0, 0)
         self.progress.setFormat(text or "%p%")
