@@ -216,8 +216,6 @@ class ImportRun(Generic[R]):
             values["updated_at"] = self.now
         bulk_update(self.conn, Dossier, list(self.dossier_updates.values()))
         bulk_update(self.conn, Case, self.case_updates)
-        for bulk in self.inserts:  # events about rows that were there before
-            bulk.flush()
 
     # --- state ---------------------------------------------------------------------------
 
