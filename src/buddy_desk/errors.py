@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 class BuddyDeskError(Exception):
     """Base class: a problem with a message meant for the user."""
@@ -22,3 +24,29 @@ class DatabaseError(BuddyDeskError):
 
 class NotFoundError(BuddyDeskError):
     """A dossier, case or other record that does not exist."""
+
+
+class NoteConflictError(BuddyDeskError):
+    """Someone else saved the conversation notes after the editor loaded them.
+
+    Nothing was written; the other text and who saved it when travel along so the user can
+    choose what to keep.
+    """
+
+    def __init__(
+        self,
+        dossier_id: int,
+        body: str,
+        updated_at: datetime,
+        updated_by: str | None,
+        updated_by_name: str | None = None,
+    ) -> None:
+        who = updated_by_name or updated_by or "een collega"
+        super().__init__(
+            f"De notities van dossier {dossier_id} zijn intussen gewijzigd door {who}."
+        )
+        self.dossier_id = dossier_id
+        self.body = body
+        self.updated_at = updated_at
+        self.updated_by = updated_by
+        self.updated_by_name = updated_by_name

@@ -156,3 +156,40 @@ def test_a_duplicate_key_in_a_later_chunk_is_still_rejected(
     result = import_export(uow, ExportKind.IMG, img_file(rows), "img.csv", today=TODAY)
     assert result.imported == 3
     assert [(r.line, r.field) for r in result.rejected] == [(5, "Zaaknummer")]
+
+
+def test_sqlite_import_holds_the_write_lock_from_the_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ids an import hands out count on from the highest id: from the moment it reads
+    that id, no other writer may get in, or two dossiers would claim one id."""
+    import sqlite3
+
+    from buddy_desk.services import bulk_write
+
+    path = tmp_path / "lock.sqlite"
+    engine = open_database(f"sqlite:///{path}", create=True)
+    outcomes: list[str] = []
+    real_counter = bulk_write.IdSource.counter
+
+    def counter(self: bulk_write.IdSource, model: type[Any]) -> Any:
+        other = sqlite3.connect(path, timeout=0.05, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            outcomes.append("another writer got in")
+            other.execute("ROLLBACK")
+        except sqlite3.OperationalError as exc:
+            outcomes.append(str(exc))
+        finally:
+            other.close()
+        return real_counter(self, model)
+
+    monkeypatch.setattr(bulk_write.IdSource, "counter", counter)
+    try:
+        result = import_export(
+            UnitOfWork(engine), ExportKind.NCG, SAMPLES.ncg, "ncg.csv", today=TODAY
+        )
+    finally:
+        engine.dispose()
+    assert result.imported == 300
+    assert outcomes and set(outcomes) == {"database is locked"}

@@ -111,7 +111,7 @@ def test_refresh_on_dossier_changed_keeps_unsaved_typing(
 ) -> None:
     d = make_dossier(uow)
     view = _view(qtbot, ctx, d)
-    save_note(uow, d, "van collega", "collega")
+    save_note(uow, d, "van collega", "collega", base_updated_at=None)
     ctx.events.dossier_changed.emit(d)
     assert view.notes.editor.toPlainText() == "van collega"
     view.notes.editor.moveCursor(QTextCursor.MoveOperation.End)

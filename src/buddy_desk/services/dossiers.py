@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
 
 from buddy_desk.domain.collaboration import CollaborationGroup, collaboration_group
 from buddy_desk.domain.phases import FlagKind, ImgPhase, NcgStatus, Organisation
@@ -25,7 +26,7 @@ from buddy_desk.domain.summaries import (
     StatusEntry,
     SupervisorInfo,
 )
-from buddy_desk.errors import NotFoundError
+from buddy_desk.errors import NoteConflictError, NotFoundError
 from buddy_desk.models import (
     Case,
     ConversationNote,
@@ -273,26 +274,81 @@ def get_dossier(uow: UnitOfWork, dossier_id: int) -> DossierDetail:
         return to_detail(dossier, note)
 
 
-def save_note(uow: UnitOfWork, dossier_id: int, body: str, user: str | None) -> NoteInfo:
-    """Store the conversation notes; an unchanged text is not rewritten."""
+def save_note(
+    uow: UnitOfWork,
+    dossier_id: int,
+    body: str,
+    user: str | None,
+    *,
+    base_updated_at: datetime | None,
+) -> NoteInfo:
+    """Store the conversation notes the editor started from ``base_updated_at`` (None: no note).
+
+    Raises ``NoteConflictError`` and writes nothing if someone else saved in between. An unchanged
+    text is not rewritten (not even against an older base: there is nothing to lose).
+    """
     with uow:
         s = uow.session
         if s.get(Dossier, dossier_id) is None:
             raise NotFoundError(f"Dossier {dossier_id} bestaat niet.")
+        # FOR UPDATE holds a concurrent save on PostgreSQL until this one commits; SQLite
+        # ignores it, so the UPDATE below checks the version again in its WHERE clause.
         note = s.scalars(
-            select(ConversationNote).where(ConversationNote.dossier_id == dossier_id)
+            select(ConversationNote)
+            .where(ConversationNote.dossier_id == dossier_id)
+            .with_for_update()
         ).one_or_none()
         if note is None:
-            note = ConversationNote(dossier_id=dossier_id, body=body, updated_by=user)
-            s.add(note)
-        elif note.body != body:
-            note.body = body
-            note.updated_by = user
-            note.updated_at = utcnow()
-        s.flush()
-        info = NoteInfo(note.body, note.updated_at, note.updated_by)
+            return _create_note(uow, dossier_id, body, user)
+        if note.body == body:
+            return NoteInfo(note.body, note.updated_at, note.updated_by)
+        if note.updated_at != base_updated_at:
+            raise _conflict(s, note)
+        now = utcnow()
+        result = s.execute(
+            update(ConversationNote)
+            .where(
+                ConversationNote.id == note.id,
+                ConversationNote.updated_at == note.updated_at,
+            )
+            .values(body=body, updated_by=user, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if cast(CursorResult[Any], result).rowcount != 1:
+            s.rollback()
+            raise _conflict(s, _current_note(s, dossier_id))
         uow.commit()
-        return info
+        return NoteInfo(body, now, user)
+
+
+def _create_note(uow: UnitOfWork, dossier_id: int, body: str, user: str | None) -> NoteInfo:
+    s = uow.session
+    note = ConversationNote(dossier_id=dossier_id, body=body, updated_by=user, updated_at=utcnow())
+    s.add(note)
+    try:
+        s.flush()
+    except IntegrityError:
+        # the unique dossier_id: another buddy created the note since this one was loaded
+        s.rollback()
+        raise _conflict(s, _current_note(s, dossier_id)) from None
+    info = NoteInfo(note.body, note.updated_at, note.updated_by)
+    uow.commit()
+    return info
+
+
+def _current_note(s: Session, dossier_id: int) -> ConversationNote:
+    return s.scalars(
+        select(ConversationNote).where(ConversationNote.dossier_id == dossier_id)
+    ).one()
+
+
+def _conflict(s: Session, note: ConversationNote) -> NoteConflictError:
+    name = (
+        s.scalars(select(Supervisor.naam).where(Supervisor.username == note.updated_by)).first()
+        if note.updated_by
+        else None
+    )
+    return NoteConflictError(note.dossier_id, note.body, note.updated_at, note.updated_by, name)
 
 
 def list_supervisors(uow: UnitOfWork) -> list[SupervisorInfo]:
