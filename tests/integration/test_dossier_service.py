@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from buddy_desk.domain.collaboration import CollaborationGroup
@@ -29,6 +31,22 @@ def test_list_rows_carry_phases_group_and_flags(uow: UnitOfWork) -> None:
     assert rows[b].group is None and rows[b].img_phase is None
     found = filter_dossiers(list(rows.values()), DossierFilter("IMG-0000042"))
     assert [r.id for r in found] == [a]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_loading_the_list_leaves_the_garbage_collector_as_it_was(
+    uow: UnitOfWork, enabled: bool
+) -> None:
+    make_dossier(uow, straat="Molenweg")
+    was = gc.isenabled()
+    try:
+        if not enabled:
+            gc.disable()
+        assert len(load_summaries(uow)) == 1
+        assert gc.isenabled() is enabled
+    finally:
+        if was:
+            gc.enable()
 
 
 def test_detail_has_buddy_pair_and_cases(uow: UnitOfWork) -> None:

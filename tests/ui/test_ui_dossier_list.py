@@ -5,10 +5,14 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select, update
 
 from buddy_desk.domain.phases import FlagKind, ImgPhase, NcgStatus
+from buddy_desk.i18n import tr
+from buddy_desk.models import Address, Dossier
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.models.dossier_table_model import Column
 from buddy_desk.ui.views.dossier_view import DossierView
 from tests.factories import make_dossier
 from tests.ui.conftest import make_window
@@ -171,3 +175,31 @@ def test_list_reloads_when_dossiers_reloaded(
     with qtbot.waitSignal(view.rows_loaded, timeout=10_000):
         ctx.events.dossiers_reloaded.emit()
     assert view.model.total_count == 4
+
+
+def test_list_texts_follow_a_changed_dossier_and_the_language(
+    qtbot: QtBot, ctx: AppContext, uow: UnitOfWork
+) -> None:
+    d = make_dossier(uow, straat="Kerkstraat", huisnummer=1, img_phase=ImgPhase.OPNAME)
+    window = make_window(qtbot, ctx)
+    view = window.list_view
+    index = view.model.index(0, Column.IMG)
+    qtbot.waitExposed(window)
+    view.table.viewport().repaint()  # the row's texts are now cached
+    dutch = index.data()
+    window.set_language("en")
+    try:
+        assert view.model.index(0, Column.IMG).data() == tr("img.phase.Opname") != dutch
+    finally:
+        window.set_language("nl")
+    assert view.model.index(0, Column.IMG).data() == dutch
+
+    address_id = select(Dossier.address_id).where(Dossier.id == d).scalar_subquery()
+    with uow:
+        uow.session.execute(
+            update(Address).where(Address.id == address_id).values(straat="Dorpsweg")
+        )
+        uow.commit()
+    with qtbot.waitSignal(view.rows_loaded, timeout=10_000):
+        ctx.events.dossiers_reloaded.emit()
+    assert view.model.index(0, Column.ADDRESS).data() == "Dorpsweg 1"

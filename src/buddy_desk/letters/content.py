@@ -280,7 +280,6 @@ class _Builder:
         rows += [
             (self.text("label.volgende"), self.text(f"schade.volgende.{state}", **values)),
             (self.text("label.wanneer"), self.text(f"schade.wanneer.{state}", **values)),
-            (self.text("label.zaaknummer"), case.identificatie),
         ]
         elements: list[Element] = [Facts(tuple(rows))]
         reports = sorted(
@@ -340,7 +339,6 @@ class _Builder:
             (self.text("label.advies"), advice),
             (self.text("label.volgende"), self.text(f"versterking.volgende.{state}", **values)),
             (self.text("label.wanneer"), self.text(f"versterking.wanneer.{state}", **values)),
-            (self.text("label.zaaknummer"), case.identificatie),
         )
         return Section("versterking", heading, (Facts(rows),))
 
@@ -389,7 +387,8 @@ class _Builder:
                 self.text("label.via"),
             ),
             rows,
-            (1.2, 1.6, 1.6, 1.85),
+            # the date and "Keukentafelgesprek" on one line; subject and choice wrap
+            (0.88, 0.84, 1.02, 0.9),
         )
         return Section("keuzes", heading, (*self.paras("keuzes.uitleg"), table))
 

@@ -118,7 +118,7 @@ def _font_commands(
 
 
 def _facts(facts: Facts, accent: object | None) -> RLTable:
-    label_w, value_w = 36 * mm, W - 36 * mm
+    label_w, value_w = 32 * mm, W - 32 * mm
     rows = [
         [_cell(label, STYLE.label, label_w - 2), _cell(value, STYLE.cell, value_w - 8)]
         for label, value in facts.rows
@@ -131,8 +131,8 @@ def _facts(facts: Facts, accent: object | None) -> RLTable:
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("LEFTPADDING", (1, 0), (1, -1), 6),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.6),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3.0),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.8),
         ("LINEBELOW", (0, 0), (-1, -2), 0.4, RULE),
     ]
     if accent is not None:
@@ -145,10 +145,10 @@ def _table(table: Table) -> RLTable:
     total = sum(table.widths)
     widths = [W * w / total for w in table.widths]
     rows: list[list[Flowable | str]] = [
-        [_cell(h, STYLE.cell_header, w - 11) for h, w in zip(table.header, widths, strict=True)]
+        [_cell(h, STYLE.cell_header, w - 9) for h, w in zip(table.header, widths, strict=True)]
     ]
     rows += [
-        [_cell(cell, STYLE.cell, w - 11) for cell, w in zip(row, widths, strict=True)]
+        [_cell(cell, STYLE.cell, w - 9) for cell, w in zip(row, widths, strict=True)]
         for row in table.rows
     ]
     t = RLTable(rows, colWidths=widths, hAlign="LEFT", repeatRows=1)
@@ -159,10 +159,10 @@ def _table(table: Table) -> RLTable:
                 *_font_commands(STYLE.cell, (0, 1), (-1, -1)),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("BACKGROUND", (0, 0), (-1, 0), TINT_HEADER),
-                ("LEFTPADDING", (0, 0), (-1, -1), 5),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 5),
-                ("TOPPADDING", (0, 0), (-1, -1), 2.6),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3.2),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                ("TOPPADDING", (0, 0), (-1, -1), 2.4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
                 ("LINEBELOW", (0, 1), (-1, -1), 0.4, RULE),
             ]
         )
@@ -212,13 +212,18 @@ def _section(section: Section) -> list[Flowable]:
     return flow
 
 
-def _contact_cell(contact: Contact) -> list[Flowable]:
-    role = f"{contact.role[:1].upper()}{contact.role[1:]} {contact.organisation.value}"
-    cell: list[Flowable] = [_p(role, STYLE.label)]
+def _signature_cell(contact: Contact) -> list[Flowable]:
+    """Who signs, and how to reach them: the contact card and the signature in one."""
+    org = "IMG" if contact.organisation is Organisation.IMG else "NCG"
     if contact.naam is None:
-        cell.append(_p(contact.missing_text, STYLE.cell))
-        return cell
-    cell.append(_p(contact.naam, STYLE.cell_bold))
+        return [
+            _p(f"Namens het {contact.signature_fallback}", STYLE.cell_bold),
+            _p(contact.missing_text, STYLE.cell),
+        ]
+    cell: list[Flowable] = [
+        _p(contact.naam, STYLE.signature_name),
+        _p(f"{contact.role.capitalize()} {org}", STYLE.cell),
+    ]
     if contact.telefoon:
         cell.append(_p(f"Telefoon {contact.telefoon}", STYLE.cell))
     if contact.email:
@@ -226,17 +231,17 @@ def _contact_cell(contact: Contact) -> list[Flowable]:
     return cell
 
 
-def _contacts(letter: SummaryLetter) -> RLTable:
-    img, ncg = letter.contacts
-    t = RLTable([[_contact_cell(img), _contact_cell(ncg)]], colWidths=[W / 2, W / 2], hAlign="LEFT")
+def _signatures(letter: SummaryLetter) -> RLTable:
+    cells = [_signature_cell(contact) for contact in letter.contacts]
+    t = RLTable([cells], colWidths=[W / 2, W / 2], hAlign="LEFT")
     t.setStyle(
         _table_style(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 7),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-                ("TOPPADDING", (0, 0), (-1, -1), 1),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
                 ("LINEBEFORE", (0, 0), (0, 0), 2.2, IMG_COLOR),
                 ("LINEBEFORE", (1, 0), (1, 0), 2.2, NCG_COLOR),
             ]
@@ -245,46 +250,25 @@ def _contacts(letter: SummaryLetter) -> RLTable:
     return t
 
 
-def _signatures(letter: SummaryLetter) -> RLTable:
-    cells: list[list[Flowable]] = []
-    for contact in letter.contacts:
-        org = "IMG" if contact.organisation is Organisation.IMG else "NCG"
-        if contact.naam is None:
-            cells.append(
-                [Spacer(1, 14 * mm), _p(f"Namens het {contact.signature_fallback}", STYLE.cell)]
-            )
-        else:
-            cells.append(
-                [
-                    Spacer(1, 14 * mm),
-                    _p(contact.naam, STYLE.signature_name),
-                    _p(f"{contact.role}, {org}", STYLE.cell),
-                ]
-            )
-    t = RLTable([cells], colWidths=[W / 2, W / 2], hAlign="LEFT")
-    t.setStyle(
-        _table_style(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-            ]
-        )
-    )
-    return t
+def _closing(letter: SummaryLetter) -> Flowable:
+    # Greeting, room to sign and both signatures never part; a short closing paragraph
+    # goes with them so the signatures do not stand alone on a page.
+    kept: list[Flowable] = [_p(text) for text in letter.closing[-1:]]
+    kept += [_p(letter.groet), Spacer(1, 8 * mm), _signatures(letter)]
+    return KeepTogether(kept)
 
 
 def _glossary(letter: SummaryLetter) -> list[Flowable]:
+    # A run-in list at full width: the explanations are short, so columns would mostly
+    # add half-empty lines. A short appendix moves to the next page whole.
     if not letter.glossary:
         return []
-    flow: list[Flowable] = [
-        CondPageBreak(35 * mm),
-        Spacer(1, 4 * mm),
-        _p(letter.glossary_title, STYLE.heading),
+    kept: list[Flowable] = [_p(letter.glossary_title, STYLE.glossary_heading)]
+    kept += [
+        Paragraph(f"<b>{escape(term)}</b>: {escape(text)}", STYLE.glossary)
+        for term, text in letter.glossary
     ]
-    for term, explanation in letter.glossary:
-        flow.append(Paragraph(f"<b>{escape(term)}</b>: {escape(explanation)}", STYLE.body_small))
-    return flow
+    return [KeepTogether(kept)]
 
 
 def letter_flowables(letter: SummaryLetter) -> list[Flowable]:
@@ -296,13 +280,11 @@ def letter_flowables(letter: SummaryLetter) -> list[Flowable]:
     ]
     for section in letter.sections:
         if section.key == "kort":
-            flow += [Spacer(1, 2 * mm), _summary_box(section), Spacer(1, 1 * mm)]
-        elif section.key == "contact":
-            flow += [*_section(section), _contacts(letter), Spacer(1, 4 * mm)]
+            flow += [Spacer(1, 1 * mm), _summary_box(section), Spacer(1, 1 * mm)]
         else:
             flow += _section(section)
-    flow += [_p(text) for text in letter.closing]
-    flow.append(KeepTogether([_p(letter.groet), _signatures(letter)]))
+    flow += [_p(text) for text in letter.closing[:-1]]
+    flow.append(_closing(letter))
     flow += _glossary(letter)
     return flow
 

@@ -90,8 +90,8 @@ class Geometry:
     window_width: float = 90 * mm
     window_height: float = 45 * mm
     first_body_top: float = 101 * mm  # from the top edge: below the window
-    later_body_top: float = 30 * mm
-    body_bottom: float = 24 * mm  # from the bottom edge: above the footer
+    later_body_top: float = 23 * mm  # the small header of later pages ends at 14 mm
+    body_bottom: float = 20 * mm  # from the bottom edge: above the footer
     footer_y: float = 12 * mm
     fold_marks: tuple[float, float] = (99 * mm, 198 * mm)  # three-fold for DL envelopes
 
@@ -102,7 +102,6 @@ GEOMETRY = Geometry()
 @dataclass(frozen=True)
 class Styles:
     body: ParagraphStyle
-    body_small: ParagraphStyle
     title: ParagraphStyle
     heading: ParagraphStyle
     box_heading: ParagraphStyle
@@ -115,6 +114,8 @@ class Styles:
     cell_header: ParagraphStyle
     small: ParagraphStyle
     signature_name: ParagraphStyle
+    glossary_heading: ParagraphStyle
+    glossary: ParagraphStyle
 
 
 def _styles() -> Styles:
@@ -122,9 +123,9 @@ def _styles() -> Styles:
         "body",
         fontName=FONT,
         fontSize=9.5,
-        leading=13.6,
+        leading=13.1,
         textColor=INK,
-        spaceAfter=6,
+        spaceAfter=5,
     )
     heading = ParagraphStyle(
         "heading",
@@ -132,21 +133,20 @@ def _styles() -> Styles:
         fontName=FONT_SEMIBOLD,
         fontSize=11.5,
         leading=15,
-        spaceBefore=12,
-        spaceAfter=5,
+        spaceBefore=10,
+        spaceAfter=4,
         textColor=INK,
     )
-    cell = ParagraphStyle("cell", parent=body, fontSize=8.8, leading=11.8, spaceAfter=0)
+    cell = ParagraphStyle("cell", parent=body, fontSize=8.8, leading=11.4, spaceAfter=0)
     return Styles(
         body=body,
-        body_small=ParagraphStyle("body_small", parent=body, fontSize=8.6, leading=12),
         title=ParagraphStyle(
             "title",
             parent=body,
             fontName=FONT_SEMIBOLD,
             fontSize=13.5,
             leading=17,
-            spaceAfter=12,
+            spaceAfter=8,
         ),
         heading=heading,
         box_heading=ParagraphStyle("box_heading", parent=heading, spaceBefore=0, spaceAfter=3),
@@ -154,9 +154,9 @@ def _styles() -> Styles:
             "subheading",
             parent=body,
             fontName=FONT_SEMIBOLD,
-            fontSize=9.4,
-            spaceBefore=9,
-            spaceAfter=4,
+            fontSize=9.5,
+            spaceBefore=7,
+            spaceAfter=3,
         ),
         heading_img=ParagraphStyle("heading_img", parent=heading, textColor=IMG_COLOR),
         heading_ncg=ParagraphStyle("heading_ncg", parent=heading, textColor=NCG_COLOR),
@@ -174,6 +174,10 @@ def _styles() -> Styles:
         signature_name=ParagraphStyle(
             "signature_name", parent=body, fontName=FONT_SEMIBOLD, spaceAfter=0
         ),
+        glossary_heading=ParagraphStyle(
+            "glossary_heading", parent=heading, spaceBefore=12, spaceAfter=3
+        ),
+        glossary=ParagraphStyle("glossary", parent=cell, spaceAfter=2.5),
     )
 
 

@@ -13,10 +13,7 @@ thousands of rows must import in seconds (benchmarks/bench_import.py).
 
 from __future__ import annotations
 
-import gc
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,6 +24,7 @@ from buddy_desk.importing.table import ExportRefused
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.progress import NO_PROGRESS, Progress
 from buddy_desk.services.bulk_write import big_page_cache
+from buddy_desk.services.gc_pause import no_cyclic_gc
 from buddy_desk.services.import_img import ImgRun
 from buddy_desk.services.import_ncg import NcgRun
 from buddy_desk.services.import_run import ImportResult, ImportRun
@@ -77,23 +75,8 @@ def import_export(
     today: date | None = None,
 ) -> ImportResult:
     """Import one export file in one transaction; a cancel or error leaves nothing behind."""
-    with _no_cyclic_gc():
+    with no_cyclic_gc():
         return _import_export(uow, kind, data, source, progress, user, today)
-
-
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for the import: its rows, dicts and tuples are
-    freed by reference counting anyway, and with a few hundred thousand of them alive every
-    collection walks them all (a third of an import's CPU time, benchmarks/bench_import.py).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _import_export(

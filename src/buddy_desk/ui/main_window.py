@@ -6,10 +6,12 @@ It routes and nothing more: screens live in ``ui/views``; features plug in throu
 
 from __future__ import annotations
 
+import importlib
 import logging
 from functools import partial
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Signal
+from PySide6.QtCore import QByteArray, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -32,8 +34,12 @@ from buddy_desk.ui.profile import window_title
 from buddy_desk.ui.qt_translations import apply_qt_language
 from buddy_desk.ui.settings import AppSettings, save_settings
 from buddy_desk.ui.views.dossier_list_view import DossierListView
-from buddy_desk.ui.views.dossier_view import DossierView
 from buddy_desk.ui.widgets.lazy_page import LazyPage
+
+if TYPE_CHECKING:
+    from buddy_desk.ui.views.dossier_view import DossierView
+
+_DOSSIER_VIEW = "buddy_desk.ui.views.dossier_view"
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +87,9 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self.retranslate()
         self.list_view.reload()
+        # the dossier tab's modules (~150 ms) load while the list loads on a worker thread:
+        # off the path to a usable window, yet ready before the first dossier opens
+        QTimer.singleShot(0, partial(importlib.import_module, _DOSSIER_VIEW))
 
     # -- building ---------------------------------------------------------------------------
     def _add_fixed_tab(self, widget: QWidget) -> None:
@@ -171,6 +180,8 @@ class MainWindow(QMainWindow):
 
     # -- dossier tabs -----------------------------------------------------------------------
     def open_dossier(self, dossier_id: int) -> DossierView | None:
+        from buddy_desk.ui.views.dossier_view import DossierView
+
         view = self._dossiers.get(dossier_id)
         if view is None:
             try:
@@ -197,8 +208,8 @@ class MainWindow(QMainWindow):
         return dict(self._dossiers)
 
     def close_tab(self, index: int) -> bool:
-        widget = self.tabs.widget(index)
-        if not isinstance(widget, DossierView):
+        widget = self._dossier_tab(index)
+        if widget is None:
             return False
         if not widget.flush_notes():
             messages.show_error(self, tr("ui.error.notes_title"), tr("ui.error.notes_not_saved"))
@@ -207,6 +218,10 @@ class MainWindow(QMainWindow):
         self.tabs.removeTab(index)
         widget.deleteLater()
         return True
+
+    def _dossier_tab(self, index: int) -> DossierView | None:
+        widget = self.tabs.widget(index)
+        return next((v for v in self._dossiers.values() if v is widget), None)
 
     def close_current_tab(self) -> None:
         self.close_tab(self.tabs.currentIndex())
@@ -229,8 +244,8 @@ class MainWindow(QMainWindow):
         self.list_view.focus_search()
 
     def focus_notes(self) -> None:
-        view = self.tabs.currentWidget()
-        if isinstance(view, DossierView):
+        view = self._dossier_tab(self.tabs.currentIndex())
+        if view is not None:
             view.show_notes()
 
     def reload_list(self) -> None:

@@ -18,6 +18,17 @@ _Index = QModelIndex | QPersistentModelIndex
 RAW_ROLE = Qt.ItemDataRole.UserRole + 1
 """Role for the raw value a delegate paints (flag list, group)."""
 
+# data() runs ~900 times per repaint, so roles are compared as plain ints (Qt passes ints)
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
+_RAW = int(RAW_ROLE)
+_ROLES = frozenset({_DISPLAY, _TOOLTIP, _FOREGROUND, _ACCESSIBLE, _RAW})
+_EMPTY = "—"
+_RESULTS_KEPT = 16
+"""Recent filter results kept, so backspacing does not filter all 31,000 rows again."""
+
 
 class Column(IntEnum):
     ADDRESS = 0
@@ -29,6 +40,8 @@ class Column(IntEnum):
     GROUP = 6
     FLAGS = 7
 
+
+_COLUMN_COUNT = len(Column)
 
 HEADER_KEYS = {
     Column.ADDRESS: "ui.list.col.address",
@@ -54,12 +67,12 @@ _SORT_KEYS: dict[Column, Callable[[DossierSummary], Any]] = {
 
 
 def img_text(row: DossierSummary) -> str:
-    return tr(f"img.phase.{row.img_phase.value}") if row.img_phase else "—"
+    return tr(f"img.phase.{row.img_phase.value}") if row.img_phase else _EMPTY
 
 
 def ncg_text(row: DossierSummary) -> str:
     if row.ncg_status is None:
-        return "—"
+        return _EMPTY
     return f"{row.ncg_status.value} {tr(f'ncg.status.{row.ncg_status.value}')}"
 
 
@@ -104,23 +117,45 @@ class DossierTableModel(QAbstractTableModel):
         self._filter = DossierFilter()
         self._sort_column = Column.ADDRESS
         self._sort_order = Qt.SortOrder.AscendingOrder
+        # display texts per dossier id, one entry per Column, built when a row is first
+        # painted; cleared whenever the rows or the language change
+        self._texts: dict[int, tuple[str, ...]] = {}
+        # recent results over ``_all`` in its current order, least recently used first;
+        # cleared whenever the rows or their order change
+        self._results: dict[DossierFilter, list[DossierSummary]] = {}
+        self._faint = qcolor(FAINT)
 
     # -- data in --------------------------------------------------------------------------
     def set_rows(self, rows: Sequence[DossierSummary]) -> None:
         self.beginResetModel()
+        self._texts.clear()
         self._all = list(rows)
         self._sort_all()
         self._visible = apply_filter(self._all, self._filter)
+        self._results = {self._filter: self._visible}
         self.endResetModel()
 
     def set_filter(self, new: DossierFilter) -> None:
         if new == self._filter:
             return
-        source = self._visible if _refines(new, self._filter) else self._all
+        visible = self._results.pop(new, None)
+        if visible is None:
+            visible = apply_filter(self._narrowest_source(new), new)
+        self._results[new] = visible
+        if len(self._results) > _RESULTS_KEPT:
+            del self._results[next(iter(self._results))]
         self.beginResetModel()
         self._filter = new
-        self._visible = apply_filter(source, new)
+        self._visible = visible
         self.endResetModel()
+
+    def _narrowest_source(self, new: DossierFilter) -> list[DossierSummary]:
+        """The smallest remembered result holding every row ``new`` matches."""
+        source = self._all
+        for old, rows in self._results.items():
+            if len(rows) < len(source) and _refines(new, old):
+                source = rows
+        return source
 
     @property
     def current_filter(self) -> DossierFilter:
@@ -148,7 +183,7 @@ class DossierTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._visible)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(Column)
+        return 0 if parent.isValid() else _COLUMN_COUNT
 
     def headerData(  # noqa: N802
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -157,26 +192,29 @@ class DossierTableModel(QAbstractTableModel):
             return tr(HEADER_KEYS[Column(section)])
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+        if role not in _ROLES or not index.isValid():  # most calls ask for unused roles
             return None
         row = self._visible[index.row()]
-        column = Column(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
-        if role == RAW_ROLE:
-            if column is Column.FLAGS:
+        column = index.column()
+        if role in (_DISPLAY, _ACCESSIBLE):
+            return self.texts(row)[column]
+        if role == _FOREGROUND:
+            return self._faint if self.texts(row)[column] == _EMPTY else None
+        if role == _RAW:
+            if column == Column.FLAGS:
                 return sorted_flags(row.flags)
-            if column is Column.GROUP:
+            if column == Column.GROUP:
                 return row.group
             return None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, column)
-        if role == Qt.ItemDataRole.ForegroundRole and self._display(row, column) == "—":
-            return qcolor(FAINT)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return self._display(row, column)
-        return None
+        return self._tooltip(row, Column(column))
+
+    def texts(self, row: DossierSummary) -> tuple[str, ...]:
+        """The row's display text per column, from the cache."""
+        texts = self._texts.get(row.id)
+        if texts is None:
+            texts = self._texts[row.id] = tuple(self._display(row, c) for c in Column)
+        return texts
 
     def _display(self, row: DossierSummary, column: Column) -> str:
         match column:
@@ -187,7 +225,7 @@ class DossierTableModel(QAbstractTableModel):
             case Column.WOONPLAATS:
                 return row.woonplaats
             case Column.RESIDENT:
-                return row.resident or "—"
+                return row.resident or _EMPTY
             case Column.IMG:
                 return img_text(row)
             case Column.NCG:
@@ -214,6 +252,7 @@ class DossierTableModel(QAbstractTableModel):
         self._sort_order = order
         self._sort_all()
         self._visible = apply_filter(self._all, self._filter)
+        self._results = {self._filter: self._visible}
         self.layoutChanged.emit()
 
     def _sort_all(self) -> None:
@@ -223,6 +262,7 @@ class DossierTableModel(QAbstractTableModel):
         )
 
     def retranslate(self) -> None:
+        self._texts.clear()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
         if self._visible:
             self.dataChanged.emit(
