@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from enum import Enum
+from functools import partial
 from typing import Any, NamedTuple
 
 from buddy_desk.domain.phases import ImgPhase, NcgStatus
@@ -107,8 +108,9 @@ def unpack(kind: ExportKind, packed: Packed) -> list[Any]:
             columns.append(map(_DAYS.__getitem__, next(plain)))
         else:
             columns.append(next(plain))
-    addresses = map(AddressPart._make, zip(*columns[2:10], strict=True))
-    build: Callable[[Any], Any] = layout.build._make
+    # tuple.__new__ bound to the class: what NamedTuple._make does, without its Python frame
+    addresses = map(partial(tuple.__new__, AddressPart), zip(*columns[2:10], strict=True))
+    build: Callable[[Any], Any] = partial(tuple.__new__, layout.build)
     return list(map(build, zip(columns[0], columns[1], addresses, *columns[10:], strict=True)))
 
 

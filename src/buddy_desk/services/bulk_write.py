@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, update
+from sqlalchemy import Connection
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
@@ -137,20 +137,34 @@ def _converter(type_: TypeEngine[Any], conn: Connection, sqlite: bool) -> _Memo 
 
 
 def bulk_update(conn: Connection, model: type[Any], rows: Sequence[dict[str, Any]]) -> None:
-    """UPDATE … WHERE id = :id in executemany batches, grouped by the set of columns."""
+    """UPDATE … WHERE id = ? with one driver ``executemany`` per set of columns, the values
+    converted as ``BulkInsert`` does (thousands of rows on an import)."""
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
-        groups.setdefault(tuple(sorted(row)), []).append(row)
+        groups.setdefault(tuple(sorted(c for c in row if c != "id")), []).append(row)
     table = model.__table__
+    dialect = conn.dialect
+    preparer = dialect.identifier_preparer
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    sqlite = dialect.name == "sqlite" and dialect.driver == "pysqlite"
     for columns, batch in groups.items():
-        stmt = (
-            update(table)
-            .where(table.c.id == bindparam("_id"))
-            .values({c: bindparam(c) for c in columns if c != "id"})
+        sql = (
+            f"UPDATE {preparer.format_table(table)} "
+            f"SET {', '.join(f'{preparer.quote(c)} = {mark}' for c in columns)} "
+            f"WHERE {preparer.quote('id')} = {mark}"
         )
-        conn.execute(
-            stmt, [{**{k: v for k, v in r.items() if k != "id"}, "_id": r["id"]} for r in batch]
-        )
+        converters = [_converter(table.c[c].type, conn, sqlite) for c in columns]
+        params = [
+            (
+                *(
+                    row[c] if memo is None else memo[row[c]]
+                    for c, memo in zip(columns, converters, strict=True)
+                ),
+                row["id"],
+            )
+            for row in batch
+        ]
+        conn.exec_driver_sql(sql, params)
 
 
 @contextmanager

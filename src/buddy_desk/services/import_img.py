@@ -19,8 +19,9 @@ from buddy_desk.models import Case, DamageReport, DossierFlag
 from buddy_desk.services.bulk_write import BulkInsert
 from buddy_desk.services.import_run import ImportResult, ImportRun, at_noon
 
-# a dict lookup: the enum property costs more than the rest of a row's loop step
+# dict lookups: the enum's properties cost more than the rest of a row's loop step
 _RUNNING = {phase: phase.is_running for phase in ImgPhase}
+_CODE = {phase: phase.value for phase in ImgPhase}
 
 
 class ImgRun(ImportRun[ImgRow]):
@@ -119,7 +120,7 @@ class ImgRun(ImportRun[ImgRow]):
                 dossier_id,
                 Organisation.IMG,
                 row.zaaknummer,
-                row.fase.value,
+                _CODE[row.fase],
                 row.melddatum or self.today,
                 row.melddatum,
                 None if running else self.today,
@@ -128,14 +129,14 @@ class ImgRun(ImportRun[ImgRow]):
                 self.now,
             )
         )
-        self.status(case_id, row.fase.value, row.melddatum or self.today)
+        self.status(case_id, _CODE[row.fase], row.melddatum or self.today)
         self.touched.add(dossier_id)
         if not self.initial_load:
             self.event(
                 dossier_id,
                 Organisation.IMG,
                 "report",
-                f"Schademelding, zaak {row.zaaknummer} (fase {row.fase.value})",
+                f"Schademelding, zaak {row.zaaknummer} (fase {_CODE[row.fase]})",
                 at_noon(row.melddatum),
             )
         if row.constructief:
@@ -165,14 +166,14 @@ class ImgRun(ImportRun[ImgRow]):
             )
             self.touched.add(old_dossier_id)
             changed = True
-        phase_changed = row.fase.value != status
+        phase_changed = _CODE[row.fase] != status
         if phase_changed:
-            self.status(case_id, row.fase.value, self.today)
+            self.status(case_id, _CODE[row.fase], self.today)
             self.event(
                 dossier_id,
                 Organisation.IMG,
                 "status",
-                f"Zaak {row.zaaknummer}: fase {status} → {row.fase.value}",
+                f"Zaak {row.zaaknummer}: fase {status} → {_CODE[row.fase]}",
                 None,
             )
             self.counts.phase_changes += 1
@@ -189,7 +190,7 @@ class ImgRun(ImportRun[ImgRow]):
             update: dict[str, Any] = {
                 "id": case_id,
                 "dossier_id": dossier_id,
-                "status": row.fase.value,
+                "status": _CODE[row.fase],
                 "startdatum": row.melddatum or start,
                 "urgent": new_urgent,
                 "schadebedrag": new_bedrag,
