@@ -1,7 +1,7 @@
 """Reading a big export on the other core while the importer writes what it has read.
 
-A child process (``python -m buddy_desk.importing.parallel KIND SOURCE``, the file on its
-standard input) parses the file with ``exports.stream_*_export`` and sends it chunk by chunk,
+A child process (``python -m buddy_desk.importing.parallel KIND``, the file on its standard
+input) parses the file with ``exports.stream_*_export`` and sends it chunk by chunk,
 pickled, over its standard output; the importer takes a chunk, writes it, and meanwhile the
 child parses the next. Rows travel packed by column (``importing.row_transport``). Small
 files and frozen builds are read in this process, and so is any file whose child process
@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 # below this a second process costs more than it saves (~80 ms to start one)
 PARALLEL_FROM_BYTES = 512 * 1024
+_SOURCE_VARIABLE = "BUDDY_DESK_IMPORT_SOURCE"
 
 Chunk = tuple[list[Any], list[Rejection]]
 
@@ -98,10 +99,12 @@ class _ChildReader:
         # the child imports buddy_desk from where this process did
         package_root = str(Path(buddy_desk.__file__).resolve().parent.parent)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+        # the file's name goes by the environment, not the command line that `ps` shows
+        env[_SOURCE_VARIABLE] = source
         try:
             process = subprocess.Popen(
                 # -S: no site-packages to set up, the parser needs only the standard library
-                [sys.executable, "-S", "-m", __name__, kind.value, source],
+                [sys.executable, "-S", "-m", __name__, kind.value],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,  # file contents never reach a log
@@ -176,7 +179,7 @@ def _feed(stdin: IO[bytes] | None, data: bytes) -> None:
 def _child_main(argv: list[str]) -> int:
     """The reader process: the file from standard input, pickled chunks to standard output."""
     gc.disable()  # a short life with a hundred thousand rows: reference counting suffices
-    kind, source = ExportKind(argv[0]), argv[1]
+    kind, source = ExportKind(argv[0]), os.environ.get(_SOURCE_VARIABLE, "export")
     data = sys.stdin.buffer.read()
     out = sys.stdout.buffer
 

@@ -17,7 +17,7 @@ from buddy_desk.domain.phases import FlagKind, ImgPhase, Organisation
 from buddy_desk.importing.exports import ExportStream, ImgRow
 from buddy_desk.models import Case, DamageReport, DossierFlag
 from buddy_desk.services.bulk_write import BulkInsert
-from buddy_desk.services.import_run import ImportResult, ImportRun, at_noon
+from buddy_desk.services.import_run import CASE_KEY_COLUMNS, ImportResult, ImportRun, at_noon
 
 # dict lookups: the enum's properties cost more than the rest of a row's loop step
 _RUNNING = {phase: phase.is_running for phase in ImgPhase}
@@ -27,19 +27,7 @@ _CODE = {phase: phase.value for phase in ImgPhase}
 class ImgRun(ImportRun[ImgRow]):
     """One IMG file."""
 
-    case_columns = (
-        "id",
-        "dossier_id",
-        "organisation",
-        "identificatie",
-        "status",
-        "status_date",
-        "startdatum",
-        "einddatum",
-        "urgent",
-        "schadebedrag",
-        "updated_at",
-    )
+    case_columns = (*CASE_KEY_COLUMNS, "einddatum", "urgent", "schadebedrag", "updated_at")
 
     def run(self, stream: ExportStream[ImgRow], total: int) -> ImportResult:
         self.existing_cases: dict[str, tuple[int, int, str, bool, Decimal | None, date | None]] = {}

@@ -17,7 +17,13 @@ from buddy_desk.importing.exports import ExportStream, NcgRow, Rejection
 from buddy_desk.models import Case
 from buddy_desk.models.signals import Observation
 from buddy_desk.services.bulk_write import BulkInsert
-from buddy_desk.services.import_run import AddressRow, ImportResult, ImportRun, at_noon
+from buddy_desk.services.import_run import (
+    CASE_KEY_COLUMNS,
+    AddressRow,
+    ImportResult,
+    ImportRun,
+    at_noon,
+)
 
 # a dict lookup: the enum's value property costs more than the rest of a row's step
 _CODE = {s: s.value for s in NcgStatus}
@@ -26,18 +32,7 @@ _CODE = {s: s.value for s in NcgStatus}
 class NcgRun(ImportRun[NcgRow]):
     """One NCG file."""
 
-    case_columns = (
-        "id",
-        "dossier_id",
-        "organisation",
-        "identificatie",
-        "status",
-        "status_date",
-        "startdatum",
-        "urgent",
-        "bijzondere_situatie",
-        "updated_at",
-    )
+    case_columns = (*CASE_KEY_COLUMNS, "urgent", "bijzondere_situatie", "updated_at")
 
     def run(self, stream: ExportStream[NcgRow], total: int) -> ImportResult:
         self.existing_cases: dict[str, tuple[int, int, str, date | None, str | None]] = {}

@@ -339,6 +339,16 @@ class ImportRun(Generic[R]):
         self.statuses.add((case_id, code, day, self.note[:200]))
 
 
+# the case columns both imports write first (each adds its organisation's own)
+CASE_KEY_COLUMNS = (
+    "id",
+    "dossier_id",
+    "organisation",
+    "identificatie",
+    "status",
+    "status_date",
+    "startdatum",
+)
 _ADDRESS_COLUMNS = (
     "id",
     "match_key",
