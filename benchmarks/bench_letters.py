@@ -1,4 +1,5 @@
-"""Summary letters: one 2-3 page letter inside a run, and a run of every combination dossier.
+"""Summary letters: one letter inside a run (2 pages; 3 for a long history), and a run of
+every combination dossier.
 
 Targets (issue 5): ≤ 25 ms median per letter inside a run; ~1,400 letters ≤ 45 s on 2 cores.
 The per-letter figure is measured the way a run renders (fonts registered, templates and
