@@ -80,6 +80,7 @@ QLineEdit, QPlainTextEdit {{
     background: {CARD}; border: 1px solid {BORDER}; border-radius: 4px; padding: 4px 6px;
 }}
 QLineEdit:focus, QPlainTextEdit:focus {{ border-color: {ORG_COLOURS[Organisation.IMG]}; }}
+QLineEdit:read-only, QPlainTextEdit[readOnly="true"] {{ background: {WINDOW}; color: {MUTED}; }}
 QLineEdit#searchField {{ padding: 6px 8px; font-size: 11pt; }}
 QLineEdit[invalid="true"] {{ border-color: #c62828; background: #fdf0f0; }}
 QHeaderView::section {{
