@@ -6,9 +6,9 @@ import json
 import resource
 import sys
 
+from buddy_desk.dossiers.service import load_summaries
 from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
-from buddy_desk.services.dossiers import load_summaries
 
 
 def main(url: str) -> None:

@@ -15,13 +15,13 @@ from benchmarks.harness import BenchContext, BenchResult, measure
 
 
 def run(ctx: BenchContext) -> list[BenchResult]:
-    from buddy_desk.domain.choices import Actor, Channel, ChoiceType
-    from buddy_desk.domain.phases import Organisation
+    from buddy_desk.choices.rules import Actor, Channel, ChoiceType
+    from buddy_desk.choices.service.consent import view_dossier
+    from buddy_desk.choices.service.log import NewChoice, record_choice, verify_log
+    from buddy_desk.core.phases import Organisation
     from buddy_desk.models.choices import ChoiceLogHead
     from buddy_desk.persistence.schema import open_database
     from buddy_desk.persistence.unit_of_work import UnitOfWork
-    from buddy_desk.services.choices import NewChoice, record_choice, verify_log
-    from buddy_desk.services.consent import view_dossier
 
     path = ctx.fresh_copy("choices")
     engine = open_database(f"sqlite:///{path}", create=False)

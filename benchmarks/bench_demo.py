@@ -16,13 +16,13 @@ from functools import partial
 from sqlalchemy import Engine, func, select
 
 from benchmarks.harness import BenchContext, BenchResult, measure, run_probe
-from buddy_desk.domain.collaboration import CollaborationGroup
-from buddy_desk.domain.search import DossierFilter, filter_dossiers
-from buddy_desk.domain.summaries import DossierSummary
+from buddy_desk.core.collaboration import CollaborationGroup
+from buddy_desk.core.search import DossierFilter, filter_dossiers
+from buddy_desk.core.summaries import DossierSummary
+from buddy_desk.dossiers.service import get_dossier, load_summaries
 from buddy_desk.models import TimelineEvent
 from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
-from buddy_desk.services.dossiers import get_dossier, load_summaries
 
 
 def _queries(rows: list[DossierSummary]) -> list[tuple[str, DossierFilter]]:

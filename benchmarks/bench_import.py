@@ -36,10 +36,10 @@ ROUNDS = 3
 def run(ctx: BenchContext) -> list[BenchResult]:
     from buddy_desk.importing.exports import ExportKind
     from buddy_desk.importing.samples import generate_exports
+    from buddy_desk.importing.service import import_export
     from buddy_desk.persistence.schema import open_database
     from buddy_desk.persistence.unit_of_work import UnitOfWork
-    from buddy_desk.services.importing import import_export
-    from buddy_desk.services.samenloop import ListId, SortKey, load_overview, sort_rows
+    from buddy_desk.samenloop.service import ListId, SortKey, load_overview, sort_rows
 
     n_ncg = max(100, round(26_800 * ctx.scale))
     n_img = max(100, round(45_000 * ctx.scale))

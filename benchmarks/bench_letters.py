@@ -15,9 +15,9 @@ from statistics import median
 
 from benchmarks.harness import BenchContext, BenchResult
 from buddy_desk.letters.render import render_combined, render_letter
+from buddy_desk.letters.service import load_letters, run_letters, select_dossiers
 from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
-from buddy_desk.services.letters import load_letters, run_letters, select_dossiers
 
 TODAY = date(2026, 11, 26)
 RUN_TARGET_S = 45.0

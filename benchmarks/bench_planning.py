@@ -17,12 +17,12 @@ TODAY = date(2026, 11, 26)  # the demo's reference date
 
 
 def run(ctx: BenchContext) -> list[BenchResult]:
-    from buddy_desk.domain.inspection import InspectionForm
+    from buddy_desk.core.inspection import InspectionForm
     from buddy_desk.persistence.schema import open_database
     from buddy_desk.persistence.unit_of_work import UnitOfWork
-    from buddy_desk.services.planning import propose
-    from buddy_desk.services.planning_queue import queue
-    from buddy_desk.services.planning_week import auto_plan_week
+    from buddy_desk.planning.service.booking import propose
+    from buddy_desk.planning.service.queue import queue
+    from buddy_desk.planning.service.week import auto_plan_week
 
     path = ctx.fresh_copy("planning")
     engine = open_database(f"sqlite:///{path}", create=False)

@@ -6,8 +6,8 @@ import itertools
 from datetime import date
 from decimal import Decimal
 
-from buddy_desk.domain.address import AddressKey
-from buddy_desk.domain.phases import FlagKind, ImgPhase, NcgStatus, Organisation
+from buddy_desk.core.address import AddressKey
+from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus, Organisation
 from buddy_desk.models import (
     Address,
     Case,

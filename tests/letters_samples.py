@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from buddy_desk.domain.collaboration import CollaborationGroup, collaboration_group
-from buddy_desk.domain.phases import AdviceOutcome, FlagKind, ImgPhase, NcgStatus, Organisation
-from buddy_desk.domain.summaries import (
+from buddy_desk.core.collaboration import CollaborationGroup, collaboration_group
+from buddy_desk.core.phases import AdviceOutcome, FlagKind, ImgPhase, NcgStatus, Organisation
+from buddy_desk.core.summaries import (
     CaseInfo,
     DossierDetail,
     FlagInfo,

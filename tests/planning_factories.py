@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from buddy_desk.domain.phases import Organisation
+from buddy_desk.core.phases import Organisation
 from buddy_desk.models.planning import ExpertAbsence, ExpertArea, ExpertPattern, InspectionExpert
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 

@@ -10,11 +10,11 @@ from PySide6.QtWidgets import QLabel, QMenu
 from pytestqt.qtbot import QtBot
 
 from buddy_desk.cli import main as cli_main
-from buddy_desk.domain.phases import ImgPhase, NcgStatus, Organisation
+from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
+from buddy_desk.dossiers.profiles import StaffAccount
 from buddy_desk.i18n import current_language
 from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
-from buddy_desk.services.profiles import StaffAccount
 from buddy_desk.ui.app import run_app
 from buddy_desk.ui.context import AppContext, UserProfile
 from buddy_desk.ui.extensions import MenuAction, UiRegistry, Workspace

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from buddy_desk.domain.collaboration import GROUP_MEANINGS
-from buddy_desk.domain.next_steps import next_img_step, next_ncg_step
-from buddy_desk.domain.phases import FlagKind, ImgPhase, NcgStatus
+from buddy_desk.core.collaboration import GROUP_MEANINGS
+from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus
+from buddy_desk.dossiers.next_steps import next_img_step, next_ncg_step
 from buddy_desk.i18n import catalog, set_language, tr
 
 

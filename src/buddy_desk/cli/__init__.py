@@ -1,36 +1,36 @@
-"""The command line. Each module in this package adds one subcommand.
+"""The command line. Each module in this package, and each feature's ``cli`` module (or the
+modules of its ``cli`` package), adds one subcommand.
 
 A command module defines ``ORDER`` (its place in ``--help``), ``register(subparsers, common)``
 which adds its parser with ``set_defaults(handler=run)``, and ``run(args) -> int``.
-Modules are discovered, so features add commands without editing a shared list.
+Modules are discovered (``buddy_desk.features``), so features add commands without editing a
+shared list.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
-import pkgutil
 import sys
 from types import ModuleType
 
 from buddy_desk import __version__
+from buddy_desk.commands import EXIT_ERROR
 from buddy_desk.errors import BuddyDeskError
+from buddy_desk.features import feature_modules, submodules
 from buddy_desk.i18n import LANGUAGES, set_language
 from buddy_desk.logging_setup import configure_logging
 
 log = logging.getLogger(__name__)
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_ERROR = 2
-
 
 def _command_modules() -> list[ModuleType]:
-    modules = []
-    for info in pkgutil.iter_modules(__path__):
-        if not info.name.startswith("_"):
-            modules.append(importlib.import_module(f"{__name__}.{info.name}"))
+    modules = submodules(sys.modules[__name__])
+    for feature_cli in feature_modules("cli"):
+        if hasattr(feature_cli, "__path__"):
+            modules.extend(submodules(feature_cli))
+        else:
+            modules.append(feature_cli)
     return sorted(modules, key=lambda m: (getattr(m, "ORDER", 100), m.__name__))
 
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-from buddy_desk.cli._common import db_url
+from buddy_desk.commands import db_url
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.persistence.engine import sqlite_path
 from buddy_desk.persistence.schema import describe, open_database

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from buddy_desk.cli._common import db_url
+from buddy_desk.commands import db_url
 
 ORDER = 0
 

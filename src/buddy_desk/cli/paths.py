@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from buddy_desk import config
-from buddy_desk.cli._common import db_url, print_json
+from buddy_desk.commands import db_url, print_json
 
 ORDER = 90
 

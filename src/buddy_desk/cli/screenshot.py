@@ -8,7 +8,7 @@ import re
 import sys
 from pathlib import Path
 
-from buddy_desk.cli._common import db_url
+from buddy_desk.commands import db_url
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
 

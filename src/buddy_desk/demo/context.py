@@ -1,4 +1,4 @@
-"""What the core demo data hands to the extras modules (``buddy_desk/demo/extras/``)."""
+"""What the core demo data hands to the extras modules (``buddy_desk/<feature>/demo.py``)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from buddy_desk.domain.collaboration import CollaborationGroup
-from buddy_desk.domain.phases import ImgPhase, NcgStatus
+from buddy_desk.core.collaboration import CollaborationGroup
+from buddy_desk.core.phases import ImgPhase, NcgStatus
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import importlib
 import logging
-import pkgutil
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -21,7 +19,7 @@ from types import ModuleType
 
 from sqlalchemy import Connection, Engine, Table, func, select, text
 
-import buddy_desk.demo.extras as extras_pkg
+from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
 from buddy_desk.demo.bulk import BulkInserter
 from buddy_desk.demo.context import BuddyPair, DemoContext
 from buddy_desk.demo.histories import REFERENCE_DATE
@@ -37,8 +35,8 @@ from buddy_desk.demo.plan import (
     plan_supervisors,
 )
 from buddy_desk.demo.rows import TABLES, Row, RowBuilder
-from buddy_desk.domain.phases import ImgPhase, NcgStatus, Organisation
 from buddy_desk.errors import BuddyDeskError
+from buddy_desk.features import feature_modules
 from buddy_desk.models import Dossier
 from buddy_desk.models.all_models import MODULES as _ALL_MODELS  # noqa: F401 - every table known
 from buddy_desk.models.base import Base
@@ -105,13 +103,8 @@ def _supervisor_rows(rng: random.Random, sups: SupervisorPlan) -> tuple[list[Row
 
 
 def _extras() -> list[ModuleType]:
-    names = sorted(
-        info.name
-        for info in pkgutil.iter_modules(extras_pkg.__path__)
-        if not info.name.startswith("_")
-    )
-    modules = [importlib.import_module(f"{extras_pkg.__name__}.{name}") for name in names]
-    return [m for m in modules if callable(getattr(m, "populate", None))]
+    """Every feature's ``demo`` module (``buddy_desk.<feature>.demo``), in feature order."""
+    return [m for m in feature_modules("demo") if callable(getattr(m, "populate", None))]
 
 
 def _delete_all(conn: Connection) -> None:
@@ -289,7 +282,7 @@ def _generate(
         ctx = _context(seed, scale, plans, sups, unpaired, usernames, builder)
         seconds["core"] = time.perf_counter() - started
         for module in extras:
-            name = module.__name__.rsplit(".", 1)[-1]
+            name = module.__name__.removesuffix(".demo").rsplit(".", 1)[-1]  # the feature
             step = time.perf_counter()
             module.populate(conn, random.Random(f"{seed}:{name}"), ctx)
             seconds[name] = time.perf_counter() - step

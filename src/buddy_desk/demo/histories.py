@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from buddy_desk.domain.phases import AdviceOutcome, ImgPhase, NcgStatus
+from buddy_desk.core.phases import AdviceOutcome, ImgPhase, NcgStatus
 
 REFERENCE_DATE = date(2026, 11, 26)
 IMG_FIRST_DAY = date(2020, 7, 1)  # IMG took over damage handling on 1 July 2020

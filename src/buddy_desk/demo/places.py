@@ -13,7 +13,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from buddy_desk.domain.address import AddressKey, normalise_postcode
+from buddy_desk.core.address import AddressKey, normalise_postcode
 
 
 @dataclass(frozen=True, slots=True)

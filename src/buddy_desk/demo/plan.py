@@ -11,10 +11,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from buddy_desk.core.collaboration import CollaborationGroup
+from buddy_desk.core.phases import AdviceOutcome, FlagKind, ImgPhase, NcgStatus
 from buddy_desk.demo.context import BuddyPair
 from buddy_desk.demo.places import TOWNS, AddressBook, Town
-from buddy_desk.domain.collaboration import CollaborationGroup
-from buddy_desk.domain.phases import AdviceOutcome, FlagKind, ImgPhase, NcgStatus
 
 # The NCG address file, August 2021 (evaluation): 26,800 addresses.
 NCG_ADDRESSES = 26_800

@@ -12,12 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from buddy_desk.demo.histories import REFERENCE_DATE, History, damage_amount, img_history
-from buddy_desk.demo.histories import ncg_history as make_ncg_history
-from buddy_desk.demo.names import SyntheticPerson, make_person
-from buddy_desk.demo.places import AddressBook
-from buddy_desk.demo.plan import Category, DossierPlan
-from buddy_desk.domain.phases import (
+from buddy_desk.core.phases import (
     NCG_STATUS_LABELS,
     AdviceOutcome,
     FlagKind,
@@ -25,6 +20,11 @@ from buddy_desk.domain.phases import (
     NcgStatus,
     Organisation,
 )
+from buddy_desk.demo.histories import REFERENCE_DATE, History, damage_amount, img_history
+from buddy_desk.demo.histories import ncg_history as make_ncg_history
+from buddy_desk.demo.names import SyntheticPerson, make_person
+from buddy_desk.demo.places import AddressBook
+from buddy_desk.demo.plan import Category, DossierPlan
 
 Row = dict[str, Any]
 TABLES = (

@@ -14,8 +14,9 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Generic, NamedTuple, TypeVar
 
-from buddy_desk.domain.address import _FORBIDDEN_LETTERS, AddressKey
-from buddy_desk.domain.phases import ImgPhase, NcgStatus
+from buddy_desk.core.address import _FORBIDDEN_LETTERS, AddressKey
+from buddy_desk.core.phases import ImgPhase, NcgStatus
+from buddy_desk.core.values import parse_amount, parse_bool, parse_date
 from buddy_desk.errors import ValidationError
 from buddy_desk.importing.table import (
     ColumnSpec,
@@ -25,7 +26,6 @@ from buddy_desk.importing.table import (
     iter_rows,
     read_table,
 )
-from buddy_desk.importing.values import parse_amount, parse_bool, parse_date
 
 R = TypeVar("R")
 

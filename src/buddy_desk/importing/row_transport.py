@@ -14,7 +14,7 @@ from enum import Enum
 from functools import partial
 from typing import Any, NamedTuple
 
-from buddy_desk.domain.phases import ImgPhase, NcgStatus
+from buddy_desk.core.phases import ImgPhase, NcgStatus
 from buddy_desk.importing.exports import AddressPart, ExportKind, ImgRow, NcgRow
 
 # how a field travels

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from buddy_desk.domain.address import AddressKey
-from buddy_desk.domain.phases import ImgPhase, NcgStatus
+from buddy_desk.core.address import AddressKey
+from buddy_desk.core.phases import ImgPhase, NcgStatus
 
 PLACES: tuple[tuple[str, str, str], ...] = (  # woonplaats, gemeente, postcode prefix
     ("Loppersum", "Eemsdelta", "99"),

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from buddy_desk.domain.collaboration import CollaborationGroup, collaboration_group
-from buddy_desk.domain.phases import AdviceOutcome, FlagKind, ImgPhase, NcgStatus, Organisation
-from buddy_desk.domain.summaries import CaseInfo, DossierDetail, ResidentInfo, SupervisorInfo
-from buddy_desk.letters.formatting import dutch_date, euro, postcode_line, surname_part
-from buddy_desk.letters.templates import Templates
+from buddy_desk.core.collaboration import CollaborationGroup, collaboration_group
+from buddy_desk.core.formatting import dutch_date, euro, postcode_line, surname_part
+from buddy_desk.core.phases import AdviceOutcome, FlagKind, ImgPhase, NcgStatus, Organisation
+from buddy_desk.core.summaries import CaseInfo, DossierDetail, ResidentInfo, SupervisorInfo
+from buddy_desk.documents.templates import Templates
 
 MAX_REPORT_ROWS = 6
 MAX_WINDOW_NAMES = 2

@@ -20,11 +20,9 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Table as RLTable
 
-from buddy_desk.domain.phases import Organisation
-from buddy_desk.letters.content import Contact, Element, Facts, Section, SummaryLetter, Table
-from buddy_desk.letters.content import Paragraph as TextParagraph
-from buddy_desk.letters.layout import LetterFrame, PdfMeta, render_pdf, senders_from_templates
-from buddy_desk.letters.style import (
+from buddy_desk.core.phases import Organisation
+from buddy_desk.documents.layout import LetterFrame, PdfMeta, render_pdf, senders_from_templates
+from buddy_desk.documents.style import (
     FONT,
     GEOMETRY,
     IMG_COLOR,
@@ -35,7 +33,9 @@ from buddy_desk.letters.style import (
     TINT_HEADER,
     register_fonts,
 )
-from buddy_desk.letters.templates import Templates, load_templates
+from buddy_desk.documents.templates import Templates, load_templates
+from buddy_desk.letters.content import Contact, Element, Facts, Section, SummaryLetter, Table
+from buddy_desk.letters.content import Paragraph as TextParagraph
 
 W = GEOMETRY.body_width
 

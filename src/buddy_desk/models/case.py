@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from buddy_desk.domain.phases import AdviceOutcome, Organisation
+from buddy_desk.core.phases import AdviceOutcome, Organisation
 from buddy_desk.models.base import Base, UtcDateTime, utcnow
 from buddy_desk.models.party import enum_column
 

@@ -1,6 +1,6 @@
 """The resident's choice log: append-only, hash-chained per dossier, guarded by triggers.
 
-``choice_log_entry`` holds the entries (see ``buddy_desk.domain.choices``);
+``choice_log_entry`` holds the entries (see ``buddy_desk.choices.rules``);
 ``choice_log_head`` holds, per dossier, the last sequence number and hash, so removing the
 last entry is detected too. The database refuses UPDATE and DELETE on the entries (and
 DELETE on the heads; a head may only move forward by one) with triggers on SQLite and
@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from buddy_desk.domain.choices import (
+from buddy_desk.choices.rules import (
     Channel,
     ChoiceEntry,
     ChoiceType,

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from buddy_desk.domain.phases import FlagKind, Organisation
+from buddy_desk.core.phases import FlagKind, Organisation
 from buddy_desk.models.base import Base, UtcDateTime, utcnow
 from buddy_desk.models.case import Case
 from buddy_desk.models.party import Address, Person, Supervisor, enum_column

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, Enum, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from buddy_desk.domain.phases import Organisation
+from buddy_desk.core.phases import Organisation
 from buddy_desk.models.base import Base
 
 

@@ -18,8 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from buddy_desk.domain.inspection import AppointmentState, InspectionForm, VisitKind
-from buddy_desk.domain.phases import Organisation
+from buddy_desk.core.inspection import AppointmentState, InspectionForm, VisitKind
+from buddy_desk.core.phases import Organisation
 from buddy_desk.models.base import Base, UtcDateTime, utcnow
 from buddy_desk.models.party import enum_column
 

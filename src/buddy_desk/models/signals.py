@@ -18,10 +18,10 @@ from decimal import Decimal
 from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from buddy_desk.domain.phases import Organisation
-from buddy_desk.domain.signal_rules import ObservationKind, RequestKind, SignalState
+from buddy_desk.core.phases import Organisation
 from buddy_desk.models.base import Base, UtcDateTime, utcnow
 from buddy_desk.models.party import enum_column
+from buddy_desk.signals.rules import ObservationKind, RequestKind, SignalState
 
 
 class Signal(Base):

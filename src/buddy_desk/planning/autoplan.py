@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from buddy_desk.domain.inspection import InspectionForm
+from buddy_desk.core.inspection import InspectionForm
 from buddy_desk.i18n import tr
 from buddy_desk.planning.calendar import Proposal
 from buddy_desk.planning.formatting import dutch_day

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr
 
-from buddy_desk.domain.inspection import DayPart, InspectionForm, VisitKind, qualified_for
-from buddy_desk.domain.phases import Organisation
+from buddy_desk.core.inspection import DayPart, InspectionForm, VisitKind, qualified_for
+from buddy_desk.core.phases import Organisation
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 

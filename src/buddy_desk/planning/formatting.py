@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from buddy_desk.letters.formatting import dutch_date
+from buddy_desk.core.formatting import dutch_date
 from buddy_desk.planning.calendar import AMSTERDAM
 
 WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from buddy_desk.domain.collaboration import CollaborationGroup
-from buddy_desk.domain.inspection import AppointmentState, DayPart, InspectionForm, VisitKind
-from buddy_desk.domain.phases import FlagKind, Organisation
+from buddy_desk.core.collaboration import CollaborationGroup
+from buddy_desk.core.inspection import AppointmentState, DayPart, InspectionForm, VisitKind
+from buddy_desk.core.phases import FlagKind, Organisation
 from buddy_desk.planning.calendar import AMSTERDAM, Availability, ProposalSet
 
 

@@ -14,11 +14,11 @@ from xml.sax.saxutils import escape
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from buddy_desk.domain.inspection import InspectionForm, VisitKind
-from buddy_desk.letters.formatting import dutch_date, postcode_line
-from buddy_desk.letters.layout import LetterFrame, PdfMeta, render_pdf, senders_from_templates
-from buddy_desk.letters.style import GEOMETRY, IMG_COLOR, RULE, STYLE, TINT, register_fonts
-from buddy_desk.letters.templates import load_templates
+from buddy_desk.core.formatting import dutch_date, postcode_line
+from buddy_desk.core.inspection import InspectionForm, VisitKind
+from buddy_desk.documents.layout import LetterFrame, PdfMeta, render_pdf, senders_from_templates
+from buddy_desk.documents.style import GEOMETRY, IMG_COLOR, RULE, STYLE, TINT, register_fonts
+from buddy_desk.documents.templates import load_templates
 from buddy_desk.planning.calendar import AMSTERDAM
 from buddy_desk.planning.formatting import clock, dutch_day
 from buddy_desk.planning.info import AppointmentInfo

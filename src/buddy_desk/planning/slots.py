@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from buddy_desk.domain.inspection import InspectionForm, VisitKind
+from buddy_desk.core.inspection import InspectionForm, VisitKind
 from buddy_desk.i18n import tr
 from buddy_desk.planning.calendar import (
     Availability,

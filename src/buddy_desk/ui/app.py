@@ -16,13 +16,13 @@ from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from buddy_desk.config import default_db_path
+from buddy_desk.dossiers.profiles import StaffAccount, find_account, list_accounts
 from buddy_desk.errors import BuddyDeskError, DatabaseError
 from buddy_desk.i18n import LANGUAGES, current_language, set_language, tr
 from buddy_desk.logging_setup import configure_logging
 from buddy_desk.persistence.engine import sqlite_path
 from buddy_desk.persistence.schema import describe, open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
-from buddy_desk.services.profiles import StaffAccount, find_account, list_accounts
 from buddy_desk.ui.context import AppContext, AppEvents, UserProfile
 from buddy_desk.ui.extensions import UiRegistry, discover
 from buddy_desk.ui.main_window import MainWindow
@@ -78,7 +78,7 @@ def install_qt_message_handler() -> None:
 
 
 def _dialog_error(title: str, message: str) -> None:
-    from buddy_desk.ui.dialogs.messages import show_error
+    from buddy_desk.ui.messages import show_error
 
     show_error(None, title, message)
 
@@ -145,7 +145,7 @@ def build_window(
 def _ask_with_dialog(
     accounts: list[StaffAccount], current: UserProfile | None
 ) -> UserProfile | None:
-    from buddy_desk.ui.dialogs.profile_dialog import ask_profile
+    from buddy_desk.ui.profile_dialog import ask_profile
 
     return ask_profile(accounts, current)
 

@@ -1,6 +1,6 @@
 """Extension points: how features put their screens into the main window and dossier view.
 
-Each module in ``buddy_desk.ui.features`` defines ``register(registry: UiRegistry) -> None``.
+Each module in ``buddy_desk.ui`` defines ``register(registry: UiRegistry) -> None``.
 They are discovered at start, so a feature never edits main_window.py or dossier_view.py.
 
 - a *workspace* is a top-level page beside the dossier list (Samenloop, Signalen, Planning…);
@@ -86,12 +86,15 @@ class UiRegistry:
 
 
 def discover() -> UiRegistry:
-    """Collect every feature's registrations from ``buddy_desk.ui.features``."""
-    import buddy_desk.ui.features as features
+    """Collect every feature's registrations: each ``buddy_desk.ui.<feature>`` package with a
+    ``register(registry)`` (the shell's own packages, such as ``widgets``, have none)."""
+    import buddy_desk.ui as ui
 
     registry = UiRegistry()
-    for info in sorted(pkgutil.iter_modules(features.__path__), key=lambda i: i.name):
-        module = importlib.import_module(f"{features.__name__}.{info.name}")
+    for info in sorted(pkgutil.iter_modules(ui.__path__), key=lambda i: i.name):
+        if not info.ispkg:
+            continue
+        module = importlib.import_module(f"{ui.__name__}.{info.name}")
         register = getattr(module, "register", None)
         if register is not None:
             register(registry)

@@ -1,6 +1,6 @@
 """The shell: menus from one actions table, a status bar, and tabs (list, workspaces, dossiers).
 
-It routes and nothing more: screens live in ``ui/views``; features plug in through
+It routes and nothing more: screens live in ``ui/<feature>/``; features plug in through
 ``ui/extensions`` (workspaces, dossier sections and actions, menu actions).
 """
 
@@ -23,23 +23,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from buddy_desk.dossiers.profiles import list_accounts
 from buddy_desk.errors import BuddyDeskError, NotFoundError
 from buddy_desk.i18n import current_language, set_language, tr
-from buddy_desk.services.profiles import list_accounts
+from buddy_desk.ui import messages
 from buddy_desk.ui.actions import ACTIONS, MENUS, ActionSpec, Shortcut
 from buddy_desk.ui.context import AppContext
-from buddy_desk.ui.dialogs import messages
+from buddy_desk.ui.dossiers.list_view import DossierListView
 from buddy_desk.ui.extensions import MenuAction, UiRegistry, Workspace
 from buddy_desk.ui.profile import window_title
 from buddy_desk.ui.qt_translations import apply_qt_language
 from buddy_desk.ui.settings import AppSettings, save_settings
-from buddy_desk.ui.views.dossier_list_view import DossierListView
 from buddy_desk.ui.widgets.lazy_page import LazyPage
 
 if TYPE_CHECKING:
-    from buddy_desk.ui.views.dossier_view import DossierView
+    from buddy_desk.ui.dossiers.dossier_view import DossierView
 
-_DOSSIER_VIEW = "buddy_desk.ui.views.dossier_view"
+_DOSSIER_VIEW = "buddy_desk.ui.dossiers.dossier_view"
 
 log = logging.getLogger(__name__)
 
@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
 
     # -- dossier tabs -----------------------------------------------------------------------
     def open_dossier(self, dossier_id: int) -> DossierView | None:
-        from buddy_desk.ui.views.dossier_view import DossierView
+        from buddy_desk.ui.dossiers.dossier_view import DossierView
 
         view = self._dossiers.get(dossier_id)
         if view is None:
@@ -261,7 +261,7 @@ class MainWindow(QMainWindow):
         self.ctx.events.language_changed.emit(language)
 
     def change_profile(self) -> None:
-        from buddy_desk.ui.dialogs.profile_dialog import ask_profile
+        from buddy_desk.ui.profile_dialog import ask_profile
 
         profile = ask_profile(list_accounts(self.ctx.new_uow()), self.ctx.user, self)
         if profile is None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import getpass
 import re
 
-from buddy_desk.domain.phases import Organisation
+from buddy_desk.core.phases import Organisation
+from buddy_desk.dossiers.profiles import StaffAccount
 from buddy_desk.i18n import tr
-from buddy_desk.services.profiles import StaffAccount
 from buddy_desk.ui.context import UserProfile
 
 ROLES = ("supervisor", "planner", "coordinator")

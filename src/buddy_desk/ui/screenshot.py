@@ -7,12 +7,12 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
+from buddy_desk.dossiers.profiles import find_account
+from buddy_desk.dossiers.service import get_dossier
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
 from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
-from buddy_desk.services.dossiers import get_dossier
-from buddy_desk.services.profiles import find_account
 from buddy_desk.ui.app import build_window, ensure_application
 from buddy_desk.ui.main_window import MainWindow
 from buddy_desk.ui.profile import guest_profile, profile_from_account

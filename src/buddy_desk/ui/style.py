@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor
 
-from buddy_desk.domain.collaboration import GROUP_MEANINGS, CollaborationGroup, Potential
-from buddy_desk.domain.phases import FlagKind, Organisation
+from buddy_desk.core.collaboration import GROUP_MEANINGS, CollaborationGroup, Potential
+from buddy_desk.core.phases import FlagKind, Organisation
 
 TEXT = "#1d2530"
 MUTED = "#5b6573"

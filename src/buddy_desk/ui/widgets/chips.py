@@ -6,8 +6,8 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
-from buddy_desk.domain.collaboration import GROUP_MEANINGS, CollaborationGroup
-from buddy_desk.domain.phases import FlagKind
+from buddy_desk.core.collaboration import GROUP_MEANINGS, CollaborationGroup
+from buddy_desk.core.phases import FlagKind
 from buddy_desk.i18n import tr
 from buddy_desk.ui.style import FLAG_COLOURS, qcolor
 

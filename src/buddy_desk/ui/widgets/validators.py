@@ -2,7 +2,7 @@
 
 ``attach_postcode_validation(line_edit)`` / ``attach_huisnummer_validation(line_edit)`` mark
 the field red and show the Dutch reason under it (or as tooltip) while the input is wrong.
-The rules themselves are ``buddy_desk.domain.address``.
+The rules themselves are ``buddy_desk.core.address``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QValidator
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
-from buddy_desk.domain.address import normalise_postcode, validate_huisnummer
+from buddy_desk.core.address import normalise_postcode, validate_huisnummer
 from buddy_desk.errors import ValidationError
 
 

@@ -1,0 +1,395 @@
+"""Recording the resident's choices and reading them back.
+
+Public API (for the dossier view, letters, planning and the CLI); every function takes a
+``UnitOfWork`` and returns frozen dataclasses from ``buddy_desk.choices.rules``:
+
+- ``record_choice(uow, dossier_id, choice, actor)`` → ``ChoiceEntry``: a new choice.
+- ``correct_choice(uow, dossier_id, seq, choice, actor)`` → ``ChoiceEntry``: a correction of
+  entry ``seq`` (a recording mistake); the original stays in the log.
+- ``withdraw_choice(uow, dossier_id, seq, actor, channel=…, effective_from=…)`` →
+  ``ChoiceEntry``: the resident withdraws the choice (for consent: at once).
+- ``log_entries(uow, dossier_id)`` → every entry, oldest first.
+- ``current_choices(uow, dossier_id)`` → ``list[ChoiceState]``: the current state of every
+  choice, each with its history (what the letters' "your choices" section prints).
+- ``joint_inspection_choice(uow, dossier_id)`` → ``ChoiceState | None``; use
+  ``state.value`` (``JointInspection`` value, None when withdrawn) and
+  ``state.current.only_if_no_delay`` (planning).
+- ``consent_state(uow, dossier_id, direction)`` → the data-sharing consent state or None.
+- ``choice_log(uow, dossier_id)`` → ``ChoiceLog`` (address, residents, entries, states) for
+  the PDF overview, the CSV export and receipts.
+- ``verify_log(uow)`` → ``VerifyReport``: walks every dossier's hash chain.
+
+Entries are appended under a lock on the dossier's chain head, so concurrent recorders on
+PostgreSQL serialise; a lost race (unique sequence number) is retried.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from buddy_desk.choices.rules import (
+    EXPLANATION_VERSIONS,
+    GENESIS_HASH,
+    Actor,
+    ChainProblem,
+    Channel,
+    ChoiceEntry,
+    ChoiceState,
+    ChoiceType,
+    ConsentMethod,
+    Direction,
+    DocumentCategory,
+    EntryKind,
+    consent_for,
+    current_states,
+    seal,
+    validate_new,
+    verify_chain,
+)
+from buddy_desk.choices.texts import (
+    LOCAL as LOCAL,  # other features name choices through the service
+)
+from buddy_desk.choices.texts import entry_summary
+from buddy_desk.choices.texts import state_label as state_label
+from buddy_desk.choices.texts import type_label as type_label
+from buddy_desk.dossiers.service import person_name
+from buddy_desk.errors import NotFoundError
+from buddy_desk.models import Address, Dossier, DossierResident, Person, TimelineEvent
+from buddy_desk.models.base import utcnow
+from buddy_desk.models.choices import ChoiceLogEntry, ChoiceLogHead, to_row_values
+from buddy_desk.persistence.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+RETRIES = 5
+
+
+@dataclass(frozen=True, slots=True)
+class NewChoice:
+    """What the recorder enters; the service adds who, when, the number and the hash."""
+
+    choice_type: ChoiceType
+    value: str
+    channel: Channel
+    made_at: datetime | None = None  # default: now
+    note: str | None = None
+    form_reference: str | None = None
+    direction: Direction | None = None
+    purpose: str | None = None
+    categories: tuple[DocumentCategory, ...] = ()
+    method: ConsentMethod | None = None
+    only_if_no_delay: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceLog:
+    dossier_id: int
+    address_line: str
+    postcode: str
+    woonplaats: str
+    residents: tuple[str, ...]
+    entries: tuple[ChoiceEntry, ...]
+    states: tuple[ChoiceState, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyReport:
+    chains: int
+    entries: int
+    problems: tuple[ChainProblem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def to_entry(row: ChoiceLogEntry) -> ChoiceEntry:
+    return ChoiceEntry(
+        dossier_id=row.dossier_id,
+        seq=row.seq,
+        kind=row.kind,
+        choice_type=row.choice_type,
+        value=row.value,
+        made_at=row.made_at,
+        recorded_at=row.recorded_at,
+        recorded_by=row.recorded_by,
+        recorded_by_org=row.recorded_by_org,
+        channel=row.channel,
+        note=row.note,
+        form_reference=row.form_reference,
+        explanation_version=row.explanation_version,
+        direction=row.direction,
+        purpose=row.purpose,
+        categories=tuple(DocumentCategory(c) for c in row.categories.split(","))
+        if row.categories
+        else (),
+        method=row.method,
+        only_if_no_delay=row.only_if_no_delay,
+        effective_from=row.effective_from,
+        refers_to_seq=row.refers_to_seq,
+        prev_hash=row.prev_hash,
+        entry_hash=row.entry_hash,
+    )
+
+
+def _entries(uow: UnitOfWork, dossier_id: int) -> list[ChoiceEntry]:
+    rows = uow.session.scalars(
+        select(ChoiceLogEntry)
+        .where(ChoiceLogEntry.dossier_id == dossier_id)
+        .order_by(ChoiceLogEntry.seq)
+    )
+    return [to_entry(r) for r in rows]
+
+
+def _require_dossier(uow: UnitOfWork, dossier_id: int) -> None:
+    if uow.session.get(Dossier, dossier_id) is None:
+        raise NotFoundError(f"Dossier {dossier_id} bestaat niet.")
+
+
+Build = Callable[[list[ChoiceEntry], int, datetime], ChoiceEntry]
+
+
+def _append(
+    uow: UnitOfWork, dossier_id: int, build: Build, actor: Actor, now: datetime | None
+) -> ChoiceEntry:
+    for attempt in range(1, RETRIES + 1):
+        try:
+            return _append_once(uow, dossier_id, build, actor, now)
+        except (IntegrityError, OperationalError) as exc:
+            if attempt == RETRIES or not _is_race(exc):
+                raise
+            log.info("choice log of dossier %s busy; retry %d", dossier_id, attempt)
+    raise AssertionError("unreachable")
+
+
+def _is_race(exc: Exception) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    return any(
+        word in text for word in ("unique", "duplicate", "locked", "busy", "serializ", "deadlock")
+    )
+
+
+def _append_once(
+    uow: UnitOfWork, dossier_id: int, build: Build, actor: Actor, now: datetime | None
+) -> ChoiceEntry:
+    with uow:
+        s = uow.session
+        _require_dossier(uow, dossier_id)
+        head = s.scalars(
+            select(ChoiceLogHead).where(ChoiceLogHead.dossier_id == dossier_id).with_for_update()
+        ).one_or_none()
+        existing = _entries(uow, dossier_id)
+        at = now or utcnow()
+        seq = (head.last_seq if head else 0) + 1
+        draft = replace(build(existing, seq, at), dossier_id=dossier_id)
+        validate_new(existing, draft)
+        entry = seal(draft, head.last_hash if head else GENESIS_HASH)
+        s.add(ChoiceLogEntry(**to_row_values(entry)))
+        if head is None:
+            s.add(ChoiceLogHead(dossier_id=dossier_id, last_seq=seq, last_hash=entry.entry_hash))
+        else:
+            head.last_seq = seq
+            head.last_hash = entry.entry_hash
+        s.add(
+            TimelineEvent(
+                dossier_id=dossier_id,
+                occurred_at=at,
+                organisation=None,  # the choice log is the pair's, not one organisation's
+                kind="choice",
+                title=entry_summary(entry)[:200],
+                created_by=actor.username,
+            )
+        )
+        uow.commit()
+        log.info("choice log dossier=%s seq=%s kind=%s", dossier_id, seq, entry.kind.value)
+        return entry
+
+
+def _clean(text: str | None) -> str | None:
+    return (text or "").strip() or None
+
+
+def _from_choice(
+    choice: NewChoice, kind: EntryKind, actor: Actor, refers_to_seq: int | None
+) -> Build:
+    def build(_existing: list[ChoiceEntry], seq: int, now: datetime) -> ChoiceEntry:
+        return ChoiceEntry(
+            dossier_id=0,
+            seq=seq,
+            kind=kind,
+            choice_type=choice.choice_type,
+            value=choice.value.strip(),
+            made_at=choice.made_at or now,
+            recorded_at=now,
+            recorded_by=actor.signature,
+            recorded_by_org=actor.organisation.value if actor.organisation else None,
+            channel=choice.channel,
+            note=_clean(choice.note),
+            form_reference=_clean(choice.form_reference),
+            explanation_version=EXPLANATION_VERSIONS[choice.choice_type],
+            direction=choice.direction,
+            purpose=_clean(choice.purpose),
+            categories=tuple(sorted(set(choice.categories))),
+            method=choice.method,
+            only_if_no_delay=choice.only_if_no_delay,
+            refers_to_seq=refers_to_seq,
+        )
+
+    return build
+
+
+def record_choice(
+    uow: UnitOfWork,
+    dossier_id: int,
+    choice: NewChoice,
+    actor: Actor,
+    *,
+    now: datetime | None = None,
+) -> ChoiceEntry:
+    """Append a new choice; raises ValidationError (Dutch, naming the field) if it is wrong."""
+    return _append(uow, dossier_id, _from_choice(choice, EntryKind.RECORD, actor, None), actor, now)
+
+
+def correct_choice(
+    uow: UnitOfWork,
+    dossier_id: int,
+    refers_to_seq: int,
+    choice: NewChoice,
+    actor: Actor,
+    *,
+    now: datetime | None = None,
+) -> ChoiceEntry:
+    """Append a correction of entry ``refers_to_seq`` (which stays in the log unchanged)."""
+    build = _from_choice(choice, EntryKind.CORRECTION, actor, refers_to_seq)
+    return _append(uow, dossier_id, build, actor, now)
+
+
+def withdraw_choice(
+    uow: UnitOfWork,
+    dossier_id: int,
+    refers_to_seq: int,
+    actor: Actor,
+    *,
+    channel: Channel,
+    effective_from: datetime | None = None,
+    note: str | None = None,
+    form_reference: str | None = None,
+    method: ConsentMethod | None = None,
+    now: datetime | None = None,
+) -> ChoiceEntry:
+    """The resident withdraws choice ``refers_to_seq``; ``effective_from`` defaults to now
+    and may lie earlier (the date on the resident's letter), never later."""
+
+    def build(existing: list[ChoiceEntry], seq: int, at: datetime) -> ChoiceEntry:
+        target = next((e for e in existing if e.seq == refers_to_seq), None)
+        if target is None:
+            raise NotFoundError(f"Regel {refers_to_seq} bestaat niet in het keuzelogboek.")
+        return ChoiceEntry(
+            dossier_id=0,
+            seq=seq,
+            kind=EntryKind.WITHDRAWAL,
+            choice_type=target.choice_type,
+            value=target.value,
+            made_at=effective_from or at,
+            recorded_at=at,
+            recorded_by=actor.signature,
+            recorded_by_org=actor.organisation.value if actor.organisation else None,
+            channel=channel,
+            note=_clean(note),
+            form_reference=_clean(form_reference),
+            explanation_version=EXPLANATION_VERSIONS[target.choice_type],
+            direction=target.direction,
+            method=method,
+            effective_from=effective_from or at,
+            refers_to_seq=refers_to_seq,
+        )
+
+    return _append(uow, dossier_id, build, actor, now)
+
+
+def log_entries(uow: UnitOfWork, dossier_id: int) -> list[ChoiceEntry]:
+    with uow:
+        _require_dossier(uow, dossier_id)
+        return _entries(uow, dossier_id)
+
+
+def current_choices(uow: UnitOfWork, dossier_id: int) -> list[ChoiceState]:
+    return current_states(log_entries(uow, dossier_id))
+
+
+def joint_inspection_choice(uow: UnitOfWork, dossier_id: int) -> ChoiceState | None:
+    for state in current_choices(uow, dossier_id):
+        if state.choice_type is ChoiceType.JOINT_INSPECTION:
+            return state
+    return None
+
+
+def consent_state(uow: UnitOfWork, dossier_id: int, direction: Direction) -> ChoiceState | None:
+    return consent_for(current_choices(uow, dossier_id), direction)
+
+
+def choice_log(uow: UnitOfWork, dossier_id: int) -> ChoiceLog:
+    with uow:
+        s = uow.session
+        row = s.execute(
+            select(
+                Address.straat,
+                Address.huisnummer,
+                Address.huisletter,
+                Address.huisnummertoevoeging,
+                Address.postcode,
+                Address.woonplaats,
+            )
+            .join(Dossier, Dossier.address_id == Address.id)
+            .where(Dossier.id == dossier_id)
+        ).one_or_none()
+        if row is None:
+            raise NotFoundError(f"Dossier {dossier_id} bestaat niet.")
+        straat, nr, letter, toev, postcode, woonplaats = row
+        number = f"{nr}{letter or ''}" + (f"-{toev}" if toev else "")
+        names = tuple(
+            person_name(p.voorletters, p.tussenvoegsel, p.achternaam, p.voornaam)
+            for p in s.scalars(
+                select(Person)
+                .join(DossierResident, DossierResident.person_id == Person.id)
+                .where(DossierResident.dossier_id == dossier_id)
+                .order_by(DossierResident.primary.desc(), DossierResident.id)
+            )
+        )
+        entries = tuple(_entries(uow, dossier_id))
+        return ChoiceLog(
+            dossier_id=dossier_id,
+            address_line=f"{straat} {number}",
+            postcode=f"{postcode[:4]} {postcode[4:]}",
+            woonplaats=woonplaats,
+            residents=names,
+            entries=entries,
+            states=tuple(current_states(entries)),
+        )
+
+
+def verify_log(uow: UnitOfWork) -> VerifyReport:
+    """Walk every dossier's chain; report each broken chain at its first bad entry."""
+    with uow:
+        s = uow.session
+        by_dossier: dict[int, list[ChoiceEntry]] = defaultdict(list)
+        # stored order (by id) — a reorder of rows shows up as a sequence or link break
+        for row in s.scalars(select(ChoiceLogEntry).order_by(ChoiceLogEntry.id)):
+            by_dossier[row.dossier_id].append(to_entry(row))
+        heads = {h.dossier_id: (h.last_seq, h.last_hash) for h in s.scalars(select(ChoiceLogHead))}
+        problems: list[ChainProblem] = []
+        for dossier_id in sorted(set(by_dossier) | set(heads)):
+            problems.extend(
+                verify_chain(dossier_id, by_dossier.get(dossier_id, []), heads.get(dossier_id))
+            )
+        return VerifyReport(
+            chains=len(set(by_dossier) | set(heads)),
+            entries=sum(len(v) for v in by_dossier.values()),
+            problems=tuple(problems),
+        )

@@ -1,0 +1,90 @@
+"""Human labels for choice-log entries, in the current language (``buddy_desk.i18n``)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from buddy_desk.choices.rules import (
+    OPTIONS,
+    ChoiceEntry,
+    ChoiceState,
+    ChoiceType,
+    DocumentCategory,
+    EntryKind,
+)
+from buddy_desk.i18n import tr
+
+LOCAL = ZoneInfo("Europe/Amsterdam")
+
+
+def local_time(value: datetime | None, *, seconds: bool = False) -> str:
+    if value is None:
+        return ""
+    fmt = "%d-%m-%Y %H:%M:%S" if seconds else "%d-%m-%Y %H:%M"
+    return value.astimezone(LOCAL).strftime(fmt)
+
+
+def local_date(value: datetime | None) -> str:
+    return value.astimezone(LOCAL).strftime("%d-%m-%Y") if value else ""
+
+
+def to_utc(local: datetime) -> datetime:
+    """A wall-clock time entered in the Netherlands, as an aware UTC datetime."""
+    if local.tzinfo is None:
+        local = local.replace(tzinfo=LOCAL)
+    return local.astimezone(UTC)
+
+
+def type_label(choice_type: ChoiceType) -> str:
+    return tr(f"choices.type.{choice_type.value}")
+
+
+def explanation(choice_type: ChoiceType) -> str:
+    return tr(f"choices.type.{choice_type.value}.explanation")
+
+
+def option_label(choice_type: ChoiceType, value: str) -> str:
+    if choice_type is ChoiceType.FREE_TEXT or value not in OPTIONS[choice_type]:
+        return value
+    return tr(f"choices.option.{choice_type.value}.{value}")
+
+
+def option_help(choice_type: ChoiceType, value: str) -> str:
+    key = f"choices.option.{choice_type.value}.{value}.help"
+    text = tr(key)
+    return "" if text == key else text
+
+
+def categories_label(categories: tuple[DocumentCategory, ...]) -> str:
+    return ", ".join(tr(f"choices.category.{c.value}") for c in categories)
+
+
+def value_label(entry: ChoiceEntry) -> str:
+    """The chosen value as the resident would say it, with its qualifiers."""
+    text = option_label(entry.choice_type, entry.value)
+    if entry.choice_type is ChoiceType.DATA_SHARING and entry.direction is not None:
+        text = f"{tr(f'choices.direction.{entry.direction.value}')}: {text}"
+    if entry.only_if_no_delay:
+        text = f"{text} ({tr('choices.only_if_no_delay.short')})"
+    return text
+
+
+def entry_summary(entry: ChoiceEntry) -> str:
+    """One line for timelines and lists: 'Keuze vastgelegd: Gezamenlijke opname — …'."""
+    return tr(
+        f"choices.summary.{entry.kind.value}",
+        type=type_label(entry.choice_type),
+        value=value_label(entry),
+        seq=entry.refers_to_seq or "",
+    )
+
+
+def state_label(state: ChoiceState) -> str:
+    if state.withdrawal is not None:
+        return tr("choices.state.withdrawn", date=local_date(state.withdrawal.effective_from))
+    return value_label(state.current)
+
+
+def kind_label(kind: EntryKind) -> str:
+    return tr(f"choices.kind.{kind.value}")

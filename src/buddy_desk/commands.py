@@ -1,0 +1,36 @@
+"""Helpers shared by every command-line module: exit codes, the database, JSON output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from sqlalchemy import Engine
+
+from buddy_desk.config import resolve_db_url
+from buddy_desk.persistence.schema import open_database
+from buddy_desk.persistence.unit_of_work import UnitOfWork
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # a check found a problem
+EXIT_ERROR = 2  # the command could not do its work
+
+
+def db_url(args: argparse.Namespace) -> str:
+    return resolve_db_url(getattr(args, "db", None))
+
+
+def open_engine(args: argparse.Namespace, *, create: bool = False) -> Engine:
+    """Open (and migrate) the database named by --db; a missing file is an error by default."""
+    return open_database(db_url(args), create=create)
+
+
+def open_uow(args: argparse.Namespace, *, create: bool = False) -> UnitOfWork:
+    return UnitOfWork(open_engine(args, create=create))
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")

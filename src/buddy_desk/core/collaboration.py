@@ -1,0 +1,74 @@
+"""The collaboration potential matrix (groups A–F) of the 2021 evaluation.
+
+The evaluation's matrix has the IMG statuses Voorbereiding, Opname, Zienswijze and
+Beschikking as columns. A case in Uitvoering (payment or repair in kind) is still running
+and even further ahead than Beschikking, so for NCG 2.1 it falls with Zienswijze and
+Beschikking in group C ("IMG is too far ahead"). A group exists only while both processes run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from buddy_desk.core.phases import ImgPhase, NcgStatus
+
+
+class CollaborationGroup(StrEnum):
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+    E = "E"
+    F = "F"
+
+
+class Potential(StrEnum):
+    UNLIKELY = "unlikely"
+    POSSIBLE = "possible"
+    LIMITED = "limited"
+
+
+@dataclass(frozen=True)
+class GroupMeaning:
+    potential: Potential
+    key: str  # i18n key of the plain-language explanation
+
+
+GROUP_MEANINGS: dict[CollaborationGroup, GroupMeaning] = {
+    CollaborationGroup.A: GroupMeaning(Potential.UNLIKELY, "group.A"),
+    CollaborationGroup.B: GroupMeaning(Potential.POSSIBLE, "group.B"),
+    CollaborationGroup.C: GroupMeaning(Potential.UNLIKELY, "group.C"),
+    CollaborationGroup.D: GroupMeaning(Potential.LIMITED, "group.D"),
+    CollaborationGroup.E: GroupMeaning(Potential.POSSIBLE, "group.E"),
+    CollaborationGroup.F: GroupMeaning(Potential.UNLIKELY, "group.F"),
+}
+
+_EARLY_IMG = frozenset({ImgPhase.VOORBEREIDING, ImgPhase.OPNAME})
+
+
+def collaboration_group(
+    ncg_status: NcgStatus | None, img_phase: ImgPhase | None
+) -> CollaborationGroup | None:
+    """The group for a dossier running at both organisations, or None if one is not running."""
+    if ncg_status is None or img_phase is None:
+        return None
+    if not ncg_status.is_running or not img_phase.is_running:
+        return None
+    match ncg_status:
+        case NcgStatus.S1_2:
+            return CollaborationGroup.A
+        case NcgStatus.S2_1:
+            return CollaborationGroup.B if img_phase in _EARLY_IMG else CollaborationGroup.C
+        case NcgStatus.S3_1:
+            return CollaborationGroup.D
+        case NcgStatus.S4_1 | NcgStatus.S4_2:
+            return CollaborationGroup.E
+        case NcgStatus.S5_1 | NcgStatus.S5_2:
+            return CollaborationGroup.F
+    raise AssertionError(f"unhandled NCG status {ncg_status!r}")  # pragma: no cover
+
+
+def img_can_prioritise(group: CollaborationGroup | None, img_phase: ImgPhase | None) -> bool:
+    """In group E, IMG can prioritise its dossier while it is in Voorbereiding or Opname."""
+    return group is CollaborationGroup.E and img_phase in _EARLY_IMG

@@ -1,0 +1,58 @@
+"""What comes next in each process, and what the two can do together (i18n keys + values)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from buddy_desk.core.collaboration import CollaborationGroup, img_can_prioritise
+from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    values: tuple[tuple[str, str], ...] = ()
+
+    def kwargs(self) -> dict[str, str]:
+        return dict(self.values)
+
+
+def next_img_step(phase: ImgPhase | None) -> Step:
+    if phase is None:
+        return Step("next.img.none")
+    return Step(f"next.img.{phase.name.lower()}")
+
+
+def next_ncg_step(status: NcgStatus | None) -> Step:
+    if status is None:
+        return Step("next.ncg.none")
+    return Step(f"next.ncg.{status.name.lower()}")
+
+
+def joint_actions(
+    group: CollaborationGroup | None,
+    img_phase: ImgPhase | None,
+    ncg_status: NcgStatus | None,
+    flags: frozenset[FlagKind],
+) -> list[Step]:
+    """Concrete things the buddy pair can do now, most pressing first."""
+    steps: list[Step] = []
+    if FlagKind.AOS in flags:
+        steps.append(Step("joint.aos"))
+    if flags & {FlagKind.SCHRIJNEND, FlagKind.VASTGELOPEN}:
+        steps.append(Step("joint.intervention_team"))
+    if group is CollaborationGroup.B:
+        steps.append(Step("joint.propose_joint_inspection"))
+    if group is CollaborationGroup.E:
+        steps.append(Step("joint.include_damage_repair"))
+        if img_can_prioritise(group, img_phase):
+            steps.append(Step("joint.img_prioritise"))
+    if group is CollaborationGroup.F:
+        steps.append(Step("joint.hidden_damage"))
+    if ncg_status is not None and ncg_status.is_running and img_phase is None:
+        steps.append(Step("joint.check_damage_report"))
+    if img_phase is not None and img_phase.is_running and ncg_status is None:
+        steps.append(Step("joint.check_strengthening"))
+    if group is not None:
+        steps.append(Step("joint.information_exchange"))
+    return steps

@@ -1,0 +1,380 @@
+"""The machinery of one file's import, shared by the NCG and IMG imports.
+
+``ImportRun`` loads the current addresses, dossiers and supervisors into memory and takes the
+file chunk by chunk; ``import_ncg`` / ``import_img`` turn a chunk's rows into changes. New
+rows get their ids up front and go in with one ``executemany`` per table per chunk
+(``services.bulk_write``), so the next chunk can be parsed on the other core while this one
+is written (``importing.parallel``). Updates to rows that were there before are written at
+the end. Nothing here commits.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from buddy_desk.core.phases import Organisation
+from buddy_desk.importing.exports import AddressPart, ExportKind, ExportStream, Rejection
+from buddy_desk.models import Address, Case, CaseStatus, Dossier, Supervisor, TimelineEvent
+from buddy_desk.models.base import utcnow
+from buddy_desk.persistence.bulk_write import BulkInsert, IdSource, bulk_update, lock_for_writing
+from buddy_desk.progress import Progress
+from buddy_desk.signals.service import evaluate_in_session
+
+log = logging.getLogger(__name__)
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    kind: ExportKind
+    source: str
+    encoding: str
+    delimiter: str
+    imported: int
+    updated: int
+    unchanged: int
+    rejected: tuple[Rejection, ...]
+    new_dossiers: int
+    phase_changes: int
+    signals_created: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "file": self.source,
+            "imported": self.imported,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": [
+                {"line": r.line, "field": r.field, "reason": r.reason} for r in self.rejected
+            ],
+            "new_dossiers": self.new_dossiers,
+            "phase_changes": self.phase_changes,
+            "signals_created": self.signals_created,
+        }
+
+
+@dataclass(slots=True)
+class AddressRow:
+    id: int
+    match_key: str
+    ncg_address_id: str | None
+    straat: str
+    woonplaats: str
+    gemeente: str | None
+    dossier_id: int
+    img_supervisor_id: int | None
+    ncg_supervisor_id: int | None
+
+
+@dataclass
+class _Counts:
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    new_dossiers: int = 0
+    phase_changes: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+
+
+def at_noon(day: date | None) -> datetime | None:
+    return datetime.combine(day, time(12), UTC) if day else None
+
+
+class ImportRun(Generic[R]):
+    """One file's import: the current state in memory, the file's changes written chunk by
+    chunk. Subclasses say which case columns they write and what a chunk of rows changes."""
+
+    case_columns: tuple[str, ...]
+
+    def __init__(
+        self,
+        session: Session,
+        kind: ExportKind,
+        today: date,
+        user: str | None,
+        source: str,
+        progress: Progress,
+    ) -> None:
+        self.session = session
+        self.conn = session.connection()
+        lock_for_writing(self.conn)
+        self.kind = kind
+        self.today = today
+        self.user = user or "import"
+        self.source = source
+        self.note = f"Import {source}"
+        self.progress = progress
+        self.now = utcnow()
+        self.counts = _Counts()
+        self.touched: set[int] = set()
+        self._load_addresses()
+        self._load_supervisors()
+        ids = IdSource(self.conn)
+        self.next_address_id = ids.counter(Address)
+        self.next_dossier_id = ids.counter(Dossier)
+        self.next_case_id = ids.counter(Case)
+        conn = self.conn
+        # new rows, written after each chunk in this order (parents first)
+        self.addresses = BulkInsert(conn, Address, _ADDRESS_COLUMNS)
+        self.dossiers = BulkInsert(conn, Dossier, _DOSSIER_COLUMNS)
+        self.cases = BulkInsert(conn, Case, self.case_columns)
+        self.statuses = BulkInsert(conn, CaseStatus, ("case_id", "code", "datum", "toelichting"))
+        self.events = BulkInsert(conn, TimelineEvent, _EVENT_COLUMNS)
+        self.inserts = [self.addresses, self.dossiers, self.cases, self.statuses, self.events]
+        # addresses and dossiers made in this chunk: written with their values as they are
+        # at the chunk's end (a later row may name the buddy or a street)
+        self._unwritten: dict[int, tuple[AddressRow, AddressPart]] = {}
+        # updates to rows written before, applied at the end
+        self.changed_addresses: dict[int, AddressRow] = {}
+        self.dossier_updates: dict[int, dict[str, Any]] = {}
+        self.case_updates: list[dict[str, Any]] = []
+
+    # --- the file, chunk by chunk --------------------------------------------------------
+
+    def run(self, stream: ExportStream[R], total: int) -> ImportResult:
+        rejected: list[Rejection] = []
+        done = 0
+        for rows, rejections in stream.chunks:
+            self.progress.check()
+            self.import_rows(rows)
+            self._write_chunk()
+            rejected += rejections
+            done = min(total, done + len(rows) + len(rejections))
+            self.progress.report(done, total, f"{done} van {total} regels verwerkt")
+        self.progress.check()
+        self.progress.report(0, 0, "Opslaan…")
+        self._write_updates()
+        self.progress.check()
+        self.progress.report(0, 0, "Signalen bijwerken…")
+        signals = evaluate_in_session(self.session, self.today, self.touched, self.user)
+        self.progress.check()
+        c = self.counts
+        return ImportResult(
+            kind=self.kind,
+            source=self.source,
+            encoding=stream.table.encoding,
+            delimiter=stream.table.delimiter,
+            imported=c.imported,
+            updated=c.updated,
+            unchanged=c.unchanged,
+            rejected=tuple(sorted([*rejected, *c.rejected], key=lambda r: r.line)),
+            new_dossiers=c.new_dossiers,
+            phase_changes=c.phase_changes,
+            signals_created=signals.created,
+        )
+
+    def import_rows(self, rows: list[R]) -> None:
+        raise NotImplementedError
+
+    def _write_chunk(self) -> None:
+        now = self.now
+        for a, part in self._unwritten.values():
+            self.addresses.add(
+                (
+                    a.id,
+                    a.match_key,
+                    part.postcode,
+                    part.huisnummer,
+                    part.huisletter,
+                    part.toevoeging,
+                    a.straat,
+                    a.woonplaats,
+                    a.gemeente,
+                    a.ncg_address_id,
+                )
+            )
+            self.dossiers.add(
+                (a.dossier_id, a.id, a.img_supervisor_id, a.ncg_supervisor_id, now, now)
+            )
+        self._unwritten.clear()
+        for bulk in self.inserts:
+            bulk.flush()
+
+    def _write_updates(self) -> None:
+        bulk_update(
+            self.conn,
+            Address,
+            [
+                {
+                    "id": a.id,
+                    "straat": a.straat,
+                    "woonplaats": a.woonplaats,
+                    "gemeente": a.gemeente,
+                    "ncg_address_id": a.ncg_address_id,
+                }
+                for a in self.changed_addresses.values()
+            ],
+        )
+        for values in self.dossier_updates.values():
+            values["updated_at"] = self.now
+        bulk_update(self.conn, Dossier, list(self.dossier_updates.values()))
+        bulk_update(self.conn, Case, self.case_updates)
+
+    # --- state ---------------------------------------------------------------------------
+
+    def _load_addresses(self) -> None:
+        self.by_key: dict[str, AddressRow] = {}
+        self.by_ncg_id: dict[str, AddressRow] = {}
+        stmt = select(
+            Address.id,
+            Address.match_key,
+            Address.ncg_address_id,
+            Address.straat,
+            Address.woonplaats,
+            Address.gemeente,
+            Dossier.id,
+            Dossier.img_supervisor_id,
+            Dossier.ncg_supervisor_id,
+        ).join(Dossier, Dossier.address_id == Address.id)
+        for row in self.conn.execute(stmt).all():
+            a = AddressRow(*row)
+            self.by_key[a.match_key] = a
+            if a.ncg_address_id:
+                self.by_ncg_id[a.ncg_address_id.upper()] = a
+        self.known_keys = frozenset(self.by_key)
+
+    def _load_supervisors(self) -> None:
+        self._by_exact_name: dict[tuple[Organisation, str], int] = {}
+        self.supervisors: dict[tuple[Organisation, str], int] = {}
+        for sup_id, org, naam in self.conn.execute(
+            select(Supervisor.id, Supervisor.organisation, Supervisor.naam).order_by(Supervisor.id)
+        ):
+            self.supervisors.setdefault((org, naam.casefold()), sup_id)
+
+    def supervisor_id(self, org: Organisation, naam: str) -> int:
+        found = self._by_exact_name.get((org, naam))
+        if found is not None:
+            return found
+        key = (org, naam.casefold())
+        found = self.supervisors.get(key)
+        if found is None:
+            role = "zaakbegeleider" if org is Organisation.IMG else "bewonersbegeleider"
+            found = self.conn.execute(
+                insert(Supervisor).returning(Supervisor.id),
+                {"organisation": org, "role": role, "naam": naam, "active": True},
+            ).scalar_one()
+            self.supervisors[key] = found
+        self._by_exact_name[(org, naam)] = found
+        return found
+
+    # --- addresses and dossiers ----------------------------------------------------------
+
+    def new_address(self, part: AddressPart, ncg_address_id: str | None) -> AddressRow:
+        """An address and its dossier, with ids now; written at the end of the chunk."""
+        a = AddressRow(
+            self.next_address_id(),
+            part.match_key,
+            ncg_address_id,
+            part.straat or "",
+            part.woonplaats or "",
+            part.gemeente,
+            self.next_dossier_id(),
+            None,
+            None,
+        )
+        self.by_key[a.match_key] = a
+        if ncg_address_id:
+            self.by_ncg_id[ncg_address_id.upper()] = a
+        self._unwritten[a.id] = (a, part)
+        self.touched.add(a.dossier_id)
+        self.counts.new_dossiers += 1
+        return a
+
+    def is_new(self, a: AddressRow) -> bool:
+        """Made by this import (its key was not in the database when the import started)."""
+        return a.match_key not in self.known_keys
+
+    def update_address(self, a: AddressRow, part: AddressPart) -> bool:
+        """Take the file's street, place and municipality; whether anything changed."""
+        changed = False
+        if part.straat and part.straat != a.straat:
+            a.straat = part.straat
+            changed = True
+        if part.woonplaats and part.woonplaats != a.woonplaats:
+            a.woonplaats = part.woonplaats
+            changed = True
+        if part.gemeente and part.gemeente != a.gemeente:
+            a.gemeente = part.gemeente
+            changed = True
+        if changed:
+            self.address_changed(a)
+        return changed
+
+    def address_changed(self, a: AddressRow) -> None:
+        if a.id not in self._unwritten:
+            self.changed_addresses[a.id] = a
+
+    def set_buddy(self, a: AddressRow, org: Organisation, naam: str | None) -> bool:
+        if not naam:
+            return False
+        sup_id = self.supervisor_id(org, naam)
+        if org is Organisation.IMG:
+            if a.img_supervisor_id == sup_id:
+                return False
+            a.img_supervisor_id = sup_id
+            column = "img_supervisor_id"
+        else:
+            if a.ncg_supervisor_id == sup_id:
+                return False
+            a.ncg_supervisor_id = sup_id
+            column = "ncg_supervisor_id"
+        if a.id not in self._unwritten:
+            self.dossier_updates.setdefault(a.dossier_id, {"id": a.dossier_id})[column] = sup_id
+        self.touched.add(a.dossier_id)
+        return True
+
+    def event(
+        self, dossier_id: int, org: Organisation, kind: str, title: str, when: datetime | None
+    ) -> None:
+        self.events.add((dossier_id, when or self.now, org, kind, title, self.note, self.user))
+
+    def status(self, case_id: int, code: str, day: date) -> None:
+        self.statuses.add((case_id, code, day, self.note[:200]))
+
+
+# the case columns both imports write first (each adds its organisation's own)
+CASE_KEY_COLUMNS = (
+    "id",
+    "dossier_id",
+    "organisation",
+    "identificatie",
+    "status",
+    "status_date",
+    "startdatum",
+)
+_ADDRESS_COLUMNS = (
+    "id",
+    "match_key",
+    "postcode",
+    "huisnummer",
+    "huisletter",
+    "huisnummertoevoeging",
+    "straat",
+    "woonplaats",
+    "gemeente",
+    "ncg_address_id",
+)
+_DOSSIER_COLUMNS = (
+    "id",
+    "address_id",
+    "img_supervisor_id",
+    "ncg_supervisor_id",
+    "created_at",
+    "updated_at",
+)
+_EVENT_COLUMNS = (
+    "dossier_id",
+    "occurred_at",
+    "organisation",
+    "kind",
+    "title",
+    "detail",
+    "created_by",
+)

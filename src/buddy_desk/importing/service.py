@@ -1,0 +1,126 @@
+"""Importing NCG's address export and IMG's case export: one transaction per file.
+
+Rows are upserted on their key (Adres-ID for NCG, Zaaknummer for IMG). Addresses are matched
+on ``AddressKey.match_key``: an IMG case at an address already in the NCG file joins that
+dossier, otherwise it gets a dossier of its own. A phase change on re-import becomes a
+``CaseStatus`` row and a timeline event; an unchanged row writes nothing. Supervisors named in
+the export become the dossier's buddy on that side (created if unknown). After the rows, the
+signal rules run for the dossiers the import touched, in the same transaction.
+
+Writes go through Core ``executemany`` batches on the unit of work's connection: tens of
+thousands of rows must import in seconds (benchmarks/bench_import.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from buddy_desk.core.gc_pause import no_cyclic_gc
+from buddy_desk.importing.exports import ExportKind, detect_kind
+from buddy_desk.importing.img import ImgRun
+from buddy_desk.importing.ncg import NcgRun
+from buddy_desk.importing.parallel import open_export
+from buddy_desk.importing.run import ImportResult, ImportRun
+from buddy_desk.importing.table import ExportRefused
+from buddy_desk.persistence.bulk_write import big_page_cache
+from buddy_desk.persistence.unit_of_work import UnitOfWork
+from buddy_desk.progress import NO_PROGRESS, Progress
+
+__all__ = ["ImportResult", "import_export", "import_file", "read_export_file"]
+
+log = logging.getLogger(__name__)
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+def read_export_file(path: Path) -> bytes:
+    """The file's bytes; a missing, unreadable or huge file is refused with its name."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ExportRefused(str(path), f"het bestand is te groot ({size // (1024 * 1024)} MB).")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ExportRefused(str(path), "het bestand bestaat niet.") from None
+    except IsADirectoryError:
+        raise ExportRefused(str(path), "dit is een map, geen bestand.") from None
+    except OSError as exc:
+        raise ExportRefused(str(path), f"het bestand is niet leesbaar ({exc.strerror}).") from None
+
+
+def import_file(
+    uow: UnitOfWork,
+    kind: ExportKind,
+    path: Path,
+    *,
+    progress: Progress = NO_PROGRESS,
+    user: str | None = None,
+    today: date | None = None,
+) -> ImportResult:
+    return import_export(
+        uow, kind, read_export_file(path), path.name, progress=progress, user=user, today=today
+    )
+
+
+def import_export(
+    uow: UnitOfWork,
+    kind: ExportKind,
+    data: bytes,
+    source: str,
+    *,
+    progress: Progress = NO_PROGRESS,
+    user: str | None = None,
+    today: date | None = None,
+) -> ImportResult:
+    """Import one export file in one transaction; a cancel or error leaves nothing behind."""
+    with no_cyclic_gc():
+        return _import_export(uow, kind, data, source, progress, user, today)
+
+
+def _import_export(
+    uow: UnitOfWork,
+    kind: ExportKind,
+    data: bytes,
+    source: str,
+    progress: Progress,
+    user: str | None,
+    today: date | None,
+) -> ImportResult:
+    progress.report(0, 0, "Bestand lezen…")
+    today = today or date.today()
+    run_class: type[ImportRun[Any]] = NcgRun if kind is ExportKind.NCG else ImgRun
+    # data lines: a fair total for the progress bar (a quoted cell may span lines)
+    total = max(1, data.count(b"\n") - data.endswith(b"\n"))
+    # a big file is read by a second process, which starts now and reads while the current
+    # state is loaded and while each chunk is written
+    try:
+        with open_export(kind, data, source) as stream, uow, big_page_cache(uow.session):
+            run = run_class(uow.session, kind, today, user, source, progress)
+            result = run.run(stream, total)
+            uow.commit()
+    except ExportRefused:
+        _refuse_other_kind(kind, data, source)
+        raise
+    log.info(
+        "import %s: %d imported, %d updated, %d unchanged, %d rejected",
+        kind.value,
+        result.imported,
+        result.updated,
+        result.unchanged,
+        len(result.rejected),
+    )
+    return result
+
+
+def _refuse_other_kind(kind: ExportKind, data: bytes, source: str) -> None:
+    """An IMG file offered as NCG (or the other way round) gets a message that says so,
+    instead of the missing columns."""
+    other = ExportKind.IMG if kind is ExportKind.NCG else ExportKind.NCG
+    if detect_kind(data, source) is other:
+        raise ExportRefused(
+            source,
+            f"dit is een {other.label}, geen {kind.label}. Kies 'import {other.value}' "
+            "of het juiste bestand.",
+        ) from None

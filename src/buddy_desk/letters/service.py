@@ -1,0 +1,450 @@
+"""The summary letter for one dossier, and letter runs for many (folder or combined PDF).
+
+- ``select_dossiers(uow, groups=…, combination_only=…, dossier_filter=…)`` → ids in postal
+  order (postcode, house number: how the printer's mail is sorted).
+- ``load_letters(uow, ids, today)`` → letter contents for many dossiers in a few bulk
+  queries, plus the dossiers skipped and why.
+- ``summary_letter_for(uow, dossier_id, today)`` / ``render_summary_letter(...)`` → one.
+- ``run_letters(uow, ids, out_dir=… | combined=…, progress=…)`` → ``RunResult``: written
+  files, skipped dossiers with reasons, letters that say something is not known yet.
+
+Both kinds of run render on a process pool (spawn, one process per core). Folder runs hand the
+workers batches of letters; combined runs hand them parts of the file (``PART`` letters, each
+part a complete PDF with "pagina X van Y" per letter), which a worker then joins in order
+(``letters.merge``). Small runs, one core, or a broken pool: rendered in this process, a
+combined file then as one document. A cancelled run removes what it wrote.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import os
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+
+from buddy_desk.core.collaboration import CollaborationGroup
+from buddy_desk.core.search import DossierFilter, filter_dossiers
+from buddy_desk.core.summaries import DossierDetail
+from buddy_desk.documents.templates import load_templates
+from buddy_desk.dossiers.service import detail_options, load_summaries, to_detail
+from buddy_desk.errors import BuddyDeskError, NotFoundError
+from buddy_desk.i18n import in_language
+from buddy_desk.letters.content import ChoiceLine, SummaryLetter, summary_letter
+from buddy_desk.letters.merge import merge_pdfs
+from buddy_desk.letters.render import combined_meta, render_combined, render_letter
+from buddy_desk.models import Dossier
+from buddy_desk.persistence.unit_of_work import UnitOfWork
+from buddy_desk.progress import NO_PROGRESS, Cancelled, Progress
+
+log = logging.getLogger(__name__)
+CHUNK = 400  # dossiers per bulk query (well below SQLite's and PostgreSQL's IN limits)
+POOL_MIN_LETTERS = 40  # below this, a process pool costs more than it saves
+BATCH = 16  # letters per worker task (folder runs)
+PART = 40  # letters per part of a combined run (progress steps; each part has its own fonts)
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    dossier_id: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    written: tuple[Path, ...]
+    skipped: tuple[Skipped, ...]
+    incomplete: tuple[tuple[int, tuple[str, ...]], ...]  # dossier id → what is not known yet
+    letters: int
+    seconds: float
+    combined: Path | None = None
+    pages: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class LetterBatch:
+    letters: tuple[SummaryLetter, ...]
+    skipped: tuple[Skipped, ...] = field(default=())
+
+
+class LetterRunError(BuddyDeskError):
+    """The run cannot start (no folder, file in the way, nothing selected)."""
+
+
+# --- selecting -------------------------------------------------------------------------------
+
+
+def select_dossiers(
+    uow: UnitOfWork,
+    *,
+    groups: Iterable[CollaborationGroup] = (),
+    combination_only: bool = False,
+    dossier_filter: DossierFilter | None = None,
+) -> list[int]:
+    """Dossier ids for a run, in postal order. Groups imply combination dossiers."""
+    rows = load_summaries(uow)
+    wanted = frozenset(groups)
+    if dossier_filter is not None:
+        rows = filter_dossiers(rows, dossier_filter)
+    if wanted:
+        rows = [r for r in rows if r.group in wanted]
+    elif combination_only:
+        rows = [r for r in rows if r.group is not None]
+    rows.sort(key=lambda r: (r.postcode, r.huisnummer, r.huisletter or "", r.toevoeging or ""))
+    return [r.id for r in rows]
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+
+def _choice_lines(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, tuple[ChoiceLine, ...]]:
+    """The resident's current choices per dossier, from the choice log (when installed)."""
+    try:
+        from buddy_desk.choices.rules import ChoiceEntry, current_states
+        from buddy_desk.choices.service.log import LOCAL, state_label, to_entry, type_label
+        from buddy_desk.i18n import tr
+        from buddy_desk.models.choices import ChoiceLogEntry
+    except ImportError:  # the choice log is not part of this build
+        return {}
+    entries: dict[int, list[ChoiceEntry]] = defaultdict(list)
+    for row in uow.session.scalars(
+        select(ChoiceLogEntry)
+        .where(ChoiceLogEntry.dossier_id.in_(ids))
+        .order_by(ChoiceLogEntry.dossier_id, ChoiceLogEntry.seq)
+    ):
+        entries[row.dossier_id].append(to_entry(row))
+    out: dict[int, tuple[ChoiceLine, ...]] = {}
+    for dossier_id, dossier_entries in entries.items():
+        lines = []
+        for state in current_states(dossier_entries):
+            when = state.current.made_at
+            if state.withdrawal is not None:
+                when = state.withdrawal.effective_from or state.withdrawal.made_at
+            lines.append(
+                ChoiceLine(
+                    datum=when.astimezone(LOCAL).date(),
+                    onderwerp=type_label(state.choice_type),
+                    keuze=state_label(state),
+                    via=tr(f"choices.channel.{state.current.channel.value}"),
+                )
+            )
+        out[dossier_id] = tuple(lines)
+    return out
+
+
+def _details(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, DossierDetail]:
+    dossiers = uow.session.scalars(
+        select(Dossier).where(Dossier.id.in_(ids)).options(*detail_options(with_events=False))
+    )
+    return {d.id: to_detail(d, None, with_events=False) for d in dossiers}
+
+
+def _skip_reason(detail: DossierDetail) -> str | None:
+    if not detail.img_cases and detail.ncg_case is None:
+        return "geen schadezaak (IMG) en geen versterkingszaak (NCG) op dit adres"
+    if not detail.straat.strip() or len(detail.postcode.replace(" ", "")) != 6:
+        return "adres onvolledig (straat of postcode ontbreekt): de brief kan niet verstuurd worden"
+    if not detail.woonplaats.strip():
+        return "woonplaats ontbreekt: de brief kan niet verstuurd worden"
+    return None
+
+
+def load_letters(
+    uow: UnitOfWork,
+    ids: Sequence[int],
+    today: date,
+    progress: Progress = NO_PROGRESS,
+) -> LetterBatch:
+    """Letter contents for ``ids`` (in that order) in a few bulk queries per chunk."""
+    templates = load_templates()  # a broken template fails here, before anything is written
+    letters: list[SummaryLetter] = []
+    skipped: list[Skipped] = []
+    with uow:
+        for start in range(0, len(ids), CHUNK):
+            progress.check()
+            chunk = list(ids[start : start + CHUNK])
+            details = _details(uow, chunk)
+            with in_language("nl"):  # the letter is Dutch, whatever language the UI speaks
+                choices = _choice_lines(uow, chunk)
+            for dossier_id in chunk:
+                detail = details.get(dossier_id)
+                if detail is None:
+                    skipped.append(Skipped(dossier_id, "dossier bestaat niet (meer)"))
+                    continue
+                reason = _skip_reason(detail)
+                if reason is not None:
+                    skipped.append(Skipped(dossier_id, reason))
+                    continue
+                letters.append(summary_letter(detail, choices.get(dossier_id), today, templates))
+    return LetterBatch(tuple(letters), tuple(skipped))
+
+
+def summary_letter_for(uow: UnitOfWork, dossier_id: int, today: date) -> SummaryLetter:
+    """The letter for one dossier; a dossier that cannot get one raises with the reason."""
+    batch = load_letters(uow, [dossier_id], today)
+    if batch.skipped:
+        reason = batch.skipped[0].reason
+        if reason.startswith("dossier bestaat niet"):
+            raise NotFoundError(f"Dossier {dossier_id} bestaat niet.")
+        raise LetterRunError(f"Dossier {dossier_id}: geen brief mogelijk: {reason}.")
+    return batch.letters[0]
+
+
+def render_summary_letter(uow: UnitOfWork, dossier_id: int, today: date) -> bytes:
+    return render_letter(summary_letter_for(uow, dossier_id, today))
+
+
+# --- runs ------------------------------------------------------------------------------------
+
+
+def letter_filename(letter: SummaryLetter) -> str:
+    """No names or addresses in file names: the kenmerk identifies the dossier."""
+    return f"{letter.kenmerk}.pdf"
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.part")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _render_batch(letters: tuple[SummaryLetter, ...], out_dir: str) -> list[str]:
+    """Worker: render and write a few letters; returns the paths written."""
+    written = []
+    for letter in letters:
+        path = Path(out_dir) / letter_filename(letter)
+        _write_atomic(path, render_letter(letter))
+        written.append(str(path))
+    return written
+
+
+def _pool_size() -> int:
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def _remove(paths: Iterable[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
+def _render_in_process(
+    letters: Sequence[SummaryLetter],
+    out_dir: Path,
+    progress: Progress,
+    written: list[Path],
+    total: int,
+) -> None:
+    for letter in letters:
+        progress.check()
+        written.extend(map(Path, _render_batch((letter,), str(out_dir))))
+        progress.report(len(written), total, "")
+
+
+def _render_in_pool(
+    letters: Sequence[SummaryLetter],
+    out_dir: Path,
+    progress: Progress,
+    written: list[Path],
+    workers: int,
+) -> None:
+    total = len(letters)
+    # spawn: safe beside Qt's threads (fork would copy a locked GUI process)
+    context = multiprocessing.get_context("spawn")
+    batches = [tuple(letters[i : i + BATCH]) for i in range(0, total, BATCH)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        pending: set[Future[list[str]]] = {
+            pool.submit(_render_batch, batch, str(out_dir)) for batch in batches
+        }
+        try:
+            while pending:
+                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                for future in done:
+                    written.extend(map(Path, future.result()))
+                progress.report(len(written), total, "")
+                if progress.cancelled:
+                    for future in pending:
+                        future.cancel()
+                    for future in pending:
+                        if not future.cancelled():
+                            with contextlib.suppress(Exception):  # cleaning up after cancel
+                                written.extend(map(Path, future.result()))
+                    progress.check()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _run_folder(
+    letters: Sequence[SummaryLetter], out_dir: Path, progress: Progress, workers: int | None
+) -> list[Path]:
+    written: list[Path] = []
+    total = len(letters)
+    workers = workers if workers is not None else _pool_size()
+    try:
+        if workers <= 1 or total < POOL_MIN_LETTERS:
+            _render_in_process(letters, out_dir, progress, written, total)
+            return written
+        try:
+            _render_in_pool(letters, out_dir, progress, written, workers)
+        except BrokenProcessPool:
+            # e.g. a frozen build without freeze_support, or a worker killed by the OS:
+            # finish in this process rather than fail the coordinator's run.
+            log.warning("letter process pool broke; rendering the rest in-process")
+            done = {p.name for p in written}
+            rest = [x for x in letters if letter_filename(x) not in done]
+            _render_in_process(rest, out_dir, progress, written, total)
+        return written
+    except BaseException:
+        _remove(written)
+        _remove(out_dir.glob(".BD-*.pdf.part"))
+        raise
+
+
+def _combined_in_process(letters: Sequence[SummaryLetter], tmp: Path, progress: Progress) -> int:
+    done = 0
+
+    def on_letter() -> None:
+        nonlocal done
+        progress.check()
+        progress.report(done, len(letters), "")
+        done += 1
+
+    with tmp.open("wb") as fh:
+        return render_combined(letters, fh, on_letter=on_letter)
+
+
+def _render_part(letters: tuple[SummaryLetter, ...], path: str, run_size: int) -> int:
+    """Worker: one part of a combined run as a complete PDF; returns its pages."""
+    with open(path, "wb") as fh:
+        return render_combined(letters, fh, meta=combined_meta(run_size))
+
+
+def _merge_parts(paths: list[str], target: str) -> int:
+    """Worker: join the parts (PDFium stays out of the GUI process and its threads)."""
+    return merge_pdfs([Path(p) for p in paths], Path(target))
+
+
+def _combined_in_pool(
+    letters: Sequence[SummaryLetter], tmp: Path, progress: Progress, workers: int
+) -> int:
+    """Render parts on a process pool, then join them into ``tmp``; returns the pages."""
+    total = len(letters)
+    parts = [tuple(letters[i : i + PART]) for i in range(0, total, PART)]
+    paths = [tmp.with_name(f"{tmp.name}-{n:05d}") for n in range(len(parts))]
+    context = multiprocessing.get_context("spawn")
+    done = 0
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            sizes: dict[Future[int], int] = {
+                pool.submit(_render_part, part, str(path), total): len(part)
+                for part, path in zip(parts, paths, strict=True)
+            }
+            pending: set[Future[int]] = set(sizes)
+            try:
+                while pending:
+                    finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        future.result()
+                        done += sizes[future]
+                    progress.report(done, total, "")
+                    progress.check()
+                progress.report(total, total, "samenvoegen")
+                merged = pool.submit(_merge_parts, [str(p) for p in paths], str(tmp))
+                while not wait([merged], timeout=0.2).done:
+                    progress.check()
+                return merged.result()
+            finally:
+                for future in pending:
+                    future.cancel()
+    finally:
+        _remove(paths)
+
+
+def run_letters(
+    uow: UnitOfWork,
+    ids: Sequence[int],
+    *,
+    today: date,
+    out_dir: Path | None = None,
+    combined: Path | None = None,
+    progress: Progress = NO_PROGRESS,
+    workers: int | None = None,
+) -> RunResult:
+    """Write one PDF per dossier into ``out_dir``, or all letters into ``combined``."""
+    if (out_dir is None) == (combined is None):
+        raise LetterRunError("Kies een map (één PDF per dossier) of één gecombineerd bestand.")
+    if not ids:
+        raise LetterRunError("Er zijn geen dossiers geselecteerd.")
+    if out_dir is not None:
+        if out_dir.exists() and not out_dir.is_dir():
+            raise LetterRunError(f"{out_dir} is een bestand, geen map.")
+        out_dir.mkdir(parents=True, exist_ok=True)
+    if combined is not None and not combined.parent.is_dir():
+        raise LetterRunError(f"De map {combined.parent} bestaat niet.")
+    started = time.perf_counter()
+    progress.report(0, len(ids), "gegevens laden")
+    batch = load_letters(uow, ids, today, progress)
+    letters = batch.letters
+    incomplete = tuple((letter.dossier_id, letter.unknown) for letter in letters if letter.unknown)
+    log.info("letter run: %d letters, %d skipped", len(letters), len(batch.skipped))
+    if out_dir is not None:
+        written = _run_folder(letters, out_dir, progress, workers)
+        return RunResult(
+            tuple(written),
+            batch.skipped,
+            incomplete,
+            len(letters),
+            time.perf_counter() - started,
+        )
+    assert combined is not None
+    if not letters:
+        return RunResult((), batch.skipped, incomplete, 0, time.perf_counter() - started)
+    tmp = combined.with_name(f".{combined.name}.part")
+    workers = workers if workers is not None else _pool_size()
+    try:
+        pages = None
+        if workers > 1 and len(letters) >= POOL_MIN_LETTERS:
+            try:
+                pages = _combined_in_pool(letters, tmp, progress, workers)
+            except BrokenProcessPool:
+                log.warning("letter process pool broke; rendering the file in-process")
+        if pages is None:
+            pages = _combined_in_process(letters, tmp, progress)
+        os.replace(tmp, combined)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    progress.report(len(letters), len(letters), "")
+    return RunResult(
+        (combined,),
+        batch.skipped,
+        incomplete,
+        len(letters),
+        time.perf_counter() - started,
+        combined=combined,
+        pages=pages,
+    )
+
+
+__all__ = [
+    "Cancelled",
+    "LetterBatch",
+    "LetterRunError",
+    "RunResult",
+    "Skipped",
+    "letter_filename",
+    "load_letters",
+    "render_summary_letter",
+    "run_letters",
+    "select_dossiers",
+    "summary_letter_for",
+]

@@ -1,0 +1,183 @@
+"""What a booking produces for the outside world: iCalendar files and the confirmation letter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from buddy_desk.core.inspection import AppointmentState
+from buddy_desk.dossiers.service import get_dossier
+from buddy_desk.i18n import tr
+from buddy_desk.models import Case, Dossier, Supervisor
+from buddy_desk.models.planning import InspectionExpert
+from buddy_desk.persistence.unit_of_work import UnitOfWork
+from buddy_desk.planning.calendar import AMSTERDAM
+from buddy_desk.planning.formatting import dutch_day
+from buddy_desk.planning.ics import IcsEvent, Person, build_ics
+from buddy_desk.planning.info import AppointmentInfo
+from buddy_desk.planning.letter import ConfirmationLetter, Contact, render_confirmation
+from buddy_desk.planning.service.booking import get_appointment
+
+PLANNER = Person("Planning gezamenlijke opname", "planning@buddy-desk.example")
+
+
+@dataclass(frozen=True)
+class AppointmentContext:
+    """The appointment with what outputs may show: references, the buddy pair, emails."""
+
+    appointment: AppointmentInfo
+    references: tuple[str, ...]
+    buddy_pair: tuple[Person, ...]
+    expert_emails: dict[int, str | None]
+
+
+def appointment_context(uow: UnitOfWork, appointment_id: int) -> AppointmentContext:
+    info = get_appointment(uow, appointment_id)
+    with uow:
+        s = uow.session
+        dossier = s.get(Dossier, info.dossier_id)
+        assert dossier is not None
+        references = tuple(
+            s.scalars(
+                select(Case.identificatie)
+                .where(Case.dossier_id == info.dossier_id)
+                .order_by(Case.organisation, Case.identificatie)
+            )
+        )
+        pair: list[Person] = []
+        for sup_id in (dossier.img_supervisor_id, dossier.ncg_supervisor_id):
+            sup = s.get(Supervisor, sup_id) if sup_id else None
+            if sup is not None:
+                pair.append(Person(f"{sup.naam} ({sup.organisation.value})", sup.email, False))
+        emails = {
+            e.id: e.email
+            for e in s.scalars(
+                select(InspectionExpert).where(
+                    InspectionExpert.id.in_([v.expert_id for v in info.visits])
+                )
+            )
+        }
+        return AppointmentContext(info, references, tuple(pair), emails)
+
+
+def _hhmm(moment: datetime) -> str:
+    return moment.astimezone(AMSTERDAM).strftime("%H:%M")
+
+
+def ics_event(ctx: AppointmentContext) -> IcsEvent:
+    a = ctx.appointment
+    reference = ", ".join(ctx.references) or f"dossier {a.dossier_id}"
+    parts = [
+        f"{_hhmm(v.start)}–{_hhmm(v.end)} {tr(f'planning.kind_short.{v.kind.value}')}: "
+        f"{v.expert_name} ({v.organisation.value})"
+        for v in a.visits
+    ]
+    description = "\n".join(
+        [
+            f"{tr(f'planning.form.{a.form.value}').capitalize()} — {reference}",
+            *parts,
+            "Gegevens van de bewoner staan in het dossier (Buddy Desk).",
+        ]
+    )
+    if a.state is AppointmentState.CANCELLED and a.cancel_reason:
+        description += "\nGeannuleerd."
+    attendees = [
+        Person(f"{v.expert_name} ({v.organisation.value})", ctx.expert_emails.get(v.expert_id))
+        for v in a.visits
+    ]
+    return IcsEvent(
+        uid=a.uid,
+        sequence=a.sequence,
+        start=a.start,
+        end=a.end,
+        summary=f"Opname {reference} ({tr(f'planning.form.{a.form.value}')})",
+        location=f"{a.address_line}, {a.postcode[:4]} {a.postcode[4:]} {a.woonplaats}",
+        description=description,
+        organizer=PLANNER,
+        attendees=(*attendees, *ctx.buddy_pair),
+        cancelled=a.state is AppointmentState.CANCELLED,
+    )
+
+
+def appointment_ics(uow: UnitOfWork, appointment_id: int) -> str:
+    """The appointment as an iCalendar file: a request, or a cancellation once cancelled."""
+    return build_ics(ics_event(appointment_context(uow, appointment_id)))
+
+
+def write_ics(uow: UnitOfWork, appointment_id: int, out: Path) -> Path:
+    text = appointment_ics(uow, appointment_id)
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_bytes(text.encode("utf-8"))
+    tmp.replace(out)  # never a half-written file under the real name
+    return out
+
+
+def ics_filename(info: AppointmentInfo) -> str:
+    day: date = info.start.astimezone(AMSTERDAM).date()
+    suffix = "-geannuleerd" if info.state is AppointmentState.CANCELLED else ""
+    return f"opname-{info.dossier_id}-{day:%Y%m%d}-{info.id}{suffix}.ics"
+
+
+def _window_name(naam: str, aanhef: str | None) -> str:
+    a = (aanhef or "").strip().lower()
+    if a in {"de heer", "heer", "dhr.", "dhr"}:
+        return f"De heer {naam}"
+    if a in {"mevrouw", "mevr.", "mw.", "mw"}:
+        return f"Mevrouw {naam}"
+    return naam
+
+
+def _salutation(naam: str, aanhef: str | None) -> str:
+    a = (aanhef or "").strip().lower()
+    surname = " ".join(p for p in naam.split() if not p.endswith("."))
+    surname = surname[:1].upper() + surname[1:]
+    if a in {"de heer", "heer", "dhr.", "dhr"}:
+        return f"Geachte heer {surname},"
+    if a in {"mevrouw", "mevr.", "mw.", "mw"}:
+        return f"Geachte mevrouw {surname},"
+    return "Geachte bewoner,"
+
+
+def confirmation_letter(
+    uow: UnitOfWork, appointment_id: int, *, today: date | None = None
+) -> ConfirmationLetter:
+    ctx = appointment_context(uow, appointment_id)
+    detail = get_dossier(uow, ctx.appointment.dossier_id)
+    residents = [r for r in detail.residents if r.naam.strip()][:2]
+    contacts = tuple(
+        Contact(role, sup.naam, sup.telefoon)
+        for role, sup in (
+            ("zaakbegeleider (IMG)", detail.img_supervisor),
+            ("bewonersbegeleider (NCG)", detail.ncg_supervisor),
+        )
+        if sup is not None
+    )
+    moves = [c for c in ctx.appointment.changes if c.action == "moved" and c.old_start]
+    previous = None
+    if moves and moves[-1].old_start is not None:
+        old = moves[-1].old_start.astimezone(AMSTERDAM)
+        previous = f"{dutch_day(old.date())} om {old:%H:%M} uur"
+    return ConfirmationLetter(
+        appointment=ctx.appointment,
+        recipient_names=tuple(_window_name(r.naam, r.aanhef) for r in residents)
+        or ("De bewoner(s) van",),
+        salutation=_salutation(residents[0].naam, residents[0].aanhef)
+        if residents
+        else "Geachte bewoner,",
+        references=ctx.references,
+        contacts=contacts,
+        today=today or datetime.now(AMSTERDAM).date(),
+        previous_start=previous,
+    )
+
+
+def write_letter(uow: UnitOfWork, appointment_id: int, out: Path) -> Path:
+    """The confirmation (or cancellation) letter as a PDF, written atomically."""
+    data = render_confirmation(confirmation_letter(uow, appointment_id))
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(out)
+    return out

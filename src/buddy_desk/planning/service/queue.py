@@ -1,0 +1,180 @@
+"""The queue of dossiers awaiting a joint inspection (the planner's work list)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from buddy_desk.choices.rules import ChoiceType
+from buddy_desk.core.collaboration import CollaborationGroup, collaboration_group
+from buddy_desk.core.inspection import AppointmentState, InspectionForm
+from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus, Organisation
+from buddy_desk.dossiers.service import img_rank
+from buddy_desk.models import Address, Case, Dossier, DossierFlag
+from buddy_desk.models.choices import ChoiceLogEntry
+from buddy_desk.models.planning import InspectionAppointment, PlanningPreference
+from buddy_desk.persistence.unit_of_work import UnitOfWork
+from buddy_desk.planning.info import QueueEntry
+
+PRIORITY_GROUPS = (CollaborationGroup.B, CollaborationGroup.E)
+
+
+_Candidate = tuple[
+    CollaborationGroup | None, bool, bool, tuple[str, ...], InspectionForm | None, str | None
+]
+
+
+def chosen_forms(session: Session) -> dict[int, InspectionForm | None]:
+    """The resident's joint-inspection choice from the choice log, for every dossier that has
+    one, in one query (None: recorded, then withdrawn)."""
+    from buddy_desk.choices.rules import ChoiceEntry, current_states
+    from buddy_desk.choices.service.log import to_entry
+    from buddy_desk.planning.service.booking import CHOICE_FORMS
+
+    with_choice = select(ChoiceLogEntry.dossier_id).where(
+        ChoiceLogEntry.choice_type == ChoiceType.JOINT_INSPECTION
+    )
+    rows = session.scalars(
+        select(ChoiceLogEntry)
+        .where(ChoiceLogEntry.dossier_id.in_(with_choice))
+        .order_by(ChoiceLogEntry.dossier_id, ChoiceLogEntry.seq)
+    )
+    entries: dict[int, list[ChoiceEntry]] = defaultdict(list)
+    for row in rows:
+        entries[row.dossier_id].append(to_entry(row))
+    found: dict[int, InspectionForm | None] = {}
+    for dossier_id, items in entries.items():
+        for state in current_states(items):
+            if state.choice_type is ChoiceType.JOINT_INSPECTION:
+                found[dossier_id] = CHOICE_FORMS.get(state.value) if state.value else None
+    return found
+
+
+def queue(uow: UnitOfWork) -> list[QueueEntry]:
+    """Combination dossiers awaiting a joint inspection: groups B and E, and any dossier whose
+    resident chose a joint form; urgent and bijzondere situatie on top, then B and E.
+
+    A dossier leaves the queue once it has a booked appointment or a note of why a joint
+    inspection was not possible.
+    """
+    with uow:
+        s = uow.session
+        img: dict[int, list[tuple[str, date | None, bool, str]]] = defaultdict(list)
+        ncg: dict[int, tuple[str, bool, str]] = {}
+        # only dossiers that can be in the queue: NCG in a B/E status, or a joint form chosen
+        possible = (
+            select(Case.dossier_id)
+            .where(
+                Case.organisation == Organisation.NCG,
+                Case.status.in_([NcgStatus.S2_1.value, NcgStatus.S4_1.value, NcgStatus.S4_2.value]),
+            )
+            .union(
+                select(PlanningPreference.dossier_id).where(PlanningPreference.form.is_not(None)),
+                select(ChoiceLogEntry.dossier_id).where(
+                    ChoiceLogEntry.choice_type == ChoiceType.JOINT_INSPECTION
+                ),
+            )
+        )
+        for d_id, org, status, start, urgent, special_text, ident in s.execute(
+            select(
+                Case.dossier_id,
+                Case.organisation,
+                Case.status,
+                Case.startdatum,
+                Case.urgent,
+                Case.bijzondere_situatie,
+                Case.identificatie,
+            ).where(Case.dossier_id.in_(possible))
+        ):
+            if org is Organisation.IMG:
+                img[d_id].append((status, start, urgent, ident))
+            else:
+                ncg[d_id] = (status, bool(special_text and special_text.strip()), ident)
+        prefs = {p.dossier_id: p for p in s.scalars(select(PlanningPreference))}
+        choices = chosen_forms(s)
+        planned = set(
+            s.scalars(
+                select(InspectionAppointment.dossier_id).where(
+                    InspectionAppointment.state == AppointmentState.BOOKED
+                )
+            )
+        )
+        flags: dict[int, set[FlagKind]] = defaultdict(set)
+        for d_id, kind in s.execute(
+            select(DossierFlag.dossier_id, DossierFlag.kind).where(
+                DossierFlag.active, DossierFlag.dossier_id.in_(possible)
+            )
+        ):
+            flags[d_id].add(kind)
+        candidates: dict[int, _Candidate] = {}
+        for d_id, cases in img.items():
+            if d_id not in ncg or d_id in planned:
+                continue
+            pref = prefs.get(d_id)
+            if pref is not None and pref.no_joint_reason:
+                continue
+            cases.sort(key=lambda c: img_rank(c[0], c[1]), reverse=True)
+            ncg_status, special, ncg_ident = ncg[d_id]
+            group = collaboration_group(NcgStatus(ncg_status), ImgPhase(cases[0][0]))
+            form: InspectionForm | None = None
+            source: str | None = None
+            if d_id in choices:  # the resident's choice is leading
+                form, source = choices[d_id], "keuzelog"
+            elif pref is not None and pref.form is not None:
+                form, source = pref.form, "planner"
+            if form is InspectionForm.SEPARATE:
+                continue  # the resident does not want a joint inspection
+            if group not in PRIORITY_GROUPS and form is None:
+                continue
+            f = flags.get(d_id, set())
+            urgent = cases[0][2] or bool(f & {FlagKind.URGENT, FlagKind.AOS})
+            special = special or FlagKind.BIJZONDERE_SITUATIE in f
+            idents = (*(c[3] for c in cases), ncg_ident)
+            candidates[d_id] = (group, urgent, special, idents, form, source)
+        entries: list[QueueEntry] = []
+        if candidates:
+            for d_id, straat, nr, letter, toev, pc, wp, gem in s.execute(
+                select(
+                    Dossier.id,
+                    Address.straat,
+                    Address.huisnummer,
+                    Address.huisletter,
+                    Address.huisnummertoevoeging,
+                    Address.postcode,
+                    Address.woonplaats,
+                    Address.gemeente,
+                )
+                .join(Address, Address.id == Dossier.address_id)
+                .where(Dossier.id.in_(possible))
+            ):
+                if d_id not in candidates:
+                    continue
+                group, urgent, special, idents, form, source = candidates[d_id]
+                pref = prefs.get(d_id)
+                number = f"{nr}{letter or ''}" + (f"-{toev}" if toev else "")
+                entries.append(
+                    QueueEntry(
+                        dossier_id=d_id,
+                        address_line=f"{straat} {number}",
+                        postcode=pc,
+                        woonplaats=wp,
+                        gemeente=gem,
+                        group=group,
+                        urgent=urgent,
+                        bijzondere_situatie=special,
+                        flags=frozenset(flags.get(d_id, ())),
+                        form=form,
+                        form_source=source,
+                        no_joint_reason=None,
+                        zaaknummers=idents,
+                    )
+                )
+        entries.sort(key=queue_order)
+        return entries
+
+
+def queue_order(e: QueueEntry) -> tuple[int, int, int]:
+    return (0 if e.priority else 1, 0 if e.group in PRIORITY_GROUPS else 1, e.dossier_id)

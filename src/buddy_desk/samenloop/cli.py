@@ -1,0 +1,141 @@
+"""``buddy-desk samenloop``: the NCG addresses and how they meet IMG's damage handling."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from buddy_desk.commands import open_uow, print_json
+from buddy_desk.core.collaboration import CollaborationGroup
+from buddy_desk.core.phases import NcgStatus
+from buddy_desk.errors import BuddyDeskError
+from buddy_desk.samenloop.service import (
+    ListFilter,
+    ListId,
+    SamenloopOverview,
+    SortKey,
+    export_csv,
+    filter_rows,
+    load_overview,
+    sort_rows,
+)
+
+ORDER = 35
+
+LABELS = {
+    ListId.NCG: "Adressen in het versterkingsbestand (NCG)",
+    ListId.PROACTIVE: "  zonder schademelding (proactief benaderen)",
+    ListId.SETTLED: "  schade afgehandeld",
+    ListId.BOTH: "  schade én versterking lopen",
+    ListId.NCG_DONE: "  schade loopt, versterking afgerond",
+}
+
+
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    p = sub.add_parser(
+        "samenloop",
+        parents=[common],
+        help="overview: NCG addresses with/without damage report, both running, groups A–F",
+    )
+    p.add_argument(
+        "--list",
+        choices=[lid.value for lid in ListId],
+        help="show (or export) the list behind a number instead of the counts",
+    )
+    p.add_argument("--search", default="", metavar="TEXT", help="address, postcode, zaaknummer")
+    p.add_argument("--gemeente", metavar="NAME", help="only this municipality")
+    p.add_argument("--ncg-status", choices=[s.value for s in NcgStatus], help="only this status")
+    p.add_argument("--group", choices=[g.value for g in CollaborationGroup], help="only group")
+    p.add_argument("--bijzonder", action="store_true", help="only with a bijzondere situatie")
+    p.add_argument(
+        "--sort", choices=[k.value for k in SortKey], default=SortKey.ADDRESS.value, help="order"
+    )
+    p.add_argument("--csv", type=Path, metavar="FILE", help="export the list to CSV (Excel)")
+    p.add_argument("--limit", type=int, default=0, help="at most this many rows")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=run)
+
+
+def counts_json(overview: SamenloopOverview) -> dict[str, object]:
+    c = overview.counts
+    return {
+        "ncg_addresses": c[ListId.NCG],
+        "without_damage_report": c[ListId.PROACTIVE],
+        "damage_settled": c[ListId.SETTLED],
+        "both_running": c[ListId.BOTH],
+        "damage_running_strengthening_done": c[ListId.NCG_DONE],
+        "both_running_per_group": {
+            g.value: c[ListId(f"group_{g.value}")] for g in CollaborationGroup
+        },
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    overview = load_overview(open_uow(args))
+    if args.list is None and args.csv is None:
+        if args.json:
+            print_json(counts_json(overview))
+            return 0
+        total = overview.counts[ListId.NCG] or 1
+        for lid, label in LABELS.items():
+            n = overview.counts[lid]
+            print(f"{label:<46} {n:>7}  {100 * n / total:5.1f}%")
+        print("  lopend bij beide, per samenwerkingsgroep:")
+        for g in CollaborationGroup:
+            print(f"    groep {g.value}{'':<36} {overview.counts[ListId(f'group_{g.value}')]:>7}")
+        return 0
+    list_id = ListId(args.list or ListId.NCG.value)
+    rows = filter_rows(
+        overview.rows_for(list_id),
+        ListFilter(
+            text=args.search,
+            gemeente=args.gemeente,
+            ncg_status=NcgStatus(args.ncg_status) if args.ncg_status else None,
+            group=CollaborationGroup(args.group) if args.group else None,
+            only_bijzonder=args.bijzonder,
+        ),
+    )
+    rows = sort_rows(rows, SortKey(args.sort))
+    if args.limit:
+        rows = rows[: args.limit]
+    if args.csv is not None:
+        if args.csv.is_dir() or not args.csv.parent.is_dir():
+            raise BuddyDeskError(f"{args.csv}: kies een bestandsnaam in een bestaande map.")
+        try:
+            n = export_csv(args.csv, rows)
+        except OSError as exc:
+            raise BuddyDeskError(
+                f"{args.csv} kan niet worden geschreven ({exc.strerror})."
+            ) from None
+        print(f"{n} adressen geschreven naar {args.csv}")
+        return 0
+    if args.json:
+        print_json(
+            [
+                {
+                    "dossier_id": r.dossier_id,
+                    "adres_id": r.ncg_address_id,
+                    "address": r.address_line,
+                    "postcode": r.postcode_text,
+                    "woonplaats": r.woonplaats,
+                    "gemeente": r.gemeente,
+                    "ncg_status": r.ncg_status.value,
+                    "bijzondere_situatie": r.bijzondere_situatie,
+                    "img_phase": r.img_phase.value if r.img_phase else None,
+                    "zaaknummer": r.zaaknummer,
+                    "group": r.group.value if r.group else None,
+                }
+                for r in rows
+            ]
+        )
+        return 0
+    for r in rows:
+        print(
+            f"{r.dossier_id:>7}  {r.address_line:<30.30} {r.postcode_text}  {r.gemeente:<16.16} "
+            f"NCG {r.ncg_status.value:<4} IMG {(r.img_phase.value if r.img_phase else '-'):<13} "
+            f"{r.group.value if r.group else '-'}  {r.bijzondere_situatie or ''}"
+        )
+    print(f"{len(rows)} adres(sen)")
+    return 0

@@ -1,0 +1,412 @@
+"""The samenloop overview: NCG addresses and how they meet IMG's damage handling.
+
+For every address in the NCG file: no damage report yet (the proactive pool), damage
+settled, damage running while strengthening runs (with its group A–F), or damage running
+after strengthening finished. Each count has the list behind it; lists can be filtered,
+sorted and exported to CSV.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import aliased
+
+from buddy_desk.core.collaboration import CollaborationGroup, collaboration_group
+from buddy_desk.core.phases import NCG_STATUS_LABELS, ImgPhase, NcgStatus, Organisation
+from buddy_desk.core.search import search_key
+from buddy_desk.core.spreadsheet import write_csv
+from buddy_desk.dossiers.service import img_rank
+from buddy_desk.models import Address, Case, Dossier, Supervisor
+from buddy_desk.persistence.unit_of_work import UnitOfWork
+
+
+class Category(StrEnum):
+    PROACTIVE = "proactive"  # in the NCG file, no damage report yet
+    SETTLED = "settled"  # every damage case settled
+    BOTH = "both"  # damage running and strengthening running
+    NCG_DONE = "ncg_done"  # damage running, strengthening finished
+
+
+class ListId(StrEnum):
+    NCG = "ncg"
+    PROACTIVE = "proactive"
+    SETTLED = "settled"
+    BOTH = "both"
+    NCG_DONE = "ncg_done"
+    GROUP_A = "group_A"
+    GROUP_B = "group_B"
+    GROUP_C = "group_C"
+    GROUP_D = "group_D"
+    GROUP_E = "group_E"
+    GROUP_F = "group_F"
+
+    @property
+    def group(self) -> CollaborationGroup | None:
+        return CollaborationGroup(self.value[-1]) if self.value.startswith("group_") else None
+
+
+class SortKey(StrEnum):
+    ADDRESS = "address"
+    NCG_STATUS = "ncg"
+    GEMEENTE = "gemeente"
+    BIJZONDER = "bijzonder"
+
+
+@dataclass(frozen=True, slots=True)
+class SamenloopRow:
+    dossier_id: int
+    ncg_address_id: str
+    straat: str
+    number_text: str
+    postcode: str
+    woonplaats: str
+    gemeente: str
+    ncg_status: NcgStatus
+    ncg_status_date: date | None
+    bijzondere_situatie: str | None
+    img_phase: ImgPhase | None  # the leading case: a running one, else the most recent
+    zaaknummer: str | None
+    img_cases: int
+    group: CollaborationGroup | None
+    category: Category
+    bewonersbegeleider: str | None
+    zaakbegeleider: str | None
+    zaaknummers: tuple[str, ...]
+
+    @property
+    def search_key(self) -> str:
+        """Built when a text filter needs it, not for all 26,800 rows at load."""
+        return search_key(
+            self.straat, self.number_text, self.postcode, self.woonplaats, [], self.zaaknummers
+        )
+
+    @property
+    def address_line(self) -> str:
+        return f"{self.straat} {self.number_text}"
+
+    @property
+    def postcode_text(self) -> str:
+        return f"{self.postcode[:4]} {self.postcode[4:]}"
+
+
+class SamenloopOverview:
+    """The numbers behind the tiles (counted in SQL, at once) and the lists behind them
+    (``rows`` / ``rows_for``: 26,800 rows, loaded on first use and then kept)."""
+
+    def __init__(
+        self, counts: dict[ListId, int], load_rows: Callable[[], tuple[SamenloopRow, ...]]
+    ) -> None:
+        self.counts = counts
+        self._load_rows = load_rows
+        self._rows: tuple[SamenloopRow, ...] | None = None
+        self._lists: dict[ListId, list[SamenloopRow]] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def rows(self) -> tuple[SamenloopRow, ...]:
+        """Every NCG address; loaded from the database the first time it is asked for."""
+        with self._lock:
+            if self._rows is None:
+                rows = self._load_rows()
+                lists: dict[ListId, list[SamenloopRow]] = {lid: [] for lid in ListId}
+                for r in rows:
+                    lists[_CATEGORY_LIST[r.category]].append(r)
+                    if r.group is not None:
+                        lists[_GROUP_LIST[r.group]].append(r)
+                lists[ListId.NCG] = list(rows)
+                self._lists = lists
+                self._rows = rows
+            return self._rows
+
+    def rows_for(self, list_id: ListId) -> list[SamenloopRow]:
+        self.rows  # noqa: B018 - loads the lists on first use
+        return list(self._lists[list_id])
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    text: str = ""
+    gemeente: str | None = None
+    ncg_status: NcgStatus | None = None
+    group: CollaborationGroup | None = None
+    only_bijzonder: bool = False
+
+
+def belongs(row: SamenloopRow, list_id: ListId) -> bool:
+    if list_id is ListId.NCG:
+        return True
+    if (group := list_id.group) is not None:
+        return row.group is group
+    return row.category.value == list_id.value
+
+
+def filter_rows(rows: Iterable[SamenloopRow], f: ListFilter) -> list[SamenloopRow]:
+    words = f.text.lower().split()
+    gemeente = f.gemeente.casefold() if f.gemeente else None
+    return [
+        r
+        for r in rows
+        if (gemeente is None or r.gemeente.casefold() == gemeente)
+        and (f.ncg_status is None or r.ncg_status is f.ncg_status)
+        and (f.group is None or r.group is f.group)
+        and (not f.only_bijzonder or bool(r.bijzondere_situatie))
+        and (not words or all(w in r.search_key for w in words))
+    ]
+
+
+def _address_key(r: SamenloopRow) -> tuple[str, str, int, str]:
+    digits = len(r.number_text) - len(r.number_text.lstrip("0123456789"))
+    return (r.woonplaats, r.straat, int(r.number_text[:digits] or 0), r.number_text)
+
+
+_NCG_ORDER = {s: s.order for s in NcgStatus}  # a dict lookup: the property builds a list
+
+
+def sort_rows(rows: Sequence[SamenloopRow], key: SortKey) -> list[SamenloopRow]:
+    match key:
+        case SortKey.NCG_STATUS:
+            order = _NCG_ORDER
+            return sorted(rows, key=lambda r: (order[r.ncg_status], _address_key(r)))
+        case SortKey.GEMEENTE:
+            return sorted(rows, key=lambda r: (r.gemeente, _address_key(r)))
+        case SortKey.BIJZONDER:
+            return sorted(
+                rows,
+                key=lambda r: (
+                    r.bijzondere_situatie is None,
+                    r.bijzondere_situatie or "",
+                    _address_key(r),
+                ),
+            )
+    return sorted(rows, key=_address_key)
+
+
+_IMG = {p.value: p for p in ImgPhase}
+_CATEGORY_LIST = {c: ListId(c.value) for c in Category}
+_IMG_RUNNING = {p: p.is_running for p in ImgPhase}  # a dict lookup beats the enum property
+_NCG_FINISHED = NcgStatus.S6
+_GROUP_LIST = {g: ListId(f"group_{g.value}") for g in CollaborationGroup}
+_PROACTIVE, _SETTLED, _BOTH, _NCG_DONE = (
+    Category.PROACTIVE,
+    Category.SETTLED,
+    Category.BOTH,
+    Category.NCG_DONE,
+)
+_NCG = {s.value: s for s in NcgStatus}
+
+
+def load_overview(uow: UnitOfWork) -> SamenloopOverview:
+    """The counts at once (SQL aggregates); the lists behind them on first use."""
+    return SamenloopOverview(load_counts(uow), lambda: load_rows(uow))
+
+
+_RUNNING_PHASES = [p.value for p in ImgPhase if p.is_running]
+
+
+def load_counts(uow: UnitOfWork) -> dict[ListId, int]:
+    """The numbers behind the tiles without building a row per address: one aggregate over
+    the NCG cases, and the running damage cases only where both run (for the group), by the
+    rules of ``load_rows`` (a test compares the two). Where several running damage cases
+    started on the same day, the lowest zaaknummer leads."""
+    with uow:
+        conn = uow.session.connection()
+        img_case = aliased(Case)
+        of_dossier = (
+            img_case.dossier_id == Case.dossier_id,
+            img_case.organisation == Organisation.IMG,
+        )
+        has_img = exists().where(*of_dossier).label("has_img")
+        has_running = (
+            exists().where(*of_dossier, img_case.status.in_(_RUNNING_PHASES)).label("has_running")
+        )
+        counts: Counter[ListId] = Counter()
+        for status, with_img, running, n in conn.execute(
+            select(Case.status, has_img, has_running, func.count())
+            .where(Case.organisation == Organisation.NCG)
+            .group_by(Case.status, has_img, has_running)
+        ).all():
+            counts[ListId.NCG] += n
+            if not with_img:
+                counts[ListId.PROACTIVE] += n
+            elif not running:
+                counts[ListId.SETTLED] += n
+            elif status == _NCG_FINISHED.value:
+                counts[ListId.NCG_DONE] += n
+            else:
+                counts[ListId.BOTH] += n
+        # both running: the group follows the leading (most recent) running damage case
+        leads: dict[int, tuple[str, date, str, str]] = {}
+        for ncg_id, ncg_status, phase, start, ident in conn.execute(
+            select(
+                Case.id, Case.status, img_case.status, img_case.startdatum, img_case.identificatie
+            )
+            .join(img_case, and_(*of_dossier))
+            .where(
+                Case.organisation == Organisation.NCG,
+                Case.status != _NCG_FINISHED.value,
+                img_case.status.in_(_RUNNING_PHASES),
+            )
+        ).all():
+            start = start or date.min
+            lead = leads.get(ncg_id)
+            if lead is None or start > lead[1] or (start == lead[1] and ident < lead[2]):
+                leads[ncg_id] = (ncg_status, start, ident, phase)
+    for ncg_status, _start, _ident, phase in leads.values():
+        group = collaboration_group(_NCG[ncg_status], _IMG[phase])
+        if group is not None:
+            counts[_GROUP_LIST[group]] += 1
+    return {lid: counts.get(lid, 0) for lid in ListId}
+
+
+def load_rows(uow: UnitOfWork) -> tuple[SamenloopRow, ...]:
+    """Every NCG address with its category, in three flat queries."""
+    with uow:
+        # Core rows on the session's connection: the ORM's row handling would double the time
+        conn = uow.session.connection()
+        ncg_case = aliased(Case)
+        img: dict[int, list[tuple[ImgPhase, date | None, str]]] = defaultdict(list)
+        for d_id, status, start, ident in conn.execute(
+            select(Case.dossier_id, Case.status, Case.startdatum, Case.identificatie)
+            .join(ncg_case, ncg_case.dossier_id == Case.dossier_id)
+            .where(Case.organisation == Organisation.IMG, ncg_case.organisation == Organisation.NCG)
+        ):
+            img[d_id].append((_IMG[status], start, ident))
+        names = dict(conn.execute(select(Supervisor.id, Supervisor.naam)).all())
+        stmt = (
+            select(
+                Dossier.id,
+                Case.identificatie,
+                Case.status,
+                Case.status_date,
+                Case.bijzondere_situatie,
+                Address.straat,
+                Address.huisnummer,
+                Address.huisletter,
+                Address.huisnummertoevoeging,
+                Address.postcode,
+                Address.woonplaats,
+                Address.gemeente,
+                Address.ncg_address_id,
+                Dossier.ncg_supervisor_id,
+                Dossier.img_supervisor_id,
+            )
+            .join(Dossier, Dossier.id == Case.dossier_id)
+            .join(Address, Address.id == Dossier.address_id)
+            .where(Case.organisation == Organisation.NCG)
+        )
+        rows: list[SamenloopRow] = []
+        for (
+            d_id,
+            ident,
+            status,
+            status_date,
+            bijz,
+            straat,
+            nr,
+            letter,
+            toev,
+            pc,
+            wp,
+            gem,
+            ncg_id,
+            bb,
+            zb,
+        ) in conn.execute(stmt).all():
+            ncg_status = _NCG[status]
+            cases = img.get(d_id, [])
+            if not cases:
+                lead = None
+            elif len(cases) == 1:
+                lead = cases[0]
+            else:
+                lead = max(cases, key=lambda c: img_rank(c[0], c[1]))
+            phase = lead[0] if lead else None
+            if phase is None:
+                category = _PROACTIVE
+            elif not _IMG_RUNNING[phase]:
+                category = _SETTLED
+            elif ncg_status is not _NCG_FINISHED:
+                category = _BOTH
+            else:
+                category = _NCG_DONE
+            number = f"{nr}{letter or ''}" + (f"-{toev}" if toev else "")
+            rows.append(
+                SamenloopRow(
+                    dossier_id=d_id,
+                    ncg_address_id=ncg_id or ident,
+                    straat=straat,
+                    number_text=number,
+                    postcode=pc,
+                    woonplaats=wp,
+                    gemeente=gem or wp,
+                    ncg_status=ncg_status,
+                    ncg_status_date=status_date,
+                    bijzondere_situatie=bijz,
+                    img_phase=phase,
+                    zaaknummer=lead[2] if lead else None,
+                    img_cases=len(cases),
+                    group=collaboration_group(ncg_status, phase) if category is _BOTH else None,
+                    category=category,
+                    bewonersbegeleider=names.get(bb) if bb else None,
+                    zaakbegeleider=names.get(zb) if zb else None,
+                    zaaknummers=tuple(c[2] for c in cases),
+                )
+            )
+    return tuple(rows)
+
+
+CSV_HEADER = (
+    "Adres-ID",
+    "Straat",
+    "Huisnummer",
+    "Postcode",
+    "Woonplaats",
+    "Gemeente",
+    "NCG status",
+    "NCG status omschrijving",
+    "Statusdatum",
+    "Bijzondere situatie",
+    "IMG fase",
+    "Zaaknummer",
+    "Aantal IMG-zaken",
+    "Groep",
+    "Bewonersbegeleider",
+    "Zaakbegeleider",
+)
+
+
+def csv_rows(rows: Iterable[SamenloopRow]) -> list[tuple[object, ...]]:
+    return [
+        (
+            r.ncg_address_id,
+            r.straat,
+            r.number_text,
+            r.postcode_text,
+            r.woonplaats,
+            r.gemeente,
+            r.ncg_status.value,
+            NCG_STATUS_LABELS[r.ncg_status],
+            r.ncg_status_date.strftime("%d-%m-%Y") if r.ncg_status_date else "",
+            r.bijzondere_situatie or "",
+            r.img_phase.value if r.img_phase else "",
+            r.zaaknummer or "",
+            r.img_cases,
+            r.group.value if r.group else "",
+            r.bewonersbegeleider or "",
+            r.zaakbegeleider or "",
+        )
+        for r in rows
+    ]
+
+
+def export_csv(path: Path, rows: Iterable[SamenloopRow]) -> int:
+    """Write a list as CSV for Dutch Excel; returns the number of rows written."""
+    return write_csv(path, CSV_HEADER, csv_rows(rows))

@@ -1,0 +1,221 @@
+"""``buddy-desk signals``: list, evaluate, add and close signals; log information requests."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+from buddy_desk.commands import open_uow, print_json
+from buddy_desk.core.phases import Organisation
+from buddy_desk.core.values import parse_date
+from buddy_desk.errors import BuddyDeskError
+from buddy_desk.signals.rules import RequestKind
+from buddy_desk.signals.service import (
+    RequestInfo,
+    SignalInfo,
+    add_signal,
+    answer_request,
+    close_signal,
+    evaluate_signals,
+    list_requests,
+    list_signals,
+    log_request,
+    supervisor_by_username,
+)
+
+ORDER = 40
+
+
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    p = sub.add_parser(
+        "signals",
+        parents=[common],
+        help="signals for the buddy pair: list (default), evaluate, add, close, requests",
+    )
+    p.add_argument("--mine", metavar="USERNAME", help="only the signals of this supervisor")
+    p.add_argument("--open", action="store_true", help="only open signals")
+    p.add_argument("--dossier", type=int, metavar="ID", help="only this dossier")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=run_list)
+    actions = p.add_subparsers(title="actions", metavar="ACTION")
+
+    ev = actions.add_parser("evaluate", parents=[common], help="run the rules over all dossiers")
+    ev.add_argument("--json", action="store_true")
+    ev.set_defaults(handler=run_evaluate)
+
+    add = actions.add_parser("add", parents=[common], help="add a signal by hand")
+    add.add_argument("dossier", type=int, help="dossier id")
+    add.add_argument("title", help="what has to be done")
+    add.add_argument("--org", choices=[o.value for o in Organisation], required=True)
+    add.add_argument("--owner", metavar="USERNAME", help="default: the dossier's supervisor")
+    add.add_argument("--due", metavar="DATE", help="due date (5-3-2026 or 2026-03-05)")
+    add.add_argument("--detail", help="explanation")
+    add.add_argument("--json", action="store_true")
+    add.set_defaults(handler=run_add)
+
+    close = actions.add_parser("close", parents=[common], help="mark a signal done")
+    close.add_argument("signal", type=int, help="signal id")
+    close.add_argument("--outcome", required=True, help="what was done or decided")
+    close.add_argument("--json", action="store_true")
+    close.set_defaults(handler=run_close)
+
+    req = actions.add_parser("request", parents=[common], help="log an information request")
+    req.add_argument("dossier", type=int, help="dossier id")
+    req.add_argument("question", help="the question")
+    req.add_argument("--kind", choices=[k.value for k in RequestKind], required=True)
+    req.add_argument(
+        "--from",
+        dest="from_org",
+        choices=[o.value for o in Organisation],
+        required=True,
+        help="the organisation that asks",
+    )
+    req.add_argument("--json", action="store_true")
+    req.set_defaults(handler=run_request)
+
+    ans = actions.add_parser("answer", parents=[common], help="record the answer to a request")
+    ans.add_argument("request", type=int, help="request id")
+    ans.add_argument("answer", help="the answer")
+    ans.add_argument("--json", action="store_true")
+    ans.set_defaults(handler=run_answer)
+
+    reqs = actions.add_parser("requests", parents=[common], help="a dossier's requests")
+    reqs.add_argument("dossier", type=int, help="dossier id")
+    reqs.add_argument("--json", action="store_true")
+    reqs.set_defaults(handler=run_requests)
+
+
+def signal_json(s: SignalInfo) -> dict[str, object]:
+    return {
+        "id": s.id,
+        "dossier_id": s.dossier_id,
+        "address": s.address,
+        "rule": s.rule,
+        "title": s.title,
+        "organisation": s.organisation.value,
+        "owner": s.owner_name,
+        "due": s.due.isoformat() if s.due else None,
+        "state": s.state.value,
+        "outcome": s.outcome,
+    }
+
+
+def request_json(r: RequestInfo) -> dict[str, object]:
+    return {
+        "id": r.id,
+        "dossier_id": r.dossier_id,
+        "kind": r.kind.value,
+        "from": r.from_organisation.value,
+        "question": r.question,
+        "asked_at": r.asked_at.isoformat(),
+        "answer": r.answer,
+        "answered_at": r.answered_at.isoformat() if r.answered_at else None,
+    }
+
+
+def _print_signal(s: SignalInfo) -> None:
+    due = s.due.strftime("%d-%m-%Y") if s.due else "-"
+    state = "open" if s.is_open else "klaar"
+    print(
+        f"{s.id:>6}  {state:<5} {due:<10} {s.organisation.value}  dossier {s.dossier_id:<6} "
+        f"{s.address:<30.30}  {s.title}"
+    )
+    if s.outcome:
+        print(f"{'':>8}uitkomst: {s.outcome}")
+
+
+def run_list(args: argparse.Namespace) -> int:
+    uow = open_uow(args)
+    owner = supervisor_by_username(uow, args.mine) if args.mine else None
+    found = list_signals(uow, dossier_id=args.dossier, owner_id=owner, only_open=args.open)
+    if args.json:
+        print_json([signal_json(s) for s in found])
+        return 0
+    for s in found:
+        _print_signal(s)
+    print(f"{len(found)} signaal/signalen")
+    return 0
+
+
+def run_evaluate(args: argparse.Namespace) -> int:
+    result = evaluate_signals(open_uow(args), date.today(), user=getattr(args, "user", None))
+    if args.json:
+        print_json({"dossiers": result.dossiers, "created": result.created})
+    else:
+        print(f"{result.dossiers} dossiers bekeken, {result.created} nieuwe signalen.")
+    return 0
+
+
+def run_add(args: argparse.Namespace) -> int:
+    uow = open_uow(args)
+    try:
+        due = parse_date(args.due) if args.due else None
+    except ValueError as exc:
+        raise BuddyDeskError(f"--due: {exc}") from None
+    owner = supervisor_by_username(uow, args.owner) if args.owner else None
+    info = add_signal(
+        uow,
+        args.dossier,
+        args.title,
+        organisation=Organisation(args.org),
+        owner_id=owner,
+        due=due,
+        detail=args.detail,
+        user=getattr(args, "user", None),
+    )
+    if args.json:
+        print_json(signal_json(info))
+    else:
+        _print_signal(info)
+    return 0
+
+
+def run_close(args: argparse.Namespace) -> int:
+    info = close_signal(open_uow(args), args.signal, args.outcome, getattr(args, "user", None))
+    if args.json:
+        print_json(signal_json(info))
+    else:
+        _print_signal(info)
+    return 0
+
+
+def run_request(args: argparse.Namespace) -> int:
+    info = log_request(
+        open_uow(args),
+        args.dossier,
+        RequestKind(args.kind),
+        Organisation(args.from_org),
+        args.question,
+        getattr(args, "user", None),
+    )
+    if args.json:
+        print_json(request_json(info))
+    else:
+        print(f"Informatieverzoek {info.id} vastgelegd bij dossier {info.dossier_id}.")
+    return 0
+
+
+def run_answer(args: argparse.Namespace) -> int:
+    info = answer_request(open_uow(args), args.request, args.answer, getattr(args, "user", None))
+    if args.json:
+        print_json(request_json(info))
+    else:
+        print(f"Antwoord op informatieverzoek {info.id} vastgelegd.")
+    return 0
+
+
+def run_requests(args: argparse.Namespace) -> int:
+    found = list_requests(open_uow(args), args.dossier)
+    if args.json:
+        print_json([request_json(r) for r in found])
+        return 0
+    for r in found:
+        print(
+            f"{r.id:>6}  {r.asked_at:%d-%m-%Y}  {r.from_organisation.value} → "
+            f"{r.from_organisation.other.value}  [{r.kind.value}] {r.question}"
+        )
+        print(f"{'':>8}antwoord: {r.answer or '(nog geen antwoord)'}")
+    print(f"{len(found)} verzoek(en)")
+    return 0

@@ -1,0 +1,501 @@
+"""Signals for the buddy pair: evaluate the rules, add and close by hand, list them.
+
+Also the log of information requests between IMG and NCG and the observations the rules
+read (NCG saw damage; hidden damage found during construction).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from operator import itemgetter
+
+from sqlalchemy import Select, exists, insert, or_, select, union
+from sqlalchemy.orm import Session, aliased
+
+from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus, Organisation
+from buddy_desk.errors import NotFoundError, ValidationError
+from buddy_desk.i18n import tr
+from buddy_desk.models import Address, Case, DamageReport, Dossier, DossierFlag, Supervisor
+from buddy_desk.models.base import utcnow
+from buddy_desk.models.signals import InformationRequest, Observation, Signal
+from buddy_desk.persistence.unit_of_work import UnitOfWork
+from buddy_desk.signals.rules import (
+    DossierFacts,
+    ImgFact,
+    NcgFact,
+    ObservationFact,
+    ObservationKind,
+    RequestKind,
+    SignalState,
+    evaluate,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SignalInfo:
+    id: int
+    dossier_id: int
+    address: str
+    rule: str | None
+    title: str
+    detail: str | None
+    organisation: Organisation
+    owner_id: int | None
+    owner_name: str | None
+    due: date | None
+    state: SignalState
+    outcome: str | None
+    created_at: datetime
+    created_by: str | None
+    closed_at: datetime | None
+    closed_by: str | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.state is SignalState.OPEN
+
+    def overdue(self, today: date) -> bool:
+        return self.is_open and self.due is not None and self.due < today
+
+
+@dataclass(frozen=True, slots=True)
+class RequestInfo:
+    id: int
+    dossier_id: int
+    kind: RequestKind
+    from_organisation: Organisation
+    question: str
+    asked_at: datetime
+    asked_by: str | None
+    answer: str | None
+    answered_at: datetime | None
+    answered_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationResult:
+    dossiers: int
+    created: int
+
+
+def _address_line(straat: str, nr: int, letter: str | None, toev: str | None, wp: str) -> str:
+    number = f"{nr}{letter or ''}" + (f"-{toev}" if toev else "")
+    return f"{straat} {number}, {wp}".strip(", ")
+
+
+def _signal_query() -> Select[Signal, str, int, str | None, str | None, str, str]:
+    return (
+        select(
+            Signal,
+            Address.straat,
+            Address.huisnummer,
+            Address.huisletter,
+            Address.huisnummertoevoeging,
+            Address.woonplaats,
+            Supervisor.naam,
+        )
+        .join(Dossier, Dossier.id == Signal.dossier_id)
+        .join(Address, Address.id == Dossier.address_id)
+        .outerjoin(Supervisor, Supervisor.id == Signal.owner_id)
+    )
+
+
+def _info(
+    sig: Signal,
+    straat: str,
+    nr: int,
+    letter: str | None,
+    toev: str | None,
+    wp: str,
+    owner: str | None,
+) -> SignalInfo:
+    return SignalInfo(
+        id=sig.id,
+        dossier_id=sig.dossier_id,
+        address=_address_line(straat, nr, letter, toev, wp),
+        rule=sig.rule,
+        title=sig.title,
+        detail=sig.detail,
+        organisation=sig.organisation,
+        owner_id=sig.owner_id,
+        owner_name=owner,
+        due=sig.due,
+        state=sig.state,
+        outcome=sig.outcome,
+        created_at=sig.created_at,
+        created_by=sig.created_by,
+        closed_at=sig.closed_at,
+        closed_by=sig.closed_by,
+    )
+
+
+# --- rules -----------------------------------------------------------------------------------
+
+
+def load_facts(session: Session, dossier_ids: Iterable[int] | None = None) -> list[DossierFacts]:
+    """The rules' view of each dossier where a rule can fire (of all dossiers if
+    ``dossier_ids`` is None). A dossier without flags, observations or a running damage case
+    at a strengthening address (or with constructive damage) cannot get a signal."""
+    wanted = None if dossier_ids is None else set(dossier_ids)
+    if wanted is not None and not wanted:
+        return []
+
+    # the candidates, found in SQL: a running damage case at a strengthening address or with
+    # constructive damage, an active flag, or an observation
+    settled = ImgPhase.AFGEROND.value
+    ncg_case = aliased(Case)
+    running_img = select(Case.dossier_id).where(
+        Case.organisation == Organisation.IMG,
+        Case.status != settled,
+        or_(
+            exists().where(
+                ncg_case.dossier_id == Case.dossier_id, ncg_case.organisation == Organisation.NCG
+            ),
+            Case.id.in_(select(DamageReport.case_id).where(DamageReport.constructief)),
+        ),
+    )
+    candidate_query = union(
+        running_img,
+        select(DossierFlag.dossier_id).where(DossierFlag.active),
+        select(Observation.dossier_id),
+    ).subquery()
+    candidates = {d_id for (d_id,) in session.execute(select(candidate_query.c.dossier_id))}
+    if wanted is not None:
+        candidates &= wanted
+    if not candidates:
+        return []
+    # the facts of the candidates only (filtered again in Python: a large IN list is slower)
+    in_candidates = select(candidate_query.c.dossier_id)
+    constructive = {
+        case_id
+        for (case_id,) in session.execute(
+            select(DamageReport.case_id).where(DamageReport.constructief).distinct()
+        )
+    }
+    ncg_rows: dict[int, tuple[str, str, date | None]] = {}
+    for d_id, ident, status, start in session.execute(
+        select(Case.dossier_id, Case.identificatie, Case.status, Case.startdatum)
+        .where(Case.organisation == Organisation.NCG, Case.dossier_id.in_(in_candidates))
+        .order_by(Case.id)
+    ):
+        if d_id in candidates:
+            ncg_rows[d_id] = (ident, status, start)
+    img_rows: dict[int, list[tuple[int, str, str, date | None]]] = defaultdict(list)
+    for case_id, d_id, ident, status, start in session.execute(
+        select(Case.id, Case.dossier_id, Case.identificatie, Case.status, Case.startdatum).where(
+            Case.organisation == Organisation.IMG, Case.dossier_id.in_(in_candidates)
+        )
+    ):
+        if d_id in candidates:
+            img_rows[d_id].append((case_id, ident, status, start))
+    for cases in img_rows.values():
+        cases.sort(key=itemgetter(1))  # by zaaknummer, as SQLite's (organisation, ...) index
+    flags: dict[int, set[FlagKind]] = defaultdict(set)
+    for d_id, flag in session.execute(
+        select(DossierFlag.dossier_id, DossierFlag.kind).where(DossierFlag.active)
+    ):
+        if d_id in candidates:
+            flags[d_id].add(flag)
+    observations: dict[int, list[ObservationFact]] = defaultdict(list)
+    for d_id, kind, ref, bedrag in session.execute(
+        select(
+            Observation.dossier_id, Observation.kind, Observation.ref, Observation.bedrag
+        ).order_by(Observation.id)
+    ):
+        if d_id in candidates:
+            observations[d_id].append(ObservationFact(kind, ref, bedrag))
+    facts = []
+    for d_id, img_sup, ncg_sup in session.execute(
+        select(Dossier.id, Dossier.img_supervisor_id, Dossier.ncg_supervisor_id)
+        .where(Dossier.id.in_(in_candidates))
+        .order_by(Dossier.id)
+    ):
+        if d_id not in candidates:
+            continue
+        ncg = ncg_rows.get(d_id)
+        facts.append(
+            DossierFacts(
+                dossier_id=d_id,
+                ncg=NcgFact(ncg[0], NcgStatus(ncg[1]), ncg[2]) if ncg else None,
+                img_cases=tuple(
+                    ImgFact(ident, ImgPhase(status), start, case_id in constructive)
+                    for case_id, ident, status, start in img_rows.get(d_id, ())
+                ),
+                flags=frozenset(flags.get(d_id, ())),
+                observations=tuple(observations.get(d_id, ())),
+                img_supervisor_id=img_sup,
+                ncg_supervisor_id=ncg_sup,
+            )
+        )
+    return facts
+
+
+def evaluate_in_session(
+    session: Session,
+    today: date,
+    dossier_ids: Iterable[int] | None = None,
+    user: str | None = None,
+) -> EvaluationResult:
+    """Create the signals the rules ask for that do not exist yet; the caller commits."""
+    facts = load_facts(session, dossier_ids)
+    existing = {
+        (d_id, rule, ref)
+        for d_id, rule, ref in session.execute(
+            select(Signal.dossier_id, Signal.rule, Signal.ref).where(Signal.rule.is_not(None))
+        )
+    }
+    rows = []
+    now = utcnow()
+    for f in facts:
+        for p in evaluate(f, today):
+            key = (f.dossier_id, p.rule.value, p.ref)
+            if key in existing:
+                continue
+            existing.add(key)
+            rows.append(
+                {
+                    "dossier_id": f.dossier_id,
+                    "rule": p.rule.value,
+                    "ref": p.ref,
+                    "title": tr(p.title_key, **p.values)[:200],
+                    "detail": tr(p.detail_key, **p.values),
+                    "organisation": p.organisation,
+                    "owner_id": p.owner_id,
+                    "due": p.due,
+                    "state": SignalState.OPEN,
+                    "created_at": now,
+                    "created_by": user or "regels",
+                }
+            )
+    if rows:
+        session.execute(insert(Signal), rows)
+    return EvaluationResult(len(facts), len(rows))
+
+
+def evaluate_signals(
+    uow: UnitOfWork, today: date, dossier_ids: Iterable[int] | None = None, user: str | None = None
+) -> EvaluationResult:
+    """Run every rule over the dossiers (all, or the given ones); idempotent."""
+    with uow:
+        result = evaluate_in_session(uow.session, today, dossier_ids, user)
+        uow.commit()
+        return result
+
+
+# --- signals by hand, lists ------------------------------------------------------------------
+
+
+def list_signals(
+    uow: UnitOfWork,
+    *,
+    dossier_id: int | None = None,
+    owner_id: int | None = None,
+    only_open: bool = False,
+) -> list[SignalInfo]:
+    """Signals, open ones first by due date (no due date last), then closed, newest first."""
+    with uow:
+        stmt = _signal_query()
+        if dossier_id is not None:
+            stmt = stmt.where(Signal.dossier_id == dossier_id)
+        if owner_id is not None:
+            stmt = stmt.where(Signal.owner_id == owner_id)
+        if only_open:
+            stmt = stmt.where(Signal.state == SignalState.OPEN)
+        found = [_info(*row) for row in uow.session.execute(stmt)]
+    found.sort(
+        key=lambda s: (
+            not s.is_open,
+            s.due or date.max if s.is_open else date.max,
+            -(s.closed_at or s.created_at).timestamp() if not s.is_open else 0,
+            s.id,
+        )
+    )
+    return found
+
+
+def supervisor_by_username(uow: UnitOfWork, username: str) -> int:
+    with uow:
+        sup_id = uow.session.scalar(select(Supervisor.id).where(Supervisor.username == username))
+    if sup_id is None:
+        raise NotFoundError(f"Er is geen medewerker met gebruikersnaam '{username}'.")
+    return sup_id
+
+
+def add_signal(
+    uow: UnitOfWork,
+    dossier_id: int,
+    title: str,
+    *,
+    organisation: Organisation,
+    owner_id: int | None = None,
+    due: date | None = None,
+    detail: str | None = None,
+    user: str | None = None,
+) -> SignalInfo:
+    """A signal by hand, for one of the buddy pair (by default the dossier's supervisor)."""
+    title = " ".join(title.split())
+    if not title:
+        raise ValidationError("titel", "vul in wat er moet gebeuren")
+    with uow:
+        s = uow.session
+        dossier = s.get(Dossier, dossier_id)
+        if dossier is None:
+            raise NotFoundError(f"Dossier {dossier_id} bestaat niet.")
+        if owner_id is None:
+            owner_id = (
+                dossier.img_supervisor_id
+                if organisation is Organisation.IMG
+                else dossier.ncg_supervisor_id
+            )
+        elif s.get(Supervisor, owner_id) is None:
+            raise NotFoundError(f"Medewerker {owner_id} bestaat niet.")
+        sig = Signal(
+            dossier_id=dossier_id,
+            title=title[:200],
+            detail=detail or None,
+            organisation=organisation,
+            owner_id=owner_id,
+            due=due,
+            state=SignalState.OPEN,
+            created_by=user,
+        )
+        s.add(sig)
+        s.flush()
+        info = _info(*s.execute(_signal_query().where(Signal.id == sig.id)).one())
+        uow.commit()
+        return info
+
+
+def close_signal(uow: UnitOfWork, signal_id: int, outcome: str, user: str | None) -> SignalInfo:
+    """Mark a signal done with its outcome (what was done or decided)."""
+    outcome = outcome.strip()
+    if not outcome:
+        raise ValidationError("uitkomst", "beschrijf kort wat er is gedaan of besloten")
+    with uow:
+        s = uow.session
+        sig = s.get(Signal, signal_id)
+        if sig is None:
+            raise NotFoundError(f"Signaal {signal_id} bestaat niet.")
+        if sig.state is SignalState.DONE:
+            raise ValidationError("signaal", f"signaal {signal_id} is al afgehandeld")
+        sig.state = SignalState.DONE
+        sig.outcome = outcome
+        sig.closed_at = utcnow()
+        sig.closed_by = user
+        s.flush()
+        info = _info(*s.execute(_signal_query().where(Signal.id == sig.id)).one())
+        uow.commit()
+        return info
+
+
+# --- observations and information requests ---------------------------------------------------
+
+
+def record_observation(
+    uow: UnitOfWork,
+    dossier_id: int,
+    kind: ObservationKind,
+    datum: date,
+    *,
+    bedrag: Decimal | None = None,
+    note: str | None = None,
+    user: str | None = None,
+) -> EvaluationResult:
+    """Record what one organisation saw, then run the rules for this dossier."""
+    with uow:
+        s = uow.session
+        if s.get(Dossier, dossier_id) is None:
+            raise NotFoundError(f"Dossier {dossier_id} bestaat niet.")
+        s.add(
+            Observation(
+                dossier_id=dossier_id,
+                kind=kind,
+                ref=f"hand-{utcnow():%Y%m%d%H%M%S%f}",
+                organisation=Organisation.NCG,
+                datum=datum,
+                bedrag=bedrag,
+                note=note,
+                created_by=user,
+            )
+        )
+        s.flush()
+        result = evaluate_in_session(s, datum, [dossier_id], user)
+        uow.commit()
+        return result
+
+
+def _request_info(r: InformationRequest) -> RequestInfo:
+    return RequestInfo(
+        r.id,
+        r.dossier_id,
+        r.kind,
+        r.from_organisation,
+        r.question,
+        r.asked_at,
+        r.asked_by,
+        r.answer,
+        r.answered_at,
+        r.answered_by,
+    )
+
+
+def log_request(
+    uow: UnitOfWork,
+    dossier_id: int,
+    kind: RequestKind,
+    from_organisation: Organisation,
+    question: str,
+    user: str | None = None,
+) -> RequestInfo:
+    """Log an information request from one organisation to the other."""
+    question = question.strip()
+    if not question:
+        raise ValidationError("vraag", "vul de vraag in")
+    with uow:
+        s = uow.session
+        if s.get(Dossier, dossier_id) is None:
+            raise NotFoundError(f"Dossier {dossier_id} bestaat niet.")
+        req = InformationRequest(
+            dossier_id=dossier_id,
+            kind=kind,
+            from_organisation=from_organisation,
+            question=question,
+            asked_by=user,
+        )
+        s.add(req)
+        s.flush()
+        info = _request_info(req)
+        uow.commit()
+        return info
+
+
+def answer_request(uow: UnitOfWork, request_id: int, answer: str, user: str | None) -> RequestInfo:
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError("antwoord", "vul het antwoord in")
+    with uow:
+        s = uow.session
+        req = s.get(InformationRequest, request_id)
+        if req is None:
+            raise NotFoundError(f"Informatieverzoek {request_id} bestaat niet.")
+        req.answer = answer
+        req.answered_at = utcnow()
+        req.answered_by = user
+        s.flush()
+        info = _request_info(req)
+        uow.commit()
+        return info
+
+
+def list_requests(uow: UnitOfWork, dossier_id: int) -> list[RequestInfo]:
+    with uow:
+        found = uow.session.scalars(
+            select(InformationRequest)
+            .where(InformationRequest.dossier_id == dossier_id)
+            .order_by(InformationRequest.asked_at.desc(), InformationRequest.id.desc())
+        ).all()
+        return [_request_info(r) for r in found]

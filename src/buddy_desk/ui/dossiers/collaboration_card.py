@@ -1,0 +1,99 @@
+"""The collaboration group (A–F) with its plain-language meaning, and what to do together."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+
+from buddy_desk.core.collaboration import GROUP_MEANINGS
+from buddy_desk.core.summaries import DossierDetail
+from buddy_desk.dossiers.next_steps import joint_actions
+from buddy_desk.i18n import tr
+from buddy_desk.ui.style import FAINT, group_colour
+from buddy_desk.ui.widgets.cards import Card, clear_layout, label, section_title
+from buddy_desk.ui.widgets.chips import GroupLetter, group_meaning_text
+
+
+class CollaborationCard(Card):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        row = QHBoxLayout()
+        row.setSpacing(14)
+        self.letter = GroupLetter(52)
+        row.addWidget(self.letter, 0, Qt.AlignmentFlag.AlignTop)
+        text = QVBoxLayout()
+        text.setSpacing(3)
+        self.title = label(bold=True, size=12)
+        self.title.setObjectName("groupTitle")
+        self.pill = label(object_name="potentialPill")
+        title_row = QHBoxLayout()
+        title_row.setSpacing(10)
+        title_row.addWidget(self.title)
+        title_row.addWidget(self.pill)
+        title_row.addStretch(1)
+        self.meaning = label(wrap=True)
+        self.meaning.setObjectName("groupMeaning")
+        text.addLayout(title_row)
+        text.addWidget(self.meaning)
+        row.addLayout(text, 1)
+        self.body.addLayout(row)
+        self.actions_title = section_title("")
+        self.body.addWidget(self.actions_title)
+        self.steps = QVBoxLayout()
+        self.steps.setSpacing(4)
+        self.body.addLayout(self.steps)
+
+    def show_detail(self, d: DossierDetail) -> None:
+        group = d.group
+        if group is None:
+            self.letter.set_group(None, FAINT)
+            self.title.setText(tr("ui.dossier.group.none_title"))
+            self.title.setStyleSheet("")
+            self.pill.hide()
+        else:
+            colour = group_colour(group)
+            self.letter.set_group(group, colour)
+            self.title.setText(tr("group.label", group=group.value))
+            self.title.setStyleSheet(f"color: {colour};")
+            self.pill.setText(
+                tr(
+                    "ui.dossier.group.potential",
+                    potential=tr(f"potential.{GROUP_MEANINGS[group].potential.value}"),
+                )
+            )
+            self.pill.setStyleSheet(f"color: white; background: {colour};")
+            self.pill.show()
+        self.meaning.setText(group_meaning_text(group) if group else self._why_no_group(d))
+        clear_layout(self.steps)
+        img = d.current_img_case
+        steps = joint_actions(
+            group,
+            img.img_phase if img else None,
+            d.ncg_case.ncg_status if d.ncg_case else None,
+            frozenset(f.kind for f in d.flags),
+        )
+        if getattr(d, "withheld", ()):  # consent gate: steps would misread the hidden side
+            steps = []
+        self.actions_title.setText(tr("ui.dossier.joint").upper())
+        self.actions_title.setVisible(bool(steps))
+        for step in steps:
+            line = QHBoxLayout()
+            line.setSpacing(8)
+            bullet = label("→", muted=True)
+            bullet.setAlignment(Qt.AlignmentFlag.AlignTop)
+            line.addWidget(bullet)
+            line.addWidget(label(tr(step.key, **step.kwargs()), wrap=True), 1)
+            self.steps.addLayout(line)
+
+    @staticmethod
+    def _why_no_group(d: DossierDetail) -> str:
+        if withheld := getattr(d, "withheld", ()):  # consent gate: the other side is hidden
+            return tr("consent.withheld.group", org=withheld[0].organisation.value)
+        img = d.current_img_case
+        img_running = img is not None and img.running
+        ncg_running = d.ncg_case is not None and d.ncg_case.running
+        if not img_running and not ncg_running:
+            return tr("ui.dossier.group.why_neither")
+        if not img_running:
+            return tr("ui.dossier.group.why_no_img")
+        return tr("ui.dossier.group.why_no_ncg")

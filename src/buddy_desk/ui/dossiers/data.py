@@ -1,0 +1,22 @@
+"""The one place the dossier view gets its data from.
+
+Keep it a single function: the consent feature wraps this call site to redact the other
+organisation's details when the resident has not consented to sharing.
+"""
+
+from __future__ import annotations
+
+from buddy_desk.choices.service.consent import view_dossier
+from buddy_desk.core.summaries import DossierDetail
+from buddy_desk.ui.choices.common import viewer_of
+from buddy_desk.ui.context import AppContext
+
+
+def load_dossier_for_view(ctx: AppContext, dossier_id: int) -> DossierDetail:
+    """The dossier as the current user may see it; raises NotFoundError for an unknown id.
+
+    The consent gate (``services.consent.view_dossier``) withholds the other organisation's
+    details without the resident's consent and logs every view of them; the result is a
+    ``GatedDossier`` whose ``withheld`` names what was withheld.
+    """
+    return view_dossier(ctx.new_uow(), dossier_id, viewer_of(ctx.user))

@@ -1,0 +1,231 @@
+"""The integrated dossier: header, both processes, the group, next steps, timeline, notes.
+
+Data comes only through ``dossier_data.load_dossier_for_view`` (the consent feature wraps it).
+Registered dossier sections become tabs after Tijdlijn and Notities; registered dossier
+actions become toolbar buttons with their shortcuts, active while this dossier is shown.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from buddy_desk.core.phases import Organisation
+from buddy_desk.core.summaries import DossierDetail
+from buddy_desk.errors import BuddyDeskError
+from buddy_desk.i18n import tr
+from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.dossiers.collaboration_card import CollaborationCard
+from buddy_desk.ui.dossiers.data import load_dossier_for_view
+from buddy_desk.ui.dossiers.header import DossierHeader
+from buddy_desk.ui.dossiers.notes_section import NotesSection
+from buddy_desk.ui.dossiers.process_card import ProcessCard
+from buddy_desk.ui.dossiers.timeline_section import TimelineSection
+from buddy_desk.ui.extensions import DossierAction, DossierSection, UiRegistry
+from buddy_desk.ui.widgets.cards import SPACING
+
+log = logging.getLogger(__name__)
+
+
+class DossierView(QWidget):
+    title_changed = Signal(str)
+    """The tab title (the short address) changed, e.g. after a language switch or refresh."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        dossier_id: int,
+        registry: UiRegistry | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        started = time.perf_counter()
+        self.ctx = ctx
+        self.dossier_id = dossier_id
+        self.registry = registry or UiRegistry()
+        # raises NotFoundError before any widget exists: the caller shows the message
+        self.detail: DossierDetail = load_dossier_for_view(ctx, dossier_id)
+        self._section_widgets: list[tuple[DossierSection, QWidget]] = []
+        self._actions: list[tuple[DossierAction | None, QAction]] = []
+        self._build()
+        self._show()
+        ctx.events.dossier_changed.connect(self._on_events_dossier_changed)
+        ctx.events.language_changed.connect(self._on_events_language_changed)
+        log.info("opened dossier %d in %.0f ms", dossier_id, (time.perf_counter() - started) * 1000)
+
+    # -- building ---------------------------------------------------------------------------
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 10, 16, 12)
+        outer.setSpacing(SPACING + 2)
+
+        self.toolbar = QToolBar()
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        refresh = QAction(self)
+        refresh.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
+        refresh.triggered.connect(self.refresh)
+        self._add_action(None, refresh)
+        for item in self.registry.dossier_actions:
+            action = QAction(self)
+            if item.shortcut:
+                action.setShortcut(QKeySequence(item.shortcut))
+            action.triggered.connect(lambda _c=False, it=item: self._run_action(it))
+            self._add_action(item, action)
+        self.header = DossierHeader()
+        self.header.title_row.addWidget(self.toolbar, 0, Qt.AlignmentFlag.AlignTop)
+        outer.addWidget(self.header)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setChildrenCollapsible(False)
+        splitter.setHandleWidth(12)
+
+        left = QWidget()
+        left.setObjectName("scrollContent")
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 4, 0)
+        left_layout.setSpacing(SPACING + 2)
+        processes = QHBoxLayout()
+        processes.setSpacing(SPACING + 2)
+        self.img_card = ProcessCard(Organisation.IMG)
+        self.ncg_card = ProcessCard(Organisation.NCG)
+        processes.addWidget(self.img_card, 1)
+        processes.addWidget(self.ncg_card, 1)
+        self.collaboration = CollaborationCard()
+        left_layout.addWidget(self.collaboration)
+        left_layout.addLayout(processes)
+        left_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(left)
+        scroll.setMinimumWidth(560)
+        splitter.addWidget(scroll)
+
+        self.sections = QTabWidget()
+        self.sections.setObjectName("dossierSections")
+        self.timeline = TimelineSection()
+        self.notes = NotesSection(self.ctx, self.dossier_id)
+        self.notes.saved.connect(self._on_notes_saved)
+        self.sections.addTab(self.timeline, "")
+        self.sections.addTab(self.notes, "")
+        # registered sections are built when their tab is first shown: opening stays fast
+        for section in self.registry.dossier_sections:
+            holder = QWidget()
+            QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
+            self._section_widgets.append((section, holder))
+            self.sections.addTab(holder, "")
+        self.sections.currentChanged.connect(self._on_sections_current_changed)
+        self.sections.setMinimumWidth(360)
+        splitter.addWidget(self.sections)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        outer.addWidget(splitter, 1)
+
+    def _add_action(self, item: DossierAction | None, action: QAction) -> None:
+        # only the dossier tab being shown reacts to its shortcuts
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.addAction(action)
+        self.toolbar.addAction(action)
+        self._actions.append((item, action))
+
+    def _run_action(self, item: DossierAction) -> None:
+        self.notes.flush()
+        try:
+            item.handler(self.ctx, self.dossier_id, self)
+        except BuddyDeskError as exc:
+            from buddy_desk.ui.messages import show_error
+
+            show_error(self, tr("ui.error.action_title"), str(exc))
+
+    # -- showing ----------------------------------------------------------------------------
+    def _show(self) -> None:
+        d = self.detail
+        self.header.show_detail(d)
+        self.collaboration.show_detail(d)
+        self.img_card.show_detail(d)
+        self.ncg_card.show_detail(d)
+        self.timeline.show_events(d.events)
+        self.notes.show_note(d.note)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        for item, action in self._actions:
+            action.setText(tr(item.text_key) if item else tr("ui.dossier.refresh"))
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{action.text()} ({keys})" if keys else action.text())
+        self.sections.setTabText(0, tr("ui.dossier.tab.timeline"))
+        self.sections.setTabText(1, tr("ui.dossier.tab.notes"))
+        for i, (section, _w) in enumerate(self._section_widgets, start=2):
+            self.sections.setTabText(i, tr(section.title_key))
+        self.title_changed.emit(self.tab_title)
+
+    @property
+    def tab_title(self) -> str:
+        return self.detail.address_line
+
+    def refresh(self) -> None:
+        try:
+            self.detail = load_dossier_for_view(self.ctx, self.dossier_id)
+        except BuddyDeskError as exc:
+            log.warning("refresh of dossier %d failed: %s", self.dossier_id, type(exc).__name__)
+            return
+        self._show()
+
+    def flush_notes(self) -> bool:
+        """Save unsaved notes (before the tab or window closes); False if that failed."""
+        return self.notes.flush()
+
+    def show_notes(self) -> None:
+        self.sections.setCurrentWidget(self.notes)
+        self.notes.editor.setFocus()
+
+    def section_widget(self, section_id: str) -> QWidget | None:
+        """The registered section's own widget (built now if it was not shown yet)."""
+        for section, holder in self._section_widgets:
+            if section.id == section_id:
+                self._build_section(section, holder)
+                layout = holder.layout()
+                item = layout.itemAt(0) if layout is not None else None
+                return item.widget() if item is not None else None
+        return None
+
+    def _build_section(self, section: DossierSection, holder: QWidget) -> None:
+        layout = holder.layout()
+        if layout is None or layout.count():
+            return
+        try:
+            widget = section.factory(self.ctx, self.dossier_id)
+        except Exception:  # one broken feature must not take the dossier down
+            log.exception("dossier section %s failed to build", section.id)
+            return
+        layout.addWidget(widget)
+
+    def _on_sections_current_changed(self, index: int) -> None:
+        for section, holder in self._section_widgets:
+            if self.sections.indexOf(holder) == index:
+                self._build_section(section, holder)
+
+    # -- events -----------------------------------------------------------------------------
+    def _on_events_dossier_changed(self, dossier_id: int) -> None:
+        if dossier_id == self.dossier_id:
+            self.refresh()
+
+    def _on_events_language_changed(self, _language: str) -> None:
+        self._show()
+        self.notes.retranslate()
+        self.timeline.retranslate()
+
+    def _on_notes_saved(self, dossier_id: int) -> None:
+        self.ctx.events.dossier_changed.emit(dossier_id)

@@ -1,1 +1,0 @@
-"""Feature plug-ins for the main window; see buddy_desk.ui.extensions."""

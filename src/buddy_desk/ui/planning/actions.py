@@ -1,0 +1,86 @@
+"""Appointment actions shared by the Planning workspace and the dossier's Afspraken tab."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+
+from buddy_desk.errors import BuddyDeskError
+from buddy_desk.i18n import tr
+from buddy_desk.planning.service import booking as svc
+from buddy_desk.planning.service.output import ics_filename, write_ics, write_letter
+from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.messages import show_error, show_info
+from buddy_desk.ui.planning.dialogs import CancelDialog, MoveDialog
+
+log = logging.getLogger(__name__)
+
+
+def export_outputs(ctx: AppContext, appointment_ids: Sequence[int], folder: Path) -> list[Path]:
+    """Write the confirmation letter (PDF) and the calendar file (.ics) of each appointment."""
+    written: list[Path] = []
+    for appointment_id in appointment_ids:
+        info = svc.get_appointment(ctx.new_uow(), appointment_id)
+        stem = ics_filename(info).removesuffix(".ics")
+        written.append(write_ics(ctx.new_uow(), appointment_id, folder / f"{stem}.ics"))
+        written.append(write_letter(ctx.new_uow(), appointment_id, folder / f"{stem}-brief.pdf"))
+    log.info("wrote %d planning file(s)", len(written))
+    return written
+
+
+def ask_export(ctx: AppContext, appointment_ids: Sequence[int], parent: QWidget) -> None:
+    folder = QFileDialog.getExistingDirectory(parent, tr("planning.export.choose"))
+    if not folder:
+        return
+    try:
+        written = export_outputs(ctx, appointment_ids, Path(folder))
+    except (BuddyDeskError, OSError) as exc:
+        show_error(parent, tr("planning.export.failed"), str(exc))
+        return
+    show_info(
+        parent,
+        tr("planning.export.done_title"),
+        tr("planning.export.done", count=len(written), folder=folder),
+    )
+
+
+def move_appointment(ctx: AppContext, appointment_id: int, parent: QWidget) -> bool:
+    info = svc.get_appointment(ctx.new_uow(), appointment_id)
+    dialog = MoveDialog(info, svc.list_experts(ctx.new_uow()), parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return False
+    request = dialog.result_value()
+    try:
+        svc.move(
+            ctx.new_uow(),
+            appointment_id,
+            request.start,
+            request.reason,
+            experts=request.experts,
+            user=ctx.user.username,
+        )
+    except BuddyDeskError as exc:
+        show_error(parent, tr("planning.move.failed"), str(exc))
+        return False
+    ctx.events.dossier_changed.emit(info.dossier_id)
+    ask_export(ctx, [appointment_id], parent)
+    return True
+
+
+def cancel_appointment(ctx: AppContext, appointment_id: int, parent: QWidget) -> bool:
+    dialog = CancelDialog(parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return False
+    try:
+        info = svc.cancel(
+            ctx.new_uow(), appointment_id, dialog.reason.text(), user=ctx.user.username
+        )
+    except BuddyDeskError as exc:
+        show_error(parent, tr("planning.cancel.failed"), str(exc))
+        return False
+    ctx.events.dossier_changed.emit(info.dossier_id)
+    ask_export(ctx, [appointment_id], parent)
+    return True

@@ -1,0 +1,105 @@
+"""Small dialogs for planning: move (new start, reason, optionally other experts), cancel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from PySide6.QtCore import QDateTime
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
+
+from buddy_desk.core.inspection import VisitKind, qualified_for
+from buddy_desk.i18n import tr
+from buddy_desk.planning.calendar import AMSTERDAM
+from buddy_desk.planning.info import AppointmentInfo, ExpertInfo
+
+
+@dataclass(frozen=True)
+class MoveRequest:
+    start: datetime
+    reason: str
+    experts: dict[VisitKind, int]
+
+
+class _ReasonDialog(QDialog):
+    """A form that cannot be confirmed without a reason (moves and cancellations are logged)."""
+
+    def __init__(self, title_key: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr(title_key))
+        self.form = QFormLayout(self)
+        self.reason = QLineEdit()
+
+    def _finish_form(self) -> None:
+        self.form.addRow(tr("planning.reason"), self.reason)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b42318")
+        self.form.addRow(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._on_buttons_accepted)
+        buttons.rejected.connect(self.reject)
+        self.form.addRow(buttons)
+
+    def _on_buttons_accepted(self) -> None:
+        if not self.reason.text().strip():
+            self.error.setText(tr("planning.move.reason_needed"))
+            return
+        self.accept()
+
+
+class MoveDialog(_ReasonDialog):
+    def __init__(
+        self, appointment: AppointmentInfo, experts: list[ExpertInfo], parent: QWidget | None
+    ) -> None:
+        super().__init__("planning.move.title", parent)
+        self.appointment = appointment
+        form = self.form
+        start = appointment.start.astimezone(AMSTERDAM)
+        self.when = QDateTimeEdit(
+            QDateTime(start.year, start.month, start.day, start.hour, start.minute, 0)
+        )
+        self.when.setDisplayFormat("dd-MM-yyyy HH:mm")
+        self.when.setCalendarPopup(True)
+        form.addRow(tr("planning.move.start"), self.when)
+        self.expert_boxes: dict[VisitKind, QComboBox] = {}
+        for visit in appointment.visits:
+            box = QComboBox()
+            for e in experts:
+                if qualified_for(e.organisation, e.dual_qualified, visit.kind):
+                    box.addItem(e.label, e.id)
+            box.setCurrentIndex(max(box.findData(visit.expert_id), 0))
+            self.expert_boxes[visit.kind] = box
+            form.addRow(tr(f"planning.kind_short.{visit.kind.value}").capitalize(), box)
+        self.reason.setPlaceholderText(tr("planning.move.reason_hint"))
+        self._finish_form()
+
+    def result_value(self) -> MoveRequest:
+        q = self.when.dateTime()
+        d, t = q.date(), q.time()
+        start = datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=AMSTERDAM)
+        changed = {
+            kind: int(box.currentData())
+            for kind, box in self.expert_boxes.items()
+            if box.currentData() is not None
+        }
+        originals = {v.kind: v.expert_id for v in self.appointment.visits}
+        experts = {k: v for k, v in changed.items() if originals.get(k) != v}
+        return MoveRequest(start, self.reason.text().strip(), experts)
+
+
+class CancelDialog(_ReasonDialog):
+    def __init__(self, parent: QWidget | None) -> None:
+        super().__init__("planning.cancel.title", parent)
+        self.form.addRow(QLabel(tr("planning.cancel.text")))
+        self._finish_form()

@@ -1,0 +1,376 @@
+"""Dialogs of the experts register: add/edit an expert (with the working pattern from a preset
+or custom days and hours) and the planning settings (durations per kind, travel buffer).
+
+Both call their service on OK and stay open with the message when it refuses, so the planner
+can correct the field it names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import date, time
+
+from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from buddy_desk.core.phases import Organisation
+from buddy_desk.errors import BuddyDeskError
+from buddy_desk.i18n import tr
+from buddy_desk.planning.calendar import PlanningSettings
+from buddy_desk.planning.formatting import WEEKDAYS_SHORT
+from buddy_desk.planning.info import ExpertInfo
+from buddy_desk.planning.patterns import (
+    PRESETS,
+    PRESETS_BY_KEY,
+    PatternPart,
+    weekly,
+    weekly_days,
+)
+from buddy_desk.planning.service import register as reg
+from buddy_desk.ui.context import AppContext
+
+KEEP = "keep"
+CUSTOM = "custom"
+ERROR_STYLE = "color: #b42318"
+
+
+def qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def pydate(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+def _qtime(clock: time) -> QTime:
+    return QTime(clock.hour, clock.minute)
+
+
+def _pytime(value: QTime) -> time:
+    return time(value.hour(), value.minute())
+
+
+class ExpertDialog(QDialog):
+    """A new expert (``details`` None) or changes to one; ``saved`` holds the outcome."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        details: reg.ExpertDetails | None,
+        municipalities: list[str],
+        today: date,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.details = details
+        self.today = today
+        self.saved: reg.ExpertSaved | None = None
+        self.added: reg.ExpertDetails | None = None
+        info = details.info if details else None
+        self.setWindowTitle(
+            tr("planning.register.edit.title", name=info.naam)
+            if info
+            else tr("planning.register.add.title")
+        )
+        self.setMinimumWidth(640)
+        form = QFormLayout(self)
+        self.name = QLineEdit(info.naam if info else "")
+        form.addRow(tr("planning.register.field.name"), self.name)
+        self.organisation = QComboBox()
+        for org in Organisation:
+            self.organisation.addItem(tr(f"planning.register.org.{org.value}"), org.value)
+        if info:
+            self.organisation.setCurrentIndex(self.organisation.findData(info.organisation.value))
+        form.addRow(tr("planning.register.field.organisation"), self.organisation)
+        self.dual = QCheckBox(tr("planning.register.field.dual"))
+        self.dual.setChecked(bool(info and info.dual_qualified))
+        self.active = QCheckBox(tr("planning.register.field.active"))
+        self.active.setChecked(info.active if info else True)
+        flags = QHBoxLayout()
+        flags.addWidget(self.dual)
+        flags.addWidget(self.active)
+        flags.addStretch(1)
+        form.addRow("", flags)
+        self.email = QLineEdit((info.email or "") if info else "")
+        form.addRow(tr("planning.register.field.email"), self.email)
+        self.phone = QLineEdit((info.telefoon or "") if info else "")
+        form.addRow(tr("planning.register.field.phone"), self.phone)
+        form.addRow(tr("planning.register.field.areas"), self._areas_box(info, municipalities))
+        form.addRow(tr("planning.register.field.pattern"), self._pattern_box(details))
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(ERROR_STYLE)
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._on_buttons_accepted)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    # -- municipalities --------------------------------------------------------------
+
+    def _areas_box(self, info: ExpertInfo | None, municipalities: list[str]) -> QWidget:
+        box = QWidget()
+        v = QVBoxLayout(box)
+        v.setContentsMargins(0, 0, 0, 0)
+        self.areas = QListWidget()
+        self.areas.setMaximumHeight(130)
+        mine = info.municipalities if info else ()
+        chosen = {m.casefold() for m in mine}
+        names = sorted(set(municipalities) | set(mine), key=str.casefold)
+        for name in names:
+            self._add_area(name, name.casefold() in chosen)
+        v.addWidget(self.areas)
+        row = QHBoxLayout()
+        self.new_area = QLineEdit()
+        self.new_area.setPlaceholderText(tr("planning.register.field.area_other"))
+        self.new_area.returnPressed.connect(self._on_add_area_clicked)
+        add = QPushButton(tr("planning.register.field.area_add"))
+        add.clicked.connect(self._on_add_area_clicked)
+        row.addWidget(self.new_area, 1)
+        row.addWidget(add)
+        v.addLayout(row)
+        hint = QLabel(tr("planning.register.field.areas_hint"))
+        hint.setProperty("muted", True)
+        v.addWidget(hint)
+        return box
+
+    def _add_area(self, name: str, checked: bool) -> None:
+        item = QListWidgetItem(name)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.areas.addItem(item)
+
+    def _on_add_area_clicked(self) -> None:
+        name = " ".join(self.new_area.text().split())
+        if not name:
+            return
+        for row in range(self.areas.count()):
+            item = self.areas.item(row)
+            if item.text().casefold() == name.casefold():
+                item.setCheckState(Qt.CheckState.Checked)
+                break
+        else:
+            self._add_area(name, True)
+        self.new_area.clear()
+
+    def chosen_areas(self) -> list[str]:
+        return [
+            self.areas.item(r).text()
+            for r in range(self.areas.count())
+            if self.areas.item(r).checkState() == Qt.CheckState.Checked
+        ]
+
+    # -- the working pattern ---------------------------------------------------------
+
+    def _pattern_box(self, details: reg.ExpertDetails | None) -> QWidget:
+        box = QWidget()
+        v = QVBoxLayout(box)
+        v.setContentsMargins(0, 0, 0, 0)
+        self.preset = QComboBox()
+        current = details.current_parts if details else ()
+        if details is not None:
+            self.preset.addItem(
+                tr("planning.register.pattern.keep", pattern=details.pattern_summary), KEEP
+            )
+        for p in PRESETS:
+            self.preset.addItem(p.label, p.key)
+        self.preset.addItem(tr("planning.register.pattern.custom"), CUSTOM)
+        v.addWidget(self.preset)
+        custom = QHBoxLayout()
+        self.day_boxes = [QCheckBox(WEEKDAYS_SHORT[d]) for d in range(7)]
+        for b in self.day_boxes:
+            custom.addWidget(b)
+        custom.addSpacing(8)
+        self.start_time = QTimeEdit(QTime(8, 30))
+        self.end_time = QTimeEdit(QTime(17, 0))
+        for t in (self.start_time, self.end_time):
+            t.setDisplayFormat("HH:mm")
+            t.setMinimumWidth(76)
+        custom.addWidget(self.start_time)
+        custom.addWidget(QLabel("–"))
+        custom.addWidget(self.end_time)
+        custom.addStretch(1)
+        v.addLayout(custom)
+        since = QHBoxLayout()
+        self.other_week = QCheckBox(tr("planning.register.pattern.other_week"))
+        since.addWidget(self.other_week)
+        since.addSpacing(16)
+        since.addWidget(QLabel(tr("planning.register.pattern.from")))
+        self.valid_from = QDateEdit(qdate(self.today))
+        self.valid_from.setDisplayFormat("dd-MM-yyyy")
+        self.valid_from.setCalendarPopup(True)
+        self.valid_from.setMinimumDate(qdate(self.today))
+        since.addWidget(self.valid_from)
+        since.addStretch(1)
+        v.addLayout(since)
+        self._custom_widgets: list[QWidget] = [
+            *self.day_boxes,
+            self.start_time,
+            self.end_time,
+            self.other_week,
+        ]
+        self._fill_custom(current)
+        if details is None:
+            self.preset.setCurrentIndex(self.preset.findData("ma-vr"))
+        self.preset.currentIndexChanged.connect(self._on_preset_changed)
+        for w in self._custom_widgets:
+            signal = w.toggled if isinstance(w, QCheckBox) else w.timeChanged  # type: ignore[attr-defined]
+            signal.connect(self._on_custom_edited)
+        self._on_preset_changed()
+        return box
+
+    def _fill_custom(self, parts: tuple[PatternPart, ...] | list[PatternPart]) -> None:
+        """Show a pattern in the custom fields (its first weekly part)."""
+        for part in parts:
+            found = weekly_days(part.rule)
+            if found is None:
+                continue
+            days, interval = found
+            for d, b in enumerate(self.day_boxes):
+                b.blockSignals(True)
+                b.setChecked(d in days)
+                b.blockSignals(False)
+            for edit, clock in ((self.start_time, part.day_start), (self.end_time, part.day_end)):
+                edit.blockSignals(True)
+                edit.setTime(_qtime(clock))
+                edit.blockSignals(False)
+            self.other_week.blockSignals(True)
+            self.other_week.setChecked(interval == 2)
+            self.other_week.blockSignals(False)
+            return
+
+    def _on_preset_changed(self) -> None:
+        key = self.preset.currentData()
+        if key in PRESETS_BY_KEY:
+            self._fill_custom(PRESETS_BY_KEY[key].parts)
+        self.valid_from.setEnabled(key != KEEP)
+
+    def _on_custom_edited(self) -> None:
+        if self.preset.currentData() != CUSTOM:
+            self.preset.blockSignals(True)
+            self.preset.setCurrentIndex(self.preset.findData(CUSTOM))
+            self.preset.blockSignals(False)
+            self.valid_from.setEnabled(True)
+
+    def chosen_pattern(self) -> list[PatternPart] | None:
+        """The pattern to store, or None to keep the current one."""
+        key = self.preset.currentData()
+        if key == KEEP:
+            return None
+        if key in PRESETS_BY_KEY:
+            return list(PRESETS_BY_KEY[key].parts)
+        days = [d for d, b in enumerate(self.day_boxes) if b.isChecked()]
+        every = 2 if self.other_week.isChecked() else 1
+        start, end = _pytime(self.start_time.time()), _pytime(self.end_time.time())
+        return [weekly(days, start, end, every_weeks=every)]
+
+    # -- saving ----------------------------------------------------------------------
+
+    def _on_buttons_accepted(self) -> None:
+        try:
+            pattern = self.chosen_pattern()
+            valid_from = pydate(self.valid_from.date())
+            org = Organisation(self.organisation.currentData())
+            if self.details is None:
+                self.added = reg.add_expert(
+                    self.ctx.new_uow(),
+                    naam=self.name.text(),
+                    organisation=org,
+                    dual_qualified=self.dual.isChecked(),
+                    municipalities=self.chosen_areas(),
+                    active=self.active.isChecked(),
+                    email=self.email.text(),
+                    telefoon=self.phone.text(),
+                    pattern=pattern or (),
+                    pattern_from=valid_from,
+                    today=self.today,
+                )
+            else:
+                self.saved = reg.edit_expert(
+                    self.ctx.new_uow(),
+                    self.details.info.id,
+                    naam=self.name.text(),
+                    organisation=org,
+                    dual_qualified=self.dual.isChecked(),
+                    municipalities=self.chosen_areas(),
+                    active=self.active.isChecked(),
+                    email=self.email.text(),
+                    telefoon=self.phone.text(),
+                    pattern=pattern,
+                    pattern_from=valid_from if pattern is not None else None,
+                    today=self.today,
+                )
+        except BuddyDeskError as exc:
+            self.error.setText(str(exc))
+            return
+        self.accept()
+
+
+class SettingsDialog(QDialog):
+    """Durations per kind and the travel buffer, in minutes."""
+
+    def __init__(
+        self, ctx: AppContext, settings: PlanningSettings, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.result_settings: PlanningSettings | None = None
+        self.setWindowTitle(tr("planning.register.settings.title"))
+        self.setMinimumWidth(400)
+        form = QFormLayout(self)
+        intro = QLabel(tr("planning.register.settings.intro"))
+        intro.setWordWrap(True)
+        intro.setProperty("muted", True)
+        form.addRow(intro)
+        values = {f.name: getattr(settings, f.name) for f in fields(settings)}
+        self.spins: dict[str, QSpinBox] = {}
+        for key, (low, high) in reg.SETTING_BOUNDS.items():
+            spin = QSpinBox(minimum=low, maximum=high, value=values[key], singleStep=15)
+            spin.setSuffix(tr("planning.register.settings.minutes"))
+            spin.setAccelerated(True)
+            self.spins[key] = spin
+            form.addRow(tr(f"planning.register.settings.{key}"), spin)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(ERROR_STYLE)
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self._on_buttons_accepted)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _on_buttons_accepted(self) -> None:
+        try:
+            self.result_settings = reg.update_settings(
+                self.ctx.new_uow(),
+                damage_minutes=self.spins["damage_minutes"].value(),
+                strengthening_minutes=self.spins["strengthening_minutes"].value(),
+                combined_minutes=self.spins["combined_minutes"].value(),
+                travel_buffer_minutes=self.spins["travel_buffer_minutes"].value(),
+            )
+        except BuddyDeskError as exc:
+            self.error.setText(str(exc))
+            return
+        self.accept()

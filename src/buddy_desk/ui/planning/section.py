@@ -1,0 +1,136 @@
+"""The dossier's Afspraken tab: its inspection appointments, with move, cancel and output."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from buddy_desk.core.inspection import AppointmentState
+from buddy_desk.errors import BuddyDeskError
+from buddy_desk.i18n import tr
+from buddy_desk.planning.formatting import clock, dutch_day
+from buddy_desk.planning.info import AppointmentInfo
+from buddy_desk.planning.service import booking as svc
+from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.planning.actions import ask_export, cancel_appointment, move_appointment
+
+
+class AppointmentsSection(QWidget):
+    loaded = Signal(int)
+    """The appointments were (re)loaded; arg: how many."""
+
+    def __init__(self, ctx: AppContext, dossier_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.dossier_id = dossier_id
+        self.appointments: list[AppointmentInfo] = []
+        layout = QVBoxLayout(self)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        layout.addWidget(self.note)
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(
+            [
+                tr("planning.col.when"),
+                tr("planning.form"),
+                tr("planning.col.experts"),
+                tr("planning.col.state"),
+                tr("planning.col.history"),
+            ]
+        )
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._on_table_selection_changed)
+        layout.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.move_button = QPushButton(tr("planning.action.move"))
+        self.cancel_button = QPushButton(tr("planning.action.cancel"))
+        self.export_button = QPushButton(tr("planning.export"))
+        for b in (self.move_button, self.cancel_button, self.export_button):
+            b.setEnabled(False)
+            row.addWidget(b)
+        self.move_button.clicked.connect(self._on_move_clicked)
+        self.cancel_button.clicked.connect(self._on_cancel_clicked)
+        self.export_button.clicked.connect(self._on_export_clicked)
+        layout.addLayout(row)
+        ctx.events.dossier_changed.connect(self._on_dossier_changed)
+        self.reload()
+
+    def _on_dossier_changed(self, dossier_id: int) -> None:
+        if dossier_id == self.dossier_id:
+            self.reload()
+
+    def reload(self) -> None:
+        try:
+            self.appointments = svc.dossier_appointments(self.ctx.new_uow(), self.dossier_id)
+            pref = svc.get_preference(self.ctx.new_uow(), self.dossier_id)
+        except BuddyDeskError as exc:
+            self.note.setText(str(exc))
+            return
+        parts = []
+        if pref.form:
+            parts.append(tr("planning.section.form", form=tr(f"planning.form.{pref.form.value}")))
+        if pref.no_joint_reason:
+            parts.append(tr("planning.section.no_joint", reason=pref.no_joint_reason))
+        if not self.appointments:
+            parts.append(tr("planning.section.none"))
+        self.note.setText("\n".join(parts))
+        self.table.setRowCount(len(self.appointments))
+        for r, a in enumerate(self.appointments):
+            start = a.local_start
+            history = "; ".join(
+                f"{tr('planning.change.' + c.action)}" + (f": {c.reason}" if c.reason else "")
+                for c in a.changes
+            )
+            cells = [
+                f"{dutch_day(start.date())} {clock(a.start)}–{clock(a.end)}",
+                tr(f"planning.form.{a.form.value}"),
+                ", ".join(v.expert_name for v in a.visits),
+                tr(f"planning.state.{a.state.value}"),
+                history,
+            ]
+            for c, text in enumerate(cells):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        self._on_table_selection_changed()
+        self.loaded.emit(len(self.appointments))
+
+    def selected(self) -> AppointmentInfo | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.appointments[rows[0].row()] if rows else None
+
+    def _on_table_selection_changed(self) -> None:
+        a = self.selected()
+        booked = a is not None and a.state is AppointmentState.BOOKED
+        self.move_button.setEnabled(booked)
+        self.cancel_button.setEnabled(booked)
+        self.export_button.setEnabled(a is not None)
+
+    def _on_move_clicked(self) -> None:
+        a = self.selected()
+        if a is not None:
+            move_appointment(self.ctx, a.id, self)
+
+    def _on_cancel_clicked(self) -> None:
+        a = self.selected()
+        if a is not None:
+            cancel_appointment(self.ctx, a.id, self)
+
+    def _on_export_clicked(self) -> None:
+        a = self.selected()
+        if a is not None:
+            ask_export(self.ctx, [a.id], self)

@@ -1,0 +1,248 @@
+"""The dossier section "Signalen": this dossier's signals and the information requests
+between IMG and NCG, with add, close, request, answer and "what NCG saw"."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from buddy_desk.core.phases import Organisation
+from buddy_desk.errors import BuddyDeskError
+from buddy_desk.i18n import tr
+from buddy_desk.signals.service import (
+    RequestInfo,
+    add_signal,
+    answer_request,
+    list_requests,
+    list_signals,
+    log_request,
+    record_observation,
+)
+from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.formatting import format_short_date
+from buddy_desk.ui.messages import show_error
+from buddy_desk.ui.signals.common import SignalsTable, ask_close
+from buddy_desk.ui.signals.dialogs import (
+    AddSignalDialog,
+    ObservationDialog,
+    RequestDialog,
+    TextDialog,
+)
+
+
+def _cell(text: str) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    return item
+
+
+class SignalsSection(QWidget):
+    changed = Signal(int)
+    """A signal or request on this dossier was added or closed; arg: dossier id."""
+
+    def __init__(self, ctx: AppContext, dossier_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("signalsSection")
+        self.ctx = ctx
+        self.dossier_id = dossier_id
+        self.today = date.today()
+        self.requests: list[RequestInfo] = []
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 0)
+        self.signals_title = QLabel()
+        self.signals_title.setStyleSheet("font-weight: 600")
+        layout.addWidget(self.signals_title)
+        self.table = SignalsTable(with_address=False)
+        self.table.setObjectName("dossierSignals")
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.table.itemActivated.connect(lambda _i: self.close_selected())
+        layout.addWidget(self.table, 3)
+        row = QHBoxLayout()
+        self.add_button = QPushButton()
+        self.add_button.clicked.connect(self.add)
+        self.close_button = QPushButton()
+        self.close_button.clicked.connect(self.close_selected)
+        self.observe_button = QPushButton()
+        self.observe_button.clicked.connect(self.observe)
+        for b in (self.add_button, self.close_button, self.observe_button):
+            row.addWidget(b)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.requests_title = QLabel()
+        self.requests_title.setStyleSheet("font-weight: 600")
+        layout.addWidget(self.requests_title)
+        self.request_table = QTableWidget(0, 5)
+        self.request_table.setObjectName("dossierRequests")
+        self.request_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.request_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.request_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.request_table.verticalHeader().hide()
+        self.request_table.itemSelectionChanged.connect(self._update_buttons)
+        layout.addWidget(self.request_table, 2)
+        row = QHBoxLayout()
+        self.request_button = QPushButton()
+        self.request_button.clicked.connect(self.log_request)
+        self.answer_button = QPushButton()
+        self.answer_button.clicked.connect(self.answer_selected)
+        row.addWidget(self.request_button)
+        row.addWidget(self.answer_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        ctx.events.dossier_changed.connect(self._on_events_dossier_changed)
+        ctx.events.language_changed.connect(self._on_events_language_changed)
+        self.retranslate()
+
+    @property
+    def my_org(self) -> Organisation | None:
+        org = self.ctx.user.organisation
+        return Organisation(org) if org in ("IMG", "NCG") else None
+
+    def retranslate(self) -> None:
+        self.signals_title.setText(tr("signals.section.signals"))
+        self.add_button.setText(tr("signals.add"))
+        self.close_button.setText(tr("signals.close"))
+        self.observe_button.setText(tr("observation.add"))
+        self.requests_title.setText(tr("requests.title"))
+        self.request_button.setText(tr("requests.add"))
+        self.answer_button.setText(tr("requests.answer"))
+        self.request_table.setHorizontalHeaderLabels(
+            [tr(f"requests.col.{k}") for k in ("date", "direction", "kind", "question", "answer")]
+        )
+        header = self.request_table.horizontalHeader()
+        for i in range(3):
+            header.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.retranslate()
+        self.reload()
+
+    def _on_events_language_changed(self, _language: str) -> None:
+        self.retranslate()
+
+    def _on_events_dossier_changed(self, dossier_id: int) -> None:
+        if dossier_id == self.dossier_id:
+            self.reload()
+
+    def reload(self) -> None:
+        uow = self.ctx.new_uow()
+        self.table.set_signals(list_signals(uow, dossier_id=self.dossier_id), self.today)
+        self.requests = list_requests(uow, self.dossier_id)
+        self.request_table.setRowCount(len(self.requests))
+        for i, r in enumerate(self.requests):
+            self.request_table.setItem(i, 0, _cell(format_short_date(r.asked_at)))
+            self.request_table.setItem(
+                i, 1, _cell(f"{r.from_organisation.value} → {r.from_organisation.other.value}")
+            )
+            self.request_table.setItem(i, 2, _cell(tr(f"requests.kind.{r.kind.value}")))
+            self.request_table.setItem(i, 3, _cell(r.question))
+            self.request_table.setItem(i, 4, _cell(r.answer or tr("requests.no_answer")))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        s = self.table.selected()
+        self.close_button.setEnabled(s is not None and s.is_open)
+        self.answer_button.setEnabled(self._selected_request() is not None)
+
+    def _selected_request(self) -> RequestInfo | None:
+        rows = {i.row() for i in self.request_table.selectedIndexes()}
+        return self.requests[rows.pop()] if len(rows) == 1 else None
+
+    def _changed(self) -> None:
+        self.reload()
+        self.changed.emit(self.dossier_id)
+        self.ctx.events.dossier_changed.emit(self.dossier_id)
+
+    def add(self) -> None:
+        dialog = AddSignalDialog(self.my_org, self.today, self)
+        if dialog.exec() != AddSignalDialog.DialogCode.Accepted:
+            return
+        v = dialog.value()
+        try:
+            add_signal(
+                self.ctx.new_uow(),
+                self.dossier_id,
+                v.title,
+                organisation=v.organisation,
+                due=v.due,
+                detail=v.detail,
+                user=self.ctx.user.username,
+            )
+        except BuddyDeskError as exc:
+            show_error(self, tr("signals.add.title"), str(exc))
+            return
+        self._changed()
+
+    def close_selected(self) -> None:
+        s = self.table.selected()
+        if s is not None and s.is_open and ask_close(self.ctx, s, self):
+            self.reload()
+            self.changed.emit(self.dossier_id)
+
+    def observe(self) -> None:
+        dialog = ObservationDialog(self.today, self)
+        if dialog.exec() != ObservationDialog.DialogCode.Accepted:
+            return
+        v = dialog.value()
+        try:
+            record_observation(
+                self.ctx.new_uow(),
+                self.dossier_id,
+                v.kind,
+                v.datum,
+                bedrag=v.bedrag,
+                note=v.note,
+                user=self.ctx.user.username,
+            )
+        except BuddyDeskError as exc:
+            show_error(self, tr("observation.title"), str(exc))
+            return
+        self._changed()
+
+    def log_request(self) -> None:
+        dialog = RequestDialog(self.my_org, self)
+        if dialog.exec() != RequestDialog.DialogCode.Accepted:
+            return
+        v = dialog.value()
+        try:
+            log_request(
+                self.ctx.new_uow(),
+                self.dossier_id,
+                v.kind,
+                v.from_organisation,
+                v.question,
+                self.ctx.user.username,
+            )
+        except BuddyDeskError as exc:
+            show_error(self, tr("requests.add.title"), str(exc))
+            return
+        self._changed()
+
+    def answer_selected(self) -> None:
+        r = self._selected_request()
+        if r is None:
+            return
+        dialog = TextDialog(
+            tr("requests.answer"), tr("requests.answer.label"), tr("requests.answer.empty"), self
+        )
+        if r.answer:
+            dialog.text.setPlainText(r.answer)
+        if dialog.exec() != TextDialog.DialogCode.Accepted:
+            return
+        try:
+            answer_request(self.ctx.new_uow(), r.id, dialog.value(), self.ctx.user.username)
+        except BuddyDeskError as exc:
+            show_error(self, tr("requests.answer"), str(exc))
+            return
+        self._changed()

@@ -1,1 +1,0 @@
-"""views of the Buddy Desk UI."""

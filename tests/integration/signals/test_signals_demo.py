@@ -1,0 +1,32 @@
+"""The demo's signals agree with the rules, and the samenloop numbers with the demo's plan."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from buddy_desk.core.collaboration import CollaborationGroup
+from buddy_desk.demo.generator import generate
+from buddy_desk.persistence.unit_of_work import UnitOfWork
+from buddy_desk.samenloop.service import ListId, load_overview
+from buddy_desk.signals.service import evaluate_signals, list_requests, list_signals
+
+
+def test_demo_signals_and_samenloop(engine: Engine) -> None:
+    stats = generate(engine, seed=7, scale=0.02)
+    ctx = stats.context
+    uow = UnitOfWork(engine)
+    # the demo already holds every signal the rules ask for
+    assert evaluate_signals(uow, ctx.reference_date).created == 0
+    signals = list_signals(uow)
+    assert signals and any(not s.is_open and s.outcome for s in signals)
+    joint = {s.dossier_id for s in signals if s.rule == "joint_inspection"}
+    assert joint <= set(ctx.dossiers_in_group(CollaborationGroup.B))
+    overview = load_overview(uow)
+    assert overview.counts[ListId.PROACTIVE] == len(ctx.ncg_only_ids)
+    assert overview.counts[ListId.SETTLED] == len(ctx.settled_damage_ids)
+    combination = {r.dossier_id for r in overview.rows_for(ListId.BOTH)}
+    assert combination == set(ctx.combination)
+    for row in overview.rows_for(ListId.BOTH):
+        assert row.group is ctx.combination[row.dossier_id]
+    asked = [d for d in ctx.combination_ids if list_requests(uow, d)]
+    assert asked
