@@ -29,7 +29,8 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 pytest: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest --cov --cov-report=
+	@echo "coverage: $$($(BIN)/coverage report --format=total) % of buddy_desk's lines and branches"
 
 test: lint typecheck pytest
 
