@@ -67,10 +67,17 @@ def test_user_option_signs_in_as_supervisor_and_sets_title(qtbot: QtBot, sqlite_
 
 
 def test_first_start_asks_profile_once_and_stores_it(sqlite_url: str) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
     asked: list[list[StaffAccount]] = []
+    cancel_texts: list[str] = []
 
     def ask(accounts: list[StaffAccount], current: UserProfile | None) -> UserProfile:
         asked.append(accounts)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        button = box.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel_texts.append(button.text() if button is not None else "")
+        box.deleteLater()
         return UserProfile("piet", "Piet Planner", "NCG", "planner")
 
     titles: list[str] = []
@@ -82,6 +89,7 @@ def test_first_start_asks_profile_once_and_stores_it(sqlite_url: str) -> None:
     assert run_app(sqlite_url, ask_profile=ask, exec_loop=loop) == 0
     assert run_app(sqlite_url, ask_profile=ask, exec_loop=loop) == 0
     assert len(asked) == 1
+    assert cancel_texts == ["Annuleren"]  # Qt's own buttons speak Dutch from the first dialog
     assert titles[1] == "Buddy Desk — Piet Planner (NCG, planner) — test.sqlite"
     stored = load_settings().profile
     assert stored is not None and stored.display_name == "Piet Planner"
@@ -182,7 +190,9 @@ def test_views_that_cannot_retranslate_are_rebuilt_in_the_new_language(
     assert view is not None
     section = view.section_widget("planning")
     assert isinstance(section, AppointmentsSection)
-    view.sections.setCurrentWidget(section.parentWidget())
+    holder = section.parentWidget()
+    assert holder is not None
+    view.sections.setCurrentWidget(holder)
     window.tabs.setCurrentWidget(page)
     window.set_language("en")
     try:
