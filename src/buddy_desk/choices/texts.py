@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from buddy_desk.choices.rules import (
@@ -13,6 +14,8 @@ from buddy_desk.choices.rules import (
     DocumentCategory,
     EntryKind,
 )
+from buddy_desk.core.event_texts import render, render_value
+from buddy_desk.core.event_texts import text as event_text
 from buddy_desk.i18n import tr
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
@@ -62,22 +65,36 @@ def categories_label(categories: tuple[DocumentCategory, ...]) -> str:
 
 def value_label(entry: ChoiceEntry) -> str:
     """The chosen value as the resident would say it, with its qualifiers."""
-    text = option_label(entry.choice_type, entry.value)
+    return str(render_value(value_text(entry)))
+
+
+def value_text(entry: ChoiceEntry) -> Any:
+    """``value_label`` as a stored, translatable value (``core/event_texts.py``)."""
+    value: Any = entry.value
+    if entry.choice_type is not ChoiceType.FREE_TEXT and entry.value in OPTIONS[entry.choice_type]:
+        value = event_text(f"choices.option.{entry.choice_type.value}.{entry.value}")
     if entry.choice_type is ChoiceType.DATA_SHARING and entry.direction is not None:
-        text = f"{tr(f'choices.direction.{entry.direction.value}')}: {text}"
+        direction = event_text(f"choices.direction.{entry.direction.value}")
+        value = event_text("choices.timeline.directed", direction=direction, value=value)
     if entry.only_if_no_delay:
-        text = f"{text} ({tr('choices.only_if_no_delay.short')})"
-    return text
+        qualifier = event_text("choices.only_if_no_delay.short")
+        value = event_text("choices.timeline.qualified", value=value, qualifier=qualifier)
+    return value
+
+
+def summary_event(entry: ChoiceEntry) -> tuple[str, dict[str, Any]]:
+    """``entry_summary`` as a key with values, for the timeline."""
+    return f"choices.summary.{entry.kind.value}", {
+        "type": event_text(f"choices.type.{entry.choice_type.value}"),
+        "value": value_text(entry),
+        "seq": entry.refers_to_seq or "",
+    }
 
 
 def entry_summary(entry: ChoiceEntry) -> str:
     """One line for timelines and lists: 'Keuze vastgelegd: Gezamenlijke opname — …'."""
-    return tr(
-        f"choices.summary.{entry.kind.value}",
-        type=type_label(entry.choice_type),
-        value=value_label(entry),
-        seq=entry.refers_to_seq or "",
-    )
+    key, params = summary_event(entry)
+    return render(key, params, key)
 
 
 def state_label(state: ChoiceState) -> str:

@@ -56,8 +56,8 @@ from buddy_desk.choices.rules import (
 from buddy_desk.choices.texts import (
     LOCAL as LOCAL,  # other features name choices through the service
 )
-from buddy_desk.choices.texts import entry_summary
 from buddy_desk.choices.texts import state_label as state_label
+from buddy_desk.choices.texts import summary_event
 from buddy_desk.choices.texts import type_label as type_label
 from buddy_desk.dossiers.service import person_name
 from buddy_desk.errors import NotFoundError
@@ -196,13 +196,15 @@ def _append_once(
         else:
             head.last_seq = seq
             head.last_hash = entry.entry_hash
+        key, params = summary_event(entry)
         s.add(
-            TimelineEvent(
+            TimelineEvent.about(
+                "choice",
+                key,
+                params,
                 dossier_id=dossier_id,
                 occurred_at=at,
                 organisation=None,  # the choice log is the pair's, not one organisation's
-                kind="choice",
-                title=entry_summary(entry)[:200],
                 created_by=actor.username,
             )
         )
