@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run test setup lint typecheck pytest bench screenshots clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	bash scripts/system-deps.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
