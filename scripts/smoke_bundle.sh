@@ -16,7 +16,7 @@ fail() { echo "smoke-bundle: FAILED: $*" >&2; exit 1; }
 if [ -z "${SKIP_BUILD:-}" ]; then
   # the 'bundle' extra of pyproject.toml; a no-op once it is there (a cached venv)
   [ -x "$BIN/pyinstaller" ] || "$BIN/pip" install --quiet -e '.[dev,bundle]'
-  # build/pyinstaller keeps PyInstaller's analysis between runs of the same checkout
+  # its own work folder, apart from setuptools' build/lib (PyInstaller re-analyses each time)
   started=$SECONDS
   "$BIN/pyinstaller" packaging/buddy-desk.spec --noconfirm --log-level WARN \
     --distpath dist --workpath build/pyinstaller

@@ -15,6 +15,8 @@ import sys
 from functools import cache
 from pathlib import Path
 
+import buddy_desk
+
 ENV_RESOURCES = "BUDDY_DESK_RESOURCES"
 PACKAGE = "buddy_desk._resources"
 
@@ -38,8 +40,9 @@ def resources_dir() -> Path:
         candidates.append(Path(frozen) / "resources")
     if packaged := _packaged():
         candidates.append(packaged)
-    # src/ on sys.path without an install (or an editable install older than the mapping)
-    candidates.append(Path(__file__).resolve().parents[2] / "resources")
+    # src/ on sys.path without an install (or an editable install older than the mapping):
+    # src/buddy_desk/__init__.py → the repository's resources/
+    candidates.append(Path(buddy_desk.__file__).resolve().parents[2] / "resources")
     for candidate in candidates:
         if (candidate / "i18n").is_dir():
             return candidate

@@ -31,7 +31,7 @@ def _copy(to: Path) -> Path:
 def test_the_installed_package_maps_the_top_level_folder() -> None:
     # make setup's editable install: importlib.resources finds buddy_desk._resources, and
     # that is the repository's resources/ itself, so a coordinator's edit shows at once
-    assert resources._packaged() == ROOT / "resources"
+    assert resources._packaged() == ROOT / "resources", "an old editable install? make setup"
     assert resources_dir() == ROOT / "resources"
     assert (resource("letters", "nl") / "briefhoofd.txt").is_file()
 
