@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from buddy_desk.letters.templates import load_templates_from
+from buddy_desk.documents.templates import load_templates_from
 
 pytestmark = pytest.mark.slow
 
