@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from buddy_desk.core.collaboration import CollaborationGroup, img_can_prioritise
+from buddy_desk.core.collaboration import GROUP_MEANINGS, CollaborationGroup, img_can_prioritise
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus
 
 
@@ -15,6 +15,15 @@ class Step:
 
     def kwargs(self) -> dict[str, str]:
         return dict(self.values)
+
+
+def group_meaning(group: CollaborationGroup, img_phase: ImgPhase | None) -> list[Step]:
+    """The group's plain-language meaning; in group E with IMG's priority only while IMG is
+    in Voorbereiding or Opname (the evaluation allows it then only)."""
+    steps = [Step(GROUP_MEANINGS[group].key)]
+    if img_can_prioritise(group, img_phase):
+        steps.append(Step("group.E.prioritise"))
+    return steps
 
 
 def next_img_step(phase: ImgPhase | None) -> Step:
