@@ -40,8 +40,12 @@ def type_label(choice_type: ChoiceType) -> str:
     return tr(f"choices.type.{choice_type.value}")
 
 
-def explanation(choice_type: ChoiceType) -> str:
-    return tr(f"choices.type.{choice_type.value}.explanation")
+def explanation(choice_type: ChoiceType, version: str | None = None) -> str:
+    """What we explain to the resident; with ``version``, the text of that version."""
+    key = f"choices.type.{choice_type.value}.explanation"
+    if version is not None and (archived := tr(f"{key}@{version}")) != f"{key}@{version}":
+        return archived
+    return tr(key)
 
 
 def option_label(choice_type: ChoiceType, value: str) -> str:

@@ -66,6 +66,7 @@ def _schema() -> dict[str, frozenset[str]]:
             "groet",
             "contact.titel",
             "contact.uitleg",
+            "contact.uitleg.onvolledig",
             "contact.geen_img",
             "contact.geen_ncg",
             "ondertekening.geen_img",

@@ -448,6 +448,8 @@ class _Builder:
     def build(self) -> SummaryLetter:
         recipient, salutation = self.recipient()
         img_state, ncg_state = self.img_state(), self.ncg_state()
+        complete = self.d.img_supervisor is not None and self.d.ncg_supervisor is not None
+        contact_key = "contact.uitleg" if complete else "contact.uitleg.onvolledig"
         sections = (
             self.summary(img_state, ncg_state),
             self.damage(img_state),
@@ -455,7 +457,7 @@ class _Builder:
             self.together(),
             self.money(),
             self.recorded_choices(),
-            Section("contact", self.text("contact.titel"), tuple(self.paras("contact.uitleg"))),
+            Section("contact", self.text("contact.titel"), tuple(self.paras(contact_key))),
         )
         contacts = (
             self.contact(self.d.img_supervisor, Organisation.IMG),

@@ -323,7 +323,7 @@ def receipt_pdf(data: ChoiceLog, seq: int, path: Path) -> None:
                         tr("choices.receipt.explanation", version=entry.explanation_version),
                         st["label"],
                     ),
-                    _p(explanation(entry.choice_type), st["base"]),
+                    _p(explanation(entry.choice_type, entry.explanation_version), st["base"]),
                 ]
             )
         )
