@@ -37,7 +37,7 @@ FORM_EXPLAINED = {
     ),
     InspectionForm.COMBINED: (
         "Eén deskundige bekijkt zowel de schade als de versterking. U krijgt dus maar één "
-        "persoon over de vloer."
+        "deskundige over de vloer."
     ),
     InspectionForm.CLOSE: (
         "De deskundigen van IMG en NCG komen op twee verschillende dagen, kort na elkaar "
