@@ -26,9 +26,13 @@ def group_meaning(group: CollaborationGroup, img_phase: ImgPhase | None) -> list
     return steps
 
 
-def next_img_step(phase: ImgPhase | None) -> Step:
+def next_img_step(phase: ImgPhase | None, *, decided: bool = False) -> Step:
+    """What comes next at IMG; in Beschikking with a decision made (``decided``), what follows
+    the decision rather than "IMG neemt het besluit"."""
     if phase is None:
         return Step("next.img.none")
+    if phase is ImgPhase.BESCHIKKING and decided:
+        return Step("next.img.besloten")
     return Step(f"next.img.{phase.name.lower()}")
 
 

@@ -25,3 +25,14 @@ def test_priority_is_offered_only_in_group_e_while_img_is_early(
         meaning = [s.key for s in group_meaning(group, img)]
         assert ("group.E.prioritise" in meaning) is expected
         assert meaning[0] == f"group.{group.value}"
+
+
+def test_wat_komt_er_nu_after_a_decision_is_not_deciding_again() -> None:
+    from buddy_desk.dossiers.next_steps import next_img_step
+    from buddy_desk.i18n import tr
+
+    assert next_img_step(ImgPhase.BESCHIKKING).key == "next.img.beschikking"
+    decided = tr(next_img_step(ImgPhase.BESCHIKKING, decided=True).key)
+    assert "besloten" in decided and "neemt het besluit" not in decided
+    # only Beschikking changes its story with a decision date
+    assert next_img_step(ImgPhase.ZIENSWIJZE, decided=True).key == "next.img.zienswijze"

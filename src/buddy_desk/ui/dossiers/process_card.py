@@ -85,7 +85,9 @@ class ProcessCard(Card):
 
     def _show_img(self, d: DossierDetail) -> None:
         case = d.current_img_case
-        self.next_text.setText(tr(next_img_step(case.img_phase if case else None).key))
+        decided = case is not None and case.besluitdatum is not None
+        step = next_img_step(case.img_phase if case else None, decided=decided)
+        self.next_text.setText(tr(step.key))
         if case is None:
             self._show_none("ui.dossier.img.none")
             return
