@@ -316,9 +316,13 @@ class _LetterEnding(_Container, Flowable):  # type: ignore[misc]  # ReportLab is
 
     MIN_SCALE = 0.86
 
-    def __init__(self, body: list[Flowable], glossary: list[Flowable]) -> None:
+    def __init__(self, body: list[Flowable], glossary: list[Flowable], kept: int) -> None:
+        """``kept``: how many of ``body``'s last flowables go with the glossary at least
+        (closing paragraph, greeting, room to sign, signatures); what comes before them may
+        stay on the page when the rest moves on."""
         self._body = body
         self._glossary = glossary
+        self._kept = kept
         self._content: list[Flowable] = [*body, *glossary]
 
     def wrap(self, aW: float, aH: float) -> tuple[float, float]:  # noqa: N803
@@ -339,6 +343,13 @@ class _LetterEnding(_Container, Flowable):  # type: ignore[misc]  # ReportLab is
         if frame is not None and getattr(frame, "_atTop", False):
             # not even a whole page holds it: let the parts flow, the signatures together
             return [KeepTogether(self._body), *self._glossary]
+        # leave as much of the lead-in (the contact section) here as fits, a heading never
+        # without its first paragraph; the rest moves on together
+        for cut in range(len(self._body) - self._kept, 1, -1):
+            lead = self._body[:cut]
+            if _listWrapOn(lead, aW, self.canv)[1] <= aH:
+                rest = _LetterEnding(self._body[cut:], self._glossary, self._kept)
+                return [*lead, rest]
         return []  # move on whole
 
     def drawOn(self, canv: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802
@@ -361,8 +372,8 @@ def letter_flowables(letter: SummaryLetter) -> list[Flowable]:
         else:
             flow += _section(section)
     ending += [_p(text) for text in letter.closing[:-1]]
-    ending += _closing(letter)
-    flow.append(_LetterEnding(ending, _glossary(letter)))
+    closing = _closing(letter)
+    flow.append(_LetterEnding([*ending, *closing], _glossary(letter), kept=len(closing)))
     return flow
 
 
