@@ -352,7 +352,7 @@ class _LetterEnding(_Container, Flowable):  # type: ignore[misc]  # ReportLab is
                 return [*lead, rest]
         return []  # move on whole
 
-    def drawOn(self, canv: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802
+    def drawOn(self, canv: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803
         _Container.drawOn(self, canv, x, y, _sW=_sW)
 
 

@@ -159,7 +159,11 @@ def content(letter: ConfirmationLetter) -> tuple[str, list[Flowable]]:
     )
     flow.append(
         _p(
-            ("Neem dan contact op met " if cancelled else "Neem dan zo snel mogelijk contact op met ")
+            (
+                "Neem dan contact op met "
+                if cancelled
+                else "Neem dan zo snel mogelijk contact op met "
+            )
             + (who if who else "ons via het telefoonnummer bovenaan deze brief")
             + "."
         )

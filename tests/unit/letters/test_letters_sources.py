@@ -72,14 +72,11 @@ def test_every_quoted_passage_is_in_its_seed() -> None:
     folder = _seeds()
     assert folder is not None
     seeds = {
-        f.name[:3]: re.sub(r"\s+", " ", f.read_text(encoding="utf-8"))
-        for f in folder.glob("*.txt")
+        f.name[:3]: re.sub(r"\s+", " ", f.read_text(encoding="utf-8")) for f in folder.glob("*.txt")
     }
     wrong = []
     for block, seed_cell, passage_cell in _table_rows():
-        for seed, passage in zip(
-            seed_cell.split("<br>"), passage_cell.split("<br>"), strict=True
-        ):
+        for seed, passage in zip(seed_cell.split("<br>"), passage_cell.split("<br>"), strict=True):
             quote = re.fullmatch(r"“(.*)”", passage.strip())
             if seed.strip() == "—":
                 continue

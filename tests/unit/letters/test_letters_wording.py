@@ -149,8 +149,10 @@ def test_salutation_and_window_name_each_person_once(
     assert letter.recipient_lines[len(window)] == "Hoofdweg 12a"
 
 
-@pytest.mark.parametrize(("extra", "sentence"), [(1, "En nog 1 eerdere melding of rapport."),
-                                                  (2, "En nog 2 eerdere meldingen of rapporten.")])
+@pytest.mark.parametrize(
+    ("extra", "sentence"),
+    [(1, "En nog 1 eerdere melding of rapport."), (2, "En nog 2 eerdere meldingen of rapporten.")],
+)
 def test_the_count_of_older_reports_is_plural_aware(
     t: Templates, extra: int, sentence: str
 ) -> None:
@@ -193,7 +195,9 @@ def test_the_glossary_never_stands_alone_on_the_last_page(
     seen_pages = set()
     for n in range(0, 16):
         choices = tuple(
-            ChoiceLine(date(2026, 1, 1) + timedelta(days=i), "Eerste aanspreekpunt", "IMG", "Telefoon")
+            ChoiceLine(
+                date(2026, 1, 1) + timedelta(days=i), "Eerste aanspreekpunt", "IMG", "Telefoon"
+            )
             for i in range(n)
         )
         pages = _pages(render_letter(summary_letter(d, choices, TODAY, t), t))

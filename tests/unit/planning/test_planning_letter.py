@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from buddy_desk.core.inspection import AppointmentState, InspectionForm, VisitKind
 from buddy_desk.core.phases import Organisation
 from buddy_desk.planning.info import AppointmentInfo, VisitInfo
-from buddy_desk.planning.letter import Contact, ConfirmationLetter, render_confirmation
+from buddy_desk.planning.letter import ConfirmationLetter, Contact, render_confirmation
 
 
 def _letter(state: AppointmentState, form: InspectionForm) -> ConfirmationLetter:

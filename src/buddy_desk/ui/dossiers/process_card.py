@@ -119,9 +119,16 @@ class ProcessCard(Card):
         older = d.img_cases[1:]
         if older:
             self.facts.addSpacing(4)
-            self.facts.addWidget(section_title(
-                    trn("ui.dossier.img.earlier.one", "ui.dossier.img.earlier", len(older), n=len(older))
-                ))
+            self.facts.addWidget(
+                section_title(
+                    trn(
+                        "ui.dossier.img.earlier.one",
+                        "ui.dossier.img.earlier",
+                        len(older),
+                        n=len(older),
+                    )
+                )
+            )
             for c in older:
                 self.facts.addWidget(label(self._older_line(c), wrap=True, selectable=True))
 

@@ -353,7 +353,12 @@ class LetterRunView(QWidget):
             )
         if skipped_count := len(result.skipped):
             lines.append(
-                trn("letters.run.skipped.one", "letters.run.skipped", skipped_count, count=skipped_count)
+                trn(
+                    "letters.run.skipped.one",
+                    "letters.run.skipped",
+                    skipped_count,
+                    count=skipped_count,
+                )
             )
         self.summary.setText("\n".join(lines))
         self.open_folder_button.setVisible(bool(result.written))
