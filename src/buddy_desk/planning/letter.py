@@ -28,8 +28,7 @@ W = GEOMETRY.body_width
 FORM_EXPLAINED = {
     InspectionForm.SIMULTANEOUS: (
         "Twee deskundigen komen tegelijk: één voor de schade (IMG) en één voor de versterking "
-        "(NCG). Zo heeft u deze fase in één keer achter de rug. De twee opnames duren niet "
-        "even lang."
+        "(NCG). Zo heeft u deze fase in één keer achter de rug."
     ),
     InspectionForm.SEQUENTIAL: (
         "Twee deskundigen komen op dezelfde dag, na elkaar. Er is dus steeds één deskundige "
