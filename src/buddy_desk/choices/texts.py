@@ -43,8 +43,12 @@ def type_label(choice_type: ChoiceType) -> str:
     return tr(f"choices.type.{choice_type.value}")
 
 
-def explanation(choice_type: ChoiceType) -> str:
-    return tr(f"choices.type.{choice_type.value}.explanation")
+def explanation(choice_type: ChoiceType, version: str | None = None) -> str:
+    """What we explain to the resident; with ``version``, the text of that version."""
+    key = f"choices.type.{choice_type.value}.explanation"
+    if version is not None and (archived := tr(f"{key}@{version}")) != f"{key}@{version}":
+        return archived
+    return tr(key)
 
 
 def option_label(choice_type: ChoiceType, value: str) -> str:
@@ -97,9 +101,20 @@ def entry_summary(entry: ChoiceEntry) -> str:
     return render(key, params, key)
 
 
-def state_label(state: ChoiceState) -> str:
+def state_label(state: ChoiceState, *, dated: bool = True) -> str:
+    """The current stand of a choice; ``dated=False`` leaves out the withdrawal date (a
+    letter shows it in its own date column)."""
     if state.withdrawal is not None:
-        return tr("choices.state.withdrawn", date=local_date(state.withdrawal.effective_from))
+        text = (
+            tr("choices.state.withdrawn", date=local_date(state.withdrawal.effective_from))
+            if dated
+            else tr("choices.state.withdrawn.undated")
+        )
+        direction = state.current.direction
+        if state.choice_type is ChoiceType.DATA_SHARING and direction is not None:
+            # a withdrawn consent names its direction, as a given one does
+            text = f"{tr(f'choices.direction.{direction.value}')}: {text}"
+        return text
     return value_label(state.current)
 
 
