@@ -23,6 +23,7 @@ from buddy_desk.core.address import (
     normalise_huisletter,
     normalise_postcode,
     normalise_toevoeging,
+    street_line,
     validate_huisnummer,
 )
 from buddy_desk.core.event_texts import text as event_text
@@ -137,7 +138,7 @@ def address_key(data: NewDossier) -> AddressKey:
 
 
 def address_text(straat: str | None, key: AddressKey, woonplaats: str | None) -> str:
-    street = f"{straat} {key.number_text()}" if straat else key.number_text()
+    street = street_line(straat, key.number_text())
     place = f"{format_postcode(key.postcode)} {woonplaats or ''}".strip()
     return f"{street}, {place}"
 
