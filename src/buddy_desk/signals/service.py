@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from operator import itemgetter
 
-from sqlalchemy import Select, exists, insert, or_, select, union
+from sqlalchemy import Select, exists, func, insert, or_, select, union
 from sqlalchemy.orm import Session, aliased
 
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus, Organisation
@@ -499,3 +499,46 @@ def list_requests(uow: UnitOfWork, dossier_id: int) -> list[RequestInfo]:
             .order_by(InformationRequest.asked_at.desc(), InformationRequest.id.desc())
         ).all()
         return [_request_info(r) for r in found]
+
+
+# --- notices and counts for other desks ------------------------------------------------------
+
+
+def notify_in_session(
+    session: Session,
+    dossier_id: int,
+    owner_id: int,
+    organisation: Organisation,
+    title: str,
+    detail: str | None,
+    user: str | None,
+    today: date,
+) -> None:
+    """A notice for one staff member in their Signalen workspace (e.g. "you were coupled to
+    this dossier"); a hand signal due today, closed by whoever read it. The caller commits."""
+    session.add(
+        Signal(
+            dossier_id=dossier_id,
+            title=title[:200],
+            detail=detail,
+            organisation=organisation,
+            owner_id=owner_id,
+            due=today,
+            state=SignalState.OPEN,
+            created_by=user,
+        )
+    )
+
+
+def count_open_signals(session: Session, *, by_owner: bool = False) -> dict[int, int]:
+    """Open signals per dossier (or, ``by_owner``, per owning supervisor)."""
+    column = Signal.owner_id if by_owner else Signal.dossier_id
+    return {
+        key: n
+        for key, n in session.execute(
+            select(column, func.count())
+            .where(Signal.state == SignalState.OPEN, column.is_not(None))
+            .group_by(column)
+        )
+        if key is not None
+    }
