@@ -16,12 +16,16 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, insert, select
+from sqlalchemy.orm import Session
 
+from buddy_desk.choices.rules import Direction, DocumentCategory, consent_for, current_states
+from buddy_desk.choices.service.log import to_entry
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus, Organisation
 from buddy_desk.demo.context import DemoContext
 from buddy_desk.i18n import tr
 from buddy_desk.models import Case, DamageReport, Dossier, DossierFlag
+from buddy_desk.models.choices import ChoiceLogEntry
 from buddy_desk.models.signals import InformationRequest, Observation, Signal
 from buddy_desk.signals.rules import (
     DossierFacts,
@@ -33,6 +37,7 @@ from buddy_desk.signals.rules import (
     SignalState,
     evaluate,
 )
+from buddy_desk.signals.svip import RequestOutcome, answer_carries_case_data
 
 OUTCOMES = (
     "Besproken aan de keukentafel; bewoner is geïnformeerd.",
@@ -229,6 +234,7 @@ def populate(conn: Connection, rng: random.Random, ctx: DemoContext) -> None:
     if signals:
         conn.execute(insert(Signal), signals)
     requests: list[dict[str, Any]] = []
+    shared = _consents_in_force(conn)
     for d_id in rng.sample(combination, k=min(len(combination), round(len(combination) * 0.25))):
         pair = ctx.buddy_pairs.get(d_id)
         for _ in range(rng.choice((1, 1, 2))):
@@ -246,6 +252,11 @@ def populate(conn: Connection, rng: random.Random, ctx: DemoContext) -> None:
                 answerer = (
                     pair.ncg_supervisor_id if src is Organisation.IMG else pair.img_supervisor_id
                 )
+            outcome = RequestOutcome.ANSWERED
+            if answer_carries_case_data(kind) and (d_id, src) not in shared:
+                # the SVIP desk's rule: no case data towards the asker without consent
+                outcome = RequestOutcome.NO_CONSENT
+                answer = tr("svip.answer.no_consent", source=src.other.value, recipient=src.value)
             requests.append(
                 {
                     "dossier_id": d_id,
@@ -254,6 +265,7 @@ def populate(conn: Connection, rng: random.Random, ctx: DemoContext) -> None:
                     "question": question,
                     "asked_at": asked,
                     "asked_by": usernames.get(asker or -1),
+                    "outcome": outcome.value if is_answered else None,
                     "answer": answer if is_answered else None,
                     "answered_at": answered if is_answered else None,
                     "answered_by": usernames.get(answerer or -1) if is_answered else None,
@@ -261,3 +273,24 @@ def populate(conn: Connection, rng: random.Random, ctx: DemoContext) -> None:
             )
     if requests:
         conn.execute(insert(InformationRequest), requests)
+
+
+def _consents_in_force(conn: Connection) -> set[tuple[int, Organisation]]:
+    """(dossier, asker) pairs whose case details the other organisation may share with the
+    asker: the choices demo (which runs first) recorded a consent in that direction."""
+    entries = defaultdict(list)
+    with Session(bind=conn) as session:
+        for row in session.scalars(select(ChoiceLogEntry).order_by(ChoiceLogEntry.seq)):
+            entries[row.dossier_id].append(to_entry(row))
+    found = set()
+    for d_id, rows in entries.items():
+        states = current_states(rows)
+        for asker in Organisation:
+            state = consent_for(states, Direction.towards(asker))
+            if (
+                state is not None
+                and state.consent_active
+                and DocumentCategory.CASE_DETAILS in state.current.categories
+            ):
+                found.add((d_id, asker))
+    return found
