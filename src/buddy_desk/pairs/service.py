@@ -146,7 +146,9 @@ def _groups(session: Session, dossier_ids: set[int] | None = None) -> dict[int, 
 def _pending_proposals(session: Session) -> dict[int, PairChange]:
     """The latest proposal per dossier that no coupling has followed yet."""
     latest: dict[int, PairChange] = {}
-    for change in session.scalars(select(PairChange).order_by(PairChange.changed_at, PairChange.id)):
+    for change in session.scalars(
+        select(PairChange).order_by(PairChange.changed_at, PairChange.id)
+    ):
         if change.kind is PairChangeKind.PROPOSED:
             latest[change.dossier_id] = change
         else:
@@ -366,7 +368,9 @@ def propose_in_session(
     return change
 
 
-def propose_pair(uow: UnitOfWork, dossier_id: int, user: str | None = None) -> PairChangeInfo | None:
+def propose_pair(
+    uow: UnitOfWork, dossier_id: int, user: str | None = None
+) -> PairChangeInfo | None:
     """Propose a pair for a dossier without one (intake calls this for a new dossier)."""
     with uow:
         s = uow.session

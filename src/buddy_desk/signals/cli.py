@@ -10,7 +10,6 @@ from buddy_desk.core.phases import Organisation
 from buddy_desk.core.values import parse_date
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.signals.rules import RequestKind
-from buddy_desk.signals.svip import QueueState
 from buddy_desk.signals.service import (
     RequestInfo,
     SignalInfo,
@@ -24,6 +23,7 @@ from buddy_desk.signals.service import (
     request_queue,
     supervisor_by_username,
 )
+from buddy_desk.signals.svip import QueueState
 
 ORDER = 40
 

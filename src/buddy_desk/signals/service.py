@@ -16,7 +16,7 @@ from operator import itemgetter
 from sqlalchemy import Select, exists, func, insert, or_, select, union
 from sqlalchemy.orm import Session, aliased
 
-from buddy_desk.choices.rules import DocumentCategory, Direction
+from buddy_desk.choices.rules import Direction, DocumentCategory
 from buddy_desk.choices.service.log import consent_state
 from buddy_desk.core.collaboration import collaboration_group
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus, Organisation
@@ -680,9 +680,11 @@ def request_queue(
     answered (newest first). ``incoming_only``: the requests put to the viewer's organisation."""
     with uow:
         s = uow.session
-        stmt = select(InformationRequest, Address).join(
-            Dossier, Dossier.id == InformationRequest.dossier_id
-        ).join(Address, Address.id == Dossier.address_id)
+        stmt = (
+            select(InformationRequest, Address)
+            .join(Dossier, Dossier.id == InformationRequest.dossier_id)
+            .join(Address, Address.id == Dossier.address_id)
+        )
         if kind is not None:
             stmt = stmt.where(InformationRequest.kind == kind)
         if incoming_only and viewer is not None:

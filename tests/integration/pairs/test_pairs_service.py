@@ -58,13 +58,23 @@ def desk(uow: UnitOfWork) -> dict[str, int]:
 def test_coupling_then_recoupling_keeps_who_when_why(uow: UnitOfWork, desk: dict[str, int]) -> None:
     d = desk["dossier"]
     first = couple(
-        uow, d, img_id=desk["img1"], ncg_id=desk["ncg1"], reason="nieuw dossier",
-        by_username="coord", today=TODAY,
+        uow,
+        d,
+        img_id=desk["img1"],
+        ncg_id=desk["ncg1"],
+        reason="nieuw dossier",
+        by_username="coord",
+        today=TODAY,
     )
     assert first.kind is PairChangeKind.COUPLED
     second = couple(
-        uow, d, img_id=desk["img2"], ncg_id=desk["ncg1"], reason="Anna met verlof",
-        by_username="COORD", today=TODAY,
+        uow,
+        d,
+        img_id=desk["img2"],
+        ncg_id=desk["ncg1"],
+        reason="Anna met verlof",
+        by_username="COORD",
+        today=TODAY,
     )
     assert second.kind is PairChangeKind.RECOUPLED
     history = pair_history(uow, d)
@@ -86,10 +96,24 @@ def test_coupling_then_recoupling_keeps_who_when_why(uow: UnitOfWork, desk: dict
 
 def test_every_buddy_involved_gets_a_notice(uow: UnitOfWork, desk: dict[str, int]) -> None:
     d = desk["dossier"]
-    couple(uow, d, img_id=desk["img1"], ncg_id=desk["ncg1"], reason="start", by_username="coord",
-           today=TODAY)
-    couple(uow, d, img_id=desk["img2"], ncg_id=desk["ncg1"], reason="verlof", by_username="coord",
-           today=TODAY)
+    couple(
+        uow,
+        d,
+        img_id=desk["img1"],
+        ncg_id=desk["ncg1"],
+        reason="start",
+        by_username="coord",
+        today=TODAY,
+    )
+    couple(
+        uow,
+        d,
+        img_id=desk["img2"],
+        ncg_id=desk["ncg1"],
+        reason="verlof",
+        by_username="coord",
+        today=TODAY,
+    )
 
     def titles(sid: int) -> list[str]:
         return [s.title for s in list_signals(uow, owner_id=sid, only_open=True)]
@@ -104,8 +128,15 @@ def test_every_buddy_involved_gets_a_notice(uow: UnitOfWork, desk: dict[str, int
 def test_only_a_coordinator_may_couple(uow: UnitOfWork, desk: dict[str, int]) -> None:
     for who in ("aaalders", None, "nobody"):
         with pytest.raises(NotCoordinatorError, match="coördinator"):
-            couple(uow, desk["dossier"], img_id=desk["img1"], ncg_id=desk["ncg1"],
-                   reason="probeer", by_username=who, today=TODAY)
+            couple(
+                uow,
+                desk["dossier"],
+                img_id=desk["img1"],
+                ncg_id=desk["ncg1"],
+                reason="probeer",
+                by_username=who,
+                today=TODAY,
+            )
     assert pair_history(uow, desk["dossier"]) == []
     assert list_signals(uow) == []
 
@@ -114,28 +145,64 @@ def test_a_buddy_of_the_wrong_organisation_or_no_reason_is_refused(
     uow: UnitOfWork, desk: dict[str, int]
 ) -> None:
     with pytest.raises(ValidationError, match="zaakbegeleider"):
-        couple(uow, desk["dossier"], img_id=desk["ncg1"], ncg_id=desk["ncg2"], reason="fout",
-               by_username="coord", today=TODAY)
+        couple(
+            uow,
+            desk["dossier"],
+            img_id=desk["ncg1"],
+            ncg_id=desk["ncg2"],
+            reason="fout",
+            by_username="coord",
+            today=TODAY,
+        )
     with pytest.raises(ValidationError, match="reden"):
-        couple(uow, desk["dossier"], img_id=desk["img1"], ncg_id=desk["ncg1"], reason="  ",
-               by_username="coord", today=TODAY)
+        couple(
+            uow,
+            desk["dossier"],
+            img_id=desk["img1"],
+            ncg_id=desk["ncg1"],
+            reason="  ",
+            by_username="coord",
+            today=TODAY,
+        )
     assert pair_history(uow, desk["dossier"]) == []
 
 
 def test_bulk_coupling_is_one_transaction_and_skips_existing_pairs(
     uow: UnitOfWork, desk: dict[str, int]
 ) -> None:
-    others = [make_dossier(uow, img_phase=ImgPhase.OPNAME, ncg_status=NcgStatus.S4_1)
-              for _ in range(3)]
-    couple(uow, others[0], img_id=desk["img1"], ncg_id=desk["ncg2"], reason="al gedaan",
-           by_username="coord", today=TODAY)
-    result = couple_many(uow, others, img_id=desk["img1"], ncg_id=desk["ncg2"],
-                         reason="herverdeling", by_username="coord", today=TODAY)
+    others = [
+        make_dossier(uow, img_phase=ImgPhase.OPNAME, ncg_status=NcgStatus.S4_1) for _ in range(3)
+    ]
+    couple(
+        uow,
+        others[0],
+        img_id=desk["img1"],
+        ncg_id=desk["ncg2"],
+        reason="al gedaan",
+        by_username="coord",
+        today=TODAY,
+    )
+    result = couple_many(
+        uow,
+        others,
+        img_id=desk["img1"],
+        ncg_id=desk["ncg2"],
+        reason="herverdeling",
+        by_username="coord",
+        today=TODAY,
+    )
     assert [c.dossier_id for c in result.changed] == others[1:]
     assert result.unchanged == (others[0],)
     with pytest.raises(Exception, match="bestaat niet"):
-        couple_many(uow, [desk["dossier"], 999_999], img_id=desk["img2"], ncg_id=desk["ncg1"],
-                    reason="half", by_username="coord", today=TODAY)
+        couple_many(
+            uow,
+            [desk["dossier"], 999_999],
+            img_id=desk["img2"],
+            ncg_id=desk["ncg1"],
+            reason="half",
+            by_username="coord",
+            today=TODAY,
+        )
     assert pair_history(uow, desk["dossier"]) == []  # nothing half-written
 
 
@@ -143,8 +210,15 @@ def test_workload_counts_dossiers_per_buddy_group_and_open_signals(
     uow: UnitOfWork, desk: dict[str, int]
 ) -> None:
     e = make_dossier(uow, img_phase=ImgPhase.OPNAME, ncg_status=NcgStatus.S4_1)
-    couple_many(uow, [desk["dossier"], e], img_id=desk["img1"], ncg_id=desk["ncg1"],
-                reason="start", by_username="coord", today=TODAY)
+    couple_many(
+        uow,
+        [desk["dossier"], e],
+        img_id=desk["img1"],
+        ncg_id=desk["ncg1"],
+        reason="start",
+        by_username="coord",
+        today=TODAY,
+    )
     w = workload(uow)
     anna = next(b for b in w.buddies if b.buddy.id == desk["img1"])
     assert (anna.dossiers, anna.by_group, anna.open_signals) == (2, {"B": 1, "E": 1}, 2)
@@ -156,11 +230,20 @@ def test_a_new_dossier_gets_a_pair_proposed_from_workload_and_area(
     uow: UnitOfWork, desk: dict[str, int]
 ) -> None:
     busy = [make_dossier(uow, ncg_status=NcgStatus.S2_1) for _ in range(2)]
-    couple_many(uow, busy, img_id=desk["img1"], ncg_id=desk["ncg1"], reason="start",
-                by_username="coord", today=TODAY)
+    couple_many(
+        uow,
+        busy,
+        img_id=desk["img1"],
+        ncg_id=desk["ncg1"],
+        reason="start",
+        by_username="coord",
+        today=TODAY,
+    )
     new_id = create_dossier(
-        uow, NewDossier(postcode="9999 ZZ", huisnummer=3, straat="Belweg", woonplaats="Ergens",
-                        user="ccats")
+        uow,
+        NewDossier(
+            postcode="9999 ZZ", huisnummer=3, straat="Belweg", woonplaats="Ergens", user="ccats"
+        ),
     )
     history = pair_history(uow, new_id)
     assert [h.kind for h in history] == [PairChangeKind.PROPOSED]
@@ -175,14 +258,63 @@ def test_cli_couple_list_history(
 ) -> None:
     d = str(desk["dossier"])
     base = ["--db", db_url]
-    refused = main(["pairs", "couple", d, "--img", "aaalders", "--ncg", "ccats",
-                    "--reason", "start", *base, "--user", "bbos"])
+    refused = main(
+        [
+            "pairs",
+            "couple",
+            d,
+            "--img",
+            "aaalders",
+            "--ncg",
+            "ccats",
+            "--reason",
+            "start",
+            *base,
+            "--user",
+            "bbos",
+        ]
+    )
     assert refused == 2 and "coördinator" in capsys.readouterr().err
-    assert main(["--user", "coord", "pairs", "couple", d, "--img", "aaalders", "--ncg", "ccats",
-                 "--reason", "start", *base]) == 0
+    assert (
+        main(
+            [
+                "--user",
+                "coord",
+                "pairs",
+                "couple",
+                d,
+                "--img",
+                "aaalders",
+                "--ncg",
+                "ccats",
+                "--reason",
+                "start",
+                *base,
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
-    assert main(["pairs", "couple", d, "--img", "bbos", "--ncg", "ccats", "--reason", "verlof",
-                 "--user", "coord", "--json", *base]) == 0
+    assert (
+        main(
+            [
+                "pairs",
+                "couple",
+                d,
+                "--img",
+                "bbos",
+                "--ncg",
+                "ccats",
+                "--reason",
+                "verlof",
+                "--user",
+                "coord",
+                "--json",
+                *base,
+            ]
+        )
+        == 0
+    )
     out = json.loads(capsys.readouterr().out)
     assert out["changed"][0]["kind"] == "recoupled"
     assert main(["pairs", "history", d, "--json", *base]) == 0

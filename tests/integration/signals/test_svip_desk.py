@@ -120,9 +120,7 @@ def test_a_speed_up_request_can_lead_to_prioritisation(uow: UnitOfWork, dossier:
     assert [e for e in view_dossier(uow, dossier, img).events if e.kind == "priority"]
 
 
-def test_only_img_prioritises_and_only_on_a_speed_up_request(
-    uow: UnitOfWork, dossier: int
-) -> None:
+def test_only_img_prioritises_and_only_on_a_speed_up_request(uow: UnitOfWork, dossier: int) -> None:
     to_ncg = log_request(uow, dossier, RequestKind.SPEED_UP, Organisation.IMG, "Sneller?")
     status = log_request(uow, dossier, RequestKind.STATUS_EXCHANGE, Organisation.NCG, "Status?")
     for req in (to_ncg, status):
@@ -171,7 +169,10 @@ def test_cli_svip_queue_and_answers(
     assert main(["svip", "--org", "IMG", "--incoming", "--json", *base]) == 0
     (row,) = json.loads(capsys.readouterr().out)
     assert (row["id"], row["state"], row["own_status"], row["to"]) == (
-        req.id, "open", "Opname", "IMG",
+        req.id,
+        "open",
+        "Opname",
+        "IMG",
     )
     assert main(["svip", "answer", str(req.id), "Opname 3-12", *base]) == 2
     assert "geen toestemming" in capsys.readouterr().err
