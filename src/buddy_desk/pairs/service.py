@@ -166,8 +166,10 @@ def list_pairs(
     supervisor_id: int | None = None,
     group: CollaborationGroup | None = None,
 ) -> list[PairRow]:
-    """The dossiers the desk works on: every combination dossier (running at both), every
-    dossier with a buddy, and every dossier with a pending proposal; by address."""
+    """The dossiers the desk works on, by address: every combination dossier (running at
+    both: the dossiers a buddy pair is for), every dossier with a full pair, and every dossier
+    with a pending proposal. A dossier with one organisation's supervisor only is that
+    organisation's own business, not a buddy-pair dossier."""
     with uow:
         s = uow.session
         groups = _groups(s)
@@ -176,12 +178,22 @@ def list_pairs(
         signals = count_open_signals(s)
         rows = []
         for dossier, address in s.execute(
-            select(Dossier, Address).join(Address, Address.id == Dossier.address_id)
+            select(Dossier, Address)
+            .join(Address, Address.id == Dossier.address_id)
+            .order_by(
+                Address.straat,
+                Address.huisnummer,
+                Address.huisletter,
+                Address.huisnummertoevoeging,
+                Address.woonplaats,
+                Dossier.id,
+            )
         ):
             d_id = dossier.id
             img_id, ncg_id = dossier.img_supervisor_id, dossier.ncg_supervisor_id
             g = groups.get(d_id)
-            if g is None and img_id is None and ncg_id is None and d_id not in proposals:
+            full = img_id is not None and ncg_id is not None
+            if g is None and not full and d_id not in proposals:
                 continue
             if only_unpaired and img_id is not None and ncg_id is not None:
                 continue
@@ -209,7 +221,6 @@ def list_pairs(
                     ),
                 )
             )
-    rows.sort(key=lambda r: (r.address, r.dossier_id))
     return rows
 
 
