@@ -187,11 +187,12 @@ class OutreachWorkspace(QWidget):
         self.apply_filter()
 
     def current_filter(self) -> WorklistFilter:
-        phase = self.phase.currentData()
+        # Qt hands enum data back as plain int/str
+        phase, status = self.phase.currentData(), self.status.currentData()
         return WorklistFilter(
-            phases=frozenset({phase}) if phase is not None else frozenset(),
+            phases=frozenset({OutreachPhase(phase)}) if phase is not None else frozenset(),
             gemeente=self.gemeente.currentData(),
-            ncg_status=self.status.currentData(),
+            ncg_status=NcgStatus(status) if status is not None else None,
             include_closed=self.closed.isChecked(),
         )
 

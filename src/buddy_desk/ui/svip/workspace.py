@@ -153,7 +153,10 @@ class SvipWorkspace(QWidget):
     def reload(self) -> None:
         uow = self.ctx.new_uow()
         viewer, today = self.viewer, self.today
-        kind, state = self.kind.currentData(), self.state.currentData()
+        # Qt hands enum data back as plain str
+        kind_data, state_data = self.kind.currentData(), self.state.currentData()
+        kind = RequestKind(kind_data) if kind_data is not None else None
+        state = QueueState(state_data) if state_data is not None else None
         incoming = self.incoming.isChecked()
 
         def job(_progress: Progress) -> list[QueueRow]:
