@@ -101,3 +101,14 @@ def test_the_couple_dialog_needs_a_buddy_and_a_reason(
     qtbot.keyClicks(dialog.reason, "verlof")
     assert dialog.ok.isEnabled()
     assert dialog.value() == CoupleChoice(desk["img"], None, "verlof")
+
+
+def test_a_coordinator_account_signs_in_as_coordinator() -> None:
+    from buddy_desk.core.summaries import SupervisorInfo
+    from buddy_desk.dossiers.profiles import StaffAccount
+    from buddy_desk.ui.profile import profile_from_account
+
+    coord = SupervisorInfo(7, Organisation.NCG, "coordinator", "Carla Coördinator", None, None)
+    buddy = SupervisorInfo(8, Organisation.NCG, "bewonersbegeleider", "Cor Cats", None, None)
+    assert profile_from_account(StaffAccount(coord, "coord")).role == "coordinator"
+    assert profile_from_account(StaffAccount(buddy, "ccats")).role == "supervisor"
