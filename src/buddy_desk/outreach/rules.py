@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import IntEnum, StrEnum
 
-from buddy_desk.core.phases import NcgStatus
+from buddy_desk.core.phases import NcgStatus, Organisation
 
 
 class OutreachPhase(IntEnum):
@@ -76,3 +76,10 @@ class ContactFact:
 def is_open(contacts: tuple[ContactFact, ...]) -> bool:
     """Still on the worklist: no contact yet, or the latest outcome does not close it."""
     return not contacts or not contacts[-1].outcome.closes
+
+
+def sees_worklist(viewer: Organisation | None) -> bool:
+    """The worklist is NCG's address file with NCG's status and observations: NCG's own case
+    data. On these addresses IMG holds nothing yet and no consent lets NCG's data through, so
+    anyone else sees only the counts per phase."""
+    return viewer is Organisation.NCG

@@ -73,3 +73,18 @@ def test_the_letter_run_writes_one_pdf_for_the_list_shown(
     assert [c.outcome for c in list_contacts(uow, pool[0])] == [ContactOutcome.SENT]
     assert list_contacts(uow, pool[1]) == []
     qtbot.waitUntil(lambda: ws.letters_button.isEnabled(), timeout=5_000)
+
+
+def test_img_staff_see_only_the_counts_per_phase(
+    qtbot: QtBot, ctx: AppContext, pool: list[int]
+) -> None:
+    from buddy_desk.ui.context import UserProfile
+
+    ctx.user = UserProfile("anna", "Anna Aalders", "IMG", "supervisor")
+    ws = OutreachWorkspace(ctx)
+    qtbot.addWidget(ws)
+    ws.show()
+    qtbot.waitUntil(lambda: len(ws.all_rows) == 3, timeout=10_000)
+    assert ws.model.rowCount() == 0 and not ws.table.isVisible()
+    assert not ws.letters_button.isEnabled()
+    assert "fase 2: 1" in ws.summary.text() and "fase 3: 1" in ws.summary.text()

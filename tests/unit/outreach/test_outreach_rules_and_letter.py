@@ -106,3 +106,12 @@ def test_questions_go_to_the_bewonersbegeleider_when_known() -> None:
         _letter(NcgStatus.S2_1, OutreachPhase.INSPECTION_AHEAD, "Cor Cats")
     )
     assert "contact op met NCG" in questions_text(_letter(NcgStatus.S2_1, OutreachPhase.OTHER))
+
+
+def test_only_ncg_sees_the_worklist_rows() -> None:
+    from buddy_desk.core.phases import Organisation
+    from buddy_desk.outreach.rules import sees_worklist
+
+    assert sees_worklist(Organisation.NCG)
+    assert not sees_worklist(Organisation.IMG)
+    assert not sees_worklist(None)

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from buddy_desk.core.phases import NCG_STATUS_LABELS, NcgStatus
+from buddy_desk.core.phases import NCG_STATUS_LABELS, NcgStatus, Organisation
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
-from buddy_desk.outreach.rules import OutreachPhase
+from buddy_desk.outreach.rules import OutreachPhase, sees_worklist
 from buddy_desk.outreach.service import (
     OutreachRow,
     RunResult,
@@ -66,6 +66,8 @@ class OutreachWorkspace(QWidget):
         self.setObjectName("outreachWorkspace")
         self.ctx = ctx
         self.today = date.today()
+        org = ctx.user.organisation
+        self.full = sees_worklist(Organisation(org) if org in ("IMG", "NCG") else None)
         self.all_rows: list[OutreachRow] = []
         self.handle: TaskHandle[RunResult] | None = None
         layout = QVBoxLayout(self)
@@ -110,6 +112,7 @@ class OutreachWorkspace(QWidget):
         )
         self.table = RowTableView(self.model)
         self.table.setObjectName("outreachTable")
+        self.table.setVisible(self.full)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         layout.addWidget(self.table, 1)
@@ -140,7 +143,7 @@ class OutreachWorkspace(QWidget):
     # -- texts ----------------------------------------------------------------------------
     def retranslate(self) -> None:
         self.title.setText(tr("outreach.workspace.title"))
-        self.explain.setText(tr("outreach.explain"))
+        self.explain.setText(tr("outreach.explain") if self.full else tr("outreach.counts_only"))
         self.closed.setText(tr("outreach.closed"))
         self.contact_button.setText(tr("outreach.contact.button"))
         self.letters_button.setText(tr("outreach.letters.button"))
@@ -198,7 +201,8 @@ class OutreachWorkspace(QWidget):
 
     def apply_filter(self) -> None:
         f = self.current_filter()
-        rows = [r for r in self.all_rows if f.accepts(r)]
+        # not NCG: only the counts (the rows are NCG's case data)
+        rows = [r for r in self.all_rows if f.accepts(r)] if self.full else []
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
         counts = phase_counts([r for r in self.all_rows if r.open])
@@ -231,7 +235,7 @@ class OutreachWorkspace(QWidget):
         running = self.handle is not None
         self.contact_button.setEnabled(self.selected() is not None)
         self.open_button.setEnabled(self.selected() is not None)
-        self.letters_button.setEnabled(not running and self.model.rowCount() > 0)
+        self.letters_button.setEnabled(self.full and not running and self.model.rowCount() > 0)
 
     def open_selected(self) -> None:
         if (row := self.selected()) is not None:
