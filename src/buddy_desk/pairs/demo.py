@@ -18,6 +18,7 @@ from buddy_desk.i18n import tr
 from buddy_desk.models import Supervisor, TimelineEvent
 from buddy_desk.models.pairs import PairChange
 from buddy_desk.pairs.rules import COORDINATOR_ROLE, PairChangeKind
+from buddy_desk.pairs.service import change_detail
 
 RECOUPLE_SHARE = 0.08
 RECOUPLE_REASONS = (
@@ -107,14 +108,8 @@ def populate(conn: Connection, rng: random.Random, ctx: DemoContext) -> None:
             )
         else:
             title = tr(f"pairs.event.{kind.value}")
-            detail = tr(
-                "pairs.event.detail",
-                img_before=n(before[0]),
-                img_after=n(after[0]),
-                ncg_before=n(before[1]),
-                ncg_after=n(after[1]),
-                reason=reason,
-                by=naam,
+            detail = change_detail(
+                (n(before[0]), n(after[0])), (n(before[1]), n(after[1])), reason, naam
             )
         events.append(
             {

@@ -429,6 +429,18 @@ def propose_pair(
 # --- coupling --------------------------------------------------------------------------------
 
 
+def change_detail(img: tuple[str, str], ncg: tuple[str, str], reason: str, by: str | None) -> str:
+    """'Zaakbegeleider: A → B. Bewonersbegeleider: C (blijft). Reden: …. Door: ….'"""
+    halves = []
+    for role, (before, after) in (
+        (tr("role.zaakbegeleider"), img),
+        (tr("role.bewonersbegeleider"), ncg),
+    ):
+        key = "pairs.event.half.same" if before == after else "pairs.event.half.changed"
+        halves.append(tr(key, role=role.capitalize(), before=before, after=after))
+    return tr("pairs.event.detail", halves=" ".join(halves), reason=reason, by=by or "—")
+
+
 def _coordinator(session: Session, username: str | None) -> Supervisor:
     if not username:
         raise NotCoordinatorError(
@@ -501,14 +513,11 @@ def _couple_one(
     def name(sid: int | None) -> str:
         return names.get(sid, "—") if sid else "—"
 
-    detail = tr(
-        "pairs.event.detail",
-        img_before=name(before[0]),
-        img_after=name(after[0]),
-        ncg_before=name(before[1]),
-        ncg_after=name(after[1]),
-        reason=reason,
-        by=by.naam,
+    detail = change_detail(
+        (name(before[0]), name(after[0])),
+        (name(before[1]), name(after[1])),
+        reason,
+        by.naam,
     )
     session.add(
         TimelineEvent(
