@@ -43,13 +43,13 @@ WHY_YOU = (
     "schademelding gedaan."
 )
 # seed 000: 37% "wachten met het melden van schade totdat er duidelijkheid is rondom het
-# versterkingstraject"; "proactief geadviseerd worden deze direct te melden en mee te nemen";
-# seed 001: "proactief te benaderen om hun schade te melden zodat deze - in samenloop - kan
-# worden meegenomen"
+# versterkingstraject"; "proactief geadviseerd worden deze direct te melden en mee te nemen".
+# Whether the damage can then be taken along depends on the NCG status: the phase paragraphs
+# below say it only where a passage does (not for 1.2, building or finished).
 NO_NEED_TO_WAIT = (
     "Veel bewoners wachten met het melden van schade tot er duidelijkheid is over de "
     "versterking. Dat hoeft niet. Heeft u schade door de gaswinning? Dan raden IMG en NCG u aan "
-    "die nu al te melden. Dan kan uw schade samen met de versterking worden meegenomen."
+    "die nu al te melden."
 )
 # seed 002: "wijst de NCG bewoners actief op de mogelijkheid een schadevergoedingsverzoek bij
 # het IMG in te dienen als bij een opname geconstateerd wordt dat er ook sprake is van
@@ -151,16 +151,18 @@ def salutation(residents: tuple[Resident, ...]) -> str:
     return f"Geachte {joined},"
 
 
-def phase_text(letter: OutreachLetter) -> str | None:
+def phase_texts(letter: OutreachLetter) -> tuple[str, ...]:
+    """What this address's situation means, each only where its source passage applies."""
+    found = []
     if letter.phase is OutreachPhase.DAMAGE_SEEN:
-        return DAMAGE_SEEN
+        found.append(DAMAGE_SEEN)
     if letter.ncg_status is NcgStatus.S2_1:
-        return INSPECTION_AHEAD
-    if letter.ncg_status is NcgStatus.S3_1:
-        return ASSESSMENT
-    if letter.ncg_status in (NcgStatus.S4_1, NcgStatus.S4_2):
-        return PLANNING
-    return None
+        found.append(INSPECTION_AHEAD)
+    elif letter.ncg_status is NcgStatus.S3_1:
+        found.append(ASSESSMENT)
+    elif letter.ncg_status in (NcgStatus.S4_1, NcgStatus.S4_2):
+        found.append(PLANNING)
+    return tuple(found)
 
 
 def questions_text(letter: OutreachLetter) -> str:
@@ -210,13 +212,11 @@ def body(letter: OutreachLetter) -> list[Flowable]:
         _p(WHY_YOU),
         _p(NO_NEED_TO_WAIT),
     ]
-    specific = phase_text(letter)
+    specific = phase_texts(letter)
     if specific:
-        flow += [
-            _p("Wat betekent dit voor u?", STYLE.heading),
-            KeepTogether([_callout(specific)]),
-            Spacer(1, 2 * mm),
-        ]
+        flow.append(_p("Wat betekent dit voor u?", STYLE.heading))
+        for text in specific:
+            flow += [KeepTogether([_callout(text)]), Spacer(1, 2 * mm)]
     flow += [
         _p("Hoe meldt u schade?", STYLE.heading),
         _p(HOW),

@@ -14,7 +14,7 @@ from buddy_desk.outreach.letter import (
     PLANNING,
     OutreachLetter,
     Resident,
-    phase_text,
+    phase_texts,
     questions_text,
     salutation,
     window_names,
@@ -91,14 +91,33 @@ def _letter(status: NcgStatus, phase: OutreachPhase, sup: str | None = None) -> 
     )
 
 
-def test_the_phase_paragraph_matches_the_address() -> None:
-    assert phase_text(_letter(NcgStatus.S4_1, OutreachPhase.DAMAGE_SEEN)) == DAMAGE_SEEN
-    assert phase_text(_letter(NcgStatus.S2_1, OutreachPhase.INSPECTION_AHEAD)) == INSPECTION_AHEAD
-    assert phase_text(_letter(NcgStatus.S3_1, OutreachPhase.PLAN_AHEAD)) == ASSESSMENT
-    assert phase_text(_letter(NcgStatus.S4_2, OutreachPhase.PLAN_AHEAD)) == PLANNING
-    # building or finished: no promise about taking repair along
-    assert phase_text(_letter(NcgStatus.S5_1, OutreachPhase.OTHER)) is None
-    assert phase_text(_letter(NcgStatus.S1_2, OutreachPhase.OTHER)) is None
+def test_the_phase_paragraphs_match_the_address() -> None:
+    seen_in_planning = _letter(NcgStatus.S4_1, OutreachPhase.DAMAGE_SEEN)
+    assert phase_texts(seen_in_planning) == (DAMAGE_SEEN, PLANNING)
+    assert phase_texts(_letter(NcgStatus.S2_1, OutreachPhase.INSPECTION_AHEAD)) == (
+        INSPECTION_AHEAD,
+    )
+    assert phase_texts(_letter(NcgStatus.S3_1, OutreachPhase.PLAN_AHEAD)) == (ASSESSMENT,)
+    assert phase_texts(_letter(NcgStatus.S4_2, OutreachPhase.PLAN_AHEAD)) == (PLANNING,)
+    # not assessed yet, building or finished: no promise about taking repair along
+    for status in (NcgStatus.S1_2, NcgStatus.S5_1, NcgStatus.S5_2, NcgStatus.S6):
+        assert phase_texts(_letter(status, OutreachPhase.OTHER)) == ()
+    assert phase_texts(_letter(NcgStatus.S6, OutreachPhase.DAMAGE_SEEN)) == (DAMAGE_SEEN,)
+
+
+@pytest.mark.parametrize("status", list(NcgStatus))
+def test_taking_repair_along_is_promised_only_before_building(status: NcgStatus) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from buddy_desk.outreach.letter import NO_NEED_TO_WAIT, WHY_YOU, render_letters
+
+    pdf = render_letters([_letter(status, OutreachPhase.OTHER)]).data
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert WHY_YOU in text and NO_NEED_TO_WAIT in text
+    promised = "meegenomen" in text
+    assert promised is (status in {NcgStatus.S3_1, NcgStatus.S4_1, NcgStatus.S4_2})
 
 
 def test_questions_go_to_the_bewonersbegeleider_when_known() -> None:
