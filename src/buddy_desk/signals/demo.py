@@ -18,14 +18,11 @@ from typing import Any
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
-from buddy_desk.choices.rules import Direction, DocumentCategory, consent_for, current_states
-from buddy_desk.choices.service.log import to_entry
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus, Organisation
 from buddy_desk.demo.context import DemoContext
 from buddy_desk.i18n import tr
 from buddy_desk.models import Case, DamageReport, Dossier, DossierFlag
-from buddy_desk.models.choices import ChoiceLogEntry
 from buddy_desk.models.signals import InformationRequest, Observation, Signal
 from buddy_desk.signals.rules import (
     DossierFacts,
@@ -37,6 +34,7 @@ from buddy_desk.signals.rules import (
     SignalState,
     evaluate,
 )
+from buddy_desk.signals.service import consents_in_force
 from buddy_desk.signals.svip import RequestOutcome, answer_carries_case_data
 
 OUTCOMES = (
@@ -234,7 +232,8 @@ def populate(conn: Connection, rng: random.Random, ctx: DemoContext) -> None:
     if signals:
         conn.execute(insert(Signal), signals)
     requests: list[dict[str, Any]] = []
-    shared = _consents_in_force(conn)
+    with Session(bind=conn) as session:
+        shared = consents_in_force(session)
     for d_id in rng.sample(combination, k=min(len(combination), round(len(combination) * 0.25))):
         pair = ctx.buddy_pairs.get(d_id)
         for _ in range(rng.choice((1, 1, 2))):
@@ -273,24 +272,3 @@ def populate(conn: Connection, rng: random.Random, ctx: DemoContext) -> None:
             )
     if requests:
         conn.execute(insert(InformationRequest), requests)
-
-
-def _consents_in_force(conn: Connection) -> set[tuple[int, Organisation]]:
-    """(dossier, asker) pairs whose case details the other organisation may share with the
-    asker: the choices demo (which runs first) recorded a consent in that direction."""
-    entries = defaultdict(list)
-    with Session(bind=conn) as session:
-        for row in session.scalars(select(ChoiceLogEntry).order_by(ChoiceLogEntry.seq)):
-            entries[row.dossier_id].append(to_entry(row))
-    found = set()
-    for d_id, rows in entries.items():
-        states = current_states(rows)
-        for asker in Organisation:
-            state = consent_for(states, Direction.towards(asker))
-            if (
-                state is not None
-                and state.consent_active
-                and DocumentCategory.CASE_DETAILS in state.current.categories
-            ):
-                found.add((d_id, asker))
-    return found

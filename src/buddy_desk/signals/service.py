@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from operator import itemgetter
@@ -16,8 +16,14 @@ from operator import itemgetter
 from sqlalchemy import Select, exists, func, insert, or_, select, union
 from sqlalchemy.orm import Session, aliased
 
-from buddy_desk.choices.rules import Direction, DocumentCategory
-from buddy_desk.choices.service.log import consent_state
+from buddy_desk.choices.rules import (
+    ChoiceEntry,
+    Direction,
+    DocumentCategory,
+    consent_for,
+    current_states,
+)
+from buddy_desk.choices.service.log import consent_state, to_entry
 from buddy_desk.core.collaboration import collaboration_group
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus, Organisation
 from buddy_desk.errors import BuddyDeskError, NotFoundError, ValidationError
@@ -32,6 +38,7 @@ from buddy_desk.models import (
     TimelineEvent,
 )
 from buddy_desk.models.base import utcnow
+from buddy_desk.models.choices import ChoiceLogEntry
 from buddy_desk.models.signals import InformationRequest, Observation, Signal
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.signals.rules import (
@@ -599,14 +606,41 @@ def _no_consent_message(asker: Organisation) -> str:
     )
 
 
-def list_requests(uow: UnitOfWork, dossier_id: int) -> list[RequestInfo]:
+def list_requests(
+    uow: UnitOfWork, dossier_id: int, viewer: Organisation | None = None
+) -> list[RequestInfo]:
+    """A dossier's requests, newest first; an answer with case data that the resident's
+    consent no longer lets through to the asker shows as withheld (except to its author)."""
     with uow:
-        found = uow.session.scalars(
+        s = uow.session
+        found = s.scalars(
             select(InformationRequest)
             .where(InformationRequest.dossier_id == dossier_id)
             .order_by(InformationRequest.asked_at.desc(), InformationRequest.id.desc())
         ).all()
-        return [_request_info(r) for r in found]
+        shared = consents_in_force(s, [dossier_id])
+        return [_shown(_request_info(r), viewer, shared) for r in found]
+
+
+def _shown(
+    info: RequestInfo, viewer: Organisation | None, shared: set[tuple[int, Organisation]]
+) -> RequestInfo:
+    """The request as ``viewer`` may see it now. Its author (the asked organisation) sees the
+    answer as written; anyone else only while the consent towards the asker is in force —
+    otherwise a decision on priority shows in its fixed words, any other answer with case
+    data as withheld (also answers logged before the SVIP desk checked consent)."""
+    if (
+        info.answer is None
+        or viewer is info.to_organisation
+        or info.outcome is RequestOutcome.NO_CONSENT
+        or not answer_carries_case_data(info.kind)
+        or (info.dossier_id, info.from_organisation) in shared
+    ):
+        return info
+    if info.outcome in (RequestOutcome.PRIORITISED, RequestOutcome.NOT_PRIORITISED):
+        return replace(info, answer=tr(f"svip.answer.{info.outcome.value}"))
+    # the consent that let this answer through is no longer in force
+    return replace(info, answer=tr("svip.answer.withheld"))
 
 
 # --- notices and counts for other desks ------------------------------------------------------
@@ -655,6 +689,34 @@ def count_open_signals(session: Session, *, by_owner: bool = False) -> dict[int,
 # --- the SVIP desk: every information request as a queue --------------------------------------
 
 
+def consents_in_force(
+    session: Session, dossier_ids: Iterable[int] | None = None
+) -> set[tuple[int, Organisation]]:
+    """(dossier, asker) pairs whose case details the other organisation may share with the
+    asker now: the resident's consent in that direction is in force and covers case details."""
+    wanted = None if dossier_ids is None else set(dossier_ids)
+    entries: dict[int, list[ChoiceEntry]] = defaultdict(list)
+    query = select(ChoiceLogEntry).order_by(ChoiceLogEntry.dossier_id, ChoiceLogEntry.seq)
+    if wanted is not None:
+        if not wanted:
+            return set()
+        query = query.where(ChoiceLogEntry.dossier_id.in_(wanted))
+    for row in session.scalars(query):
+        entries[row.dossier_id].append(to_entry(row))
+    found = set()
+    for d_id, rows in entries.items():
+        states = current_states(rows)
+        for asker in Organisation:
+            state = consent_for(states, Direction.towards(asker))
+            if (
+                state is not None
+                and state.consent_active
+                and DocumentCategory.CASE_DETAILS in state.current.categories
+            ):
+                found.add((d_id, asker))
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class QueueRow:
     """One request in the SVIP queue, with only what both organisations may see: the address,
@@ -691,6 +753,7 @@ def request_queue(
             stmt = stmt.where(InformationRequest.from_organisation == viewer.other)
         found = s.execute(stmt).all()
         dossier_ids = {r.dossier_id for r, _a in found}
+        shared = consents_in_force(s, dossier_ids)
         ncg: dict[int, NcgStatus] = {}
         img: dict[int, tuple[bool, date, ImgPhase]] = {}
         if dossier_ids:
@@ -720,9 +783,10 @@ def request_queue(
             q_state = queue_state(req.asked_at.date(), req.answer is not None, today)
             if state is not None and q_state is not state:
                 continue
+            info = _shown(_request_info(req), viewer, shared)
             rows.append(
                 QueueRow(
-                    _request_info(req),
+                    info,
                     _address_line(
                         address.straat,
                         address.huisnummer,

@@ -18,7 +18,7 @@ from buddy_desk.choices.rules import (
     DocumentCategory,
 )
 from buddy_desk.choices.service.consent import view_dossier
-from buddy_desk.choices.service.log import NewChoice, record_choice
+from buddy_desk.choices.service.log import NewChoice, record_choice, withdraw_choice
 from buddy_desk.cli import main
 from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
 from buddy_desk.errors import ValidationError
@@ -40,8 +40,8 @@ T0 = datetime(2026, 11, 1, 10, 0, tzinfo=UTC)
 ACTOR = Actor("s.bakker", "S. Bakker", Organisation.IMG, "supervisor")
 
 
-def _consent(uow: UnitOfWork, dossier: int, direction: Direction) -> None:
-    record_choice(
+def _consent(uow: UnitOfWork, dossier: int, direction: Direction) -> int:
+    entry = record_choice(
         uow,
         dossier,
         NewChoice(
@@ -56,6 +56,7 @@ def _consent(uow: UnitOfWork, dossier: int, direction: Direction) -> None:
         ),
         ACTOR,
     )
+    return entry.seq
 
 
 @pytest.fixture
@@ -182,3 +183,32 @@ def test_cli_svip_queue_and_answers(
     assert json.loads(capsys.readouterr().out)["outcome"] == "no_consent"
     assert main(["svip", "--state", "answered", *base]) == 0
     assert "1 verzoek(en): 0 open, 0 te laat, 1 beantwoord" in capsys.readouterr().out
+
+
+def test_after_consent_is_withdrawn_the_answer_no_longer_shows_to_the_asker(
+    uow: UnitOfWork, dossier: int, capsys: pytest.CaptureFixture[str], db_url: str
+) -> None:
+    seq = _consent(uow, dossier, Direction.IMG_TO_NCG)
+    status = log_request(uow, dossier, RequestKind.STATUS_EXCHANGE, Organisation.NCG, "Status?")
+    speed = log_request(uow, dossier, RequestKind.SPEED_UP, Organisation.NCG, "Sneller?")
+    answer_request(uow, status.id, "Opname op 3-12-2026", "bram")
+    answer_request(uow, speed.id, "opname 3-12 naar voren", "bram", prioritise=True)
+    today = date.today()
+
+    def answers(viewer: Organisation | None) -> dict[RequestKind, str | None]:
+        return {r.request.kind: r.request.answer for r in request_queue(uow, today, viewer=viewer)}
+
+    assert answers(Organisation.NCG)[RequestKind.STATUS_EXCHANGE] == "Opname op 3-12-2026"
+    withdraw_choice(uow, dossier, seq, ACTOR, channel=Channel.PHONE)
+    ncg = answers(Organisation.NCG)
+    assert "niet getoond" in (ncg[RequestKind.STATUS_EXCHANGE] or "")
+    assert ncg[RequestKind.SPEED_UP] == "IMG geeft deze schadezaak voorrang."  # the decision only
+    img = answers(Organisation.IMG)  # the author sees what it wrote
+    assert img[RequestKind.STATUS_EXCHANGE] == "Opname op 3-12-2026"
+    # every path: the dossier's request list and the CLI too
+    shown = {r.kind: r.answer for r in list_requests(uow, dossier, Organisation.NCG)}
+    assert "niet getoond" in (shown[RequestKind.STATUS_EXCHANGE] or "")
+    assert main(["signals", "requests", str(dossier), "--json", "--db", db_url]) == 0
+    assert "3-12-2026" not in capsys.readouterr().out
+    assert main(["svip", "--json", "--db", db_url]) == 0
+    assert "3-12" not in capsys.readouterr().out
