@@ -10,7 +10,12 @@ from buddy_desk.commands import open_uow, print_json
 from buddy_desk.core.phases import NcgStatus
 from buddy_desk.core.values import parse_date
 from buddy_desk.errors import BuddyDeskError
-from buddy_desk.outreach.rules import ContactChannel, ContactOutcome, OutreachPhase
+from buddy_desk.outreach.rules import (
+    ContactChannel,
+    ContactOutcome,
+    OutreachPhase,
+    sees_worklist,
+)
 from buddy_desk.outreach.service import (
     ContactInfo,
     OutreachRow,
@@ -22,7 +27,9 @@ from buddy_desk.outreach.service import (
     record_contact,
     resolve_target,
     run_letters,
+    staff_organisation,
 )
+from buddy_desk.persistence.unit_of_work import UnitOfWork
 
 ORDER = 46
 
@@ -73,7 +80,6 @@ def register(
     let.add_argument(
         "--no-record", action="store_true", help="do not record the letters as contact attempts"
     )
-    let.add_argument("--user", metavar="USERNAME", default=argparse.SUPPRESS)
     let.set_defaults(handler=run_letters_cli)
 
 
@@ -90,6 +96,12 @@ def _filter_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--status", choices=[s.value for s in NcgStatus], help="only this NCG status")
     p.add_argument("--all", action="store_true", help="also addresses no longer on the worklist")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument(
+        "--user",
+        metavar="USERNAME",
+        default=argparse.SUPPRESS,
+        help="signed in as: staff outside NCG see the counts per phase only",
+    )
 
 
 def _filter(args: argparse.Namespace) -> WorklistFilter:
@@ -140,8 +152,23 @@ def row_json(r: OutreachRow) -> dict[str, object]:
     }
 
 
+def _sees_rows(uow: UnitOfWork, args: argparse.Namespace) -> bool:
+    """Signed in (--user) as staff of another organisation than NCG: counts only."""
+    user = getattr(args, "user", None)
+    return user is None or sees_worklist(staff_organisation(uow, user))
+
+
 def run_list(args: argparse.Namespace) -> int:
-    rows = load_worklist(open_uow(args), _filter(args))
+    uow = open_uow(args)
+    rows = load_worklist(uow, _filter(args))
+    if not _sees_rows(uow, args):
+        counts = {str(int(p)): n for p, n in phase_counts(rows).items()}
+        if args.json:
+            print_json({"counts": counts})
+        else:
+            print("De werklijst bevat gegevens van NCG; u ziet alleen de aantallen per fase.")
+            print(", ".join(f"fase {p}: {n}" for p, n in counts.items()))
+        return 0
     shown = rows[: args.limit] if args.limit else rows
     if args.json:
         print_json([row_json(r) for r in shown])
@@ -153,10 +180,10 @@ def run_list(args: argparse.Namespace) -> int:
             f"{r.address_line:<28.28} {r.postcode} {r.woonplaats:<16.16} "
             f"{r.attempts:>2}x  {last}"
         )
-    counts = phase_counts(rows)
+    per_phase = phase_counts(rows)
     print(
         f"{len(rows)} adres(sen) op de werklijst: "
-        + ", ".join(f"fase {int(p)}: {n}" for p, n in counts.items())
+        + ", ".join(f"fase {int(p)}: {n}" for p, n in per_phase.items())
     )
     return 0
 
@@ -197,6 +224,10 @@ def run_contacts(args: argparse.Namespace) -> int:
 
 def run_letters_cli(args: argparse.Namespace) -> int:
     uow = open_uow(args)
+    if not _sees_rows(uow, args):
+        raise BuddyDeskError(
+            "outreach letters: de brieven bevatten gegevens van NCG; alleen NCG maakt ze."
+        )
     rows = load_worklist(uow, _filter(args))
     if args.dossier:
         wanted = set(args.dossier)

@@ -217,6 +217,19 @@ def load_worklist(
     return rows
 
 
+def staff_organisation(uow: UnitOfWork, username: str) -> Organisation:
+    """The organisation of a staff member (who may see the worklist's rows: NCG)."""
+    with uow:
+        org = uow.session.scalar(
+            select(Supervisor.organisation).where(
+                func.lower(Supervisor.username) == username.strip().lower()
+            )
+        )
+    if org is None:
+        raise NotFoundError(f"Er is geen medewerker met gebruikersnaam '{username}'.")
+    return org
+
+
 def phase_counts(rows: Sequence[OutreachRow]) -> dict[OutreachPhase, int]:
     found = Counter(r.phase for r in rows)
     return {p: found.get(p, 0) for p in OutreachPhase}

@@ -212,3 +212,20 @@ def test_cli_list_record_letters(
     summary = json.loads(capsys.readouterr().out)
     assert (summary["letters"], summary["recorded"]) == (3, 3)
     assert out.exists()
+
+
+def test_cli_shows_img_staff_only_the_counts(
+    db_url: str,
+    uow: UnitOfWork,
+    pool: dict[str, int],
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    make_supervisor(uow, Organisation.IMG, "Anna Aalders", "aaalders")
+    base = ["--db", db_url]
+    assert main(["outreach", "list", "--user", "aaalders", "--json", *base]) == 0
+    assert json.loads(capsys.readouterr().out) == {"counts": {"1": 1, "2": 1, "3": 1, "4": 1}}
+    assert main(["--user", "aaalders", "outreach", "letters", "--out", str(tmp_path), *base]) == 2
+    assert "alleen NCG" in capsys.readouterr().err
+    assert main(["outreach", "list", "--user", "ccats", "--json", *base]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 4
