@@ -10,8 +10,10 @@ from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.pairs.service import (
     Buddy,
+    BulkResult,
     PairChangeInfo,
     PairRow,
+    accept_proposals,
     couple_many,
     list_pairs,
     pair_history,
@@ -55,6 +57,16 @@ def register(
     )
     c.add_argument("--json", action="store_true")
     c.set_defaults(handler=run_couple)
+
+    a = actions.add_parser(
+        "accept",
+        parents=[common],
+        help="couple dossiers with their own proposed pair (coordinators only)",
+    )
+    a.add_argument("dossiers", type=int, nargs="+", metavar="DOSSIER", help="dossier id(s)")
+    a.add_argument("--user", metavar="USERNAME", default=argparse.SUPPRESS)
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(handler=run_accept)
 
     h = actions.add_parser("history", parents=[common], help="a dossier's pair history")
     h.add_argument("dossier", type=int, help="dossier id")
@@ -154,6 +166,10 @@ def run_couple(args: argparse.Namespace) -> int:
         by_username=getattr(args, "user", None),
         today=date.today(),
     )
+    return _print_result(args, result)
+
+
+def _print_result(args: argparse.Namespace, result: BulkResult) -> int:
     if args.json:
         print_json(
             {
@@ -168,6 +184,16 @@ def run_couple(args: argparse.Namespace) -> int:
     for d_id in result.unchanged:
         print(f"Dossier {d_id} had dit paar al; niets gewijzigd.")
     return 0
+
+
+def run_accept(args: argparse.Namespace) -> int:
+    result = accept_proposals(
+        open_uow(args),
+        args.dossiers,
+        by_username=getattr(args, "user", None),
+        today=date.today(),
+    )
+    return _print_result(args, result)
 
 
 def run_history(args: argparse.Namespace) -> int:

@@ -620,6 +620,48 @@ def couple(
     return result.changed[0]
 
 
+def accept_proposals(
+    uow: UnitOfWork,
+    dossier_ids: Sequence[int],
+    *,
+    by_username: str | None,
+    today: date,
+) -> BulkResult:
+    """Couple each dossier with its own pending proposal, in one transaction. A dossier without
+    a pending proposal is refused (nothing is written)."""
+    if not dossier_ids:
+        raise ValidationError("dossiers", "kies minstens één dossier")
+    with uow:
+        s = uow.session
+        by = _coordinator(s, by_username)
+        proposals = _pending_proposals(s)
+        changed: list[PairChange] = []
+        unchanged: list[int] = []
+        for d_id in dict.fromkeys(dossier_ids):
+            p = proposals.get(d_id)
+            if p is None:
+                raise ValidationError("voorstel", f"dossier {d_id} heeft geen openstaand voorstel")
+            row = s.execute(
+                select(Dossier, Address)
+                .join(Address, Address.id == Dossier.address_id)
+                .where(Dossier.id == d_id)
+            ).one()
+            dossier, address = row
+            img = _buddy(s, p.img_after_id, Organisation.IMG) if p.img_after_id else None
+            ncg = _buddy(s, p.ncg_after_id, Organisation.NCG) if p.ncg_after_id else None
+            reason = tr("pairs.proposal.accepted", date=f"{p.changed_at:%d-%m-%Y}")
+            change = _couple_one(s, dossier, _address(address), img, ncg, reason, by, today)
+            if change is None:
+                unchanged.append(d_id)
+            else:
+                changed.append(change)
+        s.flush()
+        buddies = _buddies(s)
+        result = BulkResult(tuple(_change_info(c, buddies) for c in changed), tuple(unchanged))
+        uow.commit()
+        return result
+
+
 def is_coordinator(uow: UnitOfWork, username: str | None) -> bool:
     """For the UI: may this user couple? (The service checks again on every coupling.)"""
     if not username:

@@ -17,6 +17,7 @@ from buddy_desk.models import Supervisor, TimelineEvent
 from buddy_desk.pairs.rules import PairChangeKind
 from buddy_desk.pairs.service import (
     NotCoordinatorError,
+    accept_proposals,
     couple,
     couple_many,
     list_pairs,
@@ -324,3 +325,28 @@ def test_cli_couple_list_history(
     assert [(r["dossier_id"], r["img"]["naam"]) for r in rows] == [(desk["dossier"], "Bert Bos")]
     assert main(["pairs", "workload", *base]) == 0
     assert "Bert Bos" in capsys.readouterr().out
+
+
+def test_proposals_are_accepted_in_bulk_by_a_coordinator_only(
+    uow: UnitOfWork, desk: dict[str, int], db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ids = [
+        create_dossier(
+            uow,
+            NewDossier(postcode="9999 ZZ", huisnummer=n, straat="Belweg", woonplaats="Ergens"),
+        )
+        for n in (1, 2)
+    ]
+    with pytest.raises(NotCoordinatorError):
+        accept_proposals(uow, ids, by_username="ccats", today=TODAY)
+    with pytest.raises(ValidationError, match="geen openstaand voorstel"):
+        accept_proposals(uow, [*ids, desk["dossier"]], by_username="coord", today=TODAY)
+    assert all(not r.paired for r in list_pairs(uow) if r.dossier_id in ids)  # nothing written
+    assert (
+        main(["pairs", "accept", *map(str, ids), "--user", "coord", "--json", "--db", db_url]) == 0
+    )
+    out = json.loads(capsys.readouterr().out)
+    assert [c["dossier_id"] for c in out["changed"]] == ids
+    assert "voorstel van" in out["changed"][0]["reason"]
+    rows = {r.dossier_id: r for r in list_pairs(uow)}
+    assert all(rows[d].paired and rows[d].proposal is None for d in ids)

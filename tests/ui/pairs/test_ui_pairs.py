@@ -112,3 +112,27 @@ def test_a_coordinator_account_signs_in_as_coordinator() -> None:
     buddy = SupervisorInfo(8, Organisation.NCG, "bewonersbegeleider", "Cor Cats", None, None)
     assert profile_from_account(StaffAccount(coord, "coord")).role == "coordinator"
     assert profile_from_account(StaffAccount(buddy, "ccats")).role == "supervisor"
+
+
+def test_a_coordinator_accepts_the_proposals_of_a_selection(
+    qtbot: QtBot, ctx: AppContext, uow: UnitOfWork, desk: dict[str, int]
+) -> None:
+    from buddy_desk.dossiers.intake import NewDossier, create_dossier
+
+    new = create_dossier(
+        uow, NewDossier(postcode="9999 ZZ", huisnummer=1, straat="Belweg", woonplaats="Ergens")
+    )
+    ctx.user = UserProfile("coord", "Carla Coördinator", "NCG", "coordinator", desk["coord"])
+    ws = PairsWorkspace(ctx)
+    qtbot.addWidget(ws)
+    ws.show()
+    qtbot.waitUntil(lambda: ws.model.rowCount() == 4, timeout=10_000)
+    row = next(i for i, r in enumerate(ws.model.rows) if r.dossier_id == new)
+    _select(ws, [row])
+    assert ws.accept_button.isEnabled()
+    _select(ws, [row, (row + 1) % 4])  # a dossier without a proposal in the selection
+    assert not ws.accept_button.isEnabled()
+    _select(ws, [row])
+    with qtbot.waitSignal(ws.coupled, timeout=10_000):
+        ws.accept_selected()
+    assert next(r for r in list_pairs(uow) if r.dossier_id == new).paired

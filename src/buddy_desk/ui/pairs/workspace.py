@@ -28,6 +28,7 @@ from buddy_desk.pairs.service import (
     BulkResult,
     PairRow,
     Workload,
+    accept_proposals,
     couple_many,
     is_coordinator,
     list_pairs,
@@ -118,9 +119,13 @@ class PairsWorkspace(QWidget):
         self.couple_button = QPushButton()
         self.couple_button.setObjectName("pairsCouple")
         self.couple_button.clicked.connect(self.couple_selected)
+        self.accept_button = QPushButton()
+        self.accept_button.setObjectName("pairsAccept")
+        self.accept_button.clicked.connect(self.accept_selected)
         self.open_button = QPushButton()
         self.open_button.clicked.connect(self.open_selected)
         buttons.addWidget(self.couple_button)
+        buttons.addWidget(self.accept_button)
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
         pairs_layout.addLayout(buttons)
@@ -159,6 +164,7 @@ class PairsWorkspace(QWidget):
         self.tabs.setTabText(0, tr("pairs.tab.pairs"))
         self.tabs.setTabText(1, tr("pairs.tab.workload"))
         self.couple_button.setText(tr("pairs.couple.button"))
+        self.accept_button.setText(tr("pairs.accept.button"))
         self.open_button.setText(tr("signals.open_dossier"))
         self.notice.setText("" if self.coordinator else tr("pairs.only_coordinator"))
         self.notice.setVisible(not self.coordinator)
@@ -238,6 +244,9 @@ class PairsWorkspace(QWidget):
         rows = self.selected()
         self.couple_button.setEnabled(self.coordinator and bool(rows))
         self.couple_button.setToolTip("" if self.coordinator else tr("pairs.only_coordinator"))
+        self.accept_button.setEnabled(
+            self.coordinator and bool(rows) and all(r.proposal for r in rows)
+        )
         self.open_button.setEnabled(len(rows) == 1)
 
     def open_selected(self) -> None:
@@ -289,6 +298,22 @@ class PairsWorkspace(QWidget):
                 by_username=user,
                 today=today,
             )
+
+        self.ctx.tasks.start(job, on_done=self._on_couple_done, on_error=self._on_task_error)
+
+    def accept_selected(self) -> None:
+        """Couple each selected dossier with its own proposed pair (on a worker)."""
+        rows = self.selected()
+        if not rows or not self.coordinator:
+            return
+        self.accept_button.setEnabled(False)
+        uow = self.ctx.new_uow()
+        user = self.ctx.user.username
+        today = date.today()
+        ids = [r.dossier_id for r in rows]
+
+        def job(_progress: Progress) -> BulkResult:
+            return accept_proposals(uow, ids, by_username=user, today=today)
 
         self.ctx.tasks.start(job, on_done=self._on_couple_done, on_error=self._on_task_error)
 
