@@ -50,6 +50,14 @@ def _name(b: object) -> str:
     return getattr(b, "naam", None) or "—"
 
 
+def _groups_text(by_group: dict[str, int]) -> str:
+    """'A: 3  B: 4 · zonder groep: 56' (dossiers outside the matrix last)."""
+    groups = "  ".join(f"{g}: {n}" for g, n in by_group.items() if g != "-")
+    rest = by_group.get("-")
+    other = tr("pairs.group.none", n=rest) if rest else ""
+    return " · ".join(p for p in (groups, other) if p)
+
+
 def _proposal(r: PairRow) -> str:
     if r.proposal is None:
         return ""
@@ -143,10 +151,7 @@ class PairsWorkspace(QWidget):
                 ("pairs.col.buddy", lambda b: b.buddy.naam),
                 ("pairs.col.dossiers", lambda b: str(b.dossiers)),
                 ("pairs.col.signals", lambda b: str(b.open_signals)),
-                (
-                    "pairs.col.groups",
-                    lambda b: "  ".join(f"{g}: {n}" for g, n in b.by_group.items()),
-                ),
+                ("pairs.col.groups", lambda b: _groups_text(b.by_group)),
             ]
         )
         self.load_table = RowTableView(self.load_model)
@@ -207,7 +212,7 @@ class PairsWorkspace(QWidget):
         )
         self.load_model.set_rows(load.buddies)
         self.load_table.resizeColumnsToContents()
-        groups = "  ".join(f"{g}: {format_count(n)}" for g, n in load.by_group.items())
+        groups = "  ".join(f"{g}: {format_count(n)}" for g, n in load.by_group.items() if g != "-")
         self.load_summary.setText(
             tr("pairs.workload.summary", groups=groups, unpaired=format_count(load.unpaired))
         )
