@@ -69,6 +69,7 @@ class OutreachWorkspace(QWidget):
         org = ctx.user.organisation
         self.full = sees_worklist(Organisation(org) if org in ("IMG", "NCG") else None)
         self.all_rows: list[OutreachRow] = []
+        self._sized = False
         self.handle: TaskHandle[RunResult] | None = None
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
@@ -204,7 +205,10 @@ class OutreachWorkspace(QWidget):
         # not NCG: only the counts (the rows are NCG's case data)
         rows = [r for r in self.all_rows if f.accepts(r)] if self.full else []
         self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
+        if not self._sized and rows:
+            # once: sizing reads every row's text (17,700 rows at full scale)
+            self.table.resizeColumnsToContents()
+            self._sized = True
         counts = phase_counts([r for r in self.all_rows if r.open])
         self.summary.setText(
             tr(
