@@ -229,3 +229,21 @@ def test_cli_shows_img_staff_only_the_counts(
     assert "alleen NCG" in capsys.readouterr().err
     assert main(["outreach", "list", "--user", "ccats", "--json", *base]) == 0
     assert len(json.loads(capsys.readouterr().out)) == 4
+
+
+def test_a_cancelled_run_writes_and_records_nothing(
+    uow: UnitOfWork, pool: dict[str, int], tmp_path: Path
+) -> None:
+    from buddy_desk.progress import Cancelled, Progress
+
+    batch = letter_batch(uow, load_worklist(uow), TODAY)
+    stopped = Progress()
+    stopped.cancel()
+    target = tmp_path / "alle.pdf"
+    with pytest.raises(Cancelled):
+        run_letters(uow, batch, combined=target, progress=stopped)
+    with pytest.raises(Cancelled):
+        run_letters(uow, batch, out_dir=tmp_path / "map", progress=stopped)
+    assert not target.exists() and not list(tmp_path.rglob("*.pdf"))
+    assert not list(tmp_path.glob(".*part"))
+    assert all(r.attempts == 0 for r in load_worklist(uow))

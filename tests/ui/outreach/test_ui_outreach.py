@@ -73,6 +73,7 @@ def test_the_letter_run_writes_one_pdf_for_the_list_shown(
     assert [c.outcome for c in list_contacts(uow, pool[0])] == [ContactOutcome.SENT]
     assert list_contacts(uow, pool[1]) == []
     qtbot.waitUntil(lambda: ws.letters_button.isEnabled(), timeout=5_000)
+    qtbot.waitUntil(lambda: "1 brief geschreven naar" in ws.summary.text(), timeout=5_000)
 
 
 def test_img_staff_see_only_the_counts_per_phase(

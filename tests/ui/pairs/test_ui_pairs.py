@@ -63,6 +63,7 @@ def test_a_coordinator_couples_a_selection_in_bulk(
             CoupleChoice(desk["img"], desk["ncg"], "herverdeling werklast"),
         )
     assert blocker.args == [2]
+    qtbot.waitUntil(lambda: "2 dossiers gekoppeld." in ws.summary.text(), timeout=10_000)
     paired = {r.dossier_id for r in list_pairs(uow) if r.paired}
     assert paired == {desk["d0"], desk["d2"]}
     assert [h.reason for h in pair_history(uow, desk["d0"])] == ["herverdeling werklast"]

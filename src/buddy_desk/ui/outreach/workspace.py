@@ -70,6 +70,7 @@ class OutreachWorkspace(QWidget):
         self.full = sees_worklist(Organisation(org) if org in ("IMG", "NCG") else None)
         self.all_rows: list[OutreachRow] = []
         self._sized = False
+        self._message = ""
         self.handle: TaskHandle[RunResult] | None = None
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
@@ -206,27 +207,30 @@ class OutreachWorkspace(QWidget):
         rows = [r for r in self.all_rows if f.accepts(r)] if self.full else []
         self.model.set_rows(rows)
         if not self._sized and rows:
-            # once: sizing reads every row's text (17,700 rows at full scale)
+            # once, from the first rows (the full worklist holds 17,700 addresses)
             self.table.resizeColumnsToContents()
             self._sized = True
         counts = phase_counts([r for r in self.all_rows if r.open])
-        self.summary.setText(
-            tr(
-                "outreach.summary",
-                n=format_count(len(rows)),
-                p1=format_count(counts[OutreachPhase.DAMAGE_SEEN]),
-                p2=format_count(counts[OutreachPhase.INSPECTION_AHEAD]),
-                p3=format_count(counts[OutreachPhase.PLAN_AHEAD]),
-                p4=format_count(counts[OutreachPhase.OTHER]),
-            )
+        summary = tr(
+            "outreach.summary",
+            n=format_count(len(rows)),
+            p1=format_count(counts[OutreachPhase.DAMAGE_SEEN]),
+            p2=format_count(counts[OutreachPhase.INSPECTION_AHEAD]),
+            p3=format_count(counts[OutreachPhase.PLAN_AHEAD]),
+            p4=format_count(counts[OutreachPhase.OTHER]),
         )
+        if self._message:
+            summary = f"{self._message} {summary}"
+            self._message = ""
+        self.summary.setText(summary)
         self._update_buttons()
         self.worklist_loaded.emit(len(rows))
 
     def _on_task_error(self, exc: BaseException) -> None:
         self._end_run()
         if isinstance(exc, Cancelled):
-            self.summary.setText(tr("outreach.letters.cancelled"))
+            self._message = tr("outreach.letters.cancelled")
+            self.apply_filter()
             return
         messages.show_error(self, tr("outreach.workspace.title"), str(exc))
 
@@ -317,13 +321,15 @@ class OutreachWorkspace(QWidget):
 
     def _on_letters_done(self, result: RunResult) -> None:
         self._end_run()
-        self.reload()
-        self.summary.setText(
-            tr(
-                "outreach.letters.done",
-                n=format_count(result.letters),
-                file=str(result.combined),
-                skipped=format_count(len(result.skipped)),
-            )
+        one = result.letters == 1
+        self._message = tr(
+            "outreach.letters.done.one" if one else "outreach.letters.done.many",
+            n=format_count(result.letters),
+            file=str(result.combined),
         )
+        if result.skipped:
+            self._message += " " + tr(
+                "outreach.letters.skipped", n=format_count(len(result.skipped))
+            )
+        self.reload()  # the message shows with the reloaded list
         self.letters_written.emit(result.letters)

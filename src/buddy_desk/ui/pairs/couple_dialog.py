@@ -43,7 +43,11 @@ class CoupleDialog(QDialog):
         self.setWindowTitle(tr("pairs.couple.title"))
         self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
-        intro = QLabel(tr("pairs.couple.intro", n=dossiers))
+        intro = QLabel(
+            tr("pairs.couple.intro.one")
+            if dossiers == 1
+            else tr("pairs.couple.intro.many", n=dossiers)
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()

@@ -75,6 +75,7 @@ class PairsWorkspace(QWidget):
         self.setObjectName("pairsWorkspace")
         self.ctx = ctx
         self.coordinator = is_coordinator(ctx.new_uow(), ctx.user.username)
+        self._message = ""
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
         self.title = QLabel()
@@ -207,9 +208,11 @@ class PairsWorkspace(QWidget):
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
         unpaired = sum(1 for r in rows if not r.paired)
-        self.summary.setText(
-            tr("pairs.summary", n=format_count(len(rows)), unpaired=format_count(unpaired))
-        )
+        summary = tr("pairs.summary", n=format_count(len(rows)), unpaired=format_count(unpaired))
+        if self._message:
+            summary = f"{self._message} {summary}"
+            self._message = ""
+        self.summary.setText(summary)
         self.load_model.set_rows(load.buddies)
         self.load_table.resizeColumnsToContents()
         groups = "  ".join(f"{g}: {format_count(n)}" for g, n in load.by_group.items() if g != "-")
@@ -325,12 +328,12 @@ class PairsWorkspace(QWidget):
     def _on_couple_done(self, result: BulkResult) -> None:
         for change in result.changed:
             self.ctx.events.dossier_changed.emit(change.dossier_id)
-        self.reload()
-        self.summary.setText(
-            tr(
-                "pairs.coupled",
-                n=format_count(len(result.changed)),
-                same=format_count(len(result.unchanged)),
+        changed, same = len(result.changed), len(result.unchanged)
+        text = tr("pairs.coupled.one") if changed == 1 else tr("pairs.coupled.many", n=changed)
+        if same:
+            text += " " + (
+                tr("pairs.unchanged.one") if same == 1 else tr("pairs.unchanged.many", n=same)
             )
-        )
+        self._message = text  # shown with the reloaded list
+        self.reload()
         self.coupled.emit(len(result.changed))
