@@ -31,6 +31,7 @@ from buddy_desk.core.phases import Organisation
 from buddy_desk.errors import BuddyDeskError, ValidationError
 from buddy_desk.models import Address, Dossier, DossierResident, Person, TimelineEvent
 from buddy_desk.models.base import utcnow
+from buddy_desk.pairs.service import propose_pair
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -222,4 +223,7 @@ def create_dossier(uow: UnitOfWork, data: NewDossier) -> int:
                 raise
             raise DossierExistsError(dossier_id, where) from None
         log.info("dossier %s created by hand (%s) by %s", dossier.id, key.match_key, data.user)
-        return dossier.id
+    # a pair proposed from workload and area, for a coordinator to couple (own transaction:
+    # the dossier stands even if no buddy can be proposed)
+    propose_pair(uow, dossier.id, data.user)
+    return dossier.id
