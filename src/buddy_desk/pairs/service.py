@@ -382,11 +382,12 @@ def propose_in_session(
         changed_by=user,
     )
     dossier.events.append(
-        TimelineEvent(
+        TimelineEvent.about(
+            EVENT_KIND,
+            "pairs.event.proposed",
+            {},
             occurred_at=change.changed_at,
             organisation=None,
-            kind=EVENT_KIND,
-            title=tr("pairs.event.proposed"),
             detail=tr(
                 "pairs.event.proposed.detail",
                 img=img.naam if img else "—",
@@ -520,12 +521,13 @@ def _couple_one(
         by.naam,
     )
     session.add(
-        TimelineEvent(
+        TimelineEvent.about(
+            EVENT_KIND,
+            f"pairs.event.{kind.value}",
+            {},
             dossier_id=dossier.id,
             occurred_at=now,
             organisation=None,
-            kind=EVENT_KIND,
-            title=tr(f"pairs.event.{kind.value}"),
             detail=detail,
             created_by=by.username,
         )

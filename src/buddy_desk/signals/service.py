@@ -25,6 +25,7 @@ from buddy_desk.choices.rules import (
 )
 from buddy_desk.choices.service.log import consent_state, to_entry
 from buddy_desk.core.collaboration import collaboration_group
+from buddy_desk.core.event_texts import text as event_text
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus, Organisation
 from buddy_desk.errors import BuddyDeskError, NotFoundError, ValidationError
 from buddy_desk.i18n import tr
@@ -577,14 +578,15 @@ def answer_request(
                 raise ValidationError("voorrang", "er loopt geen schadezaak bij IMG op dit adres")
             for case in running:
                 case.urgent = True
+            detail = event_text("svip.event.prioritised.detail", request=request_id)
             s.add(
-                TimelineEvent(
+                TimelineEvent.about(
+                    "priority",
+                    "svip.event.prioritised",
+                    {"detail": detail},
                     dossier_id=dossier_id,
                     occurred_at=utcnow(),
                     organisation=Organisation.IMG,
-                    kind="priority",
-                    title=tr("svip.event.prioritised"),
-                    detail=tr("svip.event.prioritised.detail", request=request_id),
                     created_by=user,
                 )
             )
