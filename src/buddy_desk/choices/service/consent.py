@@ -1,78 +1,95 @@
 """The consent gate: what a user may see of the other organisation, and the access log.
 
-``view_dossier(uow, dossier_id, viewer)`` is the one way the dossier view loads a dossier.
-It returns a ``GatedDossier`` (a ``DossierDetail`` with the gate's verdict attached):
+Every output that shows, prints or exports the other organisation's case details goes
+through this module; the rule itself is pure (``choices.rules.disclosure`` and
+``visible_group``): own organisation everything, the other organisation only the categories a
+data-sharing consent in force (direction *other → viewer*) covers, and without consent only
+the signalling minimum (that a process exists there and whether it runs, and the buddy).
+A viewer without an organisation (no profile) sees neither organisation's details.
 
-- the viewer's own organisation's case details: always;
-- the other organisation's case details and documents: only while the resident's data-sharing
-  consent in the direction *other → viewer* is in force, and only the document categories it
-  covers; every such view is written to the access log (GEMMA Verwerkingenlogging fields);
-- without consent: only *that* a process exists there (the signalling minimum): the case is
-  left out, its timeline events too, and ``withheld`` names the organisation. The A–F
-  collaboration group stays: it is the coordination signal both organisations work from
-  (the dossier list shows it to everyone too), and blanking it would make the view claim
-  that only one process runs.
+The gate's API (other features call these; see docs/choices.md, "The consent gate"):
 
-A viewer without an organisation (no profile yet) sees neither organisation's details.
-The consent is read *after* the details, in its own transaction, so a withdrawal committed
-while the dossier loads still hides them.
+- ``acting_viewer(uow, username)`` → the ``Actor`` a command runs as (``--user``).
+- ``disclosures_in(uow, viewer_org, ids)`` → ``{id: DossierDisclosure}`` inside an open unit
+  of work (bulk: one query for every dossier); ``dossier_disclosures(uow, viewer, ids)`` opens
+  its own.
+- ``gate_detail(detail, disclosure)`` → a ``GatedDossier`` (a ``DossierDetail`` with the other
+  side filtered per category and ``withheld`` set); ``gate_summary(row, disclosure)`` → a
+  list row with only what may be shown (and ``withheld`` reasons); ``gated_summaries(uow,
+  viewer)`` → the whole list.
+- ``log_disclosures_in(uow, viewer, disclosures, purpose)`` → one access-log entry per dossier
+  whose other-organisation data was actually disclosed (the caller commits);
+  ``view_dossier(uow, id, viewer)`` loads, gates and logs one dossier (the dossier view).
+- ``withheld_lines(disclosure)`` → the plain sentences ("IMG-gegevens niet getoond: geen
+  toestemming") every output prints instead of dropping data silently.
 
+The consent is read *after* the details, so a withdrawal committed meanwhile still hides them.
 ``access_log(uow, dossier_id=…, person_id=…)`` returns the log for the privacy officer.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, fields, replace
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from buddy_desk import __version__
 from buddy_desk.choices.rules import (
     Actor,
+    ChoiceEntry,
     ChoiceState,
+    ChoiceType,
     Direction,
+    Disclosure,
     DocumentCategory,
+    WithholdReason,
     consent_for,
     current_states,
+    disclosure,
+    visible_group,
 )
-from buddy_desk.choices.service.log import _entries
+from buddy_desk.choices.service.log import to_entry
+from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import Organisation
-from buddy_desk.core.summaries import CaseInfo, DossierDetail
-from buddy_desk.dossiers.service import get_dossier
-from buddy_desk.errors import NotFoundError
+from buddy_desk.core.search import search_key
+from buddy_desk.core.summaries import CaseInfo, DossierDetail, DossierSummary
+from buddy_desk.dossiers.profiles import find_account
+from buddy_desk.dossiers.service import get_dossier, load_summaries
+from buddy_desk.errors import BuddyDeskError, NotFoundError
+from buddy_desk.i18n import tr
 from buddy_desk.models import Dossier, DossierResident
 from buddy_desk.models.access_log import AccessLogEntry
 from buddy_desk.models.base import utcnow
+from buddy_desk.models.choices import ChoiceLogEntry
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 
 ACTIVITY_ID = "buddy-desk/gegevensuitwisseling-img-ncg"
 PROCESSING_NAME = "Samenwerking IMG en NCG bij schade en versterking (GUO)"
-ACTION_NAME = "Inzien"
-HANDLING_NAME = "Dossier van de andere organisatie bekijken"
 RETENTION = "P7Y"
 CONFIDENTIALITY = "vertrouwelijk"
+CHUNK = 500  # dossier ids per IN query
 
-SOURCE_CATEGORIES: dict[Organisation, frozenset[DocumentCategory]] = {
-    Organisation.IMG: frozenset(
-        {
-            DocumentCategory.CASE_DETAILS,
-            DocumentCategory.DAMAGE_REPORT,
-            DocumentCategory.INSPECTION_REPORT,
-            DocumentCategory.ASSESSMENT_REPORT,
-            DocumentCategory.DECISION,
-        }
-    ),
-    Organisation.NCG: frozenset(
-        {
-            DocumentCategory.CASE_DETAILS,
-            DocumentCategory.INSPECTION_REPORT,
-            DocumentCategory.STRENGTHENING_ADVICE,
-            DocumentCategory.BUILDING_PLAN,
-        }
-    ),
-}
+
+@dataclass(frozen=True, slots=True)
+class Purpose:
+    """What a disclosure is for: the access log's *actie* and *handeling*."""
+
+    action: str
+    handling: str
+
+
+VIEW = Purpose("Inzien", "Dossier van de andere organisatie bekijken")
+LIST_EXPORT = Purpose("Exporteren", "Dossierlijst met gegevens van de andere organisatie")
+LETTER = Purpose("Afdrukken", "Samenvattingsbrief aan de bewoner")
+CHOICES_EXPORT = Purpose("Exporteren", "Keuzeoverzicht of ontvangstbevestiging")
+SAMENLOOP_EXPORT = Purpose("Exporteren", "Samenlooplijst")
+SIGNAL = Purpose("Inzien", "Signaal tussen de organisaties")
+PLANNING_OUTPUT = Purpose("Afdrukken", "Bevestiging gezamenlijke opname")
+ACTION_NAME, HANDLING_NAME = VIEW.action, VIEW.handling  # kept for existing callers
 REPORT_CATEGORY = {
     "melding": DocumentCategory.DAMAGE_REPORT,
     "opnamerapport": DocumentCategory.INSPECTION_REPORT,
@@ -81,12 +98,31 @@ REPORT_CATEGORY = {
 
 
 @dataclass(frozen=True, slots=True)
+class DossierDisclosure:
+    """The gate's verdict for one dossier and one viewer: a ``Disclosure`` per organisation."""
+
+    dossier_id: int
+    img: Disclosure
+    ncg: Disclosure
+
+    def of(self, organisation: Organisation) -> Disclosure:
+        return self.img if organisation is Organisation.IMG else self.ncg
+
+    @property
+    def others(self) -> tuple[Disclosure, ...]:
+        """The disclosures about another organisation than the viewer's."""
+        return tuple(d for d in (self.img, self.ncg) if not d.own)
+
+
+@dataclass(frozen=True, slots=True)
 class Withheld:
-    """A process at ``organisation`` whose details this viewer may not see."""
+    """A process at ``organisation`` whose details this viewer may not see (fully or partly)."""
 
     organisation: Organisation
     cases: int
-    consent: ChoiceState | None  # the (inactive) consent state, if any was ever recorded
+    consent: ChoiceState | None  # the consent state in this direction, if any was recorded
+    reason: WithholdReason = WithholdReason.NO_CONSENT
+    categories: tuple[DocumentCategory, ...] = ()  # what is withheld (all: nothing shown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +131,8 @@ class GatedDossier(DossierDetail):
     withheld: tuple[Withheld, ...] = ()
     shared_consent: ChoiceState | None = None  # the consent that let the other side through
     shown_categories: tuple[DocumentCategory, ...] = ()
+    group_options: frozenset[CollaborationGroup] = field(default=frozenset())
+    disclosure: DossierDisclosure | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,12 +158,83 @@ class AccessRecord:
     systeem: str
 
 
+# --- who is acting ---------------------------------------------------------------------------
+
+NO_PROFILE = Actor(username="", organisation=None)
+
+
+def acting_viewer(uow: UnitOfWork, username: str | None) -> Actor:
+    """The actor for ``--user USERNAME`` (no username: no profile, nothing of either side)."""
+    if not username:
+        return NO_PROFILE
+    account = find_account(uow, username)
+    if account is None or account.username is None:
+        raise BuddyDeskError(tr("consent.gate.unknown_user", user=username))
+    sup = account.supervisor
+    return Actor(account.username, sup.naam, sup.organisation, sup.role)
+
+
+# --- the verdict -----------------------------------------------------------------------------
+
+
+def _consent_entries(uow: UnitOfWork, ids: Sequence[int] | None) -> dict[int, list[ChoiceEntry]]:
+    entries: dict[int, list[ChoiceEntry]] = defaultdict(list)
+    query = select(ChoiceLogEntry).where(ChoiceLogEntry.choice_type == ChoiceType.DATA_SHARING)
+    query = query.order_by(ChoiceLogEntry.dossier_id, ChoiceLogEntry.seq)
+    chunks = [None] if ids is None else [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
+    for chunk in chunks:
+        q = query if chunk is None else query.where(ChoiceLogEntry.dossier_id.in_(chunk))
+        for row in uow.session.scalars(q):
+            entries[row.dossier_id].append(to_entry(row))
+    return entries
+
+
+def verdict(
+    dossier_id: int, states: Iterable[ChoiceState], viewer: Organisation | None
+) -> DossierDisclosure:
+    """Pure: the gate's verdict from one dossier's current choice states."""
+    states = list(states)
+    return DossierDisclosure(
+        dossier_id,
+        disclosure(states, viewer, Organisation.IMG),
+        disclosure(states, viewer, Organisation.NCG),
+    )
+
+
+def disclosures_in(
+    uow: UnitOfWork, viewer: Organisation | None, ids: Sequence[int] | None = None
+) -> dict[int, DossierDisclosure]:
+    """The verdict for ``ids`` (None: every dossier with a consent entry; others get the
+    no-consent verdict from ``verdict_or_none``). Call inside ``with uow:``."""
+    wanted = list(ids) if ids is not None else None
+    entries = _consent_entries(uow, wanted)
+    keys = wanted if wanted is not None else list(entries)
+    return {i: verdict(i, current_states(entries.get(i, ())), viewer) for i in keys}
+
+
+def no_consent_verdict(dossier_id: int, viewer: Organisation | None) -> DossierDisclosure:
+    return verdict(dossier_id, (), viewer)
+
+
+def dossier_disclosures(
+    uow: UnitOfWork, viewer: Actor, ids: Sequence[int]
+) -> dict[int, DossierDisclosure]:
+    with uow:
+        return disclosures_in(uow, viewer.organisation, ids)
+
+
+# --- applying it -----------------------------------------------------------------------------
+
+
 def _filter_case(case: CaseInfo, allowed: frozenset[DocumentCategory]) -> CaseInfo:
     details = DocumentCategory.CASE_DETAILS in allowed
     decision = DocumentCategory.DECISION in allowed
     advice = DocumentCategory.STRENGTHENING_ADVICE in allowed
     return replace(
         case,
+        # the phase and the case number are case details too: without them the card shows
+        # only that a process runs (``status`` keeps its running-ness, never the phase)
+        identificatie=case.identificatie if details else "",
         status_date=case.status_date if details else None,
         startdatum=case.startdatum if details else None,
         einddatum=case.einddatum if details else None,
@@ -138,87 +247,243 @@ def _filter_case(case: CaseInfo, allowed: frozenset[DocumentCategory]) -> CaseIn
     )
 
 
-def gate(
-    detail: DossierDetail,
-    viewer_org: Organisation | None,
-    states: list[ChoiceState],
+def _withheld(d: Disclosure, cases: int) -> Withheld | None:
+    if d.own or not cases or d.reason is None:
+        return None
+    state = d.consent
+    return Withheld(
+        d.source, cases, state, d.reason, tuple(c for c in DocumentCategory if c in d.withheld)
+    )
+
+
+def gate_detail(
+    detail: DossierDetail, verdict_: DossierDisclosure, states: Sequence[ChoiceState] = ()
 ) -> GatedDossier:
-    """Pure: apply the consent states to a loaded dossier for a viewer of ``viewer_org``."""
+    """Pure: the dossier as the verdict allows. A side without *zaakgegevens* keeps no case
+    at all (its phase would show); with them, each case keeps the categories allowed."""
     base = {f.name: getattr(detail, f.name) for f in fields(DossierDetail)}
     withheld: list[Withheld] = []
     shared: ChoiceState | None = None
     shown: tuple[DocumentCategory, ...] = ()
     hidden_events: set[Organisation] = set()
-    for org in Organisation:
-        if org is viewer_org:
+    img_case = detail.current_img_case
+    ncg_case = detail.ncg_case
+    for d in (verdict_.img, verdict_.ncg):
+        org = d.source
+        count = len(detail.img_cases) if org is Organisation.IMG else int(ncg_case is not None)
+        if d.own:
             continue
-        count = len(detail.img_cases) if org is Organisation.IMG else int(bool(detail.ncg_case))
-        state = consent_for(states, Direction.towards(viewer_org)) if viewer_org else None
-        if state is None or not state.consent_active:
+        if (w := _withheld(d, count)) is not None:
+            if w.consent is None:
+                w = replace(w, consent=_state_in(states, d))
+            withheld.append(w)
+        if not d.case_details:
             hidden_events.add(org)
-            if count:
-                withheld.append(Withheld(org, count, state))
             if org is Organisation.IMG:
                 base["img_cases"] = ()
             else:
                 base["ncg_case"] = None
             continue
-        allowed = frozenset(state.current.categories) & SOURCE_CATEGORIES[org]
-        shared = state
-        shown = tuple(c for c in DocumentCategory if c in allowed)
+        if d.consent is not None:
+            shared = d.consent
+            shown = tuple(c for c in DocumentCategory if d.allows(c))
         if org is Organisation.IMG:
-            base["img_cases"] = tuple(_filter_case(c, allowed) for c in detail.img_cases)
-        elif detail.ncg_case is not None:
-            base["ncg_case"] = _filter_case(detail.ncg_case, allowed)
-        if DocumentCategory.CASE_DETAILS not in allowed:
-            hidden_events.add(org)  # its timeline entries are case details
+            base["img_cases"] = tuple(_filter_case(c, d.categories) for c in detail.img_cases)
+        elif ncg_case is not None:
+            base["ncg_case"] = _filter_case(ncg_case, d.categories)
     base["events"] = tuple(e for e in detail.events if e.organisation not in hidden_events)
+    options = visible_group(
+        ncg_case.ncg_status if ncg_case and _known_ncg(ncg_case) else None,
+        img_case.img_phase if img_case and _known_img(img_case) else None,
+        verdict_.img,
+        verdict_.ncg,
+    )
+    if detail.group is None:
+        options = frozenset()
+    base["group"] = next(iter(options)) if len(options) == 1 else None
     return GatedDossier(
         **base,
-        viewer_organisation=viewer_org,
+        viewer_organisation=verdict_.img.viewer,
         withheld=tuple(withheld),
         shared_consent=shared,
         shown_categories=shown,
+        group_options=options,
+        disclosure=verdict_,
     )
+
+
+def _state_in(states: Sequence[ChoiceState], d: Disclosure) -> ChoiceState | None:
+    return consent_for(states, Direction.towards(d.viewer)) if d.viewer else None
+
+
+def _known_img(case: CaseInfo) -> bool:
+    try:
+        case.img_phase  # noqa: B018 - an unknown code raises
+    except ValueError:
+        return False
+    return True
+
+
+def _known_ncg(case: CaseInfo) -> bool:
+    try:
+        case.ncg_status  # noqa: B018
+    except ValueError:
+        return False
+    return True
+
+
+def gate(
+    detail: DossierDetail, viewer_org: Organisation | None, states: list[ChoiceState]
+) -> GatedDossier:
+    """Pure: apply the consent states to a loaded dossier for a viewer of ``viewer_org``."""
+    return gate_detail(detail, verdict(detail.id, states, viewer_org), states)
+
+
+def gate_summary(row: DossierSummary, verdict_: DossierDisclosure) -> DossierSummary:
+    """Pure: a list row with only what the verdict allows; the search key is rebuilt from
+    what is shown, so searching a withheld case number finds nothing."""
+    img_d, ncg_d = verdict_.img, verdict_.ncg
+    if img_d.case_details and ncg_d.case_details:
+        return row
+    ncg_number = row.zaaknummers[-1:] if row.ncg_status is not None else ()
+    img_numbers = row.zaaknummers[: len(row.zaaknummers) - len(ncg_number)]
+    withheld: list[tuple[Organisation, str]] = []
+    for d, present in ((img_d, row.img_phase is not None), (ncg_d, row.ncg_status is not None)):
+        if present and not d.case_details and d.reason is not None:
+            withheld.append((d.source, d.reason.value))
+    options = visible_group(row.ncg_status, row.img_phase, img_d, ncg_d)
+    if row.group is None:
+        options = frozenset()
+    zaaknummers = (img_numbers if img_d.case_details else ()) + (
+        ncg_number if ncg_d.case_details else ()
+    )
+    return replace(
+        row,
+        img_phase=row.img_phase if img_d.case_details else None,
+        ncg_status=row.ncg_status if ncg_d.case_details else None,
+        zaaknummers=zaaknummers,
+        group=next(iter(options)) if len(options) == 1 else None,
+        group_options=options,
+        withheld=tuple(withheld),
+        search_key=search_key(
+            row.straat,
+            row.number_text,
+            row.postcode,
+            row.woonplaats,
+            [row.resident] if row.resident else [],
+            zaaknummers,
+        ),
+    )
+
+
+def gated_summaries(
+    uow: UnitOfWork, viewer: Actor
+) -> tuple[list[DossierSummary], dict[int, DossierDisclosure]]:
+    """The dossier list as ``viewer`` may see it, with the verdict per dossier.
+
+    Not logged: the on-screen list shows the other side's phase only under consent, and
+    logging every row each time the list loads would bury the real disclosures. What leaves
+    the screen (CLI output, exports, letters) and opening a dossier is logged (docs/choices.md).
+    """
+    rows = load_summaries(uow)
+    with uow:
+        found = disclosures_in(uow, viewer.organisation, None)
+    org = viewer.organisation
+    verdicts = {r.id: found.get(r.id) or no_consent_verdict(r.id, org) for r in rows}
+    return [gate_summary(r, verdicts[r.id]) for r in rows], verdicts
+
+
+# --- saying what is withheld -----------------------------------------------------------------
+
+
+def withheld_lines(verdict_: DossierDisclosure, present: Iterable[Organisation] = ()) -> list[str]:
+    """One plain sentence per organisation whose data (some of it) is not shown, for the
+    organisations in ``present`` (those that have a process here; default: both)."""
+    wanted = set(present) or set(Organisation)
+    lines = []
+    for d in verdict_.others:
+        if d.source not in wanted or d.reason is None:
+            continue
+        if d.reason is WithholdReason.NOT_COVERED:
+            labels = ", ".join(tr(f"consent.gate.category.{c.value}") for c in sorted(d.withheld))
+            lines.append(tr("consent.gate.partly", org=d.source.value, categories=labels))
+        else:
+            lines.append(tr(f"consent.gate.{d.reason.value}", org=d.source.value))
+    return lines
+
+
+# --- the access log --------------------------------------------------------------------------
+
+
+def _log_values(
+    viewer: Actor, dossier_id: int, d: Disclosure, purpose: Purpose, now: datetime
+) -> dict[str, object]:
+    assert d.consent is not None and viewer.organisation is not None
+    return {
+        "actie_id": str(uuid.uuid4()),
+        "actie_naam": purpose.action,
+        "handeling_naam": purpose.handling[:100],
+        "verwerking_naam": PROCESSING_NAME,
+        "verwerking_id": str(uuid.uuid4()),
+        "verwerkingsactiviteit_id": ACTIVITY_ID,
+        "vertrouwelijkheid": CONFIDENTIALITY,
+        "bewaartermijn": RETENTION,
+        "uitvoerder": viewer.organisation.value,
+        "systeem": f"Buddy Desk {__version__}",
+        "gebruiker": viewer.username[:120],
+        "gebruiker_rol": viewer.role,
+        "gegevensbron": d.source.value,
+        "doel": (d.consent.current.purpose or "")[:200],
+        "tijdstip": now,
+        "tijdstip_registratie": now,
+        "dossier_id": dossier_id,
+        "objecttype": "dossier",
+        "soorten_gegevens": ",".join(c.value for c in DocumentCategory if d.allows(c)),
+        "consent_seq": d.consent.current.seq,
+    }
+
+
+def log_disclosures_in(
+    uow: UnitOfWork,
+    viewer: Actor,
+    disclosed: Iterable[tuple[int, Disclosure]],
+    purpose: Purpose,
+) -> int:
+    """Add one access-log entry per (dossier, other organisation) actually disclosed; the
+    caller commits. Only pass what the output really shows (a side without a process there
+    discloses nothing). Returns the number of entries."""
+    now = utcnow()
+    values = [
+        _log_values(viewer, dossier_id, d, purpose, now)
+        for dossier_id, d in disclosed
+        if d.discloses and d.consent is not None and viewer.organisation is not None
+    ]
+    for start in range(0, len(values), CHUNK):
+        uow.session.execute(insert(AccessLogEntry), values[start : start + CHUNK])
+    return len(values)
+
+
+def disclosed_sides(
+    verdict_: DossierDisclosure, present: Mapping[Organisation, bool]
+) -> list[tuple[int, Disclosure]]:
+    """The (dossier, disclosure) pairs to log for an output that shows the organisations in
+    ``present`` (True: that organisation has a process in the output)."""
+    return [(verdict_.dossier_id, d) for d in verdict_.others if d.discloses and present[d.source]]
 
 
 def view_dossier(uow: UnitOfWork, dossier_id: int, viewer: Actor) -> GatedDossier:
     """Load a dossier as ``viewer`` may see it, and log any view of the other side's data."""
     detail = get_dossier(uow, dossier_id)
     with uow:
-        states = current_states(_entries(uow, dossier_id))
+        entries = _consent_entries(uow, [dossier_id]).get(dossier_id, [])
+        states = current_states(entries)
         gated = gate(detail, viewer.organisation, states)
-        consent = gated.shared_consent
-        other = viewer.organisation.other if viewer.organisation else None
-        other_present = other is not None and (
-            bool(gated.img_cases) if other is Organisation.IMG else gated.ncg_case is not None
-        )
-        if consent is not None and other is not None and other_present and viewer.organisation:
-            now = utcnow()
-            uow.session.add(
-                AccessLogEntry(
-                    actie_id=str(uuid.uuid4()),
-                    actie_naam=ACTION_NAME,
-                    handeling_naam=HANDLING_NAME,
-                    verwerking_naam=PROCESSING_NAME,
-                    verwerking_id=str(uuid.uuid4()),
-                    verwerkingsactiviteit_id=ACTIVITY_ID,
-                    vertrouwelijkheid=CONFIDENTIALITY,
-                    bewaartermijn=RETENTION,
-                    uitvoerder=viewer.organisation.value,
-                    systeem=f"Buddy Desk {__version__}",
-                    gebruiker=viewer.username,
-                    gebruiker_rol=viewer.role,
-                    gegevensbron=other.value,
-                    doel=(consent.current.purpose or "")[:200],
-                    tijdstip=now,
-                    tijdstip_registratie=now,
-                    dossier_id=dossier_id,
-                    objecttype="dossier",
-                    soorten_gegevens=",".join(c.value for c in gated.shown_categories),
-                    consent_seq=consent.current.seq,
-                )
-            )
+        present = {
+            Organisation.IMG: bool(gated.img_cases),
+            Organisation.NCG: gated.ncg_case is not None,
+        }
+        assert gated.disclosure is not None
+        if log_disclosures_in(uow, viewer, disclosed_sides(gated.disclosure, present), VIEW):
             uow.commit()
         return gated
 
