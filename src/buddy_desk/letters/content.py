@@ -8,6 +8,7 @@ data never breaks a letter: the letter says what is not known yet and ``unknown`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -18,6 +19,7 @@ from buddy_desk.core.summaries import CaseInfo, DossierDetail, ResidentInfo, Sup
 from buddy_desk.documents.templates import Templates
 
 MAX_REPORT_ROWS = 6
+WITHHELD = "afgeschermd"  # a process state: it exists, its details are not in this letter
 MAX_WINDOW_NAMES = 2
 
 
@@ -167,8 +169,12 @@ class _Builder:
         choices: tuple[ChoiceLine, ...] | None,
         today: date,
         t: Templates,
+        withheld: Mapping[Organisation, str],
     ) -> None:
         self.d = detail
+        # the consent gate's plain statement per organisation whose data is (partly) not in
+        # this letter; a withheld case is never described as "none"
+        self.withheld = withheld
         self.choices = choices
         self.t = t
         self.today = today
@@ -216,7 +222,7 @@ class _Builder:
     # --- sections ------------------------------------------------------------------------
     def img_state(self) -> str:
         if self.img_case is None:
-            return "geen"
+            return WITHHELD if Organisation.IMG in self.withheld else "geen"
         if self.img_phase is None:
             self.unknown.append("fase schade (IMG)")
             return "onbekend"
@@ -224,7 +230,7 @@ class _Builder:
 
     def ncg_state(self) -> str:
         if self.ncg_case is None:
-            return "geen"
+            return WITHHELD if Organisation.NCG in self.withheld else "geen"
         if self.ncg_status is None:
             self.unknown.append("status versterking (NCG)")
             return "onbekend"
@@ -233,8 +239,10 @@ class _Builder:
     def summary(self, img_state: str, ncg_state: str) -> Section:
         values: dict[str, object] = {"zaaknummer": "", "sinds": ""}
         parts = [
-            self.text(f"kort.img.{img_state}", **values),
-            self.text(f"kort.ncg.{ncg_state}", **values),
+            self.withheld[org] + "."
+            if state == WITHHELD
+            else self.text(f"kort.{org.value.lower()}.{state}", **values)
+            for org, state in ((Organisation.IMG, img_state), (Organisation.NCG, ncg_state))
         ]
         if FlagKind.AOS in self.flags:
             parts.insert(0, self.text("samen.aos"))
@@ -243,6 +251,8 @@ class _Builder:
 
     def amount(self, case: CaseInfo) -> str:
         values = {"zaaknummer": case.identificatie}
+        if Organisation.IMG in self.withheld and case.schadebedrag is None:
+            return self.withheld[Organisation.IMG]  # not unknown: not consented
         if case.schadebedrag is not None and case.besluitdatum is not None:
             return self.text(
                 "schade.bedrag.besluit",
@@ -268,6 +278,8 @@ class _Builder:
     def damage(self, state: str) -> Section:
         heading = self.text("schade.titel")
         case = self.img_case
+        if case is None and state == WITHHELD:
+            return Section("schade", heading, (Paragraph(self.withheld[Organisation.IMG] + "."),))
         if case is None:
             return Section("schade", heading, tuple(self.paras("schade.geen")))
         values: dict[str, object] = {"zaaknummer": case.identificatie, "sinds": self.since(case)}
@@ -315,6 +327,8 @@ class _Builder:
                 elements.append(
                     Paragraph(self.text("schade.meldingen.meer", aantal=len(reports) - len(shown)))
                 )
+        if Organisation.IMG in self.withheld:  # some categories not consented: say so
+            elements.append(Paragraph(self.withheld[Organisation.IMG] + "."))
         return Section("schade", heading, tuple(elements))
 
     def _report_kind(self, kind: str) -> str:
@@ -324,11 +338,16 @@ class _Builder:
     def strengthening(self, state: str) -> Section:
         heading = self.text("versterking.titel")
         case = self.ncg_case
+        if case is None and state == WITHHELD:
+            text = self.withheld[Organisation.NCG] + "."
+            return Section("versterking", heading, (Paragraph(text),))
         if case is None:
             return Section("versterking", heading, tuple(self.paras("versterking.geen")))
         values: dict[str, object] = {"zaaknummer": case.identificatie, "sinds": self.since(case)}
         if case.advies is not None:
             advice = self.text(f"versterking.advies.{case.advies.value}")
+        elif Organisation.NCG in self.withheld:
+            advice = self.withheld[Organisation.NCG]  # not unknown: not consented
         else:
             advice = self.text("versterking.advies.onbekend")
             if self.ncg_status is not None and self.ncg_status.order > NcgStatus.S3_1.order:
@@ -340,6 +359,9 @@ class _Builder:
             (self.text("label.volgende"), self.text(f"versterking.volgende.{state}", **values)),
             (self.text("label.wanneer"), self.text(f"versterking.wanneer.{state}", **values)),
         )
+        if Organisation.NCG in self.withheld:  # some categories not consented: say so
+            text = self.withheld[Organisation.NCG] + "."
+            return Section("versterking", heading, (Facts(rows), Paragraph(text)))
         return Section("versterking", heading, (Facts(rows),))
 
     def together(self) -> Section:
@@ -352,6 +374,9 @@ class _Builder:
         ncg_running = self.ncg_status is not None and self.ncg_status.is_running
         if self.group is not None:
             paras += self.paras(f"samen.groep.{self.group.value}")
+        elif self.withheld and (self.img_case is None or self.ncg_case is None):
+            # which group it is depends on the side that is not shown
+            paras += [Paragraph(text + ".") for text in self.withheld.values()]
         elif img_running and not ncg_running:
             paras += self.paras("samen.alleen_img")
         elif ncg_running and not img_running:
@@ -454,6 +479,8 @@ def summary_letter(
     choices: tuple[ChoiceLine, ...] | None,
     today: date,
     templates: Templates,
+    withheld: Mapping[Organisation, str] | None = None,
 ) -> SummaryLetter:
-    """The letter's content for one dossier. ``choices`` None or empty: none recorded yet."""
-    return _Builder(detail, choices, today, templates).build()
+    """The letter's content for one dossier. ``choices`` None or empty: none recorded yet.
+    ``withheld``: the consent gate's statement per organisation whose data is not shown."""
+    return _Builder(detail, choices, today, templates, withheld or {}).build()
