@@ -37,7 +37,7 @@ from buddy_desk.signals.service import (
     list_signals,
     log_request,
 )
-from tests.factories import make_dossier, make_supervisor
+from tests.factories import NCG_VIEWER, make_dossier, make_supervisor
 
 TODAY = date(2026, 11, 26)
 
@@ -141,11 +141,19 @@ def test_evaluate_is_idempotent_and_respects_closed_signals(uow: UnitOfWork) -> 
     first = evaluate_signals(uow, TODAY)
     assert first.created > 0
     assert evaluate_signals(uow, TODAY).created == 0
-    joint = [s for s in list_signals(uow, dossier_id=ids["B"]) if s.rule == "joint_inspection"]
+    joint = [
+        s
+        for s in list_signals(uow, viewer=NCG_VIEWER, dossier_id=ids["B"])
+        if s.rule == "joint_inspection"
+    ]
     assert len(joint) == 1
     close_signal(uow, joint[0].id, "Bewoner wil geen gezamenlijke opname", "anna")
     assert evaluate_signals(uow, TODAY).created == 0
-    (closed,) = [s for s in list_signals(uow, dossier_id=ids["B"]) if s.rule == "joint_inspection"]
+    (closed,) = [
+        s
+        for s in list_signals(uow, viewer=NCG_VIEWER, dossier_id=ids["B"])
+        if s.rule == "joint_inspection"
+    ]
     assert closed.state is SignalState.DONE
     assert closed.outcome == "Bewoner wil geen gezamenlijke opname"
 
@@ -153,7 +161,9 @@ def test_evaluate_is_idempotent_and_respects_closed_signals(uow: UnitOfWork) -> 
 def test_intervention_team_signal_for_a_stuck_dossier(uow: UnitOfWork) -> None:
     d = make_dossier(uow, ncg_status=NcgStatus.S3_1, flags=(FlagKind.VASTGELOPEN,))
     evaluate_signals(uow, TODAY, [d])
-    assert [s.rule for s in list_signals(uow, dossier_id=d)] == ["intervention_team"]
+    assert [s.rule for s in list_signals(uow, viewer=NCG_VIEWER, dossier_id=d)] == [
+        "intervention_team"
+    ]
 
 
 def test_signals_by_hand_and_my_signals(uow: UnitOfWork) -> None:
@@ -173,10 +183,12 @@ def test_signals_by_hand_and_my_signals(uow: UnitOfWork) -> None:
     )
     other = add_signal(uow, d, "Opname plannen", organisation=Organisation.IMG, user="bram")
     assert later.owner_id == anna and other.owner_id == bram
-    mine = list_signals(uow, owner_id=anna, only_open=True)
+    mine = list_signals(uow, viewer=NCG_VIEWER, owner_id=anna, only_open=True)
     assert [s.id for s in mine] == [sooner.id, later.id]
     close_signal(uow, sooner.id, "Brief verstuurd", "anna")
-    assert [s.id for s in list_signals(uow, owner_id=anna, only_open=True)] == [later.id]
+    assert [s.id for s in list_signals(uow, viewer=NCG_VIEWER, owner_id=anna, only_open=True)] == [
+        later.id
+    ]
     with pytest.raises(ValidationError):
         close_signal(uow, sooner.id, "nogmaals", "anna")
     with pytest.raises(ValidationError):

@@ -9,6 +9,7 @@ from buddy_desk.demo.generator import generate
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.samenloop.service import ListId, SamenloopOverview, load_counts, load_rows
 from buddy_desk.signals.service import evaluate_signals, list_requests, list_signals
+from tests.factories import NCG_VIEWER
 
 
 def _ungated(uow: UnitOfWork) -> SamenloopOverview:
@@ -22,7 +23,7 @@ def test_demo_signals_and_samenloop(engine: Engine) -> None:
     uow = UnitOfWork(engine)
     # the demo already holds every signal the rules ask for
     assert evaluate_signals(uow, ctx.reference_date).created == 0
-    signals = list_signals(uow)
+    signals = list_signals(uow, viewer=NCG_VIEWER)
     assert signals and any(not s.is_open and s.outcome for s in signals)
     joint = {s.dossier_id for s in signals if s.rule == "joint_inspection"}
     assert joint <= set(ctx.dossiers_in_group(CollaborationGroup.B))

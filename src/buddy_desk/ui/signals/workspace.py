@@ -27,6 +27,7 @@ from buddy_desk.signals.service import (
     evaluate_signals,
     list_signals,
 )
+from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.formatting import format_count
 from buddy_desk.ui.messages import show_error
@@ -109,7 +110,12 @@ class SignalsWorkspace(QWidget):
     def reload(self) -> None:
         owner = self.ctx.user.supervisor_id if self.mine.isChecked() else None
         state = self.state.currentData() or "open"
-        found = list_signals(self.ctx.new_uow(), owner_id=owner, only_open=state == "open")
+        found = list_signals(
+            self.ctx.new_uow(),
+            viewer=viewer_of(self.ctx.user),
+            owner_id=owner,
+            only_open=state == "open",
+        )
         if state == "done":
             found = [s for s in found if not s.is_open]
         self.table.set_signals(found, self.today)
