@@ -12,6 +12,7 @@ from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
 from buddy_desk.planning.service import booking as svc
 from buddy_desk.planning.service.output import ics_filename, write_ics, write_letter
+from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.messages import show_error, show_info
 from buddy_desk.ui.planning.dialogs import CancelDialog, MoveDialog
@@ -25,8 +26,13 @@ def export_outputs(ctx: AppContext, appointment_ids: Sequence[int], folder: Path
     for appointment_id in appointment_ids:
         info = svc.get_appointment(ctx.new_uow(), appointment_id)
         stem = ics_filename(info).removesuffix(".ics")
-        written.append(write_ics(ctx.new_uow(), appointment_id, folder / f"{stem}.ics"))
-        written.append(write_letter(ctx.new_uow(), appointment_id, folder / f"{stem}-brief.pdf"))
+        viewer = viewer_of(ctx.user)
+        written.append(
+            write_ics(ctx.new_uow(), appointment_id, folder / f"{stem}.ics", viewer=viewer)
+        )
+        written.append(
+            write_letter(ctx.new_uow(), appointment_id, folder / f"{stem}-brief.pdf", viewer=viewer)
+        )
     log.info("wrote %d planning file(s)", len(written))
     return written
 
