@@ -35,7 +35,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from buddy_desk import __version__
 from buddy_desk.choices.rules import (
@@ -57,11 +57,10 @@ from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import Organisation
 from buddy_desk.core.search import search_key
 from buddy_desk.core.summaries import CaseInfo, DossierDetail, DossierSummary
-from buddy_desk.dossiers.profiles import find_account
 from buddy_desk.dossiers.service import get_dossier, load_summaries
 from buddy_desk.errors import BuddyDeskError, NotFoundError
 from buddy_desk.i18n import tr
-from buddy_desk.models import Dossier, DossierResident
+from buddy_desk.models import Dossier, DossierResident, Supervisor
 from buddy_desk.models.access_log import AccessLogEntry
 from buddy_desk.models.base import utcnow
 from buddy_desk.models.choices import ChoiceLogEntry
@@ -167,11 +166,13 @@ def acting_viewer(uow: UnitOfWork, username: str | None) -> Actor:
     """The actor for ``--user USERNAME`` (no username: no profile, nothing of either side)."""
     if not username:
         return NO_PROFILE
-    account = find_account(uow, username)
-    if account is None or account.username is None:
-        raise BuddyDeskError(tr("consent.gate.unknown_user", user=username))
-    sup = account.supervisor
-    return Actor(account.username, sup.naam, sup.organisation, sup.role)
+    with uow:
+        sup = uow.session.scalars(
+            select(Supervisor).where(func.lower(Supervisor.username) == username.strip().lower())
+        ).first()
+        if sup is None or sup.username is None:
+            raise BuddyDeskError(tr("consent.gate.unknown_user", user=username))
+        return Actor(sup.username, sup.naam, sup.organisation, sup.role)
 
 
 # --- the verdict -----------------------------------------------------------------------------
