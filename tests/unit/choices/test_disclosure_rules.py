@@ -95,7 +95,7 @@ def test_requested_withdrawn_and_corrected_consent() -> None:
             _entry(
                 2, categories=(DocumentCategory.CASE_DETAILS,), kind=EntryKind.CORRECTION, refers=1
             ),
-        ]  # fmt: skip
+        ]
     )
     assert disclosure(corrected, NCG, IMG).categories == {DocumentCategory.CASE_DETAILS}
     assessed = current_states([_entry(1), _entry(2, "beoordeeld")])
