@@ -49,7 +49,11 @@ class CollaborationCard(Card):
         group = d.group
         if group is None:
             self.letter.set_group(None, FAINT)
-            self.title.setText(tr("ui.dossier.group.none_title"))
+            options: frozenset[str] = getattr(d, "group_options", frozenset())
+            if options:  # consent gate: known only as one of these groups
+                self.title.setText(tr("group.label", group="/".join(sorted(options))))
+            else:
+                self.title.setText(tr("ui.dossier.group.none_title"))
             self.title.setStyleSheet("")
             self.pill.hide()
         else:

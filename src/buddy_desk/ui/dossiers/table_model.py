@@ -212,8 +212,9 @@ class DossierTableModel(QAbstractTableModel):
         column = index.column()
         if role in (_DISPLAY, _ACCESSIBLE):
             return self.texts(row)[column]
-        if role == _FOREGROUND:
-            return self._faint if self.texts(row)[column] == _EMPTY else None
+        if role == _FOREGROUND:  # nothing there, or withheld by the consent gate: faint
+            faint = self.texts(row)[column] in (_EMPTY, tr("consent.gate.cell"))
+            return self._faint if faint else None
         if role == _RAW:
             if column == Column.FLAGS:
                 return sorted_flags(row.flags)
