@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from functools import cache
 
 from buddy_desk.core.collaboration import CollaborationGroup, collaboration_group
 from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
@@ -514,11 +515,18 @@ def visible_group(
     phase" (the signalling minimum says whether it runs); the viewer sees the set of groups
     that fits every such phase. So the group never reveals more than the phases shown.
     """
+    return _visible_group(ncg_status, img_phase, img.case_details, ncg.case_details)
+
+
+@cache  # a few hundred combinations; the list asks for ~30,000 rows
+def _visible_group(
+    ncg_status: NcgStatus | None, img_phase: ImgPhase | None, img_shown: bool, ncg_shown: bool
+) -> frozenset[CollaborationGroup]:
     img_options: tuple[ImgPhase | None, ...] = (img_phase,)
     ncg_options: tuple[NcgStatus | None, ...] = (ncg_status,)
-    if not img.case_details and img_phase is not None:
+    if not img_shown and img_phase is not None:
         img_options = tuple(p for p in ImgPhase if p.is_running == img_phase.is_running)
-    if not ncg.case_details and ncg_status is not None:
+    if not ncg_shown and ncg_status is not None:
         ncg_options = tuple(s for s in NcgStatus if s.is_running == ncg_status.is_running)
     groups = {collaboration_group(n, i) for n in ncg_options for i in img_options}
     return frozenset(g for g in groups if g is not None)

@@ -55,7 +55,6 @@ from buddy_desk.choices.rules import (
 from buddy_desk.choices.service.log import to_entry
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import Organisation
-from buddy_desk.core.search import search_key
 from buddy_desk.core.summaries import CaseInfo, DossierDetail, DossierSummary
 from buddy_desk.dossiers.service import get_dossier, load_summaries
 from buddy_desk.errors import BuddyDeskError, NotFoundError
@@ -344,7 +343,9 @@ def gate_summary(row: DossierSummary, verdict_: DossierDisclosure) -> DossierSum
     """Pure: a list row with only what the verdict allows; the search key is rebuilt from
     what is shown, so searching a withheld case number finds nothing."""
     img_d, ncg_d = verdict_.img, verdict_.ncg
-    if img_d.case_details and ncg_d.case_details:
+    hide_img = row.img_phase is not None and not img_d.case_details
+    hide_ncg = row.ncg_status is not None and not ncg_d.case_details
+    if not hide_img and not hide_ncg:  # nothing of the other side here, or all of it allowed
         return row
     ncg_number = row.zaaknummers[-1:] if row.ncg_status is not None else ()
     img_numbers = row.zaaknummers[: len(row.zaaknummers) - len(ncg_number)]
@@ -358,6 +359,9 @@ def gate_summary(row: DossierSummary, verdict_: DossierDisclosure) -> DossierSum
     zaaknummers = (img_numbers if img_d.case_details else ()) + (
         ncg_number if ncg_d.case_details else ()
     )
+    key = row.search_key
+    for hidden in set(row.zaaknummers) - set(zaaknummers):  # each is one token of the key
+        key = key.replace(f" {hidden.lower()} ", " ")
     return replace(
         row,
         img_phase=row.img_phase if img_d.case_details else None,
@@ -366,14 +370,7 @@ def gate_summary(row: DossierSummary, verdict_: DossierDisclosure) -> DossierSum
         group=next(iter(options)) if len(options) == 1 else None,
         group_options=options,
         withheld=tuple(withheld),
-        search_key=search_key(
-            row.straat,
-            row.number_text,
-            row.postcode,
-            row.woonplaats,
-            [row.resident] if row.resident else [],
-            zaaknummers,
-        ),
+        search_key=key,
     )
 
 
@@ -390,7 +387,8 @@ def gated_summaries(
     with uow:
         found = disclosures_in(uow, viewer.organisation, None)
     org = viewer.organisation
-    verdicts = {r.id: found.get(r.id) or no_consent_verdict(r.id, org) for r in rows}
+    img, ncg = no_consent_verdict(0, org).img, no_consent_verdict(0, org).ncg  # shared: frozen
+    verdicts = {r.id: found.get(r.id) or DossierDisclosure(r.id, img, ncg) for r in rows}
     return [gate_summary(r, verdicts[r.id]) for r in rows], verdicts
 
 
