@@ -29,15 +29,12 @@ The consent is read *after* the details, so a withdrawal committed meanwhile sti
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
-from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
-from buddy_desk import __version__
 from buddy_desk.choices.rules import (
     Actor,
     ChoiceEntry,
@@ -52,42 +49,37 @@ from buddy_desk.choices.rules import (
     disclosure,
     visible_group,
 )
+from buddy_desk.choices.service.access_log import (
+    ACTIVITY_ID,
+    CHOICES_EXPORT,
+    CONFIDENTIALITY,
+    LETTER,
+    LIST_EXPORT,
+    PLANNING_OUTPUT,
+    PROCESSING_NAME,
+    RETENTION,
+    SAMENLOOP_EXPORT,
+    SIGNAL,
+    VIEW,
+    AccessRecord,
+    Purpose,
+    access_log,
+    log_disclosures_in,
+)
 from buddy_desk.choices.service.log import to_entry
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import Organisation
 from buddy_desk.core.summaries import CaseInfo, DossierDetail, DossierSummary
 from buddy_desk.dossiers.service import get_dossier, load_summaries
-from buddy_desk.errors import BuddyDeskError, NotFoundError
+from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
-from buddy_desk.models import Dossier, DossierResident, Supervisor
-from buddy_desk.models.access_log import AccessLogEntry
-from buddy_desk.models.base import utcnow
+from buddy_desk.models import Supervisor
 from buddy_desk.models.choices import ChoiceLogEntry
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 
-ACTIVITY_ID = "buddy-desk/gegevensuitwisseling-img-ncg"
-PROCESSING_NAME = "Samenwerking IMG en NCG bij schade en versterking (GUO)"
-RETENTION = "P7Y"
-CONFIDENTIALITY = "vertrouwelijk"
 CHUNK = 500  # dossier ids per IN query
 
 
-@dataclass(frozen=True, slots=True)
-class Purpose:
-    """What a disclosure is for: the access log's *actie* and *handeling*."""
-
-    action: str
-    handling: str
-
-
-VIEW = Purpose("Inzien", "Dossier van de andere organisatie bekijken")
-LIST_EXPORT = Purpose("Exporteren", "Dossierlijst met gegevens van de andere organisatie")
-LETTER = Purpose("Afdrukken", "Samenvattingsbrief aan de bewoner")
-CHOICES_EXPORT = Purpose("Exporteren", "Keuzeoverzicht of ontvangstbevestiging")
-SAMENLOOP_EXPORT = Purpose("Exporteren", "Samenlooplijst")
-SIGNAL = Purpose("Inzien", "Signaal tussen de organisaties")
-PLANNING_OUTPUT = Purpose("Afdrukken", "Bevestiging gezamenlijke opname")
-ACTION_NAME, HANDLING_NAME = VIEW.action, VIEW.handling  # kept for existing callers
 REPORT_CATEGORY = {
     "melding": DocumentCategory.DAMAGE_REPORT,
     "opnamerapport": DocumentCategory.INSPECTION_REPORT,
@@ -131,29 +123,6 @@ class GatedDossier(DossierDetail):
     shown_categories: tuple[DocumentCategory, ...] = ()
     group_options: frozenset[CollaborationGroup] = field(default=frozenset())
     disclosure: DossierDisclosure | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class AccessRecord:
-    actie_id: str
-    tijdstip: datetime
-    tijdstip_registratie: datetime
-    gebruiker: str
-    gebruiker_rol: str | None
-    uitvoerder: str
-    gegevensbron: str
-    dossier_id: int
-    soorten_gegevens: tuple[str, ...]
-    doel: str
-    consent_seq: int
-    actie_naam: str
-    handeling_naam: str
-    verwerking_naam: str
-    verwerking_id: str
-    verwerkingsactiviteit_id: str
-    vertrouwelijkheid: str
-    bewaartermijn: str
-    systeem: str
 
 
 # --- who is acting ---------------------------------------------------------------------------
@@ -204,8 +173,8 @@ def verdict(
 def disclosures_in(
     uow: UnitOfWork, viewer: Organisation | None, ids: Sequence[int] | None = None
 ) -> dict[int, DossierDisclosure]:
-    """The verdict for ``ids`` (None: every dossier with a consent entry; others get the
-    no-consent verdict from ``verdict_or_none``). Call inside ``with uow:``."""
+    """The verdict for ``ids`` in one query (None: every dossier with a consent entry; any
+    other dossier has ``no_consent_verdict``). Call inside ``with uow:``."""
     wanted = list(ids) if ids is not None else None
     entries = _consent_entries(uow, wanted)
     keys = wanted if wanted is not None else list(entries)
@@ -227,14 +196,13 @@ def dossier_disclosures(
 
 
 def _filter_case(case: CaseInfo, allowed: frozenset[DocumentCategory]) -> CaseInfo:
+    """The other side's case when its *zaakgegevens* may be shown: each document category
+    only when allowed (``gate_detail`` leaves the case out altogether otherwise)."""
     details = DocumentCategory.CASE_DETAILS in allowed
     decision = DocumentCategory.DECISION in allowed
     advice = DocumentCategory.STRENGTHENING_ADVICE in allowed
     return replace(
         case,
-        # the phase and the case number are case details too: without them the card shows
-        # only that a process runs (``status`` keeps its running-ness, never the phase)
-        identificatie=case.identificatie if details else "",
         status_date=case.status_date if details else None,
         startdatum=case.startdatum if details else None,
         einddatum=case.einddatum if details else None,
@@ -250,9 +218,8 @@ def _filter_case(case: CaseInfo, allowed: frozenset[DocumentCategory]) -> CaseIn
 def _withheld(d: Disclosure, cases: int) -> Withheld | None:
     if d.own or not cases or d.reason is None:
         return None
-    state = d.consent
     return Withheld(
-        d.source, cases, state, d.reason, tuple(c for c in DocumentCategory if c in d.withheld)
+        d.source, cases, d.consent, d.reason, tuple(c for c in DocumentCategory if c in d.withheld)
     )
 
 
@@ -411,57 +378,6 @@ def withheld_lines(verdict_: DossierDisclosure, present: Iterable[Organisation] 
     return lines
 
 
-# --- the access log --------------------------------------------------------------------------
-
-
-def _log_values(
-    viewer: Actor, dossier_id: int, d: Disclosure, purpose: Purpose, now: datetime
-) -> dict[str, object]:
-    assert d.consent is not None and viewer.organisation is not None
-    return {
-        "actie_id": str(uuid.uuid4()),
-        "actie_naam": purpose.action,
-        "handeling_naam": purpose.handling[:100],
-        "verwerking_naam": PROCESSING_NAME,
-        "verwerking_id": str(uuid.uuid4()),
-        "verwerkingsactiviteit_id": ACTIVITY_ID,
-        "vertrouwelijkheid": CONFIDENTIALITY,
-        "bewaartermijn": RETENTION,
-        "uitvoerder": viewer.organisation.value,
-        "systeem": f"Buddy Desk {__version__}",
-        "gebruiker": viewer.username[:120],
-        "gebruiker_rol": viewer.role,
-        "gegevensbron": d.source.value,
-        "doel": (d.consent.current.purpose or "")[:200],
-        "tijdstip": now,
-        "tijdstip_registratie": now,
-        "dossier_id": dossier_id,
-        "objecttype": "dossier",
-        "soorten_gegevens": ",".join(c.value for c in DocumentCategory if d.allows(c)),
-        "consent_seq": d.consent.current.seq,
-    }
-
-
-def log_disclosures_in(
-    uow: UnitOfWork,
-    viewer: Actor,
-    disclosed: Iterable[tuple[int, Disclosure]],
-    purpose: Purpose,
-) -> int:
-    """Add one access-log entry per (dossier, other organisation) actually disclosed; the
-    caller commits. Only pass what the output really shows (a side without a process there
-    discloses nothing). Returns the number of entries."""
-    now = utcnow()
-    values = [
-        _log_values(viewer, dossier_id, d, purpose, now)
-        for dossier_id, d in disclosed
-        if d.discloses and d.consent is not None and viewer.organisation is not None
-    ]
-    for start in range(0, len(values), CHUNK):
-        uow.session.execute(insert(AccessLogEntry), values[start : start + CHUNK])
-    return len(values)
-
-
 def disclosed_sides(
     verdict_: DossierDisclosure, present: Mapping[Organisation, bool]
 ) -> list[tuple[int, Disclosure]]:
@@ -487,47 +403,36 @@ def view_dossier(uow: UnitOfWork, dossier_id: int, viewer: Actor) -> GatedDossie
         return gated
 
 
-def access_log(
-    uow: UnitOfWork, *, dossier_id: int | None = None, person_id: int | None = None
-) -> list[AccessRecord]:
-    """The access log for one dossier, or for every dossier a resident (person) lives at."""
-    if dossier_id is None and person_id is None:
-        raise ValueError("give dossier_id or person_id")
-    with uow:
-        s = uow.session
-        query = select(AccessLogEntry).order_by(AccessLogEntry.tijdstip, AccessLogEntry.id)
-        if dossier_id is not None:
-            if s.get(Dossier, dossier_id) is None:
-                raise NotFoundError(f"Dossier {dossier_id} bestaat niet.")
-            query = query.where(AccessLogEntry.dossier_id == dossier_id)
-        if person_id is not None:
-            dossiers = select(DossierResident.dossier_id).where(
-                DossierResident.person_id == person_id
-            )
-            if not s.execute(dossiers).first():
-                raise NotFoundError(f"Bewoner {person_id} hoort bij geen enkel dossier.")
-            query = query.where(AccessLogEntry.dossier_id.in_(dossiers))
-        return [
-            AccessRecord(
-                actie_id=r.actie_id,
-                tijdstip=r.tijdstip,
-                tijdstip_registratie=r.tijdstip_registratie,
-                gebruiker=r.gebruiker,
-                gebruiker_rol=r.gebruiker_rol,
-                uitvoerder=r.uitvoerder,
-                gegevensbron=r.gegevensbron,
-                dossier_id=r.dossier_id,
-                soorten_gegevens=tuple(x for x in r.soorten_gegevens.split(",") if x),
-                doel=r.doel,
-                consent_seq=r.consent_seq,
-                actie_naam=r.actie_naam,
-                handeling_naam=r.handeling_naam,
-                verwerking_naam=r.verwerking_naam,
-                verwerking_id=r.verwerking_id,
-                verwerkingsactiviteit_id=r.verwerkingsactiviteit_id,
-                vertrouwelijkheid=r.vertrouwelijkheid,
-                bewaartermijn=r.bewaartermijn,
-                systeem=r.systeem,
-            )
-            for r in s.scalars(query)
-        ]
+__all__ = [  # the gate's API, and the access log's names other modules import from here
+    "ACTIVITY_ID",
+    "CHOICES_EXPORT",
+    "CONFIDENTIALITY",
+    "LETTER",
+    "LIST_EXPORT",
+    "NO_PROFILE",
+    "PLANNING_OUTPUT",
+    "PROCESSING_NAME",
+    "RETENTION",
+    "SAMENLOOP_EXPORT",
+    "SIGNAL",
+    "VIEW",
+    "AccessRecord",
+    "DossierDisclosure",
+    "GatedDossier",
+    "Purpose",
+    "Withheld",
+    "access_log",
+    "acting_viewer",
+    "disclosed_sides",
+    "disclosures_in",
+    "dossier_disclosures",
+    "gate",
+    "gate_detail",
+    "gate_summary",
+    "gated_summaries",
+    "log_disclosures_in",
+    "no_consent_verdict",
+    "verdict",
+    "view_dossier",
+    "withheld_lines",
+]
