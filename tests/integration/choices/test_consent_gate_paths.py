@@ -97,8 +97,13 @@ def test_list_and_dossiers_command(
     assert _actions(uow, dossier) == [
         ("Exporteren", "Dossierlijst met gegevens van de andere organisatie")
     ]
-    code, _ = _cli(["dossiers", "--json", *db, "--user", "nobody.known"], capsys)
-    assert code == 2
+    # --user works before the command too (a global option)
+    before = ["--user", "ncg.viewer", "dossiers", "--json", *db, "--search", "IMG-7777777"]
+    code, out = _cli(before, capsys)
+    assert code == 0 and [r["id"] for r in json.loads(out)] == [dossier]
+    capsys.readouterr()
+    assert cli_main(["dossiers", "--json", *db, "--user", "nobody.known"]) == 2
+    assert "Gebruiker 'nobody.known' bestaat niet" in capsys.readouterr().err
 
 
 def test_letter_pdf_and_run_report(
