@@ -518,6 +518,13 @@ def visible_group(
     return _visible_group(ncg_status, img_phase, img.case_details, ncg.case_details)
 
 
+def options_label(options: Iterable[str]) -> str:
+    """How a set of possible groups is shown: "B/C" for two; nothing for one (the group
+    itself is shown) or for more (it would say no more than "unknown")."""
+    values = sorted({str(o) for o in options})
+    return "/".join(values) if len(values) == 2 else ""
+
+
 @cache  # a few hundred combinations; the list asks for ~30,000 rows
 def _visible_group(
     ncg_status: NcgStatus | None, img_phase: ImgPhase | None, img_shown: bool, ncg_shown: bool

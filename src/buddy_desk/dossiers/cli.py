@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from buddy_desk.choices.rules import options_label
 from buddy_desk.choices.service.consent import (
     LIST_EXPORT,
     acting_viewer,
@@ -100,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         img = r.img_phase.value if r.img_phase else "-"
         img = hidden if Organisation.IMG in why else img
         ncg = hidden if Organisation.NCG in why else ncg
-        group = r.group.value if r.group else "/".join(sorted(r.group_options)) or "-"
+        group = r.group.value if r.group else options_label(r.group_options) or "-"
         print(
             f"{r.id:>7}  {r.address_line:<32.32} {r.postcode_text}  {r.woonplaats:<16.16} "
             f"IMG {img:<13} NCG {ncg:<40.40} {group}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from buddy_desk.choices.rules import options_label
 from buddy_desk.choices.service.consent import acting_viewer
 from buddy_desk.commands import acting_username, open_uow, print_json
 from buddy_desk.core.collaboration import CollaborationGroup
@@ -149,7 +150,7 @@ def run(args: argparse.Namespace) -> int:
         why = dict(r.withheld)
         ncg = r.ncg_status.value if r.ncg_status else hidden
         img = r.img_phase.value if r.img_phase else (hidden if Organisation.IMG in why else "-")
-        group = r.group.value if r.group else "/".join(sorted(r.group_options)) or "-"
+        group = r.group.value if r.group else options_label(r.group_options) or "-"
         print(
             f"{r.dossier_id:>7}  {r.address_line:<30.30} {r.postcode_text}  {r.gemeente:<16.16} "
             f"NCG {ncg:<4} IMG {img:<13} {group}  {r.bijzondere_situatie or ''}"

@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import aliased
 
-from buddy_desk.choices.rules import Actor, visible_group
+from buddy_desk.choices.rules import Actor, options_label, visible_group
 from buddy_desk.choices.service.consent import (
     SAMENLOOP_EXPORT,
     DossierDisclosure,
@@ -495,7 +495,7 @@ def csv_rows(rows: Iterable[SamenloopRow]) -> list[tuple[object, ...]]:
             r.img_phase.value if r.img_phase else _withheld_text(r, Organisation.IMG),
             r.zaaknummer or "",
             r.img_cases,
-            r.group.value if r.group else "/".join(sorted(r.group_options)),
+            r.group.value if r.group else options_label(r.group_options),
             r.bewonersbegeleider or "",
             r.zaakbegeleider or "",
         )

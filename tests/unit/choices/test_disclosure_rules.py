@@ -21,6 +21,7 @@ from buddy_desk.choices.rules import (
     WithholdReason,
     current_states,
     disclosure,
+    options_label,
     visible_group,
 )
 from buddy_desk.core.collaboration import CollaborationGroup, collaboration_group
@@ -158,3 +159,9 @@ def test_disclosure_of_own_side_is_never_logged() -> None:
     own = disclosure([], IMG, IMG)
     assert own.own and not own.discloses
     assert replace(own, viewer=NCG).discloses  # the same categories, seen by the other side
+
+
+def test_options_label_shows_two_groups_never_a_longer_list() -> None:
+    assert options_label([CollaborationGroup.C, CollaborationGroup.B]) == "B/C"
+    assert options_label([CollaborationGroup.E]) == ""  # one: the group itself is shown
+    assert options_label(list(CollaborationGroup)[:5]) == ""  # five say no more than unknown

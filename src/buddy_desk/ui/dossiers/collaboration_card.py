@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from buddy_desk.choices.rules import DocumentCategory
+from buddy_desk.choices.rules import DocumentCategory, options_label
 from buddy_desk.core.collaboration import GROUP_MEANINGS
 from buddy_desk.core.phases import Organisation
 from buddy_desk.core.summaries import DossierDetail
@@ -49,9 +49,9 @@ class CollaborationCard(Card):
         group = d.group
         if group is None:
             self.letter.set_group(None, FAINT)
-            options: frozenset[str] = getattr(d, "group_options", frozenset())
+            options = options_label(getattr(d, "group_options", frozenset()))
             if options:  # consent gate: known only as one of these groups
-                self.title.setText(tr("group.label", group="/".join(sorted(options))))
+                self.title.setText(tr("group.label", group=options))
             else:
                 self.title.setText(tr("ui.dossier.group.none_title"))
             self.title.setStyleSheet("")
@@ -93,9 +93,9 @@ class CollaborationCard(Card):
 
     @staticmethod
     def _why_no_group(d: DossierDetail) -> str:
-        options: frozenset[str] = getattr(d, "group_options", frozenset())
+        options = options_label(getattr(d, "group_options", frozenset()))
         if options:  # consent gate: only known as one of these groups
-            return tr("consent.gate.group_options", groups="/".join(sorted(options)))
+            return tr("consent.gate.group_options", groups=options)
         if hidden := _hidden_sides(d):  # consent gate: the other side is hidden
             return tr("consent.withheld.group", org=hidden[0].value)
         img = d.current_img_case

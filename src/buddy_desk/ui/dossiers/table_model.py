@@ -8,6 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from buddy_desk.choices.rules import options_label
 from buddy_desk.core.phases import NCG_STATUS_LABELS, Organisation
 from buddy_desk.core.search import DossierFilter, address_sort_key
 from buddy_desk.core.summaries import DossierSummary
@@ -72,7 +73,7 @@ def _withheld_reason(row: DossierSummary, org: Organisation) -> str | None:
 
 def group_options_text(row: DossierSummary) -> str:
     """ "B/C" when the consent gate knows the group only as one of these."""
-    return "/".join(sorted(g.value for g in row.group_options)) if row.group is None else ""
+    return options_label(row.group_options) if row.group is None else ""
 
 
 def img_text(row: DossierSummary) -> str:
@@ -254,7 +255,7 @@ class DossierTableModel(QAbstractTableModel):
             return "\n".join(tr(f"flag.{f.value}") for f in sorted_flags(row.flags))
         if column is Column.GROUP and row.group:
             return tr("group.label", group=row.group.value)
-        if column is Column.GROUP and row.group_options:
+        if column is Column.GROUP and group_options_text(row):
             return tr("consent.gate.group_options", groups=group_options_text(row))
         for col, org in ((Column.IMG, Organisation.IMG), (Column.NCG, Organisation.NCG)):
             if column is col and (reason := _withheld_reason(row, org)):

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from buddy_desk.choices.rules import options_label
 from buddy_desk.core.phases import NCG_STATUS_LABELS, NcgStatus, Organisation
 from buddy_desk.i18n import tr
 from buddy_desk.progress import Progress
@@ -119,7 +120,7 @@ class SamenloopTableModel(QAbstractTableModel):
                     extra = f" (+{r.img_cases - 1})" if r.img_cases > 1 else ""
                     return f"{tr(f'img.phase.{r.img_phase.value}')}{extra}"
                 case 5:
-                    return r.group.value if r.group else "/".join(sorted(r.group_options))
+                    return r.group.value if r.group else options_label(r.group_options)
                 case 6:
                     return r.bijzondere_situatie or ""
                 case 7:
