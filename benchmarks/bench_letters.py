@@ -14,6 +14,8 @@ from datetime import date
 from statistics import median
 
 from benchmarks.harness import BenchContext, BenchResult
+from buddy_desk.choices.rules import Actor
+from buddy_desk.core.phases import Organisation
 from buddy_desk.letters.render import render_combined, render_letter
 from buddy_desk.letters.service import load_letters, run_letters, select_dossiers
 from buddy_desk.persistence.schema import open_database
@@ -22,15 +24,17 @@ from buddy_desk.persistence.unit_of_work import UnitOfWork
 TODAY = date(2026, 11, 26)
 RUN_TARGET_S = 45.0
 LETTER_TARGET_MS = 25.0
+# an NCG bewonersbegeleider: letters as gated by the demo's consents (and logged)
+VIEWER = Actor("bench", "Benchmark", Organisation.NCG, "bewonersbegeleider")
 
 
 def run(ctx: BenchContext) -> list[BenchResult]:
     uow = UnitOfWork(open_database(ctx.demo_db_url()))
     started = time.perf_counter()
-    ids = select_dossiers(uow, combination_only=True)
+    ids = select_dossiers(uow, VIEWER, combination_only=True)
     select_s = time.perf_counter() - started
     started = time.perf_counter()
-    letters = load_letters(uow, ids, TODAY).letters
+    letters = load_letters(uow, ids, TODAY, viewer=VIEWER).letters
     load_ms = (time.perf_counter() - started) * 1000 / max(len(letters), 1)
 
     sample = letters[:120]
@@ -46,8 +50,10 @@ def run(ctx: BenchContext) -> list[BenchResult]:
     combined_ms = (time.perf_counter() - t0) * 1000 / len(sample)
 
     folder = ctx.work_dir / "letters"
-    result = run_letters(uow, ids, today=TODAY, out_dir=folder)
-    combined = run_letters(uow, ids, today=TODAY, combined=ctx.work_dir / "letters.pdf")
+    result = run_letters(uow, ids, today=TODAY, out_dir=folder, viewer=VIEWER)
+    combined = run_letters(
+        uow, ids, today=TODAY, combined=ctx.work_dir / "letters.pdf", viewer=VIEWER
+    )
     return [
         BenchResult.info("brieven: combinatiedossiers in de run", len(ids), "n"),
         BenchResult.info("brieven: selecteren (31.000 dossiers)", select_s * 1000, "ms"),

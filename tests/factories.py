@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from buddy_desk.choices.rules import (
+    Actor,
+    Channel,
+    ChoiceType,
+    ConsentMethod,
+    Direction,
+    DocumentCategory,
+)
+from buddy_desk.choices.service.log import NewChoice, record_choice
 from buddy_desk.core.address import AddressKey
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus, Organisation
 from buddy_desk.models import (
@@ -103,3 +112,35 @@ def make_dossier(
             dossier.flags.append(DossierFlag(kind=kind))
         uow.commit()
         return dossier.id
+
+
+NCG_VIEWER = Actor("ncg.viewer", "N. Viewer", Organisation.NCG, "bewonersbegeleider")
+IMG_VIEWER = Actor("img.viewer", "I. Viewer", Organisation.IMG, "zaakbegeleider")
+
+
+def give_consent(
+    uow: UnitOfWork,
+    dossier_id: int,
+    direction: Direction = Direction.IMG_TO_NCG,
+    categories: tuple[DocumentCategory, ...] = tuple(DocumentCategory),
+    value: str = "gegeven",
+) -> int:
+    """Record the resident's data-sharing consent (signed form); returns its sequence number."""
+    by = IMG_VIEWER if direction is Direction.IMG_TO_NCG else NCG_VIEWER
+    entry = record_choice(
+        uow,
+        dossier_id,
+        NewChoice(
+            ChoiceType.DATA_SHARING,
+            value,
+            Channel.KITCHEN_TABLE,
+            datetime(2026, 9, 1, 10, 0, tzinfo=UTC),
+            direction=direction,
+            purpose="Samen afhandelen",
+            categories=categories,
+            method=ConsentMethod.SIGNED_FORM,
+            form_reference="GUO-TEST-1",
+        ),
+        by,
+    )
+    return entry.seq

@@ -22,6 +22,12 @@ def db_url(args: argparse.Namespace) -> str:
     return resolve_db_url(getattr(args, "db", None))
 
 
+def acting_username(args: argparse.Namespace) -> str | None:
+    """The global ``--user USERNAME`` (before or after the command), or None."""
+    user: str | None = getattr(args, "user", None)
+    return user.strip() or None if user else None
+
+
 def open_engine(args: argparse.Namespace, *, create: bool = False) -> Engine:
     """Open (and migrate) the database named by --db; a missing file is an error by default."""
     return open_database(db_url(args), create=create)

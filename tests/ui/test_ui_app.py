@@ -20,7 +20,7 @@ from buddy_desk.ui.context import AppContext, UserProfile
 from buddy_desk.ui.extensions import MenuAction, UiRegistry, Workspace
 from buddy_desk.ui.main_window import MainWindow
 from buddy_desk.ui.settings import load_settings
-from tests.factories import make_dossier, make_supervisor
+from tests.factories import give_consent, make_dossier, make_supervisor
 from tests.ui.conftest import make_window
 
 
@@ -99,6 +99,7 @@ def test_language_switch_changes_visible_texts_and_persists(
     qtbot: QtBot, ctx: AppContext, uow: UnitOfWork
 ) -> None:
     d = make_dossier(uow, img_phase=ImgPhase.OPNAME, ncg_status=NcgStatus.S2_1)
+    give_consent(uow, d)
     window = make_window(qtbot, ctx)
     view = window.open_dossier(d)
     assert view is not None

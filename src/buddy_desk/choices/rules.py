@@ -19,8 +19,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from functools import cache
 
-from buddy_desk.core.phases import Organisation
+from buddy_desk.core.collaboration import CollaborationGroup, collaboration_group
+from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
 from buddy_desk.errors import ValidationError
 
 GENESIS_HASH = "0" * 64
@@ -410,6 +412,143 @@ def consent_active(entries: Iterable[ChoiceEntry], direction: Direction) -> Choi
     """The data-sharing consent in force for ``direction``, or None (no consent: withhold)."""
     state = consent_for(current_states(entries), direction)
     return state if state is not None and state.consent_active else None
+
+
+# --- disclosure: what a viewer may see of the other organisation -----------------------------
+#
+# The one rule every output applies (the dossier view and list, letters, exports, samenloop,
+# signals, planning). Own organisation: everything. The other organisation: only the document
+# categories a data-sharing consent *in force* in the direction other → viewer covers. Always
+# (the signalling minimum, seed 000 §"signalerende functie"): that the other organisation has a
+# process at this address and whether it still runs, and the buddy coupled to the dossier.
+# A viewer without an organisation (no profile) is "other" to both organisations.
+
+SOURCE_CATEGORIES: dict[Organisation, frozenset[DocumentCategory]] = {
+    Organisation.IMG: frozenset(
+        {
+            DocumentCategory.CASE_DETAILS,
+            DocumentCategory.DAMAGE_REPORT,
+            DocumentCategory.INSPECTION_REPORT,
+            DocumentCategory.ASSESSMENT_REPORT,
+            DocumentCategory.DECISION,
+        }
+    ),
+    Organisation.NCG: frozenset(
+        {
+            DocumentCategory.CASE_DETAILS,
+            DocumentCategory.INSPECTION_REPORT,
+            DocumentCategory.STRENGTHENING_ADVICE,
+            DocumentCategory.BUILDING_PLAN,
+        }
+    ),
+}
+
+
+class WithholdReason(StrEnum):
+    NO_PROFILE = "geen_profiel"  # no organisation known: both sides are withheld
+    NO_CONSENT = "geen_toestemming"  # never given, or only requested
+    WITHDRAWN = "ingetrokken"
+    NOT_COVERED = "niet_in_toestemming"  # consent in force, but not for these categories
+    NO_CASE_DETAILS = "zonder_zaakgegevens"  # consent in force, but not for the case itself
+
+
+@dataclass(frozen=True, slots=True)
+class Disclosure:
+    """What a viewer of organisation ``viewer`` may see of ``source``'s data in one dossier."""
+
+    viewer: Organisation | None
+    source: Organisation
+    categories: frozenset[DocumentCategory]
+    consent: ChoiceState | None = None  # the consent in force that allows it (other side only)
+    reason: WithholdReason | None = None  # why (some) categories are withheld
+
+    @property
+    def own(self) -> bool:
+        return self.viewer is self.source
+
+    @property
+    def case_details(self) -> bool:
+        """Phase, case number, dates, contact: the *zaakgegevens* category."""
+        return DocumentCategory.CASE_DETAILS in self.categories
+
+    def allows(self, category: DocumentCategory) -> bool:
+        return category in self.categories
+
+    @property
+    def withheld(self) -> frozenset[DocumentCategory]:
+        return SOURCE_CATEGORIES[self.source] - self.categories
+
+    @property
+    def discloses(self) -> bool:
+        """True when this shows another organisation's data (which must be logged)."""
+        return not self.own and bool(self.categories)
+
+
+def disclosure(
+    states: Iterable[ChoiceState], viewer: Organisation | None, source: Organisation
+) -> Disclosure:
+    """Apply the rule above to one dossier's current choice states."""
+    everything = SOURCE_CATEGORIES[source]
+    if viewer is source:
+        return Disclosure(viewer, source, everything)
+    if viewer is None:
+        return Disclosure(None, source, frozenset(), reason=WithholdReason.NO_PROFILE)
+    state = consent_for(states, Direction.towards(viewer))
+    if state is None or not state.consent_active:
+        withdrawn = state is not None and state.status is StateStatus.WITHDRAWN
+        reason = WithholdReason.WITHDRAWN if withdrawn else WithholdReason.NO_CONSENT
+        return Disclosure(viewer, source, frozenset(), reason=reason)
+    allowed = frozenset(state.current.categories) & everything
+    if DocumentCategory.CASE_DETAILS not in allowed:
+        # a report or a decision hangs on a case whose phase and number may not be shown:
+        # without *zaakgegevens* nothing of that side is shown (never more than consented)
+        return Disclosure(viewer, source, frozenset(), reason=WithholdReason.NO_CASE_DETAILS)
+    return Disclosure(
+        viewer,
+        source,
+        allowed,
+        consent=state,
+        reason=None if allowed == everything else WithholdReason.NOT_COVERED,
+    )
+
+
+def visible_group(
+    ncg_status: NcgStatus | None,
+    img_phase: ImgPhase | None,
+    img: Disclosure,
+    ncg: Disclosure,
+) -> frozenset[CollaborationGroup]:
+    """The collaboration groups the viewer may see: one when it is known, several when it
+    is only known to be one of these, none when there is no group.
+
+    The group is computed from both phases, so it can give away the other side's phase
+    (for an IMG viewer every group names NCG's status; for an NCG viewer B and C tell IMG's
+    phase apart). Rule: a side whose *zaakgegevens* are withheld counts as "some running
+    phase" (the signalling minimum says whether it runs); the viewer sees the set of groups
+    that fits every such phase. So the group never reveals more than the phases shown.
+    """
+    return _visible_group(ncg_status, img_phase, img.case_details, ncg.case_details)
+
+
+def options_label(options: Iterable[str]) -> str:
+    """How a set of possible groups is shown: "B/C" for two; nothing for one (the group
+    itself is shown) or for more (it would say no more than "unknown")."""
+    values = sorted({str(o) for o in options})
+    return "/".join(values) if len(values) == 2 else ""
+
+
+@cache  # a few hundred combinations; the list asks for ~30,000 rows
+def _visible_group(
+    ncg_status: NcgStatus | None, img_phase: ImgPhase | None, img_shown: bool, ncg_shown: bool
+) -> frozenset[CollaborationGroup]:
+    img_options: tuple[ImgPhase | None, ...] = (img_phase,)
+    ncg_options: tuple[NcgStatus | None, ...] = (ncg_status,)
+    if not img_shown and img_phase is not None:
+        img_options = tuple(p for p in ImgPhase if p.is_running == img_phase.is_running)
+    if not ncg_shown and ncg_status is not None:
+        ncg_options = tuple(s for s in NcgStatus if s.is_running == ncg_status.is_running)
+    groups = {collaboration_group(n, i) for n in ncg_options for i in img_options}
+    return frozenset(g for g in groups if g is not None)
 
 
 # --- validation of a new entry ---------------------------------------------------------------

@@ -48,6 +48,13 @@ def common_parser() -> argparse.ArgumentParser:
         "--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help="language (default nl)"
     )
     common.add_argument(
+        "--user",
+        metavar="USERNAME",
+        default=argparse.SUPPRESS,
+        help="act as this supervisor: their organisation decides what of the other "
+        "organisation is shown (without it, neither organisation's case details)",
+    )
+    common.add_argument(
         "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="more logging"
     )
     return common
@@ -62,7 +69,6 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"buddy-desk {__version__}")
-    parser.add_argument("--user", metavar="USERNAME", help="sign in as this supervisor")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
     for module in _command_modules():
         module.register(sub, common)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from buddy_desk.commands import db_url
+from buddy_desk.commands import acting_username, db_url
 
 ORDER = 0
 
@@ -13,11 +13,10 @@ def register(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
 ) -> None:
     p = sub.add_parser("run", parents=[common], help="start the app (the default)")
-    p.add_argument("--user", metavar="USERNAME", help="sign in as this supervisor")
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from buddy_desk.ui.app import run_app
 
-    return run_app(db_url(args), language=getattr(args, "lang", None), user=args.user)
+    return run_app(db_url(args), language=getattr(args, "lang", None), user=acting_username(args))

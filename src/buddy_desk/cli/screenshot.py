@@ -8,7 +8,7 @@ import re
 import sys
 from pathlib import Path
 
-from buddy_desk.commands import db_url
+from buddy_desk.commands import acting_username, db_url
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
 
@@ -28,7 +28,6 @@ def register(
     p.add_argument("--dossier", type=int, metavar="ID", help="show this dossier (default: list)")
     p.add_argument("--size", default="1400x900", metavar="WxH", help="window size (1400x900)")
     p.add_argument("--search", default="", metavar="TEXT", help="type this into the list search")
-    p.add_argument("--user", metavar="USERNAME", help="signed in as this supervisor")
     p.set_defaults(handler=run)
 
 
@@ -57,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         size=(width, height),
         dossier_id=args.dossier,
         search=args.search,
-        username=getattr(args, "user", None),
+        username=acting_username(args),
     )
     print(tr("ui.screenshot.written", path=out), file=sys.stderr)
     return 0

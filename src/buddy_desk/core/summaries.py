@@ -35,6 +35,10 @@ class DossierSummary:
     img_supervisor_id: int | None
     ncg_supervisor_id: int | None
     search_key: str = field(repr=False, compare=False, default="")
+    # the consent gate (choices.service.consent.gate_summary): "B/C" when only known to be
+    # one of these groups; (organisation, reason) per side whose phase is not shown
+    group_options: frozenset[CollaborationGroup] = field(default=frozenset())
+    withheld: tuple[tuple[Organisation, str], ...] = ()
 
     @property
     def number_text(self) -> str:

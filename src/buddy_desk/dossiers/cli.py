@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
-from buddy_desk.commands import open_uow, print_json
+from buddy_desk.choices.rules import options_label
+from buddy_desk.choices.service.consent import (
+    LIST_EXPORT,
+    acting_viewer,
+    disclosed_sides,
+    gated_summaries,
+    log_disclosures_in,
+)
+from buddy_desk.commands import acting_username, open_uow, print_json
 from buddy_desk.core.collaboration import CollaborationGroup
-from buddy_desk.core.phases import NCG_STATUS_LABELS
+from buddy_desk.core.phases import NCG_STATUS_LABELS, Organisation
 from buddy_desk.core.search import DossierFilter, address_sort_key, filter_dossiers
-from buddy_desk.dossiers.service import load_summaries
+from buddy_desk.core.summaries import DossierSummary
+from buddy_desk.i18n import tr
 
 ORDER = 10
 
@@ -34,13 +44,31 @@ def register(
 
 
 def run(args: argparse.Namespace) -> int:
-    rows = load_summaries(open_uow(args))
+    """The list as the ``--user`` may see it (the consent gate); every row that shows the
+    other organisation's phase or case number leaves the app, so it is logged once."""
+    uow = open_uow(args)
+    viewer = acting_viewer(uow, acting_username(args))
+    rows, verdicts = gated_summaries(uow, viewer)
     groups = frozenset(CollaborationGroup(g) for g in args.group or ())
     found = sorted(
         filter_dossiers(rows, DossierFilter(text=args.search, groups=groups)), key=address_sort_key
     )
     if args.limit:
         found = found[: args.limit]
+    with uow:
+        shown = [
+            pair
+            for r in found
+            for pair in disclosed_sides(
+                verdicts[r.id],
+                {
+                    Organisation.IMG: r.img_phase is not None,
+                    Organisation.NCG: r.ncg_status is not None,
+                },
+            )
+        ]
+        if log_disclosures_in(uow, viewer, shown, LIST_EXPORT):
+            uow.commit()
     if args.json:
         print_json(
             [
@@ -52,6 +80,11 @@ def run(args: argparse.Namespace) -> int:
                     "img_phase": r.img_phase.value if r.img_phase else None,
                     "ncg_status": r.ncg_status.value if r.ncg_status else None,
                     "group": r.group.value if r.group else None,
+                    "group_options": sorted(g.value for g in r.group_options),
+                    "withheld": [
+                        {"organisation": org.value, "reason": reason, "text": _text(org, reason)}
+                        for org, reason in r.withheld
+                    ],
                     "flags": sorted(f.value for f in r.flags),
                     "zaaknummers": list(r.zaaknummers),
                 }
@@ -59,12 +92,31 @@ def run(args: argparse.Namespace) -> int:
             ]
         )
         return 0
+    hidden = tr("consent.gate.cell")
+    withheld: set[tuple[str, str]] = set()
     for r in found:
+        why = dict(r.withheld)
+        withheld.update((org.value, reason) for org, reason in r.withheld)
         ncg = f"{r.ncg_status.value} {NCG_STATUS_LABELS[r.ncg_status]}" if r.ncg_status else "-"
         img = r.img_phase.value if r.img_phase else "-"
+        img = hidden if Organisation.IMG in why else img
+        ncg = hidden if Organisation.NCG in why else ncg
+        group = r.group.value if r.group else options_label(r.group_options) or "-"
         print(
             f"{r.id:>7}  {r.address_line:<32.32} {r.postcode_text}  {r.woonplaats:<16.16} "
-            f"IMG {img:<13} NCG {ncg:<40.40} {r.group.value if r.group else '-'}"
+            f"IMG {img:<13} NCG {ncg:<40.40} {group}"
         )
     print(f"{len(found)} dossier(s)")
+    for org, reason in sorted(withheld):
+        print(_text(Organisation(org), reason))
+    if viewer.organisation is None and not withheld:
+        print(_text(Organisation.IMG, "geen_profiel"), file=sys.stderr)
     return 0
+
+
+def _present(r: DossierSummary) -> dict[Organisation, bool]:
+    return {Organisation.IMG: r.img_phase is not None, Organisation.NCG: r.ncg_status is not None}
+
+
+def _text(org: Organisation, reason: str) -> str:
+    return tr(f"consent.gate.{reason}", org=org.value)

@@ -7,13 +7,15 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from buddy_desk.commands import open_uow, print_json
+from buddy_desk.choices.service.consent import acting_viewer
+from buddy_desk.commands import acting_username, open_uow, print_json
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.errors import ValidationError
 from buddy_desk.i18n import tr, trn
+from buddy_desk.letters.render import render_letter
 from buddy_desk.letters.service import (
     LetterRunError,
-    render_summary_letter,
+    letter_and_withheld,
     run_letters,
     select_dossiers,
 )
@@ -77,11 +79,18 @@ def run_one(args: argparse.Namespace) -> int:
     out: Path = args.out
     if not out.parent.is_dir():
         raise ValidationError("--out", f"de map {out.parent} bestaat niet")
-    data = render_summary_letter(open_uow(args), args.dossier, args.date or date.today())
+    uow = open_uow(args)
+    viewer = acting_viewer(uow, acting_username(args))
+    letter, withheld = letter_and_withheld(
+        uow, args.dossier, args.date or date.today(), viewer=viewer
+    )
+    data = render_letter(letter)
     tmp = out.with_name(f".{out.name}.part")
     tmp.write_bytes(data)
     tmp.replace(out)
     print(f"Brief geschreven: {out}")
+    for line in withheld:  # the consent gate: what the letter left out, and why
+        print(line)
     return 0
 
 
@@ -91,11 +100,12 @@ def run_many(args: argparse.Namespace) -> int:
             "Kies welke dossiers: --all (alle combinatiedossiers), --group B of --dossier ID."
         )
     uow = open_uow(args)
+    viewer = acting_viewer(uow, acting_username(args))
     if args.dossier:
         ids = list(dict.fromkeys(args.dossier))
     else:
         groups = [CollaborationGroup(g) for g in args.group or ()]
-        ids = select_dossiers(uow, groups=groups, combination_only=args.all)
+        ids = select_dossiers(uow, viewer, groups=groups, combination_only=args.all)
 
     def show(done: int, total: int, text: str) -> None:
         if not args.quiet and sys.stderr.isatty():
@@ -109,6 +119,7 @@ def run_many(args: argparse.Namespace) -> int:
         combined=args.combined,
         progress=Progress(show),
         workers=args.workers,
+        viewer=viewer,
     )
     if not args.quiet and sys.stderr.isatty():
         print(file=sys.stderr)
@@ -121,6 +132,9 @@ def run_many(args: argparse.Namespace) -> int:
                 "pages": result.pages,
                 "skipped": [{"dossier": s.dossier_id, "reason": s.reason} for s in result.skipped],
                 "incomplete": [{"dossier": d, "unknown": list(u)} for d, u in result.incomplete],
+                "withheld": [
+                    {"dossier": w.dossier_id, "reasons": list(w.reasons)} for w in result.withheld
+                ],
                 "seconds": round(result.seconds, 2),
             }
         )
@@ -145,4 +159,8 @@ def run_many(args: argparse.Namespace) -> int:
         print(trn("letters.cli.skipped.one", "letters.cli.skipped", n, count=n))
         for s in result.skipped:
             print(tr("letters.cli.skipped_line", dossier=s.dossier_id, reason=s.reason))
+    if result.withheld:
+        print(tr("consent.gate.run_withheld", count=len(result.withheld)))
+        for w in result.withheld:
+            print(tr("letters.cli.skipped_line", dossier=w.dossier_id, reason="; ".join(w.reasons)))
     return 0

@@ -8,6 +8,7 @@ data never breaks a letter: the letter says what is not known yet and ``unknown`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -23,6 +24,7 @@ from buddy_desk.documents.templates import IMG_DECIDED_STATE, Templates
 from buddy_desk.i18n import plural_key
 
 MAX_REPORT_ROWS = 6
+WITHHELD = "afgeschermd"  # a process state: it exists, its details are not in this letter
 MAX_WINDOW_NAMES = 2
 # IMG states in which IMG has decided on the damage: an amount is then the decided amount.
 _DECIDED_STATES = frozenset({IMG_DECIDED_STATE, "uitvoering", "afgerond"})
@@ -196,8 +198,12 @@ class _Builder:
         choices: tuple[ChoiceLine, ...] | None,
         today: date,
         t: Templates,
+        withheld: Mapping[Organisation, str],
     ) -> None:
         self.d = detail
+        # the consent gate's plain statement per organisation whose data is (partly) not in
+        # this letter; a withheld case is never described as "none"
+        self.withheld = withheld
         self.choices = choices
         self.t = t
         self.today = today
@@ -251,7 +257,7 @@ class _Builder:
     # --- sections ------------------------------------------------------------------------
     def img_state(self) -> str:
         if self.img_case is None:
-            return "geen"
+            return WITHHELD if Organisation.IMG in self.withheld else "geen"
         if self.img_phase is None:
             self.unknown.append("fase schade (IMG)")
             return "onbekend"
@@ -261,7 +267,7 @@ class _Builder:
 
     def ncg_state(self) -> str:
         if self.ncg_case is None:
-            return "geen"
+            return WITHHELD if Organisation.NCG in self.withheld else "geen"
         if self.ncg_status is None:
             self.unknown.append("status versterking (NCG)")
             return "onbekend"
@@ -270,8 +276,10 @@ class _Builder:
     def summary(self, img_state: str, ncg_state: str) -> Section:
         values: dict[str, object] = {"zaaknummer": "", "sinds": ""}
         parts = [
-            self.text(f"kort.img.{img_state}", **values),
-            self.text(f"kort.ncg.{ncg_state}", **values),
+            self.withheld[org] + "."
+            if state == WITHHELD
+            else self.text(f"kort.{org.value.lower()}.{state}", **values)
+            for org, state in ((Organisation.IMG, img_state), (Organisation.NCG, ncg_state))
         ]
         if FlagKind.AOS in self.flags:
             parts.insert(0, self.text("samen.aos"))
@@ -281,6 +289,8 @@ class _Builder:
     def amount(self, case: CaseInfo, state: str) -> str:
         """The amount as the phase tells it: decided once IMG decided, else advised."""
         values = {"zaaknummer": case.identificatie}
+        if Organisation.IMG in self.withheld and case.schadebedrag is None:
+            return self.withheld[Organisation.IMG]  # not unknown: not consented
         decided = state in _DECIDED_STATES
         if decided and case.schadebedrag is not None and case.besluitdatum is not None:
             return self.text(
@@ -307,6 +317,8 @@ class _Builder:
     def damage(self, state: str) -> Section:
         heading = self.text("schade.titel")
         case = self.img_case
+        if case is None and state == WITHHELD:
+            return Section("schade", heading, (Paragraph(self.withheld[Organisation.IMG] + "."),))
         if case is None:
             return Section("schade", heading, tuple(self.paras("schade.geen")))
         values: dict[str, object] = {"zaaknummer": case.identificatie, "sinds": self.since(case)}
@@ -353,6 +365,8 @@ class _Builder:
             if (more := len(reports) - len(shown)) > 0:
                 key = plural_key("schade.meldingen.meer_een", "schade.meldingen.meer", more)
                 elements.append(Paragraph(self.text(key, aantal=more)))
+        if Organisation.IMG in self.withheld:  # some categories not consented: say so
+            elements.append(Paragraph(self.withheld[Organisation.IMG] + "."))
         return Section("schade", heading, tuple(elements))
 
     def _report_kind(self, kind: str) -> str:
@@ -362,11 +376,16 @@ class _Builder:
     def strengthening(self, state: str) -> Section:
         heading = self.text("versterking.titel")
         case = self.ncg_case
+        if case is None and state == WITHHELD:
+            text = self.withheld[Organisation.NCG] + "."
+            return Section("versterking", heading, (Paragraph(text),))
         if case is None:
             return Section("versterking", heading, tuple(self.paras("versterking.geen")))
         values: dict[str, object] = {"zaaknummer": case.identificatie, "sinds": self.since(case)}
         if case.advies is not None:
             advice = self.text(f"versterking.advies.{case.advies.value}")
+        elif Organisation.NCG in self.withheld:
+            advice = self.withheld[Organisation.NCG]  # not unknown: not consented
         else:
             advice = self.text("versterking.advies.onbekend")
             if self.ncg_status is not None and self.ncg_status.order > NcgStatus.S3_1.order:
@@ -378,6 +397,9 @@ class _Builder:
             (self.text("label.volgende"), self.text(f"versterking.volgende.{state}", **values)),
             (self.text("label.wanneer"), self.text(f"versterking.wanneer.{state}", **values)),
         )
+        if Organisation.NCG in self.withheld:  # some categories not consented: say so
+            text = self.withheld[Organisation.NCG] + "."
+            return Section("versterking", heading, (Facts(rows), Paragraph(text)))
         return Section("versterking", heading, (Facts(rows),))
 
     def together(self) -> Section:
@@ -396,6 +418,9 @@ class _Builder:
                 extra = self.text("samen.groep.E.voorrang")
                 group_paras[-1] = replace(last, text=f"{last.text} {extra}")
             paras += group_paras
+        elif self.withheld and (self.img_case is None or self.ncg_case is None):
+            # which group it is depends on the side that is not shown
+            paras += [Paragraph(text + ".") for text in self.withheld.values()]
         elif img_running and not ncg_running:
             paras += self.paras("samen.alleen_img")
         elif ncg_running and not img_running:
@@ -499,6 +524,8 @@ def summary_letter(
     choices: tuple[ChoiceLine, ...] | None,
     today: date,
     templates: Templates,
+    withheld: Mapping[Organisation, str] | None = None,
 ) -> SummaryLetter:
-    """The letter's content for one dossier. ``choices`` None or empty: none recorded yet."""
-    return _Builder(detail, choices, today, templates).build()
+    """The letter's content for one dossier. ``choices`` None or empty: none recorded yet.
+    ``withheld``: the consent gate's statement per organisation whose data is not shown."""
+    return _Builder(detail, choices, today, templates, withheld or {}).build()

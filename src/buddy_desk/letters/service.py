@@ -32,11 +32,22 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from buddy_desk.choices.rules import Actor, Disclosure
+from buddy_desk.choices.service.consent import (
+    LETTER,
+    disclosed_sides,
+    disclosures_in,
+    gate_detail,
+    gated_summaries,
+    log_disclosures_in,
+    withheld_lines,
+)
 from buddy_desk.core.collaboration import CollaborationGroup
+from buddy_desk.core.phases import Organisation
 from buddy_desk.core.search import DossierFilter, filter_dossiers
 from buddy_desk.core.summaries import DossierDetail
 from buddy_desk.documents.templates import load_templates
-from buddy_desk.dossiers.service import detail_options, load_summaries, to_detail
+from buddy_desk.dossiers.service import detail_options, to_detail
 from buddy_desk.errors import BuddyDeskError, NotFoundError
 from buddy_desk.i18n import in_language
 from buddy_desk.letters.content import ChoiceLine, SummaryLetter, summary_letter
@@ -60,6 +71,14 @@ class Skipped:
 
 
 @dataclass(frozen=True, slots=True)
+class Withheld:
+    """What the consent gate left out of one dossier's letter, and why (plain sentences)."""
+
+    dossier_id: int
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class RunResult:
     written: tuple[Path, ...]
     skipped: tuple[Skipped, ...]
@@ -68,12 +87,14 @@ class RunResult:
     seconds: float
     combined: Path | None = None
     pages: int = 0
+    withheld: tuple[Withheld, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class LetterBatch:
     letters: tuple[SummaryLetter, ...]
     skipped: tuple[Skipped, ...] = field(default=())
+    withheld: tuple[Withheld, ...] = field(default=())
 
 
 class LetterRunError(BuddyDeskError):
@@ -85,20 +106,23 @@ class LetterRunError(BuddyDeskError):
 
 def select_dossiers(
     uow: UnitOfWork,
+    viewer: Actor,
     *,
     groups: Iterable[CollaborationGroup] = (),
     combination_only: bool = False,
     dossier_filter: DossierFilter | None = None,
 ) -> list[int]:
-    """Dossier ids for a run, in postal order. Groups imply combination dossiers."""
-    rows = load_summaries(uow)
+    """Dossier ids for a run, in postal order. Groups imply combination dossiers. The
+    selection sees what the list shows ``viewer`` (a group only where the gate shows it;
+    "combination" where both processes run, the signalling minimum)."""
+    rows, _verdicts = gated_summaries(uow, viewer)
     wanted = frozenset(groups)
     if dossier_filter is not None:
         rows = filter_dossiers(rows, dossier_filter)
     if wanted:
         rows = [r for r in rows if r.group in wanted]
     elif combination_only:
-        rows = [r for r in rows if r.group is not None]
+        rows = [r for r in rows if r.group is not None or r.group_options]
     rows.sort(key=lambda r: (r.postcode, r.huisnummer, r.huisletter or "", r.toevoeging or ""))
     return [r.id for r in rows]
 
@@ -163,16 +187,24 @@ def load_letters(
     ids: Sequence[int],
     today: date,
     progress: Progress = NO_PROGRESS,
+    *,
+    viewer: Actor,
 ) -> LetterBatch:
-    """Letter contents for ``ids`` (in that order) in a few bulk queries per chunk."""
+    """Letter contents for ``ids`` (in that order) in a few bulk queries per chunk, as
+    ``viewer`` may see them (the consent gate). Every letter that shows the other
+    organisation's data is written to the access log, committed before anything is
+    rendered (a cancelled run has still disclosed it to whoever started it)."""
     templates = load_templates()  # a broken template fails here, before anything is written
     letters: list[SummaryLetter] = []
     skipped: list[Skipped] = []
+    withheld: list[Withheld] = []
+    shown: list[tuple[int, Disclosure]] = []
     with uow:
         for start in range(0, len(ids), CHUNK):
             progress.check()
             chunk = list(ids[start : start + CHUNK])
             details = _details(uow, chunk)
+            verdicts = disclosures_in(uow, viewer.organisation, chunk)
             with in_language("nl"):  # the letter is Dutch, whatever language the UI speaks
                 choices = _choice_lines(uow, chunk)
             for dossier_id in chunk:
@@ -184,23 +216,50 @@ def load_letters(
                 if reason is not None:
                     skipped.append(Skipped(dossier_id, reason))
                     continue
-                letters.append(summary_letter(detail, choices.get(dossier_id), today, templates))
-    return LetterBatch(tuple(letters), tuple(skipped))
+                gated = gate_detail(detail, verdicts[dossier_id])
+                present = {
+                    Organisation.IMG: bool(detail.img_cases),
+                    Organisation.NCG: detail.ncg_case is not None,
+                }
+                with in_language("nl"):
+                    said = {
+                        w.organisation: line
+                        for w in gated.withheld
+                        for line in withheld_lines(verdicts[dossier_id], [w.organisation])
+                    }
+                if said:
+                    withheld.append(Withheld(dossier_id, tuple(said.values())))
+                shown.extend(disclosed_sides(verdicts[dossier_id], present))
+                letters.append(
+                    summary_letter(gated, choices.get(dossier_id), today, templates, said)
+                )
+        if log_disclosures_in(uow, viewer, shown, LETTER):
+            uow.commit()
+    return LetterBatch(tuple(letters), tuple(skipped), tuple(withheld))
 
 
-def summary_letter_for(uow: UnitOfWork, dossier_id: int, today: date) -> SummaryLetter:
+def summary_letter_for(
+    uow: UnitOfWork, dossier_id: int, today: date, *, viewer: Actor
+) -> SummaryLetter:
     """The letter for one dossier; a dossier that cannot get one raises with the reason."""
-    batch = load_letters(uow, [dossier_id], today)
+    return letter_and_withheld(uow, dossier_id, today, viewer=viewer)[0]
+
+
+def letter_and_withheld(
+    uow: UnitOfWork, dossier_id: int, today: date, *, viewer: Actor
+) -> tuple[SummaryLetter, tuple[str, ...]]:
+    """The letter for one dossier and what the consent gate left out of it (sentences)."""
+    batch = load_letters(uow, [dossier_id], today, viewer=viewer)
     if batch.skipped:
         reason = batch.skipped[0].reason
         if reason.startswith("dossier bestaat niet"):
             raise NotFoundError(f"Dossier {dossier_id} bestaat niet.")
         raise LetterRunError(f"Dossier {dossier_id}: geen brief mogelijk: {reason}.")
-    return batch.letters[0]
+    return batch.letters[0], batch.withheld[0].reasons if batch.withheld else ()
 
 
-def render_summary_letter(uow: UnitOfWork, dossier_id: int, today: date) -> bytes:
-    return render_letter(summary_letter_for(uow, dossier_id, today))
+def render_summary_letter(uow: UnitOfWork, dossier_id: int, today: date, *, viewer: Actor) -> bytes:
+    return render_letter(summary_letter_for(uow, dossier_id, today, viewer=viewer))
 
 
 # --- runs ------------------------------------------------------------------------------------
@@ -378,8 +437,10 @@ def run_letters(
     combined: Path | None = None,
     progress: Progress = NO_PROGRESS,
     workers: int | None = None,
+    viewer: Actor,
 ) -> RunResult:
-    """Write one PDF per dossier into ``out_dir``, or all letters into ``combined``."""
+    """Write one PDF per dossier into ``out_dir``, or all letters into ``combined``, as
+    ``viewer`` may see them; ``RunResult.withheld`` says per dossier what was left out."""
     if (out_dir is None) == (combined is None):
         raise LetterRunError("Kies een map (één PDF per dossier) of één gecombineerd bestand.")
     if not ids:
@@ -392,7 +453,7 @@ def run_letters(
         raise LetterRunError(f"De map {combined.parent} bestaat niet.")
     started = time.perf_counter()
     progress.report(0, len(ids), "gegevens laden")
-    batch = load_letters(uow, ids, today, progress)
+    batch = load_letters(uow, ids, today, progress, viewer=viewer)
     letters = batch.letters
     incomplete = tuple((letter.dossier_id, letter.unknown) for letter in letters if letter.unknown)
     log.info("letter run: %d letters, %d skipped", len(letters), len(batch.skipped))
@@ -404,10 +465,13 @@ def run_letters(
             incomplete,
             len(letters),
             time.perf_counter() - started,
+            withheld=batch.withheld,
         )
     assert combined is not None
     if not letters:
-        return RunResult((), batch.skipped, incomplete, 0, time.perf_counter() - started)
+        return RunResult(
+            (), batch.skipped, incomplete, 0, time.perf_counter() - started, withheld=batch.withheld
+        )
     tmp = combined.with_name(f".{combined.name}.part")
     workers = workers if workers is not None else _pool_size()
     try:
@@ -432,6 +496,7 @@ def run_letters(
         time.perf_counter() - started,
         combined=combined,
         pages=pages,
+        withheld=batch.withheld,
     )
 
 
@@ -441,6 +506,8 @@ __all__ = [
     "LetterRunError",
     "RunResult",
     "Skipped",
+    "Withheld",
+    "letter_and_withheld",
     "letter_filename",
     "load_letters",
     "render_summary_letter",

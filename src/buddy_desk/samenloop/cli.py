@@ -5,18 +5,23 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from buddy_desk.commands import open_uow, print_json
+from buddy_desk.choices.rules import options_label
+from buddy_desk.choices.service.consent import acting_viewer
+from buddy_desk.commands import acting_username, open_uow, print_json
 from buddy_desk.core.collaboration import CollaborationGroup
-from buddy_desk.core.phases import NcgStatus
+from buddy_desk.core.phases import NcgStatus, Organisation
 from buddy_desk.errors import BuddyDeskError
+from buddy_desk.i18n import tr
 from buddy_desk.samenloop.service import (
     ListFilter,
     ListId,
     SamenloopOverview,
+    SamenloopRow,
     SortKey,
-    export_csv,
+    export_list,
     filter_rows,
     load_overview,
+    log_export,
     sort_rows,
 )
 
@@ -73,7 +78,9 @@ def counts_json(overview: SamenloopOverview) -> dict[str, object]:
 
 
 def run(args: argparse.Namespace) -> int:
-    overview = load_overview(open_uow(args))
+    uow = open_uow(args)
+    viewer = acting_viewer(uow, acting_username(args))
+    overview = load_overview(uow, viewer)
     if args.list is None and args.csv is None:
         if args.json:
             print_json(counts_json(overview))
@@ -104,13 +111,15 @@ def run(args: argparse.Namespace) -> int:
         if args.csv.is_dir() or not args.csv.parent.is_dir():
             raise BuddyDeskError(f"{args.csv}: kies een bestandsnaam in een bestaande map.")
         try:
-            n = export_csv(args.csv, rows)
+            n = export_list(uow, viewer, overview, args.csv, rows)
         except OSError as exc:
             raise BuddyDeskError(
                 f"{args.csv} kan niet worden geschreven ({exc.strerror})."
             ) from None
         print(f"{n} adressen geschreven naar {args.csv}")
+        _print_withheld(rows)
         return 0
+    log_export(uow, viewer, overview, rows)  # the list leaves the app: log what it shows
     if args.json:
         print_json(
             [
@@ -121,21 +130,41 @@ def run(args: argparse.Namespace) -> int:
                     "postcode": r.postcode_text,
                     "woonplaats": r.woonplaats,
                     "gemeente": r.gemeente,
-                    "ncg_status": r.ncg_status.value,
+                    "ncg_status": r.ncg_status.value if r.ncg_status else None,
                     "bijzondere_situatie": r.bijzondere_situatie,
                     "img_phase": r.img_phase.value if r.img_phase else None,
                     "zaaknummer": r.zaaknummer,
                     "group": r.group.value if r.group else None,
+                    "group_options": sorted(g.value for g in r.group_options),
+                    "withheld": [
+                        {"organisation": o.value, "reason": why, "text": _text(o.value, why)}
+                        for o, why in r.withheld
+                    ],
                 }
                 for r in rows
             ]
         )
         return 0
+    hidden = tr("consent.gate.cell")
     for r in rows:
+        why = dict(r.withheld)
+        ncg = r.ncg_status.value if r.ncg_status else hidden
+        img = r.img_phase.value if r.img_phase else (hidden if Organisation.IMG in why else "-")
+        group = r.group.value if r.group else options_label(r.group_options) or "-"
         print(
             f"{r.dossier_id:>7}  {r.address_line:<30.30} {r.postcode_text}  {r.gemeente:<16.16} "
-            f"NCG {r.ncg_status.value:<4} IMG {(r.img_phase.value if r.img_phase else '-'):<13} "
-            f"{r.group.value if r.group else '-'}  {r.bijzondere_situatie or ''}"
+            f"NCG {ncg:<4} IMG {img:<13} {group}  {r.bijzondere_situatie or ''}"
         )
     print(f"{len(rows)} adres(sen)")
+    _print_withheld(rows)
     return 0
+
+
+def _text(org: str, reason: str) -> str:
+    return tr(f"consent.gate.{reason}", org=org)
+
+
+def _print_withheld(rows: list[SamenloopRow]) -> None:
+    """Say plainly what the list left out, once per reason."""
+    for org, reason in sorted({(o.value, why) for r in rows for o, why in r.withheld}):
+        print(_text(org, reason))

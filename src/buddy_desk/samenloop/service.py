@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -19,12 +19,22 @@ from pathlib import Path
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import aliased
 
+from buddy_desk.choices.rules import Actor, options_label, visible_group
+from buddy_desk.choices.service.consent import (
+    SAMENLOOP_EXPORT,
+    DossierDisclosure,
+    disclosed_sides,
+    disclosures_in,
+    log_disclosures_in,
+    no_consent_verdict,
+)
 from buddy_desk.core.address import street_line
 from buddy_desk.core.collaboration import CollaborationGroup, collaboration_group
 from buddy_desk.core.phases import NCG_STATUS_LABELS, ImgPhase, NcgStatus, Organisation
 from buddy_desk.core.search import search_key
 from buddy_desk.core.spreadsheet import write_csv
 from buddy_desk.dossiers.service import img_rank
+from buddy_desk.i18n import tr
 from buddy_desk.models import Address, Case, Dossier, Supervisor
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 
@@ -70,7 +80,7 @@ class SamenloopRow:
     postcode: str
     woonplaats: str
     gemeente: str
-    ncg_status: NcgStatus
+    ncg_status: NcgStatus | None  # None: withheld by the consent gate (see ``withheld``)
     ncg_status_date: date | None
     bijzondere_situatie: str | None
     img_phase: ImgPhase | None  # the leading case: a running one, else the most recent
@@ -81,6 +91,10 @@ class SamenloopRow:
     bewonersbegeleider: str | None
     zaakbegeleider: str | None
     zaaknummers: tuple[str, ...]
+    # the consent gate: (organisation, reason) per side whose details are not shown, and the
+    # groups it may be when only "one of these" is known
+    withheld: tuple[tuple[Organisation, str], ...] = ()
+    group_options: frozenset[CollaborationGroup] = frozenset()
 
     @property
     def search_key(self) -> str:
@@ -103,10 +117,14 @@ class SamenloopOverview:
     (``rows`` / ``rows_for``: 26,800 rows, loaded on first use and then kept)."""
 
     def __init__(
-        self, counts: dict[ListId, int], load_rows: Callable[[], tuple[SamenloopRow, ...]]
+        self,
+        counts: dict[ListId, int],
+        load_rows: Callable[[], tuple[SamenloopRow, ...]],
+        verdicts: dict[int, DossierDisclosure] | None = None,
     ) -> None:
         self.counts = counts
         self._load_rows = load_rows
+        self.verdicts = verdicts if verdicts is not None else {}  # filled with the rows
         self._rows: tuple[SamenloopRow, ...] | None = None
         self._lists: dict[ListId, list[SamenloopRow]] = {}
         self._lock = threading.Lock()
@@ -175,7 +193,10 @@ def sort_rows(rows: Sequence[SamenloopRow], key: SortKey) -> list[SamenloopRow]:
     match key:
         case SortKey.NCG_STATUS:
             order = _NCG_ORDER
-            return sorted(rows, key=lambda r: (order[r.ncg_status], _address_key(r)))
+            return sorted(
+                rows,
+                key=lambda r: (order[r.ncg_status] if r.ncg_status else 99, _address_key(r)),
+            )
         case SortKey.GEMEENTE:
             return sorted(rows, key=lambda r: (r.gemeente, _address_key(r)))
         case SortKey.BIJZONDER:
@@ -204,9 +225,84 @@ _PROACTIVE, _SETTLED, _BOTH, _NCG_DONE = (
 _NCG = {s.value: s for s in NcgStatus}
 
 
-def load_overview(uow: UnitOfWork) -> SamenloopOverview:
-    """The counts at once (SQL aggregates); the lists behind them on first use."""
-    return SamenloopOverview(load_counts(uow), lambda: load_rows(uow))
+def load_overview(uow: UnitOfWork, viewer: Actor) -> SamenloopOverview:
+    """The counts at once (SQL aggregates: numbers, no dossier's details); the lists behind
+    them on first use, as ``viewer`` may see them (the consent gate)."""
+    verdicts: dict[int, DossierDisclosure] = {}
+
+    def rows() -> tuple[SamenloopRow, ...]:
+        loaded = load_rows(uow)
+        with uow:
+            verdicts.update(disclosures_in(uow, viewer.organisation, None))
+        org = viewer.organisation
+        for r in loaded:
+            verdicts.setdefault(r.dossier_id, no_consent_verdict(r.dossier_id, org))
+        return tuple(gate_row(r, verdicts[r.dossier_id]) for r in loaded)
+
+    return SamenloopOverview(load_counts(uow), rows, verdicts)
+
+
+def gate_row(row: SamenloopRow, verdict: DossierDisclosure) -> SamenloopRow:
+    """Pure: a samenloop row with only what the consent gate allows (both sides' phase,
+    case numbers and dates are *zaakgegevens*; whether a process runs is the signalling
+    minimum, so the row's list — proactive, settled, both, done — stays)."""
+    img, ncg = verdict.img, verdict.ncg
+    if img.case_details and ncg.case_details:
+        return row
+    withheld = []
+    if row.img_cases and not img.case_details and img.reason is not None:
+        withheld.append((Organisation.IMG, img.reason.value))
+    if not ncg.case_details and ncg.reason is not None:
+        withheld.append((Organisation.NCG, ncg.reason.value))
+    options = visible_group(row.ncg_status, row.img_phase, img, ncg)
+    if row.group is None:
+        options = frozenset()
+    return replace(
+        row,
+        ncg_address_id=row.ncg_address_id if ncg.case_details else "",
+        ncg_status=row.ncg_status if ncg.case_details else None,
+        ncg_status_date=row.ncg_status_date if ncg.case_details else None,
+        bijzondere_situatie=row.bijzondere_situatie if ncg.case_details else None,
+        img_phase=row.img_phase if img.case_details else None,
+        zaaknummer=row.zaaknummer if img.case_details else None,
+        img_cases=row.img_cases if img.case_details else min(row.img_cases, 1),
+        zaaknummers=row.zaaknummers if img.case_details else (),
+        group=next(iter(options)) if len(options) == 1 else None,
+        group_options=options,
+        withheld=tuple(withheld),
+    )
+
+
+def log_export(
+    uow: UnitOfWork, viewer: Actor, overview: SamenloopOverview, rows: Iterable[SamenloopRow]
+) -> int:
+    """One access-log entry per exported row that shows the other organisation's details."""
+    shown = [
+        pair
+        for r in rows
+        if (verdict := overview.verdicts.get(r.dossier_id)) is not None
+        for pair in disclosed_sides(
+            verdict,
+            {Organisation.IMG: r.img_phase is not None, Organisation.NCG: r.ncg_status is not None},
+        )
+    ]
+    with uow:
+        n = log_disclosures_in(uow, viewer, shown, SAMENLOOP_EXPORT)
+        uow.commit()
+        return n
+
+
+def export_list(
+    uow: UnitOfWork,
+    viewer: Actor,
+    overview: SamenloopOverview,
+    path: Path,
+    rows: Sequence[SamenloopRow],
+) -> int:
+    """Write a list as CSV and log what it discloses; returns the number of rows written."""
+    n = export_csv(path, rows)
+    log_export(uow, viewer, overview, rows)
+    return n
 
 
 _RUNNING_PHASES = [p.value for p in ImgPhase if p.is_running]
@@ -393,19 +489,25 @@ def csv_rows(rows: Iterable[SamenloopRow]) -> list[tuple[object, ...]]:
             r.postcode_text,
             r.woonplaats,
             r.gemeente,
-            r.ncg_status.value,
-            NCG_STATUS_LABELS[r.ncg_status],
+            r.ncg_status.value if r.ncg_status else _withheld_text(r, Organisation.NCG),
+            NCG_STATUS_LABELS[r.ncg_status] if r.ncg_status else "",
             r.ncg_status_date.strftime("%d-%m-%Y") if r.ncg_status_date else "",
             r.bijzondere_situatie or "",
-            r.img_phase.value if r.img_phase else "",
+            r.img_phase.value if r.img_phase else _withheld_text(r, Organisation.IMG),
             r.zaaknummer or "",
             r.img_cases,
-            r.group.value if r.group else "",
+            r.group.value if r.group else options_label(r.group_options),
             r.bewonersbegeleider or "",
             r.zaakbegeleider or "",
         )
         for r in rows
     ]
+
+
+def _withheld_text(row: SamenloopRow, org: Organisation) -> str:
+    """The plain sentence in the cell of a withheld phase ("IMG-gegevens niet getoond: …")."""
+    reason = next((why for o, why in row.withheld if o is org), None)
+    return tr(f"consent.gate.{reason}", org=org.value) if reason else ""
 
 
 def export_csv(path: Path, rows: Iterable[SamenloopRow]) -> int:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from buddy_desk.commands import open_uow, print_json
+from buddy_desk.choices.service.consent import acting_viewer
+from buddy_desk.commands import acting_username, open_uow, print_json
 from buddy_desk.core.phases import Organisation
 from buddy_desk.core.values import parse_date
 from buddy_desk.errors import BuddyDeskError
@@ -20,6 +21,7 @@ from buddy_desk.signals.service import (
     list_requests,
     list_signals,
     log_request,
+    log_signal_output,
     request_queue,
     supervisor_by_username,
 )
@@ -143,6 +145,8 @@ def signal_json(s: SignalInfo) -> dict[str, object]:
         "address": s.address,
         "rule": s.rule,
         "title": s.title,
+        "detail": s.detail,
+        "withheld": list(s.withheld),
         "organisation": s.organisation.value,
         "owner": s.owner_name,
         "due": s.due.isoformat() if s.due else None,
@@ -174,12 +178,18 @@ def _print_signal(s: SignalInfo) -> None:
     )
     if s.outcome:
         print(f"{'':>8}uitkomst: {s.outcome}")
+    for line in s.withheld:
+        print(f"{'':>8}{line}")
 
 
 def run_list(args: argparse.Namespace) -> int:
     uow = open_uow(args)
+    viewer = acting_viewer(uow, acting_username(args))
     owner = supervisor_by_username(uow, args.mine) if args.mine else None
-    found = list_signals(uow, dossier_id=args.dossier, owner_id=owner, only_open=args.open)
+    found = list_signals(
+        uow, viewer=viewer, dossier_id=args.dossier, owner_id=owner, only_open=args.open
+    )
+    log_signal_output(uow, viewer, found)  # the texts leave the app: log what they show
     if args.json:
         print_json([signal_json(s) for s in found])
         return 0

@@ -56,6 +56,21 @@ class Rule(StrEnum):
     INTERVENTION_TEAM = "intervention_team"
 
 
+# The consent gate: whose case details a rule's texts carry (zaak and fase: IMG's case; ncg:
+# NCG's status; bedrag: hidden damage NCG's contractor found). A viewer who may not see that
+# organisation's *zaakgegevens* gets the text with the values masked (signals.service).
+RULE_SOURCES: dict[Rule, frozenset[Organisation]] = {
+    Rule.DAMAGE_ON_STRENGTHENING_ADDRESS: frozenset({Organisation.IMG, Organisation.NCG}),
+    Rule.STRENGTHENING_ON_DAMAGE_ADDRESS: frozenset({Organisation.IMG, Organisation.NCG}),
+    Rule.CONSTRUCTIVE_INFORM_NCG: frozenset({Organisation.IMG}),
+    Rule.ACCELERATED_INSPECTION: frozenset({Organisation.IMG}),
+    Rule.INCLUDE_DAMAGE_REPAIR: frozenset({Organisation.IMG}),
+    Rule.HIDDEN_DAMAGE_NCG: frozenset({Organisation.NCG}),
+    Rule.HIDDEN_DAMAGE_IMG: frozenset({Organisation.NCG}),
+}
+TEXT_VALUES = ("zaak", "fase", "ncg", "bedrag", "reden")  # every value a rule's text uses
+
+
 @dataclass(frozen=True, slots=True)
 class NcgFact:
     identificatie: str

@@ -17,11 +17,19 @@ from sqlalchemy import Select, exists, func, insert, or_, select, union
 from sqlalchemy.orm import Session, aliased
 
 from buddy_desk.choices.rules import (
+    Actor,
     ChoiceEntry,
     Direction,
     DocumentCategory,
     consent_for,
     current_states,
+)
+from buddy_desk.choices.service.consent import (
+    SIGNAL,
+    DossierDisclosure,
+    disclosures_in,
+    log_disclosures_in,
+    withheld_lines,
 )
 from buddy_desk.choices.service.log import consent_state, to_entry
 from buddy_desk.core.collaboration import collaboration_group
@@ -43,12 +51,15 @@ from buddy_desk.models.choices import ChoiceLogEntry
 from buddy_desk.models.signals import InformationRequest, Observation, Signal
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.signals.rules import (
+    RULE_SOURCES,
+    TEXT_VALUES,
     DossierFacts,
     ImgFact,
     NcgFact,
     ObservationFact,
     ObservationKind,
     RequestKind,
+    Rule,
     SignalState,
     evaluate,
 )
@@ -78,6 +89,8 @@ class SignalInfo:
     created_by: str | None
     closed_at: datetime | None
     closed_by: str | None
+    withheld: tuple[str, ...] = ()  # the consent gate: what the text leaves out, and why
+    shows_other: tuple[Organisation, ...] = ()  # other organisations' details in the text
 
     @property
     def is_open(self) -> bool:
@@ -322,11 +335,14 @@ def evaluate_signals(
 def list_signals(
     uow: UnitOfWork,
     *,
+    viewer: Actor,
     dossier_id: int | None = None,
     owner_id: int | None = None,
     only_open: bool = False,
 ) -> list[SignalInfo]:
-    """Signals, open ones first by due date (no due date last), then closed, newest first."""
+    """Signals, open ones first by due date (no due date last), then closed, newest first;
+    their texts as ``viewer`` may see them (the consent gate masks the other side's case
+    number, phase, status or amount and says so)."""
     with uow:
         stmt = _signal_query()
         if dossier_id is not None:
@@ -336,6 +352,8 @@ def list_signals(
         if only_open:
             stmt = stmt.where(Signal.state == SignalState.OPEN)
         found = [_info(*row) for row in uow.session.execute(stmt)]
+        verdicts = disclosures_in(uow, viewer.organisation, sorted({s.dossier_id for s in found}))
+    found = [gate_signal(s, verdicts[s.dossier_id]) for s in found]
     found.sort(
         key=lambda s: (
             not s.is_open,
@@ -345,6 +363,54 @@ def list_signals(
         )
     )
     return found
+
+
+def gate_signal(signal: SignalInfo, verdict: DossierDisclosure) -> SignalInfo:
+    """The signal as the verdict allows: a rule's text that carries another organisation's
+    case details the viewer may not see is shown with those values masked, plus the plain
+    statement of what is withheld. Texts typed by hand carry no rule and are shown as typed."""
+    try:
+        rule = Rule(signal.rule) if signal.rule else None
+    except ValueError:
+        rule = None
+    if rule is None:
+        return signal
+    sources = RULE_SOURCES.get(rule, frozenset())
+    hidden = [org for org in sorted(sources) if not verdict.of(org).case_details]
+    shown = tuple(org for org in sorted(sources) if not verdict.of(org).own and org not in hidden)
+    if not hidden:
+        return replace(signal, shows_other=shown)
+    masked = dict.fromkeys(TEXT_VALUES, tr("consent.gate.cell"))
+    lines = tuple(withheld_lines(verdict, hidden))
+    detail = tr(f"signal.rule.{rule.value}.detail", **masked)
+    return replace(
+        signal,
+        title=tr(f"signal.rule.{rule.value}.title", **masked)[:200],
+        detail=" ".join([detail, *(f"{line}." for line in lines)]),
+        withheld=lines,
+        shows_other=shown,
+    )
+
+
+def log_signal_output(uow: UnitOfWork, viewer: Actor, signals: Iterable[SignalInfo]) -> int:
+    """Log the signals whose texts, as output (CLI, export), show another organisation's
+    case details: one access-log entry per dossier."""
+    dossiers = sorted({s.dossier_id for s in signals if s.shows_other})
+    if not dossiers:
+        return 0
+    with uow:
+        verdicts = disclosures_in(uow, viewer.organisation, dossiers)
+        shown = {
+            (s.dossier_id, org)
+            for s in signals
+            for org in s.shows_other
+            if s.dossier_id in verdicts
+        }
+        n = log_disclosures_in(
+            uow, viewer, [(d, verdicts[d].of(org)) for d, org in sorted(shown)], SIGNAL
+        )
+        uow.commit()
+        return n
 
 
 def supervisor_by_username(uow: UnitOfWork, username: str) -> int:

@@ -280,6 +280,10 @@ class MainWindow(QMainWindow):
         self.list_view.mine_check.setEnabled(profile.supervisor_id is not None)
         self.list_view.retranslate()
         self.update_title()
+        # the consent gate depends on the organisation: show the list and open dossiers anew
+        self.list_view.reload()
+        for dossier_id in self.open_dossiers():
+            self.ctx.events.dossier_changed.emit(dossier_id)
         log.info("profile changed (supervisor linked: %s)", profile.supervisor_id is not None)
 
     def request_quit(self) -> None:

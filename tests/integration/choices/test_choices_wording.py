@@ -89,7 +89,7 @@ def test_a_withdrawn_consent_names_its_direction_in_app_and_letter(uow: UnitOfWo
     labels = [state_label(s) for s in current_choices(uow, d)]
     withdrawn = next(label for label in labels if "ingetrokken" in label)
     assert withdrawn.startswith("IMG deelt met NCG: ingetrokken per ")
-    letter = summary_letter_for(uow, d, date(2026, 11, 26))
+    letter = summary_letter_for(uow, d, date(2026, 11, 26), viewer=actor)
     assert "IMG deelt met NCG: ingetrokken" in letter.plain_text()
 
 

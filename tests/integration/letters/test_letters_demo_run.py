@@ -10,6 +10,8 @@ from pathlib import Path
 from pypdf import PdfReader
 from sqlalchemy import Engine
 
+from buddy_desk.choices.rules import Actor
+from buddy_desk.core.phases import Organisation
 from buddy_desk.demo.generator import generate
 from buddy_desk.letters.service import run_letters, select_dossiers
 from buddy_desk.persistence.unit_of_work import UnitOfWork
@@ -20,9 +22,12 @@ UNSOURCED = ("niets terug te betalen", "niet twee keer geld", "wie wat betaalt")
 def test_every_demo_letter_reads_right(engine: Engine, tmp_path: Path) -> None:
     generate(engine, seed=11, scale=0.02)
     uow = UnitOfWork(engine)
-    ids = select_dossiers(uow, combination_only=True)
+    viewer = Actor("brieven", "B. Brieven", Organisation.NCG, "supervisor")
+    ids = select_dossiers(uow, viewer, combination_only=True)
     assert len(ids) >= 20
-    result = run_letters(uow, ids, today=date(2026, 11, 26), out_dir=tmp_path, workers=1)
+    result = run_letters(
+        uow, ids, today=date(2026, 11, 26), out_dir=tmp_path, workers=1, viewer=viewer
+    )
     assert result.letters == len(ids)
     pages_per_letter = []
     for path in result.written:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from buddy_desk.choices.rules import Actor, Direction
 from buddy_desk.cli import main as cli_main
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
@@ -23,9 +24,10 @@ from buddy_desk.letters.service import (
 )
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.progress import Cancelled, Progress
-from tests.factories import make_dossier, make_supervisor
+from tests.factories import give_consent, make_dossier, make_supervisor
 
 TODAY = date(2026, 11, 26)
+VIEWER = Actor("bert", "Bert Bewoner", Organisation.NCG, "bewonersbegeleider")
 
 
 def _text(pdf: bytes) -> str:
@@ -35,8 +37,8 @@ def _text(pdf: bytes) -> str:
 @pytest.fixture
 def dossiers(uow: UnitOfWork) -> dict[str, int]:
     img = make_supervisor(uow, Organisation.IMG, "Anna Zaak")
-    ncg = make_supervisor(uow, Organisation.NCG, "Bert Bewoner")
-    return {
+    ncg = make_supervisor(uow, Organisation.NCG, "Bert Bewoner", username="bert")
+    ids = {
         "b": make_dossier(
             uow,
             postcode="9711AA",
@@ -59,22 +61,25 @@ def dossiers(uow: UnitOfWork) -> dict[str, int]:
         "ncg_only": make_dossier(uow, ncg_status=NcgStatus.S3_1),
         "empty": make_dossier(uow),
     }
+    for dossier_id in ids.values():  # these tests are about letters, not about the gate
+        give_consent(uow, dossier_id, Direction.IMG_TO_NCG)
+    return ids
 
 
 def test_one_letter_from_the_database(uow: UnitOfWork, dossiers: dict[str, int]) -> None:
-    text = _text(render_summary_letter(uow, dossiers["b"], TODAY))
+    text = _text(render_summary_letter(uow, dossiers["b"], TODAY, viewer=VIEWER))
     assert "Anna Zaak" in text and "Bert Bewoner" in text
     assert "J. Jansen" in text and "26 november 2026" in text
-    assert "Er zijn nog geen keuzes" in text
+    assert "Toestemming" in text  # the fixture's consent is a recorded choice
 
 
 def test_unknown_and_empty_dossiers_are_refused_with_a_reason(
     uow: UnitOfWork, dossiers: dict[str, int]
 ) -> None:
     with pytest.raises(NotFoundError):
-        summary_letter_for(uow, 987654, TODAY)
+        summary_letter_for(uow, 987654, TODAY, viewer=VIEWER)
     with pytest.raises(LetterRunError, match="geen schadezaak"):
-        summary_letter_for(uow, dossiers["empty"], TODAY)
+        summary_letter_for(uow, dossiers["empty"], TODAY, viewer=VIEWER)
 
 
 @pytest.mark.parametrize("ui_language", ["nl", "en"])
@@ -94,7 +99,7 @@ def test_recorded_choices_appear_with_their_date_in_dutch(
     )
     set_language(ui_language)  # the letter is Dutch even when the app speaks English
     try:
-        letter = summary_letter_for(uow, dossiers["b"], TODAY)
+        letter = summary_letter_for(uow, dossiers["b"], TODAY, viewer=VIEWER)
     finally:
         set_language("nl")
     section = letter.section("keuzes")
@@ -106,8 +111,11 @@ def test_recorded_choices_appear_with_their_date_in_dutch(
 
 
 def test_select_by_group_and_all_combination(uow: UnitOfWork, dossiers: dict[str, int]) -> None:
-    assert select_dossiers(uow, groups=[CollaborationGroup.B]) == [dossiers["b2"], dossiers["b"]]
-    assert select_dossiers(uow, combination_only=True) == [
+    assert select_dossiers(uow, VIEWER, groups=[CollaborationGroup.B]) == [
+        dossiers["b2"],
+        dossiers["b"],
+    ]
+    assert select_dossiers(uow, VIEWER, combination_only=True) == [
         dossiers["b2"],
         dossiers["b"],
         dossiers["f"],
@@ -126,6 +134,7 @@ def test_folder_run_writes_one_pdf_each_and_lists_skips(
         out_dir=tmp_path / "brieven",
         progress=Progress(lambda d, t, _x: seen.append((d, t))),
         workers=1,
+        viewer=VIEWER,
     )
     files = sorted(p.name for p in (tmp_path / "brieven").iterdir())
     assert result.letters == 4 and len(result.written) == 4
@@ -144,8 +153,8 @@ def test_combined_run_writes_one_file_for_the_printer(
     uow: UnitOfWork, dossiers: dict[str, int], tmp_path: Path
 ) -> None:
     target = tmp_path / "alles.pdf"
-    ids = select_dossiers(uow, combination_only=True)
-    result = run_letters(uow, ids, today=TODAY, combined=target)
+    ids = select_dossiers(uow, VIEWER, combination_only=True)
+    result = run_letters(uow, ids, today=TODAY, combined=target, viewer=VIEWER)
     reader = PdfReader(target)
     assert result.written == (target,) and result.letters == 3
     assert len(reader.pages) == result.pages
@@ -161,12 +170,16 @@ def test_combined_run_on_a_process_pool_joins_parts_in_order(
 
     monkeypatch.setattr(service, "POOL_MIN_LETTERS", 2)
     monkeypatch.setattr(service, "PART", 1)  # three parts, rendered by two workers
-    ids = select_dossiers(uow, combination_only=True)
+    ids = select_dossiers(uow, VIEWER, combination_only=True)
     target = tmp_path / "printer.pdf"
     seen: list[tuple[int, int, str]] = []
     progress = Progress(lambda d, t, x: seen.append((d, t, x)))
-    result = run_letters(uow, ids, today=TODAY, combined=target, progress=progress, workers=2)
-    single = run_letters(uow, ids, today=TODAY, combined=tmp_path / "een.pdf", workers=1)
+    result = run_letters(
+        uow, ids, today=TODAY, combined=target, progress=progress, workers=2, viewer=VIEWER
+    )
+    single = run_letters(
+        uow, ids, today=TODAY, combined=tmp_path / "een.pdf", workers=1, viewer=VIEWER
+    )
     reader = PdfReader(target)
     assert result.letters == 3 and len(reader.pages) == result.pages == single.pages
     texts = [p.extract_text() or "" for p in reader.pages]
@@ -193,22 +206,31 @@ def test_cancel_stops_a_run_and_removes_its_files(
 
     progress = Progress(report)
     with pytest.raises(Cancelled):
-        run_letters(uow, list(dossiers.values()), today=TODAY, out_dir=out, progress=progress)
+        run_letters(
+            uow, list(dossiers.values()), today=TODAY, out_dir=out, progress=progress, viewer=VIEWER
+        )
     assert max(written) < 4
     assert list(out.iterdir()) == []
     combined = tmp_path / "alles.pdf"
     progress = Progress()
     progress.cancel()
     with pytest.raises(Cancelled):
-        run_letters(uow, list(dossiers.values()), today=TODAY, combined=combined, progress=progress)
+        run_letters(
+            uow,
+            list(dossiers.values()),
+            today=TODAY,
+            combined=combined,
+            progress=progress,
+            viewer=VIEWER,
+        )
     assert not combined.exists() and not list(tmp_path.glob(".*.part"))
 
 
 def test_run_needs_a_target_and_a_selection(uow: UnitOfWork, tmp_path: Path) -> None:
     with pytest.raises(LetterRunError, match="map"):
-        run_letters(uow, [1], today=TODAY)
+        run_letters(uow, [1], today=TODAY, viewer=VIEWER)
     with pytest.raises(LetterRunError, match="geen dossiers"):
-        run_letters(uow, [], today=TODAY, out_dir=tmp_path)
+        run_letters(uow, [], today=TODAY, out_dir=tmp_path, viewer=VIEWER)
 
 
 def test_cli_letter_and_letters(
@@ -220,20 +242,33 @@ def test_cli_letter_and_letters(
 ) -> None:
     one = tmp_path / "brief.pdf"
     code = cli_main(
-        ["letter", str(dossiers["f"]), "--out", str(one), "--db", db_url, "--date", "2026-11-26"]
+        [
+            "letter",
+            str(dossiers["f"]),
+            "--out",
+            str(one),
+            "--db",
+            db_url,
+            "--user",
+            "bert",
+            "--date",
+            "2026-11-26",
+        ]
     )
     assert code == 0 and "Bouw" in _text(one.read_bytes())
-    assert cli_main(["letter", "999999", "--out", str(one), "--db", db_url]) == 2
+    assert cli_main(["letter", "999999", "--out", str(one), "--db", db_url, "--user", "bert"]) == 2
     assert "bestaat niet" in capsys.readouterr().err
 
     out = tmp_path / "map"
-    code = cli_main(["letters", "--group", "B", "--out", str(out), "--db", db_url, "--json"])
+    code = cli_main(
+        ["letters", "--group", "B", "--out", str(out), "--db", db_url, "--user", "bert", "--json"]
+    )
     summary = json.loads(capsys.readouterr().out)
     assert code == 0 and summary["letters"] == 2 and len(list(out.glob("*.pdf"))) == 2
 
     combined = tmp_path / "printer.pdf"
     ids = [str(dossiers["b"]), str(dossiers["empty"])]
-    args = ["letters", "--combined", str(combined), "--db", db_url, "--quiet"]
+    args = ["letters", "--combined", str(combined), "--db", db_url, "--user", "bert", "--quiet"]
     for dossier_id in ids:
         args += ["--dossier", dossier_id]
     assert cli_main(args) == 0
@@ -241,5 +276,5 @@ def test_cli_letter_and_letters(
     assert "1 brief geschreven" in printed and "brieven" not in printed
     assert "1 dossier overgeslagen:" in printed
     assert f"dossier {dossiers['empty']}: geen schadezaak" in printed
-    assert cli_main(["letters", "--out", str(out), "--db", db_url]) == 2
+    assert cli_main(["letters", "--out", str(out), "--db", db_url, "--user", "bert"]) == 2
     assert "--all" in capsys.readouterr().err

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from buddy_desk.choices.rules import Actor
 from buddy_desk.cli import main
 from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
 from buddy_desk.dossiers.intake import NewDossier, create_dossier
@@ -39,6 +40,9 @@ def _coordinator(uow: UnitOfWork, username: str = "coord") -> int:
         sup.role = "coordinator"
         uow.commit()
     return sid
+
+
+COORDINATOR = Actor("coord", "C. Oördinator", Organisation.NCG, "coordinator")
 
 
 @pytest.fixture
@@ -117,7 +121,9 @@ def test_every_buddy_involved_gets_a_notice(uow: UnitOfWork, desk: dict[str, int
     )
 
     def titles(sid: int) -> list[str]:
-        return [s.title for s in list_signals(uow, owner_id=sid, only_open=True)]
+        return [
+            s.title for s in list_signals(uow, viewer=COORDINATOR, owner_id=sid, only_open=True)
+        ]
 
     assert any("gekoppeld aan dossier" in t for t in titles(desk["img1"]))
     assert any("overgedragen" in t for t in titles(desk["img1"]))
@@ -139,7 +145,7 @@ def test_only_a_coordinator_may_couple(uow: UnitOfWork, desk: dict[str, int]) ->
                 today=TODAY,
             )
     assert pair_history(uow, desk["dossier"]) == []
-    assert list_signals(uow) == []
+    assert list_signals(uow, viewer=COORDINATOR) == []
 
 
 def test_a_buddy_of_the_wrong_organisation_or_no_reason_is_refused(

@@ -18,7 +18,7 @@ from buddy_desk.planning.service import booking as svc
 from buddy_desk.planning.service.output import appointment_ics
 from buddy_desk.planning.service.queue import queue
 from buddy_desk.planning.service.week import auto_plan_week
-from tests.factories import make_dossier
+from tests.factories import NCG_VIEWER, make_dossier
 from tests.planning_factories import make_expert
 
 TODAY = date(2026, 11, 26)
@@ -120,7 +120,7 @@ def test_move_keeps_uid_and_experts_and_bumps_sequence(
     assert [b.start - a.end for a, b in zip(moved.visits, moved.visits[1:], strict=False)] == gaps
     assert moved.changes[-1].reason == "bewoner is ziek"
     assert moved.changes[-1].action == "moved"
-    ics = icalendar.Calendar.from_ical(appointment_ics(uow, booked.id))
+    ics = icalendar.Calendar.from_ical(appointment_ics(uow, booked.id, viewer=NCG_VIEWER))
     event = ics.walk("VEVENT")[0]
     assert str(event["UID"]) == booked.uid and int(str(event["SEQUENCE"])) == 1
     with pytest.raises(ValidationError, match="reden"):
@@ -152,7 +152,7 @@ def test_cancel_produces_a_cancelling_calendar_file(uow: UnitOfWork, team: dict[
     cancelled = svc.cancel(uow, booked.id, "bewoner wil toch apart", user="planner1")
     assert cancelled.state is AppointmentState.CANCELLED
     assert cancelled.sequence == 1
-    cal = icalendar.Calendar.from_ical(appointment_ics(uow, booked.id))
+    cal = icalendar.Calendar.from_ical(appointment_ics(uow, booked.id, viewer=NCG_VIEWER))
     assert cal["METHOD"] == "CANCEL"
     event = cal.walk("VEVENT")[0]
     assert str(event["STATUS"]) == "CANCELLED" and str(event["UID"]) == booked.uid

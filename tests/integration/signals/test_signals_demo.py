@@ -7,8 +7,14 @@ from sqlalchemy import Engine
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.demo.generator import generate
 from buddy_desk.persistence.unit_of_work import UnitOfWork
-from buddy_desk.samenloop.service import ListId, load_overview
+from buddy_desk.samenloop.service import ListId, SamenloopOverview, load_counts, load_rows
 from buddy_desk.signals.service import evaluate_signals, list_requests, list_signals
+from tests.factories import NCG_VIEWER
+
+
+def _ungated(uow: UnitOfWork) -> SamenloopOverview:
+    """The overview's raw lists (no consent gate): what these tests check is the counting."""
+    return SamenloopOverview(load_counts(uow), lambda: load_rows(uow))
 
 
 def test_demo_signals_and_samenloop(engine: Engine) -> None:
@@ -17,11 +23,11 @@ def test_demo_signals_and_samenloop(engine: Engine) -> None:
     uow = UnitOfWork(engine)
     # the demo already holds every signal the rules ask for
     assert evaluate_signals(uow, ctx.reference_date).created == 0
-    signals = list_signals(uow)
+    signals = list_signals(uow, viewer=NCG_VIEWER)
     assert signals and any(not s.is_open and s.outcome for s in signals)
     joint = {s.dossier_id for s in signals if s.rule == "joint_inspection"}
     assert joint <= set(ctx.dossiers_in_group(CollaborationGroup.B))
-    overview = load_overview(uow)
+    overview = _ungated(uow)
     assert overview.counts[ListId.PROACTIVE] == len(ctx.ncg_only_ids)
     assert overview.counts[ListId.SETTLED] == len(ctx.settled_damage_ids)
     combination = {r.dossier_id for r in overview.rows_for(ListId.BOTH)}

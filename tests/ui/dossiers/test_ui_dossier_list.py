@@ -14,7 +14,7 @@ from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.dossiers.dossier_view import DossierView
 from buddy_desk.ui.dossiers.table_model import Column
-from tests.factories import make_dossier
+from tests.factories import give_consent, make_dossier
 from tests.ui.conftest import make_window
 
 
@@ -46,6 +46,8 @@ def _three(uow: UnitOfWork) -> tuple[int, int, int]:
         img_phase=ImgPhase.BESCHIKKING,
         zaaknummer="IMG-2026-000777",
     )
+    for d in (a, b, c):  # the list behaviour, with the resident's consent (NCG user)
+        give_consent(uow, d)
     return a, b, c
 
 
@@ -181,6 +183,7 @@ def test_list_texts_follow_a_changed_dossier_and_the_language(
     qtbot: QtBot, ctx: AppContext, uow: UnitOfWork
 ) -> None:
     d = make_dossier(uow, straat="Kerkstraat", huisnummer=1, img_phase=ImgPhase.OPNAME)
+    give_consent(uow, d)
     window = make_window(qtbot, ctx)
     view = window.list_view
     index = view.model.index(0, Column.IMG)
@@ -203,3 +206,32 @@ def test_list_texts_follow_a_changed_dossier_and_the_language(
     with qtbot.waitSignal(view.rows_loaded, timeout=10_000):
         ctx.events.dossiers_reloaded.emit()
     assert view.model.index(0, Column.ADDRESS).data() == "Dorpsweg 1"
+
+
+def test_list_withholds_the_other_side_without_consent_and_says_why(
+    qtbot: QtBot, ctx: AppContext, uow: UnitOfWork
+) -> None:
+    """The NCG user's list: no IMG phase, case number or B/C decision without consent."""
+    d = make_dossier(
+        uow,
+        straat="Kerkstraat",
+        huisnummer=1,
+        ncg_status=NcgStatus.S2_1,
+        img_phase=ImgPhase.OPNAME,
+        zaaknummer="IMG-2026-000888",
+    )
+    view = make_window(qtbot, ctx).list_view
+    row = view.model.index(0, Column.IMG)
+    assert row.data() == "niet getoond"
+    assert row.data(Qt.ItemDataRole.ToolTipRole).startswith(
+        "IMG-gegevens niet getoond: geen toestemming"
+    )
+    assert view.model.index(0, Column.GROUP).data() == "B/C"
+    QTest.keyClicks(view.search, "IMG-2026-000888")
+    assert view.model.visible_count == 0  # a withheld case number finds nothing
+    view.search.clear()
+    give_consent(uow, d)
+    with qtbot.waitSignal(view.rows_loaded, timeout=10_000):
+        view.reload()
+    assert view.model.index(0, Column.IMG).data() == tr("img.phase.Opname")
+    assert view.model.index(0, Column.GROUP).data() == "B"

@@ -14,7 +14,7 @@ from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.dossiers.dossier_view import DossierView
 from buddy_desk.ui.extensions import DossierAction, DossierSection, UiRegistry
-from tests.factories import make_dossier, make_supervisor
+from tests.factories import give_consent, make_dossier, make_supervisor
 from tests.ui.conftest import make_window
 
 
@@ -32,11 +32,13 @@ def test_group_badge_shows_letter_and_meaning(
     qtbot: QtBot, ctx: AppContext, uow: UnitOfWork
 ) -> None:
     d = make_dossier(uow, img_phase=ImgPhase.OPNAME, ncg_status=NcgStatus.S2_1)
+    give_consent(uow, d)
     view = _view(qtbot, ctx, d)
     assert view.collaboration.letter.letter == "B"
     assert view.collaboration.title.text() == "Samenwerkingsgroep B"
     assert view.collaboration.meaning.text() == tr("group.B")
     e = make_dossier(uow, img_phase=ImgPhase.ZIENSWIJZE, ncg_status=NcgStatus.S4_2)
+    # without consent an NCG user still sees E: it follows from NCG's own status alone
     view_e = _view(qtbot, ctx, e)
     assert view_e.collaboration.letter.letter == "E"
 

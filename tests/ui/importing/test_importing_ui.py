@@ -23,7 +23,7 @@ from buddy_desk.ui.importing.dialog import ImportDialog
 from buddy_desk.ui.samenloop.workspace import SamenloopWorkspace
 from buddy_desk.ui.signals.section import SignalsSection
 from buddy_desk.ui.signals.workspace import SignalsWorkspace
-from tests.factories import make_dossier, make_supervisor
+from tests.factories import give_consent, make_dossier, make_supervisor
 
 NCG = (
     "Adres-ID;Postcode;Huisnummer;Huisletter;NCG status;Bewonersbegeleider\r\n"
@@ -125,6 +125,7 @@ def test_samenloop_tiles_lists_and_export(
     make_dossier(uow, ncg_status=NcgStatus.S1_2)
     make_dossier(uow, ncg_status=NcgStatus.S1_2)
     b = make_dossier(uow, ncg_status=NcgStatus.S2_1, img_phase=ImgPhase.OPNAME)
+    give_consent(uow, b)  # without it the NCG user's group-B list leaves b out (B or C?)
     make_dossier(uow, ncg_status=NcgStatus.S3_1, img_phase=ImgPhase.AFGEROND)
     view = SamenloopWorkspace(ctx)
     qtbot.addWidget(view)

@@ -19,7 +19,7 @@ from buddy_desk.ui.extensions import UiRegistry
 from buddy_desk.ui.letters import register
 from buddy_desk.ui.letters.preview import LetterPreviewDialog
 from buddy_desk.ui.letters.run import LetterRunView
-from tests.factories import make_dossier, make_supervisor
+from tests.factories import give_consent, make_dossier, make_supervisor
 
 TODAY = date(2026, 11, 26)
 
@@ -82,8 +82,8 @@ def test_preview_of_an_impossible_letter_says_why(
 def test_run_view_makes_a_combined_pdf_and_lists_skips(
     qtbot: QtBot, ctx: AppContext, uow: UnitOfWork, tmp_path: Path
 ) -> None:
-    _dossier(uow)
-    make_dossier(uow, img_phase=ImgPhase.BESCHIKKING, ncg_status=NcgStatus.S4_1)
+    give_consent(uow, _dossier(uow))
+    withheld = make_dossier(uow, img_phase=ImgPhase.BESCHIKKING, ncg_status=NcgStatus.S4_1)
     view = LetterRunView(ctx)
     qtbot.addWidget(view)
     view.show()
@@ -98,8 +98,14 @@ def test_run_view_makes_a_combined_pdf_and_lists_skips(
     assert isinstance(result, RunResult) and result.letters == 2
     assert target.exists()
     assert "2 brieven" in view.summary.text()
-    # the dossier without a buddy pair is listed with what the letter could not say
-    assert view.details.topLevelItemCount() == 2
+    # the dossiers without a buddy pair are listed with what the letter could not say, and
+    # the one without the resident's consent with what the consent gate left out, and why
+    assert view.details.topLevelItemCount() == 3
+    rows = [view.details.topLevelItem(i) for i in range(3)]
+    [gated] = [r for r in rows if r is not None and r.text(1) == "niet getoond"]
+    assert gated.text(0) == str(withheld)
+    assert gated.text(2) == "IMG-gegevens niet getoond: geen toestemming"
+    assert "zonder (alle) gegevens van de andere organisatie" in view.summary.text()
     assert view.start_button.isEnabled() and not view.cancel_button.isEnabled()
 
 

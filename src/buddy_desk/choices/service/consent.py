@@ -1,78 +1,85 @@
 """The consent gate: what a user may see of the other organisation, and the access log.
 
-``view_dossier(uow, dossier_id, viewer)`` is the one way the dossier view loads a dossier.
-It returns a ``GatedDossier`` (a ``DossierDetail`` with the gate's verdict attached):
+Every output that shows, prints or exports the other organisation's case details goes
+through this module; the rule itself is pure (``choices.rules.disclosure`` and
+``visible_group``): own organisation everything, the other organisation only the categories a
+data-sharing consent in force (direction *other → viewer*) covers, and without consent only
+the signalling minimum (that a process exists there and whether it runs, and the buddy).
+A viewer without an organisation (no profile) sees neither organisation's details.
 
-- the viewer's own organisation's case details: always;
-- the other organisation's case details and documents: only while the resident's data-sharing
-  consent in the direction *other → viewer* is in force, and only the document categories it
-  covers; every such view is written to the access log (GEMMA Verwerkingenlogging fields);
-- without consent: only *that* a process exists there (the signalling minimum): the case is
-  left out, its timeline events too, and ``withheld`` names the organisation. The A–F
-  collaboration group stays: it is the coordination signal both organisations work from
-  (the dossier list shows it to everyone too), and blanking it would make the view claim
-  that only one process runs.
+The gate's API (other features call these; see docs/choices.md, "The consent gate"):
 
-A viewer without an organisation (no profile yet) sees neither organisation's details.
-The consent is read *after* the details, in its own transaction, so a withdrawal committed
-while the dossier loads still hides them.
+- ``acting_viewer(uow, username)`` → the ``Actor`` a command runs as (``--user``).
+- ``disclosures_in(uow, viewer_org, ids)`` → ``{id: DossierDisclosure}`` inside an open unit
+  of work (bulk: one query for every dossier); ``dossier_disclosures(uow, viewer, ids)`` opens
+  its own.
+- ``gate_detail(detail, disclosure)`` → a ``GatedDossier`` (a ``DossierDetail`` with the other
+  side filtered per category and ``withheld`` set); ``gate_summary(row, disclosure)`` → a
+  list row with only what may be shown (and ``withheld`` reasons); ``gated_summaries(uow,
+  viewer)`` → the whole list.
+- ``log_disclosures_in(uow, viewer, disclosures, purpose)`` → one access-log entry per dossier
+  whose other-organisation data was actually disclosed (the caller commits);
+  ``view_dossier(uow, id, viewer)`` loads, gates and logs one dossier (the dossier view).
+- ``withheld_lines(disclosure)`` → the plain sentences ("IMG-gegevens niet getoond: geen
+  toestemming") every output prints instead of dropping data silently.
 
+The consent is read *after* the details, so a withdrawal committed meanwhile still hides them.
 ``access_log(uow, dossier_id=…, person_id=…)`` returns the log for the privacy officer.
 """
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass, fields, replace
-from datetime import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from buddy_desk import __version__
 from buddy_desk.choices.rules import (
     Actor,
+    ChoiceEntry,
     ChoiceState,
+    ChoiceType,
     Direction,
+    Disclosure,
     DocumentCategory,
+    WithholdReason,
     consent_for,
     current_states,
+    disclosure,
+    visible_group,
 )
-from buddy_desk.choices.service.log import _entries
+from buddy_desk.choices.service.access_log import (
+    ACTIVITY_ID,
+    CHOICES_EXPORT,
+    CONFIDENTIALITY,
+    LETTER,
+    LIST_EXPORT,
+    PLANNING_OUTPUT,
+    PROCESSING_NAME,
+    RETENTION,
+    SAMENLOOP_EXPORT,
+    SIGNAL,
+    VIEW,
+    AccessRecord,
+    Purpose,
+    access_log,
+    log_disclosures_in,
+)
+from buddy_desk.choices.service.log import to_entry
+from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import Organisation
-from buddy_desk.core.summaries import CaseInfo, DossierDetail
-from buddy_desk.dossiers.service import get_dossier
-from buddy_desk.errors import NotFoundError
-from buddy_desk.models import Dossier, DossierResident
-from buddy_desk.models.access_log import AccessLogEntry
-from buddy_desk.models.base import utcnow
+from buddy_desk.core.summaries import CaseInfo, DossierDetail, DossierSummary
+from buddy_desk.dossiers.service import get_dossier, load_summaries
+from buddy_desk.errors import BuddyDeskError
+from buddy_desk.i18n import tr
+from buddy_desk.models import Supervisor
+from buddy_desk.models.choices import ChoiceLogEntry
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 
-ACTIVITY_ID = "buddy-desk/gegevensuitwisseling-img-ncg"
-PROCESSING_NAME = "Samenwerking IMG en NCG bij schade en versterking (GUO)"
-ACTION_NAME = "Inzien"
-HANDLING_NAME = "Dossier van de andere organisatie bekijken"
-RETENTION = "P7Y"
-CONFIDENTIALITY = "vertrouwelijk"
+CHUNK = 500  # dossier ids per IN query
 
-SOURCE_CATEGORIES: dict[Organisation, frozenset[DocumentCategory]] = {
-    Organisation.IMG: frozenset(
-        {
-            DocumentCategory.CASE_DETAILS,
-            DocumentCategory.DAMAGE_REPORT,
-            DocumentCategory.INSPECTION_REPORT,
-            DocumentCategory.ASSESSMENT_REPORT,
-            DocumentCategory.DECISION,
-        }
-    ),
-    Organisation.NCG: frozenset(
-        {
-            DocumentCategory.CASE_DETAILS,
-            DocumentCategory.INSPECTION_REPORT,
-            DocumentCategory.STRENGTHENING_ADVICE,
-            DocumentCategory.BUILDING_PLAN,
-        }
-    ),
-}
+
 REPORT_CATEGORY = {
     "melding": DocumentCategory.DAMAGE_REPORT,
     "opnamerapport": DocumentCategory.INSPECTION_REPORT,
@@ -81,12 +88,31 @@ REPORT_CATEGORY = {
 
 
 @dataclass(frozen=True, slots=True)
+class DossierDisclosure:
+    """The gate's verdict for one dossier and one viewer: a ``Disclosure`` per organisation."""
+
+    dossier_id: int
+    img: Disclosure
+    ncg: Disclosure
+
+    def of(self, organisation: Organisation) -> Disclosure:
+        return self.img if organisation is Organisation.IMG else self.ncg
+
+    @property
+    def others(self) -> tuple[Disclosure, ...]:
+        """The disclosures about another organisation than the viewer's."""
+        return tuple(d for d in (self.img, self.ncg) if not d.own)
+
+
+@dataclass(frozen=True, slots=True)
 class Withheld:
-    """A process at ``organisation`` whose details this viewer may not see."""
+    """A process at ``organisation`` whose details this viewer may not see (fully or partly)."""
 
     organisation: Organisation
     cases: int
-    consent: ChoiceState | None  # the (inactive) consent state, if any was ever recorded
+    consent: ChoiceState | None  # the consent state in this direction, if any was recorded
+    reason: WithholdReason = WithholdReason.NO_CONSENT
+    categories: tuple[DocumentCategory, ...] = ()  # what is withheld (all: nothing shown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,32 +121,83 @@ class GatedDossier(DossierDetail):
     withheld: tuple[Withheld, ...] = ()
     shared_consent: ChoiceState | None = None  # the consent that let the other side through
     shown_categories: tuple[DocumentCategory, ...] = ()
+    group_options: frozenset[CollaborationGroup] = field(default=frozenset())
+    disclosure: DossierDisclosure | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class AccessRecord:
-    actie_id: str
-    tijdstip: datetime
-    tijdstip_registratie: datetime
-    gebruiker: str
-    gebruiker_rol: str | None
-    uitvoerder: str
-    gegevensbron: str
-    dossier_id: int
-    soorten_gegevens: tuple[str, ...]
-    doel: str
-    consent_seq: int
-    actie_naam: str
-    handeling_naam: str
-    verwerking_naam: str
-    verwerking_id: str
-    verwerkingsactiviteit_id: str
-    vertrouwelijkheid: str
-    bewaartermijn: str
-    systeem: str
+# --- who is acting ---------------------------------------------------------------------------
+
+NO_PROFILE = Actor(username="", organisation=None)
+
+
+def acting_viewer(uow: UnitOfWork, username: str | None) -> Actor:
+    """The actor for ``--user USERNAME`` (no username: no profile, nothing of either side)."""
+    if not username:
+        return NO_PROFILE
+    with uow:
+        sup = uow.session.scalars(
+            select(Supervisor).where(func.lower(Supervisor.username) == username.strip().lower())
+        ).first()
+        if sup is None or sup.username is None:
+            raise BuddyDeskError(tr("consent.gate.unknown_user", user=username))
+        return Actor(sup.username, sup.naam, sup.organisation, sup.role)
+
+
+# --- the verdict -----------------------------------------------------------------------------
+
+
+def _consent_entries(uow: UnitOfWork, ids: Sequence[int] | None) -> dict[int, list[ChoiceEntry]]:
+    entries: dict[int, list[ChoiceEntry]] = defaultdict(list)
+    query = select(ChoiceLogEntry).where(ChoiceLogEntry.choice_type == ChoiceType.DATA_SHARING)
+    query = query.order_by(ChoiceLogEntry.dossier_id, ChoiceLogEntry.seq)
+    chunks = [None] if ids is None else [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
+    for chunk in chunks:
+        q = query if chunk is None else query.where(ChoiceLogEntry.dossier_id.in_(chunk))
+        for row in uow.session.scalars(q):
+            entries[row.dossier_id].append(to_entry(row))
+    return entries
+
+
+def verdict(
+    dossier_id: int, states: Iterable[ChoiceState], viewer: Organisation | None
+) -> DossierDisclosure:
+    """Pure: the gate's verdict from one dossier's current choice states."""
+    states = list(states)
+    return DossierDisclosure(
+        dossier_id,
+        disclosure(states, viewer, Organisation.IMG),
+        disclosure(states, viewer, Organisation.NCG),
+    )
+
+
+def disclosures_in(
+    uow: UnitOfWork, viewer: Organisation | None, ids: Sequence[int] | None = None
+) -> dict[int, DossierDisclosure]:
+    """The verdict for ``ids`` in one query (None: every dossier with a consent entry; any
+    other dossier has ``no_consent_verdict``). Call inside ``with uow:``."""
+    wanted = list(ids) if ids is not None else None
+    entries = _consent_entries(uow, wanted)
+    keys = wanted if wanted is not None else list(entries)
+    return {i: verdict(i, current_states(entries.get(i, ())), viewer) for i in keys}
+
+
+def no_consent_verdict(dossier_id: int, viewer: Organisation | None) -> DossierDisclosure:
+    return verdict(dossier_id, (), viewer)
+
+
+def dossier_disclosures(
+    uow: UnitOfWork, viewer: Actor, ids: Sequence[int]
+) -> dict[int, DossierDisclosure]:
+    with uow:
+        return disclosures_in(uow, viewer.organisation, ids)
+
+
+# --- applying it -----------------------------------------------------------------------------
 
 
 def _filter_case(case: CaseInfo, allowed: frozenset[DocumentCategory]) -> CaseInfo:
+    """The other side's case when its *zaakgegevens* may be shown: each document category
+    only when allowed (``gate_detail`` leaves the case out altogether otherwise)."""
     details = DocumentCategory.CASE_DETAILS in allowed
     decision = DocumentCategory.DECISION in allowed
     advice = DocumentCategory.STRENGTHENING_ADVICE in allowed
@@ -138,132 +215,224 @@ def _filter_case(case: CaseInfo, allowed: frozenset[DocumentCategory]) -> CaseIn
     )
 
 
-def gate(
-    detail: DossierDetail,
-    viewer_org: Organisation | None,
-    states: list[ChoiceState],
+def _withheld(d: Disclosure, cases: int) -> Withheld | None:
+    if d.own or not cases or d.reason is None:
+        return None
+    return Withheld(
+        d.source, cases, d.consent, d.reason, tuple(c for c in DocumentCategory if c in d.withheld)
+    )
+
+
+def gate_detail(
+    detail: DossierDetail, verdict_: DossierDisclosure, states: Sequence[ChoiceState] = ()
 ) -> GatedDossier:
-    """Pure: apply the consent states to a loaded dossier for a viewer of ``viewer_org``."""
+    """Pure: the dossier as the verdict allows. A side without *zaakgegevens* keeps no case
+    at all (its phase would show); with them, each case keeps the categories allowed."""
     base = {f.name: getattr(detail, f.name) for f in fields(DossierDetail)}
     withheld: list[Withheld] = []
     shared: ChoiceState | None = None
     shown: tuple[DocumentCategory, ...] = ()
     hidden_events: set[Organisation] = set()
-    for org in Organisation:
-        if org is viewer_org:
+    img_case = detail.current_img_case
+    ncg_case = detail.ncg_case
+    for d in (verdict_.img, verdict_.ncg):
+        org = d.source
+        count = len(detail.img_cases) if org is Organisation.IMG else int(ncg_case is not None)
+        if d.own:
             continue
-        count = len(detail.img_cases) if org is Organisation.IMG else int(bool(detail.ncg_case))
-        state = consent_for(states, Direction.towards(viewer_org)) if viewer_org else None
-        if state is None or not state.consent_active:
+        if (w := _withheld(d, count)) is not None:
+            if w.consent is None:
+                w = replace(w, consent=_state_in(states, d))
+            withheld.append(w)
+        if not d.case_details:
             hidden_events.add(org)
-            if count:
-                withheld.append(Withheld(org, count, state))
             if org is Organisation.IMG:
                 base["img_cases"] = ()
             else:
                 base["ncg_case"] = None
             continue
-        allowed = frozenset(state.current.categories) & SOURCE_CATEGORIES[org]
-        shared = state
-        shown = tuple(c for c in DocumentCategory if c in allowed)
+        if d.consent is not None:
+            shared = d.consent
+            shown = tuple(c for c in DocumentCategory if d.allows(c))
         if org is Organisation.IMG:
-            base["img_cases"] = tuple(_filter_case(c, allowed) for c in detail.img_cases)
-        elif detail.ncg_case is not None:
-            base["ncg_case"] = _filter_case(detail.ncg_case, allowed)
-        if DocumentCategory.CASE_DETAILS not in allowed:
-            hidden_events.add(org)  # its timeline entries are case details
+            base["img_cases"] = tuple(_filter_case(c, d.categories) for c in detail.img_cases)
+        elif ncg_case is not None:
+            base["ncg_case"] = _filter_case(ncg_case, d.categories)
     base["events"] = tuple(e for e in detail.events if e.organisation not in hidden_events)
+    options = visible_group(
+        ncg_case.ncg_status if ncg_case and _known_ncg(ncg_case) else None,
+        img_case.img_phase if img_case and _known_img(img_case) else None,
+        verdict_.img,
+        verdict_.ncg,
+    )
+    if detail.group is None:
+        options = frozenset()
+    base["group"] = next(iter(options)) if len(options) == 1 else None
     return GatedDossier(
         **base,
-        viewer_organisation=viewer_org,
+        viewer_organisation=verdict_.img.viewer,
         withheld=tuple(withheld),
         shared_consent=shared,
         shown_categories=shown,
+        group_options=options,
+        disclosure=verdict_,
     )
+
+
+def _state_in(states: Sequence[ChoiceState], d: Disclosure) -> ChoiceState | None:
+    return consent_for(states, Direction.towards(d.viewer)) if d.viewer else None
+
+
+def _known_img(case: CaseInfo) -> bool:
+    try:
+        case.img_phase  # noqa: B018 - an unknown code raises
+    except ValueError:
+        return False
+    return True
+
+
+def _known_ncg(case: CaseInfo) -> bool:
+    try:
+        case.ncg_status  # noqa: B018
+    except ValueError:
+        return False
+    return True
+
+
+def gate(
+    detail: DossierDetail, viewer_org: Organisation | None, states: list[ChoiceState]
+) -> GatedDossier:
+    """Pure: apply the consent states to a loaded dossier for a viewer of ``viewer_org``."""
+    return gate_detail(detail, verdict(detail.id, states, viewer_org), states)
+
+
+def gate_summary(row: DossierSummary, verdict_: DossierDisclosure) -> DossierSummary:
+    """Pure: a list row with only what the verdict allows; the search key is rebuilt from
+    what is shown, so searching a withheld case number finds nothing."""
+    img_d, ncg_d = verdict_.img, verdict_.ncg
+    hide_img = row.img_phase is not None and not img_d.case_details
+    hide_ncg = row.ncg_status is not None and not ncg_d.case_details
+    if not hide_img and not hide_ncg:  # nothing of the other side here, or all of it allowed
+        return row
+    ncg_number = row.zaaknummers[-1:] if row.ncg_status is not None else ()
+    img_numbers = row.zaaknummers[: len(row.zaaknummers) - len(ncg_number)]
+    withheld: list[tuple[Organisation, str]] = []
+    for d, present in ((img_d, row.img_phase is not None), (ncg_d, row.ncg_status is not None)):
+        if present and not d.case_details and d.reason is not None:
+            withheld.append((d.source, d.reason.value))
+    options = visible_group(row.ncg_status, row.img_phase, img_d, ncg_d)
+    if row.group is None:
+        options = frozenset()
+    zaaknummers = (img_numbers if img_d.case_details else ()) + (
+        ncg_number if ncg_d.case_details else ()
+    )
+    key = row.search_key
+    for hidden in set(row.zaaknummers) - set(zaaknummers):  # each is one token of the key
+        key = key.replace(f" {hidden.lower()} ", " ")
+    return replace(
+        row,
+        img_phase=row.img_phase if img_d.case_details else None,
+        ncg_status=row.ncg_status if ncg_d.case_details else None,
+        zaaknummers=zaaknummers,
+        group=next(iter(options)) if len(options) == 1 else None,
+        group_options=options,
+        withheld=tuple(withheld),
+        search_key=key,
+    )
+
+
+def gated_summaries(
+    uow: UnitOfWork, viewer: Actor
+) -> tuple[list[DossierSummary], dict[int, DossierDisclosure]]:
+    """The dossier list as ``viewer`` may see it, with the verdict per dossier.
+
+    Not logged: the on-screen list shows the other side's phase only under consent, and
+    logging every row each time the list loads would bury the real disclosures. What leaves
+    the screen (CLI output, exports, letters) and opening a dossier is logged (docs/choices.md).
+    """
+    rows = load_summaries(uow)
+    with uow:
+        found = disclosures_in(uow, viewer.organisation, None)
+    org = viewer.organisation
+    img, ncg = no_consent_verdict(0, org).img, no_consent_verdict(0, org).ncg  # shared: frozen
+    verdicts = {r.id: found.get(r.id) or DossierDisclosure(r.id, img, ncg) for r in rows}
+    return [gate_summary(r, verdicts[r.id]) for r in rows], verdicts
+
+
+# --- saying what is withheld -----------------------------------------------------------------
+
+
+def withheld_lines(verdict_: DossierDisclosure, present: Iterable[Organisation] = ()) -> list[str]:
+    """One plain sentence per organisation whose data (some of it) is not shown, for the
+    organisations in ``present`` (those that have a process here; default: both)."""
+    wanted = set(present) or set(Organisation)
+    lines = []
+    for d in verdict_.others:
+        if d.source not in wanted or d.reason is None:
+            continue
+        if d.reason is WithholdReason.NOT_COVERED:
+            labels = ", ".join(tr(f"consent.gate.category.{c.value}") for c in sorted(d.withheld))
+            lines.append(tr("consent.gate.partly", org=d.source.value, categories=labels))
+        else:
+            lines.append(tr(f"consent.gate.{d.reason.value}", org=d.source.value))
+    return lines
+
+
+def disclosed_sides(
+    verdict_: DossierDisclosure, present: Mapping[Organisation, bool]
+) -> list[tuple[int, Disclosure]]:
+    """The (dossier, disclosure) pairs to log for an output that shows the organisations in
+    ``present`` (True: that organisation has a process in the output)."""
+    return [(verdict_.dossier_id, d) for d in verdict_.others if d.discloses and present[d.source]]
 
 
 def view_dossier(uow: UnitOfWork, dossier_id: int, viewer: Actor) -> GatedDossier:
     """Load a dossier as ``viewer`` may see it, and log any view of the other side's data."""
     detail = get_dossier(uow, dossier_id)
     with uow:
-        states = current_states(_entries(uow, dossier_id))
+        entries = _consent_entries(uow, [dossier_id]).get(dossier_id, [])
+        states = current_states(entries)
         gated = gate(detail, viewer.organisation, states)
-        consent = gated.shared_consent
-        other = viewer.organisation.other if viewer.organisation else None
-        other_present = other is not None and (
-            bool(gated.img_cases) if other is Organisation.IMG else gated.ncg_case is not None
-        )
-        if consent is not None and other is not None and other_present and viewer.organisation:
-            now = utcnow()
-            uow.session.add(
-                AccessLogEntry(
-                    actie_id=str(uuid.uuid4()),
-                    actie_naam=ACTION_NAME,
-                    handeling_naam=HANDLING_NAME,
-                    verwerking_naam=PROCESSING_NAME,
-                    verwerking_id=str(uuid.uuid4()),
-                    verwerkingsactiviteit_id=ACTIVITY_ID,
-                    vertrouwelijkheid=CONFIDENTIALITY,
-                    bewaartermijn=RETENTION,
-                    uitvoerder=viewer.organisation.value,
-                    systeem=f"Buddy Desk {__version__}",
-                    gebruiker=viewer.username,
-                    gebruiker_rol=viewer.role,
-                    gegevensbron=other.value,
-                    doel=(consent.current.purpose or "")[:200],
-                    tijdstip=now,
-                    tijdstip_registratie=now,
-                    dossier_id=dossier_id,
-                    objecttype="dossier",
-                    soorten_gegevens=",".join(c.value for c in gated.shown_categories),
-                    consent_seq=consent.current.seq,
-                )
-            )
+        present = {
+            Organisation.IMG: bool(gated.img_cases),
+            Organisation.NCG: gated.ncg_case is not None,
+        }
+        assert gated.disclosure is not None
+        if log_disclosures_in(uow, viewer, disclosed_sides(gated.disclosure, present), VIEW):
             uow.commit()
         return gated
 
 
-def access_log(
-    uow: UnitOfWork, *, dossier_id: int | None = None, person_id: int | None = None
-) -> list[AccessRecord]:
-    """The access log for one dossier, or for every dossier a resident (person) lives at."""
-    if dossier_id is None and person_id is None:
-        raise ValueError("give dossier_id or person_id")
-    with uow:
-        s = uow.session
-        query = select(AccessLogEntry).order_by(AccessLogEntry.tijdstip, AccessLogEntry.id)
-        if dossier_id is not None:
-            if s.get(Dossier, dossier_id) is None:
-                raise NotFoundError(f"Dossier {dossier_id} bestaat niet.")
-            query = query.where(AccessLogEntry.dossier_id == dossier_id)
-        if person_id is not None:
-            dossiers = select(DossierResident.dossier_id).where(
-                DossierResident.person_id == person_id
-            )
-            if not s.execute(dossiers).first():
-                raise NotFoundError(f"Bewoner {person_id} hoort bij geen enkel dossier.")
-            query = query.where(AccessLogEntry.dossier_id.in_(dossiers))
-        return [
-            AccessRecord(
-                actie_id=r.actie_id,
-                tijdstip=r.tijdstip,
-                tijdstip_registratie=r.tijdstip_registratie,
-                gebruiker=r.gebruiker,
-                gebruiker_rol=r.gebruiker_rol,
-                uitvoerder=r.uitvoerder,
-                gegevensbron=r.gegevensbron,
-                dossier_id=r.dossier_id,
-                soorten_gegevens=tuple(x for x in r.soorten_gegevens.split(",") if x),
-                doel=r.doel,
-                consent_seq=r.consent_seq,
-                actie_naam=r.actie_naam,
-                handeling_naam=r.handeling_naam,
-                verwerking_naam=r.verwerking_naam,
-                verwerking_id=r.verwerking_id,
-                verwerkingsactiviteit_id=r.verwerkingsactiviteit_id,
-                vertrouwelijkheid=r.vertrouwelijkheid,
-                bewaartermijn=r.bewaartermijn,
-                systeem=r.systeem,
-            )
-            for r in s.scalars(query)
-        ]
+__all__ = [  # the gate's API, and the access log's names other modules import from here
+    "ACTIVITY_ID",
+    "CHOICES_EXPORT",
+    "CONFIDENTIALITY",
+    "LETTER",
+    "LIST_EXPORT",
+    "NO_PROFILE",
+    "PLANNING_OUTPUT",
+    "PROCESSING_NAME",
+    "RETENTION",
+    "SAMENLOOP_EXPORT",
+    "SIGNAL",
+    "VIEW",
+    "AccessRecord",
+    "DossierDisclosure",
+    "GatedDossier",
+    "Purpose",
+    "Withheld",
+    "access_log",
+    "acting_viewer",
+    "disclosed_sides",
+    "disclosures_in",
+    "dossier_disclosures",
+    "gate",
+    "gate_detail",
+    "gate_summary",
+    "gated_summaries",
+    "log_disclosures_in",
+    "no_consent_verdict",
+    "verdict",
+    "view_dossier",
+    "withheld_lines",
+]

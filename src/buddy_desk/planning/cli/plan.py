@@ -21,10 +21,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from buddy_desk.commands import open_uow, print_json
+from buddy_desk.choices.rules import Actor
+from buddy_desk.choices.service.consent import acting_viewer
+from buddy_desk.commands import acting_username, open_uow, print_json
 from buddy_desk.core.inspection import InspectionForm, VisitKind
 from buddy_desk.errors import ValidationError
 from buddy_desk.i18n import tr
+from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.planning.calendar import AMSTERDAM, Proposal, ProposalSet, Visit
 from buddy_desk.planning.cli._register import register_actions
 from buddy_desk.planning.formatting import dutch_day, span_text
@@ -338,7 +341,8 @@ def run_cancel(args: argparse.Namespace) -> int:
 
 
 def run_ics(args: argparse.Namespace) -> int:
-    path = write_ics(open_uow(args), args.appointment, args.out)
+    uow = open_uow(args)
+    path = write_ics(uow, args.appointment, args.out, viewer=_viewer(uow, args))
     print(f"geschreven: {path}")
     return 0
 
@@ -346,7 +350,8 @@ def run_ics(args: argparse.Namespace) -> int:
 def run_letter(args: argparse.Namespace) -> int:
     from buddy_desk.planning.service.output import write_letter
 
-    path = write_letter(open_uow(args), args.appointment, args.out)
+    uow = open_uow(args)
+    path = write_letter(uow, args.appointment, args.out, viewer=_viewer(uow, args))
     print(f"geschreven: {path}")
     return 0
 
@@ -409,3 +414,8 @@ def run_experts(args: argparse.Namespace) -> int:
     for e in experts:
         print(f"{e.id:>5}  {e.label:<48.48} {', '.join(e.municipalities) or 'alle gemeenten'}")
     return 0
+
+
+def _viewer(uow: UnitOfWork, args: argparse.Namespace) -> Actor:
+    """The acting profile (``--user``): what of the other organisation the outputs show."""
+    return acting_viewer(uow, acting_username(args))

@@ -10,7 +10,16 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from buddy_desk.choices.rules import Actor
+from buddy_desk.choices.service.consent import (
+    PLANNING_OUTPUT,
+    disclosed_sides,
+    disclosures_in,
+    log_disclosures_in,
+    withheld_lines,
+)
 from buddy_desk.core.inspection import AppointmentState
+from buddy_desk.core.phases import Organisation
 from buddy_desk.dossiers.service import get_dossier
 from buddy_desk.i18n import tr
 from buddy_desk.models import Case, Dossier, Supervisor
@@ -36,21 +45,31 @@ class AppointmentContext:
     references: tuple[str, ...]
     buddy_pair: tuple[Person, ...]
     expert_emails: dict[int, str | None]
+    withheld: tuple[str, ...] = ()  # the consent gate: case numbers not shown, and why
 
 
-def appointment_context(uow: UnitOfWork, appointment_id: int) -> AppointmentContext:
+def appointment_context(
+    uow: UnitOfWork, appointment_id: int, *, viewer: Actor
+) -> AppointmentContext:
+    """The appointment's context as ``viewer`` may see it: the other organisation's case
+    numbers only with consent for its *zaakgegevens* (logged once per output)."""
     info = get_appointment(uow, appointment_id)
     with uow:
         s = uow.session
         dossier = s.get(Dossier, info.dossier_id)
         assert dossier is not None
-        references = tuple(
-            s.scalars(
-                select(Case.identificatie)
-                .where(Case.dossier_id == info.dossier_id)
-                .order_by(Case.organisation, Case.identificatie)
-            )
-        )
+        verdict = disclosures_in(uow, viewer.organisation, [info.dossier_id])[info.dossier_id]
+        cases = s.execute(
+            select(Case.organisation, Case.identificatie)
+            .where(Case.dossier_id == info.dossier_id)
+            .order_by(Case.organisation, Case.identificatie)
+        ).all()
+        present = {org: any(o is org for o, _ in cases) for org in Organisation}
+        references = tuple(ident for org, ident in cases if verdict.of(org).case_details)
+        hidden = [org for org in Organisation if present[org] and not verdict.of(org).case_details]
+        withheld = tuple(withheld_lines(verdict, hidden)) if hidden else ()
+        if log_disclosures_in(uow, viewer, disclosed_sides(verdict, present), PLANNING_OUTPUT):
+            uow.commit()
         pair: list[Person] = []
         for sup_id in (dossier.img_supervisor_id, dossier.ncg_supervisor_id):
             sup = s.get(Supervisor, sup_id) if sup_id else None
@@ -64,7 +83,7 @@ def appointment_context(uow: UnitOfWork, appointment_id: int) -> AppointmentCont
                 )
             )
         }
-        return AppointmentContext(info, references, tuple(pair), emails)
+        return AppointmentContext(info, references, tuple(pair), emails, withheld)
 
 
 def _hhmm(moment: datetime) -> str:
@@ -83,6 +102,7 @@ def ics_event(ctx: AppointmentContext) -> IcsEvent:
         [
             f"{tr(f'planning.form.{a.form.value}').capitalize()} — {reference}",
             *parts,
+            *ctx.withheld,
             "Gegevens van de bewoner staan in het dossier (Buddy Desk).",
         ]
     )
@@ -106,13 +126,13 @@ def ics_event(ctx: AppointmentContext) -> IcsEvent:
     )
 
 
-def appointment_ics(uow: UnitOfWork, appointment_id: int) -> str:
+def appointment_ics(uow: UnitOfWork, appointment_id: int, *, viewer: Actor) -> str:
     """The appointment as an iCalendar file: a request, or a cancellation once cancelled."""
-    return build_ics(ics_event(appointment_context(uow, appointment_id)))
+    return build_ics(ics_event(appointment_context(uow, appointment_id, viewer=viewer)))
 
 
-def write_ics(uow: UnitOfWork, appointment_id: int, out: Path) -> Path:
-    text = appointment_ics(uow, appointment_id)
+def write_ics(uow: UnitOfWork, appointment_id: int, out: Path, *, viewer: Actor) -> Path:
+    text = appointment_ics(uow, appointment_id, viewer=viewer)
     tmp = out.with_name(out.name + ".part")
     tmp.write_bytes(text.encode("utf-8"))
     tmp.replace(out)  # never a half-written file under the real name
@@ -146,9 +166,9 @@ def _salutation(naam: str, aanhef: str | None) -> str:
 
 
 def confirmation_letter(
-    uow: UnitOfWork, appointment_id: int, *, today: date | None = None
+    uow: UnitOfWork, appointment_id: int, *, viewer: Actor, today: date | None = None
 ) -> ConfirmationLetter:
-    ctx = appointment_context(uow, appointment_id)
+    ctx = appointment_context(uow, appointment_id, viewer=viewer)
     detail = get_dossier(uow, ctx.appointment.dossier_id)
     residents = [r for r in detail.residents if r.naam.strip()][:2]
     contacts = tuple(
@@ -171,16 +191,16 @@ def confirmation_letter(
         salutation=_salutation(residents[0].naam, residents[0].aanhef)
         if residents
         else "Geachte bewoner,",
-        references=ctx.references,
+        references=ctx.references + ctx.withheld,
         contacts=contacts,
         today=today or datetime.now(AMSTERDAM).date(),
         previous_start=previous,
     )
 
 
-def write_letter(uow: UnitOfWork, appointment_id: int, out: Path) -> Path:
+def write_letter(uow: UnitOfWork, appointment_id: int, out: Path, *, viewer: Actor) -> Path:
     """The confirmation (or cancellation) letter as a PDF, written atomically."""
-    data = render_confirmation(confirmation_letter(uow, appointment_id))
+    data = render_confirmation(confirmation_letter(uow, appointment_id, viewer=viewer))
     tmp = out.with_name(out.name + ".part")
     tmp.write_bytes(data)
     tmp.replace(out)
@@ -188,14 +208,19 @@ def write_letter(uow: UnitOfWork, appointment_id: int, out: Path) -> Path:
 
 
 def export_appointments(
-    uow: UnitOfWork, appointment_ids: Sequence[int], folder: Path
+    uow: UnitOfWork, appointment_ids: Sequence[int], folder: Path, *, viewer: Actor
 ) -> list[Path]:
-    """Write the confirmation letter (PDF) and the calendar file (.ics) of each appointment."""
+    """Write the confirmation letter (PDF) and the calendar file (.ics) of each appointment,
+    showing the other organisation's details only as far as ``viewer`` may see them."""
     written: list[Path] = []
     for appointment_id in appointment_ids:
         info = get_appointment(uow.fresh(), appointment_id)
         stem = ics_filename(info).removesuffix(".ics")
-        written.append(write_ics(uow.fresh(), appointment_id, folder / f"{stem}.ics"))
-        written.append(write_letter(uow.fresh(), appointment_id, folder / f"{stem}-brief.pdf"))
+        written.append(
+            write_ics(uow.fresh(), appointment_id, folder / f"{stem}.ics", viewer=viewer)
+        )
+        written.append(
+            write_letter(uow.fresh(), appointment_id, folder / f"{stem}-brief.pdf", viewer=viewer)
+        )
     log.info("wrote %d planning file(s)", len(written))
     return written

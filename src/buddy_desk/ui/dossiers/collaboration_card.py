@@ -5,7 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
+from buddy_desk.choices.rules import DocumentCategory, options_label
 from buddy_desk.core.collaboration import GROUP_MEANINGS
+from buddy_desk.core.phases import Organisation
 from buddy_desk.core.summaries import DossierDetail
 from buddy_desk.dossiers.next_steps import group_meaning, joint_actions
 from buddy_desk.i18n import tr
@@ -47,7 +49,11 @@ class CollaborationCard(Card):
         group = d.group
         if group is None:
             self.letter.set_group(None, FAINT)
-            self.title.setText(tr("ui.dossier.group.none_title"))
+            options = options_label(getattr(d, "group_options", frozenset()))
+            if options:  # consent gate: known only as one of these groups
+                self.title.setText(tr("group.label", group=options))
+            else:
+                self.title.setText(tr("ui.dossier.group.none_title"))
             self.title.setStyleSheet("")
             self.pill.hide()
         else:
@@ -77,7 +83,7 @@ class CollaborationCard(Card):
             d.ncg_case.ncg_status if d.ncg_case else None,
             frozenset(f.kind for f in d.flags),
         )
-        if getattr(d, "withheld", ()):  # consent gate: steps would misread the hidden side
+        if _hidden_sides(d):  # consent gate: steps would misread the hidden side
             steps = []
         self.actions_title.setText(tr("ui.dossier.joint").upper())
         self.actions_title.setVisible(bool(steps))
@@ -92,8 +98,11 @@ class CollaborationCard(Card):
 
     @staticmethod
     def _why_no_group(d: DossierDetail) -> str:
-        if withheld := getattr(d, "withheld", ()):  # consent gate: the other side is hidden
-            return tr("consent.withheld.group", org=withheld[0].organisation.value)
+        options = options_label(getattr(d, "group_options", frozenset()))
+        if options:  # consent gate: only known as one of these groups
+            return tr("consent.gate.group_options", groups=options)
+        if hidden := _hidden_sides(d):  # consent gate: the other side is hidden
+            return tr("consent.withheld.group", org=hidden[0].value)
         img = d.current_img_case
         img_running = img is not None and img.running
         ncg_running = d.ncg_case is not None and d.ncg_case.running
@@ -102,3 +111,12 @@ class CollaborationCard(Card):
         if not img_running:
             return tr("ui.dossier.group.why_no_img")
         return tr("ui.dossier.group.why_no_ncg")
+
+
+def _hidden_sides(d: DossierDetail) -> list[Organisation]:
+    """Organisations whose case the consent gate left out (no *zaakgegevens* shown)."""
+    return [
+        w.organisation
+        for w in getattr(d, "withheld", ())
+        if DocumentCategory.CASE_DETAILS in w.categories
+    ]

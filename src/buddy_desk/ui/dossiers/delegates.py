@@ -73,6 +73,13 @@ class GroupDelegate(QStyledItemDelegate):
         raw = index.data(RAW_ROLE)
         if not raw:
             return
+        if raw not in CollaborationGroup.__members__:  # consent gate: "B/C", one of these
+            painter.save()
+            painter.setPen(option.palette.placeholderText().color())
+            text_rect = option.rect.adjusted(6, 0, 0, 0)
+            painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter, str(raw))
+            painter.restore()
+            return
         group = CollaborationGroup(raw)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

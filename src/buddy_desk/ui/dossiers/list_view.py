@@ -25,13 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from buddy_desk.choices.service.consent import gated_summaries
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus
 from buddy_desk.core.search import DossierFilter
 from buddy_desk.core.summaries import DossierSummary
-from buddy_desk.dossiers.service import load_summaries
 from buddy_desk.i18n import tr
 from buddy_desk.progress import Progress
+from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.dossiers.delegates import FlagChipsDelegate, GroupDelegate
 from buddy_desk.ui.dossiers.table_model import Column, DossierTableModel
@@ -226,9 +227,10 @@ class DossierListView(QWidget):
         self._load_started = time.perf_counter()
         self._busy_timer.start()
         new_uow = self.ctx.new_uow
+        viewer = viewer_of(self.ctx.user)
 
         def job(progress: Progress) -> list[DossierSummary]:
-            return load_summaries(new_uow())
+            return gated_summaries(new_uow(), viewer)[0]
 
         self.ctx.tasks.start(job, on_done=self._on_load_done, on_error=self._on_load_failed)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
+from buddy_desk.choices.rules import DocumentCategory, WithholdReason
 from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
 from buddy_desk.core.summaries import CaseInfo, DossierDetail
 from buddy_desk.dossiers.next_steps import next_img_step, next_ncg_step
@@ -53,15 +54,23 @@ class ProcessCard(Card):
         self.title.setText(tr(f"process.{self.org.value}"))
         self.next_title.setText(tr("ui.dossier.next").upper())
         clear_layout(self.facts)
-        if any(w.organisation is self.org for w in getattr(d, "withheld", ())):
-            # consent gate (services.consent): a process exists here, its details are withheld
-            self.next_text.setText(tr("consent.withheld.next"))
+        mine = [w for w in getattr(d, "withheld", ()) if w.organisation is self.org]
+        if mine and DocumentCategory.CASE_DETAILS in mine[0].categories:
+            # consent gate (choices.service.consent): a process exists here, details withheld
+            reason = mine[0].reason
+            text = tr(f"consent.gate.{reason.value}", org=self.org.value)
+            if reason in (WithholdReason.NO_CONSENT, WithholdReason.WITHDRAWN):
+                text += "\n" + tr("consent.withheld.next")
+            self.next_text.setText(text)
             self._show_none("consent.withheld.card")
             return
         if self.org is Organisation.IMG:
             self._show_img(d)
         else:
             self._show_ncg(d)
+        if mine:  # some categories are not in the consent: say which, plainly
+            labels = ", ".join(tr(f"consent.gate.category.{c.value}") for c in mine[0].categories)
+            self._fact(tr("consent.gate.cell"), labels)
 
     def _fact(self, name: str, value: str) -> None:
         row = QHBoxLayout()

@@ -8,7 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from buddy_desk.core.phases import NCG_STATUS_LABELS
+from buddy_desk.choices.rules import options_label
+from buddy_desk.core.phases import NCG_STATUS_LABELS, Organisation
 from buddy_desk.core.search import DossierFilter, address_sort_key
 from buddy_desk.core.summaries import DossierSummary
 from buddy_desk.i18n import tr
@@ -66,11 +67,24 @@ _SORT_KEYS: dict[Column, Callable[[DossierSummary], Any]] = {
 }
 
 
+def _withheld_reason(row: DossierSummary, org: Organisation) -> str | None:
+    return next((reason for o, reason in row.withheld if o is org), None)
+
+
+def group_options_text(row: DossierSummary) -> str:
+    """ "B/C" when the consent gate knows the group only as one of these."""
+    return options_label(row.group_options) if row.group is None else ""
+
+
 def img_text(row: DossierSummary) -> str:
+    if _withheld_reason(row, Organisation.IMG):
+        return tr("consent.gate.cell")
     return tr(f"img.phase.{row.img_phase.value}") if row.img_phase else _EMPTY
 
 
 def ncg_text(row: DossierSummary) -> str:
+    if _withheld_reason(row, Organisation.NCG):
+        return tr("consent.gate.cell")
     if row.ncg_status is None:
         return _EMPTY
     return f"{row.ncg_status.value} {tr(f'ncg.status.{row.ncg_status.value}')}"
@@ -199,13 +213,14 @@ class DossierTableModel(QAbstractTableModel):
         column = index.column()
         if role in (_DISPLAY, _ACCESSIBLE):
             return self.texts(row)[column]
-        if role == _FOREGROUND:
-            return self._faint if self.texts(row)[column] == _EMPTY else None
+        if role == _FOREGROUND:  # nothing there, or withheld by the consent gate: faint
+            faint = self.texts(row)[column] in (_EMPTY, tr("consent.gate.cell"))
+            return self._faint if faint else None
         if role == _RAW:
             if column == Column.FLAGS:
                 return sorted_flags(row.flags)
             if column == Column.GROUP:
-                return row.group
+                return row.group or group_options_text(row)
             return None
         return self._tooltip(row, Column(column))
 
@@ -231,7 +246,7 @@ class DossierTableModel(QAbstractTableModel):
             case Column.NCG:
                 return ncg_text(row)
             case Column.GROUP:
-                return row.group.value if row.group else ""
+                return row.group.value if row.group else group_options_text(row)
             case Column.FLAGS:
                 return ", ".join(tr(f"flag.short.{f.value}") for f in sorted_flags(row.flags))
 
@@ -240,6 +255,12 @@ class DossierTableModel(QAbstractTableModel):
             return "\n".join(tr(f"flag.{f.value}") for f in sorted_flags(row.flags))
         if column is Column.GROUP and row.group:
             return tr("group.label", group=row.group.value)
+        if column is Column.GROUP and group_options_text(row):
+            return tr("consent.gate.group_options", groups=group_options_text(row))
+        for col, org in ((Column.IMG, Organisation.IMG), (Column.NCG, Organisation.NCG)):
+            if column is col and (reason := _withheld_reason(row, org)):
+                text = tr(f"consent.gate.{reason}", org=org.value)
+                return f"{text}\n{tr('consent.gate.cell_tooltip')}"
         if column is Column.NCG and row.ncg_status:
             return f"{row.ncg_status.value} {NCG_STATUS_LABELS[row.ncg_status]}"
         if column is Column.IMG and row.zaaknummers:

@@ -33,6 +33,7 @@ from buddy_desk.i18n import tr, trn
 from buddy_desk.letters.content import SummaryLetter
 from buddy_desk.letters.render import render_letter
 from buddy_desk.letters.service import summary_letter_for
+from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ def rasterise(pdf: bytes, dpi: float) -> list[QImage]:
 
 
 def make_letter(ctx: AppContext, dossier_id: int, today: date) -> RenderedLetter:
-    letter = summary_letter_for(ctx.new_uow(), dossier_id, today)
+    letter = summary_letter_for(ctx.new_uow(), dossier_id, today, viewer=viewer_of(ctx.user))
     pdf = render_letter(letter)
     return RenderedLetter(letter, pdf, tuple(rasterise(pdf, PREVIEW_DPI)))
 

@@ -35,6 +35,7 @@ from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import current_language, tr, trn
 from buddy_desk.letters.service import RunResult, run_letters, select_dossiers
 from buddy_desk.progress import Cancelled, Progress
+from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.tasks import TaskHandle
 
@@ -53,8 +54,10 @@ class RunRequest:
 
 def run_request(ctx: AppContext, request: RunRequest, progress: Progress) -> RunResult:
     """The whole run, on a worker thread: select, load, render (a process pool for folders)."""
+    viewer = viewer_of(ctx.user)
     ids = select_dossiers(
         ctx.new_uow(),
+        viewer,
         groups=request.groups,
         combination_only=request.all_combination,
         dossier_filter=DossierFilter(text=request.search) if request.search.strip() else None,
@@ -66,6 +69,7 @@ def run_request(ctx: AppContext, request: RunRequest, progress: Progress) -> Run
         out_dir=request.out_dir,
         combined=request.combined,
         progress=progress,
+        viewer=viewer,
     )
 
 
@@ -360,12 +364,18 @@ class LetterRunView(QWidget):
                     count=skipped_count,
                 )
             )
+        if result.withheld:
+            lines.append(tr("consent.gate.run_withheld", count=len(result.withheld)).rstrip(":"))
         self.summary.setText("\n".join(lines))
         self.open_folder_button.setVisible(bool(result.written))
         for skipped in result.skipped:
             self._add_detail(skipped.dossier_id, tr("letters.run.status.skipped"), skipped.reason)
         for dossier_id, unknown in result.incomplete:
             self._add_detail(dossier_id, tr("letters.run.status.incomplete"), ", ".join(unknown))
+        for withheld in result.withheld:  # the consent gate: what each letter left out, and why
+            self._add_detail(
+                withheld.dossier_id, tr("consent.gate.cell"), "; ".join(withheld.reasons)
+            )
         self._update_enabled()
         self.run_finished.emit(result)
 

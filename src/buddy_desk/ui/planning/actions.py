@@ -12,6 +12,7 @@ from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
 from buddy_desk.planning.service import booking as svc
 from buddy_desk.planning.service.output import export_appointments
+from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.messages import show_error, show_info
 from buddy_desk.ui.planning.dialogs import CancelDialog, MoveDialog
@@ -36,8 +37,9 @@ def ask_export(ctx: AppContext, appointment_ids: Sequence[int], parent: QWidget)
     def failed(exc: BaseException) -> None:
         show_error(parent, tr("planning.export.failed"), str(exc))
 
+    viewer = viewer_of(ctx.user)
     ctx.ops.read(
-        lambda uow: export_appointments(uow, ids, Path(folder)),
+        lambda uow: export_appointments(uow, ids, Path(folder), viewer=viewer),
         on_done=done,
         on_error=failed,
         parent=parent,

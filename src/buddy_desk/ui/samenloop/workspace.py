@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from buddy_desk.core.phases import NCG_STATUS_LABELS, NcgStatus
+from buddy_desk.choices.rules import options_label
+from buddy_desk.core.phases import NCG_STATUS_LABELS, NcgStatus, Organisation
 from buddy_desk.i18n import tr
 from buddy_desk.progress import Progress
 from buddy_desk.samenloop.service import (
@@ -35,11 +36,12 @@ from buddy_desk.samenloop.service import (
     SamenloopOverview,
     SamenloopRow,
     SortKey,
-    export_csv,
+    export_list,
     filter_rows,
     load_overview,
     sort_rows,
 )
+from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.formatting import format_count, format_short_date
 from buddy_desk.ui.messages import show_error
@@ -108,20 +110,27 @@ class SamenloopTableModel(QAbstractTableModel):
                 case 2:
                     return r.gemeente
                 case 3:
+                    if r.ncg_status is None:
+                        return tr("consent.gate.cell")
                     return f"{r.ncg_status.value} {NCG_STATUS_LABELS[r.ncg_status]}"
                 case 4:
                     if r.img_phase is None:
-                        return "—"
+                        withheld = any(o is Organisation.IMG for o, _ in r.withheld)
+                        return tr("consent.gate.cell") if withheld else "—"
                     extra = f" (+{r.img_cases - 1})" if r.img_cases > 1 else ""
                     return f"{tr(f'img.phase.{r.img_phase.value}')}{extra}"
                 case 5:
-                    return r.group.value if r.group else ""
+                    return r.group.value if r.group else options_label(r.group_options)
                 case 6:
                     return r.bijzondere_situatie or ""
                 case 7:
                     return r.bewonersbegeleider or ""
                 case 8:
                     return r.zaakbegeleider or ""
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (3, 4) and r.withheld:
+            org = Organisation.NCG if index.column() == 3 else Organisation.IMG
+            reason = next((why for o, why in r.withheld if o is org), None)
+            return tr(f"consent.gate.{reason}", org=org.value) if reason else None
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3 and r.ncg_status_date:
             return tr("samenloop.since", date=format_short_date(r.ncg_status_date))
         return None
@@ -272,9 +281,10 @@ class SamenloopWorkspace(QWidget):
         self._loading = True
         self.status.setText(tr("samenloop.loading"))
         uow = self.ctx.new_uow()
+        viewer = viewer_of(self.ctx.user)
 
         def job(progress: Progress) -> SamenloopOverview:
-            overview = load_overview(uow)
+            overview = load_overview(uow, viewer)
             overview.rows  # noqa: B018 - load the lists here, not on the GUI thread
             return overview
 
@@ -348,6 +358,8 @@ class SamenloopWorkspace(QWidget):
 
     def export(self, path: Path | None = None) -> int:
         """Export the list as shown (filters and order) to CSV; returns rows written."""
+        if self.overview is None:
+            return 0
         if path is None:
             name, _f = QFileDialog.getSaveFileName(
                 self,
@@ -359,7 +371,9 @@ class SamenloopWorkspace(QWidget):
                 return 0
             path = Path(name)
         try:
-            n = export_csv(path, self.shown)
+            n = export_list(
+                self.ctx.new_uow(), viewer_of(self.ctx.user), self.overview, path, self.shown
+            )
         except OSError as exc:
             show_error(
                 self,

@@ -30,6 +30,7 @@ from buddy_desk.signals.service import (
     log_request,
     record_observation,
 )
+from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.formatting import format_short_date
 from buddy_desk.ui.messages import show_error
@@ -137,7 +138,10 @@ class SignalsSection(QWidget):
 
     def reload(self) -> None:
         uow = self.ctx.new_uow()
-        self.table.set_signals(list_signals(uow, dossier_id=self.dossier_id), self.today)
+        self.table.set_signals(
+            list_signals(uow, viewer=viewer_of(self.ctx.user), dossier_id=self.dossier_id),
+            self.today,
+        )
         self.requests = list_requests(uow, self.dossier_id, self.my_org)
         self.request_table.setRowCount(len(self.requests))
         for i, r in enumerate(self.requests):

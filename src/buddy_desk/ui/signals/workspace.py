@@ -28,6 +28,7 @@ from buddy_desk.signals.service import (
     evaluate_signals,
     list_signals,
 )
+from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.formatting import format_count
 from buddy_desk.ui.messages import show_error
@@ -111,9 +112,10 @@ class SignalsWorkspace(QWidget):
         """Load the signals off the GUI thread; a burst of reloads paints once, the newest."""
         owner = self.ctx.user.supervisor_id if self.mine.isChecked() else None
         state = self.state.currentData() or "open"
+        viewer = viewer_of(self.ctx.user)
 
         def load(uow: UnitOfWork) -> list[SignalInfo]:
-            found = list_signals(uow, owner_id=owner, only_open=state == "open")
+            found = list_signals(uow, viewer=viewer, owner_id=owner, only_open=state == "open")
             return [s for s in found if not s.is_open] if state == "done" else found
 
         self.ctx.ops.read(load, on_done=self._show_signals, parent=self, key=self)
