@@ -60,7 +60,6 @@ def register(
     )
     rec.add_argument("--date", metavar="DATE", help="when (default today)")
     rec.add_argument("--note", help="what was said or agreed")
-    rec.add_argument("--user", metavar="USERNAME", default=argparse.SUPPRESS)
     rec.add_argument("--json", action="store_true")
     rec.set_defaults(handler=run_record)
 
@@ -96,12 +95,6 @@ def _filter_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--status", choices=[s.value for s in NcgStatus], help="only this NCG status")
     p.add_argument("--all", action="store_true", help="also addresses no longer on the worklist")
     p.add_argument("--json", action="store_true", help="machine-readable output")
-    p.add_argument(
-        "--user",
-        metavar="USERNAME",
-        default=argparse.SUPPRESS,
-        help="signed in as: staff outside NCG see the counts per phase only",
-    )
 
 
 def _filter(args: argparse.Namespace) -> WorklistFilter:

@@ -49,12 +49,6 @@ def register(
     c.add_argument("--img", metavar="USERNAME", help="the IMG zaakbegeleider")
     c.add_argument("--ncg", metavar="USERNAME", help="the NCG bewonersbegeleider")
     c.add_argument("--reason", required=True, help="why (kept in the dossier's history)")
-    c.add_argument(
-        "--user",
-        metavar="USERNAME",
-        default=argparse.SUPPRESS,
-        help="the coordinator who couples (also accepted before the command)",
-    )
     c.add_argument("--json", action="store_true")
     c.set_defaults(handler=run_couple)
 
@@ -64,7 +58,6 @@ def register(
         help="couple dossiers with their own proposed pair (coordinators only)",
     )
     a.add_argument("dossiers", type=int, nargs="+", metavar="DOSSIER", help="dossier id(s)")
-    a.add_argument("--user", metavar="USERNAME", default=argparse.SUPPRESS)
     a.add_argument("--json", action="store_true")
     a.set_defaults(handler=run_accept)
 

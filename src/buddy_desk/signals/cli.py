@@ -112,7 +112,6 @@ def _answer_arguments(ans: argparse.ArgumentParser) -> None:
         const=False,
         help="speed-up request to IMG: IMG does not prioritise",
     )
-    ans.add_argument("--user", metavar="USERNAME", default=argparse.SUPPRESS)
     ans.add_argument("--json", action="store_true")
     ans.set_defaults(handler=run_answer, prioritise=None)
 
