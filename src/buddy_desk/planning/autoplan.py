@@ -20,6 +20,7 @@ from buddy_desk.core.inspection import InspectionForm
 from buddy_desk.i18n import tr
 from buddy_desk.planning.calendar import Proposal
 from buddy_desk.planning.formatting import dutch_day
+from buddy_desk.planning.rules import latest_joint_day
 from buddy_desk.planning.slots import Request, SlotFinder
 from buddy_desk.progress import NO_PROGRESS, Progress
 
@@ -74,7 +75,8 @@ def plan_week(
                 reason = reason or tr("planning.reason.no_slot_week")
                 continue
             option = options[0]
-            if limit is not None and option.last_day > limit and not item.may_wait_longer:
+            latest = latest_joint_day(form, limit) if limit is not None else None
+            if latest is not None and option.last_day > latest and not item.may_wait_longer:
                 reason = tr("planning.reason.later_than_separate", day=dutch_day(limit))
                 continue
             if best is None or option.start < best.start:

@@ -7,6 +7,8 @@ the week auto-plan may plan it. A planner may book against it only with a record
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from buddy_desk.choices.rules import DecidedChoices, JointInspection
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.inspection import InspectionForm
@@ -87,6 +89,21 @@ def queue_reason(
     if added_reason:
         return added_reason
     return None
+
+
+CLOSE_DAYS = 2
+"""At most two days between the NCG and IMG inspection (the evaluation's urgent pilot)."""
+
+
+def latest_joint_day(form: InspectionForm, separate_last_day: date) -> date:
+    """The last day a joint inspection may end and still count as 'no longer wait'.
+
+    For 'within two days' the two visits are on different days by definition, so it may end
+    up to two days after the separate inspections would have: otherwise it could never be
+    planned without a longer wait."""
+    if form is InspectionForm.CLOSE:
+        return separate_last_day + timedelta(days=CLOSE_DAYS)
+    return separate_last_day
 
 
 def week_form(

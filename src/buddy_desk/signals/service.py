@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, aliased
 
 from buddy_desk.choices.rules import NOT_DECIDED
 from buddy_desk.choices.service.log import decided_in_session
-from buddy_desk.core.inspection import AppointmentState
+from buddy_desk.core.inspection import AppointmentState, InspectionForm
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus, Organisation
 from buddy_desk.errors import NotFoundError, ValidationError
 from buddy_desk.i18n import tr
@@ -228,7 +228,8 @@ def load_facts(session: Session, dossier_ids: Iterable[int] | None = None) -> li
         d_id
         for (d_id,) in session.execute(
             select(InspectionAppointment.dossier_id).where(
-                InspectionAppointment.state.in_([AppointmentState.BOOKED, AppointmentState.DONE])
+                InspectionAppointment.state.in_([AppointmentState.BOOKED, AppointmentState.DONE]),
+                InspectionAppointment.form != InspectionForm.SEPARATE,
             )
         )
         if d_id in candidates

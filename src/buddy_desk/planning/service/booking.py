@@ -43,7 +43,7 @@ from buddy_desk.planning.info import (
     VisitInfo,
 )
 from buddy_desk.planning.rules import CHOICE_FORMS as CHOICE_FORMS
-from buddy_desk.planning.rules import booking_conflict, chosen_form
+from buddy_desk.planning.rules import booking_conflict, chosen_form, latest_joint_day
 from buddy_desk.planning.service.calendar import (
     expert_info,
     experts_for,
@@ -434,6 +434,7 @@ def active_appointment(session: Session, dossier_id: int) -> InspectionAppointme
         .where(
             InspectionAppointment.dossier_id == dossier_id,
             InspectionAppointment.state == AppointmentState.BOOKED,
+            InspectionAppointment.form != InspectionForm.SEPARATE,
         )
         .options(
             selectinload(InspectionAppointment.visits),
@@ -453,7 +454,8 @@ def _later_than_separate(
     last = max(first + timedelta(days=settings.horizon_days - 1), proposal.last_day)
     calendar, _experts = load_calendar(s, first, last, settings=settings)
     found = SlotFinder(calendar, today).propose_separate(Request(municipality, pref.availability))
-    return not found.no_longer_wait(proposal)
+    last = found.separate_last_day
+    return last is not None and proposal.last_day > latest_joint_day(proposal.form, last)
 
 
 def book_in_session(

@@ -78,7 +78,8 @@ def queue(uow: UnitOfWork) -> list[QueueEntry]:
                 select(InspectionAppointment.dossier_id).where(
                     InspectionAppointment.state.in_(
                         [AppointmentState.BOOKED, AppointmentState.DONE]
-                    )
+                    ),
+                    InspectionAppointment.form != InspectionForm.SEPARATE,
                 )
             )
         )
