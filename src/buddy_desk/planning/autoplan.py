@@ -77,7 +77,7 @@ def plan_week(
             option = options[0]
             latest = latest_joint_day(form, limit) if limit is not None else None
             if latest is not None and option.last_day > latest and not item.may_wait_longer:
-                reason = tr("planning.reason.later_than_separate", day=dutch_day(limit))
+                reason = tr("planning.reason.later_than_separate", day=dutch_day(latest))
                 continue
             if best is None or option.start < best.start:
                 best = option

@@ -15,6 +15,7 @@ from buddy_desk.core.inspection import InspectionForm
 from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
 from buddy_desk.models import TimelineEvent
 from buddy_desk.persistence.unit_of_work import UnitOfWork
+from buddy_desk.planning.calendar import Proposal
 from buddy_desk.planning.service import booking as svc
 from buddy_desk.signals.rules import Rule
 from buddy_desk.signals.service import evaluate_signals, list_signals
@@ -43,7 +44,7 @@ def _choose(uow: UnitOfWork, dossier_id: int, value: str, **kw: object) -> None:
     record_choice(uow, dossier_id, choice, ACTOR)
 
 
-def _best(uow: UnitOfWork, d: int, form: InspectionForm) -> svc.Proposal:
+def _best(uow: UnitOfWork, d: int, form: InspectionForm) -> Proposal:
     return svc.propose(uow, d, form, today=TODAY).proposals.options[0]
 
 

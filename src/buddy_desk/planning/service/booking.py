@@ -454,8 +454,8 @@ def _later_than_separate(
     last = max(first + timedelta(days=settings.horizon_days - 1), proposal.last_day)
     calendar, _experts = load_calendar(s, first, last, settings=settings)
     found = SlotFinder(calendar, today).propose_separate(Request(municipality, pref.availability))
-    last = found.separate_last_day
-    return last is not None and proposal.last_day > latest_joint_day(proposal.form, last)
+    separate = found.separate_last_day
+    return separate is not None and proposal.last_day > latest_joint_day(proposal.form, separate)
 
 
 def book_in_session(
