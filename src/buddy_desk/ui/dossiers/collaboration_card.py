@@ -5,10 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
+from buddy_desk.choices.rules import NOT_DECIDED
 from buddy_desk.core.collaboration import GROUP_MEANINGS
 from buddy_desk.core.summaries import DossierDetail
 from buddy_desk.dossiers.next_steps import joint_actions
 from buddy_desk.i18n import tr
+from buddy_desk.ui.dossiers.decisions import Decisions
 from buddy_desk.ui.style import FAINT, group_colour
 from buddy_desk.ui.widgets.cards import Card, clear_layout, label, section_title
 from buddy_desk.ui.widgets.chips import GroupLetter, group_meaning_text
@@ -43,7 +45,7 @@ class CollaborationCard(Card):
         self.steps.setSpacing(4)
         self.body.addLayout(self.steps)
 
-    def show_detail(self, d: DossierDetail) -> None:
+    def show_detail(self, d: DossierDetail, decisions: Decisions | None = None) -> None:
         group = d.group
         if group is None:
             self.letter.set_group(None, FAINT)
@@ -71,6 +73,8 @@ class CollaborationCard(Card):
             img.img_phase if img else None,
             d.ncg_case.ncg_status if d.ncg_case else None,
             frozenset(f.kind for f in d.flags),
+            decisions.choices if decisions else NOT_DECIDED,
+            decisions.joint_booked if decisions else None,
         )
         if getattr(d, "withheld", ()):  # consent gate: steps would misread the hidden side
             steps = []
