@@ -9,14 +9,20 @@ data never breaks a letter: the letter says what is not known yet and ``unknown`
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+from buddy_desk.choices.rules import NOT_DECIDED, DecidedChoices
 from buddy_desk.core.collaboration import CollaborationGroup, collaboration_group
 from buddy_desk.core.formatting import dutch_date, euro, postcode_line, surname_part
+from buddy_desk.core.inspection import InspectionForm
 from buddy_desk.core.phases import AdviceOutcome, FlagKind, ImgPhase, NcgStatus, Organisation
 from buddy_desk.core.summaries import CaseInfo, DossierDetail, ResidentInfo, SupervisorInfo
 from buddy_desk.documents.templates import Templates
+from buddy_desk.planning.rules import CHOICE_FORMS, FORM_NAMES
 
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 MAX_REPORT_ROWS = 6
 MAX_WINDOW_NAMES = 2
 
@@ -29,6 +35,15 @@ class ChoiceLine:
     onderwerp: str
     keuze: str
     via: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class JointAppointment:
+    """A booked joint inspection (one visit day; 'within two days' has two)."""
+
+    start: datetime
+    end: datetime
+    form: InspectionForm
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,9 +182,13 @@ class _Builder:
         choices: tuple[ChoiceLine, ...] | None,
         today: date,
         t: Templates,
+        decided: DecidedChoices = NOT_DECIDED,
+        joint: tuple[JointAppointment, ...] = (),
     ) -> None:
         self.d = detail
         self.choices = choices
+        self.decided = decided
+        self.joint = tuple(sorted(joint, key=lambda a: a.start))
         self.t = t
         self.today = today
         self.kenmerk = kenmerk_for(detail.id, today)
@@ -279,7 +298,7 @@ class _Builder:
             rows.append((self.text("label.bedrag"), self.amount(case)))
         rows += [
             (self.text("label.volgende"), self.text(f"schade.volgende.{state}", **values)),
-            (self.text("label.wanneer"), self.text(f"schade.wanneer.{state}", **values)),
+            (self.text("label.wanneer"), self.when("schade", state, values)),
         ]
         elements: list[Element] = [Facts(tuple(rows))]
         reports = sorted(
@@ -317,6 +336,43 @@ class _Builder:
                 )
         return Section("schade", heading, tuple(elements))
 
+    # the inspection still to come in each process: a booked joint one is named instead of
+    # "neemt contact met u op"
+    INSPECTION_STATES = frozenset({"schade.voorbereiding", "schade.opname", "versterking.s2_1"})
+
+    def when(self, process: str, state: str, values: dict[str, object]) -> str:
+        if self.joint and f"{process}.{state}" in self.INSPECTION_STATES:
+            return self.text("besluit.wanneer.gepland", wanneer=self.joint_when())
+        return self.text(f"{process}.wanneer.{state}", **values)
+
+    def joint_when(self) -> str:
+        parts = []
+        for a in self.joint:
+            start = a.start.astimezone(AMSTERDAM)
+            parts.append(
+                f"{WEEKDAYS[start.weekday()]} {dutch_date(start.date())} om {start:%H:%M} uur"
+            )
+        return " en ".join(parts)
+
+    def decided_together(self) -> list[Paragraph] | None:
+        """The group's paragraph when the resident already answered its offer, else None."""
+        d = self.decided
+        if self.group is CollaborationGroup.B:
+            if self.joint:
+                vorm = FORM_NAMES[self.joint[0].form]
+                return self.paras("besluit.opname.gepland", vorm=vorm, wanneer=self.joint_when())
+            if d.joint_declined:
+                return self.paras("besluit.opname.geen")
+            if d.joint_chosen and d.joint_inspection is not None:
+                vorm = FORM_NAMES[CHOICE_FORMS[d.joint_inspection.value]]
+                return self.paras("besluit.opname.gekozen", vorm=vorm)
+        if self.group is CollaborationGroup.E and d.repair_in_strengthening is not None:
+            if not d.repair_in_strengthening:
+                return self.paras("besluit.herstel.nee")
+            key = "besluit.herstel.ja_vergoeding" if d.payment_for_repair else "besluit.herstel.ja"
+            return self.paras(key)
+        return None
+
     def _report_kind(self, kind: str) -> str:
         key = f"rapport.{kind}"
         return self.text(key) if key in self.t.blocks else self.text("rapport.anders")
@@ -338,7 +394,7 @@ class _Builder:
             (self.text("label.sinds"), str(values["sinds"])),
             (self.text("label.advies"), advice),
             (self.text("label.volgende"), self.text(f"versterking.volgende.{state}", **values)),
-            (self.text("label.wanneer"), self.text(f"versterking.wanneer.{state}", **values)),
+            (self.text("label.wanneer"), self.when("versterking", state, values)),
         )
         return Section("versterking", heading, (Facts(rows),))
 
@@ -350,7 +406,10 @@ class _Builder:
             paras += self.paras("samen.interventieteam")
         img_running = self.img_phase is not None and self.img_phase.is_running
         ncg_running = self.ncg_status is not None and self.ncg_status.is_running
-        if self.group is not None:
+        decided = self.decided_together()
+        if decided is not None:
+            paras += decided
+        elif self.group is not None:
             paras += self.paras(f"samen.groep.{self.group.value}")
         elif img_running and not ncg_running:
             paras += self.paras("samen.alleen_img")
@@ -454,6 +513,13 @@ def summary_letter(
     choices: tuple[ChoiceLine, ...] | None,
     today: date,
     templates: Templates,
+    *,
+    decided: DecidedChoices = NOT_DECIDED,
+    joint: tuple[JointAppointment, ...] = (),
 ) -> SummaryLetter:
-    """The letter's content for one dossier. ``choices`` None or empty: none recorded yet."""
-    return _Builder(detail, choices, today, templates).build()
+    """The letter's content for one dossier. ``choices`` None or empty: none recorded yet.
+
+    ``decided``: what the resident decided (the choice log), so the letter states it instead
+    of offering it; ``joint``: the booked joint inspection, named instead of "neemt contact
+    met u op"."""
+    return _Builder(detail, choices, today, templates, decided, joint).build()

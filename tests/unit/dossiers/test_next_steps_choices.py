@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from buddy_desk.choices.rules import DecidedChoices, JointInspection
 from buddy_desk.core.collaboration import CollaborationGroup
-from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
+from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus, Organisation
 from buddy_desk.dossiers.next_steps import joint_actions
 from buddy_desk.i18n import tr
 
-B = (CollaborationGroup.B, ImgPhase.OPNAME, NcgStatus.S2_1, frozenset())
-E = (CollaborationGroup.E, ImgPhase.BESCHIKKING, NcgStatus.S4_1, frozenset())
+NO_FLAGS: frozenset[FlagKind] = frozenset()
+B = (CollaborationGroup.B, ImgPhase.OPNAME, NcgStatus.S2_1, NO_FLAGS)
+E = (CollaborationGroup.E, ImgPhase.BESCHIKKING, NcgStatus.S4_1, NO_FLAGS)
 
 
 def _keys(*args: object, **kw: object) -> list[str]:
