@@ -103,3 +103,40 @@ class CancelDialog(_ReasonDialog):
         super().__init__("planning.cancel.title", parent)
         self.form.addRow(QLabel(tr("planning.cancel.text")))
         self._finish_form()
+
+
+class OverrideDialog(_ReasonDialog):
+    """Booking contradicts the resident's recorded choice: book anyway only with a reason,
+    which is recorded on the booking and in the dossier's timeline."""
+
+    def __init__(self, conflict: str, parent: QWidget | None) -> None:
+        super().__init__("planning.override.title", parent)
+        self.setObjectName("overrideDialog")
+        text = QLabel(tr("planning.override.ask", conflict=conflict))
+        text.setWordWrap(True)
+        self.form.addRow(text)
+        self.reason.setPlaceholderText(tr("planning.override.reason_hint"))
+        self._finish_form()
+
+
+class MoveExistingDialog(QDialog):
+    """The dossier already has a joint appointment: move it to the chosen option instead."""
+
+    def __init__(self, existing: AppointmentInfo, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setObjectName("moveExistingDialog")
+        self.setWindowTitle(tr("planning.already_booked.move"))
+        form = QFormLayout(self)
+        when = f"{tr(f'planning.form.{existing.form.value}')}, " + existing.local_start.strftime(
+            "%d-%m-%Y %H:%M"
+        )
+        text = QLabel(tr("planning.already_booked.ask", when=when))
+        text.setWordWrap(True)
+        form.addRow(text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.move_button = buttons.addButton(
+            tr("planning.already_booked.move"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
