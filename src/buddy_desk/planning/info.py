@@ -118,7 +118,7 @@ class QueueEntry:
     form_source: str | None
     no_joint_reason: str | None
     zaaknummers: tuple[str, ...]
-    queue_reason: str | None = None  # "groep B", or the buddy's reason for adding it
+    queue_reason: str | None = None  # outside group B: the buddy's reason for adding it
 
     @property
     def priority(self) -> bool:

@@ -18,7 +18,7 @@ from buddy_desk.models import Address, Case, Dossier, DossierFlag
 from buddy_desk.models.planning import InspectionAppointment, PlanningPreference
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.planning.info import QueueEntry
-from buddy_desk.planning.rules import chosen_form, queue_reason
+from buddy_desk.planning.rules import JOINT_GROUP, chosen_form, queue_reason
 
 PRIORITY_GROUPS = (CollaborationGroup.B,)
 
@@ -155,7 +155,7 @@ def queue(uow: UnitOfWork) -> list[QueueEntry]:
                         form_source=source,
                         no_joint_reason=None,
                         zaaknummers=idents,
-                        queue_reason=why,
+                        queue_reason=None if group is JOINT_GROUP else why,
                     )
                 )
         entries.sort(key=queue_order)

@@ -140,3 +140,16 @@ class MoveExistingDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+
+class QueueAddDialog(_ReasonDialog):
+    """A buddy adds a dossier outside group B to the joint-inspection queue, with a reason."""
+
+    def __init__(self, parent: QWidget | None) -> None:
+        super().__init__("planning.queue_add.title", parent)
+        self.setObjectName("queueAddDialog")
+        text = QLabel(tr("planning.queue_add.text"))
+        text.setWordWrap(True)
+        self.form.addRow(text)
+        self.reason.setPlaceholderText(tr("planning.queue_add.hint"))
+        self._finish_form()
