@@ -129,10 +129,21 @@ OPTIONS: dict[ChoiceType, tuple[str, ...]] = {
 
 # The explanation text shown while recording has a version; an entry stores the version the
 # resident was shown. Change a text in resources/i18n/*/choices.json → bump its version here.
-EXPLANATION_VERSIONS: dict[ChoiceType, str] = {
-    **{t: f"{t.value}/2026-11" for t in ChoiceType},
-    ChoiceType.JOINT_INSPECTION: f"{ChoiceType.JOINT_INSPECTION.value}/2026-12",  # two days
-}
+EXPLANATION_VERSIONS: dict[ChoiceType, str] = {t: f"{t.value}/2026-11" for t in ChoiceType}
+# Texts rewritten to say only what the sources say (no "niets terug te betalen"), and the
+# joint inspection's text naming "binnen twee dagen"; a receipt of an older entry still
+# prints the text that was explained then.
+EXPLANATION_VERSIONS.update(
+    {
+        t: f"{t.value}/2026-12"
+        for t in (
+            ChoiceType.PAYMENT_FOR_REPAIR,
+            ChoiceType.REPAIR_IN_STRENGTHENING,
+            ChoiceType.STRENGTHEN_OR_REBUILD,
+            ChoiceType.JOINT_INSPECTION,
+        )
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -231,7 +231,9 @@ def to_detail(
     )
     events = (
         tuple(
-            EventInfo(e.occurred_at, e.organisation, e.kind, e.title, e.detail)
+            EventInfo(
+                e.occurred_at, e.organisation, e.kind, e.title, e.detail, e.text_key, e.params
+            )
             for e in sorted(dossier.events, key=lambda e: e.occurred_at, reverse=True)
         )
         if with_events

@@ -172,6 +172,7 @@ def run_app(
     settings = load_settings(settings_file)
     chosen = language or settings.language or "nl"
     set_language(chosen if chosen in LANGUAGES else "nl")
+    apply_qt_language(current_language())  # before the first dialog (profile, database error)
     path = sqlite_path(db_url)
     if path is not None and path == default_db_path():
         path.parent.mkdir(parents=True, exist_ok=True)

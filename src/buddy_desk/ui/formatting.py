@@ -18,6 +18,16 @@ def format_date(value: date | None) -> str:
     return f"{value.day} {months[value.month - 1]} {value.year}"
 
 
+def format_day(value: date) -> str:
+    """'donderdag 3 december 2026' / 'Thursday 3 December 2026'."""
+    return f"{tr('ui.weekdays').split(',')[value.weekday()]} {format_date(value)}"
+
+
+def weekday_short(weekday: int) -> str:
+    """'ma' / 'Mon' for 0 (Monday) … 'zo' / 'Sun' for 6."""
+    return tr("ui.weekdays_short").split(",")[weekday]
+
+
 def format_short_date(value: date | None) -> str:
     """'01-03-2026' (nl) / '2026-03-01' (en), for dense lists."""
     if value is None:

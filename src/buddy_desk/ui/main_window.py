@@ -311,3 +311,5 @@ class MainWindow(QMainWindow):
             if spec.id.startswith("view.lang."):
                 action.setChecked(spec.id.endswith(language))
         self.retranslate()
+        for _workspace, page in self._workspaces:
+            page.follow_language()

@@ -62,8 +62,8 @@ def test_a_booked_joint_inspection_is_named_in_both_processes(t: Templates) -> N
     ("repair", "payment", "expected"),
     [
         (False, None, "niet mee te nemen in de versterking"),
-        (True, None, "NCG neemt het herstel op"),
-        (True, True, "schadevergoeding daarvoor in te brengen"),
+        (True, None, "meegenomen in de maatregelen voor uw huis"),
+        (True, True, "herstel onder regie van NCG"),
     ],
 )
 def test_group_e_states_the_repair_decision(

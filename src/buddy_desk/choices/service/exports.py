@@ -240,8 +240,8 @@ def _entry_note(e: ChoiceEntry) -> str:
     return "\n".join(parts)
 
 
-def receipt_pdf(data: ChoiceLog, seq: int, path: Path, *, sender: str | None = None) -> None:
-    """A one-page receipt for the resident of entry ``seq``."""
+def receipt_pdf(data: ChoiceLog, seq: int, path: Path) -> None:
+    """A one-page receipt for the resident of entry ``seq``: who recorded it by name and role."""
     entry = next((e for e in data.entries if e.seq == seq), None)
     if entry is None:
         from buddy_desk.errors import NotFoundError
@@ -295,7 +295,7 @@ def receipt_pdf(data: ChoiceLog, seq: int, path: Path, *, sender: str | None = N
     rows += [
         (tr("choices.receipt.channel"), tr(f"choices.channel.{entry.channel.value}")),
         (tr("choices.receipt.recorded"), local_time(entry.recorded_at)),
-        (tr("choices.receipt.recorded_by"), sender or entry.recorded_by),
+        (tr("choices.receipt.recorded_by"), data.recorder(entry)),
     ]
     if entry.form_reference:
         rows.append((tr("choices.receipt.form_reference"), entry.form_reference))
@@ -323,7 +323,7 @@ def receipt_pdf(data: ChoiceLog, seq: int, path: Path, *, sender: str | None = N
                         tr("choices.receipt.explanation", version=entry.explanation_version),
                         st["label"],
                     ),
-                    _p(explanation(entry.choice_type), st["base"]),
+                    _p(explanation(entry.choice_type, entry.explanation_version), st["base"]),
                 ]
             )
         )
