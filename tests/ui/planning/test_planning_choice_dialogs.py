@@ -119,24 +119,24 @@ def test_a_buddy_adds_a_group_e_dossier_to_the_queue_with_a_reason(
     qtbot: QtBot, ctx: AppContext
 ) -> None:
     from buddy_desk.planning.service.queue import queue
-    from buddy_desk.ui import planning as planning_feature
-    from buddy_desk.ui.extensions import UiRegistry
     from buddy_desk.ui.planning.dialogs import QueueAddDialog
+    from buddy_desk.ui.planning.section import AppointmentsSection
 
     d = make_dossier(ctx.new_uow(), img_phase=ImgPhase.VOORBEREIDING, ncg_status=NcgStatus.S4_1)
     assert d not in [e.dossier_id for e in queue(ctx.new_uow())]
-    registry = UiRegistry()
-    planning_feature.register(registry)
-    [action] = [a for a in registry.dossier_actions if a.id == "planning.queue_add"]
+    section = AppointmentsSection(ctx, d)
+    qtbot.addWidget(section)
     seen: list[QDialog] = []
 
     def fill(dialog: QDialog) -> None:
         assert isinstance(dialog, QueueAddDialog)
+        dialog._on_buttons_accepted()  # no reason: stays open, says why
+        assert dialog.isVisible() and dialog.error.text()
         dialog.reason.setText("IMG-opname nog niet gedaan")
         dialog._on_buttons_accepted()
 
     _when_modal(fill, seen)
-    with qtbot.waitSignal(ctx.events.dossier_changed, timeout=5_000):
-        action.handler(ctx, d, None)  # type: ignore[arg-type]
+    with qtbot.waitSignal(section.loaded, timeout=5_000):
+        section.queue_button.click()
     [entry] = [e for e in queue(ctx.new_uow()) if e.dossier_id == d]
     assert entry.queue_reason == "IMG-opname nog niet gedaan"

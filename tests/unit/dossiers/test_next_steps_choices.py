@@ -27,7 +27,7 @@ def test_group_b_proposes_until_decided_then_states_the_decision() -> None:
     assert "joint.decided.joint_declined" in _keys(*B, declined)
     assert "joint.propose_joint_inspection" not in _keys(*B, declined)
     chosen = DecidedChoices(joint_inspection=JointInspection.WITHIN_TWO_DAYS)
-    assert any("Binnen twee dagen" in t for t in _texts(*B, chosen))
+    assert any("opname: Binnen twee dagen" in t for t in _texts(*B, chosen))
     booked = _texts(*B, chosen, "do 3-12-2026 09:00–13:00")
     assert any("gepland: do 3-12-2026" in t for t in booked)
 

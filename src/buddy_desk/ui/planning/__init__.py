@@ -35,18 +35,6 @@ def _plan_dossier(ctx: AppContext, dossier_id: int, parent: QWidget) -> None:
     dialog.exec()
 
 
-def _add_to_queue(ctx: AppContext, dossier_id: int, parent: QWidget) -> None:
-    from buddy_desk.planning.service.booking import add_to_queue
-    from buddy_desk.ui.planning.dialogs import QueueAddDialog
-
-    dialog = QueueAddDialog(parent)
-    if dialog.exec() != QDialog.DialogCode.Accepted:
-        return
-    # a refusal (the resident declined) reaches the dossier view's error dialog
-    add_to_queue(ctx.new_uow(), dossier_id, dialog.reason.text(), user=ctx.user.username)
-    ctx.events.dossier_changed.emit(dossier_id)
-
-
 def register(registry: UiRegistry) -> None:
     registry.add_workspace(
         Workspace(
@@ -67,13 +55,5 @@ def register(registry: UiRegistry) -> None:
             handler=_plan_dossier,
             shortcut="Ctrl+Shift+O",
             order=50,
-        )
-    )
-    registry.add_dossier_action(
-        DossierAction(
-            id="planning.queue_add",
-            text_key="planning.queue_add.action",
-            handler=_add_to_queue,
-            order=55,
         )
     )
