@@ -117,6 +117,10 @@ class OverrideDialog(_ReasonDialog):
         self.form.addRow(text)
         self.reason.setPlaceholderText(tr("planning.override.reason_hint"))
         self._finish_form()
+        buttons = self.findChild(QDialogButtonBox)
+        assert buttons is not None  # made by _finish_form
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("planning.override.book"))
+        self.setMinimumWidth(520)
 
 
 class MoveExistingDialog(QDialog):
