@@ -142,7 +142,13 @@ def _schema() -> dict[str, frozenset[str]]:
     schema["besluit.opname.gepland"] = frozenset({"vorm", "wanneer"})
     schema["besluit.opname.gekozen"] = frozenset({"vorm"})
     schema["besluit.wanneer.gepland"] = frozenset({"wanneer"})
-    for key in ("opname.geen", "herstel.ja", "herstel.ja_vergoeding", "herstel.nee"):
+    for key in (
+        "opname.geen",
+        "volgende.gepland",
+        "herstel.ja",
+        "herstel.ja_vergoeding",
+        "herstel.nee",
+    ):
         schema[f"besluit.{key}"] = none
     return schema
 

@@ -336,7 +336,7 @@ class _Builder:
         if state in _ASSESSED_STATES:
             rows.append((self.text("label.bedrag"), self.amount(case, state)))
         rows += [
-            (self.text("label.volgende"), self.text(f"schade.volgende.{state}", **values)),
+            (self.text("label.volgende"), self.next_step("schade", state, values)),
             (self.text("label.wanneer"), self.when("schade", state, values)),
         ]
         elements: list[Element] = [Facts(tuple(rows))]
@@ -377,6 +377,12 @@ class _Builder:
     # the inspection still to come in each process: a booked joint one is named instead of
     # "neemt contact met u op"
     INSPECTION_STATES = frozenset({"schade.voorbereiding", "schade.opname", "versterking.s2_1"})
+
+    def next_step(self, process: str, state: str, values: dict[str, object]) -> str:
+        # only where the next step is making the appointment that is now booked
+        if self.joint and f"{process}.{state}" in {"schade.voorbereiding", "versterking.s2_1"}:
+            return self.text("besluit.volgende.gepland")
+        return self.text(f"{process}.volgende.{state}", **values)
 
     def when(self, process: str, state: str, values: dict[str, object]) -> str:
         if self.joint and f"{process}.{state}" in self.INSPECTION_STATES:
@@ -431,7 +437,7 @@ class _Builder:
             (self.text("label.zaak"), self.text(f"versterking.fase.{state}", **values)),
             (self.text("label.sinds"), str(values["sinds"])),
             (self.text("label.advies"), advice),
-            (self.text("label.volgende"), self.text(f"versterking.volgende.{state}", **values)),
+            (self.text("label.volgende"), self.next_step("versterking", state, values)),
             (self.text("label.wanneer"), self.when("versterking", state, values)),
         )
         return Section("versterking", heading, (Facts(rows),))

@@ -54,6 +54,8 @@ def test_a_booked_joint_inspection_is_named_in_both_processes(t: Templates) -> N
     text = letter.plain_text()
     assert "gepland op donderdag 3 december 2026 om 09:00 uur" in text
     assert "neemt contact met u op om een afspraak te maken" not in text
+    assert "maakt met u een afspraak voor de opname" not in text  # it is made
+    assert "De deskundigen van IMG en NCG komen voor de gezamenlijke opname." in text
     assert "(na elkaar op één dag)" in text
     assert OFFER not in text
 
