@@ -205,3 +205,8 @@ def test_plan_book_refuses_a_declined_joint_inspection_and_overrides_with_reason
     assert isinstance(booked, list) and len(booked) == 1
     again = _error(capsys, *book, "--override-reason", "nog een")
     assert "heeft al een gezamenlijke opname" in again and "verzet" in again
+    moved = _json(
+        capsys, *book[:6], "2", *book[7:], "--move-existing", "bewoner kan die dag niet", "--json"
+    )
+    assert isinstance(moved, list) and moved[0]["id"] == booked[0]["id"]
+    assert moved[0]["sequence"] == 1 and moved[0]["start"] != booked[0]["start"]
