@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from buddy_desk.core.formatting import long_date
 from buddy_desk.i18n import tr
 
 
@@ -39,10 +40,5 @@ def render_value(value: Any) -> Any:
         if "t" in value:
             return render(str(value["t"]), value.get("p"), str(value["t"]))
         if "date" in value:
-            return _long_date(date.fromisoformat(str(value["date"])))
+            return long_date(date.fromisoformat(str(value["date"])))
     return value
-
-
-def _long_date(value: date) -> str:
-    months = tr("ui.months").split(",")
-    return f"{value.day} {months[value.month - 1]} {value.year}"

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from buddy_desk.core.address import house_number, street_line
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.event_texts import render, render_value
 from buddy_desk.core.phases import AdviceOutcome, FlagKind, ImgPhase, NcgStatus, Organisation
@@ -37,12 +38,11 @@ class DossierSummary:
 
     @property
     def number_text(self) -> str:
-        text = f"{self.huisnummer}{self.huisletter or ''}"
-        return f"{text}-{self.toevoeging}" if self.toevoeging else text
+        return house_number(self.huisnummer, self.huisletter, self.toevoeging)
 
     @property
     def address_line(self) -> str:
-        return f"{self.straat} {self.number_text}"
+        return street_line(self.straat, self.number_text)
 
     @property
     def postcode_text(self) -> str:
@@ -174,7 +174,7 @@ class DossierDetail:
 
     @property
     def address_line(self) -> str:
-        return f"{self.straat} {self.number_text}"
+        return street_line(self.straat, self.number_text)
 
     @property
     def postcode_text(self) -> str:

@@ -23,6 +23,7 @@ from buddy_desk.core.address import (
     normalise_huisletter,
     normalise_postcode,
     normalise_toevoeging,
+    street_line,
     validate_huisnummer,
 )
 from buddy_desk.core.event_texts import text as event_text
@@ -30,6 +31,7 @@ from buddy_desk.core.phases import Organisation
 from buddy_desk.errors import BuddyDeskError, ValidationError
 from buddy_desk.models import Address, Dossier, DossierResident, Person, TimelineEvent
 from buddy_desk.models.base import utcnow
+from buddy_desk.pairs.service import propose_pair
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -137,7 +139,7 @@ def address_key(data: NewDossier) -> AddressKey:
 
 
 def address_text(straat: str | None, key: AddressKey, woonplaats: str | None) -> str:
-    street = f"{straat} {key.number_text()}" if straat else key.number_text()
+    street = street_line(straat, key.number_text())
     place = f"{format_postcode(key.postcode)} {woonplaats or ''}".strip()
     return f"{street}, {place}"
 
@@ -221,4 +223,7 @@ def create_dossier(uow: UnitOfWork, data: NewDossier) -> int:
                 raise
             raise DossierExistsError(dossier_id, where) from None
         log.info("dossier %s created by hand (%s) by %s", dossier.id, key.match_key, data.user)
-        return dossier.id
+    # a pair proposed from workload and area, for a coordinator to couple (own transaction:
+    # the dossier stands even if no buddy can be proposed)
+    propose_pair(uow, dossier.id, data.user)
+    return dossier.id

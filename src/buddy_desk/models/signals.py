@@ -81,3 +81,6 @@ class InformationRequest(Base):
     answer: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     answered_by: Mapped[str | None] = mapped_column(String(60))
+    # how the SVIP desk settled it (signals.svip.RequestOutcome): answered, no data shared
+    # for want of consent, or IMG prioritised the damage case
+    outcome: Mapped[str | None] = mapped_column(String(20))

@@ -20,8 +20,10 @@ from buddy_desk.signals.service import (
     list_requests,
     list_signals,
     log_request,
+    request_queue,
     supervisor_by_username,
 )
+from buddy_desk.signals.svip import QueueState
 
 ORDER = 40
 
@@ -76,15 +78,62 @@ def register(
     req.set_defaults(handler=run_request)
 
     ans = actions.add_parser("answer", parents=[common], help="record the answer to a request")
-    ans.add_argument("request", type=int, help="request id")
-    ans.add_argument("answer", help="the answer")
-    ans.add_argument("--json", action="store_true")
-    ans.set_defaults(handler=run_answer)
+    _answer_arguments(ans)
 
     reqs = actions.add_parser("requests", parents=[common], help="a dossier's requests")
     reqs.add_argument("dossier", type=int, help="dossier id")
     reqs.add_argument("--json", action="store_true")
     reqs.set_defaults(handler=run_requests)
+    register_svip(sub, common)
+
+
+def _answer_arguments(ans: argparse.ArgumentParser) -> None:
+    ans.add_argument("request", type=int, help="request id")
+    ans.add_argument("answer", nargs="?", default="", help="the answer")
+    ans.add_argument(
+        "--without-data",
+        action="store_true",
+        help="answer without sharing data (no consent in that direction)",
+    )
+    prio = ans.add_mutually_exclusive_group()
+    prio.add_argument(
+        "--prioritise",
+        dest="prioritise",
+        action="store_const",
+        const=True,
+        help="speed-up request to IMG: IMG prioritises the damage case",
+    )
+    prio.add_argument(
+        "--not-prioritise",
+        dest="prioritise",
+        action="store_const",
+        const=False,
+        help="speed-up request to IMG: IMG does not prioritise",
+    )
+    ans.add_argument("--user", metavar="USERNAME", default=argparse.SUPPRESS)
+    ans.add_argument("--json", action="store_true")
+    ans.set_defaults(handler=run_answer, prioritise=None)
+
+
+def register_svip(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    p = sub.add_parser(
+        "svip", parents=[common], help="the SVIP desk: every information request as a queue"
+    )
+    p.add_argument("--kind", choices=[k.value for k in RequestKind])
+    p.add_argument("--state", choices=[q.value for q in QueueState])
+    p.add_argument(
+        "--org",
+        choices=[o.value for o in Organisation],
+        help="your organisation: shows its own phase per dossier (never the other's)",
+    )
+    p.add_argument("--incoming", action="store_true", help="only requests put to --org")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=run_svip)
+    actions = p.add_subparsers(title="actions", metavar="ACTION")
+    ans = actions.add_parser("answer", parents=[common], help="answer a request from the queue")
+    _answer_arguments(ans)
 
 
 def signal_json(s: SignalInfo) -> dict[str, object]:
@@ -112,6 +161,7 @@ def request_json(r: RequestInfo) -> dict[str, object]:
         "asked_at": r.asked_at.isoformat(),
         "answer": r.answer,
         "answered_at": r.answered_at.isoformat() if r.answered_at else None,
+        "outcome": r.outcome.value if r.outcome else None,
     }
 
 
@@ -198,11 +248,61 @@ def run_request(args: argparse.Namespace) -> int:
 
 
 def run_answer(args: argparse.Namespace) -> int:
-    info = answer_request(open_uow(args), args.request, args.answer, getattr(args, "user", None))
+    info = answer_request(
+        open_uow(args),
+        args.request,
+        args.answer,
+        getattr(args, "user", None),
+        without_data=args.without_data,
+        prioritise=args.prioritise,
+    )
     if args.json:
         print_json(request_json(info))
     else:
-        print(f"Antwoord op informatieverzoek {info.id} vastgelegd.")
+        print(f"Antwoord op informatieverzoek {info.id} vastgelegd: {info.answer}")
+    return 0
+
+
+def run_svip(args: argparse.Namespace) -> int:
+    if args.incoming and not args.org:
+        raise BuddyDeskError("svip --incoming: geef ook --org IMG of --org NCG")
+    rows = request_queue(
+        open_uow(args),
+        date.today(),
+        viewer=Organisation(args.org) if args.org else None,
+        kind=RequestKind(args.kind) if args.kind else None,
+        state=QueueState(args.state) if args.state else None,
+        incoming_only=args.incoming,
+    )
+    if args.json:
+        print_json(
+            [
+                {
+                    **request_json(r.request),
+                    "to": r.request.to_organisation.value,
+                    "address": r.address,
+                    "group": r.group,
+                    "own_status": r.own_status,
+                    "state": r.state.value,
+                }
+                for r in rows
+            ]
+        )
+        return 0
+    for r in rows:
+        q = r.request
+        print(
+            f"{q.id:>6}  {r.state.value:<8} {q.asked_at:%d-%m-%Y}  {q.from_organisation.value} → "
+            f"{q.to_organisation.value}  [{q.kind.value}]  dossier {q.dossier_id:<6} "
+            f"groep {r.group or '-'}  {r.address:<30.30}  {q.question}"
+        )
+        if q.answer:
+            print(f"{'':>8}antwoord: {q.answer}")
+    counts = {s: sum(1 for r in rows if r.state is s) for s in QueueState}
+    print(
+        f"{len(rows)} verzoek(en): {counts[QueueState.OPEN]} open, "
+        f"{counts[QueueState.OVERDUE]} te laat, {counts[QueueState.ANSWERED]} beantwoord"
+    )
     return 0
 
 

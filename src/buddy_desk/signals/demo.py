@@ -38,6 +38,8 @@ from buddy_desk.signals.rules import (
     SignalState,
     evaluate,
 )
+from buddy_desk.signals.service import consents_in_force
+from buddy_desk.signals.svip import RequestOutcome, answer_carries_case_data
 
 OUTCOMES = (
     "Besproken aan de keukentafel; bewoner is geïnformeerd.",
@@ -247,6 +249,8 @@ def populate(conn: Connection, rng: random.Random, ctx: DemoContext) -> None:
     if signals:
         conn.execute(insert(Signal), signals)
     requests: list[dict[str, Any]] = []
+    with Session(bind=conn) as session:
+        shared = consents_in_force(session)
     for d_id in rng.sample(combination, k=min(len(combination), round(len(combination) * 0.25))):
         pair = ctx.buddy_pairs.get(d_id)
         for _ in range(rng.choice((1, 1, 2))):
@@ -264,6 +268,11 @@ def populate(conn: Connection, rng: random.Random, ctx: DemoContext) -> None:
                 answerer = (
                     pair.ncg_supervisor_id if src is Organisation.IMG else pair.img_supervisor_id
                 )
+            outcome = RequestOutcome.ANSWERED
+            if answer_carries_case_data(kind) and (d_id, src) not in shared:
+                # the SVIP desk's rule: no case data towards the asker without consent
+                outcome = RequestOutcome.NO_CONSENT
+                answer = tr("svip.answer.no_consent", source=src.other.value, recipient=src.value)
             requests.append(
                 {
                     "dossier_id": d_id,
@@ -272,6 +281,7 @@ def populate(conn: Connection, rng: random.Random, ctx: DemoContext) -> None:
                     "question": question,
                     "asked_at": asked,
                     "asked_by": usernames.get(asker or -1),
+                    "outcome": outcome.value if is_answered else None,
                     "answer": answer if is_answered else None,
                     "answered_at": answered if is_answered else None,
                     "answered_by": usernames.get(answerer or -1) if is_answered else None,

@@ -8,22 +8,40 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from operator import itemgetter
 
-from sqlalchemy import Select, exists, insert, or_, select, union, update
+from sqlalchemy import Select, exists, func, insert, or_, select, union, update
 from sqlalchemy.orm import Session, aliased
 
-from buddy_desk.choices.rules import NOT_DECIDED
-from buddy_desk.choices.service.log import decided_in_session
+from buddy_desk.choices.rules import (
+    NOT_DECIDED,
+    ChoiceEntry,
+    Direction,
+    DocumentCategory,
+    consent_for,
+    current_states,
+)
+from buddy_desk.choices.service.log import consent_state, decided_in_session, to_entry
+from buddy_desk.core.collaboration import collaboration_group
+from buddy_desk.core.event_texts import text as event_text
 from buddy_desk.core.inspection import AppointmentState, InspectionForm
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus, Organisation
-from buddy_desk.errors import NotFoundError, ValidationError
+from buddy_desk.errors import BuddyDeskError, NotFoundError, ValidationError
 from buddy_desk.i18n import tr
-from buddy_desk.models import Address, Case, DamageReport, Dossier, DossierFlag, Supervisor
+from buddy_desk.models import (
+    Address,
+    Case,
+    DamageReport,
+    Dossier,
+    DossierFlag,
+    Supervisor,
+    TimelineEvent,
+)
 from buddy_desk.models.base import utcnow
+from buddy_desk.models.choices import ChoiceLogEntry
 from buddy_desk.models.planning import InspectionAppointment
 from buddy_desk.models.signals import InformationRequest, Observation, Signal
 from buddy_desk.persistence.unit_of_work import UnitOfWork
@@ -38,6 +56,12 @@ from buddy_desk.signals.rules import (
     SignalState,
     answered,
     evaluate,
+)
+from buddy_desk.signals.svip import (
+    QueueState,
+    RequestOutcome,
+    answer_carries_case_data,
+    queue_state,
 )
 
 
@@ -80,6 +104,11 @@ class RequestInfo:
     answer: str | None
     answered_at: datetime | None
     answered_by: str | None
+    outcome: RequestOutcome | None = None
+
+    @property
+    def to_organisation(self) -> Organisation:
+        return self.from_organisation.other
 
 
 @dataclass(frozen=True, slots=True)
@@ -504,6 +533,7 @@ def _request_info(r: InformationRequest) -> RequestInfo:
         r.answer,
         r.answered_at,
         r.answered_by,
+        RequestOutcome(r.outcome) if r.outcome else None,
     )
 
 
@@ -537,29 +567,311 @@ def log_request(
         return info
 
 
-def answer_request(uow: UnitOfWork, request_id: int, answer: str, user: str | None) -> RequestInfo:
+class ConsentRequiredError(BuddyDeskError):
+    """An answer would share the resident's case data without consent in that direction."""
+
+
+def _may_share(uow: UnitOfWork, dossier_id: int, asker: Organisation) -> bool:
+    """The resident's consent lets the other organisation's case details through to ``asker``."""
+    state = consent_state(uow, dossier_id, Direction.towards(asker))
+    return (
+        state is not None
+        and state.consent_active
+        and DocumentCategory.CASE_DETAILS in state.current.categories
+    )
+
+
+def answer_request(
+    uow: UnitOfWork,
+    request_id: int,
+    answer: str,
+    user: str | None,
+    *,
+    without_data: bool = False,
+    prioritise: bool | None = None,
+) -> RequestInfo:
+    """Record the answer of the organisation that was asked (the SVIP log).
+
+    A free-text answer that carries case data (``svip.answer_carries_case_data``) needs the
+    resident's consent towards the asking organisation; without it the answer is refused
+    (``ConsentRequiredError``) unless ``without_data``: then the fixed words that no data is
+    shared are recorded. ``prioritise`` (speed-up requests to IMG only) records IMG's decision;
+    True marks the running damage case(s) urgent with a timeline entry at IMG."""
     answer = answer.strip()
-    if not answer:
-        raise ValidationError("antwoord", "vul het antwoord in")
+    with uow:
+        req = uow.session.get(InformationRequest, request_id)
+        if req is None:
+            raise NotFoundError(f"Informatieverzoek {request_id} bestaat niet.")
+        kind, asker, dossier_id = req.kind, req.from_organisation, req.dossier_id
+    answerer = asker.other
+    consent = _may_share(uow, dossier_id, asker)
+    free_text_allowed = consent or not answer_carries_case_data(kind)
+    if prioritise is not None:
+        if kind is not RequestKind.SPEED_UP or answerer is not Organisation.IMG:
+            raise ValidationError(
+                "voorrang", "alleen IMG kan voorrang geven, op een verzoek tot versnelling"
+            )
+        outcome = RequestOutcome.PRIORITISED if prioritise else RequestOutcome.NOT_PRIORITISED
+        fixed = tr(f"svip.answer.{outcome.value}")
+        if answer and not free_text_allowed:
+            raise ConsentRequiredError(_no_consent_message(asker))
+        answer = f"{fixed} {answer}".strip() if answer else fixed
+    elif without_data:
+        outcome = RequestOutcome.NO_CONSENT
+        answer = tr("svip.answer.no_consent", source=answerer.value, recipient=asker.value)
+    else:
+        if not answer:
+            raise ValidationError("antwoord", "vul het antwoord in")
+        if not free_text_allowed:
+            raise ConsentRequiredError(_no_consent_message(asker))
+        outcome = RequestOutcome.ANSWERED
     with uow:
         s = uow.session
         req = s.get(InformationRequest, request_id)
-        if req is None:
-            raise NotFoundError(f"Informatieverzoek {request_id} bestaat niet.")
+        assert req is not None
+        if prioritise:
+            running = s.scalars(
+                select(Case).where(
+                    Case.dossier_id == dossier_id,
+                    Case.organisation == Organisation.IMG,
+                    Case.status != ImgPhase.AFGEROND.value,
+                )
+            ).all()
+            if not running:
+                raise ValidationError("voorrang", "er loopt geen schadezaak bij IMG op dit adres")
+            for case in running:
+                case.urgent = True
+            detail = event_text("svip.event.prioritised.detail", request=request_id)
+            s.add(
+                TimelineEvent.about(
+                    "priority",
+                    "svip.event.prioritised",
+                    {"detail": detail},
+                    dossier_id=dossier_id,
+                    occurred_at=utcnow(),
+                    organisation=Organisation.IMG,
+                    created_by=user,
+                )
+            )
         req.answer = answer
         req.answered_at = utcnow()
         req.answered_by = user
+        req.outcome = outcome.value
         s.flush()
         info = _request_info(req)
         uow.commit()
         return info
 
 
-def list_requests(uow: UnitOfWork, dossier_id: int) -> list[RequestInfo]:
+def _no_consent_message(asker: Organisation) -> str:
+    return (
+        f"De bewoner heeft (nog) geen toestemming gegeven om zaakgegevens van "
+        f"{asker.other.value} met {asker.value} te delen: beantwoord het verzoek zonder "
+        "gegevens (er wordt dan vastgelegd dat er geen gegevens zijn gedeeld)."
+    )
+
+
+def list_requests(
+    uow: UnitOfWork, dossier_id: int, viewer: Organisation | None = None
+) -> list[RequestInfo]:
+    """A dossier's requests, newest first; an answer with case data that the resident's
+    consent no longer lets through to the asker shows as withheld (except to its author)."""
     with uow:
-        found = uow.session.scalars(
+        s = uow.session
+        found = s.scalars(
             select(InformationRequest)
             .where(InformationRequest.dossier_id == dossier_id)
             .order_by(InformationRequest.asked_at.desc(), InformationRequest.id.desc())
         ).all()
-        return [_request_info(r) for r in found]
+        shared = consents_in_force(s, [dossier_id])
+        return [_shown(_request_info(r), viewer, shared) for r in found]
+
+
+def _shown(
+    info: RequestInfo, viewer: Organisation | None, shared: set[tuple[int, Organisation]]
+) -> RequestInfo:
+    """The request as ``viewer`` may see it now. Its author (the asked organisation) sees the
+    answer as written; anyone else only while the consent towards the asker is in force —
+    otherwise a decision on priority shows in its fixed words, any other answer with case
+    data as withheld (also answers logged before the SVIP desk checked consent)."""
+    if (
+        info.answer is None
+        or viewer is info.to_organisation
+        or info.outcome is RequestOutcome.NO_CONSENT
+        or not answer_carries_case_data(info.kind)
+        or (info.dossier_id, info.from_organisation) in shared
+    ):
+        return info
+    if info.outcome in (RequestOutcome.PRIORITISED, RequestOutcome.NOT_PRIORITISED):
+        return replace(info, answer=tr(f"svip.answer.{info.outcome.value}"))
+    # the consent that let this answer through is no longer in force
+    return replace(info, answer=tr("svip.answer.withheld"))
+
+
+# --- notices and counts for other desks ------------------------------------------------------
+
+
+def notify_in_session(
+    session: Session,
+    dossier_id: int,
+    owner_id: int,
+    organisation: Organisation,
+    title: str,
+    detail: str | None,
+    user: str | None,
+    today: date,
+) -> None:
+    """A notice for one staff member in their Signalen workspace (e.g. "you were coupled to
+    this dossier"); a hand signal due today, closed by whoever read it. The caller commits."""
+    session.add(
+        Signal(
+            dossier_id=dossier_id,
+            title=title[:200],
+            detail=detail,
+            organisation=organisation,
+            owner_id=owner_id,
+            due=today,
+            state=SignalState.OPEN,
+            created_by=user,
+        )
+    )
+
+
+def count_open_signals(session: Session, *, by_owner: bool = False) -> dict[int, int]:
+    """Open signals per dossier (or, ``by_owner``, per owning supervisor)."""
+    column = Signal.owner_id if by_owner else Signal.dossier_id
+    return {
+        key: n
+        for key, n in session.execute(
+            select(column, func.count())
+            .where(Signal.state == SignalState.OPEN, column.is_not(None))
+            .group_by(column)
+        )
+        if key is not None
+    }
+
+
+# --- the SVIP desk: every information request as a queue --------------------------------------
+
+
+def consents_in_force(
+    session: Session, dossier_ids: Iterable[int] | None = None
+) -> set[tuple[int, Organisation]]:
+    """(dossier, asker) pairs whose case details the other organisation may share with the
+    asker now: the resident's consent in that direction is in force and covers case details."""
+    wanted = None if dossier_ids is None else set(dossier_ids)
+    entries: dict[int, list[ChoiceEntry]] = defaultdict(list)
+    query = select(ChoiceLogEntry).order_by(ChoiceLogEntry.dossier_id, ChoiceLogEntry.seq)
+    if wanted is not None:
+        if not wanted:
+            return set()
+        query = query.where(ChoiceLogEntry.dossier_id.in_(wanted))
+    for row in session.scalars(query):
+        entries[row.dossier_id].append(to_entry(row))
+    found = set()
+    for d_id, rows in entries.items():
+        states = current_states(rows)
+        for asker in Organisation:
+            state = consent_for(states, Direction.towards(asker))
+            if (
+                state is not None
+                and state.consent_active
+                and DocumentCategory.CASE_DETAILS in state.current.categories
+            ):
+                found.add((d_id, asker))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """One request in the SVIP queue, with only what both organisations may see: the address,
+    the collaboration group, and the viewer's *own* organisation's phase (never the other's)."""
+
+    request: RequestInfo
+    address: str
+    group: str | None
+    own_status: str | None
+    state: QueueState
+
+
+def request_queue(
+    uow: UnitOfWork,
+    today: date,
+    *,
+    viewer: Organisation | None = None,
+    kind: RequestKind | None = None,
+    state: QueueState | None = None,
+    incoming_only: bool = False,
+) -> list[QueueRow]:
+    """Information requests across all dossiers: overdue first, then open (oldest first), then
+    answered (newest first). ``incoming_only``: the requests put to the viewer's organisation."""
+    with uow:
+        s = uow.session
+        stmt = (
+            select(InformationRequest, Address)
+            .join(Dossier, Dossier.id == InformationRequest.dossier_id)
+            .join(Address, Address.id == Dossier.address_id)
+        )
+        if kind is not None:
+            stmt = stmt.where(InformationRequest.kind == kind)
+        if incoming_only and viewer is not None:
+            stmt = stmt.where(InformationRequest.from_organisation == viewer.other)
+        found = s.execute(stmt).all()
+        dossier_ids = {r.dossier_id for r, _a in found}
+        shared = consents_in_force(s, dossier_ids)
+        ncg: dict[int, NcgStatus] = {}
+        img: dict[int, tuple[bool, date, ImgPhase]] = {}
+        if dossier_ids:
+            for d_id, org, status, start in s.execute(
+                select(Case.dossier_id, Case.organisation, Case.status, Case.startdatum).where(
+                    Case.dossier_id.in_(dossier_ids)
+                )
+            ):
+                if org is Organisation.NCG:
+                    ncg[d_id] = NcgStatus(status)
+                else:
+                    phase = ImgPhase(status)
+                    rank = (phase.is_running, start or date.min, phase)
+                    if d_id not in img or rank[:2] > img[d_id][:2]:
+                        img[d_id] = rank
+        rows = []
+        for req, address in found:
+            d_id = req.dossier_id
+            lead = img.get(d_id)
+            group = collaboration_group(ncg.get(d_id), lead[2] if lead else None)
+            if viewer is Organisation.IMG:
+                own = lead[2].value if lead else None
+            elif viewer is Organisation.NCG:
+                own = ncg[d_id].value if d_id in ncg else None
+            else:
+                own = None
+            q_state = queue_state(req.asked_at.date(), req.answer is not None, today)
+            if state is not None and q_state is not state:
+                continue
+            info = _shown(_request_info(req), viewer, shared)
+            rows.append(
+                QueueRow(
+                    info,
+                    _address_line(
+                        address.straat,
+                        address.huisnummer,
+                        address.huisletter,
+                        address.huisnummertoevoeging,
+                        address.woonplaats,
+                    ),
+                    group.value if group else None,
+                    own,
+                    q_state,
+                )
+            )
+    order = {QueueState.OVERDUE: 0, QueueState.OPEN: 1, QueueState.ANSWERED: 2}
+    rows.sort(
+        key=lambda r: (
+            order[r.state],
+            r.request.asked_at.timestamp()
+            if r.state is not QueueState.ANSWERED
+            else -(r.request.answered_at or r.request.asked_at).timestamp(),
+            r.request.id,
+        )
+    )
+    return rows

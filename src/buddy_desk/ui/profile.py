@@ -44,7 +44,8 @@ def profile_from_account(account: StaffAccount) -> UserProfile:
         username=account.username or slug(sup.naam),
         display_name=sup.naam,
         organisation=sup.organisation.value,
-        role="supervisor",
+        # the staff record says who is a coordinator (only they may couple buddy pairs)
+        role="coordinator" if sup.role == "coordinator" else "supervisor",
         supervisor_id=sup.id,
     )
 

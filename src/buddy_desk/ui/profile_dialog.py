@@ -100,7 +100,8 @@ class ProfileDialog(QDialog):
         for account in self._accounts:
             if account.supervisor.id == sup_id:
                 self.name.setText(account.supervisor.naam)
-                self.role.setCurrentIndex(max(self.role.findData("supervisor"), 0))
+                role = "coordinator" if account.supervisor.role == "coordinator" else "supervisor"
+                self.role.setCurrentIndex(max(self.role.findData(role), 0))
 
     def _update_ok(self, *_args: object) -> None:
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
+from buddy_desk.choices.rules import (
+    Actor,
+    Channel,
+    ChoiceType,
+    ConsentMethod,
+    Direction,
+    DocumentCategory,
+)
+from buddy_desk.choices.service.log import NewChoice, record_choice
 from buddy_desk.cli import main as cli_main
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus, Organisation
@@ -185,6 +194,22 @@ def test_information_requests_are_logged_with_the_answer(uow: UnitOfWork) -> Non
         uow, d, RequestKind.SPEED_UP, Organisation.NCG, "Kan de opname eerder?", "anna"
     )
     assert req.answer is None
+    # a date of IMG's case reaches NCG only with the resident's consent IMG → NCG
+    record_choice(
+        uow,
+        d,
+        NewChoice(
+            ChoiceType.DATA_SHARING,
+            "gegeven",
+            Channel.KITCHEN_TABLE,
+            datetime(2026, 11, 1, tzinfo=UTC),
+            direction=Direction.IMG_TO_NCG,
+            purpose="samen afhandelen",
+            categories=(DocumentCategory.CASE_DETAILS,),
+            method=ConsentMethod.VERBAL,
+        ),
+        Actor("anna", "Anna", Organisation.NCG, "supervisor"),
+    )
     answer_request(uow, req.id, "Ingepland op 3-12-2026", "bram")
     (logged,) = list_requests(uow, d)
     assert logged.kind is RequestKind.SPEED_UP

@@ -20,8 +20,6 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     KeepTogether,
     Paragraph,
@@ -44,10 +42,9 @@ from buddy_desk.choices.texts import (
     type_label,
     value_label,
 )
+from buddy_desk.documents.style import FONT, FONT_BOLD, register_fonts
 from buddy_desk.i18n import tr
-from buddy_desk.resources import resource
 
-FONT, FONT_BOLD = "OpenSans", "OpenSans-Bold"
 INK = colors.HexColor("#1f2a37")
 MUTED = colors.HexColor("#5b6675")
 LINE = colors.HexColor("#c9d1db")
@@ -55,11 +52,7 @@ HEAD_BG = colors.HexColor("#e8eef5")
 
 
 def _fonts() -> None:
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    folder = resource("fonts", "open-sans")
-    pdfmetrics.registerFont(TTFont(FONT, str(folder / "OpenSans-Regular.ttf")))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(folder / "OpenSans-Bold.ttf")))
+    register_fonts()  # the letters' Open Sans, registered once for every document
 
 
 def _styles() -> dict[str, ParagraphStyle]:

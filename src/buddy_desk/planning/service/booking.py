@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from buddy_desk.choices.rules import NOT_DECIDED
 from buddy_desk.choices.service.log import decided_choices, decided_in_session
+from buddy_desk.core.address import house_number, street_line
 from buddy_desk.core.event_texts import text as event_text
 from buddy_desk.core.inspection import AppointmentState, DayPart, InspectionForm, VisitKind
 from buddy_desk.core.phases import Organisation
@@ -233,10 +234,7 @@ def _dossier(session: Session, dossier_id: int) -> Dossier:
 
 
 def _address_line(a: Address) -> str:
-    number = f"{a.huisnummer}{a.huisletter or ''}" + (
-        f"-{a.huisnummertoevoeging}" if a.huisnummertoevoeging else ""
-    )
-    return f"{a.straat} {number}"
+    return street_line(a.straat, house_number(a.huisnummer, a.huisletter, a.huisnummertoevoeging))
 
 
 # -- proposals ------------------------------------------------------------------------------

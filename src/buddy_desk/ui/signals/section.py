@@ -138,7 +138,7 @@ class SignalsSection(QWidget):
     def reload(self) -> None:
         uow = self.ctx.new_uow()
         self.table.set_signals(list_signals(uow, dossier_id=self.dossier_id), self.today)
-        self.requests = list_requests(uow, self.dossier_id)
+        self.requests = list_requests(uow, self.dossier_id, self.my_org)
         self.request_table.setRowCount(len(self.requests))
         for i, r in enumerate(self.requests):
             self.request_table.setItem(i, 0, _cell(format_short_date(r.asked_at)))

@@ -1,0 +1,681 @@
+"""The buddy-pair desk: list the pairs, couple and re-couple (coordinators only), the history
+per dossier, the workload per buddy and per group, and the pair proposed for a new dossier.
+
+A (re-)coupling writes, in one transaction: the dossier's pair, a ``PairChange`` row (who,
+when, why), a timeline event on the dossier (organisation-neutral: the pair is coordination,
+not case data, so the consent gate shows it to both), and a notice in the Signalen workspace
+of every buddy involved — the new ones, the ones taken off, and the partner who stays.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from buddy_desk.core.collaboration import CollaborationGroup, collaboration_group
+from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
+from buddy_desk.errors import BuddyDeskError, NotFoundError, ValidationError
+from buddy_desk.i18n import tr
+from buddy_desk.models import Address, Case, Dossier, Supervisor, TimelineEvent
+from buddy_desk.models.base import utcnow
+from buddy_desk.models.pairs import PairChange
+from buddy_desk.pairs.rules import (
+    COORDINATOR_ROLE,
+    Candidate,
+    PairChangeKind,
+    change_kind,
+    clean_reason,
+    may_couple,
+    propose,
+)
+from buddy_desk.persistence.unit_of_work import UnitOfWork
+from buddy_desk.signals.service import count_open_signals, notify_in_session
+
+EVENT_KIND = "pair"
+
+
+class NotCoordinatorError(BuddyDeskError):
+    """Someone who is not a coordinator tried to couple a buddy pair."""
+
+
+@dataclass(frozen=True, slots=True)
+class Buddy:
+    id: int
+    naam: str
+    organisation: Organisation
+
+
+@dataclass(frozen=True, slots=True)
+class PairRow:
+    dossier_id: int
+    address: str
+    gemeente: str
+    group: CollaborationGroup | None
+    img: Buddy | None
+    ncg: Buddy | None
+    open_signals: int
+    proposal: tuple[Buddy | None, Buddy | None] | None  # a pending proposal (no pair yet)
+
+    @property
+    def paired(self) -> bool:
+        return self.img is not None and self.ncg is not None
+
+
+@dataclass(frozen=True, slots=True)
+class PairChangeInfo:
+    id: int
+    dossier_id: int
+    kind: PairChangeKind
+    img_before: Buddy | None
+    ncg_before: Buddy | None
+    img_after: Buddy | None
+    ncg_after: Buddy | None
+    reason: str
+    changed_at: datetime
+    changed_by: str | None
+    changed_by_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class BuddyLoad:
+    buddy: Buddy
+    dossiers: int
+    by_group: dict[str, int]  # group letter (or "-") → dossiers
+    open_signals: int
+
+
+@dataclass(frozen=True, slots=True)
+class Workload:
+    buddies: tuple[BuddyLoad, ...]
+    by_group: dict[str, int]  # group letter (or "-") → paired dossiers
+    unpaired: int
+
+
+@dataclass(frozen=True, slots=True)
+class BulkResult:
+    changed: tuple[PairChangeInfo, ...]
+    unchanged: tuple[int, ...]  # dossiers that already had this pair
+
+
+def _number(nr: int, letter: str | None, toev: str | None) -> str:
+    return f"{nr}{letter or ''}" + (f"-{toev}" if toev else "")
+
+
+def _address(a: Address) -> str:
+    return (
+        f"{a.straat} {_number(a.huisnummer, a.huisletter, a.huisnummertoevoeging)}, {a.woonplaats}"
+    )
+
+
+def _buddies(session: Session) -> dict[int, Buddy]:
+    return {
+        sid: Buddy(sid, naam, org)
+        for sid, naam, org in session.execute(
+            select(Supervisor.id, Supervisor.naam, Supervisor.organisation)
+        )
+    }
+
+
+def _groups(session: Session, dossier_ids: set[int] | None = None) -> dict[int, CollaborationGroup]:
+    """Group A–F per dossier running at both (the leading IMG case: running, then latest)."""
+    ncg: dict[int, NcgStatus] = {}
+    img: dict[int, tuple[bool, date, ImgPhase]] = {}
+    for d_id, org, status, start in session.execute(
+        select(Case.dossier_id, Case.organisation, Case.status, Case.startdatum)
+    ):
+        if dossier_ids is not None and d_id not in dossier_ids:
+            continue
+        if org is Organisation.NCG:
+            ncg[d_id] = NcgStatus(status)
+        else:
+            phase = ImgPhase(status)
+            rank = (phase.is_running, start or date.min, phase)
+            if d_id not in img or rank[:2] > img[d_id][:2]:
+                img[d_id] = rank
+    found = {}
+    for d_id, status in ncg.items():
+        lead = img.get(d_id)
+        group = collaboration_group(status, lead[2] if lead else None)
+        if group is not None:
+            found[d_id] = group
+    return found
+
+
+def _pending_proposals(session: Session) -> dict[int, PairChange]:
+    """The latest proposal per dossier that no coupling has followed yet."""
+    latest: dict[int, PairChange] = {}
+    for change in session.scalars(
+        select(PairChange).order_by(PairChange.changed_at, PairChange.id)
+    ):
+        if change.kind is PairChangeKind.PROPOSED:
+            latest[change.dossier_id] = change
+        else:
+            latest.pop(change.dossier_id, None)
+    return latest
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def list_pairs(
+    uow: UnitOfWork,
+    *,
+    only_unpaired: bool = False,
+    supervisor_id: int | None = None,
+    group: CollaborationGroup | None = None,
+) -> list[PairRow]:
+    """The dossiers the desk works on, by address: every combination dossier (running at
+    both: the dossiers a buddy pair is for), every dossier with a full pair, and every dossier
+    with a pending proposal. A dossier with one organisation's supervisor only is that
+    organisation's own business, not a buddy-pair dossier."""
+    with uow:
+        s = uow.session
+        groups = _groups(s)
+        proposals = _pending_proposals(s)
+        buddies = _buddies(s)
+        signals = count_open_signals(s)
+        rows = []
+        # plain columns, not entities: ~31,000 dossiers at full scale
+        for (
+            d_id,
+            img_id,
+            ncg_id,
+            straat,
+            nr,
+            letter,
+            toev,
+            woonplaats,
+            gemeente,
+        ) in s.connection().execute(
+            select(
+                Dossier.id,
+                Dossier.img_supervisor_id,
+                Dossier.ncg_supervisor_id,
+                Address.straat,
+                Address.huisnummer,
+                Address.huisletter,
+                Address.huisnummertoevoeging,
+                Address.woonplaats,
+                Address.gemeente,
+            )
+            .join(Address, Address.id == Dossier.address_id)
+            .order_by(
+                Address.straat,
+                Address.huisnummer,
+                Address.huisletter,
+                Address.huisnummertoevoeging,
+                Address.woonplaats,
+                Dossier.id,
+            )
+        ):
+            g = groups.get(d_id)
+            full = img_id is not None and ncg_id is not None
+            if g is None and not full and d_id not in proposals:
+                continue
+            if only_unpaired and full:
+                continue
+            if supervisor_id is not None and supervisor_id not in (img_id, ncg_id):
+                continue
+            if group is not None and g is not group:
+                continue
+            p = proposals.get(d_id)
+            rows.append(
+                PairRow(
+                    dossier_id=d_id,
+                    address=f"{straat} {_number(nr, letter, toev)}, {woonplaats}",
+                    gemeente=gemeente or woonplaats,
+                    group=g,
+                    img=buddies.get(img_id) if img_id else None,
+                    ncg=buddies.get(ncg_id) if ncg_id else None,
+                    open_signals=signals.get(d_id, 0),
+                    proposal=(
+                        (
+                            buddies.get(p.img_after_id) if p.img_after_id else None,
+                            buddies.get(p.ncg_after_id) if p.ncg_after_id else None,
+                        )
+                        if p is not None and not full
+                        else None
+                    ),
+                )
+            )
+    return rows
+
+
+def _change_info(c: PairChange, buddies: dict[int, Buddy]) -> PairChangeInfo:
+    def b(sid: int | None) -> Buddy | None:
+        return buddies.get(sid) if sid is not None else None
+
+    return PairChangeInfo(
+        c.id,
+        c.dossier_id,
+        c.kind,
+        b(c.img_before_id),
+        b(c.ncg_before_id),
+        b(c.img_after_id),
+        b(c.ncg_after_id),
+        c.reason,
+        c.changed_at,
+        c.changed_by,
+        c.changed_by_name,
+    )
+
+
+def pair_history(uow: UnitOfWork, dossier_id: int) -> list[PairChangeInfo]:
+    """Every proposal and (re-)coupling of the dossier's pair, oldest first."""
+    with uow:
+        s = uow.session
+        if s.get(Dossier, dossier_id) is None:
+            raise NotFoundError(f"Dossier {dossier_id} bestaat niet.")
+        buddies = _buddies(s)
+        return [
+            _change_info(c, buddies)
+            for c in s.scalars(
+                select(PairChange)
+                .where(PairChange.dossier_id == dossier_id)
+                .order_by(PairChange.changed_at, PairChange.id)
+            )
+        ]
+
+
+def workload(uow: UnitOfWork) -> Workload:
+    """Dossiers per buddy (split by group) and open signals per buddy; dossiers per group."""
+    with uow:
+        s = uow.session
+        groups = _groups(s)
+        buddies = _buddies(s)
+        active = set(s.scalars(select(Supervisor.id).where(Supervisor.active)))
+        per: dict[int, Counter[str]] = defaultdict(Counter)
+        by_group: Counter[str] = Counter()
+        unpaired = 0
+        for d_id, img_id, ncg_id in s.execute(
+            select(Dossier.id, Dossier.img_supervisor_id, Dossier.ncg_supervisor_id)
+        ):
+            g = groups.get(d_id)
+            letter = g.value if g else "-"
+            for sid in (img_id, ncg_id):
+                if sid is not None:
+                    per[sid][letter] += 1
+            if img_id is not None and ncg_id is not None:
+                by_group[letter] += 1
+            elif g is not None:
+                unpaired += 1
+        open_signals = count_open_signals(s, by_owner=True)
+        roles = dict(s.execute(select(Supervisor.id, Supervisor.role)).all())
+        loads = [
+            BuddyLoad(
+                buddies[sid],
+                sum(per[sid].values()),
+                dict(sorted(per[sid].items())),
+                open_signals.get(sid, 0),
+            )
+            for sid in buddies
+            if (sid in active and roles.get(sid) != COORDINATOR_ROLE) or per.get(sid)
+        ]
+    loads.sort(key=lambda b: (b.buddy.organisation.value, -b.dossiers, b.buddy.naam))
+    return Workload(tuple(loads), dict(sorted(by_group.items())), unpaired)
+
+
+def supervisor_id(uow: UnitOfWork, username: str) -> int:
+    with uow:
+        sid = uow.session.scalar(
+            select(Supervisor.id).where(func.lower(Supervisor.username) == username.lower())
+        )
+    if sid is None:
+        raise NotFoundError(f"Er is geen medewerker met gebruikersnaam '{username}'.")
+    return sid
+
+
+# --- proposing -------------------------------------------------------------------------------
+
+
+def candidates_in_session(session: Session, organisation: Organisation) -> list[Candidate]:
+    """The active buddies of one organisation with their dossiers and areas."""
+    column = (
+        Dossier.img_supervisor_id if organisation is Organisation.IMG else Dossier.ncg_supervisor_id
+    )
+    areas: dict[int, Counter[str]] = defaultdict(Counter)
+    for sid, gemeente, woonplaats in session.execute(
+        select(column, Address.gemeente, Address.woonplaats)
+        .join(Address, Address.id == Dossier.address_id)
+        .where(column.is_not(None))
+    ):
+        if sid is not None:
+            areas[sid][gemeente or woonplaats] += 1
+    return [
+        Candidate(sid, organisation, naam, sum(areas[sid].values()), dict(areas[sid]))
+        for sid, naam in session.execute(
+            select(Supervisor.id, Supervisor.naam).where(
+                Supervisor.active,
+                Supervisor.organisation == organisation,
+                Supervisor.role != COORDINATOR_ROLE,
+            )
+        )
+    ]
+
+
+def propose_in_session(
+    session: Session, dossier: Dossier, area: str | None, user: str | None
+) -> PairChange | None:
+    """Record a proposed pair for a new dossier (from workload and area); the caller commits.
+    Nothing is coupled: a coordinator decides."""
+    img = propose(candidates_in_session(session, Organisation.IMG), area)
+    ncg = propose(candidates_in_session(session, Organisation.NCG), area)
+    if img is None and ncg is None:
+        return None
+    reason = tr(
+        "pairs.proposal.reason",
+        area=area or "-",
+        img=img.dossiers if img else 0,
+        ncg=ncg.dossiers if ncg else 0,
+    )
+    change = PairChange(
+        kind=PairChangeKind.PROPOSED,
+        img_after_id=img.supervisor_id if img else None,
+        ncg_after_id=ncg.supervisor_id if ncg else None,
+        reason=reason,
+        changed_at=utcnow(),
+        changed_by=user,
+    )
+    dossier.events.append(
+        TimelineEvent.about(
+            EVENT_KIND,
+            "pairs.event.proposed",
+            {},
+            occurred_at=change.changed_at,
+            organisation=None,
+            detail=tr(
+                "pairs.event.proposed.detail",
+                img=img.naam if img else "—",
+                ncg=ncg.naam if ncg else "—",
+                reason=reason,
+            ),
+            created_by=user,
+        )
+    )
+    change.dossier_id = dossier.id
+    session.add(change)
+    return change
+
+
+def propose_pair(
+    uow: UnitOfWork, dossier_id: int, user: str | None = None
+) -> PairChangeInfo | None:
+    """Propose a pair for a dossier without one (intake calls this for a new dossier)."""
+    with uow:
+        s = uow.session
+        row = s.execute(
+            select(Dossier, Address)
+            .join(Address, Address.id == Dossier.address_id)
+            .where(Dossier.id == dossier_id)
+        ).first()
+        if row is None:
+            raise NotFoundError(f"Dossier {dossier_id} bestaat niet.")
+        dossier, address = row
+        if dossier.img_supervisor_id is not None and dossier.ncg_supervisor_id is not None:
+            return None
+        change = propose_in_session(s, dossier, address.gemeente or address.woonplaats, user)
+        if change is None:
+            return None
+        s.flush()
+        info = _change_info(change, _buddies(s))
+        uow.commit()
+        return info
+
+
+# --- coupling --------------------------------------------------------------------------------
+
+
+def change_detail(img: tuple[str, str], ncg: tuple[str, str], reason: str, by: str | None) -> str:
+    """'Zaakbegeleider: A → B. Bewonersbegeleider: C (blijft). Reden: …. Door: ….'"""
+    halves = []
+    for role, (before, after) in (
+        (tr("role.zaakbegeleider"), img),
+        (tr("role.bewonersbegeleider"), ncg),
+    ):
+        key = "pairs.event.half.same" if before == after else "pairs.event.half.changed"
+        halves.append(tr(key, role=role.capitalize(), before=before, after=after))
+    return tr("pairs.event.detail", halves=" ".join(halves), reason=reason, by=by or "—")
+
+
+def _coordinator(session: Session, username: str | None) -> Supervisor:
+    if not username:
+        raise NotCoordinatorError(
+            "Alleen een coördinator mag buddyparen koppelen; geef aan wie dat doet "
+            "(--user GEBRUIKERSNAAM)."
+        )
+    sup = session.scalars(
+        select(Supervisor).where(func.lower(Supervisor.username) == username.lower())
+    ).first()
+    if sup is None or not may_couple(sup.role, sup.active):
+        what = "onbekend" if sup is None else (sup.role or "geen rol")
+        raise NotCoordinatorError(
+            f"Alleen een coördinator mag buddyparen koppelen; '{username}' is {what}."
+        )
+    return sup
+
+
+def _buddy(session: Session, sid: int, organisation: Organisation) -> Supervisor:
+    sup = session.get(Supervisor, sid)
+    field = "zaakbegeleider" if organisation is Organisation.IMG else "bewonersbegeleider"
+    if sup is None:
+        raise NotFoundError(f"{field}: medewerker {sid} bestaat niet.")
+    if sup.organisation is not organisation:
+        raise ValidationError(field, f"{sup.naam} werkt bij {sup.organisation.value}")
+    if not sup.active or sup.role == COORDINATOR_ROLE:
+        raise ValidationError(field, f"{sup.naam} kan geen buddy zijn (niet actief of coördinator)")
+    return sup
+
+
+def _couple_one(
+    session: Session,
+    dossier: Dossier,
+    address: str,
+    img: Supervisor | None,
+    ncg: Supervisor | None,
+    reason: str,
+    by: Supervisor,
+    today: date,
+) -> PairChange | None:
+    before = (dossier.img_supervisor_id, dossier.ncg_supervisor_id)
+    after = (
+        img.id if img is not None else before[0],
+        ncg.id if ncg is not None else before[1],
+    )
+    kind = change_kind(before, after)
+    if kind is None:
+        return None
+    now = utcnow()
+    change = PairChange(
+        dossier_id=dossier.id,
+        kind=kind,
+        img_before_id=before[0],
+        ncg_before_id=before[1],
+        img_after_id=after[0],
+        ncg_after_id=after[1],
+        reason=reason,
+        changed_at=now,
+        changed_by=by.username,
+        changed_by_name=by.naam,
+    )
+    session.add(change)
+    dossier.img_supervisor_id, dossier.ncg_supervisor_id = after
+    names = {
+        s.id: s.naam
+        for s in session.scalars(
+            select(Supervisor).where(Supervisor.id.in_([i for i in (*before, *after) if i]))
+        )
+    }
+
+    def name(sid: int | None) -> str:
+        return names.get(sid, "—") if sid else "—"
+
+    detail = change_detail(
+        (name(before[0]), name(after[0])),
+        (name(before[1]), name(after[1])),
+        reason,
+        by.naam,
+    )
+    session.add(
+        TimelineEvent.about(
+            EVENT_KIND,
+            f"pairs.event.{kind.value}",
+            {},
+            dossier_id=dossier.id,
+            occurred_at=now,
+            organisation=None,
+            detail=detail,
+            created_by=by.username,
+        )
+    )
+    for org, old, new, partner_changed in (
+        (Organisation.IMG, before[0], after[0], before[1] != after[1]),
+        (Organisation.NCG, before[1], after[1], before[0] != after[0]),
+    ):
+        if old == new:
+            if new is not None and partner_changed:
+                title = tr("pairs.notice.partner", dossier=dossier.id, address=address)
+                notify_in_session(session, dossier.id, new, org, title, detail, by.username, today)
+            continue
+        if new is not None:
+            title = tr("pairs.notice.coupled", dossier=dossier.id, address=address)
+            notify_in_session(session, dossier.id, new, org, title, detail, by.username, today)
+        if old is not None:
+            title = tr("pairs.notice.released", dossier=dossier.id, address=address)
+            notify_in_session(session, dossier.id, old, org, title, detail, by.username, today)
+    return change
+
+
+def couple_many(
+    uow: UnitOfWork,
+    dossier_ids: Sequence[int],
+    *,
+    img_id: int | None,
+    ncg_id: int | None,
+    reason: str,
+    by_username: str | None,
+    today: date,
+) -> BulkResult:
+    """Couple (or re-couple) the same buddies to every dossier in one transaction.
+    ``img_id``/``ncg_id`` None keeps that half of each pair as it is."""
+    if not dossier_ids:
+        raise ValidationError("dossiers", "kies minstens één dossier")
+    if img_id is None and ncg_id is None:
+        raise ValidationError("buddies", "kies een zaakbegeleider en/of een bewonersbegeleider")
+    text = clean_reason(reason)
+    if text is None:
+        raise ValidationError("reden", "vul in waarom dit paar wordt gekoppeld")
+    with uow:
+        s = uow.session
+        by = _coordinator(s, by_username)
+        img = _buddy(s, img_id, Organisation.IMG) if img_id is not None else None
+        ncg = _buddy(s, ncg_id, Organisation.NCG) if ncg_id is not None else None
+        changed: list[PairChange] = []
+        unchanged: list[int] = []
+        for d_id in dict.fromkeys(dossier_ids):
+            row = s.execute(
+                select(Dossier, Address)
+                .join(Address, Address.id == Dossier.address_id)
+                .where(Dossier.id == d_id)
+            ).first()
+            if row is None:
+                raise NotFoundError(f"Dossier {d_id} bestaat niet.")
+            dossier, address = row
+            change = _couple_one(s, dossier, _address(address), img, ncg, text, by, today)
+            if change is None:
+                unchanged.append(d_id)
+            else:
+                changed.append(change)
+        s.flush()
+        buddies = _buddies(s)
+        result = BulkResult(tuple(_change_info(c, buddies) for c in changed), tuple(unchanged))
+        uow.commit()
+        return result
+
+
+def couple(
+    uow: UnitOfWork,
+    dossier_id: int,
+    *,
+    img_id: int,
+    ncg_id: int,
+    reason: str,
+    by_username: str | None,
+    today: date,
+) -> PairChangeInfo:
+    """Couple the pair of one dossier, or re-couple it when it has one."""
+    result = couple_many(
+        uow,
+        [dossier_id],
+        img_id=img_id,
+        ncg_id=ncg_id,
+        reason=reason,
+        by_username=by_username,
+        today=today,
+    )
+    if not result.changed:
+        raise ValidationError("buddypaar", f"dossier {dossier_id} heeft dit paar al")
+    return result.changed[0]
+
+
+def accept_proposals(
+    uow: UnitOfWork,
+    dossier_ids: Sequence[int],
+    *,
+    by_username: str | None,
+    today: date,
+) -> BulkResult:
+    """Couple each dossier with its own pending proposal, in one transaction. A dossier without
+    a pending proposal is refused (nothing is written)."""
+    if not dossier_ids:
+        raise ValidationError("dossiers", "kies minstens één dossier")
+    with uow:
+        s = uow.session
+        by = _coordinator(s, by_username)
+        proposals = _pending_proposals(s)
+        changed: list[PairChange] = []
+        unchanged: list[int] = []
+        for d_id in dict.fromkeys(dossier_ids):
+            p = proposals.get(d_id)
+            if p is None:
+                raise ValidationError("voorstel", f"dossier {d_id} heeft geen openstaand voorstel")
+            row = s.execute(
+                select(Dossier, Address)
+                .join(Address, Address.id == Dossier.address_id)
+                .where(Dossier.id == d_id)
+            ).one()
+            dossier, address = row
+            img = _buddy(s, p.img_after_id, Organisation.IMG) if p.img_after_id else None
+            ncg = _buddy(s, p.ncg_after_id, Organisation.NCG) if p.ncg_after_id else None
+            reason = tr("pairs.proposal.accepted", date=f"{p.changed_at:%d-%m-%Y}")
+            change = _couple_one(s, dossier, _address(address), img, ncg, reason, by, today)
+            if change is None:
+                unchanged.append(d_id)
+            else:
+                changed.append(change)
+        s.flush()
+        buddies = _buddies(s)
+        result = BulkResult(tuple(_change_info(c, buddies) for c in changed), tuple(unchanged))
+        uow.commit()
+        return result
+
+
+def is_coordinator(uow: UnitOfWork, username: str | None) -> bool:
+    """For the UI: may this user couple? (The service checks again on every coupling.)"""
+    if not username:
+        return False
+    with uow:
+        try:
+            _coordinator(uow.session, username)
+        except NotCoordinatorError:
+            return False
+        return True
+
+
+def group_counts(rows: Iterable[PairRow]) -> dict[str, int]:
+    found = Counter(r.group.value if r.group else "-" for r in rows)
+    return dict(sorted(found.items()))

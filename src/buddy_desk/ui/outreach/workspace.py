@@ -1,0 +1,335 @@
+"""The Proactieve aanpak workspace: the NCG addresses without a damage report as a worklist,
+phased (damage seen by NCG, NCG plans its inspection, assessment/planning, other), filtered by
+municipality and NCG status; contact attempts per address and the letter run for the list
+shown (on a worker, with progress and cancel)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from buddy_desk.core.phases import NCG_STATUS_LABELS, NcgStatus, Organisation
+from buddy_desk.errors import BuddyDeskError
+from buddy_desk.i18n import tr
+from buddy_desk.outreach.rules import OutreachPhase, sees_worklist
+from buddy_desk.outreach.service import (
+    OutreachRow,
+    RunResult,
+    WorklistFilter,
+    letter_batch,
+    load_worklist,
+    phase_counts,
+    record_contact,
+    run_letters,
+)
+from buddy_desk.progress import Cancelled, Progress
+from buddy_desk.ui import messages
+from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.formatting import format_count, format_short_date
+from buddy_desk.ui.outreach.contact_dialog import ContactChoice, ContactDialog
+from buddy_desk.ui.tasks import TaskHandle
+from buddy_desk.ui.widgets.row_table import RowTableModel, RowTableView
+
+DONE = QColor("#667085")
+
+
+def _last(r: OutreachRow) -> str:
+    if r.last is None:
+        return "—"
+    return (
+        f"{format_short_date(r.last.attempted_on)} {tr(f'outreach.outcome.{r.last.outcome.value}')}"
+    )
+
+
+class OutreachWorkspace(QWidget):
+    worklist_loaded = Signal(int)
+    """The worklist was (re)loaded; arg: number of addresses shown."""
+    letters_written = Signal(int)
+    """A letter run finished; arg: number of letters."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("outreachWorkspace")
+        self.ctx = ctx
+        self.today = date.today()
+        org = ctx.user.organisation
+        self.full = sees_worklist(Organisation(org) if org in ("IMG", "NCG") else None)
+        self.all_rows: list[OutreachRow] = []
+        self._sized = False
+        self._message = ""
+        self.handle: TaskHandle[RunResult] | None = None
+        layout = QVBoxLayout(self)
+        head = QHBoxLayout()
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 16px; font-weight: 600")
+        head.addWidget(self.title, 1)
+        self.phase = QComboBox()
+        self.phase.setObjectName("outreachPhase")
+        self.gemeente = QComboBox()
+        self.gemeente.setObjectName("outreachGemeente")
+        self.status = QComboBox()
+        self.status.setObjectName("outreachStatus")
+        self.closed = QCheckBox()
+        self.closed.setObjectName("outreachClosed")
+        for w in (self.phase, self.gemeente, self.status):
+            w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            w.currentIndexChanged.connect(self.apply_filter)
+            head.addWidget(w)
+        self.closed.toggled.connect(self.apply_filter)
+        head.addWidget(self.closed)
+        layout.addLayout(head)
+        self.explain = QLabel()
+        self.explain.setWordWrap(True)
+        self.explain.setProperty("muted", True)
+        layout.addWidget(self.explain)
+        self.summary = QLabel()
+        layout.addWidget(self.summary)
+        self.model: RowTableModel[OutreachRow] = RowTableModel(
+            [
+                ("outreach.col.phase", lambda r: tr(f"outreach.phase.{int(r.phase)}")),
+                ("outreach.col.ncg", lambda r: r.ncg_status.value),
+                ("outreach.col.address", lambda r: r.address_line),
+                ("outreach.col.postcode", lambda r: f"{r.postcode[:4]} {r.postcode[4:]}"),
+                ("outreach.col.woonplaats", lambda r: r.woonplaats),
+                ("outreach.col.seen", lambda r: format_short_date(r.damage_seen)),
+                ("outreach.col.attempts", lambda r: str(r.attempts)),
+                ("outreach.col.last", _last),
+            ],
+            color=lambda r, _c: None if r.open else DONE,
+            tooltip=lambda r: r.last.note if r.last and r.last.note else None,
+        )
+        self.table = RowTableView(self.model)
+        self.table.setObjectName("outreachTable")
+        self.table.setVisible(self.full)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.table.doubleClicked.connect(lambda _i: self.open_selected())
+        layout.addWidget(self.table, 1)
+        buttons = QHBoxLayout()
+        self.contact_button = QPushButton()
+        self.contact_button.setObjectName("outreachContact")
+        self.contact_button.clicked.connect(self.record_selected)
+        self.letters_button = QPushButton()
+        self.letters_button.setObjectName("outreachLetters")
+        self.letters_button.clicked.connect(self.ask_letters)
+        self.open_button = QPushButton()
+        self.open_button.clicked.connect(self.open_selected)
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.cancel_button = QPushButton()
+        self.cancel_button.setVisible(False)
+        self.cancel_button.clicked.connect(self.cancel_run)
+        for b in (self.contact_button, self.letters_button, self.open_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.progress)
+        buttons.addWidget(self.cancel_button)
+        layout.addLayout(buttons)
+        ctx.events.dossiers_reloaded.connect(self.reload)
+        ctx.events.language_changed.connect(self._on_events_language_changed)
+        self.retranslate()
+
+    # -- texts ----------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        self.title.setText(tr("outreach.workspace.title"))
+        self.explain.setText(tr("outreach.explain") if self.full else tr("outreach.counts_only"))
+        self.closed.setText(tr("outreach.closed"))
+        self.contact_button.setText(tr("outreach.contact.button"))
+        self.letters_button.setText(tr("outreach.letters.button"))
+        self.open_button.setText(tr("signals.open_dossier"))
+        self.cancel_button.setText(tr("outreach.letters.cancel"))
+        self._fill(
+            self.phase,
+            [(tr("outreach.phase.all"), None)]
+            + [(tr(f"outreach.phase.{int(p)}"), p) for p in OutreachPhase],
+        )
+        self._fill(
+            self.status,
+            [(tr("outreach.status.all"), None)]
+            + [(f"{s.value} {NCG_STATUS_LABELS[s]}", s) for s in NcgStatus],
+        )
+        self.model.retranslate()
+        self.reload()
+
+    def _fill(self, combo: QComboBox, items: list[tuple[str, object]]) -> None:
+        data = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        for text, value in items:
+            combo.addItem(text, value)
+        combo.setCurrentIndex(max(0, combo.findData(data)) if data is not None else 0)
+        combo.blockSignals(False)
+
+    def _on_events_language_changed(self, _language: str) -> None:
+        self.retranslate()
+
+    # -- loading and filtering ------------------------------------------------------------
+    def reload(self) -> None:
+        uow = self.ctx.new_uow()
+
+        def job(_progress: Progress) -> list[OutreachRow]:
+            return load_worklist(uow, WorklistFilter(include_closed=True))
+
+        self.ctx.tasks.start(job, on_done=self._on_load_done, on_error=self._on_task_error)
+
+    def _on_load_done(self, rows: list[OutreachRow]) -> None:
+        self.all_rows = rows
+        places = sorted({r.gemeente for r in rows})
+        self._fill(self.gemeente, [(tr("outreach.gemeente.all"), None)] + [(g, g) for g in places])
+        self.apply_filter()
+
+    def current_filter(self) -> WorklistFilter:
+        # Qt hands enum data back as plain int/str
+        phase, status = self.phase.currentData(), self.status.currentData()
+        return WorklistFilter(
+            phases=frozenset({OutreachPhase(phase)}) if phase is not None else frozenset(),
+            gemeente=self.gemeente.currentData(),
+            ncg_status=NcgStatus(status) if status is not None else None,
+            include_closed=self.closed.isChecked(),
+        )
+
+    def apply_filter(self) -> None:
+        f = self.current_filter()
+        # not NCG: only the counts (the rows are NCG's case data)
+        rows = [r for r in self.all_rows if f.accepts(r)] if self.full else []
+        self.model.set_rows(rows)
+        if not self._sized and rows:
+            # once, from the first rows (the full worklist holds 17,700 addresses)
+            self.table.resizeColumnsToContents()
+            self._sized = True
+        counts = phase_counts([r for r in self.all_rows if r.open])
+        summary = tr(
+            "outreach.summary",
+            n=format_count(len(rows)),
+            p1=format_count(counts[OutreachPhase.DAMAGE_SEEN]),
+            p2=format_count(counts[OutreachPhase.INSPECTION_AHEAD]),
+            p3=format_count(counts[OutreachPhase.PLAN_AHEAD]),
+            p4=format_count(counts[OutreachPhase.OTHER]),
+        )
+        if self._message:
+            summary = f"{self._message} {summary}"
+            self._message = ""
+        self.summary.setText(summary)
+        self._update_buttons()
+        self.worklist_loaded.emit(len(rows))
+
+    def _on_task_error(self, exc: BaseException) -> None:
+        self._end_run()
+        if isinstance(exc, Cancelled):
+            self._message = tr("outreach.letters.cancelled")
+            self.apply_filter()
+            return
+        messages.show_error(self, tr("outreach.workspace.title"), str(exc))
+
+    # -- actions --------------------------------------------------------------------------
+    def selected(self) -> OutreachRow | None:
+        rows = self.table.selected_rows()
+        return self.model.rows[rows[0]] if len(rows) == 1 else None
+
+    def _update_buttons(self) -> None:
+        running = self.handle is not None
+        self.contact_button.setEnabled(self.selected() is not None)
+        self.open_button.setEnabled(self.selected() is not None)
+        self.letters_button.setEnabled(self.full and not running and self.model.rowCount() > 0)
+
+    def open_selected(self) -> None:
+        if (row := self.selected()) is not None:
+            self.ctx.events.open_dossier_requested.emit(row.dossier_id)
+
+    def record_selected(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        dialog = ContactDialog(row.address_line, self.today, self)
+        if dialog.exec() == ContactDialog.DialogCode.Accepted:
+            self.record(row, dialog.value())
+
+    def record(self, row: OutreachRow, choice: ContactChoice) -> bool:
+        try:
+            record_contact(
+                self.ctx.new_uow(),
+                row.dossier_id,
+                choice.outcome,
+                channel=choice.channel,
+                on=choice.on,
+                note=choice.note,
+                user=self.ctx.user.username,
+                today=self.today,
+            )
+        except BuddyDeskError as exc:
+            messages.show_error(self, tr("outreach.contact.button"), str(exc))
+            return False
+        self.reload()
+        return True
+
+    def ask_letters(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(
+            self, tr("outreach.letters.button"), "proactieve-aanpak.pdf", "PDF (*.pdf)"
+        )
+        if name:
+            self.start_letters(Path(name))
+
+    def start_letters(self, combined: Path) -> None:
+        """The letter run for the addresses shown, into one PDF for the printer."""
+        rows = list(self.model.rows)
+        uow = self.ctx.new_uow()
+        user = self.ctx.user.username
+        today = self.today
+
+        def job(progress: Progress) -> RunResult:
+            batch = letter_batch(uow, rows, today)
+            return run_letters(uow, batch, combined=combined, user=user, progress=progress)
+
+        self.progress.setRange(0, len(rows))
+        self.progress.setValue(0)
+        self.progress.setVisible(True)
+        self.cancel_button.setVisible(True)
+        self.handle = self.ctx.tasks.start(
+            job,
+            on_done=self._on_letters_done,
+            on_error=self._on_task_error,
+            on_progress=self._on_task_progress,
+        )
+        self._update_buttons()
+
+    def _on_task_progress(self, done: int, total: int, _text: str) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+
+    def cancel_run(self) -> None:
+        if self.handle is not None:
+            self.handle.cancel()
+
+    def _end_run(self) -> None:
+        self.handle = None
+        self.progress.setVisible(False)
+        self.cancel_button.setVisible(False)
+        self._update_buttons()
+
+    def _on_letters_done(self, result: RunResult) -> None:
+        self._end_run()
+        one = result.letters == 1
+        self._message = tr(
+            "outreach.letters.done.one" if one else "outreach.letters.done.many",
+            n=format_count(result.letters),
+            file=str(result.combined),
+        )
+        if result.skipped:
+            self._message += " " + tr(
+                "outreach.letters.skipped", n=format_count(len(result.skipped))
+            )
+        self.reload()  # the message shows with the reloaded list
+        self.letters_written.emit(result.letters)

@@ -1,0 +1,339 @@
+"""The Buddyparen workspace: the dossiers with their pair (filter: all, without a full pair,
+per group, per buddy), bulk coupling for a selection, the selected dossier's pair history,
+and the workload per buddy and per group."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from buddy_desk.core.collaboration import CollaborationGroup
+from buddy_desk.dossiers.service import list_supervisors
+from buddy_desk.i18n import tr
+from buddy_desk.pairs.service import (
+    BuddyLoad,
+    BulkResult,
+    PairRow,
+    Workload,
+    accept_proposals,
+    couple_many,
+    is_coordinator,
+    list_pairs,
+    pair_history,
+    workload,
+)
+from buddy_desk.progress import Progress
+from buddy_desk.ui import messages
+from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.formatting import format_count, format_short_date, format_time
+from buddy_desk.ui.pairs.couple_dialog import CoupleChoice, CoupleDialog
+from buddy_desk.ui.widgets.row_table import RowTableModel, RowTableView
+
+MUTED = QColor("#b42318")
+FILTERS = ("all", "unpaired", *(f"group_{g.value}" for g in CollaborationGroup))
+
+
+def _name(b: object) -> str:
+    return getattr(b, "naam", None) or "—"
+
+
+def _groups_text(by_group: dict[str, int]) -> str:
+    """'A: 3  B: 4 · zonder groep: 56' (dossiers outside the matrix last)."""
+    groups = "  ".join(f"{g}: {n}" for g, n in by_group.items() if g != "-")
+    rest = by_group.get("-")
+    other = tr("pairs.group.none", n=rest) if rest else ""
+    return " · ".join(p for p in (groups, other) if p)
+
+
+def _proposal(r: PairRow) -> str:
+    if r.proposal is None:
+        return ""
+    return f"{_name(r.proposal[0])} / {_name(r.proposal[1])}"
+
+
+class PairsWorkspace(QWidget):
+    pairs_loaded = Signal(int)
+    """The pairs list was (re)loaded; arg: number of dossiers shown."""
+    coupled = Signal(int)
+    """A (bulk) coupling was saved; arg: number of dossiers whose pair changed."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pairsWorkspace")
+        self.ctx = ctx
+        self.coordinator = is_coordinator(ctx.new_uow(), ctx.user.username)
+        self._message = ""
+        layout = QVBoxLayout(self)
+        head = QHBoxLayout()
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 16px; font-weight: 600")
+        head.addWidget(self.title, 1)
+        self.filter = QComboBox()
+        self.filter.setObjectName("pairsFilter")
+        self.filter.currentIndexChanged.connect(self.reload)
+        head.addWidget(self.filter)
+        layout.addLayout(head)
+        self.notice = QLabel()
+        self.notice.setProperty("muted", True)
+        self.notice.setWordWrap(True)
+        layout.addWidget(self.notice)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs, 1)
+
+        # pairs tab
+        pairs_page = QWidget()
+        pairs_layout = QVBoxLayout(pairs_page)
+        self.summary = QLabel()
+        pairs_layout.addWidget(self.summary)
+        self.model: RowTableModel[PairRow] = RowTableModel(
+            [
+                ("pairs.col.dossier", lambda r: str(r.dossier_id)),
+                ("pairs.col.group", lambda r: r.group.value if r.group else "—"),
+                ("pairs.col.address", lambda r: r.address),
+                ("pairs.col.img", lambda r: _name(r.img)),
+                ("pairs.col.ncg", lambda r: _name(r.ncg)),
+                ("pairs.col.signals", lambda r: str(r.open_signals)),
+                ("pairs.col.proposal", _proposal),
+            ],
+            color=lambda r, col: MUTED if col in (3, 4) and not r.paired else None,
+        )
+        self.table = RowTableView(self.model, multi=True)
+        self.table.setObjectName("pairsTable")
+        self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        self.table.doubleClicked.connect(lambda _i: self.open_selected())
+        split = QSplitter()
+        split.addWidget(self.table)
+        self.history = QPlainTextEdit()
+        self.history.setObjectName("pairsHistory")
+        self.history.setReadOnly(True)
+        self.history.setPlainText(tr("pairs.history.select"))
+        split.addWidget(self.history)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        pairs_layout.addWidget(split, 1)
+        buttons = QHBoxLayout()
+        self.couple_button = QPushButton()
+        self.couple_button.setObjectName("pairsCouple")
+        self.couple_button.clicked.connect(self.couple_selected)
+        self.accept_button = QPushButton()
+        self.accept_button.setObjectName("pairsAccept")
+        self.accept_button.clicked.connect(self.accept_selected)
+        self.open_button = QPushButton()
+        self.open_button.clicked.connect(self.open_selected)
+        buttons.addWidget(self.couple_button)
+        buttons.addWidget(self.accept_button)
+        buttons.addWidget(self.open_button)
+        buttons.addStretch(1)
+        pairs_layout.addLayout(buttons)
+        self.tabs.addTab(pairs_page, "")
+
+        # workload tab
+        load_page = QWidget()
+        load_layout = QVBoxLayout(load_page)
+        self.load_summary = QLabel()
+        self.load_summary.setWordWrap(True)
+        load_layout.addWidget(self.load_summary)
+        self.load_model: RowTableModel[BuddyLoad] = RowTableModel(
+            [
+                ("pairs.col.org", lambda b: b.buddy.organisation.value),
+                ("pairs.col.buddy", lambda b: b.buddy.naam),
+                ("pairs.col.dossiers", lambda b: str(b.dossiers)),
+                ("pairs.col.signals", lambda b: str(b.open_signals)),
+                ("pairs.col.groups", lambda b: _groups_text(b.by_group)),
+            ]
+        )
+        self.load_table = RowTableView(self.load_model)
+        self.load_table.setObjectName("pairsWorkload")
+        load_layout.addWidget(self.load_table, 1)
+        self.tabs.addTab(load_page, "")
+
+        ctx.events.dossiers_reloaded.connect(self.reload)
+        ctx.events.language_changed.connect(self._on_events_language_changed)
+        self.retranslate()
+
+    # -- texts ----------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        self.title.setText(tr("pairs.workspace.title"))
+        self.tabs.setTabText(0, tr("pairs.tab.pairs"))
+        self.tabs.setTabText(1, tr("pairs.tab.workload"))
+        self.couple_button.setText(tr("pairs.couple.button"))
+        self.accept_button.setText(tr("pairs.accept.button"))
+        self.open_button.setText(tr("signals.open_dossier"))
+        self.notice.setText("" if self.coordinator else tr("pairs.only_coordinator"))
+        self.notice.setVisible(not self.coordinator)
+        index = max(0, self.filter.currentIndex())
+        self.filter.blockSignals(True)
+        self.filter.clear()
+        for key in FILTERS:
+            if key.startswith("group_"):
+                self.filter.addItem(tr("pairs.filter.group", group=key[-1]), key)
+            else:
+                self.filter.addItem(tr(f"pairs.filter.{key}"), key)
+        self.filter.setCurrentIndex(index)
+        self.filter.blockSignals(False)
+        self.model.retranslate()
+        self.load_model.retranslate()
+        self.reload()
+
+    def _on_events_language_changed(self, _language: str) -> None:
+        self.retranslate()
+
+    # -- loading --------------------------------------------------------------------------
+    def reload(self) -> None:
+        key = self.filter.currentData() or "all"
+        group = CollaborationGroup(key[-1]) if key.startswith("group_") else None
+        unpaired = key == "unpaired"
+        uow = self.ctx.new_uow()
+
+        def job(_progress: Progress) -> tuple[list[PairRow], Workload]:
+            return list_pairs(uow, only_unpaired=unpaired, group=group), workload(uow)
+
+        self.ctx.tasks.start(job, on_done=self._on_load_done, on_error=self._on_task_error)
+
+    def _on_load_done(self, result: tuple[list[PairRow], Workload]) -> None:
+        rows, load = result
+        self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
+        unpaired = sum(1 for r in rows if not r.paired)
+        summary = tr("pairs.summary", n=format_count(len(rows)), unpaired=format_count(unpaired))
+        if self._message:
+            summary = f"{self._message} {summary}"
+            self._message = ""
+        self.summary.setText(summary)
+        self.load_model.set_rows(load.buddies)
+        self.load_table.resizeColumnsToContents()
+        groups = "  ".join(f"{g}: {format_count(n)}" for g, n in load.by_group.items() if g != "-")
+        self.load_summary.setText(
+            tr("pairs.workload.summary", groups=groups, unpaired=format_count(load.unpaired))
+        )
+        self._update_buttons()
+        self.pairs_loaded.emit(len(rows))
+
+    def _on_task_error(self, exc: BaseException) -> None:
+        self._update_buttons()
+        messages.show_error(self, tr("pairs.workspace.title"), str(exc))
+
+    # -- selection ------------------------------------------------------------------------
+    def selected(self) -> list[PairRow]:
+        return [self.model.rows[i] for i in self.table.selected_rows()]
+
+    def _on_table_selection_changed(self, *_args: object) -> None:
+        self._update_buttons()
+        rows = self.selected()
+        if len(rows) != 1:
+            self.history.setPlainText(tr("pairs.history.select"))
+            return
+        lines = []
+        for c in pair_history(self.ctx.new_uow(), rows[0].dossier_id):
+            who = c.changed_by_name or c.changed_by or "—"
+            when = f"{format_short_date(c.changed_at)} {format_time(c.changed_at)}"
+            lines.append(
+                f"{when} · {tr(f'pairs.kind.{c.kind.value}')} · {who}\n"
+                f"  {tr('role.zaakbegeleider')}: {_name(c.img_after)}\n"
+                f"  {tr('role.bewonersbegeleider')}: {_name(c.ncg_after)}\n"
+                f"  {c.reason}"
+            )
+        self.history.setPlainText("\n\n".join(lines) or tr("pairs.history.none"))
+
+    def _update_buttons(self) -> None:
+        rows = self.selected()
+        self.couple_button.setEnabled(self.coordinator and bool(rows))
+        self.couple_button.setToolTip("" if self.coordinator else tr("pairs.only_coordinator"))
+        self.accept_button.setEnabled(
+            self.coordinator and bool(rows) and all(r.proposal for r in rows)
+        )
+        self.open_button.setEnabled(len(rows) == 1)
+
+    def open_selected(self) -> None:
+        rows = self.selected()
+        if len(rows) == 1:
+            self.ctx.events.open_dossier_requested.emit(rows[0].dossier_id)
+
+    # -- coupling -------------------------------------------------------------------------
+    def couple_dialog(self, rows: list[PairRow]) -> CoupleDialog:
+        first = rows[0] if len(rows) == 1 else None
+        img = ncg = None
+        if first is not None:
+            img = (
+                first.img.id
+                if first.img
+                else (first.proposal[0].id if first.proposal and first.proposal[0] else None)
+            )
+            ncg = (
+                first.ncg.id
+                if first.ncg
+                else (first.proposal[1].id if first.proposal and first.proposal[1] else None)
+            )
+        return CoupleDialog(
+            list_supervisors(self.ctx.new_uow()), len(rows), img_id=img, ncg_id=ncg, parent=self
+        )
+
+    def couple_selected(self) -> None:
+        rows = self.selected()
+        if not rows or not self.coordinator:
+            return
+        dialog = self.couple_dialog(rows)
+        if dialog.exec() != CoupleDialog.DialogCode.Accepted:
+            return
+        self.start_coupling([r.dossier_id for r in rows], dialog.value())
+
+    def start_coupling(self, dossier_ids: list[int], choice: CoupleChoice) -> None:
+        self.couple_button.setEnabled(False)
+        uow = self.ctx.new_uow()
+        user = self.ctx.user.username
+        today = date.today()
+
+        def job(_progress: Progress) -> BulkResult:
+            return couple_many(
+                uow,
+                dossier_ids,
+                img_id=choice.img_id,
+                ncg_id=choice.ncg_id,
+                reason=choice.reason,
+                by_username=user,
+                today=today,
+            )
+
+        self.ctx.tasks.start(job, on_done=self._on_couple_done, on_error=self._on_task_error)
+
+    def accept_selected(self) -> None:
+        """Couple each selected dossier with its own proposed pair (on a worker)."""
+        rows = self.selected()
+        if not rows or not self.coordinator:
+            return
+        self.accept_button.setEnabled(False)
+        uow = self.ctx.new_uow()
+        user = self.ctx.user.username
+        today = date.today()
+        ids = [r.dossier_id for r in rows]
+
+        def job(_progress: Progress) -> BulkResult:
+            return accept_proposals(uow, ids, by_username=user, today=today)
+
+        self.ctx.tasks.start(job, on_done=self._on_couple_done, on_error=self._on_task_error)
+
+    def _on_couple_done(self, result: BulkResult) -> None:
+        for change in result.changed:
+            self.ctx.events.dossier_changed.emit(change.dossier_id)
+        changed, same = len(result.changed), len(result.unchanged)
+        text = tr("pairs.coupled.one") if changed == 1 else tr("pairs.coupled.many", n=changed)
+        if same:
+            text += " " + (
+                tr("pairs.unchanged.one") if same == 1 else tr("pairs.unchanged.many", n=same)
+            )
+        self._message = text  # shown with the reloaded list
+        self.reload()
+        self.coupled.emit(len(result.changed))
