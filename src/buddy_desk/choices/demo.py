@@ -127,6 +127,7 @@ def _history(
         fields.update(extra)
         return log.add(ChoiceEntry(**fields))  # type: ignore[arg-type]
 
+    no_delay = False
     consents: dict[Direction, ChoiceEntry] = {}
     for direction, own in (
         (Direction.IMG_TO_NCG, IMG_CATEGORIES),
@@ -159,6 +160,8 @@ def _history(
             else "na_elkaar"
             if roll < 0.64
             else "gecombineerd"
+            if roll < 0.68
+            else "binnen_twee_dagen"
             if roll < 0.72
             else "geen"
         )
@@ -169,6 +172,7 @@ def _history(
             talk,
             only_if_no_delay=form != "geen" and rng.random() < 0.36,
         )
+        no_delay = bool(joint.only_if_no_delay)
         if rng.random() < 0.08:  # recorded wrongly, corrected after a phone call
             other = rng.choice([v for v in ("gelijktijdig", "na_elkaar") if v != form])
             entry(
@@ -181,16 +185,17 @@ def _history(
                 note="Bewoner belde: keuze was verkeerd genoteerd",
             )
     if group is CollaborationGroup.E or rng.random() < 0.1:
-        entry(
-            EntryKind.RECORD,
-            ChoiceType.REPAIR_IN_STRENGTHENING,
-            rng.choice(("ja", "ja", "nee")),
-            talk,
-        )
+        repair = rng.choice(("ja", "ja", "nee"))
+        entry(EntryKind.RECORD, ChoiceType.REPAIR_IN_STRENGTHENING, repair, talk)
         if rng.random() < 0.5:
-            entry(EntryKind.RECORD, ChoiceType.PAYMENT_FOR_REPAIR, rng.choice(("ja", "nee")), talk)
+            # repair under NCG's direction only when the repair goes into the strengthening
+            payment = rng.choice(("ja", "nee")) if repair == "ja" else rng.choice(("nee", "nee"))
+            entry(EntryKind.RECORD, ChoiceType.PAYMENT_FOR_REPAIR, payment, talk)
     if group in {CollaborationGroup.B, CollaborationGroup.E} and rng.random() < 0.4:
-        entry(EntryKind.RECORD, ChoiceType.JOINT_EVEN_IF_SLOWER, rng.choice(("ja", "nee")), talk)
+        slower = rng.choice(("ja", "nee"))
+        if no_delay:  # 'only if no longer wait' and 'even if slower' contradict each other
+            slower = "nee"
+        entry(EntryKind.RECORD, ChoiceType.JOINT_EVEN_IF_SLOWER, slower, talk)
     if rng.random() < 0.5:
         entry(EntryKind.RECORD, ChoiceType.FIRST_CONTACT, rng.choice(("IMG", "NCG")), talk)
     if rng.random() < 0.07:

@@ -109,6 +109,11 @@ class JointInspection(StrEnum):
     SIMULTANEOUS = "gelijktijdig"
     SEQUENTIAL = "na_elkaar"
     COMBINED = "gecombineerd"
+    WITHIN_TWO_DAYS = "binnen_twee_dagen"  # the urgent pilot: at most two days apart
+
+    @property
+    def is_joint(self) -> bool:
+        return self is not JointInspection.NO
 
 
 YES, NO = "ja", "nee"
@@ -127,8 +132,9 @@ OPTIONS: dict[ChoiceType, tuple[str, ...]] = {
 # The explanation text shown while recording has a version; an entry stores the version the
 # resident was shown. Change a text in resources/i18n/*/choices.json → bump its version here.
 EXPLANATION_VERSIONS: dict[ChoiceType, str] = {t: f"{t.value}/2026-11" for t in ChoiceType}
-# Texts rewritten to say only what the sources say (no "niets terug te betalen"); a receipt
-# of an older entry still prints the text that was explained then.
+# Texts rewritten to say only what the sources say (no "niets terug te betalen"), and the
+# joint inspection's text naming "binnen twee dagen"; a receipt of an older entry still
+# prints the text that was explained then.
 EXPLANATION_VERSIONS.update(
     {
         t: f"{t.value}/2026-12"
@@ -136,6 +142,7 @@ EXPLANATION_VERSIONS.update(
             ChoiceType.PAYMENT_FOR_REPAIR,
             ChoiceType.REPAIR_IN_STRENGTHENING,
             ChoiceType.STRENGTHEN_OR_REBUILD,
+            ChoiceType.JOINT_INSPECTION,
         )
     }
 )
@@ -623,6 +630,9 @@ def _validate_content(others: Sequence[ChoiceEntry], new: ChoiceEntry) -> None:
             "alleen als niet langer wachten", "past niet bij 'geen gezamenlijke opname'"
         )
     if t is not ChoiceType.DATA_SHARING:
+        contradiction = contradiction_with(current_states(others), new)
+        if contradiction is not None:
+            raise ValidationError(contradiction.field, contradiction.reason)
         if new.direction or new.categories or new.purpose:
             raise ValidationError("toestemming", "alleen bij toestemming voor gegevensdeling")
         return
@@ -646,3 +656,154 @@ def _validate_content(others: Sequence[ChoiceEntry], new: ChoiceEntry) -> None:
             raise ValidationError(
                 "keuze", "er is geen geldige toestemming in deze richting om te beoordelen"
             )
+
+
+# --- choices that contradict each other ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Contradiction:
+    field: str  # the field of the new entry, as the dialog and the CLI name it
+    reason: str  # Dutch: what it contradicts and what to do
+
+
+# Dutch names for messages (rules stay free of the i18n catalogs)
+_TYPE_NAMES = {
+    ChoiceType.DATA_SHARING: "toestemming gegevensdeling",
+    ChoiceType.JOINT_INSPECTION: "gezamenlijke opname",
+    ChoiceType.REPAIR_IN_STRENGTHENING: "schadeherstel meenemen in de versterking",
+    ChoiceType.PAYMENT_FOR_REPAIR: "schadevergoeding gebruiken voor herstel onder regie van NCG",
+    ChoiceType.STRENGTHEN_OR_REBUILD: "versterken of slopen en nieuw bouwen",
+    ChoiceType.JOINT_EVEN_IF_SLOWER: "gezamenlijke aanpak, ook als het langer duurt",
+    ChoiceType.FIRST_CONTACT: "eerste aanspreekpunt",
+    ChoiceType.FREE_TEXT: "vrije keuze",
+}
+
+
+ONLY_IF_NO_DELAY = "alleen_als_niet_later"  # a joint-inspection choice with that condition
+
+CONFLICTS: tuple[tuple[tuple[ChoiceType, str], tuple[ChoiceType, str], str], ...] = (
+    (
+        (ChoiceType.REPAIR_IN_STRENGTHENING, NO),
+        (ChoiceType.PAYMENT_FOR_REPAIR, YES),
+        "herstel onder regie van NCG kan alleen als het herstel in de versterking wordt meegenomen",
+    ),
+    (
+        (ChoiceType.REPAIR_IN_STRENGTHENING, YES),
+        (ChoiceType.STRENGTHEN_OR_REBUILD, "sloop_nieuwbouw"),
+        "bij slopen en nieuw bouwen wordt het huis niet versterkt",
+    ),
+    (
+        (ChoiceType.JOINT_INSPECTION, ONLY_IF_NO_DELAY),
+        (ChoiceType.JOINT_EVEN_IF_SLOWER, YES),
+        "'alleen als niet langer wachten' en 'samen, ook als het langer duurt' sluiten elkaar uit",
+    ),
+)
+"""Pairs of choices that cannot both be in force, with why (Dutch)."""
+
+
+def _tokens(choice_type: ChoiceType, value: str, no_delay: bool) -> set[tuple[ChoiceType, str]]:
+    found = {(choice_type, value)}
+    if choice_type is ChoiceType.JOINT_INSPECTION and no_delay and value != JointInspection.NO:
+        found.add((choice_type, ONLY_IF_NO_DELAY))
+    return found
+
+
+def _pair_contradiction(
+    new: set[tuple[ChoiceType, str]], other: set[tuple[ChoiceType, str]]
+) -> str | None:
+    for a, b, why in CONFLICTS:
+        if (a in new and b in other) or (b in new and a in other):
+            return why
+    return None
+
+
+def contradiction_with(states: Sequence[ChoiceState], new: ChoiceEntry) -> Contradiction | None:
+    """The recorded choice in force that ``new`` contradicts, or None.
+
+    Pairs that cannot both hold: repair not in the strengthening with the damage payment used
+    for repair under NCG's direction; repair in the strengthening with demolition and new
+    build; a joint inspection only if it means no longer wait with joint handling even if
+    slower. The resident may change their mind: correct or withdraw the other choice first.
+    """
+    for other in states:
+        if other.status is not StateStatus.VALID or other.choice_type is new.choice_type:
+            continue
+        if other.choice_type in (ChoiceType.DATA_SHARING, ChoiceType.FREE_TEXT):
+            continue
+        why = _pair_contradiction(
+            _tokens(new.choice_type, new.value, bool(new.only_if_no_delay)),
+            _tokens(other.choice_type, other.current.value, bool(other.current.only_if_no_delay)),
+        )
+        if why is None:
+            continue
+        told = other.current.value.replace("_", " ")
+        return Contradiction(
+            "keuze",
+            f"past niet bij de vastgelegde keuze '{_TYPE_NAMES[other.choice_type]}: {told}' "
+            f"(regel {other.current.seq}): {why}. Corrigeer of trek die keuze eerst in "
+            "als de bewoner van gedachten is veranderd.",
+        )
+    return None
+
+
+# --- what the recorded choices decide (planning, signals, letters, 'wat komt er nu') --------
+
+
+@dataclass(frozen=True, slots=True)
+class DecidedChoices:
+    """The choices in force that other features act on; None: not decided (or withdrawn)."""
+
+    joint_inspection: JointInspection | None = None
+    only_if_no_delay: bool = False
+    repair_in_strengthening: bool | None = None
+    payment_for_repair: bool | None = None
+    rebuild: bool | None = None  # True: demolition and new build; False: strengthening
+    joint_even_if_slower: bool | None = None
+    first_contact: Organisation | None = None
+
+    @property
+    def joint_declined(self) -> bool:
+        return self.joint_inspection is JointInspection.NO
+
+    @property
+    def joint_chosen(self) -> bool:
+        return self.joint_inspection is not None and self.joint_inspection.is_joint
+
+    @property
+    def may_wait_longer(self) -> bool:
+        """May a joint inspection come later than the separate ones would? Only when the
+        resident chose joint handling even if slower (DOMAIN: 'allowed when the resident
+        chooses it'); never with 'only if no longer wait'."""
+        return bool(self.joint_even_if_slower) and not self.only_if_no_delay
+
+
+NOT_DECIDED = DecidedChoices()
+
+
+def decided(states: Iterable[ChoiceState]) -> DecidedChoices:
+    """Fold the current states into the decisions the rest of the app acts on."""
+    found: dict[ChoiceType, ChoiceEntry] = {}
+    for s in states:
+        if s.status is StateStatus.VALID and s.choice_type not in (
+            ChoiceType.DATA_SHARING,
+            ChoiceType.FREE_TEXT,
+        ):
+            found[s.choice_type] = s.current
+
+    def yes(t: ChoiceType) -> bool | None:
+        e = found.get(t)
+        return None if e is None else e.value == YES
+
+    joint = found.get(ChoiceType.JOINT_INSPECTION)
+    rebuild = found.get(ChoiceType.STRENGTHEN_OR_REBUILD)
+    contact = found.get(ChoiceType.FIRST_CONTACT)
+    return DecidedChoices(
+        joint_inspection=JointInspection(joint.value) if joint else None,
+        only_if_no_delay=bool(joint and joint.only_if_no_delay),
+        repair_in_strengthening=yes(ChoiceType.REPAIR_IN_STRENGTHENING),
+        payment_for_repair=yes(ChoiceType.PAYMENT_FOR_REPAIR),
+        rebuild=None if rebuild is None else rebuild.value == "sloop_nieuwbouw",
+        joint_even_if_slower=yes(ChoiceType.JOINT_EVEN_IF_SLOWER),
+        first_contact=Organisation(contact.value) if contact else None,
+    )

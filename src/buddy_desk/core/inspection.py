@@ -11,8 +11,9 @@ class InspectionForm(StrEnum):
     """How the two inspections of a combination dossier are arranged.
 
     ``separate`` is the normal situation (each organisation plans its own); ``close`` is
-    "separate but close together": at most two days between the IMG and NCG inspection, as
-    in the urgent combination pilot.
+    "within two days": at most two days between the IMG and NCG inspection. In the
+    evaluation's urgent combination pilot that is what a joint inspection *meant*, so it is a
+    joint form like the other three.
     """
 
     SIMULTANEOUS = "simultaneous"
@@ -27,6 +28,7 @@ class InspectionForm(StrEnum):
             InspectionForm.SIMULTANEOUS,
             InspectionForm.SEQUENTIAL,
             InspectionForm.COMBINED,
+            InspectionForm.CLOSE,
         )
 
 

@@ -138,6 +138,18 @@ def _schema() -> dict[str, frozenset[str]]:
         schema[f"versterking.advies.{outcome}"] = none
     for group in CollaborationGroup:
         schema[f"samen.groep.{group.value}"] = none
+    # what the resident decided, stated instead of offered (besluiten.txt)
+    schema["besluit.opname.gepland"] = frozenset({"vorm", "wanneer"})
+    schema["besluit.opname.gekozen"] = frozenset({"vorm"})
+    schema["besluit.wanneer.gepland"] = frozenset({"wanneer"})
+    for key in (
+        "opname.geen",
+        "volgende.gepland",
+        "herstel.ja",
+        "herstel.ja_vergoeding",
+        "herstel.nee",
+    ):
+        schema[f"besluit.{key}"] = none
     return schema
 
 

@@ -10,19 +10,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+from buddy_desk.choices.rules import NOT_DECIDED, DecidedChoices
 from buddy_desk.core.collaboration import (
     CollaborationGroup,
     collaboration_group,
     img_can_prioritise,
 )
 from buddy_desk.core.formatting import dutch_date, euro, postcode_line, surname_part
+from buddy_desk.core.inspection import InspectionForm
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus, Organisation
 from buddy_desk.core.summaries import CaseInfo, DossierDetail, ResidentInfo, SupervisorInfo
 from buddy_desk.documents.templates import IMG_DECIDED_STATE, Templates
 from buddy_desk.i18n import plural_key
+from buddy_desk.planning.rules import CHOICE_FORMS, FORM_NAMES
 
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 MAX_REPORT_ROWS = 6
 WITHHELD = "afgeschermd"  # a process state: it exists, its details are not in this letter
 MAX_WINDOW_NAMES = 2
@@ -40,6 +46,15 @@ class ChoiceLine:
     onderwerp: str
     keuze: str
     via: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class JointAppointment:
+    """A booked joint inspection (one visit day; 'within two days' has two)."""
+
+    start: datetime
+    end: datetime
+    form: InspectionForm
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,12 +214,16 @@ class _Builder:
         today: date,
         t: Templates,
         withheld: Mapping[Organisation, str],
+        decided: DecidedChoices = NOT_DECIDED,
+        joint: tuple[JointAppointment, ...] = (),
     ) -> None:
         self.d = detail
         # the consent gate's plain statement per organisation whose data is (partly) not in
         # this letter; a withheld case is never described as "none"
         self.withheld = withheld
         self.choices = choices
+        self.decided = decided
+        self.joint = tuple(sorted(joint, key=lambda a: a.start))
         self.t = t
         self.today = today
         self.kenmerk = kenmerk_for(detail.id, today)
@@ -329,8 +348,8 @@ class _Builder:
         if state in _ASSESSED_STATES:
             rows.append((self.text("label.bedrag"), self.amount(case, state)))
         rows += [
-            (self.text("label.volgende"), self.text(f"schade.volgende.{state}", **values)),
-            (self.text("label.wanneer"), self.text(f"schade.wanneer.{state}", **values)),
+            (self.text("label.volgende"), self.next_step("schade", state, values)),
+            (self.text("label.wanneer"), self.when("schade", state, values)),
         ]
         elements: list[Element] = [Facts(tuple(rows))]
         reports = sorted(
@@ -369,6 +388,49 @@ class _Builder:
             elements.append(Paragraph(self.withheld[Organisation.IMG] + "."))
         return Section("schade", heading, tuple(elements))
 
+    # the inspection still to come in each process: a booked joint one is named instead of
+    # "neemt contact met u op"
+    INSPECTION_STATES = frozenset({"schade.voorbereiding", "schade.opname", "versterking.s2_1"})
+
+    def next_step(self, process: str, state: str, values: dict[str, object]) -> str:
+        # only where the next step is making the appointment that is now booked
+        if self.joint and f"{process}.{state}" in {"schade.voorbereiding", "versterking.s2_1"}:
+            return self.text("besluit.volgende.gepland")
+        return self.text(f"{process}.volgende.{state}", **values)
+
+    def when(self, process: str, state: str, values: dict[str, object]) -> str:
+        if self.joint and f"{process}.{state}" in self.INSPECTION_STATES:
+            return self.text("besluit.wanneer.gepland", wanneer=self.joint_when())
+        return self.text(f"{process}.wanneer.{state}", **values)
+
+    def joint_when(self) -> str:
+        parts = []
+        for a in self.joint:
+            start = a.start.astimezone(AMSTERDAM)
+            parts.append(
+                f"{WEEKDAYS[start.weekday()]} {dutch_date(start.date())} om {start:%H:%M} uur"
+            )
+        return " en ".join(parts)
+
+    def decided_together(self) -> list[Paragraph] | None:
+        """The group's paragraph when the resident already answered its offer, else None."""
+        d = self.decided
+        if self.group is CollaborationGroup.B:
+            if self.joint:
+                vorm = FORM_NAMES[self.joint[0].form]
+                return self.paras("besluit.opname.gepland", vorm=vorm, wanneer=self.joint_when())
+            if d.joint_declined:
+                return self.paras("besluit.opname.geen")
+            if d.joint_chosen and d.joint_inspection is not None:
+                vorm = FORM_NAMES[CHOICE_FORMS[d.joint_inspection.value]]
+                return self.paras("besluit.opname.gekozen", vorm=vorm)
+        if self.group is CollaborationGroup.E and d.repair_in_strengthening is not None:
+            if not d.repair_in_strengthening:
+                return self.paras("besluit.herstel.nee")
+            key = "besluit.herstel.ja_vergoeding" if d.payment_for_repair else "besluit.herstel.ja"
+            return self.paras(key)
+        return None
+
     def _report_kind(self, kind: str) -> str:
         key = f"rapport.{kind}"
         return self.text(key) if key in self.t.blocks else self.text("rapport.anders")
@@ -394,8 +456,8 @@ class _Builder:
             (self.text("label.zaak"), self.text(f"versterking.fase.{state}", **values)),
             (self.text("label.sinds"), str(values["sinds"])),
             (self.text("label.advies"), advice),
-            (self.text("label.volgende"), self.text(f"versterking.volgende.{state}", **values)),
-            (self.text("label.wanneer"), self.text(f"versterking.wanneer.{state}", **values)),
+            (self.text("label.volgende"), self.next_step("versterking", state, values)),
+            (self.text("label.wanneer"), self.when("versterking", state, values)),
         )
         if Organisation.NCG in self.withheld:  # some categories not consented: say so
             text = self.withheld[Organisation.NCG] + "."
@@ -410,7 +472,10 @@ class _Builder:
             paras += self.paras("samen.interventieteam")
         img_running = self.img_phase is not None and self.img_phase.is_running
         ncg_running = self.ncg_status is not None and self.ncg_status.is_running
-        if self.group is not None:
+        decided = self.decided_together()
+        if decided is not None:
+            paras += decided
+        elif self.group is not None:
             group_paras = self.paras(f"samen.groep.{self.group.value}")
             if img_can_prioritise(self.group, self.img_phase):
                 # one paragraph: the priority is part of the group's story
@@ -525,7 +590,14 @@ def summary_letter(
     today: date,
     templates: Templates,
     withheld: Mapping[Organisation, str] | None = None,
+    *,
+    decided: DecidedChoices = NOT_DECIDED,
+    joint: tuple[JointAppointment, ...] = (),
 ) -> SummaryLetter:
     """The letter's content for one dossier. ``choices`` None or empty: none recorded yet.
-    ``withheld``: the consent gate's statement per organisation whose data is not shown."""
-    return _Builder(detail, choices, today, templates, withheld or {}).build()
+
+    ``withheld``: the consent gate's statement per organisation whose data is not shown;
+    ``decided``: what the resident decided (the choice log), so the letter states it instead
+    of offering it; ``joint``: the booked joint inspection, named instead of "neemt contact
+    met u op"."""
+    return _Builder(detail, choices, today, templates, withheld or {}, decided, joint).build()

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from buddy_desk.choices.rules import Actor, Disclosure
+from buddy_desk.choices.rules import NOT_DECIDED, Actor, Disclosure
 from buddy_desk.choices.service.consent import (
     LETTER,
     disclosed_sides,
@@ -42,7 +42,9 @@ from buddy_desk.choices.service.consent import (
     log_disclosures_in,
     withheld_lines,
 )
+from buddy_desk.choices.service.log import decided_in_session
 from buddy_desk.core.collaboration import CollaborationGroup
+from buddy_desk.core.inspection import AppointmentState, InspectionForm
 from buddy_desk.core.phases import Organisation
 from buddy_desk.core.search import DossierFilter, filter_dossiers
 from buddy_desk.core.summaries import DossierDetail
@@ -50,10 +52,16 @@ from buddy_desk.documents.templates import load_templates
 from buddy_desk.dossiers.service import detail_options, to_detail
 from buddy_desk.errors import BuddyDeskError, NotFoundError
 from buddy_desk.i18n import in_language
-from buddy_desk.letters.content import ChoiceLine, SummaryLetter, summary_letter
+from buddy_desk.letters.content import (
+    ChoiceLine,
+    JointAppointment,
+    SummaryLetter,
+    summary_letter,
+)
 from buddy_desk.letters.merge import merge_pdfs
 from buddy_desk.letters.render import combined_meta, render_combined, render_letter
 from buddy_desk.models import Dossier
+from buddy_desk.models.planning import InspectionAppointment
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.progress import NO_PROGRESS, Cancelled, Progress
 
@@ -165,6 +173,27 @@ def _choice_lines(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, tuple[Choice
     return out
 
 
+def _joint_appointments(
+    uow: UnitOfWork, ids: Sequence[int]
+) -> dict[int, tuple[JointAppointment, ...]]:
+    """The booked joint inspections per dossier (a 'within two days' one has two days)."""
+    found: dict[int, list[JointAppointment]] = defaultdict(list)
+    for d_id, start, end, form in uow.session.execute(
+        select(
+            InspectionAppointment.dossier_id,
+            InspectionAppointment.start_at,
+            InspectionAppointment.end_at,
+            InspectionAppointment.form,
+        ).where(
+            InspectionAppointment.dossier_id.in_(ids),
+            InspectionAppointment.state == AppointmentState.BOOKED,
+            InspectionAppointment.form != InspectionForm.SEPARATE,
+        )
+    ):
+        found[d_id].append(JointAppointment(start, end, form))
+    return {d: tuple(v) for d, v in found.items()}
+
+
 def _details(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, DossierDetail]:
     dossiers = uow.session.scalars(
         select(Dossier).where(Dossier.id.in_(ids)).options(*detail_options(with_events=False))
@@ -207,6 +236,8 @@ def load_letters(
             verdicts = disclosures_in(uow, viewer.organisation, chunk)
             with in_language("nl"):  # the letter is Dutch, whatever language the UI speaks
                 choices = _choice_lines(uow, chunk)
+            decided = decided_in_session(uow.session, chunk)
+            joint = _joint_appointments(uow, chunk)
             for dossier_id in chunk:
                 detail = details.get(dossier_id)
                 if detail is None:
@@ -231,7 +262,15 @@ def load_letters(
                     withheld.append(Withheld(dossier_id, tuple(said.values())))
                 shown.extend(disclosed_sides(verdicts[dossier_id], present))
                 letters.append(
-                    summary_letter(gated, choices.get(dossier_id), today, templates, said)
+                    summary_letter(
+                        gated,
+                        choices.get(dossier_id),
+                        today,
+                        templates,
+                        said,
+                        decided=decided.get(dossier_id, NOT_DECIDED),
+                        joint=joint.get(dossier_id, ()),
+                    )
                 )
         if log_disclosures_in(uow, viewer, shown, LETTER):
             uow.commit()

@@ -177,6 +177,8 @@ class PlanningPreference(Base):
     # the form as the planner recorded it (the choice log, when present, takes precedence)
     form: Mapped[InspectionForm | None] = mapped_column(enum_column(InspectionForm))
     no_joint_reason: Mapped[str | None] = mapped_column(Text)
+    # why a buddy added a dossier outside group B to the joint-inspection queue
+    queue_reason: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
     updated_by: Mapped[str | None] = mapped_column(String(60))
 

@@ -1,13 +1,13 @@
 """Auto-planning a week of the queue across all experts (pure).
 
-Greedy in queue order (urgent and bijzondere situatie first, then groups B and E): for each
-dossier, the earliest joint option in the week in the resident's chosen form — or, when no
-form is recorded, the earliest of simultaneous, sequential and combined (on a tie, in the
-order residents prefer them: simultaneous 43 %, sequential 21 %) — that is *not later than
-its separate inspections would be* (no dossier is delayed by joining). Each booking goes into
-the calendar snapshot at once, so the next dossier sees it. Planning in priority order means
-a scarce expert goes to the dossier that needs it most; what cannot be planned is reported
-with the reason.
+Greedy in queue order (urgent and bijzondere situatie first, then group B): for each
+dossier, the earliest joint option in the week in the form the resident chose (or a planner
+noted) — a dossier without a chosen form is not planned: a joint inspection needs the
+resident's consent — that is *not later than its separate inspections would be* (no dossier
+is delayed by joining), unless the resident chose joint handling even if slower. Each
+booking goes into the calendar snapshot at once, so the next dossier sees it. Planning in
+priority order means a scarce expert goes to the dossier that needs it most; what cannot be
+planned is reported with the reason.
 """
 
 from __future__ import annotations
@@ -20,17 +20,17 @@ from buddy_desk.core.inspection import InspectionForm
 from buddy_desk.i18n import tr
 from buddy_desk.planning.calendar import Proposal
 from buddy_desk.planning.formatting import dutch_day
+from buddy_desk.planning.rules import latest_joint_day
 from buddy_desk.planning.slots import Request, SlotFinder
 from buddy_desk.progress import NO_PROGRESS, Progress
-
-DEFAULT_ORDER = (InspectionForm.SIMULTANEOUS, InspectionForm.SEQUENTIAL, InspectionForm.COMBINED)
 
 
 @dataclass(frozen=True)
 class WeekItem:
     dossier_id: int
     request: Request
-    form: InspectionForm | None  # the chosen form; None: try the usual order
+    form: InspectionForm | None  # the chosen form; None: nobody chose one, not planned
+    may_wait_longer: bool = False  # the resident chose joint handling even if slower
 
 
 @dataclass(frozen=True)
@@ -52,10 +52,13 @@ def plan_week(
         if done % 10 == 0:
             progress.check()
             progress.report(done, len(items))
-        if item.form is not None and not item.form.is_joint:
+        if item.form is None:
+            results.append(WeekResult(item.dossier_id, None, tr("planning.week.nothing_chosen")))
+            continue
+        if not item.form.is_joint:
             results.append(WeekResult(item.dossier_id, None, tr("planning.reason.not_joint")))
             continue
-        forms = (item.form,) if item.form else DEFAULT_ORDER
+        forms = (item.form,)
         separate = finder.propose_separate(item.request)
         limit = separate.separate_last_day
         in_week = Request(
@@ -72,8 +75,9 @@ def plan_week(
                 reason = reason or tr("planning.reason.no_slot_week")
                 continue
             option = options[0]
-            if limit is not None and option.last_day > limit:
-                reason = tr("planning.reason.later_than_separate", day=dutch_day(limit))
+            latest = latest_joint_day(form, limit) if limit is not None else None
+            if latest is not None and option.last_day > latest and not item.may_wait_longer:
+                reason = tr("planning.reason.later_than_separate", day=dutch_day(latest))
                 continue
             if best is None or option.start < best.start:
                 best = option

@@ -16,6 +16,7 @@ from dateutil.rrule import rrule, rrulestr
 
 from buddy_desk.core.inspection import DayPart, InspectionForm, VisitKind, qualified_for
 from buddy_desk.core.phases import Organisation
+from buddy_desk.planning.rules import latest_joint_day
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -254,7 +255,7 @@ class ProposalSet:
     def no_longer_wait(self, proposal: Proposal) -> bool:
         """Joint is not a longer wait than separate: done no later than separate would be."""
         last = self.separate_last_day
-        return last is None or proposal.last_day <= last
+        return last is None or proposal.last_day <= latest_joint_day(proposal.form, last)
 
     def wait_days(self, day: date) -> int:
         return (day - self.today).days

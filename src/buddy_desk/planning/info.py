@@ -118,6 +118,7 @@ class QueueEntry:
     form_source: str | None
     no_joint_reason: str | None
     zaaknummers: tuple[str, ...]
+    queue_reason: str | None = None  # outside group B: the buddy's reason for adding it
 
     @property
     def priority(self) -> bool:

@@ -18,11 +18,15 @@ from typing import Any
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
+from buddy_desk.choices.rules import NOT_DECIDED
+from buddy_desk.choices.service.log import decided_in_session
 from buddy_desk.core.collaboration import CollaborationGroup
+from buddy_desk.core.inspection import AppointmentState, InspectionForm
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus, Organisation
 from buddy_desk.demo.context import DemoContext
 from buddy_desk.i18n import tr
 from buddy_desk.models import Case, DamageReport, Dossier, DossierFlag
+from buddy_desk.models.planning import InspectionAppointment
 from buddy_desk.models.signals import InformationRequest, Observation, Signal
 from buddy_desk.signals.rules import (
     DossierFacts,
@@ -100,6 +104,17 @@ def _facts(conn: Connection, observations: dict[int, list[ObservationFact]]) -> 
     ):
         flags[d_id].add(FlagKind(kind))
     candidates |= set(flags)
+    candidates |= {d for d, (_i, status, _s) in ncg.items() if status == "6" and d in img}
+    with Session(bind=conn) as session:  # the choices demo ran before this one
+        choices = decided_in_session(session)
+    booked = set(
+        conn.scalars(
+            select(InspectionAppointment.dossier_id).where(
+                InspectionAppointment.state.in_([AppointmentState.BOOKED, AppointmentState.DONE]),
+                InspectionAppointment.form != InspectionForm.SEPARATE,
+            )
+        )
+    )
     found = []
     for d_id, img_sup, ncg_sup in conn.execute(
         select(Dossier.id, Dossier.img_supervisor_id, Dossier.ncg_supervisor_id).order_by(
@@ -121,6 +136,8 @@ def _facts(conn: Connection, observations: dict[int, list[ObservationFact]]) -> 
                 observations=tuple(observations.get(d_id, ())),
                 img_supervisor_id=img_sup,
                 ncg_supervisor_id=ncg_sup,
+                choices=choices.get(d_id, NOT_DECIDED),
+                joint_booked=d_id in booked,
             )
         )
     return found

@@ -15,11 +15,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
+from buddy_desk.choices.rules import NOT_DECIDED, DecidedChoices
 from buddy_desk.core.collaboration import CollaborationGroup, collaboration_group
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus, Organisation
 
 HIDDEN_DAMAGE_LIMIT = Decimal("2500.00")
 """NCG takes hidden damage found during construction along up to about this amount."""
+
+INSPECTION_TO_COME = frozenset({ImgPhase.VOORBEREIDING, ImgPhase.OPNAME})
+"""IMG phases where its inspection has not been done yet (NCG's sighting can speed it up)."""
 
 DUE_DAYS_DEFAULT = 14
 DUE_DAYS_SOON = 5
@@ -53,6 +57,8 @@ class Rule(StrEnum):
     HIDDEN_DAMAGE_IMG = "hidden_damage_img"
     JOINT_INSPECTION = "joint_inspection"
     INCLUDE_DAMAGE_REPAIR = "include_damage_repair"
+    REPAIR_IN_PLAN = "repair_in_plan"
+    NCG_FINISHED_INFORM_IMG = "ncg_finished_inform_img"
     INTERVENTION_TEAM = "intervention_team"
 
 
@@ -102,6 +108,13 @@ class DossierFacts:
     observations: tuple[ObservationFact, ...] = ()
     img_supervisor_id: int | None = None
     ncg_supervisor_id: int | None = None
+    choices: DecidedChoices = NOT_DECIDED  # what the resident decided (the choice log)
+    joint_booked: bool = False  # a joint inspection is booked (or done)
+
+    @property
+    def in_ncg_work_stock(self) -> bool:
+        """The address is in NCG's work stock (a strengthening case that is not finished)."""
+        return self.ncg is not None and self.ncg.status.is_running
 
     @property
     def running_img(self) -> tuple[ImgFact, ...]:
@@ -148,8 +161,10 @@ def _proposal(
     ref: str,
     organisation: Organisation,
     due: date,
+    variant: str = "",
     **values: str,
 ) -> Proposal:
+    """``variant``: a suffix of the detail key when one rule says different things."""
     return Proposal(
         rule,
         ref,
@@ -157,7 +172,7 @@ def _proposal(
         facts.owner(organisation),
         due,
         f"signal.rule.{rule.value}.title",
-        f"signal.rule.{rule.value}.detail",
+        f"signal.rule.{rule.value}.detail{variant}",
         dict(values),
     )
 
@@ -200,13 +215,17 @@ def samenloop_check(facts: DossierFacts, today: date) -> list[Proposal]:
 
 
 def constructive_damage(facts: DossierFacts, today: date) -> list[Proposal]:
-    """IMG found constructive damage → inform NCG (AOS: immediately, due today).
+    """IMG found constructive damage → IMG informs NCG; NCG advises the municipality to put
+    the address in its plan *only if the address is not yet in NCG's work stock* (seed 002).
+    An acute unsafe situation (AOS) means acting at once to secure safety, due today; data is
+    shared with the resident's consent (seeds 000 and 004).
 
     Only for a running damage case: for a settled one NCG was informed back then."""
     aos = FlagKind.AOS in facts.flags
+    variant = "" if facts.in_ncg_work_stock else "_not_in_stock"
     found = []
     if aos:
-        found.append(_proposal(facts, Rule.AOS_INFORM_NCG, "AOS", Organisation.IMG, today))
+        found.append(_proposal(facts, Rule.AOS_INFORM_NCG, "AOS", Organisation.IMG, today, variant))
     due = today if aos else today + timedelta(days=DUE_DAYS_SOON)
     for case in facts.running_img:
         if case.constructive_damage:
@@ -217,6 +236,7 @@ def constructive_damage(facts: DossierFacts, today: date) -> list[Proposal]:
                     case.identificatie,
                     Organisation.IMG,
                     due,
+                    variant,
                     zaak=case.identificatie,
                 )
             )
@@ -229,7 +249,7 @@ def ncg_saw_damage(facts: DossierFacts, today: date) -> list[Proposal]:
     if not seen:
         return []
     due = today + timedelta(days=DUE_DAYS_DEFAULT)
-    early = [c for c in facts.running_img if c.phase is ImgPhase.VOORBEREIDING]
+    early = [c for c in facts.running_img if c.phase in INSPECTION_TO_COME]
     if early:
         return [
             _proposal(
@@ -243,7 +263,22 @@ def ncg_saw_damage(facts: DossierFacts, today: date) -> list[Proposal]:
             for c in early
         ]
     if facts.running_img:
-        return []  # IMG is past its inspection; the running case covers the damage
+        # IMG is past its inspection: the sources do not say the running case covers damage
+        # seen later, so NCG points the resident to IMG all the same
+        lead = facts.running_img[0]
+        return [
+            _proposal(
+                facts,
+                Rule.POINT_TO_IMG,
+                o.ref,
+                Organisation.NCG,
+                due,
+                "_after_inspection",
+                zaak=lead.identificatie,
+                fase=lead.phase.value,
+            )
+            for o in seen
+        ]
     return [_proposal(facts, Rule.POINT_TO_IMG, o.ref, Organisation.NCG, due) for o in seen]
 
 
@@ -276,7 +311,11 @@ def hidden_damage(facts: DossierFacts, today: date) -> list[Proposal]:
 
 
 def group_opportunity(facts: DossierFacts, today: date) -> list[Proposal]:
-    """Group B → propose a joint inspection; group E → propose including damage repair."""
+    """Group B → propose a joint inspection; group E → propose including damage repair.
+
+    Not once the resident has answered the question (the choice log) or a joint inspection
+    is booked: nothing left to propose. The joint-inspection proposal goes to the resident's
+    first contact when they chose one (else IMG)."""
     group = facts.group
     lead = facts.leading_img
     if group not in (CollaborationGroup.B, CollaborationGroup.E) or facts.ncg is None or not lead:
@@ -284,16 +323,71 @@ def group_opportunity(facts: DossierFacts, today: date) -> list[Proposal]:
     ref = f"{group.value}:{lead.identificatie}"
     due = today + timedelta(days=DUE_DAYS_DEFAULT)
     if group is CollaborationGroup.B:
-        return [
-            _proposal(
-                facts, Rule.JOINT_INSPECTION, ref, Organisation.IMG, due, zaak=lead.identificatie
-            )
-        ]
+        if facts.choices.joint_inspection is not None or facts.joint_booked:
+            return []
+        org = facts.choices.first_contact or Organisation.IMG
+        return [_proposal(facts, Rule.JOINT_INSPECTION, ref, org, due, zaak=lead.identificatie)]
+    if facts.choices.repair_in_strengthening is not None:
+        return []
     return [
         _proposal(
             facts, Rule.INCLUDE_DAMAGE_REPAIR, ref, Organisation.NCG, due, zaak=lead.identificatie
         )
     ]
+
+
+PLAN_STATUSES = frozenset({NcgStatus.S4_1, NcgStatus.S4_2, NcgStatus.S5_1})
+"""NCG makes and prepares the plan: damage repair can still be taken into it (seed 001:
+"schadeherstel kan hierin meegenomen worden als de bewoner dit wenst")."""
+
+
+def repair_in_plan(facts: DossierFacts, today: date) -> list[Proposal]:
+    """The resident wants the damage repair in the strengthening → NCG takes it into the plan
+    (and notes when the resident uses the damage payment for repair under NCG's direction)."""
+    ncg = facts.ncg
+    if ncg is None or ncg.status not in PLAN_STATUSES or not facts.choices.repair_in_strengthening:
+        return []
+    if facts.choices.rebuild:
+        return []  # demolition and new build: nothing is strengthened
+    variant = "_with_payment" if facts.choices.payment_for_repair else ""
+    due = today + timedelta(days=DUE_DAYS_DEFAULT)
+    ref = f"herstel:{ncg.identificatie}"
+    return [_proposal(facts, Rule.REPAIR_IN_PLAN, ref, Organisation.NCG, due, variant)]
+
+
+def ncg_finished(facts: DossierFacts, today: date) -> list[Proposal]:
+    """NCG finished the strengthening (status 6) → IMG is informed (seed 001, "Afronding:
+    dit wordt ook gecommuniceerd naar IMG"), on an address where IMG has a damage case."""
+    ncg = facts.ncg
+    if ncg is None or ncg.status is not NcgStatus.S6 or not facts.img_cases:
+        return []
+    due = today + timedelta(days=DUE_DAYS_DEFAULT)
+    return [
+        _proposal(
+            facts,
+            Rule.NCG_FINISHED_INFORM_IMG,
+            ncg.identificatie,
+            Organisation.IMG,
+            due,
+            ncg_zaak=ncg.identificatie,
+        )
+    ]
+
+
+def answered(facts: DossierFacts) -> dict[Rule, tuple[str, dict[str, str]]]:
+    """Open signals the resident's choices have answered: rule → (outcome i18n key, values).
+    The service closes them with that outcome."""
+    found: dict[Rule, tuple[str, dict[str, str]]] = {}
+    joint = facts.choices.joint_inspection
+    if joint is not None:
+        found[Rule.JOINT_INSPECTION] = ("signal.answered.joint", {"keuze": joint.value})
+    repair = facts.choices.repair_in_strengthening
+    if repair is not None:
+        found[Rule.INCLUDE_DAMAGE_REPAIR] = (
+            "signal.answered.repair_yes" if repair else "signal.answered.repair_no",
+            {},
+        )
+    return found
 
 
 def intervention_team(facts: DossierFacts, today: date) -> list[Proposal]:
@@ -313,6 +407,8 @@ RULES: tuple[Callable[[DossierFacts, date], list[Proposal]], ...] = (
     ncg_saw_damage,
     hidden_damage,
     group_opportunity,
+    repair_in_plan,
+    ncg_finished,
     intervention_team,
 )
 

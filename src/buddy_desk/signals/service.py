@@ -13,10 +13,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from operator import itemgetter
 
-from sqlalchemy import Select, exists, func, insert, or_, select, union
+from sqlalchemy import Select, exists, func, insert, or_, select, union, update
 from sqlalchemy.orm import Session, aliased
 
 from buddy_desk.choices.rules import (
+    NOT_DECIDED,
     Actor,
     ChoiceEntry,
     Direction,
@@ -31,9 +32,10 @@ from buddy_desk.choices.service.consent import (
     log_disclosures_in,
     withheld_lines,
 )
-from buddy_desk.choices.service.log import consent_state, to_entry
+from buddy_desk.choices.service.log import consent_state, decided_in_session, to_entry
 from buddy_desk.core.collaboration import collaboration_group
 from buddy_desk.core.event_texts import text as event_text
+from buddy_desk.core.inspection import AppointmentState, InspectionForm
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus, Organisation
 from buddy_desk.errors import BuddyDeskError, NotFoundError, ValidationError
 from buddy_desk.i18n import tr
@@ -48,6 +50,7 @@ from buddy_desk.models import (
 )
 from buddy_desk.models.base import utcnow
 from buddy_desk.models.choices import ChoiceLogEntry
+from buddy_desk.models.planning import InspectionAppointment
 from buddy_desk.models.signals import InformationRequest, Observation, Signal
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.signals.rules import (
@@ -61,6 +64,7 @@ from buddy_desk.signals.rules import (
     RequestKind,
     Rule,
     SignalState,
+    answered,
     evaluate,
 )
 from buddy_desk.signals.svip import (
@@ -201,8 +205,17 @@ def load_facts(session: Session, dossier_ids: Iterable[int] | None = None) -> li
             Case.id.in_(select(DamageReport.case_id).where(DamageReport.constructief)),
         ),
     )
+    img_case = aliased(Case)
+    ncg_finished = select(Case.dossier_id).where(
+        Case.organisation == Organisation.NCG,
+        Case.status == NcgStatus.S6.value,
+        exists().where(
+            img_case.dossier_id == Case.dossier_id, img_case.organisation == Organisation.IMG
+        ),
+    )
     candidate_query = union(
         running_img,
+        ncg_finished,
         select(DossierFlag.dossier_id).where(DossierFlag.active),
         select(Observation.dossier_id),
     ).subquery()
@@ -251,6 +264,17 @@ def load_facts(session: Session, dossier_ids: Iterable[int] | None = None) -> li
     ):
         if d_id in candidates:
             observations[d_id].append(ObservationFact(kind, ref, bedrag))
+    choices = decided_in_session(session, candidates if wanted is not None else None)
+    booked = {
+        d_id
+        for (d_id,) in session.execute(
+            select(InspectionAppointment.dossier_id).where(
+                InspectionAppointment.state.in_([AppointmentState.BOOKED, AppointmentState.DONE]),
+                InspectionAppointment.form != InspectionForm.SEPARATE,
+            )
+        )
+        if d_id in candidates
+    }
     facts = []
     for d_id, img_sup, ncg_sup in session.execute(
         select(Dossier.id, Dossier.img_supervisor_id, Dossier.ncg_supervisor_id)
@@ -272,6 +296,8 @@ def load_facts(session: Session, dossier_ids: Iterable[int] | None = None) -> li
                 observations=tuple(observations.get(d_id, ())),
                 img_supervisor_id=img_sup,
                 ncg_supervisor_id=ncg_sup,
+                choices=choices.get(d_id, NOT_DECIDED),
+                joint_booked=d_id in booked,
             )
         )
     return facts
@@ -293,7 +319,10 @@ def evaluate_in_session(
     }
     rows = []
     now = utcnow()
+    answers: dict[tuple[Rule, str], list[int]] = defaultdict(list)
     for f in facts:
+        for rule, (outcome_key, values) in answered(f).items():
+            answers[rule, tr(outcome_key, **values)].append(f.dossier_id)
         for p in evaluate(f, today):
             key = (f.dossier_id, p.rule.value, p.ref)
             if key in existing:
@@ -314,9 +343,42 @@ def evaluate_in_session(
                     "created_by": user or "regels",
                 }
             )
+    for (rule, outcome), ids in answers.items():
+        for start in range(0, len(ids), 500):
+            _close_open(session, ids[start : start + 500], [rule], outcome, user)
     if rows:
         session.execute(insert(Signal), rows)
     return EvaluationResult(len(facts), len(rows))
+
+
+def close_rule_signals(
+    session: Session, dossier_id: int, rules: Iterable[Rule], outcome: str, user: str | None
+) -> int:
+    """Close the dossier's open signals of ``rules`` with ``outcome`` (inside the caller's
+    transaction): booking a joint inspection, or a choice that answers a proposal."""
+    return _close_open(session, [dossier_id], rules, outcome, user)
+
+
+def _close_open(
+    session: Session, dossier_ids: list[int], rules: Iterable[Rule], outcome: str, user: str | None
+) -> int:
+    wanted = [r.value for r in rules]
+    result = session.execute(
+        update(Signal)
+        .where(
+            Signal.dossier_id.in_(dossier_ids),
+            Signal.rule.in_(wanted),
+            Signal.state == SignalState.OPEN,
+        )
+        .values(
+            state=SignalState.DONE,
+            outcome=outcome[:500],
+            closed_at=utcnow(),
+            closed_by=user or "regels",
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def evaluate_signals(

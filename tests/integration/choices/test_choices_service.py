@@ -76,7 +76,7 @@ def test_entries_round_trip_exactly_and_chain(uow: UnitOfWork) -> None:
     stored = log_entries(uow, d)
     assert stored == [first]  # every field, the microseconds and the hash included
     assert first.recorded_by == "I. Mulder (img.user)"
-    assert first.explanation_version == "gezamenlijke_opname/2026-11"
+    assert first.explanation_version == "gezamenlijke_opname/2026-12"
     second = correct_choice(
         uow, d, 1, NewChoice(ChoiceType.JOINT_INSPECTION, "na_elkaar", Channel.PHONE, T0), NCG_USER
     )

@@ -162,13 +162,14 @@ def test_cancel_produces_a_cancelling_calendar_file(uow: UnitOfWork, team: dict[
         svc.cancel(uow, booked.id, "nog eens")
 
 
-def test_queue_order_priority_then_groups(uow: UnitOfWork) -> None:
-    e_plain = _dossier(uow, ncg_status=NcgStatus.S4_1)  # group E
+def test_queue_holds_group_b_then_buddy_additions_with_a_reason(uow: UnitOfWork) -> None:
+    e_plain = _dossier(uow, ncg_status=NcgStatus.S4_1)  # group E: not without a reason
     b_plain = _dossier(uow)  # group B
     b_urgent = _dossier(uow, flags=(FlagKind.URGENT,))
-    bijzonder = _dossier(uow, ncg_status=NcgStatus.S4_2, flags=(FlagKind.BIJZONDERE_SITUATIE,))
+    b_special = _dossier(uow, flags=(FlagKind.BIJZONDERE_SITUATIE,))
     c_group = _dossier(uow, img_phase=ImgPhase.BESCHIKKING)  # group C: not in the queue
-    chose_c = _dossier(uow, img_phase=ImgPhase.ZIENSWIJZE)  # group C, but resident chose joint
+    chose_c = _dossier(uow, img_phase=ImgPhase.ZIENSWIJZE)  # group C, planner noted a form
+    a_group = _dossier(uow, ncg_status=NcgStatus.S1_2)  # group A
     svc.save_preference(
         uow,
         chose_c,
@@ -180,10 +181,19 @@ def test_queue_order_priority_then_groups(uow: UnitOfWork) -> None:
         user="planner1",
     )
     ids = [e.dossier_id for e in queue(uow)]
-    assert ids[:2] == sorted([b_urgent, bijzonder])
-    assert ids[2:4] == sorted([e_plain, b_plain])
-    assert ids[4:] == [chose_c]
-    assert c_group not in ids
+    assert ids == [*sorted([b_urgent, b_special]), b_plain]
+    assert not {e_plain, c_group, chose_c, a_group} & set(ids)
+    # a buddy adds a group-E dossier with a reason: it joins the queue, the reason shown
+    with pytest.raises(ValidationError, match="reden"):
+        svc.add_to_queue(uow, e_plain, "  ", user="img.user")
+    svc.add_to_queue(uow, e_plain, "IMG-opname nog niet gedaan; bewoner kwetsbaar", user="img.user")
+    [added] = [e for e in queue(uow) if e.dossier_id == e_plain]
+    assert added.queue_reason == "IMG-opname nog niet gedaan; bewoner kwetsbaar"
+    with uow:
+        titles = uow.session.scalars(
+            select(TimelineEvent.title).where(TimelineEvent.dossier_id == e_plain)
+        ).all()
+    assert any("wachtrij" in t for t in titles)
     # a note of why a joint inspection was not possible takes the dossier off the queue
     svc.save_preference(
         uow,
@@ -221,14 +231,40 @@ def test_proposals_respect_the_residents_availability(
         assert p.end.astimezone(AMSTERDAM).time() <= time(17)
 
 
-def test_week_autoplan_books_in_one_go(uow: UnitOfWork, team: dict[str, int]) -> None:
+def _choose(uow: UnitOfWork, dossier_id: int, value: str, **kw: object) -> None:
+    from buddy_desk.choices.rules import Actor, Channel, ChoiceType
+    from buddy_desk.choices.service.log import NewChoice, record_choice
+
+    actor = Actor("tester", "Test Gebruiker", Organisation.NCG, "supervisor")
+    record_choice(
+        uow,
+        dossier_id,
+        NewChoice(ChoiceType.JOINT_INSPECTION, value, Channel.KITCHEN_TABLE, **kw),  # type: ignore[arg-type]
+        actor,
+    )
+
+
+def test_week_autoplan_plans_only_chosen_forms_and_books_in_one_go(
+    uow: UnitOfWork, team: dict[str, int]
+) -> None:
     dossiers = [_dossier(uow) for _ in range(4)]
+    _choose(uow, dossiers[0], "binnen_twee_dagen")
+    _choose(uow, dossiers[1], "na_elkaar")
+    _choose(uow, dossiers[2], "gelijktijdig")
+    # dossiers[3]: nobody chose a form, so the auto-plan leaves it alone
     dry = auto_plan_week(uow, date(2026, 11, 30), today=TODAY)
     assert {o.dossier_id for o in dry} == set(dossiers)
     assert all(o.appointment_ids == () for o in dry)
+    by_id = {o.dossier_id: o for o in dry}
+    assert by_id[dossiers[3]].start is None and "geen vorm" in (by_id[dossiers[3]].reason or "")
+    assert by_id[dossiers[0]].form is InspectionForm.CLOSE  # 'binnen twee dagen' is joint
+    assert by_id[dossiers[1]].form is InspectionForm.SEQUENTIAL
+    assert all(svc.dossier_appointments(uow, d) == [] for d in dossiers)  # a dry run books nothing
     done = auto_plan_week(uow, date(2026, 11, 30), apply=True, today=TODAY)
     planned = [o for o in done if o.start is not None]
     assert planned and all(o.appointment_ids for o in planned)
+    assert {o.dossier_id for o in planned} <= set(dossiers[:3])
+    assert svc.dossier_appointments(uow, dossiers[3]) == []
     assert all(o.reason for o in done if o.start is None)
     seen: dict[int, list[tuple[datetime, datetime]]] = {}
     for d in dossiers:
@@ -243,8 +279,7 @@ def test_the_choice_log_decides_the_form(uow: UnitOfWork, team: dict[str, int]) 
     from buddy_desk.choices.rules import Actor, Channel, ChoiceType
     from buddy_desk.choices.service.log import NewChoice, record_choice
 
-    d = _dossier(uow, img_phase=ImgPhase.ZIENSWIJZE)  # group C: only queued once chosen
-    assert d not in [e.dossier_id for e in queue(uow)]
+    d = _dossier(uow)  # group B
     actor = Actor("tester", "Test Gebruiker", Organisation.NCG, "supervisor")
     choice = NewChoice(
         ChoiceType.JOINT_INSPECTION, "na_elkaar", Channel.KITCHEN_TABLE, only_if_no_delay=True

@@ -27,8 +27,8 @@ def _setup(ctx: AppContext) -> tuple[int, int]:
     plain = make_dossier(ctx.new_uow(), img_phase=ImgPhase.OPNAME, ncg_status=NcgStatus.S2_1)
     urgent = make_dossier(
         ctx.new_uow(),
-        img_phase=ImgPhase.OPNAME,
-        ncg_status=NcgStatus.S4_1,
+        img_phase=ImgPhase.VOORBEREIDING,
+        ncg_status=NcgStatus.S2_1,
         flags=(FlagKind.URGENT,),
     )
     return plain, urgent

@@ -114,14 +114,14 @@ def test_ncg_saw_damage_with_case_in_voorbereiding_asks_img_for_accelerated_insp
     assert p.ref == "Z-Voorbereiding"
 
 
-def test_ncg_saw_damage_with_inspection_done_asks_nothing() -> None:
+def test_ncg_saw_damage_with_inspection_done_still_points_resident_to_img() -> None:
+    # the sources do not say the running case covers damage seen later: signal it
     seen = (ObservationFact(ObservationKind.NCG_DAMAGE_SEEN, "obs-1"),)
-    assert (
-        ncg_saw_damage(
-            facts(NcgStatus.S2_1, img=(case(ImgPhase.ZIENSWIJZE),), observations=seen), TODAY
-        )
-        == []
-    )
+    f = facts(NcgStatus.S2_1, img=(case(ImgPhase.ZIENSWIJZE),), observations=seen)
+    (p,) = ncg_saw_damage(f, TODAY)
+    assert (p.rule, p.organisation, p.ref) == (Rule.POINT_TO_IMG, Organisation.NCG, "obs-1")
+    assert p.detail_key.endswith("_after_inspection")
+    assert p.values == {"zaak": "Z-Zienswijze", "fase": "Zienswijze"}
 
 
 def test_hidden_damage_up_to_2500_stays_with_ncg_above_goes_to_img() -> None:

@@ -1,11 +1,21 @@
-"""``buddy-desk choices DOSSIER``: the resident's choices — current state, history, exports."""
+"""``buddy-desk choices``: the resident's choices — read them, and record them.
+
+choices DOSSIER [--json] [--pdf F] [--csv F] [--receipt SEQ --out F]   (= choices show …)
+choices record DOSSIER --type TYPE --value VALUE [consent and channel options]
+choices withdraw DOSSIER SEQ --reason TEXT [--channel C] [--effective YYYY-MM-DD]
+choices correct DOSSIER SEQ [--value V …] --reason TEXT
+
+Writes need the acting user (``buddy-desk --user USERNAME …``).
+"""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from buddy_desk.choices.cli._record import register_writes
 from buddy_desk.choices.rules import ChoiceEntry, ChoiceState, canonical_time
 from buddy_desk.choices.service.exports import choice_log_csv, choice_log_pdf, receipt_pdf
 from buddy_desk.choices.service.log import choice_log
@@ -21,13 +31,53 @@ class OutputError(BuddyDeskError):
     """An output file cannot be written where the user asked."""
 
 
+class _ShowByDefault(argparse._SubParsersAction):  # type: ignore[type-arg]
+    """Subcommands where a dossier number means ``show``: ``choices 12`` keeps working next
+    to ``choices record 12 …``."""
+
+    class _Names(dict[str, argparse.ArgumentParser]):
+        def __init__(self, names: dict[str, argparse.ArgumentParser]) -> None:
+            super().__init__()
+            self.names = names
+
+        def __contains__(self, key: object) -> bool:
+            return (isinstance(key, str) and key.isdigit()) or key in self.names
+
+        def __iter__(self) -> Iterator[str]:
+            return iter(self.names)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.choices = self._Names(self._name_parser_map)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        if values and str(values[0]).isdigit():
+            values = ["show", *values]
+        super().__call__(parser, namespace, values, option_string)
+
+
 def register(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
 ) -> None:
-    p = sub.add_parser(
+    top = sub.add_parser(
         "choices",
         parents=[common],
-        help="the resident's choices of a dossier: current state, history, PDF/CSV",
+        help="the resident's choices of a dossier: show (default), record, withdraw, correct",
+    )
+    actions = top.add_subparsers(
+        action=_ShowByDefault,
+        title="choices commands (a dossier number alone means 'show')",
+        metavar="[show|record|withdraw|correct] DOSSIER",
+        required=True,
+    )
+    p = actions.add_parser(
+        "show", parents=[common], help="current state, history, PDF/CSV, receipts"
     )
     p.add_argument("dossier", type=int, metavar="DOSSIER", help="dossier id")
     p.add_argument("--json", action="store_true", help="current state and history as JSON")
@@ -41,6 +91,7 @@ def register(
     )
     p.add_argument("--out", metavar="FILE", type=Path, help="file for --receipt")
     p.set_defaults(handler=run)
+    register_writes(actions, common)
 
 
 def _writable(path: Path) -> Path:

@@ -14,6 +14,9 @@ Public API (for the dossier view, letters, planning and the CLI); every function
 - ``joint_inspection_choice(uow, dossier_id)`` → ``ChoiceState | None``; use
   ``state.value`` (``JointInspection`` value, None when withdrawn) and
   ``state.current.only_if_no_delay`` (planning).
+- ``decided_choices(uow, dossier_id)`` → ``DecidedChoices``: what the choices in force decide
+  (planning, signals, letters, 'wat komt er nu'); ``decided_in_session(session, ids)`` the
+  same for many dossiers inside a caller's transaction (None: every dossier with a choice).
 - ``consent_state(uow, dossier_id, direction)`` → the data-sharing consent state or None.
 - ``choice_log(uow, dossier_id)`` → ``ChoiceLog`` (address, residents, entries, states) for
   the PDF overview, the CSV export and receipts.
@@ -27,12 +30,13 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
 
 from buddy_desk.choices.rules import (
     EXPLANATION_VERSIONS,
@@ -44,11 +48,13 @@ from buddy_desk.choices.rules import (
     ChoiceState,
     ChoiceType,
     ConsentMethod,
+    DecidedChoices,
     Direction,
     DocumentCategory,
     EntryKind,
     consent_for,
     current_states,
+    decided,
     seal,
     validate_new,
     verify_chain,
@@ -60,7 +66,7 @@ from buddy_desk.choices.texts import state_label as state_label
 from buddy_desk.choices.texts import summary_event
 from buddy_desk.choices.texts import type_label as type_label
 from buddy_desk.dossiers.service import person_name
-from buddy_desk.errors import NotFoundError
+from buddy_desk.errors import NotFoundError, ValidationError
 from buddy_desk.i18n import tr
 from buddy_desk.models import (
     Address,
@@ -222,9 +228,20 @@ def _append_once(
                 created_by=actor.username,
             )
         )
+        s.flush()
+        _follow_signals(uow, dossier_id, at, actor)
         uow.commit()
         log.info("choice log dossier=%s seq=%s kind=%s", dossier_id, seq, entry.kind.value)
         return entry
+
+
+def _follow_signals(uow: UnitOfWork, dossier_id: int, at: datetime, actor: Actor) -> None:
+    """A choice can answer an open signal or call for a new one: run the signal rules for
+    this dossier in the same transaction, so the signal list never lags the choice log."""
+    # imported here: the signals service reads the choice log through this module
+    from buddy_desk.signals.service import evaluate_in_session
+
+    evaluate_in_session(uow.session, at.astimezone(LOCAL).date(), [dossier_id], actor.username)
 
 
 def _clean(text: str | None) -> str | None:
@@ -329,6 +346,22 @@ def withdraw_choice(
     return _append(uow, dossier_id, build, actor, now)
 
 
+def actor_for(uow: UnitOfWork, username: str | None) -> Actor:
+    """The recorder named by a username (the CLI's --user): name, organisation and role from
+    the staff register. Refused without a username or for an unknown one: a choice in the
+    log must say who recorded it."""
+    if not (username or "").strip():
+        raise ValidationError("gebruiker", tr("choices.cli.no_user"))
+    assert username is not None
+    with uow:
+        sup = uow.session.scalars(
+            select(Supervisor).where(func.lower(Supervisor.username) == username.strip().lower())
+        ).first()
+        if sup is None or not sup.username:
+            raise NotFoundError(tr("choices.cli.unknown_user", user=username.strip()))
+        return Actor(sup.username, sup.naam, sup.organisation, sup.role)
+
+
 def log_entries(uow: UnitOfWork, dossier_id: int) -> list[ChoiceEntry]:
     with uow:
         _require_dossier(uow, dossier_id)
@@ -344,6 +377,28 @@ def joint_inspection_choice(uow: UnitOfWork, dossier_id: int) -> ChoiceState | N
         if state.choice_type is ChoiceType.JOINT_INSPECTION:
             return state
     return None
+
+
+def decided_choices(uow: UnitOfWork, dossier_id: int) -> DecidedChoices:
+    return decided(current_choices(uow, dossier_id))
+
+
+def decided_in_session(
+    session: Session, dossier_ids: Iterable[int] | None = None
+) -> dict[int, DecidedChoices]:
+    """The decisions per dossier (only dossiers with a choice), in one query."""
+    stmt = select(ChoiceLogEntry).where(
+        ChoiceLogEntry.choice_type.not_in([ChoiceType.DATA_SHARING, ChoiceType.FREE_TEXT])
+    )
+    if dossier_ids is not None:
+        wanted = sorted(set(dossier_ids))
+        if not wanted:
+            return {}
+        stmt = stmt.where(ChoiceLogEntry.dossier_id.in_(wanted))
+    by_dossier: dict[int, list[ChoiceEntry]] = defaultdict(list)
+    for row in session.scalars(stmt.order_by(ChoiceLogEntry.dossier_id, ChoiceLogEntry.seq)):
+        by_dossier[row.dossier_id].append(to_entry(row))
+    return {d: decided(current_states(items)) for d, items in by_dossier.items()}
 
 
 def consent_state(uow: UnitOfWork, dossier_id: int, direction: Direction) -> ChoiceState | None:

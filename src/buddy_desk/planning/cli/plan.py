@@ -4,11 +4,14 @@ plan queue [--json]                          dossiers awaiting a joint inspectio
 plan propose DOSSIER --form F [--json]       the best options, with separate for comparison
 plan book DOSSIER --form F --option N        book option N of ``propose``
 plan book DOSSIER --form F --start T --expert ID [--expert ID]
+    [--override-reason R]  book against the resident's recorded choice, with a reason
+    [--move-existing R]    move the dossier's existing appointment here instead
+plan queue-add DOSSIER --reason R            a dossier outside group B into the queue
 plan move APPOINTMENT --start T --reason R [--expert KIND=ID]
 plan cancel APPOINTMENT --reason R
 plan ics APPOINTMENT --out FILE.ics          request, or cancellation once cancelled
 plan letter APPOINTMENT --out FILE.pdf       confirmation letter to the resident
-plan week --start DATE [--apply] [--json]    auto-plan the queue for a week
+plan week --start DATE [--commit] [--json]   auto-plan the queue for a week (dry run first)
 plan experts [--json]                        the experts register
 plan expert show|add|edit|absence-add|absence-remove …   manage it (see cli/_plan_register.py)
 plan settings [--damage-min N …] [--json]    durations per kind and the travel buffer
@@ -24,7 +27,7 @@ from typing import Any
 from buddy_desk.choices.rules import Actor
 from buddy_desk.choices.service.consent import acting_viewer
 from buddy_desk.commands import acting_username, open_uow, print_json
-from buddy_desk.core.inspection import InspectionForm, VisitKind
+from buddy_desk.core.inspection import AppointmentState, InspectionForm, VisitKind
 from buddy_desk.errors import ValidationError
 from buddy_desk.i18n import tr
 from buddy_desk.persistence.unit_of_work import UnitOfWork
@@ -69,8 +72,26 @@ def register(
     b.add_argument("--start", type=_moment, help="'YYYY-MM-DD HH:MM' (Amsterdam time)")
     b.add_argument("--expert", type=int, action="append", default=[], help="expert id")
     b.add_argument("--today", type=_date)
+    b.add_argument(
+        "--override-reason",
+        metavar="TEXT",
+        help="book although the form contradicts the resident's recorded choice; the reason "
+        "is recorded on the dossier",
+    )
+    b.add_argument(
+        "--move-existing",
+        metavar="REASON",
+        help="the dossier already has a joint appointment: move that one here instead",
+    )
     b.add_argument("--json", action="store_true")
     b.set_defaults(handler=run_book)
+
+    qa = cmds.add_parser(
+        "queue-add", parents=[common], help="add a dossier outside group B to the queue"
+    )
+    qa.add_argument("dossier", type=int)
+    qa.add_argument("--reason", required=True, help="why a joint inspection makes sense here")
+    qa.set_defaults(handler=run_queue_add)
 
     m = cmds.add_parser("move", parents=[common], help="move an appointment")
     m.add_argument("appointment", type=int)
@@ -100,7 +121,13 @@ def register(
 
     w = cmds.add_parser("week", parents=[common], help="auto-plan the queue for one week")
     w.add_argument("--start", type=_date, required=True, help="first day (YYYY-MM-DD)")
-    w.add_argument("--apply", action="store_true", help="book the result (else: a dry run)")
+    w.add_argument(
+        "--apply",
+        "--commit",
+        dest="apply",
+        action="store_true",
+        help="book what the dry run shows (without it: only the dry run)",
+    )
     w.add_argument("--limit", type=int, default=0, help="only the first N queue entries")
     w.add_argument("--today", type=_date)
     w.add_argument("--json", action="store_true")
@@ -209,6 +236,8 @@ def run_queue(args: argparse.Namespace) -> int:
                     "urgent": e.urgent,
                     "bijzondere_situatie": e.bijzondere_situatie,
                     "form": e.form.value if e.form else None,
+                    "form_source": e.form_source,
+                    "queue_reason": e.queue_reason,
                 }
                 for e in entries
             ]
@@ -291,12 +320,36 @@ def run_book(args: argparse.Namespace) -> int:
         proposal = found.options[args.option - 1]
     else:
         proposal = svc.explicit_proposal(open_uow(args), form, args.start, args.expert)
-    booked = svc.book(open_uow(args), args.dossier, proposal, user=getattr(args, "user", None))
+    user = getattr(args, "user", None)
+    if args.move_existing is not None:
+        existing = svc.dossier_appointments(open_uow(args), args.dossier)
+        active = [a for a in existing if a.state is AppointmentState.BOOKED]
+        if not active:
+            raise ValidationError("--move-existing", "dit dossier heeft geen geplande afspraak")
+        moved = svc.move_to_proposal(
+            open_uow(args), active[-1].id, proposal, args.move_existing, user=user
+        )
+        booked = [moved]
+    else:
+        booked = svc.book(
+            open_uow(args),
+            args.dossier,
+            proposal,
+            user=user,
+            override_reason=args.override_reason,
+            today=args.today,
+        )
     if args.json:
         print_json([_appointment_json(a) for a in booked])
         return 0
     for a in booked:
         _print_appointment(a)
+    return 0
+
+
+def run_queue_add(args: argparse.Namespace) -> int:
+    svc.add_to_queue(open_uow(args), args.dossier, args.reason, user=getattr(args, "user", None))
+    print(f"dossier {args.dossier} staat in de wachtrij: {' '.join(args.reason.split())}")
     return 0
 
 
@@ -389,7 +442,7 @@ def run_week(args: argparse.Namespace) -> int:
             print(f"  {o.dossier_id:>7}  {o.address_line:<32.32} {when}  {form}")
         else:
             print(f"- {o.dossier_id:>7}  {o.address_line:<32.32} {o.reason}")
-    verb = "geboekt" if args.apply else "te plannen (proefrun; --apply boekt)"
+    verb = "geboekt" if args.apply else "te plannen (proefrun; --commit boekt precies dit)"
     print(f"{len(planned)} van {len(outcomes)} dossiers {verb}")
     return 0
 

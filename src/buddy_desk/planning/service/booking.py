@@ -17,6 +17,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
+from buddy_desk.choices.rules import NOT_DECIDED
+from buddy_desk.choices.service.log import decided_choices, decided_in_session
 from buddy_desk.core.address import house_number, street_line
 from buddy_desk.core.event_texts import text as event_text
 from buddy_desk.core.inspection import AppointmentState, DayPart, InspectionForm, VisitKind
@@ -43,6 +45,8 @@ from buddy_desk.planning.info import (
     PreferenceInfo,
     VisitInfo,
 )
+from buddy_desk.planning.rules import CHOICE_FORMS as CHOICE_FORMS
+from buddy_desk.planning.rules import booking_conflict, chosen_form, latest_joint_day
 from buddy_desk.planning.service.calendar import (
     expert_info,
     experts_for,
@@ -50,6 +54,8 @@ from buddy_desk.planning.service.calendar import (
     load_settings,
 )
 from buddy_desk.planning.slots import Request, SlotFinder
+from buddy_desk.signals.rules import Rule
+from buddy_desk.signals.service import close_rule_signals
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +70,34 @@ class PlanningConflictError(ValidationError):
         super().__init__("planning", reason)
 
 
+class AlreadyBookedError(ValidationError):
+    """The dossier already has an active joint appointment: move it instead of booking again."""
+
+    def __init__(self, appointment: AppointmentInfo) -> None:
+        self.appointment = appointment
+        when = _when_text(appointment.start, appointment.end)
+        super().__init__(
+            "boeken",
+            f"dossier {appointment.dossier_id} heeft al een gezamenlijke opname "
+            f"(afspraak {appointment.id}, {when}); verzet die afspraak in plaats van opnieuw "
+            f"te boeken (buddy-desk plan move {appointment.id} …)",
+        )
+
+
+class ChoiceConflictError(ValidationError):
+    """Booking this form contradicts the resident's recorded choice; a planner may still book
+    it with a reason (``override_reason``), which is recorded on the dossier."""
+
+    def __init__(self, dossier_id: int, conflict: str) -> None:
+        self.dossier_id = dossier_id
+        self.conflict = conflict
+        super().__init__(
+            "vorm",
+            f"niet geboekt: {conflict}. Boek een vorm die past bij de keuze, of geef een "
+            "reden om er bewust van af te wijken (--override-reason)",
+        )
+
+
 def resolve_today(today: date | None) -> date:
     return today or datetime.now(AMSTERDAM).date()
 
@@ -74,21 +108,8 @@ def resolve_today(today: date | None) -> date:
 def _choice(uow: UnitOfWork, dossier_id: int) -> tuple[InspectionForm | None, bool]:
     """The form the resident chose in the choice log (None: not recorded, or withdrawn), and
     whether they want it only if it does not mean a longer wait."""
-    from buddy_desk.choices.service.log import joint_inspection_choice
-
-    state = joint_inspection_choice(uow.fresh(), dossier_id)
-    if state is None or state.value is None:
-        return None, False
-    return CHOICE_FORMS.get(state.value), bool(state.current.only_if_no_delay)
-
-
-# the choice log's JointInspection values
-CHOICE_FORMS = {
-    "gelijktijdig": InspectionForm.SIMULTANEOUS,
-    "na_elkaar": InspectionForm.SEQUENTIAL,
-    "gecombineerd": InspectionForm.COMBINED,
-    "geen": InspectionForm.SEPARATE,
-}
+    choices = decided_choices(uow.fresh(), dossier_id)
+    return chosen_form(choices), choices.only_if_no_delay
 
 
 def parse_days(text: str) -> frozenset[int]:
@@ -174,6 +195,32 @@ def save_preference(
         info = _preference(s, dossier_id, choice)
         uow.commit()
         return info
+
+
+def add_to_queue(uow: UnitOfWork, dossier_id: int, reason: str, *, user: str | None) -> None:
+    """A buddy puts a dossier outside group B in the joint-inspection queue, with a reason
+    (shown in the queue and on the dossier's timeline). A resident who declined stays out."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError("reden", "geef op waarom dit dossier een gezamenlijke opname krijgt")
+    if len(reason) > 300:
+        raise ValidationError("reden", "is langer dan 300 tekens")
+    choices = decided_choices(uow.fresh(), dossier_id)
+    if choices.joint_declined:
+        raise ValidationError("wachtrij", "de bewoner heeft gekozen voor geen gezamenlijke opname")
+    with uow:
+        s = uow.session
+        _dossier(s, dossier_id)
+        row = s.scalars(
+            select(PlanningPreference).where(PlanningPreference.dossier_id == dossier_id)
+        ).one_or_none()
+        if row is None:
+            row = PlanningPreference(dossier_id=dossier_id)
+            s.add(row)
+        row.queue_reason = reason
+        row.updated_by = user
+        _event(s, dossier_id, "planning.queue.added", {}, reason, user)
+        uow.commit()
 
 
 # -- dossiers -------------------------------------------------------------------------------
@@ -353,22 +400,88 @@ def book(
     proposal: Proposal,
     *,
     user: str | None = None,
+    override_reason: str | None = None,
+    today: date | None = None,
 ) -> list[AppointmentInfo]:
-    """Book a proposal (or explicit visits): one appointment per day, checked again first."""
+    """Book a proposal (or explicit visits): one appointment per day, checked again first.
+
+    Refused when the dossier already has an active joint appointment (``AlreadyBookedError``:
+    move that one) and when the form contradicts the resident's recorded choice
+    (``ChoiceConflictError``) unless ``override_reason`` says why; that reason is recorded
+    on the booking and in the dossier's timeline.
+    """
     with uow:
-        infos = book_in_session(uow.session, dossier_id, proposal, user)
+        infos = book_in_session(
+            uow.session,
+            dossier_id,
+            proposal,
+            user,
+            override_reason=override_reason,
+            today=resolve_today(today),
+        )
         uow.commit()
         log.info("booked %d appointment(s) for dossier %d", len(infos), dossier_id)
         return infos
 
 
+def active_appointment(session: Session, dossier_id: int) -> InspectionAppointment | None:
+    """The dossier's booked joint appointment (the earliest, for a two-day one), or None."""
+    return session.scalars(
+        select(InspectionAppointment)
+        .where(
+            InspectionAppointment.dossier_id == dossier_id,
+            InspectionAppointment.state == AppointmentState.BOOKED,
+            InspectionAppointment.form != InspectionForm.SEPARATE,
+        )
+        .options(
+            selectinload(InspectionAppointment.visits),
+            selectinload(InspectionAppointment.changes),
+        )
+        .order_by(InspectionAppointment.start_at)
+    ).first()
+
+
+def _later_than_separate(
+    s: Session, dossier_id: int, municipality: str | None, proposal: Proposal, today: date
+) -> bool:
+    """Would this joint inspection end later than the separate inspections would?"""
+    pref = _preference(s, dossier_id, (None, False))
+    settings = load_settings(s)
+    first = today + timedelta(days=settings.lead_days)
+    last = max(first + timedelta(days=settings.horizon_days - 1), proposal.last_day)
+    calendar, _experts = load_calendar(s, first, last, settings=settings)
+    found = SlotFinder(calendar, today).propose_separate(Request(municipality, pref.availability))
+    separate = found.separate_last_day
+    return separate is not None and proposal.last_day > latest_joint_day(proposal.form, separate)
+
+
 def book_in_session(
-    s: Session, dossier_id: int, proposal: Proposal, user: str | None
+    s: Session,
+    dossier_id: int,
+    proposal: Proposal,
+    user: str | None,
+    *,
+    override_reason: str | None = None,
+    today: date | None = None,
+    later_than_separate: bool | None = None,
 ) -> list[AppointmentInfo]:
     """The booking inside a caller's transaction (``book``, the week auto-plan)."""
     dossier = _dossier(s, dossier_id)
     address = s.get(Address, dossier.address_id)
     assert address is not None
+    existing = active_appointment(s, dossier_id)
+    if existing is not None:
+        experts_now = _expert_map(s, (v.expert_id for v in existing.visits))
+        raise AlreadyBookedError(_appointment_info(existing, experts_now, address))
+    choices = decided_in_session(s, [dossier_id]).get(dossier_id, NOT_DECIDED)
+    if later_than_separate is None and choices.only_if_no_delay:
+        later_than_separate = _later_than_separate(
+            s, dossier_id, address.gemeente, proposal, resolve_today(today)
+        )
+    conflict = booking_conflict(choices, proposal.form, later_than_separate=later_than_separate)
+    reason = (override_reason or "").strip() or None
+    if conflict is not None and reason is None:
+        raise ChoiceConflictError(dossier_id, conflict)
     experts = _check_visits(s, proposal.visits, address.gemeente)
     by_day: dict[date, list[Visit]] = defaultdict(list)
     for visit in sorted(proposal.visits, key=lambda v: v.start):
@@ -396,6 +509,7 @@ def book_in_session(
                 sequence=0,
                 new_start=appointment.start_at,
                 experts=",".join(str(v.expert_id) for v in visits),
+                reason=f"{tr('planning.override.title')}: {reason}" if conflict else None,
             )
         ]
         s.add(appointment)
@@ -413,6 +527,16 @@ def book_in_session(
             None,
             user,
         )
+    if conflict is not None:
+        _event(s, dossier_id, "planning.override.timeline", {"conflict": conflict}, reason, user)
+    first = min(a.start_at for a in booked)
+    close_rule_signals(
+        s,
+        dossier_id,
+        [Rule.JOINT_INSPECTION],
+        tr("planning.override.signal_closed", when=_when_text(first, first)[:10]),
+        user,
+    )
     s.flush()
     return [_appointment_info(a, experts, address) for a in booked]
 
@@ -492,6 +616,32 @@ def move(
         info = _appointment_info(a, expert_map, address)
         uow.commit()
         return info
+
+
+def move_to_proposal(
+    uow: UnitOfWork,
+    appointment_id: int,
+    proposal: Proposal,
+    reason: str,
+    *,
+    user: str | None = None,
+) -> AppointmentInfo:
+    """Move an existing appointment to the time and experts of ``proposal`` (instead of
+    booking a second joint inspection for the dossier). Only for the same kinds of visit."""
+    existing = get_appointment(uow, appointment_id)
+    kinds = sorted(v.kind.value for v in existing.visits)
+    if existing.form is InspectionForm.CLOSE or proposal.form is InspectionForm.CLOSE:
+        raise ValidationError(
+            "verzetten", "een opname binnen twee dagen heeft twee afspraken: verzet elk apart"
+        )
+    if kinds != sorted(v.kind.value for v in proposal.visits):
+        raise ValidationError(
+            "verzetten",
+            f"de bestaande afspraak is '{tr(f'planning.form.{existing.form.value}')}'; "
+            "annuleer die eerst om een andere vorm te boeken",
+        )
+    experts = {v.kind: v.expert_id for v in proposal.visits}
+    return move(uow, appointment_id, proposal.start, reason, experts=experts, user=user)
 
 
 def cancel(

@@ -8,73 +8,51 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from buddy_desk.choices.rules import ChoiceType
+from buddy_desk.choices.rules import NOT_DECIDED
+from buddy_desk.choices.service.log import decided_in_session
 from buddy_desk.core.collaboration import CollaborationGroup, collaboration_group
 from buddy_desk.core.inspection import AppointmentState, InspectionForm
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus, Organisation
 from buddy_desk.dossiers.service import img_rank
 from buddy_desk.models import Address, Case, Dossier, DossierFlag
-from buddy_desk.models.choices import ChoiceLogEntry
 from buddy_desk.models.planning import InspectionAppointment, PlanningPreference
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.planning.info import QueueEntry
+from buddy_desk.planning.rules import JOINT_GROUP, chosen_form, queue_reason
 
-PRIORITY_GROUPS = (CollaborationGroup.B, CollaborationGroup.E)
+PRIORITY_GROUPS = (CollaborationGroup.B,)
 
 
 _Candidate = tuple[
-    CollaborationGroup | None, bool, bool, tuple[str, ...], InspectionForm | None, str | None
+    CollaborationGroup | None, bool, bool, tuple[str, ...], InspectionForm | None, str | None, str
 ]
 
 
 def chosen_forms(session: Session) -> dict[int, InspectionForm | None]:
     """The resident's joint-inspection choice from the choice log, for every dossier that has
-    one, in one query (None: recorded, then withdrawn)."""
-    from buddy_desk.choices.rules import ChoiceEntry, current_states
-    from buddy_desk.choices.service.log import to_entry
-    from buddy_desk.planning.service.booking import CHOICE_FORMS
-
-    with_choice = select(ChoiceLogEntry.dossier_id).where(
-        ChoiceLogEntry.choice_type == ChoiceType.JOINT_INSPECTION
-    )
-    rows = session.scalars(
-        select(ChoiceLogEntry)
-        .where(ChoiceLogEntry.dossier_id.in_(with_choice))
-        .order_by(ChoiceLogEntry.dossier_id, ChoiceLogEntry.seq)
-    )
-    entries: dict[int, list[ChoiceEntry]] = defaultdict(list)
-    for row in rows:
-        entries[row.dossier_id].append(to_entry(row))
-    found: dict[int, InspectionForm | None] = {}
-    for dossier_id, items in entries.items():
-        for state in current_states(items):
-            if state.choice_type is ChoiceType.JOINT_INSPECTION:
-                found[dossier_id] = CHOICE_FORMS.get(state.value) if state.value else None
-    return found
+    one (``SEPARATE``: declined; None: recorded, then withdrawn)."""
+    return {d: chosen_form(c) for d, c in decided_in_session(session).items()}
 
 
 def queue(uow: UnitOfWork) -> list[QueueEntry]:
-    """Combination dossiers awaiting a joint inspection: groups B and E, and any dossier whose
-    resident chose a joint form; urgent and bijzondere situatie on top, then B and E.
+    """Combination dossiers awaiting a joint inspection (``rules.queue_reason``): group B —
+    both inspections still to come — unless the resident declined; another group only when a
+    buddy added it with a reason. Urgent and bijzondere situatie on top.
 
-    A dossier leaves the queue once it has a booked appointment or a note of why a joint
-    inspection was not possible.
+    A dossier leaves the queue once it has a booked (or done) joint appointment or a note of
+    why a joint inspection was not possible.
     """
     with uow:
         s = uow.session
         img: dict[int, list[tuple[str, date | None, bool, str]]] = defaultdict(list)
         ncg: dict[int, tuple[str, bool, str]] = {}
-        # only dossiers that can be in the queue: NCG in a B/E status, or a joint form chosen
+        # only dossiers that can be in the queue: NCG in 2.1 (group B), or added by a buddy
         possible = (
             select(Case.dossier_id)
-            .where(
-                Case.organisation == Organisation.NCG,
-                Case.status.in_([NcgStatus.S2_1.value, NcgStatus.S4_1.value, NcgStatus.S4_2.value]),
-            )
+            .where(Case.organisation == Organisation.NCG, Case.status == NcgStatus.S2_1.value)
             .union(
-                select(PlanningPreference.dossier_id).where(PlanningPreference.form.is_not(None)),
-                select(ChoiceLogEntry.dossier_id).where(
-                    ChoiceLogEntry.choice_type == ChoiceType.JOINT_INSPECTION
+                select(PlanningPreference.dossier_id).where(
+                    PlanningPreference.queue_reason.is_not(None)
                 ),
             )
         )
@@ -94,11 +72,14 @@ def queue(uow: UnitOfWork) -> list[QueueEntry]:
             else:
                 ncg[d_id] = (status, bool(special_text and special_text.strip()), ident)
         prefs = {p.dossier_id: p for p in s.scalars(select(PlanningPreference))}
-        choices = chosen_forms(s)
+        choices = decided_in_session(s)
         planned = set(
             s.scalars(
                 select(InspectionAppointment.dossier_id).where(
-                    InspectionAppointment.state == AppointmentState.BOOKED
+                    InspectionAppointment.state.in_(
+                        [AppointmentState.BOOKED, AppointmentState.DONE]
+                    ),
+                    InspectionAppointment.form != InspectionForm.SEPARATE,
                 )
             )
         )
@@ -114,26 +95,30 @@ def queue(uow: UnitOfWork) -> list[QueueEntry]:
             if d_id not in ncg or d_id in planned:
                 continue
             pref = prefs.get(d_id)
-            if pref is not None and pref.no_joint_reason:
-                continue
             cases.sort(key=lambda c: img_rank(c[0], c[1]), reverse=True)
             ncg_status, special, ncg_ident = ncg[d_id]
             group = collaboration_group(NcgStatus(ncg_status), ImgPhase(cases[0][0]))
+            decided = choices.get(d_id, NOT_DECIDED)
+            why = queue_reason(
+                group,
+                decided,
+                planner_form=pref.form if pref else None,
+                no_joint_reason=pref.no_joint_reason if pref else None,
+                added_reason=pref.queue_reason if pref else None,
+            )
+            if why is None:
+                continue
             form: InspectionForm | None = None
             source: str | None = None
-            if d_id in choices:  # the resident's choice is leading
-                form, source = choices[d_id], "keuzelog"
+            if decided.joint_inspection is not None:  # the resident's choice is leading
+                form, source = chosen_form(decided), "keuzelog"
             elif pref is not None and pref.form is not None:
                 form, source = pref.form, "planner"
-            if form is InspectionForm.SEPARATE:
-                continue  # the resident does not want a joint inspection
-            if group not in PRIORITY_GROUPS and form is None:
-                continue
             f = flags.get(d_id, set())
             urgent = cases[0][2] or bool(f & {FlagKind.URGENT, FlagKind.AOS})
             special = special or FlagKind.BIJZONDERE_SITUATIE in f
             idents = (*(c[3] for c in cases), ncg_ident)
-            candidates[d_id] = (group, urgent, special, idents, form, source)
+            candidates[d_id] = (group, urgent, special, idents, form, source, why)
         entries: list[QueueEntry] = []
         if candidates:
             for d_id, straat, nr, letter, toev, pc, wp, gem in s.execute(
@@ -152,7 +137,7 @@ def queue(uow: UnitOfWork) -> list[QueueEntry]:
             ):
                 if d_id not in candidates:
                     continue
-                group, urgent, special, idents, form, source = candidates[d_id]
+                group, urgent, special, idents, form, source, why = candidates[d_id]
                 pref = prefs.get(d_id)
                 number = f"{nr}{letter or ''}" + (f"-{toev}" if toev else "")
                 entries.append(
@@ -170,6 +155,7 @@ def queue(uow: UnitOfWork) -> list[QueueEntry]:
                         form_source=source,
                         no_joint_reason=None,
                         zaaknummers=idents,
+                        queue_reason=None if group is JOINT_GROUP else why,
                     )
                 )
         entries.sort(key=queue_order)

@@ -6,6 +6,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from buddy_desk.choices.rules import NOT_DECIDED
+from buddy_desk.choices.service.log import decided_in_session
 from buddy_desk.core.inspection import AppointmentState
 from buddy_desk.models import Address, Dossier
 from buddy_desk.models.planning import (
@@ -19,6 +21,7 @@ from buddy_desk.planning.autoplan import WeekItem, plan_week
 from buddy_desk.planning.calendar import Availability, WorkPattern
 from buddy_desk.planning.holidays import holiday_name
 from buddy_desk.planning.info import CalendarItem, PlanOutcome, WeekView, WorkBlock
+from buddy_desk.planning.rules import week_form
 from buddy_desk.planning.service.booking import (
     DEFAULT_PARTS,
     DEFAULT_WEEKDAYS,
@@ -51,7 +54,9 @@ def auto_plan_week(
 ) -> list[PlanOutcome]:
     """Plan the queue into the week from ``week_start`` (seven days); book it if ``apply``.
 
-    All bookings are one transaction: cancelled or failed, nothing is booked.
+    Only dossiers whose resident chose a joint form (or a planner noted one) are planned;
+    the others are listed with the reason. All bookings are one transaction: cancelled or
+    failed, nothing is booked. Callers show the dry run (``apply=False``) first.
     """
     today = resolve_today(today)
     entries = queue(uow.fresh())
@@ -74,6 +79,7 @@ def auto_plan_week(
                 )
             )
         }
+        choices = decided_in_session(s, [e.dossier_id for e in entries])
         items = []
         for e in entries:
             p = prefs.get(e.dossier_id)
@@ -82,8 +88,14 @@ def auto_plan_week(
                 if p
                 else Availability(DEFAULT_WEEKDAYS, DEFAULT_PARTS, 2)
             )
+            decided = choices.get(e.dossier_id, NOT_DECIDED)
             items.append(
-                WeekItem(e.dossier_id, Request(e.gemeente, availability), p.form if p else None)
+                WeekItem(
+                    e.dossier_id,
+                    Request(e.gemeente, availability),
+                    week_form(decided, p.form if p else None),
+                    decided.may_wait_longer,
+                )
             )
         results = plan_week(finder, items, week_start, progress)
         lines = {e.dossier_id: e.address_line for e in entries}
@@ -92,7 +104,12 @@ def auto_plan_week(
             ids: tuple[int, ...] = ()
             if apply and r.proposal is not None:
                 progress.check()
-                ids = tuple(a.id for a in book_in_session(s, r.dossier_id, r.proposal, user))
+                # plan_week kept the option within the separate inspections' dates unless
+                # the resident accepts a longer wait, so 'only if no longer wait' holds
+                booked = book_in_session(
+                    s, r.dossier_id, r.proposal, user, today=today, later_than_separate=False
+                )
+                ids = tuple(a.id for a in booked)
             outcomes.append(
                 PlanOutcome(
                     dossier_id=r.dossier_id,

@@ -5,12 +5,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from buddy_desk.choices.rules import DocumentCategory, options_label
+from buddy_desk.choices.rules import NOT_DECIDED, DocumentCategory, options_label
 from buddy_desk.core.collaboration import GROUP_MEANINGS
 from buddy_desk.core.phases import Organisation
 from buddy_desk.core.summaries import DossierDetail
 from buddy_desk.dossiers.next_steps import group_meaning, joint_actions
 from buddy_desk.i18n import tr
+from buddy_desk.ui.dossiers.decisions import Decisions
 from buddy_desk.ui.style import FAINT, group_colour
 from buddy_desk.ui.widgets.cards import Card, clear_layout, label, section_title
 from buddy_desk.ui.widgets.chips import GroupLetter
@@ -45,7 +46,7 @@ class CollaborationCard(Card):
         self.steps.setSpacing(4)
         self.body.addLayout(self.steps)
 
-    def show_detail(self, d: DossierDetail) -> None:
+    def show_detail(self, d: DossierDetail, decisions: Decisions | None = None) -> None:
         group = d.group
         if group is None:
             self.letter.set_group(None, FAINT)
@@ -82,6 +83,8 @@ class CollaborationCard(Card):
             img_phase,
             d.ncg_case.ncg_status if d.ncg_case else None,
             frozenset(f.kind for f in d.flags),
+            decisions.choices if decisions else NOT_DECIDED,
+            decisions.joint_booked if decisions else None,
         )
         if _hidden_sides(d):  # consent gate: steps would misread the hidden side
             steps = []

@@ -29,6 +29,7 @@ from buddy_desk.i18n import tr
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.dossiers.collaboration_card import CollaborationCard
 from buddy_desk.ui.dossiers.data import load_dossier_for_view
+from buddy_desk.ui.dossiers.decisions import load_decisions
 from buddy_desk.ui.dossiers.header import DossierHeader
 from buddy_desk.ui.dossiers.notes_section import NotesSection
 from buddy_desk.ui.dossiers.process_card import ProcessCard
@@ -154,7 +155,7 @@ class DossierView(QWidget):
     def _show(self) -> None:
         d = self.detail
         self.header.show_detail(d)
-        self.collaboration.show_detail(d)
+        self.collaboration.show_detail(d, load_decisions(self.ctx, d.id))
         self.img_card.show_detail(d)
         self.ncg_card.show_detail(d)
         self.timeline.show_events(d.events)

@@ -103,3 +103,57 @@ class CancelDialog(_ReasonDialog):
         super().__init__("planning.cancel.title", parent)
         self.form.addRow(QLabel(tr("planning.cancel.text")))
         self._finish_form()
+
+
+class OverrideDialog(_ReasonDialog):
+    """Booking contradicts the resident's recorded choice: book anyway only with a reason,
+    which is recorded on the booking and in the dossier's timeline."""
+
+    def __init__(self, conflict: str, parent: QWidget | None) -> None:
+        super().__init__("planning.override.title", parent)
+        self.setObjectName("overrideDialog")
+        text = QLabel(tr("planning.override.ask", conflict=conflict))
+        text.setWordWrap(True)
+        self.form.addRow(text)
+        self.reason.setPlaceholderText(tr("planning.override.reason_hint"))
+        self._finish_form()
+        buttons = self.findChild(QDialogButtonBox)
+        assert buttons is not None  # made by _finish_form
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("planning.override.book"))
+        self.setMinimumWidth(520)
+
+
+class MoveExistingDialog(QDialog):
+    """The dossier already has a joint appointment: move it to the chosen option instead."""
+
+    def __init__(self, existing: AppointmentInfo, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setObjectName("moveExistingDialog")
+        self.setWindowTitle(tr("planning.already_booked.move"))
+        form = QFormLayout(self)
+        when = f"{tr(f'planning.form.{existing.form.value}')}, " + existing.local_start.strftime(
+            "%d-%m-%Y %H:%M"
+        )
+        text = QLabel(tr("planning.already_booked.ask", when=when))
+        text.setWordWrap(True)
+        form.addRow(text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.move_button = buttons.addButton(
+            tr("planning.already_booked.move"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+class QueueAddDialog(_ReasonDialog):
+    """A buddy adds a dossier outside group B to the joint-inspection queue, with a reason."""
+
+    def __init__(self, parent: QWidget | None) -> None:
+        super().__init__("planning.queue_add.title", parent)
+        self.setObjectName("queueAddDialog")
+        text = QLabel(tr("planning.queue_add.text"))
+        text.setWordWrap(True)
+        self.form.addRow(text)
+        self.reason.setPlaceholderText(tr("planning.queue_add.hint"))
+        self._finish_form()

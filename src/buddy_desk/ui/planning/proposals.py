@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDialog,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 from buddy_desk.core.inspection import DayPart, InspectionForm
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
+from buddy_desk.planning.calendar import Proposal
 from buddy_desk.planning.formatting import clock
 from buddy_desk.planning.info import AppointmentInfo, DossierProposals, PreferenceInfo
 from buddy_desk.planning.service import booking as svc
@@ -36,6 +38,7 @@ from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.formatting import format_day, weekday_short
 from buddy_desk.ui.messages import show_error
 from buddy_desk.ui.planning.actions import ask_export
+from buddy_desk.ui.planning.dialogs import MoveExistingDialog, OverrideDialog
 
 log = logging.getLogger(__name__)
 PARTS = (DayPart.MORNING, DayPart.AFTERNOON, DayPart.EVENING)
@@ -293,14 +296,30 @@ class ProposalPanel(QWidget):
         if not rows or self.result is None or self.dossier_id is None:
             return
         proposal = self.result.proposals.options[rows[0].row()]
-        try:
-            booked = svc.book(
-                self.ctx.new_uow(), self.dossier_id, proposal, user=self.ctx.user.username
-            )
-        except BuddyDeskError as exc:
-            show_error(self, tr("planning.book_failed"), str(exc))
-            self.search()  # the calendars changed: show what is possible now
-            return
+        override: str | None = None
+        while True:
+            try:
+                booked = svc.book(
+                    self.ctx.new_uow(),
+                    self.dossier_id,
+                    proposal,
+                    user=self.ctx.user.username,
+                    override_reason=override,
+                )
+                break
+            except svc.ChoiceConflictError as exc:
+                # the resident chose otherwise: only with a reason that goes into the dossier
+                dialog = OverrideDialog(exc.conflict, self)
+                if dialog.exec() != QDialog.DialogCode.Accepted:
+                    return
+                override = dialog.reason.text().strip()
+            except svc.AlreadyBookedError as exc:
+                self._offer_move(exc.appointment, proposal)
+                return
+            except BuddyDeskError as exc:
+                show_error(self, tr("planning.book_failed"), str(exc))
+                self.search()  # the calendars changed: show what is possible now
+                return
         self.last_booked = booked
         self.export_button.setEnabled(True)
         self.book_button.setEnabled(False)
@@ -309,6 +328,29 @@ class ProposalPanel(QWidget):
         )
         self.booked.emit(self.dossier_id)
         self.ctx.events.dossier_changed.emit(self.dossier_id)
+
+    def _offer_move(self, existing: AppointmentInfo, proposal: Proposal) -> None:
+        """One joint appointment per dossier: offer to move the existing one here."""
+        if MoveExistingDialog(existing, self).exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            moved = svc.move_to_proposal(
+                self.ctx.new_uow(),
+                existing.id,
+                proposal,
+                tr("planning.already_booked.reason"),
+                user=self.ctx.user.username,
+            )
+        except BuddyDeskError as exc:
+            show_error(self, tr("planning.move.failed"), str(exc))
+            return
+        self.last_booked = [moved]
+        self.export_button.setEnabled(True)
+        self.status.setText(
+            tr("planning.booked", when=f"{format_day(proposal.day)} {clock(proposal.start)}")
+        )
+        self.booked.emit(existing.dossier_id)
+        self.ctx.events.dossier_changed.emit(existing.dossier_id)
 
     def _on_export_clicked(self) -> None:
         ask_export(self.ctx, [a.id for a in self.last_booked], self)

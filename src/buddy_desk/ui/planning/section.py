@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -23,6 +24,7 @@ from buddy_desk.planning.info import AppointmentInfo
 from buddy_desk.planning.service import booking as svc
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.formatting import format_day
+from buddy_desk.ui.messages import show_error
 from buddy_desk.ui.planning.actions import ask_export, cancel_appointment, move_appointment
 
 
@@ -57,6 +59,10 @@ class AppointmentsSection(QWidget):
         self.table.itemSelectionChanged.connect(self._on_table_selection_changed)
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
+        self.queue_button = QPushButton(tr("planning.queue_add.action"))
+        self.queue_button.setToolTip(tr("planning.queue_add.text"))
+        self.queue_button.clicked.connect(self._on_queue_button_clicked)
+        row.addWidget(self.queue_button)
         row.addStretch(1)
         self.move_button = QPushButton(tr("planning.action.move"))
         self.cancel_button = QPushButton(tr("planning.action.cancel"))
@@ -70,6 +76,25 @@ class AppointmentsSection(QWidget):
         layout.addLayout(row)
         ctx.events.dossier_changed.connect(self._on_dossier_changed)
         self.reload()
+
+    def _on_queue_button_clicked(self) -> None:
+        """A buddy adds this dossier (outside group B) to the joint-inspection queue."""
+        from buddy_desk.ui.planning.dialogs import QueueAddDialog
+
+        dialog = QueueAddDialog(self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            svc.add_to_queue(
+                self.ctx.new_uow(),
+                self.dossier_id,
+                dialog.reason.text(),
+                user=self.ctx.user.username,
+            )
+        except BuddyDeskError as exc:
+            show_error(self, tr("planning.queue_add.title"), str(exc))
+            return
+        self.ctx.events.dossier_changed.emit(self.dossier_id)
 
     def _on_dossier_changed(self, dossier_id: int) -> None:
         if dossier_id == self.dossier_id:

@@ -128,6 +128,9 @@ class PlanningWorkspace(QWidget):
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, e.dossier_id)
+                if e.queue_reason:
+                    # a buddy added it outside group B: say why
+                    item.setToolTip(f"{tr('planning.col.queue_reason')}: {e.queue_reason}")
                 if e.priority:
                     item.setToolTip(tr("planning.queue.priority"))
                     if col == 0:
