@@ -9,6 +9,7 @@ from pathlib import Path
 
 from buddy_desk.commands import open_uow, print_json
 from buddy_desk.core.collaboration import CollaborationGroup
+from buddy_desk.core.files import atomic_write
 from buddy_desk.errors import ValidationError
 from buddy_desk.letters.service import (
     LetterRunError,
@@ -77,9 +78,7 @@ def run_one(args: argparse.Namespace) -> int:
     if not out.parent.is_dir():
         raise ValidationError("--out", f"de map {out.parent} bestaat niet")
     data = render_summary_letter(open_uow(args), args.dossier, args.date or date.today())
-    tmp = out.with_name(f".{out.name}.part")
-    tmp.write_bytes(data)
-    tmp.replace(out)
+    atomic_write(out, data)
     print(f"Brief geschreven: {out}")
     return 0
 

@@ -33,6 +33,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from buddy_desk.core.collaboration import CollaborationGroup
+from buddy_desk.core.files import atomic_target, atomic_write
 from buddy_desk.core.search import DossierFilter, filter_dossiers
 from buddy_desk.core.summaries import DossierDetail
 from buddy_desk.documents.templates import load_templates
@@ -212,9 +213,7 @@ def letter_filename(letter: SummaryLetter) -> str:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.part")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    atomic_write(path, data)
 
 
 def _render_batch(letters: tuple[SummaryLetter, ...], out_dir: str) -> list[str]:
@@ -305,7 +304,7 @@ def _run_folder(
         return written
     except BaseException:
         _remove(written)
-        _remove(out_dir.glob(".BD-*.pdf.part"))
+        _remove(out_dir.glob(".BD-*.pdf.*.part"))
         raise
 
 
@@ -408,9 +407,8 @@ def run_letters(
     assert combined is not None
     if not letters:
         return RunResult((), batch.skipped, incomplete, 0, time.perf_counter() - started)
-    tmp = combined.with_name(f".{combined.name}.part")
     workers = workers if workers is not None else _pool_size()
-    try:
+    with atomic_target(combined) as tmp:
         pages = None
         if workers > 1 and len(letters) >= POOL_MIN_LETTERS:
             try:
@@ -419,10 +417,6 @@ def run_letters(
                 log.warning("letter process pool broke; rendering the file in-process")
         if pages is None:
             pages = _combined_in_process(letters, tmp, progress)
-        os.replace(tmp, combined)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     progress.report(len(letters), len(letters), "")
     return RunResult(
         (combined,),

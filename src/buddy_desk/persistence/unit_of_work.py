@@ -8,6 +8,8 @@ from typing import Self
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from buddy_desk.persistence.engine import WRITE_OPTIONS
+
 
 class UnitOfWork:
     """``with uow: ...; uow.commit()`` — rolled back unless committed."""
@@ -41,6 +43,14 @@ class UnitOfWork:
         finally:
             self._session.close()
             self._session = None
+
+    def for_writing(self) -> None:
+        """Take the write lock now (SQLite ``BEGIN IMMEDIATE``; waits for another writer).
+
+        Call first inside ``with uow:``, before reading what the write depends on: two
+        recorders on one dossier then take turns instead of one failing at commit.
+        """
+        self.session.connection(execution_options=WRITE_OPTIONS)
 
     def commit(self) -> None:
         self.session.commit()

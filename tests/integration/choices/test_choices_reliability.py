@@ -38,7 +38,7 @@ from buddy_desk.errors import ValidationError
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from tests.factories import make_dossier
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 CHILD = textwrap.dedent(
     """

@@ -22,6 +22,7 @@ while the dossier loads still hides them.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
@@ -29,6 +30,12 @@ from datetime import datetime
 from sqlalchemy import select
 
 from buddy_desk import __version__
+from buddy_desk.choices.anchors import (
+    ACTIVITY_ID,
+    CONFIDENTIALITY,
+    PROCESSING_NAME,
+    RETENTION,
+)
 from buddy_desk.choices.rules import (
     Actor,
     ChoiceState,
@@ -37,22 +44,21 @@ from buddy_desk.choices.rules import (
     consent_for,
     current_states,
 )
+from buddy_desk.choices.service.anchoring import append_access, dossier_problems
 from buddy_desk.choices.service.log import _entries
 from buddy_desk.core.phases import Organisation
 from buddy_desk.core.summaries import CaseInfo, DossierDetail
 from buddy_desk.dossiers.service import get_dossier
 from buddy_desk.errors import NotFoundError
+from buddy_desk.i18n import tr
 from buddy_desk.models import Dossier, DossierResident
 from buddy_desk.models.access_log import AccessLogEntry
 from buddy_desk.models.base import utcnow
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 
-ACTIVITY_ID = "buddy-desk/gegevensuitwisseling-img-ncg"
-PROCESSING_NAME = "Samenwerking IMG en NCG bij schade en versterking (GUO)"
+log = logging.getLogger(__name__)
 ACTION_NAME = "Inzien"
 HANDLING_NAME = "Dossier van de andere organisatie bekijken"
-RETENTION = "P7Y"
-CONFIDENTIALITY = "vertrouwelijk"
 
 SOURCE_CATEGORIES: dict[Organisation, frozenset[DocumentCategory]] = {
     Organisation.IMG: frozenset(
@@ -95,6 +101,7 @@ class GatedDossier(DossierDetail):
     withheld: tuple[Withheld, ...] = ()
     shared_consent: ChoiceState | None = None  # the consent that let the other side through
     shown_categories: tuple[DocumentCategory, ...] = ()
+    chain_warning: str | None = None  # the choice log does not verify: the gate stayed shut
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,44 +190,59 @@ def gate(
 
 
 def view_dossier(uow: UnitOfWork, dossier_id: int, viewer: Actor) -> GatedDossier:
-    """Load a dossier as ``viewer`` may see it, and log any view of the other side's data."""
+    """Load a dossier as ``viewer`` may see it, and log any view of the other side's data.
+
+    The gate relies on the dossier's choice log, so it first checks that chain and its
+    anchors: a log that does not verify (cut, rewritten) lets nothing of the other side
+    through — a withdrawn consent must not come back to life — and the view says why.
+    """
     detail = get_dossier(uow, dossier_id)
     with uow:
-        states = current_states(_entries(uow, dossier_id))
+        entries = _entries(uow, dossier_id)
+        problems = dossier_problems(uow, dossier_id, entries)
+        states = [] if problems else current_states(entries)
         gated = gate(detail, viewer.organisation, states)
-        consent = gated.shared_consent
-        other = viewer.organisation.other if viewer.organisation else None
-        other_present = other is not None and (
-            bool(gated.img_cases) if other is Organisation.IMG else gated.ncg_case is not None
-        )
-        if consent is not None and other is not None and other_present and viewer.organisation:
-            now = utcnow()
-            uow.session.add(
-                AccessLogEntry(
-                    actie_id=str(uuid.uuid4()),
-                    actie_naam=ACTION_NAME,
-                    handeling_naam=HANDLING_NAME,
-                    verwerking_naam=PROCESSING_NAME,
-                    verwerking_id=str(uuid.uuid4()),
-                    verwerkingsactiviteit_id=ACTIVITY_ID,
-                    vertrouwelijkheid=CONFIDENTIALITY,
-                    bewaartermijn=RETENTION,
-                    uitvoerder=viewer.organisation.value,
-                    systeem=f"Buddy Desk {__version__}",
-                    gebruiker=viewer.username,
-                    gebruiker_rol=viewer.role,
-                    gegevensbron=other.value,
-                    doel=(consent.current.purpose or "")[:200],
-                    tijdstip=now,
-                    tijdstip_registratie=now,
-                    dossier_id=dossier_id,
-                    objecttype="dossier",
-                    soorten_gegevens=",".join(c.value for c in gated.shown_categories),
-                    consent_seq=consent.current.seq,
-                )
+    if problems:
+        log.warning("choice log of dossier %d does not verify; consent gate closed", dossier_id)
+        first = problems[0]
+        warning = tr("store.chain_broken", seq=first.seq or "-", reason=first.reason)
+        return replace(gated, chain_warning=warning)
+    consent = gated.shared_consent
+    other = viewer.organisation.other if viewer.organisation else None
+    other_present = other is not None and (
+        bool(gated.img_cases) if other is Organisation.IMG else gated.ncg_case is not None
+    )
+    if consent is not None and other is not None and other_present and viewer.organisation:
+        now = utcnow()
+        with uow:
+            uow.for_writing()
+            append_access(
+                uow,
+                {
+                    "actie_id": str(uuid.uuid4()),
+                    "actie_naam": ACTION_NAME,
+                    "handeling_naam": HANDLING_NAME,
+                    "verwerking_naam": PROCESSING_NAME,
+                    "verwerking_id": str(uuid.uuid4()),
+                    "verwerkingsactiviteit_id": ACTIVITY_ID,
+                    "vertrouwelijkheid": CONFIDENTIALITY,
+                    "bewaartermijn": RETENTION,
+                    "uitvoerder": viewer.organisation.value,
+                    "systeem": f"Buddy Desk {__version__}",
+                    "gebruiker": viewer.username,
+                    "gebruiker_rol": viewer.role,
+                    "gegevensbron": other.value,
+                    "doel": (consent.current.purpose or "")[:200],
+                    "tijdstip": now,
+                    "tijdstip_registratie": now,
+                    "dossier_id": dossier_id,
+                    "objecttype": "dossier",
+                    "soorten_gegevens": ",".join(c.value for c in gated.shown_categories),
+                    "consent_seq": consent.current.seq,
+                },
             )
             uow.commit()
-        return gated
+    return gated
 
 
 def access_log(
@@ -231,7 +253,12 @@ def access_log(
         raise ValueError("give dossier_id or person_id")
     with uow:
         s = uow.session
-        query = select(AccessLogEntry).order_by(AccessLogEntry.tijdstip, AccessLogEntry.id)
+        # the views of the other side's data; the choice-log anchors are not views
+        query = (
+            select(AccessLogEntry)
+            .where(AccessLogEntry.actie_naam == ACTION_NAME)
+            .order_by(AccessLogEntry.tijdstip, AccessLogEntry.id)
+        )
         if dossier_id is not None:
             if s.get(Dossier, dossier_id) is None:
                 raise NotFoundError(f"Dossier {dossier_id} bestaat niet.")

@@ -34,6 +34,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from buddy_desk.choices.anchors import AccessProblem, matches_digest, verify_anchors
 from buddy_desk.choices.rules import (
     EXPLANATION_VERSIONS,
     GENESIS_HASH,
@@ -53,6 +54,7 @@ from buddy_desk.choices.rules import (
     validate_new,
     verify_chain,
 )
+from buddy_desk.choices.service.anchoring import anchor_head, dossier_problems, verify_access
 from buddy_desk.choices.texts import (
     LOCAL as LOCAL,  # other features name choices through the service
 )
@@ -62,6 +64,7 @@ from buddy_desk.choices.texts import type_label as type_label
 from buddy_desk.dossiers.service import person_name
 from buddy_desk.errors import NotFoundError
 from buddy_desk.models import Address, Dossier, DossierResident, Person, TimelineEvent
+from buddy_desk.models.access_log import AccessLogEntry
 from buddy_desk.models.base import utcnow
 from buddy_desk.models.choices import ChoiceLogEntry, ChoiceLogHead, to_row_values
 from buddy_desk.persistence.unit_of_work import UnitOfWork
@@ -96,6 +99,16 @@ class ChoiceLog:
     residents: tuple[str, ...]
     entries: tuple[ChoiceEntry, ...]
     states: tuple[ChoiceState, ...]
+    # the running digest written with each entry (seq → digest): printed on receipts
+    digests: tuple[tuple[int, str], ...] = ()
+    problems: tuple[ChainProblem, ...] = ()  # this dossier's chain does not verify
+
+    def digest_at(self, seq: int | None = None) -> str | None:
+        """The digest written with entry ``seq`` (default: the latest)."""
+        found = dict(self.digests)
+        if seq is None:
+            return self.digests[-1][1] if self.digests else None
+        return found.get(seq)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,10 +116,17 @@ class VerifyReport:
     chains: int
     entries: int
     problems: tuple[ChainProblem, ...]
+    access_rows: int = 0
+    access_problems: tuple[AccessProblem, ...] = ()
+    digests: tuple[tuple[str, int, int], ...] = ()  # (digest, dossier, seq), oldest first
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and not self.access_problems
+
+    def find_digest(self, given: str) -> tuple[str, int, int] | None:
+        """Where a digest printed on a receipt or letter (full or short form) was written."""
+        return next((d for d in self.digests if matches_digest(d[0], given)), None)
 
 
 def to_entry(row: ChoiceLogEntry) -> ChoiceEntry:
@@ -179,6 +199,7 @@ def _append_once(
     uow: UnitOfWork, dossier_id: int, build: Build, actor: Actor, now: datetime | None
 ) -> ChoiceEntry:
     with uow:
+        uow.for_writing()  # recorders on one dossier take turns (SQLite: BEGIN IMMEDIATE)
         s = uow.session
         _require_dossier(uow, dossier_id)
         head = s.scalars(
@@ -196,6 +217,7 @@ def _append_once(
         else:
             head.last_seq = seq
             head.last_hash = entry.entry_hash
+        anchor_head(uow, entry, actor, at)
         s.add(
             TimelineEvent(
                 dossier_id=dossier_id,
@@ -363,6 +385,17 @@ def choice_log(uow: UnitOfWork, dossier_id: int) -> ChoiceLog:
             )
         )
         entries = tuple(_entries(uow, dossier_id))
+        digests = tuple(
+            (int(seq or 0), str(digest))
+            for seq, digest in s.execute(
+                select(AccessLogEntry.anchor_seq, AccessLogEntry.heads_digest)
+                .where(
+                    AccessLogEntry.dossier_id == dossier_id,
+                    AccessLogEntry.anchor_seq.is_not(None),
+                )
+                .order_by(AccessLogEntry.chain_seq)
+            )
+        )
         return ChoiceLog(
             dossier_id=dossier_id,
             address_line=f"{straat} {number}",
@@ -371,11 +404,18 @@ def choice_log(uow: UnitOfWork, dossier_id: int) -> ChoiceLog:
             residents=names,
             entries=entries,
             states=tuple(current_states(entries)),
+            digests=digests,
+            problems=tuple(dossier_problems(uow, dossier_id, list(entries))),
         )
 
 
 def verify_log(uow: UnitOfWork) -> VerifyReport:
-    """Walk every dossier's chain; report each broken chain at its first bad entry."""
+    """Walk every dossier's chain and the access log that anchors them.
+
+    Reports each broken chain at its first bad entry: a changed, removed or reordered entry,
+    a removed tail (even with the head moved back: the anchors remember it), and any edit of
+    the access log itself.
+    """
     with uow:
         s = uow.session
         by_dossier: dict[int, list[ChoiceEntry]] = defaultdict(list)
@@ -383,13 +423,21 @@ def verify_log(uow: UnitOfWork) -> VerifyReport:
         for row in s.scalars(select(ChoiceLogEntry).order_by(ChoiceLogEntry.id)):
             by_dossier[row.dossier_id].append(to_entry(row))
         heads = {h.dossier_id: (h.last_seq, h.last_hash) for h in s.scalars(select(ChoiceLogHead))}
+        access = verify_access(uow)
+        anchors = access.verdict.anchors
         problems: list[ChainProblem] = []
-        for dossier_id in sorted(set(by_dossier) | set(heads)):
-            problems.extend(
-                verify_chain(dossier_id, by_dossier.get(dossier_id, []), heads.get(dossier_id))
-            )
+        for dossier_id in sorted(set(by_dossier) | set(heads) | set(anchors)):
+            entries = by_dossier.get(dossier_id, [])
+            head = heads.get(dossier_id)
+            found = verify_chain(dossier_id, entries, head)
+            if not found and not access.verdict.problems:
+                found = verify_anchors(dossier_id, entries, head, anchors.get(dossier_id, []))
+            problems.extend(found)
         return VerifyReport(
             chains=len(set(by_dossier) | set(heads)),
             entries=sum(len(v) for v in by_dossier.values()),
             problems=tuple(problems),
+            access_rows=access.rows,
+            access_problems=access.verdict.problems,
+            digests=access.verdict.digests,
         )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from buddy_desk.core.files import atomic_write
 from buddy_desk.core.inspection import AppointmentState
 from buddy_desk.dossiers.service import get_dossier
 from buddy_desk.i18n import tr
@@ -109,10 +110,7 @@ def appointment_ics(uow: UnitOfWork, appointment_id: int) -> str:
 
 def write_ics(uow: UnitOfWork, appointment_id: int, out: Path) -> Path:
     text = appointment_ics(uow, appointment_id)
-    tmp = out.with_name(out.name + ".part")
-    tmp.write_bytes(text.encode("utf-8"))
-    tmp.replace(out)  # never a half-written file under the real name
-    return out
+    return atomic_write(out, text)
 
 
 def ics_filename(info: AppointmentInfo) -> str:
@@ -177,7 +175,4 @@ def confirmation_letter(
 def write_letter(uow: UnitOfWork, appointment_id: int, out: Path) -> Path:
     """The confirmation (or cancellation) letter as a PDF, written atomically."""
     data = render_confirmation(confirmation_letter(uow, appointment_id))
-    tmp = out.with_name(out.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(out)
-    return out
+    return atomic_write(out, data)
