@@ -15,11 +15,12 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from buddy_desk.choices.rules import GENESIS_HASH, ChainProblem, ChoiceEntry, canonical_time
+from buddy_desk.core.formatting import check_code
 
 # Verwerkingenlogging fields every access-log row shares (the consent gate's views too)
 ACTIVITY_ID = "buddy-desk/gegevensuitwisseling-img-ncg"
@@ -59,9 +60,8 @@ def next_heads_digest(previous: str, dossier_id: int, seq: int, head_hash: str) 
 
 
 def short_digest(digest: str) -> str:
-    """The first 16 hex digits in groups of four: read aloud over the phone, typed back."""
-    head = digest[:16].upper()
-    return " ".join(head[i : i + 4] for i in range(0, 16, 4))
+    """The first 16 hex digits in groups of four (``core.formatting.check_code``)."""
+    return check_code(digest)
 
 
 def matches_digest(digest: str, given: str) -> bool:
@@ -79,15 +79,17 @@ def anchor_values(
     user: str,
     organisation: str | None,
     system: str,
+    new_id: Callable[[], str] | None = None,
 ) -> dict[str, object]:
     """The columns of an anchor row (before ``seal_access``): dossier ``dossier_id``'s choice
     log now ends at entry ``seq`` with ``head_hash``. ``consent_seq`` 0: no consent involved."""
+    make = new_id or (lambda: str(uuid.uuid4()))
     return {
-        "actie_id": str(uuid.uuid4()),
+        "actie_id": make(),
         "actie_naam": ANCHOR_ACTION,
         "handeling_naam": ANCHOR_HANDLING,
         "verwerking_naam": PROCESSING_NAME,
-        "verwerking_id": str(uuid.uuid4()),
+        "verwerking_id": make(),
         "verwerkingsactiviteit_id": ACTIVITY_ID,
         "vertrouwelijkheid": CONFIDENTIALITY,
         "bewaartermijn": RETENTION,

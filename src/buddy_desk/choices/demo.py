@@ -10,6 +10,7 @@ a first contact organisation, now and then a correction or a free-text wish.
 from __future__ import annotations
 
 import random
+import uuid
 from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import Connection, delete, insert, select
@@ -253,10 +254,12 @@ def populate(conn: Connection, rng: random.Random, ctx: DemoContext) -> None:
         conn.execute(insert(ChoiceLogEntry), entry_rows[start : start + 5000])
     if head_rows:
         conn.execute(insert(ChoiceLogHead), head_rows)
-    _anchor(conn, head_rows, today)
+    _anchor(conn, head_rows, today, rng)
 
 
-def _anchor(conn: Connection, head_rows: list[dict[str, object]], at: datetime) -> None:
+def _anchor(
+    conn: Connection, head_rows: list[dict[str, object]], at: datetime, rng: random.Random
+) -> None:
     """Anchor every demo head in the access log and (re)start its chain."""
     head = AccessHead()
     start = conn.execute(select(AccessLogHead)).first()
@@ -272,6 +275,7 @@ def _anchor(conn: Connection, head_rows: list[dict[str, object]], at: datetime) 
             user="demo",
             organisation=None,
             system="Buddy Desk demo",
+            new_id=lambda: str(uuid.UUID(int=rng.getrandbits(128), version=4)),
         )
         sealed, head = seal_access(values, head)
         rows.append(sealed)

@@ -20,6 +20,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Table as RLTable
 
+from buddy_desk.core.formatting import check_code
 from buddy_desk.core.phases import Organisation
 from buddy_desk.documents.layout import LetterFrame, PdfMeta, render_pdf, senders_from_templates
 from buddy_desk.documents.style import (
@@ -34,6 +35,7 @@ from buddy_desk.documents.style import (
     register_fonts,
 )
 from buddy_desk.documents.templates import Templates, load_templates
+from buddy_desk.i18n import in_language, tr
 from buddy_desk.letters.content import Contact, Element, Facts, Section, SummaryLetter, Table
 from buddy_desk.letters.content import Paragraph as TextParagraph
 
@@ -289,13 +291,23 @@ def letter_flowables(letter: SummaryLetter) -> list[Flowable]:
     return flow
 
 
+def _log_check(letter: SummaryLetter) -> tuple[tuple[tuple[str, str], ...], str]:
+    """The choice logs' check code: short in the reference column, in full in the footer."""
+    if not letter.log_digest:
+        return (), ""
+    with in_language("nl"):  # the letter is Dutch, whatever language the UI speaks
+        label = tr("store.check_code_label")
+    return ((label, check_code(letter.log_digest)),), f"  ·  {letter.log_digest}"
+
+
 def letter_frame(letter: SummaryLetter, templates: Templates) -> LetterFrame:
+    check, full = _log_check(letter)
     return LetterFrame(
         recipient_lines=letter.recipient_lines,
         return_address=templates.text("retouradres"),
         senders=senders_from_templates(templates),
-        references=letter.references,
-        footer_text=f"{templates.text('label.kenmerk')} {letter.kenmerk}",
+        references=letter.references + check,
+        footer_text=f"{templates.text('label.kenmerk')} {letter.kenmerk}{full}",
         page_label=templates.blocks["label.pagina"].paragraphs[0],
     )
 

@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -142,6 +142,18 @@ def _choice_lines(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, tuple[Choice
     return out
 
 
+def _log_digests(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, str]:
+    """Per dossier the running digest written with its latest choice (see choices.anchors)."""
+    from buddy_desk.models.access_log import AccessLogEntry
+
+    rows = uow.session.execute(
+        select(AccessLogEntry.dossier_id, AccessLogEntry.heads_digest)
+        .where(AccessLogEntry.dossier_id.in_(ids), AccessLogEntry.anchor_seq.is_not(None))
+        .order_by(AccessLogEntry.chain_seq)
+    )
+    return {int(d): str(h) for d, h in rows}  # the last (newest) wins
+
+
 def _details(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, DossierDetail]:
     dossiers = uow.session.scalars(
         select(Dossier).where(Dossier.id.in_(ids)).options(*detail_options(with_events=False))
@@ -176,6 +188,7 @@ def load_letters(
             details = _details(uow, chunk)
             with in_language("nl"):  # the letter is Dutch, whatever language the UI speaks
                 choices = _choice_lines(uow, chunk)
+            digests = _log_digests(uow, chunk)
             for dossier_id in chunk:
                 detail = details.get(dossier_id)
                 if detail is None:
@@ -185,7 +198,8 @@ def load_letters(
                 if reason is not None:
                     skipped.append(Skipped(dossier_id, reason))
                     continue
-                letters.append(summary_letter(detail, choices.get(dossier_id), today, templates))
+                letter = summary_letter(detail, choices.get(dossier_id), today, templates)
+                letters.append(replace(letter, log_digest=digests.get(dossier_id)))
     return LetterBatch(tuple(letters), tuple(skipped))
 
 

@@ -43,6 +43,7 @@ from buddy_desk.choices.texts import (
     value_label,
 )
 from buddy_desk.core.files import atomic_write
+from buddy_desk.core.formatting import check_code
 from buddy_desk.core.spreadsheet import write_csv
 from buddy_desk.i18n import tr
 from buddy_desk.resources import resource
@@ -293,6 +294,8 @@ def receipt_pdf(data: ChoiceLog, seq: int, path: Path, *, sender: str | None = N
         rows.append((tr("choices.receipt.form_reference"), entry.form_reference))
     if entry.note:
         rows.append((tr("choices.receipt.note"), entry.note))
+    if digest := data.digest_at(seq):  # the anchor: a paper copy no rewrite can match
+        rows.append((tr("store.check_code_label"), f"{check_code(digest)}\n{digest}"))
     table = Table(
         [[_p(a, st["label"]), _p(b, st["base"])] for a, b in rows],
         colWidths=[45 * mm, 121 * mm],
