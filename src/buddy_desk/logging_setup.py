@@ -48,6 +48,18 @@ class RedactingFormatter(logging.Formatter):
         return stack_info
 
 
+class OneLineFormatter(RedactingFormatter):
+    """The terminal gets the message only: no traceback on stderr, ever (it is in the file)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        saved = record.exc_info, record.exc_text, record.stack_info
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_info, record.exc_text, record.stack_info = saved
+
+
 def configure_logging(verbose: bool = False, directory: Path | None = None) -> Path | None:
     root = logging.getLogger()
     if getattr(root, "_buddy_desk_configured", False):
@@ -55,7 +67,7 @@ def configure_logging(verbose: bool = False, directory: Path | None = None) -> P
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     stderr = logging.StreamHandler()
     stderr.setLevel(logging.DEBUG if verbose else logging.WARNING)
-    stderr.setFormatter(RedactingFormatter("%(levelname)s %(name)s: %(message)s"))
+    stderr.setFormatter(OneLineFormatter("%(levelname)s %(name)s: %(message)s"))
     root.addHandler(stderr)
     path: Path | None = None
     try:

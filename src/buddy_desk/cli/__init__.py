@@ -96,7 +96,7 @@ def main(argv: list[str]) -> int:
         print("buddy-desk: afgebroken", file=sys.stderr)
         return 130
     except (SQLAlchemyError, OSError) as exc:
-        log.warning("command failed: %s", type(exc).__name__, exc_info=True)
+        log.info("command failed: %s", type(exc).__name__, exc_info=True)  # file only
         return _fail(user_message(exc, _where(args)))
     except Exception as exc:  # a bug: one line here, the (redacted) traceback in the log
         log.error("unexpected error", exc_info=True)
