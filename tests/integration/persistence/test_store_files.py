@@ -145,7 +145,7 @@ def test_a_database_locked_by_another_writer_is_one_line_after_a_wait(
     path = tmp_path / "bezet.sqlite"
     open_database(f"sqlite:///{path}").dispose()
     export = tmp_path / "ncg.csv"
-    assert cli_main(["demo-exports", "--out", str(tmp_path)]) == 0
+    assert cli_main(["demo-exports", "--out", str(tmp_path), "--ncg", "50", "--img", "10"]) == 0
     export = next(tmp_path.glob("*ncg*.csv"))
     capsys.readouterr()
     monkeypatch.setenv("BUDDY_DESK_BUSY_MS", "300")
