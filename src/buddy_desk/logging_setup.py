@@ -47,6 +47,15 @@ class RedactingFormatter(logging.Formatter):
     def formatStack(self, stack_info: str) -> str:  # noqa: N802
         return stack_info
 
+    def format(self, record: logging.LogRecord) -> str:
+        # another handler may have cached the full text (with the message) on the record
+        saved = record.exc_text
+        record.exc_text = None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_text = saved
+
 
 class OneLineFormatter(RedactingFormatter):
     """The terminal gets the message only: no traceback on stderr, ever (it is in the file)."""
