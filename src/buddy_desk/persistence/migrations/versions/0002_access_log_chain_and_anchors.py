@@ -51,6 +51,7 @@ def upgrade() -> None:
 def _chain_existing_rows() -> None:
     from buddy_desk import __version__
     from buddy_desk.choices.anchors import AccessHead, anchor_values, seal_access
+    from buddy_desk.models.access_log import AccessLogEntry
     from buddy_desk.models.choices import guards_lifted
 
     conn = op.get_bind()
@@ -59,10 +60,9 @@ def _chain_existing_rows() -> None:
         *(sa.column(c) for c in ("id", *_COLUMNS)),
     )
     head = AccessHead()
-    rows = [
-        dict(r)
-        for r in conn.execute(sa.text("SELECT * FROM access_log_entry ORDER BY id")).mappings()
-    ]
+    # through the model's column types: timestamps hash as datetimes, as the app reads them
+    logged = AccessLogEntry.__table__
+    rows = [dict(r) for r in conn.execute(sa.select(logged).order_by(logged.c.id)).mappings()]
     with guards_lifted(conn):
         for row in rows:
             sealed, head = seal_access(row, head)
