@@ -6,6 +6,8 @@ On SQLite and PostgreSQL (the ``engine``/``db_url`` fixtures).
 from __future__ import annotations
 
 import io
+import os
+import stat
 import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -208,3 +210,43 @@ def test_recorders_on_one_dossier_take_turns_without_errors(engine: Engine) -> N
     entries = log_entries(UnitOfWork(engine), dossier)
     assert [e.seq for e in entries] == list(range(1, 33))
     assert verify_log(UnitOfWork(engine)).ok
+
+
+def test_choice_and_access_log_csv_cannot_run_formulas_and_are_private(
+    engine: Engine, db_url: str, tmp_path: Path
+) -> None:
+    uow = UnitOfWork(engine)
+    dossier = make_dossier(uow, img_phase=ImgPhase.OPNAME, ncg_status=NcgStatus.S2_1)
+    hostile = NewChoice(
+        ChoiceType.DATA_SHARING,
+        "gegeven",
+        Channel.KITCHEN_TABLE,
+        T0,
+        note='=HYPERLINK("http://x";"klik")',
+        direction=Direction.IMG_TO_NCG,
+        purpose="@SUM(1+1)",
+        categories=(DocumentCategory.CASE_DETAILS,),
+        method=ConsentMethod.VERBAL,
+    )
+    record_choice(uow, dossier, hostile, Actor("-evil", "+Evil", Organisation.IMG, "supervisor"))
+    view_dossier(uow, dossier, NCG)  # the access log's doel is the consent's purpose
+    choices_csv, access_csv = tmp_path / "keuzes.csv", tmp_path / "inzage.csv"
+    assert cli_main(["choices", str(dossier), "--db", db_url, "--csv", str(choices_csv)]) == 0
+    assert (
+        cli_main(
+            ["access-log", "--dossier", str(dossier), "--db", db_url, "--csv", str(access_csv)]
+        )
+        == 0
+    )
+    for path in (choices_csv, access_csv):
+        cells = [
+            c.strip('"')
+            for line in path.read_text("utf-8-sig").splitlines()
+            for c in line.split(";")
+        ]
+        dangerous = [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+        assert dangerous == [], path.name
+        if os.name == "posix":
+            assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert "'@SUM(1+1)" in access_csv.read_text("utf-8-sig")
+    assert "'=HYPERLINK" in choices_csv.read_text("utf-8-sig")
