@@ -222,7 +222,7 @@ def verify_anchors(
                 ChainProblem(
                     dossier_id,
                     seq,
-                    f"regel {seq} is vastgelegd en verankerd in het inzagelogboek, maar ontbreekt "
+                    "deze regel is vastgelegd en verankerd in het inzagelogboek, maar ontbreekt "
                     "of is gewijzigd: de keten is ingekort of herschreven",
                 )
             ]

@@ -291,23 +291,24 @@ def letter_flowables(letter: SummaryLetter) -> list[Flowable]:
     return flow
 
 
-def _log_check(letter: SummaryLetter) -> tuple[tuple[tuple[str, str], ...], str]:
-    """The choice logs' check code: short in the reference column, in full in the footer."""
+def _log_check(letter: SummaryLetter) -> tuple[tuple[str, str], ...]:
+    """The choice logs' check code for the reference column: short, then in full."""
     if not letter.log_digest:
-        return (), ""
+        return ()
     with in_language("nl"):  # the letter is Dutch, whatever language the UI speaks
         label = tr("store.check_code_label")
-    return ((label, check_code(letter.log_digest)),), f"  ·  {letter.log_digest}"
+    digest = letter.log_digest
+    full = "\n".join(digest[i : i + 16] for i in range(0, len(digest), 16))
+    return ((label, f"{check_code(digest)}\n{full}"),)
 
 
 def letter_frame(letter: SummaryLetter, templates: Templates) -> LetterFrame:
-    check, full = _log_check(letter)
     return LetterFrame(
         recipient_lines=letter.recipient_lines,
         return_address=templates.text("retouradres"),
         senders=senders_from_templates(templates),
-        references=letter.references + check,
-        footer_text=f"{templates.text('label.kenmerk')} {letter.kenmerk}{full}",
+        references=letter.references + _log_check(letter),
+        footer_text=f"{templates.text('label.kenmerk')} {letter.kenmerk}",
         page_label=templates.blocks["label.pagina"].paragraphs[0],
     )
 

@@ -104,11 +104,12 @@ class ChoiceLog:
     problems: tuple[ChainProblem, ...] = ()  # this dossier's chain does not verify
 
     def digest_at(self, seq: int | None = None) -> str | None:
-        """The digest written with entry ``seq`` (default: the latest)."""
-        found = dict(self.digests)
+        """The digest that covers entry ``seq``: the one written with it, or (entries from
+        the demo data or an upgrade, anchored only at their head) the first written after
+        it. Default: the latest."""
         if seq is None:
             return self.digests[-1][1] if self.digests else None
-        return found.get(seq)
+        return next((d for s, d in sorted(self.digests) if s >= seq), None)
 
 
 @dataclass(frozen=True, slots=True)
