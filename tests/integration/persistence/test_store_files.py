@@ -18,6 +18,7 @@ from buddy_desk.choices.service.log import NewChoice, record_choice
 from buddy_desk.cli import main as cli_main
 from buddy_desk.core.phases import ImgPhase, Organisation
 from buddy_desk.errors import DatabaseError
+from buddy_desk.persistence.engine import pragma_outside_transaction
 from buddy_desk.persistence.failures import explain
 from buddy_desk.persistence.schema import (
     backup_sqlite,
@@ -124,7 +125,7 @@ def test_damaged_pages_are_one_line_naming_the_file_which_is_left_as_it_was(
     for n in range(120):
         make_dossier(uow, straat=f"Lange Straat {'x' * 60} {n}", img_phase=ImgPhase.OPNAME)
     with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        pragma_outside_transaction(conn, "PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()
     data = bytearray(path.read_bytes())
     page = 4096
@@ -212,3 +213,16 @@ def test_database_wal_and_backup_are_owner_only(tmp_path: Path) -> None:
         assert stat.S_IMODE(file.stat().st_mode) == 0o600, file
     engine.dispose()
     assert not list(tmp_path.glob(".prive.sqlite.creating-*"))
+
+
+def test_terminal_escapes_in_a_file_never_reach_the_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = tmp_path / "vreemd.csv"
+    export.write_bytes(b"\x1b[2J\x1b]0;pwned\x07kolom;\x1b[31mrood\r\nwaarde;x\r\n")
+    db = tmp_path / "db.sqlite"
+    assert cli_main(["import", "ncg", str(export), "--db", str(db)]) == 2
+    captured = capsys.readouterr()
+    assert "\x1b" not in captured.err and "\x07" not in captured.err
+    assert "\x1b" not in captured.out
+    assert len([line for line in captured.err.splitlines() if line.strip()]) == 1
