@@ -19,8 +19,10 @@ Public API (for the dossier view, letters, planning and the CLI); every function
   the PDF overview, the CSV export and receipts.
 - ``verify_log(uow)`` → ``VerifyReport``: walks every dossier's hash chain.
 
-Entries are appended under a lock on the dossier's chain head, so concurrent recorders on
-PostgreSQL serialise; a lost race (unique sequence number) is retried.
+Entries are appended under the write lock (SQLite ``BEGIN IMMEDIATE``) and a lock on the
+dossier's chain head (PostgreSQL), so concurrent recorders take turns; a lost race (unique
+sequence number) is retried. Each append also anchors the new head in the access log
+(``choices.anchors``), which ``verify_log`` checks along with the chains.
 """
 
 from __future__ import annotations
