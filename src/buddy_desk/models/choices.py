@@ -200,6 +200,20 @@ def _after_create(target: Table, connection: Connection, **_kw: Any) -> None:
 event.listen(Table, "after_create", _after_create)
 
 
+def ddl_in_transaction(conn: Connection) -> None:
+    """SQLite: start the transaction now, so the DDL that follows is part of it.
+
+    The driver begins a transaction only before INSERT/UPDATE/DELETE; a CREATE or DROP on
+    its own would be committed at once, and a crash halfway would leave half a schema (or a
+    log without its guards). PostgreSQL's DDL is transactional anyway.
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    raw = conn.connection.driver_connection
+    if raw is not None and not raw.in_transaction:
+        raw.execute("BEGIN")
+
+
 @contextmanager
 def guards_lifted(conn: Connection) -> Iterator[None]:
     """Drop the log guards for the length of ``conn``'s transaction, then restore them.
@@ -209,6 +223,7 @@ def guards_lifted(conn: Connection) -> Iterator[None]:
     """
     dialect = conn.dialect.name
     tables = (*APPEND_ONLY, *FORWARD_ONLY)
+    ddl_in_transaction(conn)  # dropped and restored in one transaction, or not at all
     for table in tables:
         for statement in _drop_statements(table, dialect):
             conn.execute(text(statement))
@@ -275,6 +290,7 @@ def missing_guards(conn: Connection) -> list[str]:
 def restore_guards(conn: Connection) -> None:
     """Drop whatever stands in the guards' place and create them as this version defines."""
     dialect = conn.dialect.name
+    ddl_in_transaction(conn)
     for table in _guard_tables(conn):
         for statement in _drop_statements(table, dialect):
             conn.execute(text(statement))

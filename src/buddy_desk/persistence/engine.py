@@ -1,12 +1,13 @@
 """Create engines for SQLite files and PostgreSQL servers, with the right settings.
 
-SQLite: the driver's own transaction handling is switched off (it leaves DDL outside the
-transaction, so a kill during a migration left half a schema); the engine issues ``BEGIN``
-itself, which makes every transaction — schema changes included — all or nothing. A unit
-of work that is going to write asks for ``BEGIN IMMEDIATE`` (``WRITE_OPTIONS``): it takes
-the write lock up front and waits for it, instead of failing on upgrade when someone else
-wrote meanwhile. The connection settings change nothing in the file: WAL is switched on by
-``schema.open_database`` only once the file is known to be ours.
+SQLite: the driver starts its own transaction only before INSERT/UPDATE/DELETE, so DDL on
+its own runs outside any transaction (a kill during a migration left half a schema). Schema
+work therefore starts the transaction explicitly first (``models.choices.ddl_in_transaction``),
+which makes a migration, a first creation and ``guards_lifted`` all or nothing. A unit of
+work that is going to write asks for ``BEGIN IMMEDIATE`` (``WRITE_OPTIONS``,
+``UnitOfWork.for_writing``): it takes the write lock up front and waits for it, instead of
+failing when someone else wrote meanwhile. The connection settings change nothing in the
+file: WAL is switched on by ``schema.open_database`` only once the file is known to be ours.
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ def busy_timeout_ms() -> int:
 
 def _connection_settings(read_only: bool) -> Any:
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # we BEGIN ourselves (see the module doc)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         # FULL: a committed choice or note survives a power cut at the kitchen table.
@@ -53,8 +53,9 @@ def _connection_settings(read_only: bool) -> Any:
 
 
 def _begin(conn: Connection) -> None:
-    mode = conn.get_execution_options().get(SQLITE_BEGIN, "")
-    conn.exec_driver_sql(f"BEGIN {mode}".strip())
+    mode = conn.get_execution_options().get(SQLITE_BEGIN)
+    if mode:  # otherwise the driver begins before the first write, as it always did
+        conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 def is_sqlite(url: str) -> bool:

@@ -24,7 +24,7 @@ from sqlalchemy.exc import OperationalError
 
 from buddy_desk.core.files import create_private, explain_os_error
 from buddy_desk.errors import DatabaseError
-from buddy_desk.models.choices import missing_guards, restore_guards
+from buddy_desk.models.choices import ddl_in_transaction, missing_guards, restore_guards
 from buddy_desk.persistence.engine import create_db_engine, sqlite_path, sqlite_uri
 from buddy_desk.persistence.failures import explain
 
@@ -177,6 +177,7 @@ def _migrate(engine: Engine, url: str, path: Path | None, *, migrate: bool) -> N
         if conn.dialect.name == "postgresql":
             # two laptops starting at once: the second waits, then finds the schema at head
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SCHEMA_LOCK})
+        ddl_in_transaction(conn)
         cfg = _alembic_config()
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
@@ -329,6 +330,7 @@ def _build_sqlite(path: Path, *, replace: bool) -> None:
         engine = create_db_engine(f"sqlite:///{tmp}")
         try:
             with engine.begin() as conn:
+                ddl_in_transaction(conn)
                 cfg = _alembic_config()
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")

@@ -39,7 +39,7 @@ from buddy_desk.choices.service.log import (
 from buddy_desk.cli import main as cli_main
 from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
 from buddy_desk.letters.service import render_summary_letter
-from buddy_desk.models.choices import guards_lifted, missing_guards
+from buddy_desk.models.choices import ddl_in_transaction, guards_lifted, missing_guards
 from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from tests.factories import make_dossier
@@ -250,3 +250,21 @@ def test_choice_and_access_log_csv_cannot_run_formulas_and_are_private(
             assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert "'@SUM(1+1)" in access_csv.read_text("utf-8-sig")
     assert "'=HYPERLINK" in choices_csv.read_text("utf-8-sig")
+
+
+def test_guards_lifted_by_a_transaction_that_never_ends_are_back_after_the_crash(
+    engine: Engine,
+) -> None:
+    _withdrawn_consent(UnitOfWork(engine))
+    conn = engine.connect()
+    ddl_in_transaction(conn)  # what guards_lifted does first
+    if conn.dialect.name == "sqlite":
+        conn.execute(text("DROP TRIGGER trg_choice_log_entry_no_delete"))
+    else:
+        conn.execute(text("DROP TRIGGER trg_choice_log_entry_guard ON choice_log_entry"))
+    conn.execute(text("DELETE FROM choice_log_entry"))
+    conn.invalidate()  # the process dies: no commit, no restore
+    conn.close()
+    with engine.connect() as check:
+        assert missing_guards(check) == []
+        assert check.execute(text("SELECT count(*) FROM choice_log_entry")).scalar_one() == 3
