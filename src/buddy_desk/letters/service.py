@@ -33,7 +33,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from buddy_desk.core.collaboration import CollaborationGroup
-from buddy_desk.core.files import atomic_target, atomic_write
+from buddy_desk.core.files import atomic_target, atomic_write, private_dir
 from buddy_desk.core.search import DossierFilter, filter_dossiers
 from buddy_desk.core.summaries import DossierDetail
 from buddy_desk.documents.templates import load_templates
@@ -400,7 +400,7 @@ def run_letters(
     if out_dir is not None:
         if out_dir.exists() and not out_dir.is_dir():
             raise LetterRunError(f"{out_dir} is een bestand, geen map.")
-        out_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(out_dir)
     if combined is not None and not combined.parent.is_dir():
         raise LetterRunError(f"De map {combined.parent} bestaat niet.")
     started = time.perf_counter()
