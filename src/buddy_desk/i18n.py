@@ -68,3 +68,16 @@ def tr(key: str, /, **values: object) -> str:
     if text is None:
         text = key
     return text.format(**values) if values else text
+
+
+def plural_key(key_one: str, key_other: str, n: int) -> str:
+    """The key for ``n`` things: ``key_one`` for exactly one, else ``key_other`` (also 0).
+
+    Dutch and English both use the singular for one only ("1 brief", "0 brieven").
+    """
+    return key_one if n == 1 else key_other
+
+
+def trn(key_one: str, key_other: str, n: int, /, **values: object) -> str:
+    """``tr`` with a plural: the text for one thing or for ``n`` things, fields filled in."""
+    return tr(plural_key(key_one, key_other, n), **values)

@@ -9,6 +9,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from buddy_desk.persistence.unit_of_work import UnitOfWork
@@ -18,6 +20,30 @@ from buddy_desk.ui.extensions import UiRegistry
 from buddy_desk.ui.main_window import MainWindow
 from buddy_desk.ui.settings import AppSettings
 from buddy_desk.ui.tasks import TaskRunner
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_top_level_widgets(qapp: QApplication) -> Iterator[None]:
+    """A test must close what it opens (qtbot.addWidget does): a window left behind keeps
+    its database session and timers alive into the next test.
+
+    Autouse and independent of qtbot, so it is set up before and torn down after qtbot has
+    closed the widgets it was given."""
+    app = qapp
+    before = {id(w) for w in app.topLevelWidgets()}
+    yield
+    for _ in range(2):
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        app.processEvents()
+    leaked = [
+        f"{type(w).__name__} {w.objectName() or w.windowTitle()!r}"
+        for w in app.topLevelWidgets()
+        if id(w) not in before and w.isVisible()
+    ]
+    for widget in app.topLevelWidgets():
+        if id(widget) not in before and widget.isVisible():
+            widget.close()
+    assert not leaked, f"top-level widgets left open: {leaked}"
 
 
 @pytest.fixture

@@ -67,10 +67,17 @@ def test_user_option_signs_in_as_supervisor_and_sets_title(qtbot: QtBot, sqlite_
 
 
 def test_first_start_asks_profile_once_and_stores_it(sqlite_url: str) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
     asked: list[list[StaffAccount]] = []
+    cancel_texts: list[str] = []
 
     def ask(accounts: list[StaffAccount], current: UserProfile | None) -> UserProfile:
         asked.append(accounts)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        button = box.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel_texts.append(button.text() if button is not None else "")
+        box.deleteLater()
         return UserProfile("piet", "Piet Planner", "NCG", "planner")
 
     titles: list[str] = []
@@ -82,6 +89,7 @@ def test_first_start_asks_profile_once_and_stores_it(sqlite_url: str) -> None:
     assert run_app(sqlite_url, ask_profile=ask, exec_loop=loop) == 0
     assert run_app(sqlite_url, ask_profile=ask, exec_loop=loop) == 0
     assert len(asked) == 1
+    assert cancel_texts == ["Annuleren"]  # Qt's own buttons speak Dutch from the first dialog
     assert titles[1] == "Buddy Desk — Piet Planner (NCG, planner) — test.sqlite"
     stored = load_settings().profile
     assert stored is not None and stored.display_name == "Piet Planner"
@@ -154,3 +162,46 @@ def test_screenshot_command_writes_png(
     assert (image.width(), image.height()) == (1400, 900)
     assert cli_main(["screenshot", "--db", sqlite_url, "--out", str(out), "--dossier", "999"]) == 2
     assert "999" in capsys.readouterr().err
+
+
+def test_views_that_cannot_retranslate_are_rebuilt_in_the_new_language(
+    qtbot: QtBot, ctx: AppContext, uow: UnitOfWork
+) -> None:
+    """The planning workspace and a dossier's Afspraken tab have no retranslate of their own."""
+    from datetime import date
+
+    from buddy_desk.i18n import in_language, tr
+    from buddy_desk.ui.extensions import discover
+    from buddy_desk.ui.planning.section import AppointmentsSection
+    from buddy_desk.ui.planning.workspace import PlanningWorkspace
+
+    def tr_in(language: str, key: str) -> str:
+        with in_language(language):
+            return tr(key)
+
+    d = make_dossier(uow, img_phase=ImgPhase.OPNAME, ncg_status=NcgStatus.S2_1)
+    window = make_window(qtbot, ctx, discover())
+    page = next(p for w, p in window._workspaces if w.id == "planning")
+    window.tabs.setCurrentWidget(page)
+    workspace = page.content()
+    assert isinstance(workspace, PlanningWorkspace)
+    assert workspace.filter.placeholderText() == tr_in("nl", "planning.queue.filter")
+    view = window.open_dossier(d)
+    assert view is not None
+    section = view.section_widget("planning")
+    assert isinstance(section, AppointmentsSection)
+    holder = section.parentWidget()
+    assert holder is not None
+    view.sections.setCurrentWidget(holder)
+    window.tabs.setCurrentWidget(page)
+    window.set_language("en")
+    try:
+        rebuilt = page.content()
+        assert isinstance(rebuilt, PlanningWorkspace) and rebuilt is not workspace
+        assert rebuilt.filter.placeholderText() == tr_in("en", "planning.queue.filter")
+        rebuilt.show_week(date(2026, 12, 7))
+        assert rebuilt.week_label.text() == "Week of Monday 7 December 2026"
+        new_section = view.section_widget("planning")
+        assert isinstance(new_section, AppointmentsSection) and new_section is not section
+    finally:
+        window.set_language("nl")

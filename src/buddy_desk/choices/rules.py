@@ -125,6 +125,18 @@ OPTIONS: dict[ChoiceType, tuple[str, ...]] = {
 # The explanation text shown while recording has a version; an entry stores the version the
 # resident was shown. Change a text in resources/i18n/*/choices.json → bump its version here.
 EXPLANATION_VERSIONS: dict[ChoiceType, str] = {t: f"{t.value}/2026-11" for t in ChoiceType}
+# Texts rewritten to say only what the sources say (no "niets terug te betalen"); a receipt
+# of an older entry still prints the text that was explained then.
+EXPLANATION_VERSIONS.update(
+    {
+        t: f"{t.value}/2026-12"
+        for t in (
+            ChoiceType.PAYMENT_FOR_REPAIR,
+            ChoiceType.REPAIR_IN_STRENGTHENING,
+            ChoiceType.STRENGTHEN_OR_REBUILD,
+        )
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from buddy_desk.choices.rules import (
@@ -13,6 +14,8 @@ from buddy_desk.choices.rules import (
     DocumentCategory,
     EntryKind,
 )
+from buddy_desk.core.event_texts import render, render_value
+from buddy_desk.core.event_texts import text as event_text
 from buddy_desk.i18n import tr
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
@@ -40,8 +43,12 @@ def type_label(choice_type: ChoiceType) -> str:
     return tr(f"choices.type.{choice_type.value}")
 
 
-def explanation(choice_type: ChoiceType) -> str:
-    return tr(f"choices.type.{choice_type.value}.explanation")
+def explanation(choice_type: ChoiceType, version: str | None = None) -> str:
+    """What we explain to the resident; with ``version``, the text of that version."""
+    key = f"choices.type.{choice_type.value}.explanation"
+    if version is not None and (archived := tr(f"{key}@{version}")) != f"{key}@{version}":
+        return archived
+    return tr(key)
 
 
 def option_label(choice_type: ChoiceType, value: str) -> str:
@@ -62,27 +69,52 @@ def categories_label(categories: tuple[DocumentCategory, ...]) -> str:
 
 def value_label(entry: ChoiceEntry) -> str:
     """The chosen value as the resident would say it, with its qualifiers."""
-    text = option_label(entry.choice_type, entry.value)
+    return str(render_value(value_text(entry)))
+
+
+def value_text(entry: ChoiceEntry) -> Any:
+    """``value_label`` as a stored, translatable value (``core/event_texts.py``)."""
+    value: Any = entry.value
+    if entry.choice_type is not ChoiceType.FREE_TEXT and entry.value in OPTIONS[entry.choice_type]:
+        value = event_text(f"choices.option.{entry.choice_type.value}.{entry.value}")
     if entry.choice_type is ChoiceType.DATA_SHARING and entry.direction is not None:
-        text = f"{tr(f'choices.direction.{entry.direction.value}')}: {text}"
+        direction = event_text(f"choices.direction.{entry.direction.value}")
+        value = event_text("choices.timeline.directed", direction=direction, value=value)
     if entry.only_if_no_delay:
-        text = f"{text} ({tr('choices.only_if_no_delay.short')})"
-    return text
+        qualifier = event_text("choices.only_if_no_delay.short")
+        value = event_text("choices.timeline.qualified", value=value, qualifier=qualifier)
+    return value
+
+
+def summary_event(entry: ChoiceEntry) -> tuple[str, dict[str, Any]]:
+    """``entry_summary`` as a key with values, for the timeline."""
+    return f"choices.summary.{entry.kind.value}", {
+        "type": event_text(f"choices.type.{entry.choice_type.value}"),
+        "value": value_text(entry),
+        "seq": entry.refers_to_seq or "",
+    }
 
 
 def entry_summary(entry: ChoiceEntry) -> str:
     """One line for timelines and lists: 'Keuze vastgelegd: Gezamenlijke opname — …'."""
-    return tr(
-        f"choices.summary.{entry.kind.value}",
-        type=type_label(entry.choice_type),
-        value=value_label(entry),
-        seq=entry.refers_to_seq or "",
-    )
+    key, params = summary_event(entry)
+    return render(key, params, key)
 
 
-def state_label(state: ChoiceState) -> str:
+def state_label(state: ChoiceState, *, dated: bool = True) -> str:
+    """The current stand of a choice; ``dated=False`` leaves out the withdrawal date (a
+    letter shows it in its own date column)."""
     if state.withdrawal is not None:
-        return tr("choices.state.withdrawn", date=local_date(state.withdrawal.effective_from))
+        text = (
+            tr("choices.state.withdrawn", date=local_date(state.withdrawal.effective_from))
+            if dated
+            else tr("choices.state.withdrawn.undated")
+        )
+        direction = state.current.direction
+        if state.choice_type is ChoiceType.DATA_SHARING and direction is not None:
+            # a withdrawn consent names its direction, as a given one does
+            text = f"{tr(f'choices.direction.{direction.value}')}: {text}"
+        return text
     return value_label(state.current)
 
 

@@ -122,5 +122,15 @@ class AddressKey:
         return f"{self.postcode}|{self.huisnummer}|{self.huisletter or ''}|{self.toevoeging or ''}"
 
     def number_text(self) -> str:
-        text = f"{self.huisnummer}{self.huisletter or ''}"
-        return f"{text}-{self.toevoeging}" if self.toevoeging else text
+        return house_number(self.huisnummer, self.huisletter, self.toevoeging)
+
+
+def house_number(huisnummer: int, huisletter: str | None, toevoeging: str | None) -> str:
+    """``12``, ``12a``, ``12a-2``: the number as letters and lists write it."""
+    text = f"{huisnummer}{huisletter or ''}"
+    return f"{text}-{toevoeging}" if toevoeging else text
+
+
+def street_line(straat: str | None, number: str) -> str:
+    """``Hoofdstraat 12a``; the number alone when the street is unknown."""
+    return f"{straat} {number}" if straat else number

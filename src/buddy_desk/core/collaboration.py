@@ -1,9 +1,27 @@
-"""The collaboration potential matrix (groups A–F) of the 2021 evaluation.
+"""The collaboration potential groups A–F of the 2021 evaluation (figure 2).
 
-The evaluation's matrix has the IMG statuses Voorbereiding, Opname, Zienswijze and
-Beschikking as columns. A case in Uitvoering (payment or repair in kind) is still running
-and even further ahead than Beschikking, so for NCG 2.1 it falls with Zienswijze and
-Beschikking in group C ("IMG is too far ahead"). A group exists only while both processes run.
+**The cells are inferred, not copied.** The evaluation's figure (NCG statuses 1.2–5.2 as
+rows, the IMG statuses Voorbereiding, Opname, Zienswijze and Beschikking as columns, a
+letter in each cell) did not survive the conversion of the source to text: only its row and
+column labels, its legend and the group descriptions below it did
+(``../shared/seeds/000_4fc5dff8954ca77b.txt``). The mapping here follows those descriptions:
+
+- A: "NCG adressen die nog moeten worden opgenomen in een lokaal plan van aanpak" (1.2),
+  while "IMG de schadeafhandeling al wel is gestart" (any running IMG phase);
+- B: "zowel door NCG als IMG een opname gepland dient te worden" (2.1 with IMG in
+  Voorbereiding or Opname);
+- C: "NCG nog een opname moet plannen, terwijl IMG al verder gevorderd is" (2.1, IMG past
+  Opname);
+- D: "adressen in een NCG beoordelingsfase" (3.1, any IMG phase);
+- E: "NCG heeft bepaald dat versterking nodig is, maar worden de exacte maatregelen ...
+  nog bepaald" (4.1 Planvorming voorbereiden, 4.2 Uitvoeringsplan opstellen);
+- F: "NCG adressen die reeds in de uitvoering zijn ... overeenkomst met de aannemer is
+  gesloten" (5.1, 5.2).
+
+The figure has no column for IMG Uitvoering (payment or repair in kind). Such a case is still
+running and further ahead than Beschikking, so we place it with the "IMG is further along"
+phases: group C for NCG 2.1, and the NCG status's group otherwise. That column is our
+assumption, not the evaluation's. A group exists only while both processes run.
 """
 
 from __future__ import annotations

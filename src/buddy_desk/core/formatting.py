@@ -1,9 +1,15 @@
-"""Dutch formatting for letters: dates, amounts, postcodes, names."""
+"""Dates, amounts, postcodes and names as readers expect them.
+
+Letters are Dutch whatever the UI language (``dutch_date``, ``euro``); the app's own texts
+follow the UI language (``long_date``, ``amount_text``).
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+
+from buddy_desk.i18n import current_language, tr
 
 MONTHS = (
     "januari",
@@ -24,6 +30,19 @@ MONTHS = (
 def dutch_date(day: date) -> str:
     """``23 november 2026``."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def long_date(day: date) -> str:
+    """'1 maart 2026' / '1 March 2026', in the UI language."""
+    months = tr("ui.months").split(",")
+    return f"{day.day} {months[day.month - 1]} {day.year}"
+
+
+def amount_text(amount: Decimal) -> str:
+    """'€ 1.234,56' in Dutch, '€1,234.56' in English."""
+    if current_language() == "nl":
+        return euro(amount)
+    return f"€{amount.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
 
 
 def euro(amount: Decimal) -> str:

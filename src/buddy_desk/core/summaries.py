@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
+from buddy_desk.core.address import house_number, street_line
 from buddy_desk.core.collaboration import CollaborationGroup
+from buddy_desk.core.event_texts import render, render_value
 from buddy_desk.core.phases import AdviceOutcome, FlagKind, ImgPhase, NcgStatus, Organisation
 
 
@@ -34,12 +38,11 @@ class DossierSummary:
 
     @property
     def number_text(self) -> str:
-        text = f"{self.huisnummer}{self.huisletter or ''}"
-        return f"{text}-{self.toevoeging}" if self.toevoeging else text
+        return house_number(self.huisnummer, self.huisletter, self.toevoeging)
 
     @property
     def address_line(self) -> str:
-        return f"{self.straat} {self.number_text}"
+        return street_line(self.straat, self.number_text)
 
     @property
     def postcode_text(self) -> str:
@@ -123,11 +126,25 @@ class FlagInfo:
 
 @dataclass(frozen=True, slots=True)
 class EventInfo:
+    """A timeline event; ``title`` and ``detail`` read in the current language when the event
+    was stored as a key with values (older events keep the text they were stored with)."""
+
     occurred_at: datetime
     organisation: Organisation | None
     kind: str
-    title: str
-    detail: str | None
+    stored_title: str
+    stored_detail: str | None
+    text_key: str | None = None
+    params: Mapping[str, Any] | None = None
+
+    @property
+    def title(self) -> str:
+        return render(self.text_key, self.params, self.stored_title)
+
+    @property
+    def detail(self) -> str | None:
+        detail = (self.params or {}).get("detail")
+        return render_value(detail) if detail is not None else self.stored_detail
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +174,7 @@ class DossierDetail:
 
     @property
     def address_line(self) -> str:
-        return f"{self.straat} {self.number_text}"
+        return street_line(self.straat, self.number_text)
 
     @property
     def postcode_text(self) -> str:

@@ -100,7 +100,9 @@ class BulkInserter:
             memo = self._memo.setdefault((table.name, key), {})
             for row in rows:
                 value = row[key]
-                if value is not None:
+                if isinstance(value, dict):  # a JSON document: cannot be a memo key
+                    row[key] = process(value)
+                elif value is not None:
                     converted = memo.get(value, _MISSING)
                     if converted is _MISSING:
                         converted = memo[value] = process(value)

@@ -12,9 +12,10 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from buddy_desk.core.event_texts import render
+from buddy_desk.core.event_texts import text as event_text
 from buddy_desk.core.phases import (
     NCG_STATUS_LABELS,
-    AdviceOutcome,
     FlagKind,
     ImgPhase,
     NcgStatus,
@@ -80,13 +81,6 @@ NOTE_TEXTS = (
     "Vraag van bewoner: moet het schadebedrag terugbetaald worden na versterking? Uitzoeken.",
     "Afgesproken: schadeherstel meenemen in het versterkingsplan als de bewoner dat wil.",
 )
-FLAG_TITLES = {
-    FlagKind.AOS: "Signaal: acuut onveilige situatie (AOS)",
-    FlagKind.URGENT: "Signaal: urgent",
-    FlagKind.BIJZONDERE_SITUATIE: "Signaal: bijzondere situatie",
-    FlagKind.SCHRIJNEND: "Schrijnende situatie, voorgelegd aan het Interventieteam",
-    FlagKind.VASTGELOPEN: "Vastgelopen dossier, voorgelegd aan het Interventieteam",
-}
 FLAG_NOTES = {
     FlagKind.AOS: "Constructieve schade; direct contact met NCG over de veiligheid.",
     FlagKind.URGENT: "Versnelde afhandeling afgesproken.",
@@ -96,11 +90,6 @@ FLAG_NOTES = {
 
 
 _NCG_LABELS = {status.value: label for status, label in NCG_STATUS_LABELS.items()}
-ADVICE_TEXTS = {
-    AdviceOutcome.MEETS_NORM: "Uitkomst: voldoet aan de norm, geen maatregelen nodig",
-    AdviceOutcome.MEASURES: "Uitkomst: versterkingsmaatregelen nodig",
-    AdviceOutcome.DEMOLITION_NEW_BUILD: "Uitkomst: sloop en nieuwbouw",
-}
 _ASSESSED = frozenset(
     {ImgPhase.ZIENSWIJZE, ImgPhase.BESCHIKKING, ImgPhase.UITVOERING, ImgPhase.AFGEROND}
 )
@@ -162,21 +151,24 @@ class RowBuilder:
         title: str,
         detail: str | None = None,
         by: int | None = None,
+        params: dict[str, Any] | None = None,
     ) -> None:
+        """``title`` is an i18n key when ``params`` is given (translated when shown), else
+        free text as a buddy would have typed it."""
         if self._latest is None or when > self._latest:
             self._latest = when
-        self._add(
-            "timeline_event",
-            {
-                "dossier_id": dossier_id,
-                "occurred_at": when,
-                "organisation": org,
-                "kind": kind,
-                "title": title,
-                "detail": detail,
-                "created_by": self.usernames.get(by) if by is not None else None,
-            },
-        )
+        row: Row = {
+            "dossier_id": dossier_id,
+            "occurred_at": when,
+            "organisation": org,
+            "kind": kind,
+            "title": title if params is None else render(title, params, title)[:200],
+            "detail": detail,
+            "created_by": self.usernames.get(by) if by is not None else None,
+            "text_key": title if params is not None else None,
+            "params": params,
+        }
+        self._add("timeline_event", row)
 
     # -- identifications ---------------------------------------------------------------
     def _zaaknummer(self, start: date) -> str:
@@ -326,13 +318,14 @@ class RowBuilder:
         by = plan.ncg_supervisor_id
         for index, (code, day) in enumerate(zip(hist.codes, hist.dates, strict=True)):
             self._event(
-                plan.id, at(rng, day), Organisation.NCG, "status",
-                f"Versterking: status {code} {_NCG_LABELS[code]}",
+                plan.id, at(rng, day), Organisation.NCG, "status", "demo.timeline.ncg_status",
+                params={"code": code, "label": event_text(f"ncg.status.{code}")},
             )  # fmt: skip
             if code == "3.1" and plan.advies is not None:
                 self._event(
                     plan.id, at(rng, hist.dates[index + 1]), Organisation.NCG, "report",
-                    "Versterkingsadvies opgesteld", ADVICE_TEXTS[plan.advies], by,
+                    "demo.timeline.advice", None, by,
+                    params={"detail": event_text(f"demo.timeline.advice.{plan.advies.value}")},
                 )  # fmt: skip
         return hist
 
@@ -385,8 +378,8 @@ class RowBuilder:
         by = plan.img_supervisor_id if leading else None
         for code, day in zip(hist.codes, hist.dates, strict=True):
             self._event(
-                plan.id, at(rng, day), Organisation.IMG, "status",
-                f"Schade {zaaknummer}: fase {code}",
+                plan.id, at(rng, day), Organisation.IMG, "status", "demo.timeline.img_phase",
+                params={"case": zaaknummer, "phase": code},
             )  # fmt: skip
         melding = rng.choice(MELDING_TEXTS)
         if aos:
@@ -430,13 +423,13 @@ class RowBuilder:
                 "omschrijving": text,
             },
         )
-        titles = {
-            "melding": "Schademelding ontvangen",
-            "opnamerapport": "Opnamerapport ontvangen",
-            "adviesrapport": "Adviesrapport verstuurd voor zienswijze",
-        }
-        detail = f"Bedrag {euro(amount)}" if amount is not None else None
-        self._event(d_id, at(self.rng, day), Organisation.IMG, "report", titles[kind], detail, by)
+        params: dict[str, Any] = {}
+        if amount is not None:
+            params["detail"] = event_text("demo.timeline.amount", amount=euro(amount))
+        self._event(
+            d_id, at(self.rng, day), Organisation.IMG, "report", f"demo.timeline.{kind}", None, by,
+            params=params,
+        )  # fmt: skip
 
     def _flags(self, plan: DossierPlan, first: date) -> None:
         rng = self.rng
@@ -466,7 +459,9 @@ class RowBuilder:
                     "note": note,
                 },
             )
-            self._event(plan.id, when, None, "flag", FLAG_TITLES[kind], None, by)
+            self._event(
+                plan.id, when, None, "flag", f"demo.timeline.flag.{kind.value}", None, by, {}
+            )
 
     def _contacts(self, plan: DossierPlan, first: date) -> None:
         rng = self.rng

@@ -35,8 +35,13 @@ LINE_BLOCKS = frozenset(
 )
 
 
+# Beschikking once IMG has decided (a decision date is known): the letter then tells what was
+# decided and what follows, never "IMG is deciding now".
+IMG_DECIDED_STATE = "besloten"
+
+
 def img_state_keys() -> list[str]:
-    return [p.name.lower() for p in ImgPhase] + ["onbekend"]
+    return [p.name.lower() for p in ImgPhase] + [IMG_DECIDED_STATE, "onbekend"]
 
 
 def ncg_state_keys() -> list[str]:
@@ -61,6 +66,7 @@ def _schema() -> dict[str, frozenset[str]]:
             "groet",
             "contact.titel",
             "contact.uitleg",
+            "contact.uitleg.onvolledig",
             "contact.geen_img",
             "contact.geen_ncg",
             "ondertekening.geen_img",
@@ -81,10 +87,11 @@ def _schema() -> dict[str, frozenset[str]]:
             "samen.aos",
             "samen.interventieteam",
             "samen.altijd",
+            "samen.groep.E.voorrang",
             "geld.titel",
             "geld.uitleg",
-            "geld.meenemen",
-            "geld.terugbetalen",
+            "geld.inbrengen",
+            "geld.vragen",
             "keuzes.titel",
             "keuzes.uitleg",
             "keuzes.geen",
@@ -119,6 +126,7 @@ def _schema() -> dict[str, frozenset[str]]:
     schema["schade.bedrag.advies"] = _AMOUNT_FIELDS
     schema["schade.bedrag.vastgesteld"] = _AMOUNT_FIELDS
     schema["schade.meldingen.meer"] = frozenset({"aantal"})
+    schema["schade.meldingen.meer_een"] = frozenset({"aantal"})
     for state in img_state_keys():
         for prefix in ("kort.img", "schade.fase", "schade.volgende", "schade.wanneer"):
             schema[f"{prefix}.{state}"] = _PHASE_FIELDS

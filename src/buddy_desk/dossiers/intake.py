@@ -23,8 +23,10 @@ from buddy_desk.core.address import (
     normalise_huisletter,
     normalise_postcode,
     normalise_toevoeging,
+    street_line,
     validate_huisnummer,
 )
+from buddy_desk.core.event_texts import text as event_text
 from buddy_desk.core.phases import Organisation
 from buddy_desk.errors import BuddyDeskError, ValidationError
 from buddy_desk.models import Address, Dossier, DossierResident, Person, TimelineEvent
@@ -34,7 +36,8 @@ from buddy_desk.persistence.unit_of_work import UnitOfWork
 log = logging.getLogger(__name__)
 
 EVENT_KIND = "dossier"
-EVENT_TITLE = "Dossier aangemaakt"
+EVENT_KEY = "new_dossier.timeline.created"
+EVENT_TITLE = "Dossier aangemaakt"  # the Dutch text of EVENT_KEY
 
 # column widths of the models (PostgreSQL refuses longer values, SQLite would not)
 _MAX_LEN = {
@@ -135,7 +138,7 @@ def address_key(data: NewDossier) -> AddressKey:
 
 
 def address_text(straat: str | None, key: AddressKey, woonplaats: str | None) -> str:
-    street = f"{straat} {key.number_text()}" if straat else key.number_text()
+    street = street_line(straat, key.number_text())
     place = f"{format_postcode(key.postcode)} {woonplaats or ''}".strip()
     return f"{street}, {place}"
 
@@ -200,13 +203,12 @@ def create_dossier(uow: UnitOfWork, data: NewDossier) -> int:
             )
             dossier.residents.append(DossierResident(person=person, roltype="bewoner"))
         dossier.events.append(
-            TimelineEvent(
+            TimelineEvent.about(
+                EVENT_KIND,
+                EVENT_KEY,
+                {"detail": event_text("new_dossier.timeline.created_detail", where=where)},
                 occurred_at=utcnow(),
                 organisation=data.organisation,
-                kind=EVENT_KIND,
-                title=EVENT_TITLE,
-                detail=f"Handmatig aangemaakt voor {where}: "
-                "het adres staat nog niet in een export van IMG of NCG.",
                 created_by=data.user,
             )
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from buddy_desk.core.collaboration import CollaborationGroup, img_can_prioritise
+from buddy_desk.core.collaboration import GROUP_MEANINGS, CollaborationGroup, img_can_prioritise
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus
 
 
@@ -17,9 +17,22 @@ class Step:
         return dict(self.values)
 
 
-def next_img_step(phase: ImgPhase | None) -> Step:
+def group_meaning(group: CollaborationGroup, img_phase: ImgPhase | None) -> list[Step]:
+    """The group's plain-language meaning; in group E with IMG's priority only while IMG is
+    in Voorbereiding or Opname (the evaluation allows it then only)."""
+    steps = [Step(GROUP_MEANINGS[group].key)]
+    if img_can_prioritise(group, img_phase):
+        steps.append(Step("group.E.prioritise"))
+    return steps
+
+
+def next_img_step(phase: ImgPhase | None, *, decided: bool = False) -> Step:
+    """What comes next at IMG; in Beschikking with a decision made (``decided``), what follows
+    the decision rather than "IMG neemt het besluit"."""
     if phase is None:
         return Step("next.img.none")
+    if phase is ImgPhase.BESCHIKKING and decided:
+        return Step("next.img.besloten")
     return Step(f"next.img.{phase.name.lower()}")
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from buddy_desk.core.address import house_number
 from buddy_desk.core.collaboration import CollaborationGroup, collaboration_group
 from buddy_desk.core.gc_pause import no_cyclic_gc
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus, Organisation
@@ -226,12 +227,12 @@ def to_detail(
         )
         for r in sorted(dossier.residents, key=lambda r: (not r.primary, r.id))
     )
-    number = f"{a.huisnummer}{a.huisletter or ''}" + (
-        f"-{a.huisnummertoevoeging}" if a.huisnummertoevoeging else ""
-    )
+    number = house_number(a.huisnummer, a.huisletter, a.huisnummertoevoeging)
     events = (
         tuple(
-            EventInfo(e.occurred_at, e.organisation, e.kind, e.title, e.detail)
+            EventInfo(
+                e.occurred_at, e.organisation, e.kind, e.title, e.detail, e.text_key, e.params
+            )
             for e in sorted(dossier.events, key=lambda e: e.occurred_at, reverse=True)
         )
         if with_events

@@ -97,7 +97,7 @@ class ImgRun(ImportRun[ImgRow]):
     def _flag_aos(self, dossier_id: int) -> None:
         self.aos.add(dossier_id)
         self.flags.add((dossier_id, FlagKind.AOS, True, self.now, self.user, self.note))
-        self.event(dossier_id, Organisation.IMG, "flag", "AOS gemeld door IMG", None)
+        self.event(dossier_id, Organisation.IMG, "flag", "import.timeline.aos", {}, None)
 
     def _new_case(self, dossier_id: int, row: ImgRow) -> None:
         case_id = self.next_case_id()
@@ -124,7 +124,8 @@ class ImgRun(ImportRun[ImgRow]):
                 dossier_id,
                 Organisation.IMG,
                 "report",
-                f"Schademelding, zaak {row.zaaknummer} (fase {_CODE[row.fase]})",
+                "import.timeline.img_report",
+                {"case": row.zaaknummer, "phase": _CODE[row.fase]},
                 at_noon(row.melddatum),
             )
         if row.constructief:
@@ -149,7 +150,8 @@ class ImgRun(ImportRun[ImgRow]):
                 old_dossier_id,
                 Organisation.IMG,
                 "status",
-                f"Zaak {row.zaaknummer} staat in de export op een ander adres",
+                "import.timeline.img_moved",
+                {"case": row.zaaknummer},
                 None,
             )
             self.touched.add(old_dossier_id)
@@ -161,7 +163,8 @@ class ImgRun(ImportRun[ImgRow]):
                 dossier_id,
                 Organisation.IMG,
                 "status",
-                f"Zaak {row.zaaknummer}: fase {status} → {_CODE[row.fase]}",
+                "import.timeline.img_phase",
+                {"case": row.zaaknummer, "old": status, "phase": _CODE[row.fase]},
                 None,
             )
             self.counts.phase_changes += 1
@@ -195,7 +198,8 @@ class ImgRun(ImportRun[ImgRow]):
                 dossier_id,
                 Organisation.IMG,
                 "report",
-                f"Zaak {row.zaaknummer}: constructieve schade bij opname",
+                "import.timeline.img_constructive",
+                {"case": row.zaaknummer},
                 None,
             )
             changed = True

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy import select, update
 
+from buddy_desk.core.event_texts import text as event_text
 from buddy_desk.core.phases import NCG_STATUS_LABELS, NcgStatus, Organisation
 from buddy_desk.importing.exports import ExportStream, NcgRow, Rejection
 from buddy_desk.importing.run import (
@@ -134,8 +135,8 @@ class NcgRun(ImportRun[NcgRow]):
                 dossier_id,
                 Organisation.NCG,
                 "status",
-                f"Opgenomen in het versterkingsbestand: NCG-status {_CODE[row.status]} "
-                f"({_ncg_label(row.status)})",
+                "import.timeline.ncg_added",
+                {"code": _CODE[row.status], "label": event_text(f"ncg.status.{_CODE[row.status]}")},
                 at_noon(row.status_date),
             )
 
@@ -155,7 +156,12 @@ class NcgRun(ImportRun[NcgRow]):
                 dossier_id,
                 Organisation.NCG,
                 "status",
-                f"NCG-status {status} → {_CODE[row.status]} ({_ncg_label(row.status)})",
+                "import.timeline.ncg_status",
+                {
+                    "old": status,
+                    "code": _CODE[row.status],
+                    "label": event_text(f"ncg.status.{_CODE[row.status]}"),
+                },
                 at_noon(row.status_date),
             )
             self.counts.phase_changes += 1

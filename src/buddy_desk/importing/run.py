@@ -18,6 +18,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from buddy_desk.core.event_texts import render
 from buddy_desk.core.phases import Organisation
 from buddy_desk.importing.exports import AddressPart, ExportKind, ExportStream, Rejection
 from buddy_desk.models import Address, Case, CaseStatus, Dossier, Supervisor, TimelineEvent
@@ -331,9 +332,19 @@ class ImportRun(Generic[R]):
         return True
 
     def event(
-        self, dossier_id: int, org: Organisation, kind: str, title: str, when: datetime | None
+        self,
+        dossier_id: int,
+        org: Organisation,
+        kind: str,
+        key: str,
+        params: dict[str, Any],
+        when: datetime | None,
     ) -> None:
-        self.events.add((dossier_id, when or self.now, org, kind, title, self.note, self.user))
+        """A timeline event as a key with values (shown in the reader's language)."""
+        title = render(key, params, key)[:200]
+        self.events.add(
+            (dossier_id, when or self.now, org, kind, key, params, title, self.note, self.user)
+        )
 
     def status(self, case_id: int, code: str, day: date) -> None:
         self.statuses.add((case_id, code, day, self.note[:200]))
@@ -374,6 +385,8 @@ _EVENT_COLUMNS = (
     "occurred_at",
     "organisation",
     "kind",
+    "text_key",
+    "params",
     "title",
     "detail",
     "created_by",

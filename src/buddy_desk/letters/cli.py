@@ -11,6 +11,7 @@ from buddy_desk.commands import open_uow, print_json
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.files import atomic_write
 from buddy_desk.errors import ValidationError
+from buddy_desk.i18n import tr, trn
 from buddy_desk.letters.service import (
     LetterRunError,
     render_summary_letter,
@@ -124,11 +125,23 @@ def run_many(args: argparse.Namespace) -> int:
         )
         return 0
     where = result.combined or args.out
-    print(f"{result.letters} brief/brieven geschreven naar {where} in {result.seconds:.1f} s")
+    seconds = f"{result.seconds:.1f}"
+    print(
+        trn(
+            "letters.cli.written.one",
+            "letters.cli.written",
+            result.letters,
+            letters=result.letters,
+            where=where,
+            seconds=seconds,
+        )
+    )
     if result.incomplete:
-        print(f"{len(result.incomplete)} brief/brieven noemen gegevens die nog niet bekend zijn")
+        n = len(result.incomplete)
+        print(trn("letters.cli.incomplete.one", "letters.cli.incomplete", n, count=n))
     if result.skipped:
-        print(f"{len(result.skipped)} dossier(s) overgeslagen:")
+        n = len(result.skipped)
+        print(trn("letters.cli.skipped.one", "letters.cli.skipped", n, count=n))
         for s in result.skipped:
-            print(f"  dossier {s.dossier_id}: {s.reason}")
+            print(tr("letters.cli.skipped_line", dossier=s.dossier_id, reason=s.reason))
     return 0

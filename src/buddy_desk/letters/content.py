@@ -11,14 +11,23 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from buddy_desk.core.collaboration import CollaborationGroup, collaboration_group
+from buddy_desk.core.collaboration import (
+    CollaborationGroup,
+    collaboration_group,
+    img_can_prioritise,
+)
 from buddy_desk.core.formatting import dutch_date, euro, postcode_line, surname_part
-from buddy_desk.core.phases import AdviceOutcome, FlagKind, ImgPhase, NcgStatus, Organisation
+from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus, Organisation
 from buddy_desk.core.summaries import CaseInfo, DossierDetail, ResidentInfo, SupervisorInfo
-from buddy_desk.documents.templates import Templates
+from buddy_desk.documents.templates import IMG_DECIDED_STATE, Templates
+from buddy_desk.i18n import plural_key
 
 MAX_REPORT_ROWS = 6
 MAX_WINDOW_NAMES = 2
+# IMG states in which IMG has decided on the damage: an amount is then the decided amount.
+_DECIDED_STATES = frozenset({IMG_DECIDED_STATE, "uitvoering", "afgerond"})
+# IMG states in which an assessed amount can exist (from Zienswijze on: the damage report).
+_ASSESSED_STATES = frozenset({"zienswijze", "beschikking", *_DECIDED_STATES})
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +171,26 @@ def _salutation_name(resident: ResidentInfo) -> str:
     return resident.naam
 
 
+_PLURAL_TITLES = {"heer": "heren", "mevrouw": "dames"}
+
+
+def _salutations(residents: list[ResidentInfo]) -> list[str]:
+    """One salutation per person; two with the same title and surname share one.
+
+    "heer Dekker" and "heer Dekker" (father and son) become "heren Dekker".
+    """
+    counts: dict[str, int] = {}
+    for r in residents:
+        counts[_salutation_name(r)] = counts.get(_salutation_name(r), 0) + 1
+    out: list[str] = []
+    for name, count in counts.items():
+        title, _, rest = name.partition(" ")
+        if count > 1 and title in _PLURAL_TITLES and rest:
+            name = f"{_PLURAL_TITLES[title]} {rest}"
+        out.append(name)
+    return out
+
+
 class _Builder:
     def __init__(
         self,
@@ -209,10 +238,16 @@ class _Builder:
         if not named:
             self.unknown.append("naam bewoner")
             return (self.text("adres.zonder_naam"), *address), self.text("aanhef.zonder_naam")
-        names = [_window_name(r) for r in named[:MAX_WINDOW_NAMES]]
-        if len(named) > MAX_WINDOW_NAMES:
+        # Two residents can share a name ("J. Dekker" twice, or "heer Dekker" for father and
+        # son): each line and each salutation is written once.
+        by_window: dict[str, ResidentInfo] = {}
+        for r in named:
+            by_window.setdefault(_window_name(r), r)
+        names = list(by_window)[:MAX_WINDOW_NAMES]
+        if len(by_window) > MAX_WINDOW_NAMES:
             names[-1] += " e.a."
-        salutation = ", geachte ".join(_salutation_name(r) for r in named[:MAX_WINDOW_NAMES])
+        greeted = list(by_window.values())[:MAX_WINDOW_NAMES]
+        salutation = ", geachte ".join(_salutations(greeted))
         return (*names, *address), self.text("aanhef.naam", naam=salutation)
 
     # --- sections ------------------------------------------------------------------------
@@ -222,6 +257,8 @@ class _Builder:
         if self.img_phase is None:
             self.unknown.append("fase schade (IMG)")
             return "onbekend"
+        if self.img_phase is ImgPhase.BESCHIKKING and self.img_case.besluitdatum is not None:
+            return IMG_DECIDED_STATE
         return self.img_phase.name.lower()
 
     def ncg_state(self) -> str:
@@ -243,9 +280,11 @@ class _Builder:
         text = " ".join(parts)
         return Section("kort", self.text("kort.titel"), (Paragraph(text),))
 
-    def amount(self, case: CaseInfo) -> str:
+    def amount(self, case: CaseInfo, state: str) -> str:
+        """The amount as the phase tells it: decided once IMG decided, else advised."""
         values = {"zaaknummer": case.identificatie}
-        if case.schadebedrag is not None and case.besluitdatum is not None:
+        decided = state in _DECIDED_STATES
+        if decided and case.schadebedrag is not None and case.besluitdatum is not None:
             return self.text(
                 "schade.bedrag.besluit",
                 bedrag=euro(case.schadebedrag),
@@ -256,11 +295,11 @@ class _Builder:
             (r.bedrag for r in reversed(case.reports) if r.bedrag is not None),
             case.schadebedrag,
         )
-        if advised is not None and self.img_phase in {ImgPhase.UITVOERING, ImgPhase.AFGEROND}:
+        if decided and state != IMG_DECIDED_STATE and advised is not None:
             return self.text(
                 "schade.bedrag.vastgesteld", bedrag=euro(advised), besluitdatum="", **values
             )
-        if advised is not None:
+        if not decided and advised is not None:
             return self.text(
                 "schade.bedrag.advies", bedrag=euro(advised), besluitdatum="", **values
             )
@@ -277,8 +316,8 @@ class _Builder:
             (self.text("label.zaak"), self.text(f"schade.fase.{state}", **values)),
             (self.text("label.sinds"), str(values["sinds"])),
         ]
-        if state not in {"voorbereiding", "opname", "onbekend"} or case.schadebedrag is not None:
-            rows.append((self.text("label.bedrag"), self.amount(case)))
+        if state in _ASSESSED_STATES:
+            rows.append((self.text("label.bedrag"), self.amount(case, state)))
         rows += [
             (self.text("label.volgende"), self.text(f"schade.volgende.{state}", **values)),
             (self.text("label.wanneer"), self.text(f"schade.wanneer.{state}", **values)),
@@ -313,10 +352,9 @@ class _Builder:
                     (1.2, 1.4, 1.3, 1.0),
                 )
             )
-            if len(reports) > MAX_REPORT_ROWS:
-                elements.append(
-                    Paragraph(self.text("schade.meldingen.meer", aantal=len(reports) - len(shown)))
-                )
+            if (more := len(reports) - len(shown)) > 0:
+                key = plural_key("schade.meldingen.meer_een", "schade.meldingen.meer", more)
+                elements.append(Paragraph(self.text(key, aantal=more)))
         return Section("schade", heading, tuple(elements))
 
     def _report_kind(self, kind: str) -> str:
@@ -353,7 +391,13 @@ class _Builder:
         img_running = self.img_phase is not None and self.img_phase.is_running
         ncg_running = self.ncg_status is not None and self.ncg_status.is_running
         if self.group is not None:
-            paras += self.paras(f"samen.groep.{self.group.value}")
+            group_paras = self.paras(f"samen.groep.{self.group.value}")
+            if img_can_prioritise(self.group, self.img_phase):
+                # one paragraph: the priority is part of the group's story
+                last = group_paras[-1]
+                extra = self.text("samen.groep.E.voorrang")
+                group_paras[-1] = replace(last, text=f"{last.text} {extra}")
+            paras += group_paras
         elif img_running and not ncg_running:
             paras += self.paras("samen.alleen_img")
         elif ncg_running and not img_running:
@@ -364,13 +408,12 @@ class _Builder:
         return Section("samen", self.text("samen.titel"), tuple(paras))
 
     def money(self) -> Section:
+        # Only what the sources say: for group E a paid amount can be brought into the
+        # strengthening by the resident (IMG is no party to that); no general promises.
         paras = self.paras("geld.uitleg")
-        if self.group in {CollaborationGroup.B, CollaborationGroup.E, CollaborationGroup.F} or (
-            self.ncg_case is not None
-            and self.ncg_case.advies in {AdviceOutcome.MEASURES, AdviceOutcome.DEMOLITION_NEW_BUILD}
-        ):
-            paras += self.paras("geld.meenemen")
-        paras += self.paras("geld.terugbetalen")
+        if self.group is CollaborationGroup.E:
+            paras += self.paras("geld.inbrengen")
+        paras += self.paras("geld.vragen")
         return Section("geld", self.text("geld.titel"), tuple(paras))
 
     def recorded_choices(self) -> Section:
@@ -407,6 +450,8 @@ class _Builder:
     def build(self) -> SummaryLetter:
         recipient, salutation = self.recipient()
         img_state, ncg_state = self.img_state(), self.ncg_state()
+        complete = self.d.img_supervisor is not None and self.d.ncg_supervisor is not None
+        contact_key = "contact.uitleg" if complete else "contact.uitleg.onvolledig"
         sections = (
             self.summary(img_state, ncg_state),
             self.damage(img_state),
@@ -414,7 +459,7 @@ class _Builder:
             self.together(),
             self.money(),
             self.recorded_choices(),
-            Section("contact", self.text("contact.titel"), tuple(self.paras("contact.uitleg"))),
+            Section("contact", self.text("contact.titel"), tuple(self.paras(contact_key))),
         )
         contacts = (
             self.contact(self.d.img_supervisor, Organisation.IMG),

@@ -13,12 +13,14 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
+    KeepInFrame,
     KeepTogether,
     Paragraph,
     Spacer,
     TableStyle,
 )
 from reportlab.platypus import Table as RLTable
+from reportlab.platypus.flowables import _Container, _listWrapOn
 
 from buddy_desk.core.formatting import check_code
 from buddy_desk.core.phases import Organisation
@@ -119,13 +121,42 @@ def _font_commands(
     ]
 
 
+class _KeptTable(RLTable):  # type: ignore[misc]  # ReportLab is untyped
+    """A table that never leaves fewer than ``min_rows`` body rows on either side of a page.
+
+    A facts list (no header) keeps all its rows together; a long list with a header row
+    repeats the header and moves at least two rows along, so no row stands alone.
+    """
+
+    def __init__(self, *args: Any, min_rows: int = 2, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._min_rows = min_rows
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        header = self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
+        body = len(self._cellvalues) - header
+        min_rows = min(self._min_rows, body)
+        height = availHeight
+        while height > 0:
+            parts = super().split(availWidth, height)
+            if len(parts) != 2:
+                return list(parts)
+            first = len(parts[0]._cellvalues) - header
+            if first < min_rows:
+                return []  # too few rows fit here: the whole table moves on
+            if body - first >= min_rows:
+                return list(parts)
+            height -= parts[0]._rowHeights[-1]  # take one more row along to the next page
+        return []
+
+
 def _facts(facts: Facts, accent: object | None) -> RLTable:
     label_w, value_w = 32 * mm, W - 32 * mm
     rows = [
         [_cell(label, STYLE.label, label_w - 2), _cell(value, STYLE.cell, value_w - 8)]
         for label, value in facts.rows
     ]
-    table = RLTable(rows, colWidths=[label_w, value_w], hAlign="LEFT")
+    table = _KeptTable(rows, colWidths=[label_w, value_w], hAlign="LEFT", min_rows=len(rows))
     style = [
         *_font_commands(STYLE.label, (0, 0), (0, -1)),
         *_font_commands(STYLE.cell, (1, 0), (1, -1)),
@@ -153,7 +184,7 @@ def _table(table: Table) -> RLTable:
         [_cell(cell, STYLE.cell, w - 9) for cell, w in zip(row, widths, strict=True)]
         for row in table.rows
     ]
-    t = RLTable(rows, colWidths=widths, hAlign="LEFT", repeatRows=1)
+    t = _KeptTable(rows, colWidths=widths, hAlign="LEFT", repeatRows=1)
     t.setStyle(
         _table_style(
             [
@@ -208,8 +239,12 @@ def _section(section: Section) -> list[Flowable]:
     heading_style = {"schade": STYLE.heading_img, "versterking": STYLE.heading_ncg}.get(
         section.key, STYLE.heading
     )
-    flow: list[Flowable] = [CondPageBreak(38 * mm), _p(section.heading, heading_style)]
-    for element in section.elements:
+    heading: list[Flowable] = [_p(section.heading, heading_style)]
+    elements = list(section.elements)
+    if elements and isinstance(elements[0], Facts):  # a facts list never leaves its heading
+        heading = [KeepTogether([*heading, *_element(elements.pop(0), accent)])]
+    flow: list[Flowable] = [CondPageBreak(38 * mm), *heading]
+    for element in elements:
         flow += _element(element, accent)
     return flow
 
@@ -252,17 +287,17 @@ def _signatures(letter: SummaryLetter) -> RLTable:
     return t
 
 
-def _closing(letter: SummaryLetter) -> Flowable:
-    # Greeting, room to sign and both signatures never part; a short closing paragraph
-    # goes with them so the signatures do not stand alone on a page.
+def _closing(letter: SummaryLetter) -> list[Flowable]:
+    # A short closing paragraph goes with the greeting, the room to sign and both
+    # signatures, so the signatures do not stand alone on a page.
     kept: list[Flowable] = [_p(text) for text in letter.closing[-1:]]
     kept += [_p(letter.groet), Spacer(1, 8 * mm), _signatures(letter)]
-    return KeepTogether(kept)
+    return kept
 
 
 def _glossary(letter: SummaryLetter) -> list[Flowable]:
     # A run-in list at full width: the explanations are short, so columns would mostly
-    # add half-empty lines. A short appendix moves to the next page whole.
+    # add half-empty lines.
     if not letter.glossary:
         return []
     kept: list[Flowable] = [_p(letter.glossary_title, STYLE.glossary_heading)]
@@ -270,7 +305,57 @@ def _glossary(letter: SummaryLetter) -> list[Flowable]:
         Paragraph(f"<b>{escape(term)}</b>: {escape(text)}", STYLE.glossary)
         for term, text in letter.glossary
     ]
-    return [KeepTogether(kept)]
+    return kept
+
+
+class _LetterEnding(_Container, Flowable):  # type: ignore[misc]  # ReportLab is untyped
+    """The end of the letter: the contact section, closing, signatures and the glossary.
+
+    None of it parts, so the glossary never stands alone on a page. When the glossary does
+    not quite fit below the signatures it is set a little smaller (down to ``MIN_SCALE``);
+    when it still does not fit, the whole ending moves to the next page.
+    """
+
+    MIN_SCALE = 0.86
+
+    def __init__(self, body: list[Flowable], glossary: list[Flowable], kept: int) -> None:
+        """``kept``: how many of ``body``'s last flowables go with the glossary at least
+        (closing paragraph, greeting, room to sign, signatures); what comes before them may
+        stay on the page when the rest moves on."""
+        self._body = body
+        self._glossary = glossary
+        self._kept = kept
+        self._content: list[Flowable] = [*body, *glossary]
+
+    def wrap(self, aW: float, aH: float) -> tuple[float, float]:  # noqa: N803
+        self._content = [*self._body, *self._glossary]
+        self.width, self.height = _listWrapOn(self._content, aW, self.canv)
+        if self.height > aH and self._glossary:
+            body_h = _listWrapOn(self._body, aW, self.canv)[1]
+            glossary_h = _listWrapOn(self._glossary, aW, self.canv)[1]
+            room = aH - body_h - 1
+            if room >= glossary_h * self.MIN_SCALE:
+                fitted = KeepInFrame(aW, room, self._glossary, mode="shrink")
+                self._content = [*self._body, fitted]
+                self.width, self.height = _listWrapOn(self._content, aW, self.canv)
+        return self.width, self.height
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:  # noqa: N803
+        frame = getattr(self, "_frame", None)
+        if frame is not None and getattr(frame, "_atTop", False):
+            # not even a whole page holds it: let the parts flow, the signatures together
+            return [KeepTogether(self._body), *self._glossary]
+        # leave as much of the lead-in (the contact section) here as fits, a heading never
+        # without its first paragraph; the rest moves on together
+        for cut in range(len(self._body) - self._kept, 1, -1):
+            lead = self._body[:cut]
+            if _listWrapOn(lead, aW, self.canv)[1] <= aH:
+                rest = _LetterEnding(self._body[cut:], self._glossary, self._kept)
+                return [*lead, rest]
+        return []  # move on whole
+
+    def drawOn(self, canv: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802, N803
+        _Container.drawOn(self, canv, x, y, _sW=_sW)
 
 
 def letter_flowables(letter: SummaryLetter) -> list[Flowable]:
@@ -280,14 +365,17 @@ def letter_flowables(letter: SummaryLetter) -> list[Flowable]:
         _p(letter.salutation),
         *[_p(text) for text in letter.intro],
     ]
+    ending: list[Flowable] = []
     for section in letter.sections:
         if section.key == "kort":
             flow += [Spacer(1, 1 * mm), _summary_box(section), Spacer(1, 1 * mm)]
+        elif section.key == "contact":  # goes with the closing and the signatures
+            ending += [f for f in _section(section) if not isinstance(f, CondPageBreak)]
         else:
             flow += _section(section)
-    flow += [_p(text) for text in letter.closing[:-1]]
-    flow.append(_closing(letter))
-    flow += _glossary(letter)
+    ending += [_p(text) for text in letter.closing[:-1]]
+    closing = _closing(letter)
+    flow.append(_LetterEnding([*ending, *closing], _glossary(letter), kept=len(closing)))
     return flow
 
 

@@ -134,7 +134,7 @@ def _choice_lines(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, tuple[Choice
                 ChoiceLine(
                     datum=when.astimezone(LOCAL).date(),
                     onderwerp=type_label(state.choice_type),
-                    keuze=state_label(state),
+                    keuze=state_label(state, dated=False),
                     via=tr(f"choices.channel.{state.current.channel.value}"),
                 )
             )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from buddy_desk.core.event_texts import render
 from buddy_desk.core.phases import FlagKind, Organisation
 from buddy_desk.models.base import Base, UtcDateTime, utcnow
 from buddy_desk.models.case import Case
@@ -74,9 +76,27 @@ class TimelineEvent(Base):
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
     organisation: Mapped[Organisation | None] = mapped_column(enum_column(Organisation))
     kind: Mapped[str] = mapped_column(String(40))  # status | report | flag | note | contact | …
+    # what happened as an i18n key with values, translated when shown (core/event_texts.py);
+    # ``title`` keeps the text in the language of the moment, for events without a key
+    text_key: Mapped[str | None] = mapped_column(String(80))
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     title: Mapped[str] = mapped_column(String(200))
     detail: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str | None] = mapped_column(String(60))
+
+    @classmethod
+    def about(
+        cls,
+        kind: str,
+        key: str,
+        params: dict[str, Any] | None = None,
+        **columns: Any,
+    ) -> TimelineEvent:
+        """An event stored as ``key`` with ``params`` (``core/event_texts.py``); the title
+        column keeps today's text for readers that do not translate (exports, SQL)."""
+        return cls(
+            kind=kind, text_key=key, params=params, title=render(key, params, key)[:200], **columns
+        )
 
 
 class ConversationNote(Base):

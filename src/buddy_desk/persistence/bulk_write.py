@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import JSON, Connection
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
@@ -116,6 +116,13 @@ class BulkInsert:
         return count
 
 
+class _Direct(_Memo):
+    """For values that cannot be dictionary keys (JSON documents): convert every time."""
+
+    def __getitem__(self, value: Any) -> Any:
+        return None if value is None else self._convert(value)
+
+
 def _converter(type_: TypeEngine[Any], conn: Connection, sqlite: bool) -> _Memo | None:
     """What the column type and the driver make of a value, or None when they leave it as
     it is. For SQLite that includes the sqlite3 adapter the driver would apply to the date
@@ -133,7 +140,7 @@ def _converter(type_: TypeEngine[Any], conn: Connection, sqlite: bool) -> _Memo 
                 return adapt(value)
         return value
 
-    return _Memo(convert)
+    return _Direct(convert) if isinstance(type_, JSON) else _Memo(convert)
 
 
 def bulk_update(conn: Connection, model: type[Any], rows: Sequence[dict[str, Any]]) -> None:

@@ -28,8 +28,7 @@ W = GEOMETRY.body_width
 FORM_EXPLAINED = {
     InspectionForm.SIMULTANEOUS: (
         "Twee deskundigen komen tegelijk: één voor de schade (IMG) en één voor de versterking "
-        "(NCG). Zo bent u in één keer klaar. De schade-opname is meestal eerder klaar dan de "
-        "opname voor de versterking."
+        "(NCG). Zo heeft u deze fase in één keer achter de rug."
     ),
     InspectionForm.SEQUENTIAL: (
         "Twee deskundigen komen op dezelfde dag, na elkaar. Er is dus steeds één deskundige "
@@ -37,7 +36,7 @@ FORM_EXPLAINED = {
     ),
     InspectionForm.COMBINED: (
         "Eén deskundige bekijkt zowel de schade als de versterking. U krijgt dus maar één "
-        "persoon over de vloer."
+        "deskundige over de vloer."
     ),
     InspectionForm.CLOSE: (
         "De deskundigen van IMG en NCG komen op twee verschillende dagen, kort na elkaar "
@@ -51,6 +50,9 @@ KIND_TEXT = {
     VisitKind.STRENGTHENING: "opname voor de versterking (NCG)",
     VisitKind.COMBINED: "opname voor schade en versterking",
 }
+
+QUESTIONS = "Past de afspraak niet, of heeft u vragen?"
+QUESTIONS_CANCELLED = "Heeft u vragen?"
 
 ASK = (
     "Wilt u zorgen dat de deskundigen overal in huis kunnen kijken, ook op zolder, in de "
@@ -148,14 +150,19 @@ def content(letter: ConfirmationLetter) -> tuple[str, list[Flowable]]:
         flow += [_p("Wat vragen wij van u?", STYLE.heading), _p(ASK)]
         if end.date() != start.date():
             flow.append(_p("Let op: de twee bezoeken zijn op verschillende dagen."))
-    flow.append(_p("Past de afspraak niet, of heeft u vragen?", STYLE.heading))
+    # A cancelled appointment has nothing left to fit: only questions remain.
+    flow.append(_p(QUESTIONS_CANCELLED if cancelled else QUESTIONS, STYLE.heading))
     who = "; ".join(
         f"{c.name}, uw {c.role}" + (f", telefoon {c.telefoon}" if c.telefoon else "")
         for c in letter.contacts
     )
     flow.append(
         _p(
-            "Neem dan zo snel mogelijk contact op met "
+            (
+                "Neem dan contact op met "
+                if cancelled
+                else "Neem dan zo snel mogelijk contact op met "
+            )
             + (who if who else "ons via het telefoonnummer bovenaan deze brief")
             + "."
         )

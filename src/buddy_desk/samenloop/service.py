@@ -19,6 +19,7 @@ from pathlib import Path
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import aliased
 
+from buddy_desk.core.address import street_line
 from buddy_desk.core.collaboration import CollaborationGroup, collaboration_group
 from buddy_desk.core.phases import NCG_STATUS_LABELS, ImgPhase, NcgStatus, Organisation
 from buddy_desk.core.search import search_key
@@ -90,7 +91,7 @@ class SamenloopRow:
 
     @property
     def address_line(self) -> str:
-        return f"{self.straat} {self.number_text}"
+        return street_line(self.straat, self.number_text)
 
     @property
     def postcode_text(self) -> str:

@@ -178,6 +178,7 @@ def run_app(
     settings = load_settings(settings_file)
     chosen = language or settings.language or "nl"
     set_language(chosen if chosen in LANGUAGES else "nl")
+    apply_qt_language(current_language())  # before the first dialog (profile, database error)
     path = sqlite_path(db_url)
     if path is not None and path == default_db_path():
         private_dir(path.parent)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from PySide6.QtCore import QObject, Signal
 
 from buddy_desk.persistence.unit_of_work import UnitOfWork
+from buddy_desk.ui.operations import Operations
 from buddy_desk.ui.tasks import TaskRunner
 
 
@@ -14,7 +16,8 @@ class AppEvents(QObject):
     """Application-wide notifications views subscribe to."""
 
     dossier_changed = Signal(int)
-    """A dossier's data changed (notes, flags, choices, signals, appointments…); arg: id."""
+    """A dossier's data changed (notes, flags, choices, signals, appointments…); arg: id.
+    Emitted only by ``Operations.write``, after the write has committed."""
     dossiers_reloaded = Signal()
     """The dossier set changed as a whole (import, demo); lists should reload."""
     open_dossier_requested = Signal(int)
@@ -46,3 +49,8 @@ class AppContext:
     def new_uow(self) -> UnitOfWork:
         """A fresh unit of work (each use opens its own session; safe on worker threads)."""
         return self.uow.fresh()
+
+    @cached_property
+    def ops(self) -> Operations:
+        """Writes and slow reads off the GUI thread (``ui/operations.py``)."""
+        return Operations(self.new_uow, self.tasks, self.events)

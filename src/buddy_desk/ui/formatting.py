@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from buddy_desk.core.formatting import amount_text, long_date
 from buddy_desk.i18n import current_language, tr
 
 
@@ -14,8 +15,17 @@ def format_date(value: date | None) -> str:
         return "—"
     if isinstance(value, datetime):
         value = local(value).date()
-    months = tr("ui.months").split(",")
-    return f"{value.day} {months[value.month - 1]} {value.year}"
+    return long_date(value)
+
+
+def format_day(value: date) -> str:
+    """'donderdag 3 december 2026' / 'Thursday 3 December 2026'."""
+    return f"{tr('ui.weekdays').split(',')[value.weekday()]} {format_date(value)}"
+
+
+def weekday_short(weekday: int) -> str:
+    """'ma' / 'Mon' for 0 (Monday) … 'zo' / 'Sun' for 6."""
+    return tr("ui.weekdays_short").split(",")[weekday]
 
 
 def format_short_date(value: date | None) -> str:
@@ -44,10 +54,4 @@ def format_count(n: int) -> str:
 
 
 def format_amount(amount: Decimal | None) -> str:
-    if amount is None:
-        return "—"
-    text = f"{amount:,.2f}"
-    if current_language() == "nl":
-        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
-        return f"€ {text}"
-    return f"€{text}"
+    return "—" if amount is None else amount_text(amount)

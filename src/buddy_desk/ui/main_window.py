@@ -90,6 +90,14 @@ class MainWindow(QMainWindow):
         # the dossier tab's modules (~150 ms) load while the list loads on a worker thread:
         # off the path to a usable window, yet ready before the first dossier opens
         QTimer.singleShot(0, partial(importlib.import_module, _DOSSIER_VIEW))
+        # and the workspaces' heavy Qt-free modules once the list is there
+        self.list_view.rows_loaded.connect(self._on_list_view_rows_loaded)
+
+    def _on_list_view_rows_loaded(self, *_args: object) -> None:
+        self.list_view.rows_loaded.disconnect(self._on_list_view_rows_loaded)
+        from buddy_desk.ui.warmup import warm_up
+
+        warm_up()
 
     # -- building ---------------------------------------------------------------------------
     def _add_fixed_tab(self, widget: QWidget) -> None:
@@ -311,3 +319,5 @@ class MainWindow(QMainWindow):
             if spec.id.startswith("view.lang."):
                 action.setChecked(spec.id.endswith(language))
         self.retranslate()
+        for _workspace, page in self._workspaces:
+            page.follow_language()

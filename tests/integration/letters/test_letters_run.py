@@ -238,7 +238,8 @@ def test_cli_letter_and_letters(
         args += ["--dossier", dossier_id]
     assert cli_main(args) == 0
     printed = capsys.readouterr().out
-    assert "1 brief/brieven geschreven" in printed
+    assert "1 brief geschreven" in printed and "brieven" not in printed
+    assert "1 dossier overgeslagen:" in printed
     assert f"dossier {dossiers['empty']}: geen schadezaak" in printed
     assert cli_main(["letters", "--out", str(out), "--db", db_url]) == 2
     assert "--all" in capsys.readouterr().err

@@ -155,8 +155,10 @@ def test_my_signals_and_the_dossier_tab(qtbot: QtBot, ctx: AppContext, uow: Unit
     log_request(uow, d, RequestKind.SPEED_UP, Organisation.NCG, "Kan IMG de opname versnellen?")
     view = SignalsWorkspace(ctx)
     qtbot.addWidget(view)
+    with qtbot.waitSignal(view.signals_loaded):  # loaded off the GUI thread
+        pass
     assert view.mine.isChecked()
-    titles = [text(view.table, r, 5) for r in range(view.table.rowCount())]
+    titles = [view.table.cell_text(r, 5) for r in range(view.table.rowCount())]
     assert any("Groep E" in t for t in titles)
     assert not any("terugbellen" in t for t in titles)  # not Anna's
     with qtbot.waitSignal(view.signals_loaded):

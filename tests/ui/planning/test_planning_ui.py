@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 from buddy_desk.core.inspection import InspectionForm
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus, Organisation
 from buddy_desk.planning.service import booking as svc
+from buddy_desk.planning.service.output import export_appointments
 from buddy_desk.ui.context import AppContext
-from buddy_desk.ui.planning.actions import export_outputs
 from buddy_desk.ui.planning.calendar import monday_of
 from buddy_desk.ui.planning.section import AppointmentsSection
 from buddy_desk.ui.planning.workspace import PlanningWorkspace
@@ -50,7 +50,7 @@ def test_queue_to_booking_letter_and_calendar_file(
     with qtbot.waitSignal(view.proposals.booked, timeout=5_000):
         view.proposals.book_selected()
     [appointment] = svc.dossier_appointments(ctx.new_uow(), urgent)
-    written = export_outputs(ctx, [appointment.id], tmp_path)
+    written = export_appointments(ctx.new_uow(), [appointment.id], tmp_path)
     assert sorted(p.suffix for p in written) == [".ics", ".pdf"]
     ics = next(p for p in written if p.suffix == ".ics")
     event = icalendar.Calendar.from_ical(ics.read_bytes()).walk("VEVENT")[0]

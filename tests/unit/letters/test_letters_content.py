@@ -102,7 +102,7 @@ def test_reports_are_listed_newest_first(t: Templates) -> None:
     assert section is not None
     table = next(e for e in section.elements if isinstance(e, Table))
     assert [row[0] for row in table.rows] == ["1 september 2026", "2 mei 2026"]
-    assert table.rows[0][1] == "Adviesrapport" and table.rows[0][3] == "€ 4.350,00"
+    assert table.rows[0][1] == "Schaderapport" and table.rows[0][3] == "€ 4.350,00"
 
 
 def test_unknown_amount_says_so(t: Templates) -> None:

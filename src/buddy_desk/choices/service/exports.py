@@ -18,8 +18,6 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     KeepTogether,
     Paragraph,
@@ -45,10 +43,9 @@ from buddy_desk.choices.texts import (
 from buddy_desk.core.files import atomic_write
 from buddy_desk.core.formatting import check_code
 from buddy_desk.core.spreadsheet import write_csv
+from buddy_desk.documents.style import FONT, FONT_BOLD, register_fonts
 from buddy_desk.i18n import tr
-from buddy_desk.resources import resource
 
-FONT, FONT_BOLD = "OpenSans", "OpenSans-Bold"
 INK = colors.HexColor("#1f2a37")
 MUTED = colors.HexColor("#5b6675")
 LINE = colors.HexColor("#c9d1db")
@@ -56,11 +53,7 @@ HEAD_BG = colors.HexColor("#e8eef5")
 
 
 def _fonts() -> None:
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    folder = resource("fonts", "open-sans")
-    pdfmetrics.registerFont(TTFont(FONT, str(folder / "OpenSans-Regular.ttf")))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(folder / "OpenSans-Bold.ttf")))
+    register_fonts()  # the letters' Open Sans, registered once for every document
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -233,8 +226,8 @@ def _entry_note(e: ChoiceEntry) -> str:
     return "\n".join(parts)
 
 
-def receipt_pdf(data: ChoiceLog, seq: int, path: Path, *, sender: str | None = None) -> None:
-    """A one-page receipt for the resident of entry ``seq``."""
+def receipt_pdf(data: ChoiceLog, seq: int, path: Path) -> None:
+    """A one-page receipt for the resident of entry ``seq``: who recorded it by name and role."""
     entry = next((e for e in data.entries if e.seq == seq), None)
     if entry is None:
         from buddy_desk.errors import NotFoundError
@@ -288,7 +281,7 @@ def receipt_pdf(data: ChoiceLog, seq: int, path: Path, *, sender: str | None = N
     rows += [
         (tr("choices.receipt.channel"), tr(f"choices.channel.{entry.channel.value}")),
         (tr("choices.receipt.recorded"), local_time(entry.recorded_at)),
-        (tr("choices.receipt.recorded_by"), sender or entry.recorded_by),
+        (tr("choices.receipt.recorded_by"), data.recorder(entry)),
     ]
     if entry.form_reference:
         rows.append((tr("choices.receipt.form_reference"), entry.form_reference))
@@ -318,7 +311,7 @@ def receipt_pdf(data: ChoiceLog, seq: int, path: Path, *, sender: str | None = N
                         tr("choices.receipt.explanation", version=entry.explanation_version),
                         st["label"],
                     ),
-                    _p(explanation(entry.choice_type), st["base"]),
+                    _p(explanation(entry.choice_type, entry.explanation_version), st["base"]),
                 ]
             )
         )

@@ -60,12 +60,20 @@ from buddy_desk.choices.service.anchoring import anchor_head, dossier_problems, 
 from buddy_desk.choices.texts import (
     LOCAL as LOCAL,  # other features name choices through the service
 )
-from buddy_desk.choices.texts import entry_summary
 from buddy_desk.choices.texts import state_label as state_label
+from buddy_desk.choices.texts import summary_event
 from buddy_desk.choices.texts import type_label as type_label
 from buddy_desk.dossiers.service import person_name
 from buddy_desk.errors import NotFoundError
-from buddy_desk.models import Address, Dossier, DossierResident, Person, TimelineEvent
+from buddy_desk.i18n import tr
+from buddy_desk.models import (
+    Address,
+    Dossier,
+    DossierResident,
+    Person,
+    Supervisor,
+    TimelineEvent,
+)
 from buddy_desk.models.access_log import AccessLogEntry
 from buddy_desk.models.base import utcnow
 from buddy_desk.models.choices import ChoiceLogEntry, ChoiceLogHead, to_row_values
@@ -101,6 +109,13 @@ class ChoiceLog:
     residents: tuple[str, ...]
     entries: tuple[ChoiceEntry, ...]
     states: tuple[ChoiceState, ...]
+    # recorded_by → how a resident knows the recorder: "Sanne Bakker, zaakbegeleider IMG"
+    recorders: tuple[tuple[str, str], ...] = ()
+
+    def recorder(self, entry: ChoiceEntry) -> str:
+        """The recorder's name and role for the resident, never a bare username."""
+        return dict(self.recorders).get(entry.recorded_by) or recorder_label(entry, None)
+
     # the running digest written with each entry (seq → digest): printed on receipts
     digests: tuple[tuple[int, str], ...] = ()
     problems: tuple[ChainProblem, ...] = ()  # this dossier's chain does not verify
@@ -221,13 +236,15 @@ def _append_once(
             head.last_seq = seq
             head.last_hash = entry.entry_hash
         anchor_head(uow, entry, actor, at)
+        key, params = summary_event(entry)
         s.add(
-            TimelineEvent(
+            TimelineEvent.about(
+                "choice",
+                key,
+                params,
                 dossier_id=dossier_id,
                 occurred_at=at,
                 organisation=None,  # the choice log is the pair's, not one organisation's
-                kind="choice",
-                title=entry_summary(entry)[:200],
                 created_by=actor.username,
             )
         )
@@ -399,6 +416,15 @@ def choice_log(uow: UnitOfWork, dossier_id: int) -> ChoiceLog:
                 .order_by(AccessLogEntry.chain_seq)
             )
         )
+        usernames = {_username(e.recorded_by) for e in entries}
+        staff = {
+            sup.username: sup
+            for sup in s.scalars(select(Supervisor).where(Supervisor.username.in_(usernames)))
+        }
+        recorders = tuple(
+            (e.recorded_by, recorder_label(e, staff.get(_username(e.recorded_by))))
+            for e in {e.recorded_by: e for e in entries}.values()
+        )
         return ChoiceLog(
             dossier_id=dossier_id,
             address_line=f"{straat} {number}",
@@ -409,7 +435,28 @@ def choice_log(uow: UnitOfWork, dossier_id: int) -> ChoiceLog:
             states=tuple(current_states(entries)),
             digests=digests,
             problems=tuple(dossier_problems(uow, dossier_id, list(entries))),
+            recorders=recorders,
         )
+
+
+def _username(recorded_by: str) -> str:
+    """The username in a signature: "Sanne Bakker (sbakker)" or just "sbakker"."""
+    if recorded_by.endswith(")") and " (" in recorded_by:
+        return recorded_by.rsplit(" (", 1)[1][:-1]
+    return recorded_by
+
+
+def recorder_label(entry: ChoiceEntry, staff: Supervisor | None) -> str:
+    """Name and role of who recorded ``entry``, as a resident reads it on a receipt."""
+    org = entry.recorded_by_org or (staff.organisation.value if staff is not None else None)
+    if staff is not None:
+        return tr("choices.recorder.staff", name=staff.naam, role=staff.role, org=org or "")
+    if entry.recorded_by != _username(entry.recorded_by):  # "Name (username)"
+        name = entry.recorded_by.rsplit(" (", 1)[0]
+        if org:
+            return tr("choices.recorder.named", name=name, org=org)
+        return name
+    return tr("choices.recorder.org", org=org) if org else tr("choices.recorder.unknown")
 
 
 def verify_log(uow: UnitOfWork) -> VerifyReport:

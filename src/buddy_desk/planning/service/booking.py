@@ -12,10 +12,13 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
+from buddy_desk.core.address import house_number, street_line
+from buddy_desk.core.event_texts import text as event_text
 from buddy_desk.core.inspection import AppointmentState, DayPart, InspectionForm, VisitKind
 from buddy_desk.core.phases import Organisation
 from buddy_desk.errors import NotFoundError, ValidationError
@@ -166,16 +169,7 @@ def save_preference(
         row.no_joint_reason = reason
         row.updated_by = user
         if reason and reason != old_reason:
-            s.add(
-                TimelineEvent(
-                    dossier_id=dossier_id,
-                    occurred_at=utcnow(),
-                    kind="planning",
-                    title=tr("planning.timeline.no_joint"),
-                    detail=reason,
-                    created_by=user,
-                )
-            )
+            _event(s, dossier_id, "planning.timeline.no_joint", {}, reason, user)
         s.flush()
         info = _preference(s, dossier_id, choice)
         uow.commit()
@@ -193,10 +187,7 @@ def _dossier(session: Session, dossier_id: int) -> Dossier:
 
 
 def _address_line(a: Address) -> str:
-    number = f"{a.huisnummer}{a.huisletter or ''}" + (
-        f"-{a.huisnummertoevoeging}" if a.huisnummertoevoeging else ""
-    )
-    return f"{a.straat} {number}"
+    return street_line(a.straat, house_number(a.huisnummer, a.huisletter, a.huisnummertoevoeging))
 
 
 # -- proposals ------------------------------------------------------------------------------
@@ -336,14 +327,20 @@ def _when_text(start: datetime, end: datetime) -> str:
 
 
 def _event(
-    session: Session, dossier_id: int, title: str, detail: str | None, user: str | None
+    session: Session,
+    dossier_id: int,
+    key: str,
+    params: dict[str, Any],
+    detail: str | None,
+    user: str | None,
 ) -> None:
     session.add(
-        TimelineEvent(
+        TimelineEvent.about(
+            "planning",
+            key,
+            params,
             dossier_id=dossier_id,
             occurred_at=utcnow(),
-            kind="planning",
-            title=title,
             detail=detail,
             created_by=user,
         )
@@ -407,12 +404,13 @@ def book_in_session(
         _event(
             s,
             dossier_id,
-            tr(
-                "planning.timeline.booked",
-                form=tr(f"planning.form.{proposal.form.value}"),
-                when=_when_text(appointment.start_at, appointment.end_at),
-            ),
-            tr("planning.timeline.experts", names=names),
+            "planning.timeline.booked",
+            {
+                "form": event_text(f"planning.form.{proposal.form.value}"),
+                "when": _when_text(appointment.start_at, appointment.end_at),
+                "detail": event_text("planning.timeline.experts", names=names),
+            },
+            None,
             user,
         )
     s.flush()
@@ -485,7 +483,8 @@ def move(
         _event(
             s,
             a.dossier_id,
-            tr("planning.timeline.moved", when=_when_text(a.start_at, a.end_at)),
+            "planning.timeline.moved",
+            {"when": _when_text(a.start_at, a.end_at)},
             reason.strip(),
             user,
         )
@@ -520,7 +519,8 @@ def cancel(
         _event(
             s,
             a.dossier_id,
-            tr("planning.timeline.cancelled", when=_when_text(a.start_at, a.end_at)),
+            "planning.timeline.cancelled",
+            {"when": _when_text(a.start_at, a.end_at)},
             reason.strip(),
             user,
         )

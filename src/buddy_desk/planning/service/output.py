@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -21,6 +23,8 @@ from buddy_desk.planning.ics import IcsEvent, Person, build_ics
 from buddy_desk.planning.info import AppointmentInfo
 from buddy_desk.planning.letter import ConfirmationLetter, Contact, render_confirmation
 from buddy_desk.planning.service.booking import get_appointment
+
+log = logging.getLogger(__name__)
 
 PLANNER = Person("Planning gezamenlijke opname", "planning@buddy-desk.example")
 
@@ -176,3 +180,17 @@ def write_letter(uow: UnitOfWork, appointment_id: int, out: Path) -> Path:
     """The confirmation (or cancellation) letter as a PDF, written atomically."""
     data = render_confirmation(confirmation_letter(uow, appointment_id))
     return atomic_write(out, data)
+
+
+def export_appointments(
+    uow: UnitOfWork, appointment_ids: Sequence[int], folder: Path
+) -> list[Path]:
+    """Write the confirmation letter (PDF) and the calendar file (.ics) of each appointment."""
+    written: list[Path] = []
+    for appointment_id in appointment_ids:
+        info = get_appointment(uow.fresh(), appointment_id)
+        stem = ics_filename(info).removesuffix(".ics")
+        written.append(write_ics(uow.fresh(), appointment_id, folder / f"{stem}.ics"))
+        written.append(write_letter(uow.fresh(), appointment_id, folder / f"{stem}-brief.pdf"))
+    log.info("wrote %d planning file(s)", len(written))
+    return written

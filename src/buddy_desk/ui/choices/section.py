@@ -387,7 +387,7 @@ class ChoicesSection(QWidget):
             "PDF (*.pdf)",
         )
         if path is not None:
-            receipt_pdf(self.data, entry.seq, path, sender=self.ctx.user.display_name or None)
+            receipt_pdf(self.data, entry.seq, path)
 
     def export_pdf(self) -> None:
         if self.data is None:

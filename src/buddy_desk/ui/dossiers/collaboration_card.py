@@ -7,11 +7,11 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from buddy_desk.core.collaboration import GROUP_MEANINGS
 from buddy_desk.core.summaries import DossierDetail
-from buddy_desk.dossiers.next_steps import joint_actions
+from buddy_desk.dossiers.next_steps import group_meaning, joint_actions
 from buddy_desk.i18n import tr
 from buddy_desk.ui.style import FAINT, group_colour
 from buddy_desk.ui.widgets.cards import Card, clear_layout, label, section_title
-from buddy_desk.ui.widgets.chips import GroupLetter, group_meaning_text
+from buddy_desk.ui.widgets.chips import GroupLetter
 
 
 class CollaborationCard(Card):
@@ -63,12 +63,17 @@ class CollaborationCard(Card):
             )
             self.pill.setStyleSheet(f"color: white; background: {colour};")
             self.pill.show()
-        self.meaning.setText(group_meaning_text(group) if group else self._why_no_group(d))
-        clear_layout(self.steps)
         img = d.current_img_case
+        img_phase = img.img_phase if img else None
+        self.meaning.setText(
+            " ".join(tr(s.key) for s in group_meaning(group, img_phase))
+            if group
+            else self._why_no_group(d)
+        )
+        clear_layout(self.steps)
         steps = joint_actions(
             group,
-            img.img_phase if img else None,
+            img_phase,
             d.ncg_case.ncg_status if d.ncg_case else None,
             frozenset(f.kind for f in d.flags),
         )

@@ -36,6 +36,7 @@ from buddy_desk.ui.dossiers.process_card import ProcessCard
 from buddy_desk.ui.dossiers.timeline_section import TimelineSection
 from buddy_desk.ui.extensions import DossierAction, DossierSection, UiRegistry
 from buddy_desk.ui.widgets.cards import SPACING
+from buddy_desk.ui.widgets.lazy_page import follows_language
 
 log = logging.getLogger(__name__)
 
@@ -239,6 +240,21 @@ class DossierView(QWidget):
         self._show()
         self.notes.retranslate()
         self.timeline.retranslate()
+        self._rebuild_untranslatable_sections()
+
+    def _rebuild_untranslatable_sections(self) -> None:
+        """Sections that cannot retranslate themselves are built anew in the new language."""
+        for section, holder in self._section_widgets:
+            layout = holder.layout()
+            item = layout.itemAt(0) if layout is not None and layout.count() else None
+            widget = item.widget() if item is not None else None
+            if layout is None or widget is None or follows_language(widget):
+                continue
+            widget.hide()
+            layout.removeWidget(widget)
+            widget.deleteLater()
+            if self.sections.currentWidget() is holder:
+                self._build_section(section, holder)
 
     def _on_notes_saved(self, dossier_id: int) -> None:
         self.ctx.events.dossier_changed.emit(dossier_id)

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
 from buddy_desk.core.summaries import CaseInfo, DossierDetail
 from buddy_desk.dossiers.next_steps import next_img_step, next_ncg_step
-from buddy_desk.i18n import tr
+from buddy_desk.i18n import tr, trn
 from buddy_desk.ui.formatting import format_amount, format_date
 from buddy_desk.ui.style import ORG_COLOURS, ORG_TINTS
 from buddy_desk.ui.widgets.cards import Card, clear_layout, label, section_title
@@ -85,7 +85,9 @@ class ProcessCard(Card):
 
     def _show_img(self, d: DossierDetail) -> None:
         case = d.current_img_case
-        self.next_text.setText(tr(next_img_step(case.img_phase if case else None).key))
+        decided = case is not None and case.besluitdatum is not None
+        step = next_img_step(case.img_phase if case else None, decided=decided)
+        self.next_text.setText(tr(step.key))
         if case is None:
             self._show_none("ui.dossier.img.none")
             return
@@ -117,7 +119,16 @@ class ProcessCard(Card):
         older = d.img_cases[1:]
         if older:
             self.facts.addSpacing(4)
-            self.facts.addWidget(section_title(tr("ui.dossier.img.earlier", n=len(older))))
+            self.facts.addWidget(
+                section_title(
+                    trn(
+                        "ui.dossier.img.earlier.one",
+                        "ui.dossier.img.earlier",
+                        len(older),
+                        n=len(older),
+                    )
+                )
+            )
             for c in older:
                 self.facts.addWidget(label(self._older_line(c), wrap=True, selectable=True))
 

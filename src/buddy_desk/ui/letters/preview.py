@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from buddy_desk.core.files import atomic_write
 from buddy_desk.errors import BuddyDeskError
-from buddy_desk.i18n import tr
+from buddy_desk.i18n import tr, trn
 from buddy_desk.letters.content import SummaryLetter
 from buddy_desk.letters.render import render_letter
 from buddy_desk.letters.service import summary_letter_for
@@ -154,7 +154,14 @@ class LetterPreviewDialog(QDialog):
         assert isinstance(result, RenderedLetter)
         self.rendered = result
         letter = result.letter
-        text = tr("letters.preview.pages", pages=len(result.pages), kenmerk=letter.kenmerk)
+        pages = len(result.pages)
+        text = trn(
+            "letters.preview.pages.one",
+            "letters.preview.pages",
+            pages,
+            pages=pages,
+            kenmerk=letter.kenmerk,
+        )
         if letter.unknown:
             text += "\n" + tr("letters.preview.unknown", items=", ".join(letter.unknown))
         self.info.setText(text)
@@ -244,7 +251,9 @@ class LetterPreviewDialog(QDialog):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         pages = self.print_to(printer)
-        self.status.setText(tr("letters.preview.printed", pages=pages))
+        self.status.setText(
+            trn("letters.preview.printed.one", "letters.preview.printed", pages, pages=pages)
+        )
 
 
 def open_preview(ctx: AppContext, dossier_id: int, parent: QWidget) -> LetterPreviewDialog:

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.search import DossierFilter
 from buddy_desk.errors import BuddyDeskError
-from buddy_desk.i18n import current_language, tr
+from buddy_desk.i18n import current_language, tr, trn
 from buddy_desk.letters.service import RunResult, run_letters, select_dossiers
 from buddy_desk.progress import Cancelled, Progress
 from buddy_desk.ui.context import AppContext
@@ -311,24 +311,55 @@ class LetterRunView(QWidget):
         self.progress.setFormat(
             tr("letters.run.progress", done=result.letters, total=result.letters)
         )
-        lines = [tr("letters.run.done", letters=result.letters, seconds=f"{result.seconds:.1f}")]
+        n = result.letters
+        lines = [
+            trn(
+                "letters.run.done.one",
+                "letters.run.done",
+                n,
+                letters=n,
+                seconds=f"{result.seconds:.1f}",
+            )
+        ]
         if result.combined is not None:
             lines.append(
-                tr(
+                trn(
+                    "letters.run.done_combined.one",
                     "letters.run.done_combined",
-                    letters=result.letters,
+                    n,
+                    letters=n,
                     pages=result.pages,
                     path=result.combined,
                 )
             )
         elif result.written:
             lines.append(
-                tr("letters.run.done_folder", letters=result.letters, path=result.written[0].parent)
+                trn(
+                    "letters.run.done_folder.one",
+                    "letters.run.done_folder",
+                    n,
+                    letters=n,
+                    path=result.written[0].parent,
+                )
             )
-        if result.incomplete:
-            lines.append(tr("letters.run.incomplete", count=len(result.incomplete)))
-        if result.skipped:
-            lines.append(tr("letters.run.skipped", count=len(result.skipped)))
+        if incomplete := len(result.incomplete):
+            lines.append(
+                trn(
+                    "letters.run.incomplete.one",
+                    "letters.run.incomplete",
+                    incomplete,
+                    count=incomplete,
+                )
+            )
+        if skipped_count := len(result.skipped):
+            lines.append(
+                trn(
+                    "letters.run.skipped.one",
+                    "letters.run.skipped",
+                    skipped_count,
+                    count=skipped_count,
+                )
+            )
         self.summary.setText("\n".join(lines))
         self.open_folder_button.setVisible(bool(result.written))
         for skipped in result.skipped:

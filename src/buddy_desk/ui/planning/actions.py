@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
 from buddy_desk.planning.service import booking as svc
-from buddy_desk.planning.service.output import ics_filename, write_ics, write_letter
+from buddy_desk.planning.service.output import export_appointments
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.messages import show_error, show_info
 from buddy_desk.ui.planning.dialogs import CancelDialog, MoveDialog
@@ -19,31 +19,28 @@ from buddy_desk.ui.planning.dialogs import CancelDialog, MoveDialog
 log = logging.getLogger(__name__)
 
 
-def export_outputs(ctx: AppContext, appointment_ids: Sequence[int], folder: Path) -> list[Path]:
-    """Write the confirmation letter (PDF) and the calendar file (.ics) of each appointment."""
-    written: list[Path] = []
-    for appointment_id in appointment_ids:
-        info = svc.get_appointment(ctx.new_uow(), appointment_id)
-        stem = ics_filename(info).removesuffix(".ics")
-        written.append(write_ics(ctx.new_uow(), appointment_id, folder / f"{stem}.ics"))
-        written.append(write_letter(ctx.new_uow(), appointment_id, folder / f"{stem}-brief.pdf"))
-    log.info("wrote %d planning file(s)", len(written))
-    return written
-
-
 def ask_export(ctx: AppContext, appointment_ids: Sequence[int], parent: QWidget) -> None:
+    """Ask for a folder, then write the files off the GUI thread (~100 ms per appointment)."""
     folder = QFileDialog.getExistingDirectory(parent, tr("planning.export.choose"))
     if not folder:
         return
-    try:
-        written = export_outputs(ctx, appointment_ids, Path(folder))
-    except (BuddyDeskError, OSError) as exc:
+    ids = list(appointment_ids)
+
+    def done(written: list[Path]) -> None:
+        show_info(
+            parent,
+            tr("planning.export.done_title"),
+            tr("planning.export.done", count=len(written), folder=folder),
+        )
+
+    def failed(exc: BaseException) -> None:
         show_error(parent, tr("planning.export.failed"), str(exc))
-        return
-    show_info(
-        parent,
-        tr("planning.export.done_title"),
-        tr("planning.export.done", count=len(written), folder=folder),
+
+    ctx.ops.read(
+        lambda uow: export_appointments(uow, ids, Path(folder)),
+        on_done=done,
+        on_error=failed,
+        parent=parent,
     )
 
 

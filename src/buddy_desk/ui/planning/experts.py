@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
 from buddy_desk.planning.calendar import AMSTERDAM
-from buddy_desk.planning.formatting import WEEKDAYS_SHORT
 from buddy_desk.planning.service import register as reg
 from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.formatting import weekday_short
 from buddy_desk.ui.messages import show_error
 from buddy_desk.ui.planning.actions import move_appointment
 from buddy_desk.ui.planning.calendar import now_local
@@ -311,7 +311,7 @@ class RegisterPanel(QWidget):
         for a in items:
             start, end = a.start.astimezone(AMSTERDAM), a.end.astimezone(AMSTERDAM)
             line = (
-                f"{WEEKDAYS_SHORT[start.weekday()]} {start:%d-%m} {start:%H:%M}–{end:%H:%M}"
+                f"{weekday_short(start.weekday())} {start:%d-%m} {start:%H:%M}–{end:%H:%M}"
                 f"  {a.address_line} · {tr('planning.register.dossier', id=a.dossier_id)}"
             )
             entry = QListWidgetItem(line)

@@ -34,7 +34,6 @@ from buddy_desk.core.phases import Organisation
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
 from buddy_desk.planning.calendar import PlanningSettings
-from buddy_desk.planning.formatting import WEEKDAYS_SHORT
 from buddy_desk.planning.info import ExpertInfo
 from buddy_desk.planning.patterns import (
     PRESETS,
@@ -45,6 +44,7 @@ from buddy_desk.planning.patterns import (
 )
 from buddy_desk.planning.service import register as reg
 from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.formatting import weekday_short
 
 KEEP = "keep"
 CUSTOM = "custom"
@@ -197,7 +197,7 @@ class ExpertDialog(QDialog):
         self.preset.addItem(tr("planning.register.pattern.custom"), CUSTOM)
         v.addWidget(self.preset)
         custom = QHBoxLayout()
-        self.day_boxes = [QCheckBox(WEEKDAYS_SHORT[d]) for d in range(7)]
+        self.day_boxes = [QCheckBox(weekday_short(d)) for d in range(7)]
         for b in self.day_boxes:
             custom.addWidget(b)
         custom.addSpacing(8)

@@ -27,12 +27,13 @@ from PySide6.QtWidgets import (
 from buddy_desk.core.inspection import DayPart, InspectionForm
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
-from buddy_desk.planning.formatting import WEEKDAYS_SHORT, clock, dutch_day
+from buddy_desk.planning.formatting import clock
 from buddy_desk.planning.info import AppointmentInfo, DossierProposals, PreferenceInfo
 from buddy_desk.planning.service import booking as svc
 from buddy_desk.planning.slots import PROPOSABLE
 from buddy_desk.progress import Progress
 from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.formatting import format_day, weekday_short
 from buddy_desk.ui.messages import show_error
 from buddy_desk.ui.planning.actions import ask_export
 
@@ -63,7 +64,7 @@ class ProposalPanel(QWidget):
         grid = QGridLayout(box)
         grid.addWidget(QLabel(tr("planning.days")), 0, 0)
         days_row = QHBoxLayout()
-        self.day_boxes = [QCheckBox(WEEKDAYS_SHORT[d]) for d in range(7)]
+        self.day_boxes = [QCheckBox(weekday_short(d)) for d in range(7)]
         for b in self.day_boxes:
             days_row.addWidget(b)
         days_row.addStretch(1)
@@ -240,9 +241,9 @@ class ProposalPanel(QWidget):
             self.compare.setText(
                 tr(
                     "planning.separate_line",
-                    img=dutch_day(d.day),
+                    img=format_day(d.day),
                     img_days=found.wait_days(d.day),
-                    ncg=dutch_day(s.day),
+                    ncg=format_day(s.day),
                     ncg_days=found.wait_days(s.day),
                 )
             )
@@ -251,9 +252,9 @@ class ProposalPanel(QWidget):
         self.table.setRowCount(len(found.options))
         for row, p in enumerate(found.options):
             when = (
-                f"{dutch_day(p.day)}  {clock(p.start)}–{clock(p.end)}"
+                f"{format_day(p.day)}  {clock(p.start)}–{clock(p.end)}"
                 if p.day == p.last_day
-                else f"{dutch_day(p.day)} / {dutch_day(p.last_day)}"
+                else f"{format_day(p.day)} / {format_day(p.last_day)}"
             )
             experts = ", ".join(
                 f"{result.experts[v.expert_id].naam} "
@@ -304,7 +305,7 @@ class ProposalPanel(QWidget):
         self.export_button.setEnabled(True)
         self.book_button.setEnabled(False)
         self.status.setText(
-            tr("planning.booked", when=f"{dutch_day(proposal.day)} {clock(proposal.start)}")
+            tr("planning.booked", when=f"{format_day(proposal.day)} {clock(proposal.start)}")
         )
         self.booked.emit(self.dossier_id)
         self.ctx.events.dossier_changed.emit(self.dossier_id)

@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
 from buddy_desk.core.inspection import AppointmentState
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
-from buddy_desk.planning.formatting import clock, dutch_day
+from buddy_desk.planning.formatting import clock
 from buddy_desk.planning.info import AppointmentInfo
 from buddy_desk.planning.service import booking as svc
 from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.formatting import format_day
 from buddy_desk.ui.planning.actions import ask_export, cancel_appointment, move_appointment
 
 
@@ -97,7 +98,7 @@ class AppointmentsSection(QWidget):
                 for c in a.changes
             )
             cells = [
-                f"{dutch_day(start.date())} {clock(a.start)}–{clock(a.end)}",
+                f"{format_day(start.date())} {clock(a.start)}–{clock(a.end)}",
                 tr(f"planning.form.{a.form.value}"),
                 ", ".join(v.expert_name for v in a.visits),
                 tr(f"planning.state.{a.state.value}"),

@@ -25,12 +25,13 @@ from PySide6.QtWidgets import (
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
 from buddy_desk.planning.calendar import AMSTERDAM
-from buddy_desk.planning.formatting import clock, dutch_day
+from buddy_desk.planning.formatting import clock
 from buddy_desk.planning.info import PlanOutcome, QueueEntry, WeekView
 from buddy_desk.planning.service.queue import queue
 from buddy_desk.planning.service.week import auto_plan_week, week_view
 from buddy_desk.progress import Progress
 from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.formatting import format_day
 from buddy_desk.ui.messages import show_error
 from buddy_desk.ui.planning.actions import ask_export, cancel_appointment, move_appointment
 from buddy_desk.ui.planning.calendar import WeekCalendar, monday_of, now_local
@@ -198,7 +199,7 @@ class PlanningWorkspace(QWidget):
 
     def show_week(self, first: date) -> None:
         self.week_start = first
-        self.week_label.setText(tr("planning.week_of", day=dutch_day(first)))
+        self.week_label.setText(tr("planning.week_of", day=format_day(first)))
         self.ctx.tasks.start(
             lambda _p: week_view(self.ctx.new_uow(), first),
             on_done=self._on_week_loaded,
@@ -275,7 +276,7 @@ class PlanningWorkspace(QWidget):
         first = self.week_start
         self.autoplan_button.setEnabled(False)
         self.apply_button.setEnabled(False)
-        self.autoplan_status.setText(tr("planning.autoplan.busy", day=dutch_day(first)))
+        self.autoplan_status.setText(tr("planning.autoplan.busy", day=format_day(first)))
 
         def job(progress: Progress) -> list[PlanOutcome]:
             return auto_plan_week(
@@ -310,7 +311,7 @@ class PlanningWorkspace(QWidget):
         self.autoplan_table.setRowCount(len(outcomes))
         for row, o in enumerate(outcomes):
             when = (
-                f"{dutch_day(o.start.astimezone(AMSTERDAM).date())} {clock(o.start)}"
+                f"{format_day(o.start.astimezone(AMSTERDAM).date())} {clock(o.start)}"
                 if o.start
                 else "—"
             )

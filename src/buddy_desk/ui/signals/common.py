@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
-    QTableWidget,
-    QTableWidgetItem,
-    QWidget,
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
 )
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
@@ -25,40 +25,139 @@ from buddy_desk.ui.signals.dialogs import TextDialog
 
 OVERDUE = QColor("#b42318")
 DONE = QColor("#667085")
+SIZE_SAMPLE = 200  # rows looked at to size the columns and wrapped rows
+_ROOT = QModelIndex()
 
 
-def _cell(text: str, tooltip: str | None = None) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    if tooltip:
-        item.setToolTip(tooltip)
-    return item
+class SignalsModel(QAbstractTableModel):
+    """The signals as rows; texts are made when a row is painted, so thousands of signals
+    load in one step (a table of items would build every cell up front)."""
+
+    def __init__(self, compact: bool, with_address: bool) -> None:
+        super().__init__()
+        self.compact = compact
+        self.with_address = with_address
+        self.signals: list[SignalInfo] = []
+        self.today = date.today()
+        self.headers: list[str] = []
+
+    def set_signals(self, signals: list[SignalInfo], today: date) -> None:
+        self.beginResetModel()
+        self.signals = signals
+        self.today = today
+        self.endResetModel()
+
+    def set_headers(self, headers: list[str]) -> None:
+        self.headers = headers
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, max(0, len(headers) - 1))
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.signals)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.headers[section] if section < len(self.headers) else None
+        return None
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if not index.isValid():
+            return None
+        s = self.signals[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._texts(s)[col]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(s, col)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            # overdue: only the date and state in red (a red table reads as an alarm);
+            # done: the whole row muted
+            red = {1, 2} if self.compact else {0, 1}
+            if s.overdue(self.today) and col in red:
+                return QBrush(OVERDUE)
+            if not s.is_open:
+                return QBrush(DONE)
+        return None
+
+    def _state(self, s: SignalInfo) -> str:
+        if s.overdue(self.today):
+            return tr("signals.state.overdue")
+        return tr("signals.state.open") if s.is_open else tr("signals.state.done")
+
+    def _texts(self, s: SignalInfo) -> list[str]:
+        if self.compact:
+            return [s.title, format_short_date(s.due), self._state(s)]
+        texts = [
+            format_short_date(s.due),
+            self._state(s),
+            s.organisation.value,
+            s.owner_name or "—",
+        ]
+        if self.with_address:
+            texts.append(s.address)
+        texts.append(s.title)
+        return texts
+
+    def _tooltip(self, s: SignalInfo, col: int) -> str | None:
+        tip = s.detail or ""
+        if s.outcome:
+            tip = f"{tip}\n\n{tr('signals.outcome')}: {s.outcome}".strip()
+        if self.compact and col == 0:
+            who = f"{s.organisation.value} · {s.owner_name or '—'}"
+            return f"{who}\n\n{tip}".strip()
+        if not self.compact and col == self.columnCount() - 1:
+            return tip or None
+        return None
 
 
-class SignalsTable(QTableWidget):
+class SignalsTable(QTableView):
     """Due date, state, organisation, owner, address and what to do; or, ``compact`` for the
     narrow dossier tab, what to do (wrapped) with due date and state, the rest in a tooltip."""
 
+    itemSelectionChanged = Signal()  # noqa: N815 - the QTableWidget names callers know
+    """The selected signal changed."""
+    itemActivated = Signal(object)  # noqa: N815
+    """A row was activated (double-click, Enter); arg: its index."""
+
     def __init__(self, with_address: bool, parent: QWidget | None = None) -> None:
-        super().__init__(0, 6 if with_address else 3, parent)
+        super().__init__(parent)
         self.with_address = with_address
         self.compact = not with_address
-        self.signals: list[SignalInfo] = []
+        self.signals_model = SignalsModel(self.compact, with_address)
+        self.setModel(self.signals_model)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setAlternatingRowColors(True)
         self.verticalHeader().hide()
-        self.setWordWrap(False)
+        self.setWordWrap(self.compact)
+        # sizing columns to their contents looks at a sample, not at every signal
+        self.horizontalHeader().setResizeContentsPrecision(SIZE_SAMPLE)
+        self.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.activated.connect(self.itemActivated.emit)
         self.retranslate()
 
+    @property
+    def signals(self) -> list[SignalInfo]:
+        return self.signals_model.signals
+
+    def rowCount(self) -> int:  # noqa: N802 - as QTableWidget, for callers and tests
+        return self.signals_model.rowCount()
+
+    def cell_text(self, row: int, column: int) -> str:
+        return str(self.signals_model.index(row, column).data() or "")
+
     def retranslate(self) -> None:
+        header = self.horizontalHeader()
         if self.compact:
-            self.setHorizontalHeaderLabels(
-                [tr("signals.col.title"), tr("signals.col.due"), tr("signals.col.state")]
-            )
-            self.setWordWrap(True)
-            header = self.horizontalHeader()
+            keys = ["signals.col.title", "signals.col.due", "signals.col.state"]
+            self.signals_model.set_headers([tr(k) for k in keys])
             header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
             header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
             header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
@@ -67,54 +166,23 @@ class SignalsTable(QTableWidget):
         if self.with_address:
             keys.append("signals.col.address")
         keys.append("signals.col.title")
-        self.setHorizontalHeaderLabels([tr(k) for k in keys])
-        header = self.horizontalHeader()
+        self.signals_model.set_headers([tr(k) for k in keys])
         for i in range(len(keys) - 1):
             header.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(len(keys) - 1, QHeaderView.ResizeMode.Stretch)
 
     def set_signals(self, signals: list[SignalInfo], today: date) -> None:
-        self.signals = signals
-        self.setRowCount(len(signals))
-        for row, s in enumerate(signals):
-            state = tr("signals.state.open") if s.is_open else tr("signals.state.done")
-            if s.overdue(today):
-                state = tr("signals.state.overdue")
-            tip = s.detail or ""
-            if s.outcome:
-                tip = f"{tip}\n\n{tr('signals.outcome')}: {s.outcome}".strip()
-            if self.compact:
-                who = f"{s.organisation.value} · {s.owner_name or '—'}"
-                cells = [
-                    _cell(s.title, f"{who}\n\n{tip}".strip()),
-                    _cell(format_short_date(s.due)),
-                    _cell(state),
-                ]
-            else:
-                cells = [
-                    _cell(format_short_date(s.due)),
-                    _cell(state),
-                    _cell(s.organisation.value),
-                    _cell(s.owner_name or "—"),
-                    _cell(s.address),
-                    _cell(s.title, tip or None),
-                ]
-            # overdue: only the date and state in red (a red table reads as an alarm);
-            # done: the whole row muted
-            overdue = s.overdue(today)
-            red = {1, 2} if self.compact else {0, 1}
-            for col, item in enumerate(cells):
-                if overdue and col in red:
-                    item.setForeground(QBrush(OVERDUE))
-                elif not s.is_open:
-                    item.setForeground(QBrush(DONE))
-                self.setItem(row, col, item)
-        if self.compact:
+        self.signals_model.set_signals(signals, today)
+        if self.compact and len(signals) <= SIZE_SAMPLE:
             self.resizeRowsToContents()
+        self.itemSelectionChanged.emit()
 
     def selected(self) -> SignalInfo | None:
-        rows = {i.row() for i in self.selectedIndexes()}
+        rows = {i.row() for i in self.selectionModel().selectedRows()}
         return self.signals[rows.pop()] if len(rows) == 1 else None
+
+    def _on_selection_changed(self, *_args: object) -> None:
+        self.itemSelectionChanged.emit()
 
 
 def ask_close(ctx: AppContext, signal: SignalInfo, parent: QWidget) -> bool:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from buddy_desk.i18n import tr
+from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.progress import Progress
 from buddy_desk.signals.service import (
     EvaluationResult,
@@ -107,11 +108,17 @@ class SignalsWorkspace(QWidget):
         self.retranslate()
 
     def reload(self) -> None:
+        """Load the signals off the GUI thread; a burst of reloads paints once, the newest."""
         owner = self.ctx.user.supervisor_id if self.mine.isChecked() else None
         state = self.state.currentData() or "open"
-        found = list_signals(self.ctx.new_uow(), owner_id=owner, only_open=state == "open")
-        if state == "done":
-            found = [s for s in found if not s.is_open]
+
+        def load(uow: UnitOfWork) -> list[SignalInfo]:
+            found = list_signals(uow, owner_id=owner, only_open=state == "open")
+            return [s for s in found if not s.is_open] if state == "done" else found
+
+        self.ctx.ops.read(load, on_done=self._show_signals, parent=self, key=self)
+
+    def _show_signals(self, found: list[SignalInfo]) -> None:
         self.table.set_signals(found, self.today)
         overdue = sum(1 for s in found if s.overdue(self.today))
         self.summary.setText(

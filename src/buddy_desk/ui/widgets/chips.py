@@ -6,7 +6,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QFont, QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
-from buddy_desk.core.collaboration import GROUP_MEANINGS, CollaborationGroup
+from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import FlagKind
 from buddy_desk.i18n import tr
 from buddy_desk.ui.style import FLAG_COLOURS, qcolor
@@ -85,7 +85,3 @@ class GroupLetter(QWidget):
         p.setPen(qcolor("#ffffff") if self._group else qcolor("#9aa3ae"))
         p.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.letter)
         p.end()
-
-
-def group_meaning_text(group: CollaborationGroup | None) -> str:
-    return tr(GROUP_MEANINGS[group].key) if group else tr("group.none")

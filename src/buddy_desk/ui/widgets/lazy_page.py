@@ -42,6 +42,24 @@ class LazyPage(QWidget):
             self._layout.addWidget(self._content)
         return self._content
 
+    def follow_language(self) -> None:
+        """After a language switch: a page that cannot retranslate itself is built anew (now
+        if it is on screen, else when it is next shown)."""
+        if self._content is None or follows_language(self._content):
+            return
+        rebuild_now = self.isVisible()
+        self._content.hide()
+        self._layout.removeWidget(self._content)
+        self._content.deleteLater()
+        self._content = None
+        if rebuild_now:
+            self.content()
+
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         self.content()
         super().showEvent(event)
+
+
+def follows_language(widget: QWidget) -> bool:
+    """Views that re-translate their texts on ``language_changed`` have ``retranslate``."""
+    return callable(getattr(widget, "retranslate", None))

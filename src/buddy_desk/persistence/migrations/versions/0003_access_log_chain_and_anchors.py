@@ -6,8 +6,8 @@ chained in their stored order, then one anchor per existing choice-log head is a
 upgraded database verifies like a new one. New columns are nullable and the unique ones are
 indexes: SQLite adds them without rebuilding the table (which would lose its guard triggers).
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-12-06 16:57:23.028718
 """
 
@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0002"
-down_revision: str | None = "0001"
+revision: str = "0003"
+down_revision: str | None = "0002"
 branch_labels: str | None = None
 depends_on: str | None = None
 

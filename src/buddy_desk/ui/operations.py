@@ -1,0 +1,123 @@
+"""Operations: every write and every slow read, off the GUI thread (as Anki's ``CollectionOp``).
+
+The GUI thread only paints. A view asks for work and says what to do with the result:
+
+    ctx.ops.read(lambda uow: list_signals(uow, ...), on_done=self._show, key=self)
+    ctx.ops.write(lambda uow: close_signal(uow, ...), dossiers=[dossier_id], parent=self)
+
+- ``read`` runs on the thread pool with a fresh unit of work; with a ``key`` only the newest
+  read of that key is delivered (a burst of reloads paints once, with the latest data).
+- ``write`` does the same and then, on the GUI thread, emits ``dossier_changed`` once for each
+  changed dossier — the one place where that event is emitted — before ``on_done``.
+- A ``BuddyDeskError`` is shown to the user as one clear sentence (``on_error`` overrides);
+  anything else is logged (ids only) and shown as an unexpected failure.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, TypeVar
+
+from buddy_desk.errors import BuddyDeskError
+from buddy_desk.i18n import tr
+from buddy_desk.persistence.unit_of_work import UnitOfWork
+from buddy_desk.progress import Cancelled, Progress
+from buddy_desk.ui.tasks import TaskHandle, TaskRunner
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from buddy_desk.ui.context import AppEvents
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+Job = Callable[[UnitOfWork], T]
+ChangedDossiers = Iterable[int] | Callable[[T], Iterable[int]]
+
+
+class Operations:
+    def __init__(
+        self, new_uow: Callable[[], UnitOfWork], tasks: TaskRunner, events: AppEvents
+    ) -> None:
+        self._new_uow = new_uow
+        self._tasks = tasks
+        self._events = events
+        self._latest: dict[int, int] = {}
+        self._serial = 0
+
+    def read(
+        self,
+        job: Job[T],
+        *,
+        on_done: Callable[[T], None],
+        on_error: Callable[[BaseException], None] | None = None,
+        parent: QWidget | None = None,
+        key: object | None = None,
+    ) -> TaskHandle[T]:
+        """Run a slow read; deliver the result (only the newest per ``key``) on the GUI thread."""
+        return self._start(job, on_done, on_error, parent, key, changed=None)
+
+    def write(
+        self,
+        job: Job[T],
+        *,
+        dossiers: ChangedDossiers[T] = (),
+        on_done: Callable[[T], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        parent: QWidget | None = None,
+    ) -> TaskHandle[T]:
+        """Run a write; then announce the changed dossiers, then call ``on_done``."""
+        return self._start(job, on_done, on_error, parent, None, changed=dossiers)
+
+    def _start(
+        self,
+        job: Job[T],
+        on_done: Callable[[T], None] | None,
+        on_error: Callable[[BaseException], None] | None,
+        parent: QWidget | None,
+        key: object | None,
+        changed: ChangedDossiers[T] | None,
+    ) -> TaskHandle[T]:
+        self._serial += 1
+        serial = self._serial
+        if key is not None:
+            self._latest[id(key)] = serial
+        new_uow = self._new_uow
+
+        def run(_progress: Progress) -> T:
+            return job(new_uow())
+
+        def is_stale() -> bool:
+            return key is not None and self._latest.get(id(key)) != serial
+
+        def done(result: T) -> None:
+            if is_stale():
+                return
+            if changed is not None:
+                ids = changed(result) if callable(changed) else changed
+                for dossier_id in dict.fromkeys(ids):
+                    self._events.dossier_changed.emit(dossier_id)
+            if on_done is not None:
+                on_done(result)
+
+        def failed(exc: BaseException) -> None:
+            if is_stale() or isinstance(exc, Cancelled):
+                return
+            if on_error is not None:
+                on_error(exc)
+                return
+            _show_failure(parent, exc)
+
+        return self._tasks.start(run, on_done=done, on_error=failed)
+
+
+def _show_failure(parent: QWidget | None, exc: BaseException) -> None:
+    from buddy_desk.ui.messages import show_error
+
+    if isinstance(exc, BuddyDeskError):
+        show_error(parent, tr("ui.error.action_title"), str(exc))
+    else:
+        log.error("operation failed: %s", type(exc).__name__)
+        show_error(parent, tr("ui.error.action_title"), tr("ops.unexpected"))
