@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from buddy_desk.demo.generator import generate
+from buddy_desk.persistence.engine import pragma_outside_transaction
 from buddy_desk.persistence.schema import open_database
 
 DEMO_SEED = 2021
@@ -63,8 +64,8 @@ class BenchContext:
                 stats = generate(engine, seed=DEMO_SEED, scale=self.scale, replace=True)
                 self.demo_build_seconds = time.perf_counter() - started
                 self.demo_step_seconds = dict(stats.seconds)
-                with engine.begin() as conn:
-                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                with engine.connect() as conn:  # a checkpoint runs outside a transaction
+                    pragma_outside_transaction(conn, "PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
                 engine.dispose()
             self._demo_db = path

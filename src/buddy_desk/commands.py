@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from buddy_desk.config import resolve_db_url
+from buddy_desk.core.files import explain_os_error
+from buddy_desk.persistence.failures import explain
 from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 
@@ -40,3 +44,17 @@ def open_uow(args: argparse.Namespace, *, create: bool = False) -> UnitOfWork:
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")
+
+
+def user_message(exc: SQLAlchemyError | OSError, where: str) -> str:
+    """The one sentence for a database or file failure (the CLI and the GUI show the same)."""
+    if isinstance(exc, OSError):
+        name = exc.filename if isinstance(exc.filename, str) else where
+        return explain_os_error(exc, Path(name) if name else where)
+    return explain(where, exc)
+
+
+def one_line(message: str) -> str:
+    """No control characters (a file's header could hold terminal escapes), one line."""
+    cleaned = "".join(ch if ch.isprintable() else " " for ch in message)
+    return " ".join(cleaned.split())

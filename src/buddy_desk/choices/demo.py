@@ -10,10 +10,12 @@ a first contact organisation, now and then a correction or a free-text wish.
 from __future__ import annotations
 
 import random
+import uuid
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, delete, insert, select
 
+from buddy_desk.choices.anchors import AccessHead, anchor_values, seal_access
 from buddy_desk.choices.rules import (
     EXPLANATION_VERSIONS,
     GENESIS_HASH,
@@ -30,7 +32,8 @@ from buddy_desk.choices.rules import (
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import Organisation
 from buddy_desk.demo.context import DemoContext
-from buddy_desk.models.choices import ChoiceLogEntry, ChoiceLogHead, to_row_values
+from buddy_desk.models.access_log import AccessLogEntry, AccessLogHead
+from buddy_desk.models.choices import ChoiceLogEntry, ChoiceLogHead, guards_lifted, to_row_values
 
 PURPOSES = (
     "Samen afhandelen van schade en versterking op dit adres",
@@ -256,3 +259,40 @@ def populate(conn: Connection, rng: random.Random, ctx: DemoContext) -> None:
         conn.execute(insert(ChoiceLogEntry), entry_rows[start : start + 5000])
     if head_rows:
         conn.execute(insert(ChoiceLogHead), head_rows)
+    _anchor(conn, head_rows, today, rng)
+
+
+def _anchor(
+    conn: Connection, head_rows: list[dict[str, object]], at: datetime, rng: random.Random
+) -> None:
+    """Anchor every demo head in the access log and (re)start its chain."""
+    head = AccessHead()
+    start = conn.execute(select(AccessLogHead)).first()
+    if start is not None:
+        head = AccessHead(start.last_seq, start.last_hash, start.heads_digest)
+    rows: list[dict[str, object]] = []
+    for h in head_rows:
+        values = anchor_values(
+            int(str(h["dossier_id"])),
+            int(str(h["last_seq"])),
+            str(h["last_hash"]),
+            at=at,
+            user="demo",
+            organisation=None,
+            system="Buddy Desk demo",
+            new_id=lambda: str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+        )
+        sealed, head = seal_access(values, head)
+        rows.append(sealed)
+    for begin in range(0, len(rows), 5000):
+        conn.execute(insert(AccessLogEntry), rows[begin : begin + 5000])
+    with guards_lifted(conn):  # the head jumps over the whole batch, in this transaction
+        conn.execute(delete(AccessLogHead))
+        conn.execute(
+            insert(AccessLogHead).values(
+                id=1,
+                last_seq=head.last_seq,
+                last_hash=head.last_hash,
+                heads_digest=head.heads_digest,
+            )
+        )

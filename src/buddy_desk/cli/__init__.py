@@ -11,15 +11,21 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 from types import ModuleType
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from buddy_desk import __version__
-from buddy_desk.commands import EXIT_ERROR
+from buddy_desk.commands import EXIT_ERROR, one_line, user_message
+from buddy_desk.config import resolve_db_url
+from buddy_desk.core.files import make_private
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.features import feature_modules, submodules
 from buddy_desk.i18n import LANGUAGES, set_language
 from buddy_desk.logging_setup import configure_logging
+from buddy_desk.persistence.schema import describe
 
 log = logging.getLogger(__name__)
 
@@ -76,9 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str]) -> int:
+    make_private()
+    _ignore_file_size_signal()
     parser = build_parser()
     args = parser.parse_args(argv)
-    configure_logging(verbose=getattr(args, "verbose", False))
+    log_path = configure_logging(verbose=getattr(args, "verbose", False))
     set_language(getattr(args, "lang", "nl"))
     handler = getattr(args, "handler", None)
     if handler is None:
@@ -89,8 +97,32 @@ def main(argv: list[str]) -> int:
         code: int = handler(args)
         return code
     except BuddyDeskError as exc:
-        print(f"buddy-desk: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        return _fail(str(exc))
     except KeyboardInterrupt:
         print("buddy-desk: afgebroken", file=sys.stderr)
         return 130
+    except (SQLAlchemyError, OSError) as exc:
+        log.info("command failed: %s", type(exc).__name__, exc_info=True)  # file only
+        return _fail(user_message(exc, _where(args)))
+    except Exception as exc:  # a bug: one line here, the (redacted) traceback in the log
+        log.error("unexpected error", exc_info=True)
+        where = f"; details in {log_path}" if log_path else ""
+        return _fail(f"onverwachte fout ({type(exc).__name__}){where}")
+
+
+def _fail(message: str) -> int:
+    print(f"buddy-desk: {one_line(message)}", file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _where(args: argparse.Namespace) -> str:
+    try:
+        return describe(resolve_db_url(getattr(args, "db", None)))
+    except Exception:
+        return "de database"
+
+
+def _ignore_file_size_signal() -> None:
+    """A file-size limit then fails the write (EFBIG, explained) instead of killing us."""
+    if hasattr(signal, "SIGXFSZ"):
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)

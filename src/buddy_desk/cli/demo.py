@@ -7,6 +7,7 @@ import sys
 import time
 
 from buddy_desk.commands import db_url
+from buddy_desk.core.files import private_dir
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.persistence.engine import sqlite_path
 from buddy_desk.persistence.schema import describe, open_database
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     url = db_url(args)
     path = sqlite_path(url)
     if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
     engine = open_database(url, create=True)
     existing = count_dossiers(engine)
     if existing and args.if_missing:

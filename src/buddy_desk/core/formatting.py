@@ -77,3 +77,10 @@ def surname_part(full_name: str) -> str | None:
     if not rest:
         return None
     return " ".join([rest[0][:1].upper() + rest[0][1:], *rest[1:]])
+
+
+def check_code(digest: str) -> str:
+    """A SHA-256 digest's readable short form: the first 16 hex digits in groups of four,
+    to be read aloud over the phone or typed back (``buddy-desk verify-log --digest``)."""
+    head = digest[:16].upper()
+    return " ".join(head[i : i + 4] for i in range(0, 16, 4))

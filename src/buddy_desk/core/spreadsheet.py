@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+
+from buddy_desk.core.files import atomic_write
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -35,7 +36,5 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]
     """Write atomically (a temp file renamed into place); returns the number of data rows."""
     materialised = [list(r) for r in rows]
     data = b"\xef\xbb\xbf" + csv_text(header, materialised).encode("utf-8")
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    atomic_write(path, data)
     return len(materialised)

@@ -41,6 +41,7 @@ from buddy_desk.models import Dossier
 from buddy_desk.models.all_models import MODULES as _ALL_MODELS  # noqa: F401 - every table known
 from buddy_desk.models.base import Base
 from buddy_desk.models.choices import guards_lifted
+from buddy_desk.persistence.engine import pragma_outside_transaction
 
 log = logging.getLogger(__name__)
 
@@ -192,17 +193,15 @@ def _bulk_load(conn: Connection) -> Iterator[None]:
     if conn.dialect.name != "sqlite":
         yield
         return
-    previous = conn.exec_driver_sql("PRAGMA synchronous").scalar_one()
-    conn.exec_driver_sql("PRAGMA synchronous=NORMAL")
-    conn.exec_driver_sql("PRAGMA cache_size=-131072")
-    conn.commit()
+    previous = pragma_outside_transaction(conn, "PRAGMA synchronous")
+    pragma_outside_transaction(conn, "PRAGMA synchronous=NORMAL")
+    pragma_outside_transaction(conn, "PRAGMA cache_size=-131072")
     try:
         yield
     finally:
         conn.rollback()  # nothing left after the load's own commit; ends a failed one
-        conn.exec_driver_sql(f"PRAGMA synchronous={int(previous)}")
-        conn.exec_driver_sql("PRAGMA cache_size=-2000")  # SQLite's default again
-        conn.commit()
+        pragma_outside_transaction(conn, f"PRAGMA synchronous={int(previous)}")
+        pragma_outside_transaction(conn, "PRAGMA cache_size=-2000")  # SQLite's default again
 
 
 @contextlib.contextmanager

@@ -181,8 +181,10 @@ def _first_page_chrome(c: Canvas, frame: LetterFrame) -> None:
         y -= 9.4
         c.setFillColor(INK)
         c.setFont(FONT, 7.2)
-        c.drawString(x, y, _fit(c, value, FONT, 7.2, width))
-        y -= 13
+        for line in value.split("\n"):  # a value may take a few lines (a check code)
+            c.drawString(x, y, _fit(c, line, FONT, 7.2, width))
+            y -= 9.4
+        y -= 3.6
     _fold_marks(c)
     c.restoreState()
 

@@ -222,7 +222,7 @@ def create_dossier(uow: UnitOfWork, data: NewDossier) -> int:
             if dossier_id is None:
                 raise
             raise DossierExistsError(dossier_id, where) from None
-        log.info("dossier %s created by hand (%s) by %s", dossier.id, key.match_key, data.user)
+        log.info("dossier %s created by hand by %s", dossier.id, data.user)  # no address
     # a pair proposed from workload and area, for a coordinator to couple (own transaction:
     # the dossier stands even if no buddy can be proposed)
     propose_pair(uow, dossier.id, data.user)

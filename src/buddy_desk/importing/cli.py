@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from buddy_desk.commands import open_uow, print_json
+from buddy_desk.commands import one_line, open_uow, print_json
 from buddy_desk.importing.exports import ExportKind
 from buddy_desk.importing.service import ImportResult, import_file
 from buddy_desk.progress import Progress
@@ -52,7 +52,8 @@ def print_summary(result: ImportResult) -> None:
         f"{result.signals_created} nieuwe signalen."
     )
     for r in result.rejected[:MAX_LISTED]:
-        print(f"  regel {r.line}, {r.field}: {r.reason}")
+        # the reason may quote the file: no terminal escapes from it reach the screen
+        print(f"  regel {r.line}, {one_line(str(r.field))}: {one_line(r.reason)}")
     if len(result.rejected) > MAX_LISTED:
         print(f"  … en nog {len(result.rejected) - MAX_LISTED} (gebruik --json voor alle)")
 

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from buddy_desk.core.address import AddressKey
+from buddy_desk.core.files import atomic_write, private_dir
 from buddy_desk.core.phases import ImgPhase, NcgStatus
 
 PLACES: tuple[tuple[str, str, str], ...] = (  # woonplaats, gemeente, postcode prefix
@@ -284,9 +285,9 @@ def generate_exports(
 
 def write_exports(out_dir: Path, ncg_rows: int, img_rows: int, seed: int) -> tuple[Path, Path]:
     exports = generate_exports(ncg_rows, img_rows, seed)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(out_dir)
     ncg = out_dir / "ncg-adressen.csv"
     img = out_dir / "img-zaken.csv"
-    ncg.write_bytes(exports.ncg)
-    img.write_bytes(exports.img)
+    atomic_write(ncg, exports.ncg)
+    atomic_write(img, exports.img)
     return ncg, img

@@ -14,6 +14,7 @@ thousands of rows must import in seconds (benchmarks/bench_import.py).
 from __future__ import annotations
 
 import logging
+import stat
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from buddy_desk.importing.parallel import open_export
 from buddy_desk.importing.run import ImportResult, ImportRun
 from buddy_desk.importing.table import ExportRefused
 from buddy_desk.persistence.bulk_write import big_page_cache
-from buddy_desk.persistence.unit_of_work import UnitOfWork
+from buddy_desk.persistence.unit_of_work import IMPORT_LOCK, UnitOfWork
 from buddy_desk.progress import NO_PROGRESS, Progress
 
 __all__ = ["ImportResult", "import_export", "import_file", "read_export_file"]
@@ -36,12 +37,28 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 
 
 def read_export_file(path: Path) -> bytes:
-    """The file's bytes; a missing, unreadable or huge file is refused with its name."""
+    """The file's bytes; a missing, unreadable, huge or not-regular file is refused by name.
+
+    A FIFO would block the read forever and a device (``/dev/zero``) never ends: only a
+    regular file is opened, and never more than the limit is read (a file growing meanwhile).
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ExportRefused(str(path), f"het bestand is te groot ({size // (1024 * 1024)} MB).")
-        return path.read_bytes()
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise ExportRefused(str(path), "dit is een map, geen bestand.")
+        if not stat.S_ISREG(info.st_mode):
+            raise ExportRefused(
+                str(path), "dit is geen gewoon bestand (een apparaat, pipe of socket)."
+            )
+        if info.st_size > MAX_FILE_BYTES:
+            raise ExportRefused(
+                str(path), f"het bestand is te groot ({info.st_size // (1024 * 1024)} MB)."
+            )
+        with path.open("rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise ExportRefused(str(path), "het bestand is te groot.")
+        return data
     except FileNotFoundError:
         raise ExportRefused(str(path), "het bestand bestaat niet.") from None
     except IsADirectoryError:
@@ -96,10 +113,12 @@ def _import_export(
     # a big file is read by a second process, which starts now and reads while the current
     # state is loaded and while each chunk is written
     try:
-        with open_export(kind, data, source) as stream, uow, big_page_cache(uow.session):
-            run = run_class(uow.session, kind, today, user, source, progress)
-            result = run.run(stream, total)
-            uow.commit()
+        with open_export(kind, data, source) as stream, uow:
+            uow.for_writing(IMPORT_LOCK)  # before the current state is read: imports take turns
+            with big_page_cache(uow.session):
+                run = run_class(uow.session, kind, today, user, source, progress)
+                result = run.run(stream, total)
+                uow.commit()
     except ExportRefused:
         _refuse_other_kind(kind, data, source)
         raise

@@ -10,6 +10,7 @@ from pathlib import Path
 from buddy_desk.choices.service.consent import acting_viewer
 from buddy_desk.commands import acting_username, open_uow, print_json
 from buddy_desk.core.collaboration import CollaborationGroup
+from buddy_desk.core.files import atomic_write
 from buddy_desk.errors import ValidationError
 from buddy_desk.i18n import tr, trn
 from buddy_desk.letters.render import render_letter
@@ -84,10 +85,7 @@ def run_one(args: argparse.Namespace) -> int:
     letter, withheld = letter_and_withheld(
         uow, args.dossier, args.date or date.today(), viewer=viewer
     )
-    data = render_letter(letter)
-    tmp = out.with_name(f".{out.name}.part")
-    tmp.write_bytes(data)
-    tmp.replace(out)
+    atomic_write(out, render_letter(letter))
     print(f"Brief geschreven: {out}")
     for line in withheld:  # the consent gate: what the letter left out, and why
         print(line)

@@ -116,6 +116,8 @@ class SummaryLetter:
     glossary: tuple[tuple[str, str], ...]
     references: tuple[tuple[str, str], ...]  # (label, value) for the reference column
     unknown: tuple[str, ...]  # what the letter had to say is not known yet
+    # the choice logs' running digest when the letter was made (see choices.anchors)
+    log_digest: str | None = None
 
     def section(self, key: str) -> Section | None:
         return next((s for s in self.sections if s.key == key), None)

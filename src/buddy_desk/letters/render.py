@@ -22,6 +22,7 @@ from reportlab.platypus import (
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus.flowables import _Container, _listWrapOn
 
+from buddy_desk.core.formatting import check_code
 from buddy_desk.core.phases import Organisation
 from buddy_desk.documents.layout import LetterFrame, PdfMeta, render_pdf, senders_from_templates
 from buddy_desk.documents.style import (
@@ -36,6 +37,7 @@ from buddy_desk.documents.style import (
     register_fonts,
 )
 from buddy_desk.documents.templates import Templates, load_templates
+from buddy_desk.i18n import in_language, tr
 from buddy_desk.letters.content import Contact, Element, Facts, Section, SummaryLetter, Table
 from buddy_desk.letters.content import Paragraph as TextParagraph
 
@@ -377,12 +379,23 @@ def letter_flowables(letter: SummaryLetter) -> list[Flowable]:
     return flow
 
 
+def _log_check(letter: SummaryLetter) -> tuple[tuple[str, str], ...]:
+    """The choice logs' check code for the reference column: short, then in full."""
+    if not letter.log_digest:
+        return ()
+    with in_language("nl"):  # the letter is Dutch, whatever language the UI speaks
+        label = tr("store.check_code_label")
+    digest = letter.log_digest
+    full = "\n".join(digest[i : i + 16] for i in range(0, len(digest), 16))
+    return ((label, f"{check_code(digest)}\n{full}"),)
+
+
 def letter_frame(letter: SummaryLetter, templates: Templates) -> LetterFrame:
     return LetterFrame(
         recipient_lines=letter.recipient_lines,
         return_address=templates.text("retouradres"),
         senders=senders_from_templates(templates),
-        references=letter.references,
+        references=letter.references + _log_check(letter),
         footer_text=f"{templates.text('label.kenmerk')} {letter.kenmerk}",
         page_label=templates.blocks["label.pagina"].paragraphs[0],
     )

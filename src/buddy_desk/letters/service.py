@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -44,6 +44,7 @@ from buddy_desk.choices.service.consent import (
 )
 from buddy_desk.choices.service.log import decided_in_session
 from buddy_desk.core.collaboration import CollaborationGroup
+from buddy_desk.core.files import atomic_target, atomic_write, private_dir
 from buddy_desk.core.inspection import AppointmentState, InspectionForm
 from buddy_desk.core.phases import Organisation
 from buddy_desk.core.search import DossierFilter, filter_dossiers
@@ -194,6 +195,18 @@ def _joint_appointments(
     return {d: tuple(v) for d, v in found.items()}
 
 
+def _log_digests(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, str]:
+    """Per dossier the running digest written with its latest choice (see choices.anchors)."""
+    from buddy_desk.models.access_log import AccessLogEntry
+
+    rows = uow.session.execute(
+        select(AccessLogEntry.dossier_id, AccessLogEntry.heads_digest)
+        .where(AccessLogEntry.dossier_id.in_(ids), AccessLogEntry.anchor_seq.is_not(None))
+        .order_by(AccessLogEntry.chain_seq)
+    )
+    return {int(d): str(h) for d, h in rows}  # the last (newest) wins
+
+
 def _details(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, DossierDetail]:
     dossiers = uow.session.scalars(
         select(Dossier).where(Dossier.id.in_(ids)).options(*detail_options(with_events=False))
@@ -238,6 +251,7 @@ def load_letters(
                 choices = _choice_lines(uow, chunk)
             decided = decided_in_session(uow.session, chunk)
             joint = _joint_appointments(uow, chunk)
+            digests = _log_digests(uow, chunk)
             for dossier_id in chunk:
                 detail = details.get(dossier_id)
                 if detail is None:
@@ -261,17 +275,16 @@ def load_letters(
                 if said:
                     withheld.append(Withheld(dossier_id, tuple(said.values())))
                 shown.extend(disclosed_sides(verdicts[dossier_id], present))
-                letters.append(
-                    summary_letter(
-                        gated,
-                        choices.get(dossier_id),
-                        today,
-                        templates,
-                        said,
-                        decided=decided.get(dossier_id, NOT_DECIDED),
-                        joint=joint.get(dossier_id, ()),
-                    )
+                letter = summary_letter(
+                    gated,
+                    choices.get(dossier_id),
+                    today,
+                    templates,
+                    said,
+                    decided=decided.get(dossier_id, NOT_DECIDED),
+                    joint=joint.get(dossier_id, ()),
                 )
+                letters.append(replace(letter, log_digest=digests.get(dossier_id)))
         if log_disclosures_in(uow, viewer, shown, LETTER):
             uow.commit()
     return LetterBatch(tuple(letters), tuple(skipped), tuple(withheld))
@@ -310,9 +323,7 @@ def letter_filename(letter: SummaryLetter) -> str:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.part")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    atomic_write(path, data)
 
 
 def _render_batch(letters: tuple[SummaryLetter, ...], out_dir: str) -> list[str]:
@@ -403,7 +414,7 @@ def _run_folder(
         return written
     except BaseException:
         _remove(written)
-        _remove(out_dir.glob(".BD-*.pdf.part"))
+        _remove(out_dir.glob(".BD-*.pdf.*.part"))
         raise
 
 
@@ -487,7 +498,7 @@ def run_letters(
     if out_dir is not None:
         if out_dir.exists() and not out_dir.is_dir():
             raise LetterRunError(f"{out_dir} is een bestand, geen map.")
-        out_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(out_dir)
     if combined is not None and not combined.parent.is_dir():
         raise LetterRunError(f"De map {combined.parent} bestaat niet.")
     started = time.perf_counter()
@@ -511,9 +522,8 @@ def run_letters(
         return RunResult(
             (), batch.skipped, incomplete, 0, time.perf_counter() - started, withheld=batch.withheld
         )
-    tmp = combined.with_name(f".{combined.name}.part")
     workers = workers if workers is not None else _pool_size()
-    try:
+    with atomic_target(combined) as tmp:
         pages = None
         if workers > 1 and len(letters) >= POOL_MIN_LETTERS:
             try:
@@ -522,10 +532,6 @@ def run_letters(
                 log.warning("letter process pool broke; rendering the file in-process")
         if pages is None:
             pages = _combined_in_process(letters, tmp, progress)
-        os.replace(tmp, combined)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     progress.report(len(letters), len(letters), "")
     return RunResult(
         (combined,),

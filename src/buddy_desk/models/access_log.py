@@ -4,6 +4,12 @@ One row per view of the other organisation's case details or documents, with the
 the Verwerkingenlogging standard (``../shared/specs/verwerkingen.yaml``, *Verwerkingsactie*
 and *VerwerktObject*). Append-only: triggers refuse UPDATE and DELETE (see
 ``buddy_desk.models.choices``).
+
+The log is one hash chain (``chain_seq``, ``prev_hash``, ``entry_hash``; its end in
+``access_log_head``), and it anchors the choice logs: every recorded choice adds a row with
+the dossier's new head (``anchor_seq``, ``anchor_hash``) and the running digest over all heads
+(``heads_digest``). See ``buddy_desk.choices.anchors``. The chain columns are nullable only
+because the rows of older databases got them in a migration; the app always fills them.
 """
 
 from __future__ import annotations
@@ -18,7 +24,12 @@ from buddy_desk.models.base import Base, UtcDateTime
 
 class AccessLogEntry(Base):
     __tablename__ = "access_log_entry"
-    __table_args__ = (Index("ix_access_log_dossier_time", "dossier_id", "tijdstip"),)
+    __table_args__ = (
+        Index("ix_access_log_dossier_time", "dossier_id", "tijdstip"),
+        # unique indexes, not constraints: SQLite adds them without rebuilding the table
+        Index("ux_access_log_entry_chain_seq", "chain_seq", unique=True),
+        Index("ux_access_log_entry_entry_hash", "entry_hash", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     actie_id: Mapped[str] = mapped_column(String(36), unique=True)  # uuid4
@@ -42,3 +53,20 @@ class AccessLogEntry(Base):
     objecttype: Mapped[str] = mapped_column(String(20))  # "dossier"
     soorten_gegevens: Mapped[str] = mapped_column(String(300))  # categories shown, comma list
     consent_seq: Mapped[int] = mapped_column(Integer)  # the consent entry that allowed it
+    chain_seq: Mapped[int | None] = mapped_column(Integer)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    entry_hash: Mapped[str | None] = mapped_column(String(64))
+    anchor_seq: Mapped[int | None] = mapped_column(Integer)
+    anchor_hash: Mapped[str | None] = mapped_column(String(64))
+    heads_digest: Mapped[str | None] = mapped_column(String(64))
+
+
+class AccessLogHead(Base):
+    """The end of the access log's chain (one row, id 1): detects a removed last row."""
+
+    __tablename__ = "access_log_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_seq: Mapped[int] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    heads_digest: Mapped[str] = mapped_column(String(64))

@@ -31,6 +31,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    inspect,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -123,18 +124,20 @@ def to_row_values(entry: ChoiceEntry) -> dict[str, object]:
 
 
 APPEND_ONLY = ("choice_log_entry", "access_log_entry")
-FORWARD_ONLY = ("choice_log_head",)
+FORWARD_ONLY = ("choice_log_head", "access_log_head")
+_HEAD_KEY = {"choice_log_head": "dossier_id", "access_log_head": "id"}
 _MESSAGE = "append-only log: {table} rows cannot be changed or removed"
 
 
 def _sqlite_ddl(table: str) -> list[str]:
     msg = _MESSAGE.format(table=table)
     if table in FORWARD_ONLY:
+        key = _HEAD_KEY[table]
         return [
             f"CREATE TRIGGER trg_{table}_no_delete BEFORE DELETE ON {table} "
             f"BEGIN SELECT RAISE(ABORT, '{msg}'); END",
             f"CREATE TRIGGER trg_{table}_forward BEFORE UPDATE ON {table} "
-            "WHEN NEW.last_seq <> OLD.last_seq + 1 OR NEW.dossier_id <> OLD.dossier_id "
+            f"WHEN NEW.last_seq <> OLD.last_seq + 1 OR NEW.{key} <> OLD.{key} "
             f"BEGIN SELECT RAISE(ABORT, '{msg}'); END",
         ]
     return [
@@ -151,7 +154,8 @@ def _postgresql_ddl(table: str) -> list[str]:
         refuse = f"RAISE EXCEPTION '{msg}' USING ERRCODE = 'insufficient_privilege';"
         body = (
             f"IF TG_OP <> 'UPDATE' THEN {refuse} END IF; "
-            "IF NEW.last_seq <> OLD.last_seq + 1 OR NEW.dossier_id <> OLD.dossier_id THEN "
+            f"IF NEW.last_seq <> OLD.last_seq + 1 OR NEW.{_HEAD_KEY[table]} <> "
+            f"OLD.{_HEAD_KEY[table]} THEN "
             f"{refuse} END IF; RETURN NEW;"
         )
     else:
@@ -196,6 +200,20 @@ def _after_create(target: Table, connection: Connection, **_kw: Any) -> None:
 event.listen(Table, "after_create", _after_create)
 
 
+def ddl_in_transaction(conn: Connection) -> None:
+    """SQLite: start the transaction now, so the DDL that follows is part of it.
+
+    The driver begins a transaction only before INSERT/UPDATE/DELETE; a CREATE or DROP on
+    its own would be committed at once, and a crash halfway would leave half a schema (or a
+    log without its guards). PostgreSQL's DDL is transactional anyway.
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    raw = conn.connection.driver_connection
+    if raw is not None and not raw.in_transaction:
+        raw.execute("BEGIN")
+
+
 @contextmanager
 def guards_lifted(conn: Connection) -> Iterator[None]:
     """Drop the log guards for the length of ``conn``'s transaction, then restore them.
@@ -205,6 +223,7 @@ def guards_lifted(conn: Connection) -> Iterator[None]:
     """
     dialect = conn.dialect.name
     tables = (*APPEND_ONLY, *FORWARD_ONLY)
+    ddl_in_transaction(conn)  # dropped and restored in one transaction, or not at all
     for table in tables:
         for statement in _drop_statements(table, dialect):
             conn.execute(text(statement))
@@ -214,3 +233,66 @@ def guards_lifted(conn: Connection) -> Iterator[None]:
         for table in tables:
             for statement in guard_statements(table, dialect):
                 conn.execute(text(statement))
+
+
+def _trigger_name(statement: str) -> str:
+    return statement.split()[2]
+
+
+def _guard_tables(conn: Connection) -> tuple[str, ...]:
+    present = set(inspect(conn).get_table_names())
+    return tuple(t for t in (*APPEND_ONLY, *FORWARD_ONLY) if t in present)
+
+
+def missing_guards(conn: Connection) -> list[str]:
+    """The guard triggers that are absent, disabled or not ours (empty when all is well)."""
+    dialect = conn.dialect.name
+    expected = {
+        _trigger_name(s): " ".join(s.split())
+        for table in _guard_tables(conn)
+        for s in guard_statements(table, dialect)
+        if s.startswith("CREATE TRIGGER")
+    }
+    if dialect == "sqlite":
+        found = {
+            name: " ".join((sql or "").split())
+            for name, sql in conn.execute(
+                text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            )
+        }
+        return sorted(n for n, sql in expected.items() if found.get(n) != sql)
+    if dialect == "postgresql":
+        enabled = {
+            name
+            for (name,) in conn.execute(
+                text(
+                    "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'D' "
+                    "AND tgrelid::regclass::text = ANY(:tables)"
+                ),
+                {"tables": list(_guard_tables(conn))},
+            )
+        }
+        rows = conn.execute(
+            text("SELECT proname, prosrc FROM pg_proc WHERE proname = ANY(:names)"),
+            {"names": [f"{t}_guard" for t in _guard_tables(conn)]},
+        )
+        bodies = {str(name): str(src) for name, src in rows}
+        missing = [n for n in expected if n not in enabled]
+        missing += [
+            f"{t}_guard()"
+            for t in _guard_tables(conn)
+            if "RAISE EXCEPTION" not in str(bodies.get(f"{t}_guard", ""))
+        ]
+        return sorted(missing)
+    return []
+
+
+def restore_guards(conn: Connection) -> None:
+    """Drop whatever stands in the guards' place and create them as this version defines."""
+    dialect = conn.dialect.name
+    ddl_in_transaction(conn)
+    for table in _guard_tables(conn):
+        for statement in _drop_statements(table, dialect):
+            conn.execute(text(statement))
+        for statement in guard_statements(table, dialect):
+            conn.execute(text(statement))

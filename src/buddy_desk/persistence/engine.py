@@ -1,25 +1,61 @@
-"""Create engines for SQLite files and PostgreSQL servers, with the right settings."""
+"""Create engines for SQLite files and PostgreSQL servers, with the right settings.
+
+SQLite: the driver starts its own transaction only before INSERT/UPDATE/DELETE, so DDL on
+its own runs outside any transaction (a kill during a migration left half a schema). Schema
+work therefore starts the transaction explicitly first (``models.choices.ddl_in_transaction``),
+which makes a migration, a first creation and ``guards_lifted`` all or nothing. A unit of
+work that is going to write asks for ``BEGIN IMMEDIATE`` (``WRITE_OPTIONS``,
+``UnitOfWork.for_writing``): it takes the write lock up front and waits for it, instead of
+failing when someone else wrote meanwhile. The connection settings change nothing in the
+file: WAL is switched on by ``schema.open_database`` only once the file is known to be ours.
+"""
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from buddy_desk.errors import DatabaseError
 
+BUSY_ENV = "BUDDY_DESK_BUSY_MS"
+BUSY_DEFAULT_MS = 5000
+SQLITE_BEGIN = "buddy_desk_sqlite_begin"
+WRITE_OPTIONS = {SQLITE_BEGIN: "IMMEDIATE"}
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    # FULL: a committed choice or note survives a power cut at the kitchen table.
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
+
+def busy_timeout_ms() -> int:
+    """How long a statement waits for another writer's lock before it reports "bezet"."""
+    try:
+        return max(0, int(os.environ.get(BUSY_ENV, BUSY_DEFAULT_MS)))
+    except ValueError:
+        return BUSY_DEFAULT_MS
+
+
+def _connection_settings(read_only: bool) -> Any:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        # FULL: a committed choice or note survives a power cut at the kitchen table.
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
+        if read_only:
+            cursor.execute("PRAGMA query_only=ON")
+        cursor.close()
+
+    return on_connect
+
+
+def _begin(conn: Connection) -> None:
+    mode = conn.get_execution_options().get(SQLITE_BEGIN)
+    if mode:  # otherwise the driver begins before the first write, as it always did
+        conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 def is_sqlite(url: str) -> bool:
@@ -35,23 +71,42 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def create_db_engine(url: str, *, must_exist: bool = False) -> Engine:
-    """An engine for ``url``; SQLite files get WAL, foreign keys and synchronous=FULL."""
+def sqlite_uri(path: Path, *, read_only: bool = False, immutable: bool = False) -> str:
+    """A ``file:`` URI that never creates the file (``mode=rw``) or only reads (``mode=ro``)."""
+    mode = "ro" if read_only else "rw"
+    suffix = "&immutable=1" if immutable else ""
+    return f"file:{quote(str(path.absolute()))}?mode={mode}{suffix}"
+
+
+def create_db_engine(
+    url: str, *, must_exist: bool = False, read_only: bool = False, immutable: bool = False
+) -> Engine:
+    """An engine for ``url``; a SQLite file is opened as it is (never created here)."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise DatabaseError(f"'{url}' is geen geldige database-URL: {exc}") from None
     if parsed.get_backend_name() == "sqlite":
         path = sqlite_path(url)
-        if path is not None:
+        if path is None:  # in memory
+            engine = create_engine(url)
+        else:
             if must_exist and not path.exists():
                 raise DatabaseError(f"Databasebestand {path} bestaat niet.")
             if not path.parent.exists():
                 raise DatabaseError(
                     f"Map {path.parent} bestaat niet; maak die eerst aan of kies een ander pad."
                 )
-        engine = create_engine(url, connect_args={"timeout": 15})
-        event.listen(engine, "connect", _sqlite_pragmas)
+            uri = sqlite_uri(path, read_only=read_only, immutable=immutable)
+            timeout = busy_timeout_ms() / 1000
+
+            def connect() -> sqlite3.Connection:
+                return sqlite3.connect(uri, uri=True, timeout=timeout, check_same_thread=False)
+
+            # the URL keeps the file-database pool (QueuePool); the creator decides how to open
+            engine = create_engine(f"sqlite:///{path}", creator=connect)
+        event.listen(engine, "connect", _connection_settings(read_only))
+        event.listen(engine, "begin", _begin)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
@@ -60,3 +115,17 @@ def create_db_engine(url: str, *, must_exist: bool = False) -> Engine:
 
 def _pg_args(driver: str) -> dict[str, Any]:
     return {"connect_timeout": 5} if driver.startswith("postgresql") else {}
+
+
+def pragma_outside_transaction(conn: Connection, statement: str) -> Any:
+    """Run a SQLite PRAGMA that must not be inside a transaction (synchronous, journal_mode).
+
+    It goes to the driver connection directly, past the engine's BEGIN; ``conn`` must not
+    be in a transaction. Returns the first column of the first row, if any.
+    """
+    if conn.in_transaction():
+        raise RuntimeError("PRAGMA outside a transaction asked for inside one")
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    row = raw.execute(statement).fetchone()
+    return row[0] if row else None

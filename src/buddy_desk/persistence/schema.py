@@ -5,21 +5,28 @@ Every failure becomes a DatabaseError that names the database and says what to d
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import re
 import sqlite3
+import stat
 from datetime import datetime
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 
+from buddy_desk.core.files import create_private, explain_os_error
 from buddy_desk.errors import DatabaseError
-from buddy_desk.persistence.engine import create_db_engine, sqlite_path
+from buddy_desk.models.choices import ddl_in_transaction, missing_guards, restore_guards
+from buddy_desk.persistence.engine import create_db_engine, sqlite_path, sqlite_uri
+from buddy_desk.persistence.failures import explain
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -27,6 +34,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
+SQLITE_HEADER = b"SQLite format 3\x00"
+SCHEMA_LOCK = 0x42444B31  # "BDK1": the advisory lock around schema changes on PostgreSQL
 _REVISION_LINE = re.compile(r"^(down_)?revision(?::[^=]*)?=\s*['\"]?([\w-]+|None)['\"]?", re.M)
 
 
@@ -80,43 +89,53 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def open_database(url: str, *, create: bool = True, migrate: bool = True) -> Engine:
-    """An engine on a database at this version's schema; raises DatabaseError otherwise."""
+class FileState(StrEnum):
+    MISSING = "missing"
+    EMPTY = "empty"  # zero bytes
+    SQLITE = "sqlite"
+
+
+def open_database(
+    url: str, *, create: bool = True, migrate: bool = True, read_only: bool | None = None
+) -> Engine:
+    """An engine on a database at this version's schema; raises DatabaseError otherwise.
+
+    ``create``: the user asked for a database here, so a missing file, an empty one or one
+    left half-created by an interrupted first start is (re)built — in a temporary file
+    renamed into place, so a kill leaves either nothing or a whole database. Without it such a
+    file is reported, never initialised. ``read_only``: None decides from the file's rights.
+    Nothing that changes the file (WAL, guards, migrations) happens before it is known to be
+    a Buddy Desk database.
+    """
     where = describe(url)
     path = sqlite_path(url)
+    immutable = False
     if path is not None:
-        _check_sqlite_file(path, create=create)
-    engine = create_db_engine(url)
-    if _is_at(engine, script_head()):
-        return engine
-    from alembic import command
-    from alembic.script import ScriptDirectory
-
+        state = _check_sqlite_file(path, create=create)
+        if state is not FileState.SQLITE:
+            _build_sqlite(path, replace=state is FileState.EMPTY)
+        if read_only is None:
+            read_only = not _writable(path)
+        immutable = read_only and not _can_share_read(path)
+    engine = create_db_engine(url, read_only=bool(read_only), immutable=immutable)
     try:
-        revision = current_revision(engine)
-        if revision is None and _has_foreign_tables(engine):
-            raise DatabaseError(
-                f"{where} is geen Buddy Desk-database (wel tabellen, geen schemaversie). "
-                "Kies een ander bestand; dit bestand wordt niet aangeraakt."
-            )
-        scripts = ScriptDirectory.from_config(_alembic_config())
-        if revision is not None and not _known_revision(scripts, revision):
-            raise DatabaseError(
-                f"{where} is gemaakt door een nieuwere versie van Buddy Desk (schema {revision}). "
-                "Werk Buddy Desk bij; de database is niet gewijzigd."
-            )
-        if revision != scripts.get_current_head():
-            if not migrate:
+        if path is not None and _half_created(engine):
+            engine.dispose()
+            if not create or read_only:
                 raise DatabaseError(
-                    f"{where} heeft een ouder schema; start Buddy Desk om bij te werken."
+                    f"{where} is bij een eerdere start niet afgemaakt (geen gegevens, onvolledig "
+                    "schema). Start Buddy Desk of 'buddy-desk demo' met dit bestand om het "
+                    "opnieuw op te bouwen."
                 )
-            if path is not None and revision is not None:
-                backup = backup_sqlite(path, revision)
-                log.info("backed up database before upgrade to %s", backup.name)
-            with engine.begin() as conn:
-                cfg = _alembic_config()
-                cfg.attributes["connection"] = conn
-                command.upgrade(cfg, "head")
+            log.warning("rebuilding a half-created database")
+            _build_sqlite(path, replace=True)
+            engine = create_db_engine(url)
+        if not _is_at(engine, script_head()):
+            _migrate(engine, url, path, migrate=migrate and not read_only)
+        if not read_only:
+            _settle(engine, path)
+        else:
+            log.info("database opened read-only")
     except DatabaseError:
         engine.dispose()
         raise
@@ -124,6 +143,70 @@ def open_database(url: str, *, create: bool = True, migrate: bool = True) -> Eng
         engine.dispose()
         raise DatabaseError(_explain(where, exc)) from None
     return engine
+
+
+def _migrate(engine: Engine, url: str, path: Path | None, *, migrate: bool) -> None:
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    where = describe(url)
+    revision = current_revision(engine)
+    if revision is None and _has_foreign_tables(engine):
+        raise DatabaseError(
+            f"{where} is geen Buddy Desk-database (wel tabellen, geen schemaversie). "
+            "Kies een ander bestand; dit bestand wordt niet aangeraakt."
+        )
+    scripts = ScriptDirectory.from_config(_alembic_config())
+    if revision is not None and not _known_revision(scripts, revision):
+        raise DatabaseError(
+            f"{where} is gemaakt door een nieuwere versie van Buddy Desk (schema {revision}). "
+            "Werk Buddy Desk bij; de database is niet gewijzigd."
+        )
+    if revision == scripts.get_current_head():
+        return
+    if not migrate:
+        raise DatabaseError(
+            f"{where} heeft een ouder schema; start Buddy Desk (met schrijfrechten) om het "
+            "bij te werken. Er is niets gewijzigd."
+        )
+    if path is not None and revision is not None:
+        backup = backup_sqlite(path, revision)
+        log.info("backed up database before upgrade to %s", backup.name)
+    # one transaction: every revision's DDL and data, all or nothing (see engine.py)
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # two laptops starting at once: the second waits, then finds the schema at head
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": SCHEMA_LOCK})
+        ddl_in_transaction(conn)
+        cfg = _alembic_config()
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def _settle(engine: Engine, path: Path | None) -> None:
+    """Known to be ours and at head: WAL on (SQLite), and the log guards in place."""
+    if path is not None:
+        raw = engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            mode = cursor.execute("PRAGMA journal_mode").fetchone()
+            if mode is None or str(mode[0]).lower() != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+        finally:
+            raw.close()
+    with engine.connect() as conn:
+        missing = missing_guards(conn)
+    if missing:
+        log.warning("%d log guard trigger(s) missing or altered; restoring them", len(missing))
+        with engine.begin() as conn:
+            restore_guards(conn)
+            still = missing_guards(conn)
+        if still:
+            raise DatabaseError(
+                f"De beveiliging van de logboeken in {describe(str(engine.url))} ontbreekt en "
+                "kon niet worden hersteld. Neem contact op met de beheerder."
+            )
 
 
 def _is_at(engine: Engine, head: str) -> bool:
@@ -150,15 +233,33 @@ def _has_foreign_tables(engine: Engine) -> bool:
     return bool(inspect(engine).get_table_names())
 
 
-def _check_sqlite_file(path: Path, *, create: bool) -> None:
-    if path.is_dir():
-        raise DatabaseError(f"{path} is een map, geen databasebestand.")
-    if not path.exists():
+def _check_sqlite_file(path: Path, *, create: bool) -> FileState:
+    """What is at ``path``; refuses (with a sentence naming it) what we must not open."""
+    if not path.parent.exists():
+        raise DatabaseError(f"Map {path.parent} bestaat niet; maak die eerst aan.")
+    try:
+        info = path.stat()
+    except FileNotFoundError:
         if not create:
-            raise DatabaseError(f"Databasebestand {path} bestaat niet.")
-        if not path.parent.exists():
-            raise DatabaseError(f"Map {path.parent} bestaat niet; maak die eerst aan.")
-        return
+            raise DatabaseError(f"Databasebestand {path} bestaat niet.") from None
+        return FileState.MISSING
+    except OSError as exc:
+        raise DatabaseError(f"{path} is niet leesbaar ({exc.strerror}).") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise DatabaseError(f"{path} is een map, geen databasebestand.")
+    if not stat.S_ISREG(info.st_mode):
+        raise DatabaseError(
+            f"{path} is geen gewoon bestand (een apparaat, pipe of socket); kies een "
+            "databasebestand."
+        )
+    if info.st_size == 0:
+        if not create:
+            raise DatabaseError(
+                f"{path} is leeg (0 bytes) en dus geen Buddy Desk-database. Kies een ander "
+                "bestand, of maak hier een database met 'buddy-desk demo' of door de app te "
+                "starten; het bestand is niet gewijzigd."
+            )
+        return FileState.EMPTY
     try:
         with path.open("rb") as fh:
             header = fh.read(16)
@@ -166,18 +267,121 @@ def _check_sqlite_file(path: Path, *, create: bool) -> None:
         raise DatabaseError(
             f"{path} is niet leesbaar ({exc.strerror}). Controleer de rechten."
         ) from None
-    if header and header != b"SQLite format 3\x00":
+    if header != SQLITE_HEADER:
         raise DatabaseError(
             f"{path} is geen SQLite-database of is beschadigd. Zet een back-up terug of "
             "kies een ander bestand; dit bestand wordt niet overschreven."
         )
+    return FileState.SQLITE
+
+
+def _writable(path: Path) -> bool:
+    """Can we write the file, and create its -wal/-shm companions if they are missing?"""
+    if not os.access(path, os.W_OK):
+        return False
+    companions = [path.with_name(path.name + s) for s in ("-wal", "-shm")]
+    return os.access(path.parent, os.W_OK) or all(os.access(c, os.W_OK) for c in companions)
+
+
+def _can_share_read(path: Path) -> bool:
+    """A read-only WAL file can be read normally if its -shm exists or can be created."""
+    shm = path.with_name(path.name + "-shm")
+    return shm.exists() or os.access(path.parent, os.W_OK)
+
+
+def _half_created(engine: Engine) -> bool:
+    """No schema version, nothing but our own (empty) tables: an interrupted first start."""
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names()) - {"sqlite_sequence"}
+        if "alembic_version" in tables:
+            if conn.execute(text("SELECT count(*) FROM alembic_version")).scalar_one():
+                return False
+            tables.discard("alembic_version")
+        elif not tables:
+            return _is_empty_file(conn)
+        import buddy_desk.models.all_models  # noqa: F401  (our table names)
+        from buddy_desk.models.base import Base
+
+        if not tables <= set(Base.metadata.tables):
+            return False
+        return all(
+            not conn.execute(text(f'SELECT 1 FROM "{name}" LIMIT 1')).first() for name in tables
+        )
+
+
+def _is_empty_file(conn: Connection) -> bool:
+    """A SQLite file without a single table: ours to fill only when asked to create."""
+    return int(conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar_one()) == 0
+
+
+def _build_sqlite(path: Path, *, replace: bool) -> None:
+    """A new database at head, built next to ``path`` and moved into place in one step.
+
+    ``replace``: ``path`` holds an empty or half-created file that the new one replaces.
+    Otherwise a file someone else created meanwhile wins and ours is dropped.
+    """
+    from alembic import command
+
+    for stale in path.parent.glob(f".{path.name}.creating-*"):
+        _remove_with_companions(stale)
+    tmp = path.with_name(f".{path.name}.creating-{os.getpid()}")
+    try:
+        create_private(tmp)
+        engine = create_db_engine(f"sqlite:///{tmp}")
+        try:
+            with engine.begin() as conn:
+                ddl_in_transaction(conn)
+                cfg = _alembic_config()
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+        finally:
+            engine.dispose()
+        with tmp.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        for suffix in ("-wal", "-shm", "-journal"):
+            # a companion of a file that is gone or being replaced would be applied to ours
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                log.info("database created meanwhile by another process; using that one")
+            except OSError:
+                os.replace(tmp, path)  # no hard links here (FAT): a plain rename
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        raise DatabaseError(explain_os_error(exc, path)) from None
+    except (OperationalError, SADatabaseError) as exc:
+        raise DatabaseError(_explain(str(path), exc)) from None
+    finally:
+        _remove_with_companions(tmp)
+
+
+def _remove_with_companions(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(OSError):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def backup_sqlite(path: Path, revision: str) -> Path:
     """A consistent copy (SQLite backup API, WAL included) next to the file, before upgrading."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.backup-{revision}-{stamp}{path.suffix}")
-    src = sqlite3.connect(path)
+    create_private(target)
+    src = sqlite3.connect(sqlite_uri(path, read_only=True), uri=True)
     try:
         dst = sqlite3.connect(target)
         try:
@@ -190,18 +394,4 @@ def backup_sqlite(path: Path, revision: str) -> Path:
 
 
 def _explain(where: str, exc: Exception) -> str:
-    text = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else repr(exc)
-    low = text.lower()
-    if "file is not a database" in low or "malformed" in low:
-        return (
-            f"{where} is beschadigd of geen SQLite-database ({text}). "
-            "Zet een back-up terug; het bestand is niet overschreven."
-        )
-    if "unable to open" in low or "readonly" in low or "permission" in low:
-        return f"{where} kan niet worden geopend ({text}). Controleer pad en rechten."
-    if "connection" in low or "could not" in low or "timeout" in low or "refused" in low:
-        return (
-            f"De databaseserver {where} is niet bereikbaar ({text}). Controleer de netwerk"
-            "verbinding en het adres, of werk offline met een lokaal bestand (--db PAD)."
-        )
-    return f"Database {where} kan niet worden gebruikt: {text}"
+    return explain(where, exc)

@@ -5,8 +5,12 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
+
+from buddy_desk.persistence.engine import WRITE_OPTIONS
+
+IMPORT_LOCK = 0x42444B32  # "BDK2": one import at a time per database (PostgreSQL)
 
 
 class UnitOfWork:
@@ -41,6 +45,18 @@ class UnitOfWork:
         finally:
             self._session.close()
             self._session = None
+
+    def for_writing(self, lock: int | None = None) -> None:
+        """Take the write lock now (SQLite ``BEGIN IMMEDIATE``; waits for another writer).
+
+        Call first inside ``with uow:``, before reading what the write depends on: two
+        recorders on one dossier then take turns instead of one failing at commit. ``lock``:
+        on PostgreSQL also an advisory lock for the transaction, so two runs of the same
+        kind (two imports) take turns instead of both adding the same supervisor or address.
+        """
+        conn = self.session.connection(execution_options=WRITE_OPTIONS)
+        if lock is not None and conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock})
 
     def commit(self) -> None:
         self.session.commit()

@@ -14,8 +14,10 @@ from types import TracebackType
 
 from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
+from sqlalchemy.exc import SQLAlchemyError
 
 from buddy_desk.config import default_db_path
+from buddy_desk.core.files import private_dir
 from buddy_desk.dossiers.profiles import StaffAccount, find_account, list_accounts
 from buddy_desk.errors import BuddyDeskError, DatabaseError
 from buddy_desk.i18n import LANGUAGES, current_language, set_language, tr
@@ -30,7 +32,7 @@ from buddy_desk.ui.profile import guest_profile, profile_from_account
 from buddy_desk.ui.qt_translations import apply_qt_language
 from buddy_desk.ui.settings import AppSettings, load_settings, save_settings
 from buddy_desk.ui.style import STYLE_SHEET
-from buddy_desk.ui.tasks import TaskRunner
+from buddy_desk.ui.tasks import TaskRunner, as_user_error
 
 log = logging.getLogger(__name__)
 EXIT_ERROR = 2
@@ -90,6 +92,10 @@ def install_excepthook(log_path: Path | None, show_error: ShowError) -> None:
         log.critical("unexpected error", exc_info=(exc_type, exc, tb))
         where = str(log_path) if log_path else tr("ui.log.none")
         try:
+            if isinstance(exc, SQLAlchemyError | OSError | BuddyDeskError):
+                # a failure the user meets (locked, read-only, disk full): the CLI's sentence
+                show_error(tr("ui.error.action_title"), str(as_user_error(exc)))
+                return
             show_error(tr("ui.error.crash_title"), tr("ui.error.crash", log=where))
         except Exception:  # the hook must never raise
             log.exception("could not show the crash dialog")
@@ -175,7 +181,7 @@ def run_app(
     apply_qt_language(current_language())  # before the first dialog (profile, database error)
     path = sqlite_path(db_url)
     if path is not None and path == default_db_path():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
     try:
         engine = open_database(db_url)
     except DatabaseError as exc:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from buddy_desk.config import config_dir
+from buddy_desk.core.files import FileError, atomic_write, private_dir
 from buddy_desk.i18n import LANGUAGES
 from buddy_desk.ui.context import UserProfile
 
@@ -87,11 +87,7 @@ def save_settings(settings: AppSettings, path: Path | None = None) -> None:
     """Write atomically (temp file + rename) so a crash never leaves half a file."""
     path = path or settings_path()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(
-            json.dumps(settings.to_json(), ensure_ascii=False, indent=2), encoding="utf-8"
-        )
-        os.replace(tmp, path)
-    except OSError as exc:
+        private_dir(path.parent)
+        atomic_write(path, json.dumps(settings.to_json(), ensure_ascii=False, indent=2))
+    except (OSError, FileError) as exc:
         log.warning("could not save settings (%s)", type(exc).__name__)

@@ -16,8 +16,11 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from sqlalchemy.exc import SQLAlchemyError
 
+from buddy_desk.commands import user_message
 from buddy_desk.errors import BuddyDeskError
+from buddy_desk.i18n import tr
 from buddy_desk.progress import Cancelled, Progress
 
 __all__ = ["Cancelled", "Progress", "TaskHandle", "TaskRunner"]
@@ -65,10 +68,17 @@ class _Runnable(QRunnable):
             if not isinstance(exc, BuddyDeskError):
                 log.exception("background task failed")
             self._handle.done.set()
-            self._signals.failed.emit(exc)
+            self._signals.failed.emit(as_user_error(exc))
         else:
             self._handle.done.set()
             self._signals.finished.emit(result)
+
+
+def as_user_error(exc: BaseException) -> BaseException:
+    """A database or file failure as the one sentence the command line prints too."""
+    if isinstance(exc, SQLAlchemyError | OSError):
+        return BuddyDeskError(user_message(exc, tr("store.the_database")))
+    return exc
 
 
 class TaskRunner:

@@ -1,9 +1,14 @@
-"""``buddy-desk verify-log``: check every dossier's choice log against its hash chain."""
+"""``buddy-desk verify-log``: check every choice log, its anchors and the access log.
+
+``--digest CODE`` checks a code printed on a receipt or letter: it must occur in the access
+log's running digest (exit 1 if not: the log was rewritten after the paper was printed).
+"""
 
 from __future__ import annotations
 
 import argparse
 
+from buddy_desk.choices.anchors import short_digest
 from buddy_desk.choices.service.log import verify_log
 from buddy_desk.commands import EXIT_FAILED, open_uow, print_json
 
@@ -19,30 +24,60 @@ def register(
         help="check that no choice-log entry was changed, removed or reordered (exit 1 if so)",
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument(
+        "--digest",
+        metavar="CODE",
+        help="a check code from a receipt or letter (full, or the short 16-digit form)",
+    )
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     report = verify_log(open_uow(args))
+    found = report.find_digest(args.digest) if args.digest else None
+    digest_ok = args.digest is None or found is not None
     if args.json:
         print_json(
             {
-                "ok": report.ok,
+                "ok": report.ok and digest_ok,
                 "chains": report.chains,
                 "entries": report.entries,
+                "access_rows": report.access_rows,
                 "problems": [
                     {"dossier": p.dossier_id, "entry": p.seq, "reason": p.reason}
                     for p in report.problems
                 ],
+                "access_problems": [
+                    {"row": p.seq, "reason": p.reason} for p in report.access_problems
+                ],
+                "digest": None
+                if args.digest is None
+                else {
+                    "found": found is not None,
+                    "dossier": found and found[1],
+                    "entry": found and found[2],
+                },
             }
         )
     else:
         for p in report.problems:
             where = f"regel {p.seq}" if p.seq is not None else "hele keten"
             print(f"FOUT  dossier {p.dossier_id}, {where}: {p.reason}")
-        verdict = "in orde" if report.ok else f"{len(report.problems)} keten(s) aangetast"
+        for a in report.access_problems:
+            where = f"regel {a.seq}" if a.seq is not None else "hele logboek"
+            print(f"FOUT  inzagelogboek, {where}: {a.reason}")
+        broken = len(report.problems) + len(report.access_problems)
+        verdict = "in orde" if report.ok else f"{broken} keten(s) aangetast"
         print(
-            f"Keuzelogboek: {report.chains} dossier(s), {report.entries} regel(s) gecontroleerd"
-            f" — {verdict}."
+            f"Keuzelogboek: {report.chains} dossier(s), {report.entries} regel(s); "
+            f"inzagelogboek: {report.access_rows} regel(s) gecontroleerd — {verdict}."
         )
-    return 0 if report.ok else EXIT_FAILED
+        if args.digest is not None:
+            if found is not None:
+                print(
+                    f"Controlecode {short_digest(found[0])} komt voor: dossier {found[1]}, "
+                    f"regel {found[2]}."
+                )
+            else:
+                print("FOUT  deze controlecode komt niet voor in het logboek.")
+    return 0 if report.ok and digest_ok else EXIT_FAILED

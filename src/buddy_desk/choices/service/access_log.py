@@ -14,22 +14,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from buddy_desk import __version__
+from buddy_desk.choices.anchors import (
+    ACTIVITY_ID,
+    ANCHOR_ACTION,
+    CONFIDENTIALITY,
+    PROCESSING_NAME,
+    RETENTION,
+)
 from buddy_desk.choices.rules import Actor, Disclosure, DocumentCategory
+from buddy_desk.choices.service.anchoring import append_access
 from buddy_desk.errors import NotFoundError
 from buddy_desk.models import Dossier, DossierResident
 from buddy_desk.models.access_log import AccessLogEntry
 from buddy_desk.models.base import utcnow
 from buddy_desk.persistence.unit_of_work import UnitOfWork
-
-CHUNK = 500  # rows per insert
-
-ACTIVITY_ID = "buddy-desk/gegevensuitwisseling-img-ncg"
-PROCESSING_NAME = "Samenwerking IMG en NCG bij schade en versterking (GUO)"
-RETENTION = "P7Y"
-CONFIDENTIALITY = "vertrouwelijk"
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +116,8 @@ def log_disclosures_in(
         for dossier_id, d in disclosed
         if d.discloses and d.consent is not None and viewer.organisation is not None
     ]
-    for start in range(0, len(values), CHUNK):
-        uow.session.execute(insert(AccessLogEntry), values[start : start + CHUNK])
+    for row in values:  # one hash chain: each entry sealed onto the head (locked on PostgreSQL)
+        append_access(uow, row)
     return len(values)
 
 
@@ -128,7 +129,12 @@ def access_log(
         raise ValueError("give dossier_id or person_id")
     with uow:
         s = uow.session
-        query = select(AccessLogEntry).order_by(AccessLogEntry.tijdstip, AccessLogEntry.id)
+        # the disclosures; the choice-log anchors in the same chain are not views
+        query = (
+            select(AccessLogEntry)
+            .where(AccessLogEntry.actie_naam != ANCHOR_ACTION)
+            .order_by(AccessLogEntry.tijdstip, AccessLogEntry.id)
+        )
         if dossier_id is not None:
             if s.get(Dossier, dossier_id) is None:
                 raise NotFoundError(f"Dossier {dossier_id} bestaat niet.")

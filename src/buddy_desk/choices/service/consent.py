@@ -29,12 +29,19 @@ The consent is read *after* the details, so a withdrawal committed meanwhile sti
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 
 from sqlalchemy import func, select
 
+from buddy_desk.choices.anchors import (
+    ACTIVITY_ID,
+    CONFIDENTIALITY,
+    PROCESSING_NAME,
+    RETENTION,
+)
 from buddy_desk.choices.rules import (
     Actor,
     ChoiceEntry,
@@ -50,14 +57,10 @@ from buddy_desk.choices.rules import (
     visible_group,
 )
 from buddy_desk.choices.service.access_log import (
-    ACTIVITY_ID,
     CHOICES_EXPORT,
-    CONFIDENTIALITY,
     LETTER,
     LIST_EXPORT,
     PLANNING_OUTPUT,
-    PROCESSING_NAME,
-    RETENTION,
     SAMENLOOP_EXPORT,
     SIGNAL,
     VIEW,
@@ -66,7 +69,8 @@ from buddy_desk.choices.service.access_log import (
     access_log,
     log_disclosures_in,
 )
-from buddy_desk.choices.service.log import to_entry
+from buddy_desk.choices.service.anchoring import dossier_problems
+from buddy_desk.choices.service.log import _entries, to_entry
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import Organisation
 from buddy_desk.core.summaries import CaseInfo, DossierDetail, DossierSummary
@@ -77,6 +81,7 @@ from buddy_desk.models import Supervisor
 from buddy_desk.models.choices import ChoiceLogEntry
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 
+log = logging.getLogger(__name__)
 CHUNK = 500  # dossier ids per IN query
 
 
@@ -123,6 +128,7 @@ class GatedDossier(DossierDetail):
     shown_categories: tuple[DocumentCategory, ...] = ()
     group_options: frozenset[CollaborationGroup] = field(default=frozenset())
     disclosure: DossierDisclosure | None = None
+    chain_warning: str | None = None  # the choice log does not verify: the gate stayed shut
 
 
 # --- who is acting ---------------------------------------------------------------------------
@@ -387,20 +393,32 @@ def disclosed_sides(
 
 
 def view_dossier(uow: UnitOfWork, dossier_id: int, viewer: Actor) -> GatedDossier:
-    """Load a dossier as ``viewer`` may see it, and log any view of the other side's data."""
+    """Load a dossier as ``viewer`` may see it, and log any view of the other side's data.
+
+    The gate relies on the dossier's choice log, so it first checks that chain and its
+    anchors: a log that does not verify (cut, rewritten) lets nothing of the other side
+    through — a withdrawn consent must not come back to life — and the view says why.
+    """
     detail = get_dossier(uow, dossier_id)
     with uow:
-        entries = _consent_entries(uow, [dossier_id]).get(dossier_id, [])
-        states = current_states(entries)
-        gated = gate(detail, viewer.organisation, states)
-        present = {
-            Organisation.IMG: bool(gated.img_cases),
-            Organisation.NCG: gated.ncg_case is not None,
-        }
-        assert gated.disclosure is not None
-        if log_disclosures_in(uow, viewer, disclosed_sides(gated.disclosure, present), VIEW):
-            uow.commit()
-        return gated
+        entries = _entries(uow, dossier_id)
+        problems = dossier_problems(uow, dossier_id, entries)
+        gated = gate(detail, viewer.organisation, [] if problems else current_states(entries))
+        if not problems:
+            present = {
+                Organisation.IMG: bool(gated.img_cases),
+                Organisation.NCG: gated.ncg_case is not None,
+            }
+            assert gated.disclosure is not None
+            shown = disclosed_sides(gated.disclosure, present)
+            if log_disclosures_in(uow, viewer, shown, VIEW):
+                uow.commit()
+    if problems:
+        log.warning("choice log of dossier %d does not verify; consent gate closed", dossier_id)
+        first = problems[0]
+        warning = tr("store.chain_broken", seq=first.seq or "-", reason=first.reason)
+        return replace(gated, chain_warning=warning)
+    return gated
 
 
 __all__ = [  # the gate's API, and the access log's names other modules import from here

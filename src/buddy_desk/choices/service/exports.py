@@ -6,9 +6,7 @@ interrupted export never leaves a half-written file under the real name.
 
 from __future__ import annotations
 
-import csv
 import io
-import os
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -42,6 +40,9 @@ from buddy_desk.choices.texts import (
     type_label,
     value_label,
 )
+from buddy_desk.core.files import atomic_write
+from buddy_desk.core.formatting import check_code
+from buddy_desk.core.spreadsheet import write_csv
 from buddy_desk.documents.style import FONT, FONT_BOLD, register_fonts
 from buddy_desk.i18n import tr
 
@@ -75,15 +76,7 @@ def _p(text: str | None, style: ParagraphStyle) -> Paragraph:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        with tmp.open("wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    atomic_write(path, data)
 
 
 def _footer(label: str) -> Any:
@@ -294,6 +287,8 @@ def receipt_pdf(data: ChoiceLog, seq: int, path: Path) -> None:
         rows.append((tr("choices.receipt.form_reference"), entry.form_reference))
     if entry.note:
         rows.append((tr("choices.receipt.note"), entry.note))
+    if digest := data.digest_at(seq):  # the anchor: a paper copy no rewrite can match
+        rows.append((tr("store.check_code_label"), f"{check_code(digest)}\n{digest}"))
     table = Table(
         [[_p(a, st["label"]), _p(b, st["base"])] for a, b in rows],
         colWidths=[45 * mm, 121 * mm],
@@ -403,12 +398,9 @@ def choice_log_rows(entries: Iterable[ChoiceEntry]) -> list[list[str]]:
 
 
 def _write_csv(path: Path, header: Iterable[str], rows: Iterable[list[str]]) -> None:
-    out = io.StringIO()
-    # semicolons and a BOM: opens correctly in Dutch Excel
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(list(header))
-    writer.writerows(rows)
-    _atomic_write(path, ("\ufeff" + out.getvalue()).encode("utf-8"))
+    # the same spreadsheet-safe dialect as every other CSV: a cell starting with = + - @
+    # tab or CR cannot become a formula in Excel
+    write_csv(path, list(header), rows)
 
 
 def choice_log_csv(entries: Iterable[ChoiceEntry], path: Path) -> None:

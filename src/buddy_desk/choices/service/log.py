@@ -22,8 +22,10 @@ Public API (for the dossier view, letters, planning and the CLI); every function
   the PDF overview, the CSV export and receipts.
 - ``verify_log(uow)`` → ``VerifyReport``: walks every dossier's hash chain.
 
-Entries are appended under a lock on the dossier's chain head, so concurrent recorders on
-PostgreSQL serialise; a lost race (unique sequence number) is retried.
+Entries are appended under the write lock (SQLite ``BEGIN IMMEDIATE``) and a lock on the
+dossier's chain head (PostgreSQL), so concurrent recorders take turns; a lost race (unique
+sequence number) is retried. Each append also anchors the new head in the access log
+(``choices.anchors``), which ``verify_log`` checks along with the chains.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from buddy_desk.choices.anchors import AccessProblem, matches_digest, verify_anchors
 from buddy_desk.choices.rules import (
     EXPLANATION_VERSIONS,
     GENESIS_HASH,
@@ -59,6 +62,7 @@ from buddy_desk.choices.rules import (
     validate_new,
     verify_chain,
 )
+from buddy_desk.choices.service.anchoring import anchor_head, dossier_problems, verify_access
 from buddy_desk.choices.texts import (
     LOCAL as LOCAL,  # other features name choices through the service
 )
@@ -76,6 +80,7 @@ from buddy_desk.models import (
     Supervisor,
     TimelineEvent,
 )
+from buddy_desk.models.access_log import AccessLogEntry
 from buddy_desk.models.base import utcnow
 from buddy_desk.models.choices import ChoiceLogEntry, ChoiceLogHead, to_row_values
 from buddy_desk.persistence.unit_of_work import UnitOfWork
@@ -117,16 +122,35 @@ class ChoiceLog:
         """The recorder's name and role for the resident, never a bare username."""
         return dict(self.recorders).get(entry.recorded_by) or recorder_label(entry, None)
 
+    # the running digest written with each entry (seq → digest): printed on receipts
+    digests: tuple[tuple[int, str], ...] = ()
+    problems: tuple[ChainProblem, ...] = ()  # this dossier's chain does not verify
+
+    def digest_at(self, seq: int | None = None) -> str | None:
+        """The digest that covers entry ``seq``: the one written with it, or (entries from
+        the demo data or an upgrade, anchored only at their head) the first written after
+        it. Default: the latest."""
+        if seq is None:
+            return self.digests[-1][1] if self.digests else None
+        return next((d for s, d in sorted(self.digests) if s >= seq), None)
+
 
 @dataclass(frozen=True, slots=True)
 class VerifyReport:
     chains: int
     entries: int
     problems: tuple[ChainProblem, ...]
+    access_rows: int = 0
+    access_problems: tuple[AccessProblem, ...] = ()
+    digests: tuple[tuple[str, int, int], ...] = ()  # (digest, dossier, seq), oldest first
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and not self.access_problems
+
+    def find_digest(self, given: str) -> tuple[str, int, int] | None:
+        """Where a digest printed on a receipt or letter (full or short form) was written."""
+        return next((d for d in self.digests if matches_digest(d[0], given)), None)
 
 
 def to_entry(row: ChoiceLogEntry) -> ChoiceEntry:
@@ -199,6 +223,7 @@ def _append_once(
     uow: UnitOfWork, dossier_id: int, build: Build, actor: Actor, now: datetime | None
 ) -> ChoiceEntry:
     with uow:
+        uow.for_writing()  # recorders on one dossier take turns (SQLite: BEGIN IMMEDIATE)
         s = uow.session
         _require_dossier(uow, dossier_id)
         head = s.scalars(
@@ -216,6 +241,7 @@ def _append_once(
         else:
             head.last_seq = seq
             head.last_hash = entry.entry_hash
+        anchor_head(uow, entry, actor, at)
         key, params = summary_event(entry)
         s.add(
             TimelineEvent.about(
@@ -434,6 +460,17 @@ def choice_log(uow: UnitOfWork, dossier_id: int) -> ChoiceLog:
             )
         )
         entries = tuple(_entries(uow, dossier_id))
+        digests = tuple(
+            (int(seq or 0), str(digest))
+            for seq, digest in s.execute(
+                select(AccessLogEntry.anchor_seq, AccessLogEntry.heads_digest)
+                .where(
+                    AccessLogEntry.dossier_id == dossier_id,
+                    AccessLogEntry.anchor_seq.is_not(None),
+                )
+                .order_by(AccessLogEntry.chain_seq)
+            )
+        )
         usernames = {_username(e.recorded_by) for e in entries}
         staff = {
             sup.username: sup
@@ -451,6 +488,8 @@ def choice_log(uow: UnitOfWork, dossier_id: int) -> ChoiceLog:
             residents=names,
             entries=entries,
             states=tuple(current_states(entries)),
+            digests=digests,
+            problems=tuple(dossier_problems(uow, dossier_id, list(entries))),
             recorders=recorders,
         )
 
@@ -476,7 +515,12 @@ def recorder_label(entry: ChoiceEntry, staff: Supervisor | None) -> str:
 
 
 def verify_log(uow: UnitOfWork) -> VerifyReport:
-    """Walk every dossier's chain; report each broken chain at its first bad entry."""
+    """Walk every dossier's chain and the access log that anchors them.
+
+    Reports each broken chain at its first bad entry: a changed, removed or reordered entry,
+    a removed tail (even with the head moved back: the anchors remember it), and any edit of
+    the access log itself.
+    """
     with uow:
         s = uow.session
         by_dossier: dict[int, list[ChoiceEntry]] = defaultdict(list)
@@ -484,13 +528,21 @@ def verify_log(uow: UnitOfWork) -> VerifyReport:
         for row in s.scalars(select(ChoiceLogEntry).order_by(ChoiceLogEntry.id)):
             by_dossier[row.dossier_id].append(to_entry(row))
         heads = {h.dossier_id: (h.last_seq, h.last_hash) for h in s.scalars(select(ChoiceLogHead))}
+        access = verify_access(uow)
+        anchors = access.verdict.anchors
         problems: list[ChainProblem] = []
-        for dossier_id in sorted(set(by_dossier) | set(heads)):
-            problems.extend(
-                verify_chain(dossier_id, by_dossier.get(dossier_id, []), heads.get(dossier_id))
-            )
+        for dossier_id in sorted(set(by_dossier) | set(heads) | set(anchors)):
+            entries = by_dossier.get(dossier_id, [])
+            head = heads.get(dossier_id)
+            found = verify_chain(dossier_id, entries, head)
+            if not found and not access.verdict.problems:
+                found = verify_anchors(dossier_id, entries, head, anchors.get(dossier_id, []))
+            problems.extend(found)
         return VerifyReport(
             chains=len(set(by_dossier) | set(heads)),
             entries=sum(len(v) for v in by_dossier.values()),
             problems=tuple(problems),
+            access_rows=access.rows,
+            access_problems=access.verdict.problems,
+            digests=access.verdict.digests,
         )

@@ -18,6 +18,7 @@ from buddy_desk.choices.service.consent import (
     log_disclosures_in,
     withheld_lines,
 )
+from buddy_desk.core.files import atomic_write
 from buddy_desk.core.inspection import AppointmentState
 from buddy_desk.core.phases import Organisation
 from buddy_desk.dossiers.service import get_dossier
@@ -133,10 +134,7 @@ def appointment_ics(uow: UnitOfWork, appointment_id: int, *, viewer: Actor) -> s
 
 def write_ics(uow: UnitOfWork, appointment_id: int, out: Path, *, viewer: Actor) -> Path:
     text = appointment_ics(uow, appointment_id, viewer=viewer)
-    tmp = out.with_name(out.name + ".part")
-    tmp.write_bytes(text.encode("utf-8"))
-    tmp.replace(out)  # never a half-written file under the real name
-    return out
+    return atomic_write(out, text)
 
 
 def ics_filename(info: AppointmentInfo) -> str:
@@ -201,10 +199,7 @@ def confirmation_letter(
 def write_letter(uow: UnitOfWork, appointment_id: int, out: Path, *, viewer: Actor) -> Path:
     """The confirmation (or cancellation) letter as a PDF, written atomically."""
     data = render_confirmation(confirmation_letter(uow, appointment_id, viewer=viewer))
-    tmp = out.with_name(out.name + ".part")
-    tmp.write_bytes(data)
-    tmp.replace(out)
-    return out
+    return atomic_write(out, data)
 
 
 def export_appointments(

@@ -38,7 +38,6 @@ from buddy_desk.choices.service.log import (
     choice_log,
     correct_choice,
     record_choice,
-    verify_log,
     withdraw_choice,
 )
 from buddy_desk.choices.texts import (
@@ -143,9 +142,12 @@ class ChoicesSection(QWidget):
         try:
             self.data = choice_log(self.ctx.new_uow(), self.dossier_id)
         except BuddyDeskError as exc:
-            log.warning("choice log of dossier %d not loaded: %s", self.dossier_id, exc)
+            log.warning(
+                "choice log of dossier %d not loaded: %s", self.dossier_id, type(exc).__name__
+            )
             return
         self._render()
+        self.check_chain()
 
     @property
     def states(self) -> tuple[ChoiceState, ...]:
@@ -406,9 +408,8 @@ class ChoicesSection(QWidget):
             choice_log_csv(self.data.entries, path)
 
     def check_chain(self) -> None:
-        """Warn in the section if this dossier's chain no longer verifies."""
-        report = verify_log(self.ctx.new_uow())
-        mine = [p for p in report.problems if p.dossier_id == self.dossier_id]
+        """Warn in the section if this dossier's chain (or its anchors) no longer verifies."""
+        mine = self.data.problems if self.data else ()
         if mine:
             self.warning.setText(
                 tr("choices.section.verify_failed", seq=mine[0].seq or "-", reason=mine[0].reason)

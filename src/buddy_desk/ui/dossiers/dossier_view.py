@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
+    QLabel,
     QScrollArea,
     QSplitter,
     QTabWidget,
@@ -88,6 +89,15 @@ class DossierView(QWidget):
         self.header = DossierHeader()
         self.header.title_row.addWidget(self.toolbar, 0, Qt.AlignmentFlag.AlignTop)
         outer.addWidget(self.header)
+        # the consent gate found this dossier's choice log broken (and kept the gate shut)
+        self.chain_warning = QLabel()
+        self.chain_warning.setObjectName("chainWarning")
+        self.chain_warning.setWordWrap(True)
+        self.chain_warning.setStyleSheet(
+            "background: #fdecea; color: #8a1c1c; padding: 6px; border-radius: 4px;"
+        )
+        self.chain_warning.hide()
+        outer.addWidget(self.chain_warning)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
@@ -154,6 +164,9 @@ class DossierView(QWidget):
     # -- showing ----------------------------------------------------------------------------
     def _show(self) -> None:
         d = self.detail
+        warning = getattr(d, "chain_warning", None)  # set by the consent gate
+        self.chain_warning.setText(warning or "")
+        self.chain_warning.setVisible(bool(warning))
         self.header.show_detail(d)
         self.collaboration.show_detail(d, load_decisions(self.ctx, d.id))
         self.img_card.show_detail(d)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from buddy_desk.core.files import atomic_write
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr, trn
 from buddy_desk.letters.content import SummaryLetter
@@ -200,9 +201,7 @@ class LetterPreviewDialog(QDialog):
     # -- actions ------------------------------------------------------------------------
     def save_to(self, path: Path) -> None:
         assert self.rendered is not None
-        tmp = path.with_name(f".{path.name}.part")
-        tmp.write_bytes(self.rendered.pdf)
-        tmp.replace(path)
+        atomic_write(path, self.rendered.pdf)
         self.status.setText(tr("letters.preview.saved", path=path.name))
 
     def _on_save_clicked(self) -> None:
@@ -219,7 +218,7 @@ class LetterPreviewDialog(QDialog):
         path = Path(name if name.lower().endswith(".pdf") else f"{name}.pdf")
         try:
             self.save_to(path)
-        except OSError as exc:
+        except (OSError, BuddyDeskError) as exc:
             from buddy_desk.ui.messages import show_error
 
             show_error(self, tr("letters.preview.save_failed"), str(exc))
