@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -23,6 +24,9 @@ from buddy_desk.planning.info import AppointmentInfo
 from buddy_desk.planning.service import booking as svc
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.planning.actions import ask_export, cancel_appointment, move_appointment
+from buddy_desk.ui.style import MUTED
+
+STATE_COLUMN = 1
 
 
 class AppointmentsSection(QWidget):
@@ -38,16 +42,20 @@ class AppointmentsSection(QWidget):
         self.note = QLabel()
         self.note.setWordWrap(True)
         layout.addWidget(self.note)
+        # the state sits beside the date: in the narrow dossier pane the last columns scroll
+        # out of sight, and whether an appointment still stands is what a buddy looks for
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(
             [
                 tr("planning.col.when"),
+                tr("planning.col.state"),
                 tr("planning.form"),
                 tr("planning.col.experts"),
-                tr("planning.col.state"),
                 tr("planning.col.history"),
             ]
         )
+        self.table.setAccessibleName(tr("kitchen.a11y.appointments"))
+        self.table.setWordWrap(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -98,14 +106,29 @@ class AppointmentsSection(QWidget):
             )
             cells = [
                 f"{dutch_day(start.date())} {clock(a.start)}–{clock(a.end)}",
+                tr(f"planning.state.{a.state.value}"),
                 tr(f"planning.form.{a.form.value}"),
                 ", ".join(v.expert_name for v in a.visits),
-                tr(f"planning.state.{a.state.value}"),
                 history,
             ]
+            active = a.state is AppointmentState.BOOKED
+            cancelled = a.state is AppointmentState.CANCELLED
             for c, text in enumerate(cells):
-                self.table.setItem(r, c, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if not active:
+                    # a cancelled (or past) appointment must not look like one that stands
+                    font = item.font()
+                    font.setStrikeOut(cancelled and c != STATE_COLUMN)
+                    font.setItalic(cancelled)
+                    item.setFont(font)
+                    item.setForeground(QColor(MUTED))
+                elif c == STATE_COLUMN:
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
+        self.table.resizeRowsToContents()
         self._on_table_selection_changed()
         self.loaded.emit(len(self.appointments))
 

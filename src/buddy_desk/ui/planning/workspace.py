@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -120,6 +120,12 @@ class PlanningWorkspace(QWidget):
             or needle in f"{e.address_line} {e.woonplaats} {' '.join(e.zaaknummers)}".lower()
         ]
         self.queue_title.setText(tr("planning.queue.count", count=len(shown)))
+        # a reload must not leave a row selected that the proposals panel does not show (after
+        # booking, the next dossier slid into the booked one's row): keep the panel's dossier
+        # selected if it is still queued, else select nothing
+        shown_id = self.proposals.dossier_id if self.proposals.isEnabled() else None
+        blocker = QSignalBlocker(self.queue_table)
+        self.queue_table.clearSelection()
         self.queue_table.setRowCount(len(shown))
         for row, e in enumerate(shown):
             mark = "!" if e.priority else ""
@@ -132,7 +138,15 @@ class PlanningWorkspace(QWidget):
                     if col == 0:
                         item.setForeground(Qt.GlobalColor.darkRed)
                 self.queue_table.setItem(row, col, item)
+            if e.dossier_id == shown_id:
+                self.queue_table.selectRow(row)
+        blocker.unblock()
         self.queue_table.resizeColumnToContents(0)
+
+    def selected_queue_dossier(self) -> int | None:
+        rows = self.queue_table.selectionModel().selectedRows()
+        cell = self.queue_table.item(rows[0].row(), 1) if rows else None
+        return int(cell.data(Qt.ItemDataRole.UserRole)) if cell is not None else None
 
     def _on_queue_selection_changed(self) -> None:
         rows = self.queue_table.selectionModel().selectedRows()
