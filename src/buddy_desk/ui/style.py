@@ -159,6 +159,14 @@ QToolBar {{ border: none; spacing: 6px; background: transparent; }}
 QToolBar QToolButton {{
     border: 1px solid {BORDER}; border-radius: 4px; padding: 4px 10px; background: {CARD};
 }}
+QWidget#actionBar QToolButton {{
+    border: 1px solid {BORDER}; border-radius: 4px; padding: 4px 10px; background: {CARD};
+}}
+QWidget#actionBar QToolButton:hover {{ border-color: {FAINT}; }}
+QWidget#actionBar QToolButton:focus {{ border: 2px solid {FOCUS}; padding: 3px 9px; }}
+QWidget#actionBar QToolButton:disabled {{
+    color: {DISABLED_TEXT}; background: {DISABLED_BACKGROUND}; border-style: dashed;
+}}
 QStatusBar {{ color: {MUTED}; }}
 QScrollArea {{ background: transparent; border: none; }}
 QWidget#timelineContent {{ background: {CARD}; }}

@@ -11,13 +11,12 @@ import logging
 import time
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QScrollArea,
     QSplitter,
     QTabWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +34,7 @@ from buddy_desk.ui.dossiers.process_card import ProcessCard
 from buddy_desk.ui.dossiers.timeline_section import TimelineSection
 from buddy_desk.ui.extensions import DossierAction, DossierSection, UiRegistry
 from buddy_desk.ui.widgets.cards import SPACING
+from buddy_desk.ui.widgets.flow import ActionBar
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +71,7 @@ class DossierView(QWidget):
         outer.setContentsMargins(16, 10, 16, 12)
         outer.setSpacing(SPACING + 2)
 
-        self.toolbar = QToolBar()
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.toolbar = ActionBar()  # wraps at narrow widths: no action hides behind an arrow
         refresh = QAction(self)
         refresh.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
         refresh.triggered.connect(self.refresh)
@@ -84,7 +83,7 @@ class DossierView(QWidget):
             action.triggered.connect(lambda _c=False, it=item: self._run_action(it))
             self._add_action(item, action)
         self.header = DossierHeader()
-        self.header.title_row.addWidget(self.toolbar, 0, Qt.AlignmentFlag.AlignTop)
+        self.header.set_action_bar(self.toolbar)
         outer.addWidget(self.header)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -137,7 +136,7 @@ class DossierView(QWidget):
         # only the dossier tab being shown reacts to its shortcuts
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.addAction(action)
-        self.toolbar.addAction(action)
+        self.toolbar.add_action(action)
         self._actions.append((item, action))
 
     def _run_action(self, item: DossierAction) -> None:
@@ -189,7 +188,10 @@ class DossierView(QWidget):
 
     def show_notes(self) -> None:
         self.sections.setCurrentWidget(self.notes)
-        self.notes.editor.setFocus()
+        # the caret goes after what is already written: Ctrl+N is "add to the note"
+        self.notes.editor.moveCursor(QTextCursor.MoveOperation.End)
+        self.notes.editor.ensureCursorVisible()
+        self.notes.editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def section_widget(self, section_id: str) -> QWidget | None:
         """The registered section's own widget (built now if it was not shown yet)."""
