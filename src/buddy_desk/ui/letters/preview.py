@@ -34,6 +34,7 @@ from buddy_desk.letters.content import SummaryLetter
 from buddy_desk.letters.render import render_letter
 from buddy_desk.letters.service import summary_letter_for
 from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.widgets.screen_fit import fit_to_screen
 
 log = logging.getLogger(__name__)
 PREVIEW_DPI = 110
@@ -99,7 +100,7 @@ class LetterPreviewDialog(QDialog):
         self.rendered: RenderedLetter | None = None
         self._zoom = 0.72
         self.setWindowTitle(tr("letters.preview.title", dossier=dossier_id))
-        self.resize(760, 900)
+        fit_to_screen(self, 760, 900)
 
         layout = QVBoxLayout(self)
         self.info = QLabel(tr("letters.preview.loading"))
