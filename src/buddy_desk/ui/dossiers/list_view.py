@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus
-from buddy_desk.core.search import DossierFilter
+from buddy_desk.core.search import DossierFilter, img_phase_of, ncg_status_of
 from buddy_desk.core.summaries import DossierSummary
 from buddy_desk.dossiers.service import load_summaries
 from buddy_desk.i18n import tr
@@ -258,14 +258,14 @@ class DossierListView(QWidget):
 
     # -- filtering --------------------------------------------------------------------------
     def current_filter(self) -> DossierFilter:
-        img = self.img_combo.currentData()
-        ncg = self.ncg_combo.currentData()
+        img = img_phase_of(self.img_combo.currentData())
+        ncg = ncg_status_of(self.ncg_combo.currentData())
         return DossierFilter(
             text=self.search.text(),
             groups=frozenset(g for g, b in self.group_buttons.items() if b.isChecked()),
             flags=frozenset(k for k, a in self.flag_actions.items() if a.isChecked()),
-            img_phases=frozenset({img}) if isinstance(img, ImgPhase) else frozenset(),
-            ncg_statuses=frozenset({ncg}) if isinstance(ncg, NcgStatus) else frozenset(),
+            img_phases=frozenset({img}) if img is not None else frozenset(),
+            ncg_statuses=frozenset({ncg}) if ncg is not None else frozenset(),
             supervisor_id=self.ctx.user.supervisor_id if self.mine_check.isChecked() else None,
         )
 
