@@ -16,5 +16,5 @@ def test_the_plain_string_qt_hands_back_becomes_the_phase() -> None:
 
 
 def test_an_unknown_value_fails_loudly() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="bestaat-niet"):
         img_phase_of("bestaat-niet")
