@@ -29,6 +29,11 @@ def register(
     p.add_argument("--size", default="1400x900", metavar="WxH", help="window size (1400x900)")
     p.add_argument("--search", default="", metavar="TEXT", help="type this into the list search")
     p.add_argument("--user", metavar="USERNAME", help="signed in as this supervisor")
+    p.add_argument(
+        "--kitchen-table",
+        action="store_true",
+        help="the kitchen-table view of --dossier (what the resident sees)",
+    )
     p.set_defaults(handler=run)
 
 
@@ -44,6 +49,8 @@ def parse_size(text: str) -> tuple[int, int]:
 
 def run(args: argparse.Namespace) -> int:
     width, height = parse_size(args.size)
+    if args.kitchen_table and args.dossier is None:
+        raise BuddyDeskError("--kitchen-table hoort bij een dossier: geef --dossier ID.")
     out = Path(args.out).expanduser()
     if not out.parent.exists():
         raise BuddyDeskError(f"Map {out.parent} bestaat niet; maak die eerst aan.")
@@ -58,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
         dossier_id=args.dossier,
         search=args.search,
         username=getattr(args, "user", None),
+        kitchen_table=args.kitchen_table,
     )
     print(tr("ui.screenshot.written", path=out), file=sys.stderr)
     return 0

@@ -223,6 +223,11 @@ class MainWindow(QMainWindow):
         widget = self.tabs.widget(index)
         return next((v for v in self._dossiers.values() if v is widget), None)
 
+    def current_dossier_id(self) -> int | None:
+        """The dossier whose tab is in front, if a dossier tab is."""
+        view = self._dossier_tab(self.tabs.currentIndex())
+        return view.dossier_id if view is not None else None
+
     def close_current_tab(self) -> None:
         self.close_tab(self.tabs.currentIndex())
 
