@@ -14,8 +14,9 @@ from buddy_desk.commands import open_uow, print_json
 from buddy_desk.core.formatting import dutch_date
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import in_language, tr
+from buddy_desk.journal.service import viewer_for
 from buddy_desk.kitchen.rules import KitchenContent
-from buddy_desk.kitchen.service import kitchen_view, viewer_for
+from buddy_desk.kitchen.service import kitchen_view
 
 ORDER = 46
 

@@ -10,17 +10,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
-
 from buddy_desk.choices.rules import Actor
 from buddy_desk.choices.service.consent import view_dossier
 from buddy_desk.choices.service.log import LOCAL, current_choices, state_label, type_label
 from buddy_desk.core.inspection import AppointmentState
-from buddy_desk.core.phases import Organisation
 from buddy_desk.documents.templates import load_templates
 from buddy_desk.i18n import in_language, tr
 from buddy_desk.kitchen.rules import AppointmentFact, ChoiceFact, KitchenContent, kitchen_content
-from buddy_desk.models import Supervisor
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.planning.service.booking import dossier_appointments
 
@@ -54,22 +50,6 @@ def _appointments(uow: UnitOfWork, dossier_id: int) -> tuple[AppointmentFact, ..
         )
         for a in dossier_appointments(uow, dossier_id)
     )
-
-
-def viewer_for(uow: UnitOfWork, username: str) -> Actor | None:
-    """The supervisor with this username as a viewer (their organisation opens the gate)."""
-    with uow:
-        sup = uow.session.scalars(
-            select(Supervisor).where(func.lower(Supervisor.username) == username.strip().lower())
-        ).first()
-        if sup is None:
-            return None
-        return Actor(
-            username=sup.username or username,
-            display_name=sup.naam,
-            organisation=Organisation(sup.organisation),
-            role="supervisor",
-        )
 
 
 def kitchen_view(uow: UnitOfWork, dossier_id: int, viewer: Actor, today: date) -> KitchenContent:

@@ -12,8 +12,8 @@ from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.errors import ValidationError
 from buddy_desk.letters.service import (
     LetterRunError,
-    render_summary_letter,
     run_letters,
+    save_summary_letter,
     select_dossiers,
 )
 from buddy_desk.progress import Progress
@@ -76,10 +76,7 @@ def run_one(args: argparse.Namespace) -> int:
     out: Path = args.out
     if not out.parent.is_dir():
         raise ValidationError("--out", f"de map {out.parent} bestaat niet")
-    data = render_summary_letter(open_uow(args), args.dossier, args.date or date.today())
-    tmp = out.with_name(f".{out.name}.part")
-    tmp.write_bytes(data)
-    tmp.replace(out)
+    save_summary_letter(open_uow(args), args.dossier, args.date or date.today(), out)
     print(f"Brief geschreven: {out}")
     return 0
 

@@ -18,6 +18,7 @@ combined file then as one document. A cancelled run removes what it wrote.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import multiprocessing
 import os
@@ -32,6 +33,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from buddy_desk.choices.rules import Actor
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.search import DossierFilter, filter_dossiers
 from buddy_desk.core.summaries import DossierDetail
@@ -39,6 +41,7 @@ from buddy_desk.documents.templates import load_templates
 from buddy_desk.dossiers.service import detail_options, load_summaries, to_detail
 from buddy_desk.errors import BuddyDeskError, NotFoundError
 from buddy_desk.i18n import in_language
+from buddy_desk.journal.service import record_letters_sent
 from buddy_desk.letters.content import ChoiceLine, SummaryLetter, summary_letter
 from buddy_desk.letters.merge import merge_pdfs
 from buddy_desk.letters.render import combined_meta, render_combined, render_letter
@@ -201,6 +204,51 @@ def summary_letter_for(uow: UnitOfWork, dossier_id: int, today: date) -> Summary
 
 def render_summary_letter(uow: UnitOfWork, dossier_id: int, today: date) -> bytes:
     return render_letter(summary_letter_for(uow, dossier_id, today))
+
+
+# --- the contact journal: every letter made for sending is recorded on its dossier ----------
+
+SAVED_TEXT = "Samenvattingsbrief {kenmerk} opgeslagen om te versturen."
+RUN_TEXT = "Samenvattingsbrief {kenmerk} gemaakt in een briefrun."
+COMBINED_TEXT = "Samenvattingsbrief {kenmerk} gemaakt in een gecombineerd bestand (briefrun)."
+
+
+def record_letter_saved(
+    uow: UnitOfWork, dossier_id: int, kenmerk: str, pdf: bytes, sent_by: Actor | None
+) -> None:
+    """A single letter was saved for sending: which letter, when, by whom, its SHA-256."""
+    record_letters_sent(
+        uow, [(dossier_id, kenmerk, hashlib.sha256(pdf).hexdigest())], sent_by, SAVED_TEXT
+    )
+
+
+def save_summary_letter(
+    uow: UnitOfWork, dossier_id: int, today: date, out: Path, sent_by: Actor | None = None
+) -> str:
+    """Render one letter to ``out`` (atomically) and record it in the contact journal;
+    returns the kenmerk."""
+    letter = summary_letter_for(uow, dossier_id, today)
+    data = render_letter(letter)
+    _write_atomic(out, data)
+    record_letter_saved(uow, dossier_id, letter.kenmerk, data, sent_by)
+    return letter.kenmerk
+
+
+def _record_run(
+    uow: UnitOfWork, letters: Sequence[SummaryLetter], result: RunResult, sent_by: Actor | None
+) -> None:
+    if result.combined is not None:
+        digest = hashlib.sha256(result.combined.read_bytes()).hexdigest()
+        items = [(x.dossier_id, x.kenmerk, digest) for x in letters]
+        record_letters_sent(uow, items, sent_by, COMBINED_TEXT)
+        return
+    by_name = {p.name: p for p in result.written}
+    items = [
+        (x.dossier_id, x.kenmerk, hashlib.sha256(by_name[name].read_bytes()).hexdigest())
+        for x in letters
+        if (name := letter_filename(x)) in by_name
+    ]
+    record_letters_sent(uow, items, sent_by, RUN_TEXT)
 
 
 # --- runs ------------------------------------------------------------------------------------
@@ -378,8 +426,10 @@ def run_letters(
     combined: Path | None = None,
     progress: Progress = NO_PROGRESS,
     workers: int | None = None,
+    sent_by: Actor | None = None,
 ) -> RunResult:
-    """Write one PDF per dossier into ``out_dir``, or all letters into ``combined``."""
+    """Write one PDF per dossier into ``out_dir``, or all letters into ``combined``; every
+    letter written is recorded in its dossier's contact journal."""
     if (out_dir is None) == (combined is None):
         raise LetterRunError("Kies een map (één PDF per dossier) of één gecombineerd bestand.")
     if not ids:
@@ -398,13 +448,15 @@ def run_letters(
     log.info("letter run: %d letters, %d skipped", len(letters), len(batch.skipped))
     if out_dir is not None:
         written = _run_folder(letters, out_dir, progress, workers)
-        return RunResult(
+        result = RunResult(
             tuple(written),
             batch.skipped,
             incomplete,
             len(letters),
             time.perf_counter() - started,
         )
+        _record_run(uow, letters, result, sent_by)
+        return result
     assert combined is not None
     if not letters:
         return RunResult((), batch.skipped, incomplete, 0, time.perf_counter() - started)
@@ -424,7 +476,7 @@ def run_letters(
         tmp.unlink(missing_ok=True)
         raise
     progress.report(len(letters), len(letters), "")
-    return RunResult(
+    result = RunResult(
         (combined,),
         batch.skipped,
         incomplete,
@@ -433,6 +485,8 @@ def run_letters(
         combined=combined,
         pages=pages,
     )
+    _record_run(uow, letters, result, sent_by)
+    return result
 
 
 __all__ = [
@@ -443,8 +497,10 @@ __all__ = [
     "Skipped",
     "letter_filename",
     "load_letters",
+    "record_letter_saved",
     "render_summary_letter",
     "run_letters",
+    "save_summary_letter",
     "select_dossiers",
     "summary_letter_for",
 ]

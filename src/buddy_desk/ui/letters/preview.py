@@ -32,7 +32,8 @@ from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
 from buddy_desk.letters.content import SummaryLetter
 from buddy_desk.letters.render import render_letter
-from buddy_desk.letters.service import summary_letter_for
+from buddy_desk.letters.service import record_letter_saved, summary_letter_for
+from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.widgets.screen_fit import fit_to_screen
 
@@ -196,6 +197,14 @@ class LetterPreviewDialog(QDialog):
         tmp = path.with_name(f".{path.name}.part")
         tmp.write_bytes(self.rendered.pdf)
         tmp.replace(path)
+        record_letter_saved(
+            self.ctx.new_uow(),
+            self.dossier_id,
+            self.rendered.letter.kenmerk,
+            self.rendered.pdf,
+            viewer_of(self.ctx.user),
+        )
+        self.ctx.events.dossier_changed.emit(self.dossier_id)
         self.status.setText(tr("letters.preview.saved", path=path.name))
 
     def _on_save_clicked(self) -> None:

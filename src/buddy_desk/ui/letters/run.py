@@ -35,6 +35,7 @@ from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import current_language, tr
 from buddy_desk.letters.service import RunResult, run_letters, select_dossiers
 from buddy_desk.progress import Cancelled, Progress
+from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.tasks import TaskHandle
 
@@ -66,6 +67,7 @@ def run_request(ctx: AppContext, request: RunRequest, progress: Progress) -> Run
         out_dir=request.out_dir,
         combined=request.combined,
         progress=progress,
+        sent_by=viewer_of(ctx.user),
     )
 
 
