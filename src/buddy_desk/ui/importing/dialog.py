@@ -32,7 +32,15 @@ from buddy_desk.core.spreadsheet import write_csv
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
 from buddy_desk.importing.exports import ExportKind, Preview, detect_kind, preview
-from buddy_desk.importing.service import ImportResult, import_export, read_export_file
+from buddy_desk.importing.service import (
+    ImportResult,
+    UndoResult,
+    count_dossiers,
+    import_export,
+    preview_import,
+    read_export_file,
+)
+from buddy_desk.importing.service import undo_import as undo_batch_of
 from buddy_desk.progress import Cancelled, Progress
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.formatting import format_count
@@ -64,6 +72,11 @@ class ImportDialog(QDialog):
     """The import committed; arg: the ImportResult."""
     import_failed = Signal(str)
     """The file was refused, the import failed or was cancelled; arg: the message."""
+    dry_run_shown = Signal(object)
+    """The database already held dossiers: what the import would do is shown, nothing changed
+    yet; arg: the dry run's ImportResult."""
+    import_undone = Signal(object)
+    """The import just made was undone; arg: the UndoResult."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -74,6 +87,7 @@ class ImportDialog(QDialog):
         self.data: bytes | None = None
         self.path: Path | None = None
         self.import_result: ImportResult | None = None
+        self.dry_run: ImportResult | None = None  # shown and confirmed by a second click
         self.handle: TaskHandle[ImportResult] | None = None
         layout = QVBoxLayout(self)
 
@@ -179,7 +193,11 @@ class ImportDialog(QDialog):
         self.cancel_button.hide()
         self.close_button = QPushButton(tr("import.close"))
         self.close_button.clicked.connect(self.reject)
-        for b in (self.import_button, self.cancel_button, self.close_button):
+        self.undo_button = QPushButton(tr("import.undo"))
+        self.undo_button.setObjectName("importUndo")
+        self.undo_button.clicked.connect(self.undo_import)
+        self.undo_button.hide()
+        for b in (self.undo_button, self.import_button, self.cancel_button, self.close_button):
             actions.addWidget(b)
         layout.addLayout(actions)
 
@@ -203,6 +221,7 @@ class ImportDialog(QDialog):
         self.path = path
         self.path_edit.setText(str(path))
         self.import_result = None
+        self._forget_dry_run()
         self.pages.setCurrentIndex(0)
         try:
             self.data = read_export_file(path)
@@ -216,7 +235,15 @@ class ImportDialog(QDialog):
             return
         self._show_preview()
 
+    def _forget_dry_run(self) -> None:
+        self.dry_run = None
+        if hasattr(self, "undo_button"):  # the kind buttons toggle while the dialog is built
+            self.import_button.setText(tr("import.start"))
+            self.undo_button.hide()
+
     def _on_kind_toggled(self, checked: bool) -> None:
+        if checked:
+            self._forget_dry_run()
         if checked and self.data is not None and self.handle is None:
             self._show_preview()
 
@@ -276,8 +303,13 @@ class ImportDialog(QDialog):
         data, source, kind = self.data, self.path.name, self.kind
         uow = self.ctx.new_uow()
         user = self.ctx.user.username
+        confirmed = self.dry_run is not None
 
         def job(progress: Progress) -> ImportResult:
+            # into a database that already holds dossiers: first a dry run (rolled back) to
+            # show what will happen; the second click imports
+            if not confirmed and count_dossiers(uow):
+                return preview_import(uow, kind, data, source, progress=progress)
             return import_export(uow, kind, data, source, progress=progress, user=user)
 
         self._set_running(True)
@@ -318,7 +350,20 @@ class ImportDialog(QDialog):
     def _on_task_done(self, result: ImportResult) -> None:
         self.handle = None
         self._set_running(False)
+        if result.dry_run:
+            self.dry_run = result
+            self._show_result(result)
+            self.message.setText(tr("import.dry_run", file=result.source))
+            self.message.setStyleSheet("color: #8a4b00; font-weight: 600;")
+            self.import_button.setText(tr("import.confirm"))
+            self.import_button.setEnabled(True)
+            self.import_button.setFocus()
+            self.dry_run_shown.emit(result)
+            return
+        self.dry_run = None
+        self.import_button.setText(tr("import.start"))
         self.import_button.setEnabled(False)
+        self.undo_button.setVisible(result.batch_id is not None)
         self.import_result = result
         self._show_result(result)
         self.ctx.events.dossiers_reloaded.emit()
@@ -364,6 +409,39 @@ class ImportDialog(QDialog):
         self.copy_button.setEnabled(has_rejected)
         self.save_button.setEnabled(has_rejected)
         self.pages.setCurrentIndex(1)
+
+    def undo_import(self) -> None:
+        """Take back the whole import just made (one transaction; refused with the reason)."""
+        result = self.import_result
+        if result is None or result.batch_id is None or self.handle is not None:
+            return
+        batch_id, user = result.batch_id, self.ctx.user.username
+        uow = self.ctx.new_uow()
+        self.undo_button.setEnabled(False)
+        self.ctx.tasks.start(
+            lambda _p: undo_batch_of(uow, batch_id, user),
+            on_done=self._on_undo_done,
+            on_error=self._on_undo_error,
+        )
+
+    def _on_undo_done(self, undone: UndoResult) -> None:
+        self.undo_button.hide()
+        self.message.setText(
+            tr(
+                "import.undone",
+                dossiers=format_count(undone.dossiers_removed),
+                rows=format_count(undone.rows_restored),
+            )
+        )
+        self.message.setStyleSheet("color: #067647; font-weight: 600;")
+        self.ctx.events.dossiers_reloaded.emit()
+        self.import_undone.emit(undone)
+
+    def _on_undo_error(self, exc: BaseException) -> None:
+        self.undo_button.setEnabled(True)
+        text = str(exc) if isinstance(exc, BuddyDeskError) else type(exc).__name__
+        self.message.setText(tr("import.undo_failed", reason=text))
+        self.message.setStyleSheet("color: #b42318; font-weight: 600;")
 
     def rejected_text(self) -> str:
         if self.import_result is None:
