@@ -44,6 +44,7 @@ from buddy_desk.importing.service import undo_import as undo_batch_of
 from buddy_desk.progress import Cancelled, Progress
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.formatting import format_count
+from buddy_desk.ui.help import install_help
 from buddy_desk.ui.tasks import TaskHandle
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,7 @@ class ImportDialog(QDialog):
         self.ctx = ctx
         self.setObjectName("importDialog")
         self.setWindowTitle(tr("import.title"))
+        install_help(self, "import")
         self.resize(980, 640)
         self.data: bytes | None = None
         self.path: Path | None = None

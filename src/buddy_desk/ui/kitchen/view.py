@@ -47,6 +47,7 @@ from buddy_desk.kitchen.service import kitchen_view
 from buddy_desk.ui.choices.common import ask_save_path, viewer_of
 from buddy_desk.ui.choices.dialog import RecordChoiceDialog
 from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.help import install_help
 from buddy_desk.ui.messages import show_error
 from buddy_desk.ui.style import ORG_COLOURS, ORG_TINTS
 from buddy_desk.ui.widgets.cards import Card, clear_layout, label
@@ -155,6 +156,7 @@ class KitchenTableWindow(QWidget):
         )
         self._build()
         self._show()
+        install_help(self, "kitchen")
         ctx.events.dossier_changed.connect(self._on_events_dossier_changed)
         log.info("kitchen table opened for dossier %d", dossier_id)
 
