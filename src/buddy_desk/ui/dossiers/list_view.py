@@ -78,6 +78,7 @@ class DossierListView(QWidget):
         top.setSpacing(10)
         self.search = QLineEdit()
         self.search.setObjectName("searchField")
+        self.search.setAccessibleName(tr("a11y.list.search"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._on_search_text_changed)
         self.search.installEventFilter(self)
@@ -139,6 +140,7 @@ class DossierListView(QWidget):
         outer.addWidget(self.busy)
 
         self.table = QTableView()
+        self.table.setAccessibleName(tr("a11y.list.table"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

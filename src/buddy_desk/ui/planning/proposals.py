@@ -91,8 +91,10 @@ class ProposalPanel(QWidget):
         people_row.addWidget(self.form_source)
         people_row.addStretch(1)
         grid.addLayout(people_row, 2, 1)
-        grid.addWidget(QLabel(tr("planning.no_joint")), 3, 0)
+        no_joint_label = QLabel(tr("planning.no_joint"))
+        grid.addWidget(no_joint_label, 3, 0)
         self.no_joint = QLineEdit()
+        no_joint_label.setBuddy(self.no_joint)
         self.no_joint.setPlaceholderText(tr("planning.no_joint_hint"))
         grid.addWidget(self.no_joint, 3, 1)
         self.save_button = QPushButton(tr("planning.save_resident"))
@@ -116,6 +118,7 @@ class ProposalPanel(QWidget):
         self.compare.setWordWrap(True)
         layout.addWidget(self.compare)
         self.table = QTableWidget(0, 4)
+        self.table.setAccessibleName(tr("planning.tab.proposals"))
         self.table.setHorizontalHeaderLabels(
             [
                 tr("planning.col.when"),

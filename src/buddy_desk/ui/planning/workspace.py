@@ -63,10 +63,12 @@ class PlanningWorkspace(QWidget):
         self.queue_title.setStyleSheet("font-weight: 600")
         lv.addWidget(self.queue_title)
         self.filter = QLineEdit()
+        self.filter.setAccessibleName(tr("planning.queue.filter"))
         self.filter.setPlaceholderText(tr("planning.queue.filter"))
         self.filter.textChanged.connect(self._show_queue)
         lv.addWidget(self.filter)
         self.queue_table = QTableWidget(0, 4)
+        self.queue_table.setAccessibleName(tr("planning.queue"))
         self.queue_table.setHorizontalHeaderLabels(
             ["", tr("planning.col.address"), tr("planning.col.place"), tr("planning.col.group")]
         )
@@ -269,6 +271,7 @@ class PlanningWorkspace(QWidget):
         row.addWidget(self.autoplan_status, 1)
         v.addLayout(row)
         self.autoplan_table = QTableWidget(0, 4)
+        self.autoplan_table.setAccessibleName(tr("planning.tab.autoplan"))
         self.autoplan_table.setHorizontalHeaderLabels(
             [
                 tr("planning.col.address"),
