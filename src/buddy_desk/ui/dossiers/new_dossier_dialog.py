@@ -138,7 +138,7 @@ class NewDossierDialog(QDialog):
         self.email = self._edit(max_len=120, placeholder="naam@voorbeeld.nl")
         # the rows wrap their fields with the validation message, so the form's label is not
         # the field's buddy: each field carries its own name
-        for edit, key in (
+        for field, key in (
             (self.voorletters, "new_dossier.voorletters"),
             (self.tussenvoegsel, "new_dossier.tussenvoegsel"),
             (self.achternaam, "new_dossier.achternaam"),
@@ -151,7 +151,7 @@ class NewDossierDialog(QDialog):
             (self.telefoon, "new_dossier.telefoon"),
             (self.email, "new_dossier.email"),
         ):
-            edit.setAccessibleName(tr(key).replace("&", ""))
+            field.setAccessibleName(tr(key).replace("&", ""))
 
         self.messages: dict[str, QLabel] = {
             name: _message()
