@@ -45,8 +45,13 @@ def render_screenshot(
     search: str = "",
     username: str | None = None,
     kitchen_table: bool = False,
+    font_scale: float = 1.0,
 ) -> None:
     app = ensure_application()
+    if font_scale != 1.0:
+        font = app.font()
+        font.setPointSizeF(font.pointSizeF() * font_scale)
+        app.setFont(font)
     engine = open_database(url, create=False)
     try:
         uow = UnitOfWork(engine)

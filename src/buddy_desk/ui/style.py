@@ -174,6 +174,7 @@ QTabWidget#dossierSections::pane {{
     border: 1px solid {BORDER}; border-radius: 4px; background: {CARD}; top: -1px;
 }}
 QTabWidget#dossierSections QPlainTextEdit {{ border: none; }}
+QTabWidget#dossierSections QTabBar::tab {{ padding: 6px 9px; }}
 QTabWidget#dossierSections QPlainTextEdit:focus {{ border: 2px solid {FOCUS}; }}
 QToolButton#tabClose {{ border: none; color: {MUTED}; font-size: 13pt; padding: 0 2px; }}
 QToolButton#tabClose:hover {{ color: {TEXT}; background: {BORDER}; border-radius: 3px; }}

@@ -13,6 +13,7 @@ import time
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QScrollArea,
     QSplitter,
@@ -67,7 +68,19 @@ class DossierView(QWidget):
 
     # -- building ---------------------------------------------------------------------------
     def _build(self) -> None:
-        outer = QVBoxLayout(self)
+        # the whole view scrolls when it cannot shrink further (text at 200 %, a small
+        # window): nothing is cut off, the window never grows past the screen
+        root = QVBoxLayout(self)
+        root.setContentsMargins(0, 0, 0, 0)
+        page = QWidget()
+        page.setObjectName("scrollContent")
+        page_scroll = QScrollArea()
+        page_scroll.setObjectName("dossierPage")
+        page_scroll.setWidgetResizable(True)
+        page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        page_scroll.setWidget(page)
+        root.addWidget(page_scroll)
+        outer = QVBoxLayout(page)
         outer.setContentsMargins(16, 10, 16, 12)
         outer.setSpacing(SPACING + 2)
 
@@ -107,7 +120,7 @@ class DossierView(QWidget):
         left_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         scroll.setWidget(left)
         scroll.setMinimumWidth(560)
         splitter.addWidget(scroll)
@@ -128,8 +141,10 @@ class DossierView(QWidget):
         self.sections.currentChanged.connect(self._on_sections_current_changed)
         self.sections.setMinimumWidth(360)
         splitter.addWidget(self.sections)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        # the sections (seven tabs, tables with their buttons) need as much room as the cards:
+        # at 1280–1366 px a 3:2 split clipped their labels and buttons
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         outer.addWidget(splitter, 1)
 
     def _add_action(self, item: DossierAction | None, action: QAction) -> None:

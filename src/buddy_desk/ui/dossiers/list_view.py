@@ -37,6 +37,7 @@ from buddy_desk.ui.dossiers.delegates import FlagChipsDelegate, GroupDelegate
 from buddy_desk.ui.dossiers.table_model import Column, DossierTableModel
 from buddy_desk.ui.formatting import format_count
 from buddy_desk.ui.style import CARD, FLAG_ORDER, SELECTION, TEXT
+from buddy_desk.ui.widgets.flow import FlowLayout
 
 log = logging.getLogger(__name__)
 BUSY_AFTER_MS = 150
@@ -88,8 +89,10 @@ class DossierListView(QWidget):
         top.addWidget(self.count_label)
         outer.addLayout(top)
 
-        filters = QHBoxLayout()
-        filters.setSpacing(6)
+        # the filters wrap onto a second line (a narrow window, text at 200 %) instead of
+        # widening the window past the screen
+        filter_bar = QWidget()
+        filters = FlowLayout(filter_bar, spacing=6)
         self.group_label = QLabel()
         filters.addWidget(self.group_label)
         self.group_buttons: dict[CollaborationGroup, QToolButton] = {}
@@ -101,7 +104,6 @@ class DossierListView(QWidget):
             button.toggled.connect(self._apply_filter)
             self.group_buttons[group] = button
             filters.addWidget(button)
-        filters.addSpacing(10)
         self.flags_button = QToolButton()
         self.flags_button.setObjectName("filterToggle")
         self.flags_button.setCheckable(True)
@@ -125,12 +127,11 @@ class DossierListView(QWidget):
         self.mine_check.toggled.connect(self._apply_filter)
         self.mine_check.setEnabled(self.ctx.user.supervisor_id is not None)
         filters.addWidget(self.mine_check)
-        filters.addStretch(1)
         self.clear_button = QPushButton()
         self.clear_button.setFlat(True)
         self.clear_button.clicked.connect(self.clear_filters)
         filters.addWidget(self.clear_button)
-        outer.addLayout(filters)
+        outer.addWidget(filter_bar)
 
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)

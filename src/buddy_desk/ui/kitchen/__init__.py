@@ -59,6 +59,6 @@ def register(registry: UiRegistry) -> None:
             id="kitchen.open",
             text_key="kitchen.action.open",
             handler=_open_from_dossier,
-            order=5,
+            order=90,
         )
     )

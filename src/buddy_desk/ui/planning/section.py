@@ -6,7 +6,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -25,6 +24,7 @@ from buddy_desk.planning.service import booking as svc
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.planning.actions import ask_export, cancel_appointment, move_appointment
 from buddy_desk.ui.style import MUTED
+from buddy_desk.ui.widgets.flow import FlowLayout
 
 STATE_COLUMN = 1
 
@@ -63,8 +63,9 @@ class AppointmentsSection(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._on_table_selection_changed)
         layout.addWidget(self.table, 1)
-        row = QHBoxLayout()
-        row.addStretch(1)
+        # the buttons wrap onto a second line in a narrow pane instead of being cut off
+        buttons = QWidget()
+        row = FlowLayout(buttons)
         self.move_button = QPushButton(tr("planning.action.move"))
         self.cancel_button = QPushButton(tr("planning.action.cancel"))
         self.export_button = QPushButton(tr("planning.export"))
@@ -74,7 +75,7 @@ class AppointmentsSection(QWidget):
         self.move_button.clicked.connect(self._on_move_clicked)
         self.cancel_button.clicked.connect(self._on_cancel_clicked)
         self.export_button.clicked.connect(self._on_export_clicked)
-        layout.addLayout(row)
+        layout.addWidget(buttons)
         ctx.events.dossier_changed.connect(self._on_dossier_changed)
         self.reload()
 
