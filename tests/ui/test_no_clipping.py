@@ -25,9 +25,12 @@ def clipped(root: QWidget) -> list[str]:
                 continue
             if widget.width() + 1 < widget.minimumSizeHint().width():
                 found.append(f"label {widget.text()[:40]!r}: {widget.width()}")
-        elif isinstance(widget, QAbstractButton) and widget.text():
-            if widget.width() + 1 < widget.minimumSizeHint().width():
-                found.append(f"button {widget.text()[:40]!r}: {widget.width()}")
+        elif (
+            isinstance(widget, QAbstractButton)
+            and widget.text()
+            and widget.width() + 1 < widget.minimumSizeHint().width()
+        ):
+            found.append(f"button {widget.text()[:40]!r}: {widget.width()}")
         if widget.isVisible():
             right = widget.mapTo(root, widget.rect().topRight()).x()
             if isinstance(widget, QAbstractButton) and right > root.width():
