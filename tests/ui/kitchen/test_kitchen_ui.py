@@ -135,3 +135,18 @@ def test_screenshot_command_renders_the_kitchen_table(
     assert (image.width(), image.height()) == (1280, 720)
     assert cli_main(["screenshot", "--db", sqlite_url, "--out", str(out), "--kitchen-table"]) == 2
     assert "--dossier" in capsys.readouterr().err
+
+
+def test_the_kitchen_table_goes_full_screen_and_back(
+    qtbot: QtBot, ctx: AppContext, uow: UnitOfWork
+) -> None:
+    d = _dossier(uow)
+    kitchen = KitchenTableWindow(ctx, d)
+    qtbot.addWidget(kitchen)
+    kitchen.show()
+    qtbot.waitExposed(kitchen)
+    assert len(QApplication.screens()) == 1  # offscreen: one screen, so full screen here
+    kitchen.screen_button.click()
+    qtbot.waitUntil(kitchen.isFullScreen, timeout=2_000)
+    kitchen.screen_button.click()
+    qtbot.waitUntil(lambda: not kitchen.isFullScreen(), timeout=2_000)
