@@ -76,3 +76,27 @@ def test_list_and_workspaces_clip_nothing(
         QApplication.processEvents()
         problems += [f"{workspace.id}: {p}" for p in clipped(window)]
     assert sorted(set(problems)) == [], "\n".join(sorted(set(problems)))
+
+
+def test_text_at_200_percent_never_widens_the_window_past_a_laptop_screen(
+    qtbot: QtBot, ctx: AppContext, uow: UnitOfWork
+) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    original = app.font()
+    bigger = app.font()
+    bigger.setPointSizeF(original.pointSizeF() * 2)
+    app.setFont(bigger)
+    try:
+        d = make_dossier(uow, img_phase=ImgPhase.OPNAME, ncg_status=NcgStatus.S2_1)
+        window = make_window(qtbot, ctx, discover())
+        window.open_dossier(d)
+        QApplication.processEvents()
+        # the list's filters and the dossier's actions wrap, the dossier view scrolls
+        assert window.minimumSizeHint().width() <= 1366
+        view = window.open_dossier(d)
+        assert view is not None
+        heading = view.header.address.font().pointSizeF()
+        assert heading > bigger.pointSizeF()  # headings grow with the text, never shrink below
+    finally:
+        app.setFont(original)
