@@ -28,6 +28,18 @@ def register(
     p.add_argument("--dossier", type=int, metavar="ID", help="show this dossier (default: list)")
     p.add_argument("--size", default="1400x900", metavar="WxH", help="window size (1400x900)")
     p.add_argument("--search", default="", metavar="TEXT", help="type this into the list search")
+    p.add_argument(
+        "--font-scale",
+        type=float,
+        default=1.0,
+        metavar="F",
+        help="text size factor (2 = 200%%, the WCAG text-resize check)",
+    )
+    p.add_argument(
+        "--kitchen-table",
+        action="store_true",
+        help="the kitchen-table view of --dossier (what the resident sees)",
+    )
     p.set_defaults(handler=run)
 
 
@@ -43,6 +55,10 @@ def parse_size(text: str) -> tuple[int, int]:
 
 def run(args: argparse.Namespace) -> int:
     width, height = parse_size(args.size)
+    if not 0.5 <= args.font_scale <= 3:
+        raise BuddyDeskError("--font-scale moet tussen 0,5 en 3 liggen (2 = 200%).")
+    if args.kitchen_table and args.dossier is None:
+        raise BuddyDeskError("--kitchen-table hoort bij een dossier: geef --dossier ID.")
     out = Path(args.out).expanduser()
     if not out.parent.exists():
         raise BuddyDeskError(f"Map {out.parent} bestaat niet; maak die eerst aan.")
@@ -57,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
         dossier_id=args.dossier,
         search=args.search,
         username=acting_username(args),
+        kitchen_table=args.kitchen_table,
+        font_scale=args.font_scale,
     )
     print(tr("ui.screenshot.written", path=out), file=sys.stderr)
     return 0

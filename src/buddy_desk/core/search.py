@@ -64,6 +64,21 @@ class DossierFilter:
         )
 
 
+def img_phase_of(value: object) -> ImgPhase | None:
+    """A filter choice back as a phase. Qt hands a StrEnum stored in a combo box back as its
+    plain string, so an ``isinstance`` check never matched and the filter did nothing."""
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, ImgPhase) else ImgPhase(str(value))
+
+
+def ncg_status_of(value: object) -> NcgStatus | None:
+    """A filter choice back as an NCG status (see ``img_phase_of``)."""
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, NcgStatus) else NcgStatus(str(value))
+
+
 def filter_dossiers(rows: Sequence[DossierSummary], f: DossierFilter) -> list[DossierSummary]:
     return [row for row in rows if f.matches(row)]
 

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 from buddy_desk.commands import one_line, open_uow, print_json
+from buddy_desk.errors import BuddyDeskError
 from buddy_desk.importing.exports import ExportKind
-from buddy_desk.importing.service import ImportResult, import_file
+from buddy_desk.importing.service import (
+    ImportResult,
+    count_dossiers,
+    import_batches,
+    import_file,
+    preview_import,
+    read_export_file,
+    undo_import,
+)
 from buddy_desk.progress import Progress
 
 ORDER = 30
@@ -25,9 +35,21 @@ def register(
         description="Import an export in one transaction. Bad rows are reported with line, "
         "column and reason; a file that is not such an export is refused (exit 2).",
     )
-    p.add_argument("kind", choices=[k.value for k in ExportKind], help="whose export")
-    p.add_argument("file", type=Path, help="the CSV file")
+    p.add_argument(
+        "kind",
+        choices=[*(k.value for k in ExportKind), "runs", "undo"],
+        help="whose export; 'runs' lists the imports, 'undo RUN' takes one back",
+    )
+    p.add_argument("file", nargs="?", help="the CSV file (or the run number after 'undo')")
     p.add_argument("--json", action="store_true", help="machine-readable summary")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="say what the import would do (new, updated, unchanged, rejected); change nothing",
+    )
+    p.add_argument(
+        "--yes", action="store_true", help="do not ask before importing into a filled database"
+    )
     p.set_defaults(handler=run)
 
 
@@ -58,17 +80,77 @@ def print_summary(result: ImportResult) -> None:
         print(f"  … en nog {len(result.rejected) - MAX_LISTED} (gebruik --json voor alle)")
 
 
+class ImportUsageError(BuddyDeskError):
+    """The import command was called with missing or wrong arguments."""
+
+
+def _runs(args: argparse.Namespace) -> int:
+    batches = import_batches(open_uow(args))
+    if args.json:
+        print_json([asdict(b) for b in batches])
+        return 0
+    for b in batches:
+        state = f"ongedaan gemaakt {b.undone_at:%d-%m-%Y %H:%M}" if b.undone_at else "actief"
+        print(
+            f"run {b.id}: {b.source} ({b.kind}) {b.imported_at:%d-%m-%Y %H:%M} door "
+            f"{b.imported_by}: {b.imported} nieuw, {b.updated} bijgewerkt, "
+            f"{b.new_dossiers} nieuwe dossiers — {state}"
+        )
+    if not batches:
+        print("Nog geen imports vastgelegd.")
+    return 0
+
+
+def _undo(args: argparse.Namespace) -> int:
+    if not args.file or not str(args.file).isdigit():
+        raise ImportUsageError("Welke import? Gebruik 'import undo RUN' (zie 'import runs').")
+    result = undo_import(open_uow(args), int(args.file), getattr(args, "user", None))
+    if args.json:
+        print_json(asdict(result))
+    else:
+        print(
+            f"Importrun {result.batch_id} ongedaan gemaakt: {result.dossiers_removed} dossiers, "
+            f"{result.cases_removed} zaken en {result.addresses_removed} adressen verwijderd, "
+            f"{result.rows_restored} rijen teruggezet."
+        )
+    return 0
+
+
+def _ask(question: str) -> bool:
+    print(question, end=" ", file=sys.stderr, flush=True)
+    return sys.stdin.readline().strip().lower() in {"j", "ja", "y", "yes"}
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.kind == "runs":
+        return _runs(args)
+    if args.kind == "undo":
+        return _undo(args)
+    if not args.file:
+        raise ImportUsageError(f"Welk bestand? Gebruik 'import {args.kind} BESTAND'.")
     kind = ExportKind(args.kind)
-    result = import_file(
-        open_uow(args, create=True),
-        kind,
-        args.file,
-        progress=_progress(),
-        user=getattr(args, "user", None),
-    )
+    path = Path(args.file)
+    uow = open_uow(args, create=True)
+    filled = count_dossiers(uow)
+    if args.dry_run or (filled and not args.yes and sys.stdin.isatty() and not args.json):
+        data = read_export_file(path)
+        preview = preview_import(uow, kind, data, path.name, progress=_progress())
+        if args.json:
+            print_json(preview.to_json())
+            return 0
+        print(f"Deze database heeft al {filled} dossiers. Wat deze import zou doen:")
+        print_summary(preview)
+        if args.dry_run:
+            return 0
+        if not _ask("Importeren? [j/N]"):
+            print("Niets geïmporteerd.")
+            return 0
+    result = import_file(uow, kind, path, progress=_progress(), user=getattr(args, "user", None))
     if args.json:
         print_json(result.to_json())
     else:
         print_summary(result)
+        if result.batch_id is not None:
+            run_id = result.batch_id
+            print(f"Vastgelegd als importrun {run_id}; terugdraaien: 'import undo {run_id}'.")
     return 0

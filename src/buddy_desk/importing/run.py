@@ -11,6 +11,7 @@ the end. Nothing here commits.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any, Generic, TypeVar
@@ -44,6 +45,8 @@ class ImportResult:
     new_dossiers: int
     phase_changes: int
     signals_created: int
+    batch_id: int | None = None  # the recorded import run (None for a dry run)
+    dry_run: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -58,6 +61,8 @@ class ImportResult:
             "new_dossiers": self.new_dossiers,
             "phase_changes": self.phase_changes,
             "signals_created": self.signals_created,
+            "batch_id": self.batch_id,
+            "dry_run": self.dry_run,
         }
 
 
@@ -102,6 +107,7 @@ class ImportRun(Generic[R]):
         user: str | None,
         source: str,
         progress: Progress,
+        note: str | None = None,
     ) -> None:
         self.session = session
         self.conn = session.connection()
@@ -110,7 +116,8 @@ class ImportRun(Generic[R]):
         self.today = today
         self.user = user or "import"
         self.source = source
-        self.note = f"Import {source}"
+        # the note on every status entry and event this run adds: an undo finds them by it
+        self.note = note or f"Import {source}"
         self.progress = progress
         self.now = utcnow()
         self.counts = _Counts()
@@ -118,9 +125,13 @@ class ImportRun(Generic[R]):
         self._load_addresses()
         self._load_supervisors()
         ids = IdSource(self.conn)
-        self.next_address_id = ids.counter(Address)
-        self.next_dossier_id = ids.counter(Dossier)
-        self.next_case_id = ids.counter(Case)
+        # every id handed out is remembered: an undo deletes exactly the rows this run created
+        self.created: dict[str, list[int]] = {"address": [], "dossier": [], "org_case": []}
+        self.next_address_id = _recording(ids.counter(Address), self.created["address"])
+        self.next_dossier_id = _recording(ids.counter(Dossier), self.created["dossier"])
+        self.next_case_id = _recording(ids.counter(Case), self.created["org_case"])
+        # the values rows that existed before had, where this run updates them
+        self.before: dict[str, dict[int, dict[str, Any]]] = {}
         conn = self.conn
         # new rows, written after each chunk in this order (parents first)
         self.addresses = BulkInsert(conn, Address, _ADDRESS_COLUMNS)
@@ -198,23 +209,40 @@ class ImportRun(Generic[R]):
         for bulk in self.inserts:
             bulk.flush()
 
+    def _remember_before(self, model: Any, updates: list[dict[str, Any]]) -> None:
+        created = set(self.created[model.__tablename__])
+        rows = [u for u in updates if u["id"] not in created]
+        columns = sorted({c for u in rows for c in u if c != "id"})
+        if not rows or not columns:
+            return
+        table = model.__table__
+        store = self.before.setdefault(model.__tablename__, {})
+        ids = [u["id"] for u in rows]
+        for start in range(0, len(ids), 500):
+            query = select(table.c.id, *(table.c[c] for c in columns)).where(
+                table.c.id.in_(ids[start : start + 500])
+            )
+            for row in self.conn.execute(query):
+                values = row._mapping
+                store.setdefault(row.id, {c: values[c] for c in columns})
+
     def _write_updates(self) -> None:
-        bulk_update(
-            self.conn,
-            Address,
-            [
-                {
-                    "id": a.id,
-                    "straat": a.straat,
-                    "woonplaats": a.woonplaats,
-                    "gemeente": a.gemeente,
-                    "ncg_address_id": a.ncg_address_id,
-                }
-                for a in self.changed_addresses.values()
-            ],
-        )
+        address_updates = [
+            {
+                "id": a.id,
+                "straat": a.straat,
+                "woonplaats": a.woonplaats,
+                "gemeente": a.gemeente,
+                "ncg_address_id": a.ncg_address_id,
+            }
+            for a in self.changed_addresses.values()
+        ]
         for values in self.dossier_updates.values():
             values["updated_at"] = self.now
+        self._remember_before(Address, address_updates)
+        self._remember_before(Dossier, list(self.dossier_updates.values()))
+        self._remember_before(Case, self.case_updates)
+        bulk_update(self.conn, Address, address_updates)
         bulk_update(self.conn, Dossier, list(self.dossier_updates.values()))
         bulk_update(self.conn, Case, self.case_updates)
 
@@ -348,6 +376,15 @@ class ImportRun(Generic[R]):
 
     def status(self, case_id: int, code: str, day: date) -> None:
         self.statuses.add((case_id, code, day, self.note[:200]))
+
+
+def _recording(counter: Callable[[], int], sink: list[int]) -> Callable[[], int]:
+    def next_id() -> int:
+        value = counter()
+        sink.append(value)
+        return value
+
+    return next_id
 
 
 # the case columns both imports write first (each adds its organisation's own)

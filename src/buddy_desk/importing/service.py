@@ -15,22 +15,47 @@ from __future__ import annotations
 
 import logging
 import stat
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from buddy_desk.core.gc_pause import no_cyclic_gc
+from buddy_desk.importing.batches import (
+    BatchInfo,
+    UndoRefusedError,
+    UndoResult,
+    finish_batch,
+    list_batches,
+    start_batch,
+    undo_batch,
+)
+from buddy_desk.importing.batches import (
+    count_dossiers as dossier_count,
+)
 from buddy_desk.importing.exports import ExportKind, detect_kind
 from buddy_desk.importing.img import ImgRun
 from buddy_desk.importing.ncg import NcgRun
 from buddy_desk.importing.parallel import open_export
 from buddy_desk.importing.run import ImportResult, ImportRun
 from buddy_desk.importing.table import ExportRefused
-from buddy_desk.persistence.bulk_write import big_page_cache
+from buddy_desk.persistence.bulk_write import big_page_cache, lock_for_writing
 from buddy_desk.persistence.unit_of_work import IMPORT_LOCK, UnitOfWork
 from buddy_desk.progress import NO_PROGRESS, Progress
 
-__all__ = ["ImportResult", "import_export", "import_file", "read_export_file"]
+__all__ = [
+    "BatchInfo",
+    "ImportResult",
+    "UndoRefusedError",
+    "UndoResult",
+    "count_dossiers",
+    "import_batches",
+    "import_export",
+    "import_file",
+    "preview_import",
+    "read_export_file",
+    "undo_import",
+]
 
 log = logging.getLogger(__name__)
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -90,10 +115,55 @@ def import_export(
     progress: Progress = NO_PROGRESS,
     user: str | None = None,
     today: date | None = None,
+    dry_run: bool = False,
 ) -> ImportResult:
-    """Import one export file in one transaction; a cancel or error leaves nothing behind."""
+    """Import one export file in one transaction; a cancel or error leaves nothing behind.
+
+    ``dry_run``: do all of it, report what it would do (new, updated, unchanged, rejected),
+    then roll back: the database is left as it was. A real import is recorded as a batch
+    (``result.batch_id``) that ``undo_import`` can take back."""
     with no_cyclic_gc():
-        return _import_export(uow, kind, data, source, progress, user, today)
+        return _import_export(uow, kind, data, source, progress, user, today, dry_run)
+
+
+def preview_import(
+    uow: UnitOfWork,
+    kind: ExportKind,
+    data: bytes,
+    source: str,
+    *,
+    progress: Progress = NO_PROGRESS,
+    today: date | None = None,
+) -> ImportResult:
+    """What importing this file would do, without keeping any of it."""
+    return import_export(uow, kind, data, source, progress=progress, today=today, dry_run=True)
+
+
+def import_batches(uow: UnitOfWork) -> list[BatchInfo]:
+    """The recorded imports, newest first."""
+    with uow:
+        return list_batches(uow.session)
+
+
+def count_dossiers(uow: UnitOfWork) -> int:
+    """How many dossiers the database holds (an import into a filled one asks first)."""
+    with uow:
+        return dossier_count(uow.session)
+
+
+def undo_import(uow: UnitOfWork, batch_id: int, user: str | None = None) -> UndoResult:
+    """Undo a whole import in one transaction; refused (nothing changed) with the reason."""
+    with uow:
+        lock_for_writing(uow.session.connection())
+        result = undo_batch(uow.session, batch_id, user)
+        uow.commit()
+    log.info(
+        "import run %d undone: %d dossiers removed, %d rows restored",
+        batch_id,
+        result.dossiers_removed,
+        result.rows_restored,
+    )
+    return result
 
 
 def _import_export(
@@ -104,6 +174,7 @@ def _import_export(
     progress: Progress,
     user: str | None,
     today: date | None,
+    dry_run: bool = False,
 ) -> ImportResult:
     progress.report(0, 0, "Bestand lezen…")
     today = today or date.today()
@@ -117,14 +188,23 @@ def _import_export(
             uow.for_writing(IMPORT_LOCK)  # before the current state is read: imports take turns
             with big_page_cache(uow.session):
                 run = run_class(uow.session, kind, today, user, source, progress)
+                batch = start_batch(uow.session, kind.value, source, user)
+                run.note = batch.note
                 result = run.run(stream, total)
-                uow.commit()
+                finish_batch(uow.session, batch, run, result)
+                if dry_run:
+                    uow.session.rollback()
+                    result = replace(result, dry_run=True)
+                else:
+                    uow.commit()
+                    result = replace(result, batch_id=batch.id)
     except ExportRefused:
         _refuse_other_kind(kind, data, source)
         raise
     log.info(
-        "import %s: %d imported, %d updated, %d unchanged, %d rejected",
+        "import %s%s: %d imported, %d updated, %d unchanged, %d rejected",
         kind.value,
+        " (dry run)" if dry_run else "",
         result.imported,
         result.updated,
         result.unchanged,

@@ -10,14 +10,12 @@ from pathlib import Path
 from buddy_desk.choices.service.consent import acting_viewer
 from buddy_desk.commands import acting_username, open_uow, print_json
 from buddy_desk.core.collaboration import CollaborationGroup
-from buddy_desk.core.files import atomic_write
 from buddy_desk.errors import ValidationError
 from buddy_desk.i18n import tr, trn
-from buddy_desk.letters.render import render_letter
 from buddy_desk.letters.service import (
     LetterRunError,
-    letter_and_withheld,
     run_letters,
+    save_summary_letter,
     select_dossiers,
 )
 from buddy_desk.progress import Progress
@@ -82,10 +80,9 @@ def run_one(args: argparse.Namespace) -> int:
         raise ValidationError("--out", f"de map {out.parent} bestaat niet")
     uow = open_uow(args)
     viewer = acting_viewer(uow, acting_username(args))
-    letter, withheld = letter_and_withheld(
-        uow, args.dossier, args.date or date.today(), viewer=viewer
+    _kenmerk, withheld = save_summary_letter(
+        uow, args.dossier, args.date or date.today(), out, viewer=viewer
     )
-    atomic_write(out, render_letter(letter))
     print(f"Brief geschreven: {out}")
     for line in withheld:  # the consent gate: what the letter left out, and why
         print(line)

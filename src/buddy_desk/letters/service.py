@@ -18,6 +18,7 @@ combined file then as one document. A cancelled run removes what it wrote.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import multiprocessing
 import os
@@ -53,6 +54,7 @@ from buddy_desk.documents.templates import load_templates
 from buddy_desk.dossiers.service import detail_options, to_detail
 from buddy_desk.errors import BuddyDeskError, NotFoundError
 from buddy_desk.i18n import in_language
+from buddy_desk.journal.service import record_letters_sent
 from buddy_desk.letters.content import (
     ChoiceLine,
     JointAppointment,
@@ -314,6 +316,51 @@ def render_summary_letter(uow: UnitOfWork, dossier_id: int, today: date, *, view
     return render_letter(summary_letter_for(uow, dossier_id, today, viewer=viewer))
 
 
+# --- the contact journal: every letter made for sending is recorded on its dossier ----------
+
+SAVED_TEXT = "Samenvattingsbrief {kenmerk} opgeslagen om te versturen."
+RUN_TEXT = "Samenvattingsbrief {kenmerk} gemaakt in een briefrun."
+COMBINED_TEXT = "Samenvattingsbrief {kenmerk} gemaakt in een gecombineerd bestand (briefrun)."
+
+
+def record_letter_saved(
+    uow: UnitOfWork, dossier_id: int, kenmerk: str, pdf: bytes, sent_by: Actor | None
+) -> None:
+    """A single letter was saved for sending: which letter, when, by whom, its SHA-256."""
+    record_letters_sent(
+        uow, [(dossier_id, kenmerk, hashlib.sha256(pdf).hexdigest())], sent_by, SAVED_TEXT
+    )
+
+
+def save_summary_letter(
+    uow: UnitOfWork, dossier_id: int, today: date, out: Path, *, viewer: Actor
+) -> tuple[str, tuple[str, ...]]:
+    """Render one letter as ``viewer`` may see it to ``out`` (atomically) and record it in
+    the contact journal; returns the kenmerk and what the consent gate left out."""
+    letter, withheld = letter_and_withheld(uow, dossier_id, today, viewer=viewer)
+    data = render_letter(letter)
+    atomic_write(out, data)
+    record_letter_saved(uow, dossier_id, letter.kenmerk, data, viewer)
+    return letter.kenmerk, withheld
+
+
+def _record_run(
+    uow: UnitOfWork, letters: Sequence[SummaryLetter], result: RunResult, sent_by: Actor | None
+) -> None:
+    if result.combined is not None:
+        digest = hashlib.sha256(result.combined.read_bytes()).hexdigest()
+        items = [(x.dossier_id, x.kenmerk, digest) for x in letters]
+        record_letters_sent(uow, items, sent_by, COMBINED_TEXT)
+        return
+    by_name = {p.name: p for p in result.written}
+    items = [
+        (x.dossier_id, x.kenmerk, hashlib.sha256(by_name[name].read_bytes()).hexdigest())
+        for x in letters
+        if (name := letter_filename(x)) in by_name
+    ]
+    record_letters_sent(uow, items, sent_by, RUN_TEXT)
+
+
 # --- runs ------------------------------------------------------------------------------------
 
 
@@ -322,16 +369,12 @@ def letter_filename(letter: SummaryLetter) -> str:
     return f"{letter.kenmerk}.pdf"
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    atomic_write(path, data)
-
-
 def _render_batch(letters: tuple[SummaryLetter, ...], out_dir: str) -> list[str]:
     """Worker: render and write a few letters; returns the paths written."""
     written = []
     for letter in letters:
         path = Path(out_dir) / letter_filename(letter)
-        _write_atomic(path, render_letter(letter))
+        atomic_write(path, render_letter(letter))
         written.append(str(path))
     return written
 
@@ -488,9 +531,13 @@ def run_letters(
     progress: Progress = NO_PROGRESS,
     workers: int | None = None,
     viewer: Actor,
+    sent_by: Actor | None = None,
 ) -> RunResult:
     """Write one PDF per dossier into ``out_dir``, or all letters into ``combined``, as
-    ``viewer`` may see them; ``RunResult.withheld`` says per dossier what was left out."""
+    ``viewer`` may see them; ``RunResult.withheld`` says per dossier what was left out.
+    Every letter written is recorded in its dossier's contact journal (as sent by
+    ``sent_by``, by default the viewer)."""
+    sent_by = sent_by or viewer
     if (out_dir is None) == (combined is None):
         raise LetterRunError("Kies een map (één PDF per dossier) of één gecombineerd bestand.")
     if not ids:
@@ -509,7 +556,7 @@ def run_letters(
     log.info("letter run: %d letters, %d skipped", len(letters), len(batch.skipped))
     if out_dir is not None:
         written = _run_folder(letters, out_dir, progress, workers)
-        return RunResult(
+        result = RunResult(
             tuple(written),
             batch.skipped,
             incomplete,
@@ -517,6 +564,8 @@ def run_letters(
             time.perf_counter() - started,
             withheld=batch.withheld,
         )
+        _record_run(uow, letters, result, sent_by)
+        return result
     assert combined is not None
     if not letters:
         return RunResult(
@@ -533,7 +582,7 @@ def run_letters(
         if pages is None:
             pages = _combined_in_process(letters, tmp, progress)
     progress.report(len(letters), len(letters), "")
-    return RunResult(
+    result = RunResult(
         (combined,),
         batch.skipped,
         incomplete,
@@ -543,6 +592,8 @@ def run_letters(
         pages=pages,
         withheld=batch.withheld,
     )
+    _record_run(uow, letters, result, sent_by)
+    return result
 
 
 __all__ = [
@@ -555,8 +606,10 @@ __all__ = [
     "letter_and_withheld",
     "letter_filename",
     "load_letters",
+    "record_letter_saved",
     "render_summary_letter",
     "run_letters",
+    "save_summary_letter",
     "select_dossiers",
     "summary_letter_for",
 ]

@@ -33,6 +33,12 @@ class ActionSpec:
     separator_before: bool = False
 
 
+def _kitchen_table(window: MainWindow) -> None:
+    from buddy_desk.ui.kitchen import open_for_current_dossier
+
+    open_for_current_dossier(window)
+
+
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("file.profile", "file", "ui.action.profile", lambda w: w.change_profile()),
     ActionSpec(
@@ -59,6 +65,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec(
         "dossier.notes", "dossier", "ui.action.notes", lambda w: w.focus_notes(), ("Ctrl+N",)
+    ),
+    ActionSpec(
+        "dossier.kitchen",
+        "dossier",
+        "kitchen.action.open",
+        lambda w: _kitchen_table(w),
+        ("F11", "Ctrl+Shift+K"),
     ),
     ActionSpec(
         "dossier.close",

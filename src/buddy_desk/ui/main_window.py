@@ -34,7 +34,7 @@ from buddy_desk.ui.extensions import MenuAction, UiRegistry, Workspace
 from buddy_desk.ui.profile import window_title
 from buddy_desk.ui.qt_translations import apply_qt_language
 from buddy_desk.ui.settings import AppSettings, save_settings
-from buddy_desk.ui.widgets.lazy_page import LazyPage
+from buddy_desk.ui.widgets.lazy_page import LazyPage, focus_first_child
 
 if TYPE_CHECKING:
     from buddy_desk.ui.dossiers.dossier_view import DossierView
@@ -143,7 +143,7 @@ class MainWindow(QMainWindow):
                 (workspace.shortcut,) if workspace.shortcut else (),
                 False,
             )
-            action.triggered.connect(lambda _c=False, w=widget: self.tabs.setCurrentWidget(w))
+            action.triggered.connect(lambda _c=False, w=widget: self.show_workspace(w))
             self._menus["view"].insertAction(self._actions["view.reload"][1], action)
             self._actions[f"workspace.{workspace.id}"] = (
                 MenuAction("view", workspace.id, workspace.title_key, lambda c, p: None, order=i),
@@ -231,6 +231,11 @@ class MainWindow(QMainWindow):
         widget = self.tabs.widget(index)
         return next((v for v in self._dossiers.values() if v is widget), None)
 
+    def current_dossier_id(self) -> int | None:
+        """The dossier whose tab is in front, if a dossier tab is."""
+        view = self._dossier_tab(self.tabs.currentIndex())
+        return view.dossier_id if view is not None else None
+
     def close_current_tab(self) -> None:
         self.close_tab(self.tabs.currentIndex())
 
@@ -245,7 +250,14 @@ class MainWindow(QMainWindow):
 
     # -- commands ---------------------------------------------------------------------------
     def show_list(self) -> None:
-        self.tabs.setCurrentWidget(self.list_view)
+        self.show_workspace(self.list_view)
+
+    def show_workspace(self, page: QWidget) -> None:
+        """Bring a page to the front and move the keyboard focus onto it."""
+        self.tabs.setCurrentWidget(page)
+        if isinstance(page, LazyPage):
+            page.content()
+        focus_first_child(page)
 
     def focus_search(self) -> None:
         self.show_list()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from buddy_desk.dossiers.profiles import find_account
 from buddy_desk.dossiers.service import get_dossier
@@ -44,8 +44,14 @@ def render_screenshot(
     dossier_id: int | None = None,
     search: str = "",
     username: str | None = None,
+    kitchen_table: bool = False,
+    font_scale: float = 1.0,
 ) -> None:
     app = ensure_application()
+    if font_scale != 1.0:
+        font = app.font()
+        font.setPointSizeF(font.pointSizeF() * font_scale)
+        app.setFont(font)
     engine = open_database(url, create=False)
     try:
         uow = UnitOfWork(engine)
@@ -66,8 +72,17 @@ def render_screenshot(
         if dossier_id is not None:
             window.open_dossier(dossier_id)
         settle(app)
-        if not window.grab().save(str(out), "PNG"):
+        target: QWidget = window
+        if kitchen_table and dossier_id is not None:
+            from buddy_desk.ui.kitchen import open_kitchen_table
+
+            target = open_kitchen_table(window.ctx, dossier_id, window)
+            target.resize(*size)
+            settle(app)
+        if not target.grab().save(str(out), "PNG"):
             raise BuddyDeskError(tr("ui.screenshot.not_written", path=out))
+        if target is not window:
+            target.close()
         window.ctx.tasks.wait(5000)
         window.close()
         window.deleteLater()

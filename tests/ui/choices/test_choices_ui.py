@@ -52,6 +52,13 @@ def _record_consent_by_keyboard(qtbot: QtBot, section: ChoicesSection) -> None:
     assert "toestemming_gegevens/" in dialog.explanation_title.text()
     # the NCG user asks for IMG's data: the direction is preset to IMG → NCG
     assert Direction(dialog.direction.currentData()) is Direction.IMG_TO_NCG
+    # consent is the resident's explicit answer: nothing is preselected, saving asks for it
+    assert dialog.options.selectedItems() == []
+    QTest.keyClick(dialog.options, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.error.isVisibleTo(dialog)
+    dialog.options.setFocus()
+    while dialog.choice().value != "gegeven":
+        QTest.keyClick(dialog.options, Qt.Key.Key_Down)
     with qtbot.waitSignal(dialog.recorded, timeout=5000):
         QTest.keyClick(dialog.options, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert not dialog.error.isVisibleTo(dialog), dialog.error.text()
@@ -97,6 +104,7 @@ def test_a_refused_entry_keeps_the_dialog_and_what_was_typed(
     dialog = section.record_dialog()
     qtbot.addWidget(dialog)
     dialog.types.setCurrentRow(list(ChoiceType).index(ChoiceType.DATA_SHARING))
+    dialog.options.setCurrentRow(1)  # gegeven
     dialog.method.setCurrentIndex(0)  # signed form, but no form reference
     dialog.note.setPlainText("getekend aan tafel")
     dialog.try_save()

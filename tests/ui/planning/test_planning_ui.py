@@ -80,12 +80,12 @@ def test_dossier_section_follows_changes(qtbot: QtBot, ctx: AppContext) -> None:
     section = AppointmentsSection(ctx, plain)
     qtbot.addWidget(section)
     assert section.table.rowCount() == 1
-    state = section.table.item(0, 3)
+    state = section.table.item(0, 1)
     assert state is not None and state.text() == "gepland"
     svc.cancel(ctx.new_uow(), booked.id, "bewoner wil apart")
     with qtbot.waitSignal(section.loaded, timeout=2_000):
         ctx.events.dossier_changed.emit(plain)
-    state = section.table.item(0, 3)
+    state = section.table.item(0, 1)
     assert state is not None and state.text() == "geannuleerd"
     history = section.table.item(0, 4)
     assert history is not None and "bewoner wil apart" in history.text()

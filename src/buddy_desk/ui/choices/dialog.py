@@ -85,6 +85,8 @@ class RecordChoiceDialog(QDialog):
         *,
         correcting: ChoiceEntry | None = None,
         default_direction: Direction | None = None,
+        default_channel: Channel | None = None,
+        choice_type: ChoiceType | None = None,
     ) -> None:
         super().__init__(parent)
         self._save = save
@@ -223,10 +225,12 @@ class RecordChoiceDialog(QDialog):
         self.options.currentRowChanged.connect(self._on_options_current_row_changed)
         if default_direction is not None:
             self.direction.setCurrentIndex(list(Direction).index(default_direction))
+        if default_channel is not None:
+            self.channel.setCurrentIndex(list(Channel).index(default_channel))
         if correcting is not None:
             self._prefill(correcting)
         else:
-            self.types.setCurrentRow(0)
+            self.types.setCurrentRow(list(ChoiceType).index(choice_type) if choice_type else 0)
         self.types.setFocus()
 
     # -- keyboard: digits pick a type ------------------------------------------------------
@@ -299,9 +303,10 @@ class RecordChoiceDialog(QDialog):
         self._set_row_visible("delay", t is ChoiceType.JOINT_INSPECTION)
         for key in ("direction", "purpose", "categories", "method"):
             self._set_row_visible(key, consent)
-        if consent and self.correcting is None:
-            # a consent is usually given now, after the explanation; preselect that
-            self.options.setCurrentRow(OPTIONS[t].index("gegeven"))
+        # nothing is preselected: a choice, and a consent above all, is the resident's explicit
+        # answer (AVG: consent is an unambiguous act), so the buddy picks it after asking
+        self.options.setCurrentRow(-1)
+        self.options.clearSelection()
         self._on_options_current_row_changed(self.options.currentRow())
         self.error.hide()
 
@@ -347,7 +352,8 @@ class RecordChoiceDialog(QDialog):
         )
 
     def try_save(self) -> None:
-        if self.choice_type is not ChoiceType.FREE_TEXT and self.options.currentItem() is None:
+        picked = self.options.currentItem() is not None and bool(self.options.selectedItems())
+        if self.choice_type is not ChoiceType.FREE_TEXT and not picked:
             self._show_error(tr("choices.dialog.value").replace("&", "") + ": kies een optie")
             self.options.setFocus()
             return
@@ -356,6 +362,7 @@ class RecordChoiceDialog(QDialog):
         except BuddyDeskError as exc:
             self._show_error(str(exc))
             return
+        self.error.hide()
         self.recorded.emit(entry)
         self.accept()
 

@@ -6,6 +6,9 @@ organisation's details when the resident has not consented to sharing.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from buddy_desk.attachments.service import timeline_events
 from buddy_desk.choices.service.consent import view_dossier
 from buddy_desk.core.summaries import DossierDetail
 from buddy_desk.ui.choices.common import viewer_of
@@ -19,4 +22,11 @@ def load_dossier_for_view(ctx: AppContext, dossier_id: int) -> DossierDetail:
     details without the resident's consent and logs every view of them; the result is a
     ``GatedDossier`` whose ``withheld`` names what was withheld.
     """
-    return view_dossier(ctx.new_uow(), dossier_id, viewer_of(ctx.user))
+    viewer = viewer_of(ctx.user)
+    gated = view_dossier(ctx.new_uow(), dossier_id, viewer)
+    # the documents the viewer may see join the timeline (their own consent rule, per category)
+    documents = timeline_events(ctx.new_uow(), dossier_id, viewer)
+    if not documents:
+        return gated
+    events = sorted((*gated.events, *documents), key=lambda e: e.occurred_at, reverse=True)
+    return replace(gated, events=tuple(events))

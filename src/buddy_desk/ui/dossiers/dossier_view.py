@@ -11,14 +11,14 @@ import logging
 import time
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QScrollArea,
     QSplitter,
     QTabWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +37,7 @@ from buddy_desk.ui.dossiers.process_card import ProcessCard
 from buddy_desk.ui.dossiers.timeline_section import TimelineSection
 from buddy_desk.ui.extensions import DossierAction, DossierSection, UiRegistry
 from buddy_desk.ui.widgets.cards import SPACING
+from buddy_desk.ui.widgets.flow import ActionBar
 from buddy_desk.ui.widgets.lazy_page import follows_language
 
 log = logging.getLogger(__name__)
@@ -70,12 +71,23 @@ class DossierView(QWidget):
 
     # -- building ---------------------------------------------------------------------------
     def _build(self) -> None:
-        outer = QVBoxLayout(self)
+        # the whole view scrolls when it cannot shrink further (text at 200 %, a small
+        # window): nothing is cut off, the window never grows past the screen
+        root = QVBoxLayout(self)
+        root.setContentsMargins(0, 0, 0, 0)
+        page = QWidget()
+        page.setObjectName("scrollContent")
+        page_scroll = QScrollArea()
+        page_scroll.setObjectName("dossierPage")
+        page_scroll.setWidgetResizable(True)
+        page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        page_scroll.setWidget(page)
+        root.addWidget(page_scroll)
+        outer = QVBoxLayout(page)
         outer.setContentsMargins(16, 10, 16, 12)
         outer.setSpacing(SPACING + 2)
 
-        self.toolbar = QToolBar()
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.toolbar = ActionBar()  # wraps at narrow widths: no action hides behind an arrow
         refresh = QAction(self)
         refresh.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
         refresh.triggered.connect(self.refresh)
@@ -87,7 +99,7 @@ class DossierView(QWidget):
             action.triggered.connect(lambda _c=False, it=item: self._run_action(it))
             self._add_action(item, action)
         self.header = DossierHeader()
-        self.header.title_row.addWidget(self.toolbar, 0, Qt.AlignmentFlag.AlignTop)
+        self.header.set_action_bar(self.toolbar)
         outer.addWidget(self.header)
         # the consent gate found this dossier's choice log broken (and kept the gate shut)
         self.chain_warning = QLabel()
@@ -120,7 +132,7 @@ class DossierView(QWidget):
         left_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         scroll.setWidget(left)
         scroll.setMinimumWidth(560)
         splitter.addWidget(scroll)
@@ -141,15 +153,17 @@ class DossierView(QWidget):
         self.sections.currentChanged.connect(self._on_sections_current_changed)
         self.sections.setMinimumWidth(360)
         splitter.addWidget(self.sections)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        # the sections (seven tabs, tables with their buttons) need as much room as the cards:
+        # at 1280–1366 px a 3:2 split clipped their labels and buttons
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
         outer.addWidget(splitter, 1)
 
     def _add_action(self, item: DossierAction | None, action: QAction) -> None:
         # only the dossier tab being shown reacts to its shortcuts
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.addAction(action)
-        self.toolbar.addAction(action)
+        self.toolbar.add_action(action)
         self._actions.append((item, action))
 
     def _run_action(self, item: DossierAction) -> None:
@@ -204,7 +218,10 @@ class DossierView(QWidget):
 
     def show_notes(self) -> None:
         self.sections.setCurrentWidget(self.notes)
-        self.notes.editor.setFocus()
+        # the caret goes after what is already written: Ctrl+N is "add to the note"
+        self.notes.editor.moveCursor(QTextCursor.MoveOperation.End)
+        self.notes.editor.ensureCursorVisible()
+        self.notes.editor.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def section_widget(self, section_id: str) -> QWidget | None:
         """The registered section's own widget (built now if it was not shown yet)."""

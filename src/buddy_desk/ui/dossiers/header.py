@@ -34,6 +34,9 @@ class DossierHeader(Card):
         self.title_row.addStretch(1)
         left.addLayout(self.title_row)
         left.addWidget(self.place)
+        self.actions_row = QVBoxLayout()
+        self.actions_row.setContentsMargins(0, 4, 0, 0)
+        left.addLayout(self.actions_row)
         self.residents = QVBoxLayout()
         self.residents.setSpacing(2)
         self.residents.setContentsMargins(0, 6, 0, 0)
@@ -54,6 +57,10 @@ class DossierHeader(Card):
         pair_box.addLayout(self.pair)
         pair_box.addStretch(1)
         row.addLayout(pair_box, 2)
+
+    def set_action_bar(self, bar: QWidget) -> None:
+        """The dossier's action buttons, on their own line under the address (they wrap)."""
+        self.actions_row.addWidget(bar)
 
     def show_detail(self, d: DossierDetail) -> None:
         self.address.setText(d.address_line)

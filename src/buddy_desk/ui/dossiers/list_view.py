@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from buddy_desk.choices.service.consent import gated_summaries
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus
-from buddy_desk.core.search import DossierFilter
+from buddy_desk.core.search import DossierFilter, img_phase_of, ncg_status_of
 from buddy_desk.core.summaries import DossierSummary
 from buddy_desk.i18n import tr
 from buddy_desk.progress import Progress
@@ -38,6 +38,7 @@ from buddy_desk.ui.dossiers.delegates import FlagChipsDelegate, GroupDelegate
 from buddy_desk.ui.dossiers.table_model import Column, DossierTableModel
 from buddy_desk.ui.formatting import format_count
 from buddy_desk.ui.style import CARD, FLAG_ORDER, SELECTION, TEXT
+from buddy_desk.ui.widgets.flow import FlowLayout
 
 log = logging.getLogger(__name__)
 BUSY_AFTER_MS = 150
@@ -79,6 +80,7 @@ class DossierListView(QWidget):
         top.setSpacing(10)
         self.search = QLineEdit()
         self.search.setObjectName("searchField")
+        self.search.setAccessibleName(tr("a11y.list.search"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._on_search_text_changed)
         self.search.installEventFilter(self)
@@ -88,8 +90,10 @@ class DossierListView(QWidget):
         top.addWidget(self.count_label)
         outer.addLayout(top)
 
-        filters = QHBoxLayout()
-        filters.setSpacing(6)
+        # the filters wrap onto a second line (a narrow window, text at 200 %) instead of
+        # widening the window past the screen
+        filter_bar = QWidget()
+        filters = FlowLayout(filter_bar, spacing=6)
         self.group_label = QLabel()
         filters.addWidget(self.group_label)
         self.group_buttons: dict[CollaborationGroup, QToolButton] = {}
@@ -101,7 +105,6 @@ class DossierListView(QWidget):
             button.toggled.connect(self._apply_filter)
             self.group_buttons[group] = button
             filters.addWidget(button)
-        filters.addSpacing(10)
         self.flags_button = QToolButton()
         self.flags_button.setObjectName("filterToggle")
         self.flags_button.setCheckable(True)
@@ -125,12 +128,11 @@ class DossierListView(QWidget):
         self.mine_check.toggled.connect(self._apply_filter)
         self.mine_check.setEnabled(self.ctx.user.supervisor_id is not None)
         filters.addWidget(self.mine_check)
-        filters.addStretch(1)
         self.clear_button = QPushButton()
         self.clear_button.setFlat(True)
         self.clear_button.clicked.connect(self.clear_filters)
         filters.addWidget(self.clear_button)
-        outer.addLayout(filters)
+        outer.addWidget(filter_bar)
 
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
@@ -140,6 +142,7 @@ class DossierListView(QWidget):
         outer.addWidget(self.busy)
 
         self.table = QTableView()
+        self.table.setAccessibleName(tr("a11y.list.table"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -260,14 +263,14 @@ class DossierListView(QWidget):
 
     # -- filtering --------------------------------------------------------------------------
     def current_filter(self) -> DossierFilter:
-        img = self.img_combo.currentData()
-        ncg = self.ncg_combo.currentData()
+        img = img_phase_of(self.img_combo.currentData())
+        ncg = ncg_status_of(self.ncg_combo.currentData())
         return DossierFilter(
             text=self.search.text(),
             groups=frozenset(g for g, b in self.group_buttons.items() if b.isChecked()),
             flags=frozenset(k for k, a in self.flag_actions.items() if a.isChecked()),
-            img_phases=frozenset({img}) if isinstance(img, ImgPhase) else frozenset(),
-            ncg_statuses=frozenset({ncg}) if isinstance(ncg, NcgStatus) else frozenset(),
+            img_phases=frozenset({img}) if img is not None else frozenset(),
+            ncg_statuses=frozenset({ncg}) if ncg is not None else frozenset(),
             supervisor_id=self.ctx.user.supervisor_id if self.mine_check.isChecked() else None,
         )
 

@@ -136,6 +136,22 @@ class NewDossierDialog(QDialog):
         self.achternaam = self._edit(max_len=80, placeholder=tr("new_dossier.achternaam"))
         self.telefoon = self._edit(max_len=30, placeholder="06 12345678")
         self.email = self._edit(max_len=120, placeholder="naam@voorbeeld.nl")
+        # the rows wrap their fields with the validation message, so the form's label is not
+        # the field's buddy: each field carries its own name
+        for field, key in (
+            (self.voorletters, "new_dossier.voorletters"),
+            (self.tussenvoegsel, "new_dossier.tussenvoegsel"),
+            (self.achternaam, "new_dossier.achternaam"),
+            (self.postcode, "new_dossier.postcode"),
+            (self.huisnummer, "new_dossier.huisnummer"),
+            (self.huisletter, "new_dossier.huisletter"),
+            (self.toevoeging, "new_dossier.toevoeging"),
+            (self.straat, "new_dossier.straat"),
+            (self.woonplaats, "new_dossier.woonplaats"),
+            (self.telefoon, "new_dossier.telefoon"),
+            (self.email, "new_dossier.email"),
+        ):
+            field.setAccessibleName(tr(key).replace("&", ""))
 
         self.messages: dict[str, QLabel] = {
             name: _message()

@@ -74,6 +74,8 @@ class NoteConflictDialog(QDialog):
         self.theirs.setObjectName("notesTheirs")
         self.mine = QPlainTextEdit(mine)
         self.mine.setObjectName("notesMine")
+        theirs_label.setBuddy(self.theirs)
+        mine_label.setBuddy(self.mine)
         texts.addWidget(theirs_label, 0, 0)
         texts.addWidget(mine_label, 0, 1)
         texts.addWidget(self.theirs, 1, 0)

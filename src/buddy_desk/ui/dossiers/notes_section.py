@@ -54,6 +54,7 @@ class NotesSection(QWidget):
         layout.setSpacing(6)
         self.editor = QPlainTextEdit()
         self.editor.setObjectName("notesEditor")
+        self.editor.setAccessibleName(tr("ui.dossier.tab.notes"))
         self.editor.textChanged.connect(self._on_editor_text_changed)
         layout.addWidget(self.editor, 1)
         status_row = QHBoxLayout()

@@ -32,10 +32,19 @@ from buddy_desk.core.spreadsheet import write_csv
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
 from buddy_desk.importing.exports import ExportKind, Preview, detect_kind, preview
-from buddy_desk.importing.service import ImportResult, import_export, read_export_file
+from buddy_desk.importing.service import (
+    ImportResult,
+    UndoResult,
+    count_dossiers,
+    import_export,
+    preview_import,
+    read_export_file,
+)
+from buddy_desk.importing.service import undo_import as undo_batch_of
 from buddy_desk.progress import Cancelled, Progress
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.formatting import format_count
+from buddy_desk.ui.help import install_help
 from buddy_desk.ui.tasks import TaskHandle
 
 log = logging.getLogger(__name__)
@@ -64,16 +73,23 @@ class ImportDialog(QDialog):
     """The import committed; arg: the ImportResult."""
     import_failed = Signal(str)
     """The file was refused, the import failed or was cancelled; arg: the message."""
+    dry_run_shown = Signal(object)
+    """The database already held dossiers: what the import would do is shown, nothing changed
+    yet; arg: the dry run's ImportResult."""
+    import_undone = Signal(object)
+    """The import just made was undone; arg: the UndoResult."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("importDialog")
         self.setWindowTitle(tr("import.title"))
+        install_help(self, "import")
         self.resize(980, 640)
         self.data: bytes | None = None
         self.path: Path | None = None
         self.import_result: ImportResult | None = None
+        self.dry_run: ImportResult | None = None  # shown and confirmed by a second click
         self.handle: TaskHandle[ImportResult] | None = None
         layout = QVBoxLayout(self)
 
@@ -84,7 +100,9 @@ class ImportDialog(QDialog):
         self.path_edit.setPlaceholderText(tr("import.file.placeholder"))
         self.browse_button = QPushButton(tr("import.file.browse"))
         self.browse_button.clicked.connect(self.browse)
-        row.addWidget(QLabel(tr("import.file")))
+        file_label = QLabel(tr("import.file"))
+        file_label.setBuddy(self.path_edit)
+        row.addWidget(file_label)
         row.addWidget(self.path_edit, 1)
         row.addWidget(self.browse_button)
         layout.addLayout(row)
@@ -120,6 +138,7 @@ class ImportDialog(QDialog):
         pv.addWidget(self.mapping_title)
         self.mapping = _table(2)
         self.mapping.setObjectName("importMapping")
+        self.mapping_title.setBuddy(self.mapping)
         self.mapping.setHorizontalHeaderLabels([tr("import.col.column"), tr("import.col.header")])
         self.mapping.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.mapping.setMaximumHeight(170)
@@ -129,6 +148,7 @@ class ImportDialog(QDialog):
         pv.addWidget(self.rows_title)
         self.rows = _table(0)
         self.rows.setObjectName("importPreview")
+        self.rows_title.setBuddy(self.rows)
         pv.addWidget(self.rows, 1)
         self.pages.addWidget(page)
         # page 1: result
@@ -179,7 +199,11 @@ class ImportDialog(QDialog):
         self.cancel_button.hide()
         self.close_button = QPushButton(tr("import.close"))
         self.close_button.clicked.connect(self.reject)
-        for b in (self.import_button, self.cancel_button, self.close_button):
+        self.undo_button = QPushButton(tr("import.undo"))
+        self.undo_button.setObjectName("importUndo")
+        self.undo_button.clicked.connect(self.undo_import)
+        self.undo_button.hide()
+        for b in (self.undo_button, self.import_button, self.cancel_button, self.close_button):
             actions.addWidget(b)
         layout.addLayout(actions)
 
@@ -203,6 +227,7 @@ class ImportDialog(QDialog):
         self.path = path
         self.path_edit.setText(str(path))
         self.import_result = None
+        self._forget_dry_run()
         self.pages.setCurrentIndex(0)
         try:
             self.data = read_export_file(path)
@@ -216,7 +241,15 @@ class ImportDialog(QDialog):
             return
         self._show_preview()
 
+    def _forget_dry_run(self) -> None:
+        self.dry_run = None
+        if hasattr(self, "undo_button"):  # the kind buttons toggle while the dialog is built
+            self.import_button.setText(tr("import.start"))
+            self.undo_button.hide()
+
     def _on_kind_toggled(self, checked: bool) -> None:
+        if checked:
+            self._forget_dry_run()
         if checked and self.data is not None and self.handle is None:
             self._show_preview()
 
@@ -276,8 +309,13 @@ class ImportDialog(QDialog):
         data, source, kind = self.data, self.path.name, self.kind
         uow = self.ctx.new_uow()
         user = self.ctx.user.username
+        confirmed = self.dry_run is not None
 
         def job(progress: Progress) -> ImportResult:
+            # into a database that already holds dossiers: first a dry run (rolled back) to
+            # show what will happen; the second click imports
+            if not confirmed and count_dossiers(uow):
+                return preview_import(uow, kind, data, source, progress=progress)
             return import_export(uow, kind, data, source, progress=progress, user=user)
 
         self._set_running(True)
@@ -318,7 +356,20 @@ class ImportDialog(QDialog):
     def _on_task_done(self, result: ImportResult) -> None:
         self.handle = None
         self._set_running(False)
+        if result.dry_run:
+            self.dry_run = result
+            self._show_result(result)
+            self.message.setText(tr("import.dry_run", file=result.source))
+            self.message.setStyleSheet("color: #8a4b00; font-weight: 600;")
+            self.import_button.setText(tr("import.confirm"))
+            self.import_button.setEnabled(True)
+            self.import_button.setFocus()
+            self.dry_run_shown.emit(result)
+            return
+        self.dry_run = None
+        self.import_button.setText(tr("import.start"))
         self.import_button.setEnabled(False)
+        self.undo_button.setVisible(result.batch_id is not None)
         self.import_result = result
         self._show_result(result)
         self.ctx.events.dossiers_reloaded.emit()
@@ -364,6 +415,39 @@ class ImportDialog(QDialog):
         self.copy_button.setEnabled(has_rejected)
         self.save_button.setEnabled(has_rejected)
         self.pages.setCurrentIndex(1)
+
+    def undo_import(self) -> None:
+        """Take back the whole import just made (one transaction; refused with the reason)."""
+        result = self.import_result
+        if result is None or result.batch_id is None or self.handle is not None:
+            return
+        batch_id, user = result.batch_id, self.ctx.user.username
+        uow = self.ctx.new_uow()
+        self.undo_button.setEnabled(False)
+        self.ctx.tasks.start(
+            lambda _p: undo_batch_of(uow, batch_id, user),
+            on_done=self._on_undo_done,
+            on_error=self._on_undo_error,
+        )
+
+    def _on_undo_done(self, undone: UndoResult) -> None:
+        self.undo_button.hide()
+        self.message.setText(
+            tr(
+                "import.undone",
+                dossiers=format_count(undone.dossiers_removed),
+                rows=format_count(undone.rows_restored),
+            )
+        )
+        self.message.setStyleSheet("color: #067647; font-weight: 600;")
+        self.ctx.events.dossiers_reloaded.emit()
+        self.import_undone.emit(undone)
+
+    def _on_undo_error(self, exc: BaseException) -> None:
+        self.undo_button.setEnabled(True)
+        text = str(exc) if isinstance(exc, BuddyDeskError) else type(exc).__name__
+        self.message.setText(tr("import.undo_failed", reason=text))
+        self.message.setStyleSheet("color: #b42318; font-weight: 600;")
 
     def rejected_text(self) -> str:
         if self.import_result is None:

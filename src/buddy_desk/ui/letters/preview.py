@@ -33,9 +33,10 @@ from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr, trn
 from buddy_desk.letters.content import SummaryLetter
 from buddy_desk.letters.render import render_letter
-from buddy_desk.letters.service import summary_letter_for
+from buddy_desk.letters.service import record_letter_saved, summary_letter_for
 from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.widgets.screen_fit import fit_to_screen
 
 log = logging.getLogger(__name__)
 PREVIEW_DPI = 110
@@ -101,7 +102,7 @@ class LetterPreviewDialog(QDialog):
         self.rendered: RenderedLetter | None = None
         self._zoom = 0.72
         self.setWindowTitle(tr("letters.preview.title", dossier=dossier_id))
-        self.resize(760, 900)
+        fit_to_screen(self, 760, 900)
 
         layout = QVBoxLayout(self)
         self.info = QLabel(tr("letters.preview.loading"))
@@ -202,6 +203,14 @@ class LetterPreviewDialog(QDialog):
     def save_to(self, path: Path) -> None:
         assert self.rendered is not None
         atomic_write(path, self.rendered.pdf)
+        record_letter_saved(
+            self.ctx.new_uow(),
+            self.dossier_id,
+            self.rendered.letter.kenmerk,
+            self.rendered.pdf,
+            viewer_of(self.ctx.user),
+        )
+        self.ctx.events.dossier_changed.emit(self.dossier_id)
         self.status.setText(tr("letters.preview.saved", path=path.name))
 
     def _on_save_clicked(self) -> None:

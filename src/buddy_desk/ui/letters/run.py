@@ -123,6 +123,7 @@ class LetterRunView(QWidget):
         sel.addLayout(boxes)
         self.search_label = QLabel(tr("letters.run.search"))
         self.search = QLineEdit()
+        self.search_label.setBuddy(self.search)
         self.search.setPlaceholderText(tr("letters.run.search_placeholder"))
         self.search.setClearButtonEnabled(True)
         sel.addWidget(self.search_label)
@@ -139,8 +140,10 @@ class LetterRunView(QWidget):
         self.target_group.addButton(self.folder_radio)
         self.target_group.addButton(self.combined_radio)
         self.folder_edit = QLineEdit()
+        self.folder_edit.setAccessibleName(tr("a11y.letters.folder"))
         self.folder_button = QPushButton(tr("letters.run.choose"))
         self.combined_edit = QLineEdit()
+        self.combined_edit.setAccessibleName(tr("a11y.letters.combined"))
         self.combined_button = QPushButton(tr("letters.run.choose"))
         form.addRow(self.combined_radio)
         form.addRow(_row(self.combined_edit, self.combined_button))
@@ -176,6 +179,7 @@ class LetterRunView(QWidget):
         self.open_folder_button.setVisible(False)
         outer.addWidget(self.open_folder_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.details = QTreeWidget()
+        self.details.setAccessibleName(tr("a11y.letters.details"))
         self.details.setRootIsDecorated(False)
         self.details.setHeaderLabels(
             [

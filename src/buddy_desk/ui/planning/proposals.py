@@ -95,8 +95,10 @@ class ProposalPanel(QWidget):
         people_row.addWidget(self.form_source)
         people_row.addStretch(1)
         grid.addLayout(people_row, 2, 1)
-        grid.addWidget(QLabel(tr("planning.no_joint")), 3, 0)
+        no_joint_label = QLabel(tr("planning.no_joint"))
+        grid.addWidget(no_joint_label, 3, 0)
         self.no_joint = QLineEdit()
+        no_joint_label.setBuddy(self.no_joint)
         self.no_joint.setPlaceholderText(tr("planning.no_joint_hint"))
         grid.addWidget(self.no_joint, 3, 1)
         self.save_button = QPushButton(tr("planning.save_resident"))
@@ -120,6 +122,7 @@ class ProposalPanel(QWidget):
         self.compare.setWordWrap(True)
         layout.addWidget(self.compare)
         self.table = QTableWidget(0, 4)
+        self.table.setAccessibleName(tr("planning.tab.proposals"))
         self.table.setHorizontalHeaderLabels(
             [
                 tr("planning.col.when"),
@@ -132,7 +135,11 @@ class ProposalPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # the other headers are never cut off ("Ten opzichte van apart" was, at 1366 px)
+        for column in (0, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemSelectionChanged.connect(self._on_table_selection_changed)
         self.table.doubleClicked.connect(lambda _i: self.book_selected())
         layout.addWidget(self.table, 1)

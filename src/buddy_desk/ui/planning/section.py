@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -26,6 +26,10 @@ from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.formatting import format_day
 from buddy_desk.ui.messages import show_error
 from buddy_desk.ui.planning.actions import ask_export, cancel_appointment, move_appointment
+from buddy_desk.ui.style import MUTED
+from buddy_desk.ui.widgets.flow import FlowLayout
+
+STATE_COLUMN = 1
 
 
 class AppointmentsSection(QWidget):
@@ -41,16 +45,20 @@ class AppointmentsSection(QWidget):
         self.note = QLabel()
         self.note.setWordWrap(True)
         layout.addWidget(self.note)
+        # the state sits beside the date: in the narrow dossier pane the last columns scroll
+        # out of sight, and whether an appointment still stands is what a buddy looks for
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(
             [
                 tr("planning.col.when"),
+                tr("planning.col.state"),
                 tr("planning.form"),
                 tr("planning.col.experts"),
-                tr("planning.col.state"),
                 tr("planning.col.history"),
             ]
         )
+        self.table.setAccessibleName(tr("kitchen.a11y.appointments"))
+        self.table.setWordWrap(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -58,12 +66,13 @@ class AppointmentsSection(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._on_table_selection_changed)
         layout.addWidget(self.table, 1)
-        row = QHBoxLayout()
+        # the buttons wrap onto a second line in a narrow pane instead of being cut off
+        buttons = QWidget()
+        row = FlowLayout(buttons)
         self.queue_button = QPushButton(tr("planning.queue_add.action"))
         self.queue_button.setToolTip(tr("planning.queue_add.text"))
         self.queue_button.clicked.connect(self._on_queue_button_clicked)
         row.addWidget(self.queue_button)
-        row.addStretch(1)
         self.move_button = QPushButton(tr("planning.action.move"))
         self.cancel_button = QPushButton(tr("planning.action.cancel"))
         self.export_button = QPushButton(tr("planning.export"))
@@ -73,7 +82,7 @@ class AppointmentsSection(QWidget):
         self.move_button.clicked.connect(self._on_move_clicked)
         self.cancel_button.clicked.connect(self._on_cancel_clicked)
         self.export_button.clicked.connect(self._on_export_clicked)
-        layout.addLayout(row)
+        layout.addWidget(buttons)
         ctx.events.dossier_changed.connect(self._on_dossier_changed)
         self.reload()
 
@@ -124,14 +133,29 @@ class AppointmentsSection(QWidget):
             )
             cells = [
                 f"{format_day(start.date())} {clock(a.start)}–{clock(a.end)}",
+                tr(f"planning.state.{a.state.value}"),
                 tr(f"planning.form.{a.form.value}"),
                 ", ".join(v.expert_name for v in a.visits),
-                tr(f"planning.state.{a.state.value}"),
                 history,
             ]
+            active = a.state is AppointmentState.BOOKED
+            cancelled = a.state is AppointmentState.CANCELLED
             for c, text in enumerate(cells):
-                self.table.setItem(r, c, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if not active:
+                    # a cancelled (or past) appointment must not look like one that stands
+                    font = item.font()
+                    font.setStrikeOut(cancelled and c != STATE_COLUMN)
+                    font.setItalic(cancelled)
+                    item.setFont(font)
+                    item.setForeground(QColor(MUTED))
+                elif c == STATE_COLUMN:
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
+        self.table.resizeRowsToContents()
         self._on_table_selection_changed()
         self.loaded.emit(len(self.appointments))
 

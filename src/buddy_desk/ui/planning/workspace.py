@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -64,10 +64,12 @@ class PlanningWorkspace(QWidget):
         self.queue_title.setStyleSheet("font-weight: 600")
         lv.addWidget(self.queue_title)
         self.filter = QLineEdit()
+        self.filter.setAccessibleName(tr("planning.queue.filter"))
         self.filter.setPlaceholderText(tr("planning.queue.filter"))
         self.filter.textChanged.connect(self._show_queue)
         lv.addWidget(self.filter)
         self.queue_table = QTableWidget(0, 4)
+        self.queue_table.setAccessibleName(tr("planning.queue"))
         self.queue_table.setHorizontalHeaderLabels(
             ["", tr("planning.col.address"), tr("planning.col.place"), tr("planning.col.group")]
         )
@@ -121,6 +123,12 @@ class PlanningWorkspace(QWidget):
             or needle in f"{e.address_line} {e.woonplaats} {' '.join(e.zaaknummers)}".lower()
         ]
         self.queue_title.setText(tr("planning.queue.count", count=len(shown)))
+        # a reload must not leave a row selected that the proposals panel does not show (after
+        # booking, the next dossier slid into the booked one's row): keep the panel's dossier
+        # selected if it is still queued, else select nothing
+        shown_id = self.proposals.dossier_id if self.proposals.isEnabled() else None
+        blocker = QSignalBlocker(self.queue_table)
+        self.queue_table.clearSelection()
         self.queue_table.setRowCount(len(shown))
         for row, e in enumerate(shown):
             mark = "!" if e.priority else ""
@@ -136,7 +144,15 @@ class PlanningWorkspace(QWidget):
                     if col == 0:
                         item.setForeground(Qt.GlobalColor.darkRed)
                 self.queue_table.setItem(row, col, item)
+            if e.dossier_id == shown_id:
+                self.queue_table.selectRow(row)
+        blocker.unblock()
         self.queue_table.resizeColumnToContents(0)
+
+    def selected_queue_dossier(self) -> int | None:
+        rows = self.queue_table.selectionModel().selectedRows()
+        cell = self.queue_table.item(rows[0].row(), 1) if rows else None
+        return int(cell.data(Qt.ItemDataRole.UserRole)) if cell is not None else None
 
     def _on_queue_selection_changed(self) -> None:
         rows = self.queue_table.selectionModel().selectedRows()
@@ -259,6 +275,7 @@ class PlanningWorkspace(QWidget):
         row.addWidget(self.autoplan_status, 1)
         v.addLayout(row)
         self.autoplan_table = QTableWidget(0, 4)
+        self.autoplan_table.setAccessibleName(tr("planning.tab.autoplan"))
         self.autoplan_table.setHorizontalHeaderLabels(
             [
                 tr("planning.col.address"),

@@ -96,6 +96,7 @@ class AddSignalDialog(_Form):
         self.has_due.setChecked(True)
         self.due = QDateEdit(_qdate(today + timedelta(days=14)))
         self.due.setCalendarPopup(True)
+        self.due.setAccessibleName(tr("signals.add.has_due"))
         self.due.setDisplayFormat("dd-MM-yyyy")
         self.has_due.toggled.connect(self.due.setEnabled)
         self.form.addRow(self.has_due, self.due)

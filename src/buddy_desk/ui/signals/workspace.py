@@ -72,6 +72,7 @@ class SignalsWorkspace(QWidget):
         layout.addWidget(self.summary)
         self.table = SignalsTable(with_address=True)
         self.table.setObjectName("signalsTable")
+        self.table.setAccessibleName(tr("signals.workspace"))
         self.table.itemActivated.connect(lambda _item: self.open_selected())
         self.table.itemSelectionChanged.connect(self._update_buttons)
         layout.addWidget(self.table, 1)

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QLayout, QVBoxLayout, QWidget
 
 SPACING = 8
+DESIGN_POINTS = 9.0
 CARD_MARGIN = 14
 
 
@@ -42,7 +43,9 @@ def label(
     if bold:
         font.setWeight(font.Weight.DemiBold)
     if size is not None:
-        font.setPointSizeF(size)
+        # sizes are designed against a 9 pt body text; a larger system text size (up to 200 %,
+        # WCAG 1.4.4) scales headings along, so they never end up smaller than the body
+        font.setPointSizeF(size * max(1.0, font.pointSizeF() / DESIGN_POINTS))
     widget.setFont(font)
     widget.setWordWrap(wrap)
     widget.setTextFormat(Qt.TextFormat.PlainText)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import FlagKind
 from buddy_desk.i18n import tr
-from buddy_desk.ui.style import FLAG_COLOURS, qcolor
+from buddy_desk.ui.style import FAINT, FLAG_COLOURS, qcolor
 
 
 class FlagChip(QLabel):
@@ -69,7 +69,7 @@ class GroupLetter(QWidget):
         rect = QRectF(2, 2, self._diameter - 4, self._diameter - 4)
         if self._group is None:
             pen = p.pen()
-            pen.setColor(qcolor("#9aa3ae"))
+            pen.setColor(qcolor(FAINT))
             pen.setWidthF(2)
             pen.setStyle(Qt.PenStyle.DashLine)
             p.setPen(pen)
@@ -82,6 +82,6 @@ class GroupLetter(QWidget):
         font.setPixelSize(int(self._diameter * 0.46))
         font.setWeight(QFont.Weight.Bold)
         p.setFont(font)
-        p.setPen(qcolor("#ffffff") if self._group else qcolor("#9aa3ae"))
+        p.setPen(qcolor("#ffffff") if self._group else qcolor(FAINT))
         p.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.letter)
         p.end()

@@ -63,3 +63,22 @@ class LazyPage(QWidget):
 def follows_language(widget: QWidget) -> bool:
     """Views that re-translate their texts on ``language_changed`` have ``retranslate``."""
     return callable(getattr(widget, "retranslate", None))
+
+
+def focus_first_child(page: QWidget) -> QWidget | None:
+    """Give keyboard focus to the first control of ``page`` in tab order (a shortcut that
+    switches pages must take the keyboard along, or the next key lands on the old page)."""
+    from PySide6.QtCore import Qt
+
+    widget = page.nextInFocusChain()
+    while widget is not None and widget is not page:
+        if (
+            page.isAncestorOf(widget)
+            and widget.isVisible()
+            and widget.isEnabled()
+            and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+        ):
+            widget.setFocus(Qt.FocusReason.TabFocusReason)
+            return widget
+        widget = widget.nextInFocusChain()
+    return None

@@ -1,0 +1,20 @@
+"""The Contactmomenten tab of every dossier."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.extensions import DossierSection, UiRegistry
+
+
+def _section(ctx: AppContext, dossier_id: int) -> QWidget:
+    from buddy_desk.ui.journal.section import JournalSection
+
+    return JournalSection(ctx, dossier_id)
+
+
+def register(registry: UiRegistry) -> None:
+    registry.add_dossier_section(
+        DossierSection(id="journal", title_key="journal.section", factory=_section, order=10)
+    )
