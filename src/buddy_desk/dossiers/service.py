@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from typing import Any, cast
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from buddy_desk.core.collaboration import CollaborationGroup, collaboration_group
 from buddy_desk.core.gc_pause import no_cyclic_gc
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus, Organisation
-from buddy_desk.core.search import search_key
+from buddy_desk.core.search import DossierFilter, search_key
 from buddy_desk.core.summaries import (
     CaseInfo,
     DossierDetail,
@@ -27,6 +28,9 @@ from buddy_desk.core.summaries import (
     StatusEntry,
     SupervisorInfo,
 )
+from buddy_desk.dossiers import list_query
+from buddy_desk.dossiers.list_query import ListSort as ListSort
+from buddy_desk.dossiers.list_query import SortKey as SortKey
 from buddy_desk.errors import NoteConflictError, NotFoundError
 from buddy_desk.models import (
     Case,
@@ -74,6 +78,41 @@ SELECT d.id, d.img_supervisor_id, d.ncg_supervisor_id, a.straat, a.huisnummer, a
        a.huisnummertoevoeging, a.postcode, a.woonplaats, a.gemeente
 FROM dossier d JOIN address a ON a.id = d.address_id
 """
+
+
+@dataclass(frozen=True)
+class SummaryPage:
+    """One page of the filtered, sorted dossier list, with the counts when asked for."""
+
+    rows: tuple[DossierSummary, ...]
+    matching: int | None = None  # dossiers the filter matches
+    total: int | None = None  # dossiers in the database
+
+
+def find_summaries(
+    uow: UnitOfWork,
+    dossier_filter: DossierFilter,
+    sort: ListSort = ListSort(),  # noqa: B008 - frozen
+    offset: int = 0,
+    limit: int = 200,
+    *,
+    with_counts: bool = False,
+) -> SummaryPage:
+    """The list rows ``offset`` to ``offset + limit``, searched, filtered and sorted in the
+    database (``dossiers.list_query``): only what the list shows is read."""
+    with uow:
+        conn = uow.session.connection()
+        rows = tuple(list_query.page(conn, dossier_filter, sort, offset, limit))
+        if not with_counts:
+            return SummaryPage(rows)
+        total = list_query.count_all(conn)
+        if offset == 0 and len(rows) < limit:
+            matching = len(rows)  # the whole result is on this page
+        elif not list_query.conditions(dossier_filter):
+            matching = total
+        else:
+            matching = list_query.count_matching(conn, dossier_filter)
+        return SummaryPage(rows, matching, total)
 
 
 def load_summaries(uow: UnitOfWork) -> list[DossierSummary]:

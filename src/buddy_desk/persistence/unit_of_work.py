@@ -8,6 +8,8 @@ from typing import Self
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from buddy_desk.persistence.listing import track_listing_changes
+
 
 class UnitOfWork:
     """``with uow: ...; uow.commit()`` — rolled back unless committed."""
@@ -15,6 +17,7 @@ class UnitOfWork:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._factory = sessionmaker(bind=engine, expire_on_commit=False)
+        track_listing_changes(self._factory)
         self._session: Session | None = None
 
     @property

@@ -28,13 +28,12 @@ from PySide6.QtWidgets import (
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus
 from buddy_desk.core.search import DossierFilter
-from buddy_desk.core.summaries import DossierSummary
-from buddy_desk.dossiers.service import load_summaries
+from buddy_desk.dossiers.service import ListSort, SummaryPage, find_summaries
 from buddy_desk.i18n import tr
 from buddy_desk.progress import Progress
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.dossiers.delegates import FlagChipsDelegate, GroupDelegate
-from buddy_desk.ui.dossiers.table_model import Column, DossierTableModel
+from buddy_desk.ui.dossiers.table_model import PAGE_ROWS, Column, DossierTableModel
 from buddy_desk.ui.formatting import format_count
 from buddy_desk.ui.style import CARD, FLAG_ORDER, SELECTION, TEXT
 
@@ -60,7 +59,7 @@ class DossierListView(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.model = DossierTableModel()
+        self.model = DossierTableModel(self._page)
         self._loaded = False
         self._load_started = 0.0
         self._build()
@@ -221,29 +220,43 @@ class DossierListView(QWidget):
         combo.blockSignals(False)
 
     # -- loading ----------------------------------------------------------------------------
+    def _page(
+        self, f: DossierFilter, sort: ListSort, offset: int, limit: int, with_counts: bool
+    ) -> SummaryPage:
+        """One page of the list from the database (the model asks as the view scrolls)."""
+        return find_summaries(self.ctx.new_uow(), f, sort, offset, limit, with_counts=with_counts)
+
     def reload(self) -> None:
-        """Load every dossier in the background; the list stays usable meanwhile."""
+        """Read the first page again in the background; the list stays usable meanwhile."""
         self._load_started = time.perf_counter()
         self._busy_timer.start()
-        new_uow = self.ctx.new_uow
+        f = self.current_filter()
+        sort = self.model.current_sort
+        page_of = self._page
 
-        def job(progress: Progress) -> list[DossierSummary]:
-            return load_summaries(new_uow())
+        def job(progress: Progress) -> tuple[SummaryPage, DossierFilter, ListSort]:
+            return page_of(f, sort, 0, PAGE_ROWS, True), f, sort
 
         self.ctx.tasks.start(job, on_done=self._on_load_done, on_error=self._on_load_failed)
 
-    def _on_load_done(self, rows: list[DossierSummary]) -> None:
+    def _on_load_done(self, result: tuple[SummaryPage, DossierFilter, ListSort]) -> None:
+        page, f, sort = result
         self._busy_timer.stop()
         self.busy.hide()
-        self.model.set_rows(rows)
+        if (f, sort) == (self.current_filter(), self.model.current_sort):
+            self.model.set_page(page, f, sort)
+        else:  # typed or sorted meanwhile: read what the list shows now
+            self.model.set_page(page, f, sort)
+            self.model.set_filter(self.current_filter())
         self._loaded = True
         log.info(
-            "loaded %d dossiers in %.0f ms",
-            len(rows),
+            "list: %d of %d dossiers, first page in %.0f ms",
+            self.model.visible_count,
+            self.model.total_count,
             (time.perf_counter() - self._load_started) * 1000,
         )
         self._after_filter()
-        self.rows_loaded.emit(len(rows))
+        self.rows_loaded.emit(self.model.total_count)
 
     def _on_load_failed(self, exc: BaseException) -> None:
         self._busy_timer.stop()
