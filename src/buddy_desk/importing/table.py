@@ -72,7 +72,14 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
             "dit is een Excel-werkmap of zip-bestand, geen CSV. Sla het in Excel op als "
             "'CSV (gescheiden door lijstscheidingsteken)' en importeer dat bestand.",
         )
-    if data.startswith((b"\xd0\xcf\x11\xe0", b"%PDF")) or b"\x00" in data[:4096]:
+    # a binary file is full of NUL bytes; a stray one in a data row is reported by line
+    head = data[:4096]
+    first_line = head.split(b"\n", 1)[0]
+    if (
+        data.startswith((b"\xd0\xcf\x11\xe0", b"%PDF"))
+        or b"\x00" in first_line
+        or head.count(b"\x00") > 8
+    ):
         raise ExportRefused(source, "dit is geen tekstbestand (CSV) maar een binair bestand.")
     if data.startswith(b"\xef\xbb\xbf"):
         try:
