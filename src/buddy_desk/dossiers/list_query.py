@@ -78,14 +78,40 @@ def _order_by(sort: ListSort) -> list[Any]:
     return order
 
 
-def conditions(f: DossierFilter) -> list[ColumnElement[bool]]:
-    """The filter as WHERE conditions over the address, dossier and listing tables."""
+BROAD_WORDS = 10_000
+"""A token that starts this many words matches so many dossiers that the page is found
+faster by walking the list in its order and asking each dossier (``exists``) than by
+gathering and sorting every match (``in``)."""
+
+
+def is_broad(conn: Connection, token: str) -> bool:
+    low, high = prefix_range(token)
+    first = (
+        select(literal(1))
+        .select_from(_w)
+        .where(_w.c.word >= low, _w.c.word < high)
+        .limit(BROAD_WORDS)
+        .subquery()
+    )
+    return int(conn.execute(select(func.count()).select_from(first)).scalar_one()) >= BROAD_WORDS
+
+
+def conditions(f: DossierFilter, broad: frozenset[str] = frozenset()) -> list[ColumnElement[bool]]:
+    """The filter as WHERE conditions over the address, dossier and listing tables.
+
+    Tokens in ``broad`` are asked per dossier (``exists``) rather than gathered (``in``):
+    the same rows either way; which is faster depends on how many words a token starts.
+    """
     where: list[ColumnElement[bool]] = []
-    for token in dict.fromkeys(t.strip() for t in f.tokens):
+    for token in tokens(f):
         low, high = prefix_range(token)
-        where.append(
-            _d.c.id.in_(select(_w.c.dossier_id).where(_w.c.word >= low, _w.c.word < high))
-        )
+        in_range = (_w.c.word >= low, _w.c.word < high)
+        if token in broad:
+            where.append(
+                select(_w.c.dossier_id).where(_w.c.dossier_id == _d.c.id, *in_range).exists()
+            )
+        else:
+            where.append(_d.c.id.in_(select(_w.c.dossier_id).where(*in_range)))
     if f.groups:
         where.append(_l.c.grp.in_(sorted(g.value for g in f.groups)))
     if f.flags:
@@ -97,13 +123,22 @@ def conditions(f: DossierFilter) -> list[ColumnElement[bool]]:
         where.append(_l.c.ncg_status.in_(sorted(s.value for s in f.ncg_statuses)))
     if f.supervisor_id is not None:
         where.append(
-            or_(_d.c.img_supervisor_id == f.supervisor_id, _d.c.ncg_supervisor_id == f.supervisor_id)
+            or_(
+                _d.c.img_supervisor_id == f.supervisor_id, _d.c.ncg_supervisor_id == f.supervisor_id
+            )
         )
     return where
 
 
+def tokens(f: DossierFilter) -> list[str]:
+    return list(dict.fromkeys(t.strip() for t in f.tokens))
+
+
 def count_matching(conn: Connection, f: DossierFilter) -> int:
-    stmt = select(func.count()).select_from(_FROM).where(*conditions(f))
+    """How many dossiers the filter matches (every dossier has an address: no join)."""
+    needs_listing = bool(f.groups or f.flags or f.img_phases or f.ncg_statuses)
+    source = _d.outerjoin(_l, _l.c.dossier_id == _d.c.id) if needs_listing else _d
+    stmt = select(func.count()).select_from(source).where(*conditions(f))
     return int(conn.execute(stmt).scalar_one())
 
 
@@ -111,7 +146,13 @@ def count_all(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(_d)).scalar_one())
 
 
-def page_statement(f: DossierFilter, sort: ListSort, offset: int, limit: int) -> Select[Any]:
+def page_statement(
+    f: DossierFilter,
+    sort: ListSort,
+    offset: int,
+    limit: int,
+    broad: frozenset[str] = frozenset(),
+) -> Select[Any]:
     return (
         select(
             _d.c.id,
@@ -132,7 +173,7 @@ def page_statement(f: DossierFilter, sort: ListSort, offset: int, limit: int) ->
             _d.c.ncg_supervisor_id,
         )
         .select_from(_FROM)
-        .where(*conditions(f))
+        .where(*conditions(f, broad))
         .order_by(*_order_by(sort))
         .offset(offset)
         .limit(limit)
@@ -145,7 +186,11 @@ def page(
     """Rows ``offset`` to ``offset + limit`` of the filtered, sorted list.
 
     The rows carry no ``search_key`` (the database searched them)."""
-    rows = conn.execute(page_statement(f, sort, offset, limit)).all()
+    found = tokens(f)
+    broad = frozenset(t for t in found if is_broad(conn, t))
+    if broad == frozenset(found) and sort.key is not SortKey.ADDRESS:
+        broad = frozenset()  # no index walks that order: gather the matches instead
+    rows = conn.execute(page_statement(f, sort, offset, limit, broad)).all()
     return [_summary(*row) for row in rows]
 
 

@@ -82,11 +82,11 @@ FROM dossier d JOIN address a ON a.id = d.address_id
 
 @dataclass(frozen=True)
 class SummaryPage:
-    """One page of the filtered, sorted dossier list, with the counts when asked for."""
+    """One page of the filtered, sorted dossier list, with the counts when known."""
 
     rows: tuple[DossierSummary, ...]
-    matching: int | None = None  # dossiers the filter matches
-    total: int | None = None  # dossiers in the database
+    matching: int | None = None  # dossiers the filter matches; None: not counted
+    total: int | None = None  # dossiers in the database; None: not counted
 
 
 def find_summaries(
@@ -99,20 +99,31 @@ def find_summaries(
     with_counts: bool = False,
 ) -> SummaryPage:
     """The list rows ``offset`` to ``offset + limit``, searched, filtered and sorted in the
-    database (``dossiers.list_query``): only what the list shows is read."""
+    database (``dossiers.list_query``): only what the list shows is read.
+
+    ``matching`` is set when it costs nothing (the whole result fits on a first page) or
+    when ``with_counts`` asks for it (with ``total``); counting a large result takes longer
+    than the page itself (``count_summaries``)."""
     with uow:
         conn = uow.session.connection()
         rows = tuple(list_query.page(conn, dossier_filter, sort, offset, limit))
+        matching = len(rows) if offset == 0 and len(rows) < limit else None
         if not with_counts:
-            return SummaryPage(rows)
+            return SummaryPage(rows, matching)
         total = list_query.count_all(conn)
-        if offset == 0 and len(rows) < limit:
-            matching = len(rows)  # the whole result is on this page
-        elif not list_query.conditions(dossier_filter):
-            matching = total
-        else:
-            matching = list_query.count_matching(conn, dossier_filter)
+        if matching is None:
+            matching = (
+                list_query.count_matching(conn, dossier_filter)
+                if list_query.conditions(dossier_filter)
+                else total
+            )
         return SummaryPage(rows, matching, total)
+
+
+def count_summaries(uow: UnitOfWork, dossier_filter: DossierFilter) -> int:
+    """How many dossiers ``dossier_filter`` matches, counted in the database."""
+    with uow:
+        return list_query.count_matching(uow.session.connection(), dossier_filter)
 
 
 def load_summaries(uow: UnitOfWork) -> list[DossierSummary]:

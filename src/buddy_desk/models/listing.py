@@ -47,8 +47,11 @@ class DossierSearchWord(Base):
     lower case and without accents; a query token matches a word it is a prefix of."""
 
     __tablename__ = "dossier_search_word"
+    # (dossier_id, word): the probe "does this dossier have a word starting with …" while
+    # the list walks the dossiers in address order
+    __table_args__ = (Index("ix_dossier_search_word_dossier_word", "dossier_id", "word"),)
 
     word: Mapped[str] = mapped_column(SEARCH_WORD_TYPE, primary_key=True)
     dossier_id: Mapped[int] = mapped_column(
-        ForeignKey("dossier.id", ondelete="CASCADE"), primary_key=True, index=True
+        ForeignKey("dossier.id", ondelete="CASCADE"), primary_key=True
     )

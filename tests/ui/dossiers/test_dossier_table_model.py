@@ -54,25 +54,50 @@ def dutch() -> Iterator[None]:
 
 
 def _loaded(uow: UnitOfWork) -> tuple[DossierTableModel, CountingSource]:
+    """A model showing its first page with the counts, as the list view's reload does."""
     source = CountingSource(uow)
     model = DossierTableModel(source)
-    model.refresh()
+    everything = DossierFilter()
+    first = source(everything, ListSort(), 0, table_model.FIRST_PAGE_ROWS, True)
+    model.set_page(first, everything, ListSort())
     return model, source
 
 
 def test_pages_are_read_as_the_view_scrolls(
     qtbot: QtBot, uow: UnitOfWork, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(table_model, "PAGE_ROWS", 4)
+    monkeypatch.setattr(table_model, "FIRST_PAGE_ROWS", 4)
+    monkeypatch.setattr(table_model, "PAGE_ROWS", 3)
     ids = [make_dossier(uow, straat="Kerkstraat", huisnummer=n) for n in range(1, 11)]
     model, source = _loaded(uow)
     assert (model.rowCount(), model.visible_count, model.total_count) == (4, 10, 10)
     assert model.canFetchMore()
     model.fetchMore()
-    assert model.rowCount() == 8
-    assert source.calls[-1] == (4, 4)
+    assert model.rowCount() == 7
+    assert source.calls[-1] == (4, 3)
     assert _ids(model) == ids  # row_at reads the rest
     assert model.rowCount() == 10 and not model.canFetchMore()
+
+
+def test_a_large_result_is_counted_after_its_first_page(
+    qtbot: QtBot, uow: UnitOfWork, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(table_model, "FIRST_PAGE_ROWS", 2)
+    monkeypatch.setattr(table_model, "PAGE_ROWS", 2)
+    for n in range(1, 6):
+        make_dossier(uow, straat="Kerkstraat" if n < 5 else "Dorpsweg", huisnummer=n)
+    model, _source = _loaded(uow)
+    kerk = DossierFilter(text="kerk")
+    with qtbot.waitSignal(model.count_wanted) as wanted:
+        model.set_filter(kerk)
+    assert wanted.args == [kerk]
+    assert (model.count_known, model.visible_count, model.canFetchMore()) == (False, 2, True)
+    model.set_matching(DossierFilter(text="dorp"), 1)  # an older filter's count: ignored
+    assert not model.count_known
+    with qtbot.waitSignal(model.counted) as counted:
+        model.set_matching(kerk, 4)
+    assert counted.args == [4] and model.visible_count == 4
+    assert len(_ids(model)) == 4 and not model.canFetchMore()
 
 
 def test_filter_and_sort_are_asked_of_the_database(qtbot: QtBot, uow: UnitOfWork) -> None:
@@ -116,6 +141,7 @@ def test_reloaded_dossier_shows_its_new_texts(qtbot: QtBot, uow: UnitOfWork) -> 
         uow.commit()
     make_dossier(uow, straat="Molenweg", huisnummer=7, flags=(FlagKind.AOS,))
     model.refresh()
+    assert model.visible_count == 2
     assert _text(model, 0, Column.ADDRESS) == "Dorpsweg 1"
     assert _text(model, 1, Column.IMG) == "—"
     assert model.data(model.index(1, Column.IMG), FOREGROUND) is not None  # faint dash

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
@@ -203,3 +204,18 @@ def test_list_texts_follow_a_changed_dossier_and_the_language(
     with qtbot.waitSignal(view.rows_loaded, timeout=10_000):
         ctx.events.dossiers_reloaded.emit()
     assert view.model.index(0, Column.ADDRESS).data() == "Dorpsweg 1"
+
+
+def test_a_large_result_shows_at_once_and_is_counted_after(
+    qtbot: QtBot, ctx: AppContext, uow: UnitOfWork, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from buddy_desk.ui.dossiers import table_model
+
+    _three(uow)
+    view = make_window(qtbot, ctx).list_view
+    monkeypatch.setattr(table_model, "FIRST_PAGE_ROWS", 1)
+    with qtbot.waitSignal(view.model.counted, timeout=10_000):
+        QTest.keyClicks(view.search, "kerk")
+        assert view.model.row_at(0).address_line == "Kerkstraat 1"
+    assert view.model.visible_count == 2
+    assert "2 van 3 dossiers" in view.count_label.text()

@@ -28,12 +28,12 @@ from PySide6.QtWidgets import (
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus
 from buddy_desk.core.search import DossierFilter
-from buddy_desk.dossiers.service import ListSort, SummaryPage, find_summaries
+from buddy_desk.dossiers.service import ListSort, SummaryPage, count_summaries, find_summaries
 from buddy_desk.i18n import tr
 from buddy_desk.progress import Progress
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.dossiers.delegates import FlagChipsDelegate, GroupDelegate
-from buddy_desk.ui.dossiers.table_model import PAGE_ROWS, Column, DossierTableModel
+from buddy_desk.ui.dossiers.table_model import FIRST_PAGE_ROWS, Column, DossierTableModel
 from buddy_desk.ui.formatting import format_count
 from buddy_desk.ui.style import CARD, FLAG_ORDER, SELECTION, TEXT
 
@@ -60,6 +60,8 @@ class DossierListView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.model = DossierTableModel(self._page)
+        self.model.count_wanted.connect(self._on_model_count_wanted)
+        self.model.counted.connect(self._on_model_counted)
         self._loaded = False
         self._load_started = 0.0
         self._build()
@@ -235,7 +237,7 @@ class DossierListView(QWidget):
         page_of = self._page
 
         def job(progress: Progress) -> tuple[SummaryPage, DossierFilter, ListSort]:
-            return page_of(f, sort, 0, PAGE_ROWS, True), f, sort
+            return page_of(f, sort, 0, FIRST_PAGE_ROWS, True), f, sort
 
         self.ctx.tasks.start(job, on_done=self._on_load_done, on_error=self._on_load_failed)
 
@@ -257,6 +259,25 @@ class DossierListView(QWidget):
         )
         self._after_filter()
         self.rows_loaded.emit(self.model.total_count)
+
+    def _on_model_count_wanted(self, f: DossierFilter) -> None:
+        new_uow = self.ctx.new_uow
+        model = self.model
+
+        def job(progress: Progress) -> tuple[DossierFilter, int]:
+            if f != model.current_filter:
+                return f, -1  # typed on meanwhile: that filter's count is wanted instead
+            return f, count_summaries(new_uow(), f)
+
+        self.ctx.tasks.start(job, on_done=self._on_count_done)
+
+    def _on_count_done(self, result: tuple[DossierFilter, int]) -> None:
+        f, matching = result
+        if matching >= 0:
+            self.model.set_matching(f, matching)
+
+    def _on_model_counted(self, _matching: int) -> None:
+        self._update_count()
 
     def _on_load_failed(self, exc: BaseException) -> None:
         self._busy_timer.stop()
@@ -316,7 +337,7 @@ class DossierListView(QWidget):
             return
         self.count_label.setText(
             tr(
-                "ui.list.count",
+                "ui.list.count" if self.model.count_known else "scale.list.count_pending",
                 shown=format_count(self.model.visible_count),
                 total=format_count(self.model.total_count),
             )

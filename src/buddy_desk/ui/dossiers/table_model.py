@@ -6,7 +6,7 @@ from collections.abc import Callable
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from buddy_desk.core.phases import NCG_STATUS_LABELS
 from buddy_desk.core.search import DossierFilter
@@ -27,8 +27,10 @@ _ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
 _RAW = int(RAW_ROLE)
 _ROLES = frozenset({_DISPLAY, _TOOLTIP, _FOREGROUND, _ACCESSIBLE, _RAW})
 _EMPTY = "—"
+FIRST_PAGE_ROWS = 60
+"""Rows read per keystroke: two screenfuls (the fewer, the faster a broad query pages)."""
 PAGE_ROWS = 200
-"""Rows asked of the database at a time: a screenful and a good scroll ahead."""
+"""Rows read as the view scrolls further."""
 
 PageSource = Callable[[DossierFilter, ListSort, int, int, bool], SummaryPage]
 """(filter, sort, offset, limit, with_counts) → one page of the list (``find_summaries``)."""
@@ -84,14 +86,21 @@ class DossierTableModel(QAbstractTableModel):
     """The filtered, sorted dossier list, read from the database a page at a time.
 
     ``rowCount`` is what has been read; Qt asks for more (``canFetchMore``/``fetchMore``)
-    as the view scrolls. ``visible_count`` is how many dossiers match, counted in SQL.
+    as the view scrolls. ``visible_count`` is how many dossiers match, counted in SQL; a
+    large result is counted after its first page shows (``count_wanted`` → ``set_matching``).
     """
+
+    count_wanted = Signal(object)
+    """A first page is shown but its filter's matches are not counted yet; arg: the filter."""
+    counted = Signal(int)
+    """The current filter's matches were counted; arg: how many."""
 
     def __init__(self, source: PageSource | None = None) -> None:
         super().__init__()
         self._source = source
         self._rows: list[DossierSummary] = []
-        self._matching = 0
+        self._matching: int | None = 0
+        self._more = False  # whether fetchMore may find more rows
         self._total = 0
         self._filter = DossierFilter()
         self._sort = ListSort()
@@ -106,17 +115,28 @@ class DossierTableModel(QAbstractTableModel):
         self._source = source
 
     def set_page(self, page: SummaryPage, f: DossierFilter, sort: ListSort) -> None:
-        """Show ``page`` (the first page of ``f`` in ``sort``, with its counts)."""
+        """Show ``page`` (the first page of ``f`` in ``sort``, with its counts if known)."""
         self.beginResetModel()
         self._has_page = True
         self._texts.clear()
         self._filter = f
         self._sort = sort
         self._rows = list(page.rows)
-        self._matching = page.matching if page.matching is not None else len(page.rows)
+        self._matching = page.matching
+        self._more = page.matching is None or len(page.rows) < page.matching
         if page.total is not None:
             self._total = page.total
         self.endResetModel()
+        if page.matching is None:
+            self.count_wanted.emit(f)
+
+    def set_matching(self, f: DossierFilter, matching: int) -> None:
+        """The count of ``f`` arrived (ignored when the filter changed meanwhile)."""
+        if f != self._filter or self._matching is not None:
+            return
+        self._matching = max(matching, len(self._rows))
+        self._more = len(self._rows) < self._matching
+        self.counted.emit(self._matching)
 
     def refresh(self) -> None:
         """Read the first page of the current filter and sort again."""
@@ -133,7 +153,7 @@ class DossierTableModel(QAbstractTableModel):
 
     def _first_page(self, f: DossierFilter, sort: ListSort) -> SummaryPage:
         assert self._source is not None
-        return self._source(f, sort, 0, PAGE_ROWS, True)
+        return self._source(f, sort, 0, FIRST_PAGE_ROWS, False)
 
     @property
     def current_filter(self) -> DossierFilter:
@@ -148,8 +168,13 @@ class DossierTableModel(QAbstractTableModel):
         return self._total
 
     @property
+    def count_known(self) -> bool:
+        return self._matching is not None
+
+    @property
     def visible_count(self) -> int:
-        return self._matching
+        """How many dossiers match; until they are counted, those read so far."""
+        return self._matching if self._matching is not None else len(self._rows)
 
     @property
     def loaded_count(self) -> int:
@@ -168,9 +193,7 @@ class DossierTableModel(QAbstractTableModel):
         return None
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: N802, B008
-        return (
-            not parent.isValid() and self._source is not None and len(self._rows) < self._matching
-        )
+        return not parent.isValid() and self._source is not None and self._more
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: N802, B008
         if not self.canFetchMore(parent):
@@ -178,8 +201,12 @@ class DossierTableModel(QAbstractTableModel):
         assert self._source is not None
         offset = len(self._rows)
         page = self._source(self._filter, self._sort, offset, PAGE_ROWS, False)
+        self._more = len(page.rows) == PAGE_ROWS and (
+            self._matching is None or offset + PAGE_ROWS < self._matching
+        )
         if not page.rows:  # fewer than counted: the database changed meanwhile
-            self._matching = offset
+            if self._matching is not None:
+                self._matching = offset
             return
         self.beginInsertRows(QModelIndex(), offset, offset + len(page.rows) - 1)
         self._rows.extend(page.rows)

@@ -89,7 +89,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("dossier_search_word", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_dossier_search_word_dossier_id"), ["dossier_id"], unique=False
+            "ix_dossier_search_word_dossier_word", ["dossier_id", "word"], unique=False
         )
 
     with op.batch_alter_table("address", schema=None) as batch_op:
@@ -111,7 +111,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_address_sort")
 
     with op.batch_alter_table("dossier_search_word", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_dossier_search_word_dossier_id"))
+        batch_op.drop_index("ix_dossier_search_word_dossier_word")
 
     op.drop_table("dossier_search_word")
     with op.batch_alter_table("dossier_listing", schema=None) as batch_op:
