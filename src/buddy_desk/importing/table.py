@@ -287,7 +287,7 @@ def _numbered_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]] 
                 yield _Broken(
                     start,
                     column,
-                    f"een los aanhalingsteken (\") opent hier een veld dat pas op regel "
+                    f'een los aanhalingsteken (") opent hier een veld dat pas op regel '
                     f"{line_num} sluit; deze regel is overgeslagen, de regels erna zijn gelezen",
                 )
                 pos = start

@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Iterator
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, event, select, text
+from sqlalchemy import Connection, Table, bindparam, event, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from buddy_desk.core.collaboration import CollaborationGroup, collaboration_group
@@ -29,6 +29,8 @@ _BLOCK = 2_000
 FLAG_BITS: dict[FlagKind, int] = {kind: 1 << i for i, kind in enumerate(FlagKind)}
 """Each flag's bit in ``DossierListing.flag_bits`` (a filter on flags is a bitwise AND)."""
 
+_LISTING: Table = DossierListing.__table__  # type: ignore[assignment]
+_WORDS: Table = DossierSearchWord.__table__  # type: ignore[assignment]
 _IMG_PHASES = {p.value: p for p in ImgPhase}
 _NCG_STATUSES = {s.value: s for s in NcgStatus}
 _FLAGS = {f.value: f for f in FlagKind}
@@ -83,20 +85,37 @@ def _group(ncg: NcgStatus | None, img: ImgPhase | None) -> CollaborationGroup | 
 
 def refresh_listing(conn: Connection, dossier_ids: Collection[int] | None = None) -> None:
     """Recompute the list rows and search words of ``dossier_ids`` (None: every dossier)."""
-    listing = DossierListing.__table__
-    words = DossierSearchWord.__table__
+    listing = _LISTING
+    words = _WORDS
     if dossier_ids is None:
         conn.execute(words.delete())
         conn.execute(listing.delete())
         for lo, hi in _id_blocks(conn):
             _compute(conn, "{col} BETWEEN :lo AND :hi", {"lo": lo, "hi": hi})
         return
-    ids = sorted(set(dossier_ids))
-    for start in range(0, len(ids), _BLOCK):
-        block = ids[start : start + _BLOCK]
-        conn.execute(words.delete().where(words.c.dossier_id.in_(block)))
-        conn.execute(listing.delete().where(listing.c.dossier_id.in_(block)))
-        _compute(conn, "{col} IN :ids", {"ids": block})
+    for block in _blocks(sorted(set(dossier_ids))):
+        lo, hi = block[0], block[-1]
+        if hi - lo < 2 * len(block):
+            # (nearly) consecutive ids, as an import makes them: a range, recomputed whole
+            conn.execute(words.delete().where(words.c.dossier_id.between(lo, hi)))
+            conn.execute(listing.delete().where(listing.c.dossier_id.between(lo, hi)))
+            _compute(conn, "{col} BETWEEN :lo AND :hi", {"lo": lo, "hi": hi})
+        else:
+            conn.execute(words.delete().where(words.c.dossier_id.in_(block)))
+            conn.execute(listing.delete().where(listing.c.dossier_id.in_(block)))
+            _compute(conn, "{col} IN :ids", {"ids": block})
+
+
+def _blocks(ids: list[int]) -> Iterator[list[int]]:
+    """At most ``_BLOCK`` ids each, a new block where the ids jump far ahead."""
+    block: list[int] = []
+    for dossier_id in ids:
+        if block and (len(block) >= _BLOCK or dossier_id - block[-1] > 64):
+            yield block
+            block = []
+        block.append(dossier_id)
+    if block:
+        yield block
 
 
 def _id_blocks(conn: Connection) -> Iterator[tuple[int, int]]:
@@ -161,6 +180,7 @@ def _compute(conn: Connection, where: str, params: dict[str, Any]) -> None:
         for word in search_words(straat, number, pc, wp, resident_names, zaaknummers):
             words.add((word, d_id))
     listing.flush()
+    words.rows.sort()  # in index order: the B-tree grows at one end, not all over
     words.flush()
 
 
@@ -198,7 +218,7 @@ def _refresh_collected(session: Session) -> None:
     dirty: set[int] = session.info.pop(_DIRTY, set())
     addresses: set[int] = session.info.pop(_ADDRESSES, set())
     persons: set[int] = session.info.pop(_PERSONS, set())
-    dirty.discard(None)  # type: ignore[arg-type]
+    dirty.discard(None)  # type: ignore[arg-type, unused-ignore]
     if not (dirty or addresses or persons):
         return
     conn = session.connection()

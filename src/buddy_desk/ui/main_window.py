@@ -87,9 +87,12 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self.retranslate()
         self.list_view.reload()
-        # the dossier tab's modules (~150 ms) load while the list loads on a worker thread:
-        # off the path to a usable window, yet ready before the first dossier opens
-        QTimer.singleShot(0, partial(importlib.import_module, _DOSSIER_VIEW))
+        # the dossier tab's modules (~150 ms) load once the list shows its first page (a
+        # query of a few ms now): off the path to a usable window, yet ready before the
+        # first dossier opens
+        self.list_view.rows_loaded.connect(
+            lambda _n: QTimer.singleShot(0, partial(importlib.import_module, _DOSSIER_VIEW))
+        )
 
     # -- building ---------------------------------------------------------------------------
     def _add_fixed_tab(self, widget: QWidget) -> None:

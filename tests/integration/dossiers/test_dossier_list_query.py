@@ -4,6 +4,7 @@ on SQLite and PostgreSQL, and every write path keeps it true."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
@@ -29,21 +30,23 @@ TODAY = date(2026, 11, 26)
 
 def _population(uow: UnitOfWork) -> None:
     sup = make_supervisor(uow, Organisation.IMG, "Piet Zaak")
-    make_dossier(uow, straat="Kerkstraat", huisnummer=1, postcode="9712AB",
-                 resident=("A.", "de Vries"), img_phase=ImgPhase.OPNAME,
-                 ncg_status=NcgStatus.S2_1, zaaknummer="IMG-2026-000123")  # fmt: skip
-    make_dossier(uow, straat="Kerkstraat", huisnummer=1, huisletter="A", postcode="9712AB",
-                 resident=("B.", "Bakker"), flags=(FlagKind.AOS,), img_supervisor_id=sup)  # fmt: skip
-    make_dossier(uow, straat="Kerkstraat", huisnummer=12, postcode="9712AC",
-                 resident=("C.", "van Dijk"), ncg_status=NcgStatus.S4_1)  # fmt: skip
-    make_dossier(uow, straat="Kerkpad", huisnummer=120, postcode="9999ZZ",
-                 woonplaats="Eenrum", resident=("D.", "Ëlzinga"), img_phase=ImgPhase.AFGEROND,
-                 flags=(FlagKind.URGENT, FlagKind.AOS))  # fmt: skip
-    make_dossier(uow, straat="Dorpsweg", huisnummer=5, postcode="9919AB",
-                 resident=("E.", "Visser"), img_phase=ImgPhase.BESCHIKKING,
-                 ncg_status=NcgStatus.S2_1, ncg_supervisor_id=sup)  # fmt: skip
-    make_dossier(uow, straat="Van Heemskerckstraat", huisnummer=7, postcode="9711AA",
-                 resident=("F.", "Smit"))  # fmt: skip
+    rows: list[dict[str, Any]] = [
+        dict(straat="Kerkstraat", huisnummer=1, postcode="9712AB", resident=("A.", "de Vries"),
+             img_phase=ImgPhase.OPNAME, ncg_status=NcgStatus.S2_1, zaaknummer="IMG-2026-000123"),
+        dict(straat="Kerkstraat", huisnummer=1, huisletter="A", postcode="9712AB",
+             resident=("B.", "Bakker"), flags=(FlagKind.AOS,), img_supervisor_id=sup),
+        dict(straat="Kerkstraat", huisnummer=12, postcode="9712AC", resident=("C.", "van Dijk"),
+             ncg_status=NcgStatus.S4_1),
+        dict(straat="Kerkpad", huisnummer=120, postcode="9999ZZ", woonplaats="Eenrum",
+             resident=("D.", "Ëlzinga"), img_phase=ImgPhase.AFGEROND,
+             flags=(FlagKind.URGENT, FlagKind.AOS)),
+        dict(straat="Dorpsweg", huisnummer=5, postcode="9919AB", resident=("E.", "Visser"),
+             img_phase=ImgPhase.BESCHIKKING, ncg_status=NcgStatus.S2_1, ncg_supervisor_id=sup),
+        dict(straat="Van Heemskerckstraat", huisnummer=7, postcode="9711AA",
+             resident=("F.", "Smit")),
+    ]  # fmt: skip
+    for row in rows:
+        make_dossier(uow, **row)
 
 
 QUERIES = [
@@ -140,8 +143,14 @@ def test_orm_flag_change_reaches_the_flag_filter(uow: UnitOfWork) -> None:
 
 
 def test_imports_keep_the_list_true(uow: UnitOfWork) -> None:
-    ncg = "Adres-ID;Straat;Huisnummer;Postcode;Woonplaats;NCG status\r\nN-1;Molenweg;3;9919AB;Loppersum;2.1\r\n"
-    img = "Zaaknummer;Postcode;Huisnummer;Straat;Woonplaats;Fase\r\nZ-77;9919AB;3;Molenweg;LOPPERSUM;{fase}\r\n"
+    ncg = (
+        "Adres-ID;Straat;Huisnummer;Postcode;Woonplaats;NCG status\r\n"
+        "N-1;Molenweg;3;9919AB;Loppersum;2.1\r\n"
+    )
+    img = (
+        "Zaaknummer;Postcode;Huisnummer;Straat;Woonplaats;Fase\r\n"
+        "Z-77;9919AB;3;Molenweg;LOPPERSUM;{fase}\r\n"
+    )
     import_export(uow, ExportKind.NCG, ncg.encode(), "ncg.csv", today=TODAY)
     import_export(uow, ExportKind.IMG, img.format(fase="Opname").encode(), "img.csv", today=TODAY)
     (row,) = find_summaries(uow, DossierFilter("z-77")).rows

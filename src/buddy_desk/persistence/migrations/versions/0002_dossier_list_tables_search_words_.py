@@ -78,14 +78,9 @@ def upgrade() -> None:
             sa.String(length=80).with_variant(sa.String(length=80, collation="C"), "postgresql"),
             nullable=False,
         ),
-        sa.Column("dossier_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["dossier_id"],
-            ["dossier.id"],
-            name=op.f("fk_dossier_search_word_dossier_id_dossier"),
-            ondelete="CASCADE",
-        ),
+        sa.Column("dossier_id", sa.Integer(), autoincrement=False, nullable=False),
         sa.PrimaryKeyConstraint("word", "dossier_id", name=op.f("pk_dossier_search_word")),
+        sqlite_with_rowid=False,
     )
     with op.batch_alter_table("dossier_search_word", schema=None) as batch_op:
         batch_op.create_index(
