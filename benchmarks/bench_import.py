@@ -1,16 +1,13 @@
 """Importing both organisations' exports, and opening the samenloop overview.
 
 Targets (issue 16): a 26,800-row NCG export and a 45,000-row IMG export into an empty
-database, matched and grouped, ≤ 2× a floor importer (``benchmarks.floor_import``: csv module,
-a minimal address key, ``executemany`` into SQLite, no validation) measured in the same run;
-re-importing the same files ≤ 2× the floor doing the same, with zero changes; into
-PostgreSQL ≤ 3× that floor. The samenloop overview opens in ≤ 300 ms (the tiles with their
-numbers; the list behind a tile loads when first shown and is reported too). The files come
-from ``importing.samples`` with every quirk of the real ones (Windows-1252 and ``;`` for NCG,
-UTF-8 BOM and ``,`` for IMG, glued house letters, Dutch dates and amounts). The import figures are the median of three
-rounds, each into an empty database. A big file is read by a second process
-(``importing.parallel``), so the wall-clock time is the figure that counts; the CPU time is
-this process's only.
+database, matched and grouped, ≤ 2× a floor importer (``benchmarks.floor_import``: csv
+module, a minimal address key, ``executemany`` into SQLite, no validation) measured in the
+same run; re-importing the same files ≤ 2× the floor doing the same, with zero changes;
+into PostgreSQL ≤ 3× that floor. The samenloop overview opens in ≤ 300 ms. The files come
+from ``importing.samples`` with every quirk of the real ones. Each of three rounds imports
+into empty databases, floor and real alternated; ratios of medians are reported. A big file
+is read by a second process (``importing.parallel``), so wall-clock time is what counts.
 """
 
 from __future__ import annotations
