@@ -19,7 +19,7 @@ from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus
 from buddy_desk.core.search import DossierFilter, prefix_range
 from buddy_desk.core.summaries import DossierSummary
 from buddy_desk.models import Address, Dossier
-from buddy_desk.models.listing import DossierListing, DossierSearchWord
+from buddy_desk.models.dossiers import DossierListing, DossierSearchWord
 from buddy_desk.persistence.listing import FLAG_BITS
 
 _a = Address.__table__

@@ -1,4 +1,4 @@
-"""Keeping the dossier list's tables (``models.listing``) true to the dossiers.
+"""Keeping the dossier list's tables (``models.dossiers``) true to the dossiers.
 
 ``refresh_listing(conn, ids)`` recomputes the rows of the given dossiers (or of all) from
 the cases, residents, flags and address, in the caller's transaction. Bulk writers (import,
@@ -20,7 +20,7 @@ from buddy_desk.core.collaboration import CollaborationGroup, collaboration_grou
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus
 from buddy_desk.core.search import fold, search_words
 from buddy_desk.models import Address, Case, Dossier, DossierFlag, DossierResident, Person
-from buddy_desk.models.listing import DossierListing, DossierSearchWord
+from buddy_desk.models.dossiers import DossierListing, DossierSearchWord
 from buddy_desk.persistence.bulk_write import BulkInsert
 
 _BLOCK = 2_000

@@ -12,7 +12,7 @@ from buddy_desk.dossiers.service import find_summaries, load_summaries
 from buddy_desk.importing.exports import ExportKind
 from buddy_desk.importing.service import import_export
 from buddy_desk.models import Address
-from buddy_desk.models.address_variant import AddressVariant
+from buddy_desk.models.importing import AddressVariant
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 
 TODAY = date(2026, 11, 26)
