@@ -7,10 +7,12 @@ import argparse
 from buddy_desk.commands import open_uow, print_json
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import NCG_STATUS_LABELS
-from buddy_desk.core.search import DossierFilter, address_sort_key, filter_dossiers
-from buddy_desk.dossiers.service import load_summaries
+from buddy_desk.core.search import DossierFilter
+from buddy_desk.core.summaries import DossierSummary
+from buddy_desk.dossiers.service import find_summaries
 
 ORDER = 10
+_PAGE = 5_000
 
 
 def register(
@@ -34,13 +36,17 @@ def register(
 
 
 def run(args: argparse.Namespace) -> int:
-    rows = load_summaries(open_uow(args))
     groups = frozenset(CollaborationGroup(g) for g in args.group or ())
-    found = sorted(
-        filter_dossiers(rows, DossierFilter(text=args.search, groups=groups)), key=address_sort_key
-    )
-    if args.limit:
-        found = found[: args.limit]
+    uow = open_uow(args)
+    dossier_filter = DossierFilter(text=args.search, groups=groups)
+    # the app list's own query, page by page: the province is never in memory at once
+    found: list[DossierSummary] = []
+    while not args.limit or len(found) < args.limit:
+        want = min(_PAGE, args.limit - len(found)) if args.limit else _PAGE
+        page = find_summaries(uow, dossier_filter, offset=len(found), limit=want).rows
+        found += page
+        if len(page) < want:
+            break
     if args.json:
         print_json(
             [

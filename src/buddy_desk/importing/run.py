@@ -22,8 +22,8 @@ from buddy_desk.core.address import spelling_key
 from buddy_desk.core.phases import Organisation
 from buddy_desk.importing.exports import AddressPart, ExportKind, ExportStream, Rejection
 from buddy_desk.models import Address, Case, CaseStatus, Dossier, Supervisor, TimelineEvent
-from buddy_desk.models.importing import AddressVariant
 from buddy_desk.models.base import utcnow
+from buddy_desk.models.importing import AddressVariant
 from buddy_desk.persistence.bulk_write import BulkInsert, IdSource, bulk_update, lock_for_writing
 from buddy_desk.persistence.listing import refresh_listing
 from buddy_desk.progress import Progress

@@ -3,9 +3,11 @@ on SQLite and PostgreSQL, and every write path keeps it true."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from buddy_desk.core.collaboration import CollaborationGroup
@@ -177,3 +179,18 @@ def test_upgrading_a_database_fills_the_list(db_url: str) -> None:
         command.downgrade(cfg, "0001")
         command.upgrade(cfg, "head")
     assert [r.resident for r in find_summaries(uow, DossierFilter("bakker")).rows] == ["A. Bakker"]
+
+
+def test_cli_search_lists_what_the_app_list_shows(
+    uow: UnitOfWork, db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from buddy_desk.cli import main
+
+    _population(uow)
+    for text in ("kerk", "9712 ab", "img-2026"):
+        capsys.readouterr()
+        assert main(["dossiers", "--db", db_url, "--search", text, "--json"]) == 0
+        listed = [row["id"] for row in json.loads(capsys.readouterr().out)]
+        assert listed == [r.id for r in find_summaries(uow, DossierFilter(text)).rows]
+    assert main(["dossiers", "--db", db_url, "--search", "k", "--limit", "2", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 2
