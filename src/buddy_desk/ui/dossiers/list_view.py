@@ -39,6 +39,7 @@ from buddy_desk.ui.style import CARD, FLAG_ORDER, SELECTION, TEXT
 
 log = logging.getLogger(__name__)
 BUSY_AFTER_MS = 150
+COUNT_AFTER_MS = 200
 _WIDTHS = {
     Column.ADDRESS: 230,
     Column.POSTCODE: 80,
@@ -183,6 +184,8 @@ class DossierListView(QWidget):
 
         self._busy_timer = QTimer(self, singleShot=True, interval=BUSY_AFTER_MS)
         self._busy_timer.timeout.connect(self.busy.show)
+        self._count_timer = QTimer(self, singleShot=True, interval=COUNT_AFTER_MS)
+        self._count_timer.timeout.connect(self._count_current)
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(tr("ui.list.search_placeholder"))
@@ -260,7 +263,15 @@ class DossierListView(QWidget):
         self._after_filter()
         self.rows_loaded.emit(self.model.total_count)
 
-    def _on_model_count_wanted(self, f: DossierFilter) -> None:
+    def _on_model_count_wanted(self, _f: DossierFilter) -> None:
+        # counted once typing pauses: a count of a broad query takes longer than its page,
+        # and one per keystroke would compete with the next keystroke's page
+        self._count_timer.start()
+
+    def _count_current(self) -> None:
+        f = self.model.current_filter
+        if self.model.count_known:
+            return
         new_uow = self.ctx.new_uow
         model = self.model
 
