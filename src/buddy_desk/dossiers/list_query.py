@@ -72,9 +72,12 @@ _NO_FLAGS: frozenset[FlagKind] = frozenset()
 def _order_by(sort: ListSort) -> list[Any]:
     order: list[Any] = []
     for column in (*_FIRST[sort.key], *_ADDRESS_ORDER):
-        # NULL (no letter, no addition) sorts as "" did in memory: first going up
-        ordered = column.desc().nulls_last() if sort.descending else column.asc().nulls_first()
-        order.append(ordered)
+        if getattr(column, "nullable", False):
+            # NULL (no letter, no addition) sorts as "" does: first going up, on both
+            # databases (SQLite puts NULL first, PostgreSQL last, unless told)
+            order.append(column.desc().nulls_last() if sort.descending else column.nulls_first())
+        else:  # NOT NULL: a plain order, so PostgreSQL matches it to the index
+            order.append(column.desc() if sort.descending else column.asc())
     return order
 
 
