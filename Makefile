@@ -33,8 +33,9 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest
 
-bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.run
+SCALE ?= 1
+bench: $(STAMP)  # make bench SCALE=10: 310,000 dossiers (building the demos takes minutes)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.run --scale $(SCALE)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
