@@ -34,8 +34,9 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest
 
-bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.run
+SCALE ?= 1
+bench: $(STAMP)  # make bench SCALE=10: 310,000 dossiers (building the demos takes minutes)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.run --scale $(SCALE)
 
 # the PyInstaller folder dist/buddy-desk/ (packaging/README.md), built and tried under Xvfb
 bundle: $(STAMP)

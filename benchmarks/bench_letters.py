@@ -13,6 +13,7 @@ import time
 from datetime import date
 from statistics import median
 
+from benchmarks.floor_letter import libreoffice_batch, plain_letter
 from benchmarks.harness import BenchContext, BenchResult
 from buddy_desk.choices.rules import Actor
 from buddy_desk.core.phases import Organisation
@@ -44,6 +45,12 @@ def run(ctx: BenchContext) -> list[BenchResult]:
         t0 = time.perf_counter()
         render_letter(letter)
         times.append((time.perf_counter() - t0) * 1000)
+    plain_letter()  # warm
+    floor = []
+    for _ in range(len(sample) // 2):
+        t0 = time.perf_counter()
+        plain_letter()
+        floor.append((time.perf_counter() - t0) * 1000)
     out = io.BytesIO()
     t0 = time.perf_counter()
     combined_pages = render_combined(sample, out)
@@ -54,7 +61,32 @@ def run(ctx: BenchContext) -> list[BenchResult]:
     combined = run_letters(
         uow, ids, today=TODAY, combined=ctx.work_dir / "letters.pdf", viewer=VIEWER
     )
+    office_s = libreoffice_batch(ctx.work_dir / "office", result.letters)
+    if office_s is None:
+        office = [
+            BenchResult.info("brieven: LibreOffice-batch — niet geïnstalleerd, niet gemeten", 0, "")
+        ]
+    else:
+        office = [
+            BenchResult.info(
+                f"brieven: LibreOffice {result.letters} platte brieven, één batch", office_s, "s"
+            ),
+            BenchResult.at_most(
+                "brieven: run in map / LibreOffice-batch", result.seconds / office_s, "×", 1.0
+            ),
+            BenchResult.at_most(
+                "brieven: run in één PDF / LibreOffice-batch", combined.seconds / office_s, "×", 1.0
+            ),
+        ]
+    letter_ms, floor_ms = median(times), median(floor)
     return [
+        BenchResult.at_most(
+            "brieven: één brief in een run / kale platypus-brief", letter_ms / floor_ms, "×", 1.5
+        ),
+        BenchResult.info(
+            "brieven: kale platypus-brief van 2 pagina's (vloer, mediaan)", floor_ms, "ms"
+        ),
+        *office,
         BenchResult.info("brieven: combinatiedossiers in de run", len(ids), "n"),
         BenchResult.info("brieven: selecteren (31.000 dossiers)", select_s * 1000, "ms"),
         BenchResult.info("brieven: gegevens laden per brief", load_ms, "ms"),

@@ -1,4 +1,8 @@
-"""The benchmark contract: ``BenchContext`` in, ``list[BenchResult]`` out (see run.py)."""
+"""The benchmark contract: ``BenchContext`` in, ``list[BenchResult]`` out (see run.py).
+
+Nothing of the app is imported at the top: the start-up probes import this module too, and
+their clock must see only what the app itself loads.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,8 +59,70 @@ class BenchContext:
     demo_build_seconds: float | None = None  # wall time of ``generate`` when it was built
     demo_step_seconds: dict[str, float] = field(default_factory=dict)  # core, each extras
     _demo_db: Path | None = field(default=None, repr=False)
+    _stack: ExitStack = field(default_factory=ExitStack, repr=False)
+    _pg_base: str | None = field(default=None, repr=False)
+    _pg_demo: str | None = field(default=None, repr=False)
+    pg_demo_build_seconds: float | None = None
+
+    def close(self) -> None:
+        """Stop what the benchmarks started (the PostgreSQL server)."""
+        self._stack.close()
+
+    def pg_base(self) -> str | None:
+        """A local throwaway PostgreSQL server's URL template (``{db}``), started once;
+        None when this machine has no PostgreSQL binaries."""
+        if self._pg_base is None:
+            from tests.pg_server import find_bin_dir, throwaway_server
+
+            bin_dir = find_bin_dir()
+            if bin_dir is None:
+                return None
+            self._pg_base = self._stack.enter_context(throwaway_server(bin_dir))
+        return self._pg_base
+
+    def new_pg_url(self, name: str) -> str | None:
+        """An empty database ``name`` on the local server (None without PostgreSQL)."""
+        from sqlalchemy import create_engine
+
+        base = self.pg_base()
+        if base is None:
+            return None
+        admin = create_engine(base.format(db="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        admin.dispose()
+        return base.format(db=name)
+
+    def pg_demo_url(self) -> str | None:
+        """The demo at ``scale`` in PostgreSQL, built once (None without PostgreSQL)."""
+
+        if self._pg_demo is None:
+            url = self.new_pg_url("demo")
+            if url is None:
+                return None
+            engine = open_database(url, create=True)
+            try:
+                started = time.perf_counter()
+                generate(engine, seed=DEMO_SEED, scale=self.scale, replace=True)
+                self.pg_demo_build_seconds = time.perf_counter() - started
+                with engine.connect() as conn:
+                    conn.exec_driver_sql("ANALYZE")
+            finally:
+                engine.dispose()
+            self._pg_demo = url
+        return self._pg_demo
+
+    def database_urls(self) -> dict[str, str]:
+        """The demo database per backend: SQLite always, PostgreSQL when available."""
+        urls = {"sqlite": self.demo_db_url()}
+        pg = self.pg_demo_url()
+        if pg is not None:
+            urls["postgresql"] = pg
+        return urls
 
     def demo_db_path(self) -> Path:
+
         if self._demo_db is None:
             path = self.work_dir / f"demo-{self.scale:g}.sqlite"
             engine = open_database(f"sqlite:///{path}", create=True)

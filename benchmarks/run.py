@@ -89,18 +89,10 @@ def main(argv: list[str] | None = None) -> int:
     errors: list[str] = []
     with tempfile.TemporaryDirectory(prefix="buddy-desk-bench-") as tmp:
         ctx = BenchContext(scale=args.scale, work_dir=Path(tmp))
-        for module in modules:
-            label = module.__name__.rsplit(".", 1)[-1]
-            print(f"… {label}", file=sys.stderr, flush=True)
-            started = time.perf_counter()
-            try:
-                found: list[BenchResult] = module.run(ctx)
-            except Exception:  # one broken benchmark must not hide the others' figures
-                traceback.print_exc()
-                errors.append(label)
-                continue
-            print(f"  {label}: {time.perf_counter() - started:.1f} s", file=sys.stderr)
-            results.extend((label, r) for r in found)
+        try:
+            _run_all(modules, ctx, results, errors)
+        finally:
+            ctx.close()
     print_table(results)
     payload = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -127,6 +119,26 @@ def main(argv: list[str] | None = None) -> int:
     if errors:
         print(f"mislukt: {', '.join(errors)}", file=sys.stderr)
     return 1 if errors or not all(r.passed for _, r in results) else 0
+
+
+def _run_all(
+    modules: list[ModuleType],
+    ctx: BenchContext,
+    results: list[tuple[str, BenchResult]],
+    errors: list[str],
+) -> None:
+    for module in modules:
+        label = module.__name__.rsplit(".", 1)[-1]
+        print(f"… {label}", file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        try:
+            found: list[BenchResult] = module.run(ctx)
+        except Exception:  # one broken benchmark must not hide the others' figures
+            traceback.print_exc()
+            errors.append(label)
+            continue
+        print(f"  {label}: {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        results.extend((label, r) for r in found)
 
 
 if __name__ == "__main__":

@@ -34,10 +34,10 @@ def register(
 
 
 def run(args: argparse.Namespace) -> int:
-    from buddy_desk.demo.generator import count_dossiers, generate
+    from buddy_desk.demo.generator import MAX_SCALE, count_dossiers, generate
 
-    if not 0 < args.scale <= 5:
-        raise BuddyDeskError("--scale moet tussen 0 en 5 liggen")
+    if not 0 < args.scale <= MAX_SCALE:
+        raise BuddyDeskError(f"--scale moet tussen 0 en {MAX_SCALE:g} liggen")
     url = db_url(args)
     path = sqlite_path(url)
     if path is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from buddy_desk.errors import ValidationError
@@ -134,3 +135,37 @@ def house_number(huisnummer: int, huisletter: str | None, toevoeging: str | None
 def street_line(straat: str | None, number: str) -> str:
     """``Hoofdstraat 12a``; the number alone when the street is unknown."""
     return f"{straat} {number}" if straat else number
+
+
+# common abbreviations in street and place names, as exports write them
+_ABBREVIATIONS = {
+    "str": "straat",
+    "ln": "laan",
+    "wg": "weg",
+    "pln": "plein",
+    "kd": "kade",
+    "v": "van",
+    "vd": "van der",
+    "d": "der",
+    "burg": "burgemeester",
+    "st": "sint",
+    "mr": "meester",
+    "dr": "dokter",
+    "prof": "professor",
+    "pres": "president",
+}
+_WORDS = re.compile(r"[^\W_]+")
+_GLUED_SUFFIX = re.compile(r"(?<=[a-z])(str|ln|wg|pln|kd)$")
+
+
+def spelling_key(text: str) -> str:
+    """What two spellings of one street or place share when they differ only in case, accents,
+    punctuation or a common abbreviation: 'Burg. v.d. Molenstr.' and 'BURGEMEESTER VAN DER
+    MOLENSTRAAT' give the same key."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    words: list[str] = []
+    for word in _WORDS.findall(plain):
+        word = _GLUED_SUFFIX.sub(lambda m: _ABBREVIATIONS[m.group(1)], word)
+        words.extend(_ABBREVIATIONS.get(word, word).split())
+    return "".join(words)

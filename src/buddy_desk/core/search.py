@@ -1,8 +1,15 @@
-"""Instant search and filtering over the in-memory dossier list (pure, ~ms for 30k rows)."""
+"""The dossier search rules: what a dossier is found by and how a query splits into tokens.
+
+A query token matches a dossier when it is the start of one of the dossier's words (street,
+house number with letter and addition, postcode without space, place, names, case numbers).
+``DossierFilter.matches`` applies that to rows in memory; the dossier list applies the same
+rule in the database over ``search_words`` (``dossiers.list_query``).
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -11,6 +18,8 @@ from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus
 from buddy_desk.core.summaries import DossierSummary
 
 _POSTCODE_WITH_SPACE = re.compile(r"\b([1-9][0-9]{3})\s+([a-z]{2})\b")
+WORD_LENGTH = 80
+"""Longest stored search word (the column's size); longer query tokens are cut to match."""
 
 
 def search_key(
@@ -23,12 +32,43 @@ def search_key(
 ) -> str:
     """Lower-case text every query token is matched against (as a word prefix)."""
     extra = " ".join((*names, *zaaknummers))
-    return f" {straat} {number_text} {postcode} {woonplaats} {extra} ".lower()
+    return fold(f" {straat} {number_text} {postcode} {woonplaats} {extra} ")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: 'Ëenrum' and 'EENRUM' are both found by 'eenr'."""
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def search_words(
+    straat: str,
+    number_text: str,
+    postcode: str,
+    woonplaats: str,
+    names: Iterable[str],
+    zaaknummers: Iterable[str],
+) -> set[str]:
+    """The distinct words a dossier is found by, as the database stores them (folded)."""
+    key = search_key(straat, number_text, postcode, woonplaats, names, zaaknummers)
+    return {w[:WORD_LENGTH] for w in key.split()}
+
+
+def prefix_range(token: str) -> tuple[str, str]:
+    """Bounds ``low <= word < high`` of the words that start with ``token`` (code-point order)."""
+    token = token[:WORD_LENGTH]
+    last = token[-1]
+    if ord(last) >= 0x10FFFF:
+        return token, token + "\U0010ffff"
+    return token, token[:-1] + chr(ord(last) + 1)
 
 
 def query_tokens(text: str) -> list[str]:
     """'9712 AB' and '9712ab' both become one postcode token; the rest splits on spaces."""
-    lowered = _POSTCODE_WITH_SPACE.sub(r"\1\2", text.strip().lower())
+    lowered = _POSTCODE_WITH_SPACE.sub(r"\1\2", fold(text.strip()))
     return [t for t in re.split(r"[\s,]+", lowered) if t]
 
 

@@ -42,11 +42,12 @@ from buddy_desk.models.all_models import MODULES as _ALL_MODELS  # noqa: F401 - 
 from buddy_desk.models.base import Base
 from buddy_desk.models.choices import guards_lifted
 from buddy_desk.persistence.engine import pragma_outside_transaction
+from buddy_desk.persistence.listing import refresh_listing
 
 log = logging.getLogger(__name__)
 
 DEFAULT_SEED = 2021
-MAX_SCALE = 5.0
+MAX_SCALE = 10.0
 BATCH_DOSSIERS = 2_000
 ProgressFn = Callable[[int, int], None]
 
@@ -287,6 +288,9 @@ def _generate(
             seconds[name] = time.perf_counter() - step
             log.info("demo extras %s: %.1f s", name, seconds[name])
         _reset_sequences(conn)
+        step = time.perf_counter()
+        refresh_listing(conn)
+        seconds["listing"] = time.perf_counter() - step
         step = time.perf_counter()
         conn.commit()
         seconds["commit"] = time.perf_counter() - step

@@ -156,12 +156,16 @@ class _TownStreets:
     left_in_street: int = 0
     postcode: str = ""
     left_in_postcode: int = 0
+    # past ten times the real scale a town runs out of postcodes; each new round through
+    # them numbers its houses a thousand higher, so every address stays unique
+    number_base: int = 0
 
     def _postcode_iter(self) -> Iterator[str]:
-        for letters in _LETTER_PAIRS:
-            for area in self.town.postcode_areas:
-                yield normalise_postcode(f"{area}{letters}")
-        raise RuntimeError(f"no postcodes left in {self.town.name}")  # pragma: no cover
+        for round_ in itertools.count():
+            self.number_base = 1000 * round_
+            for letters in _LETTER_PAIRS:
+                for area in self.town.postcode_areas:
+                    yield normalise_postcode(f"{area}{letters}")
 
     def _new_street(self, rng: random.Random) -> None:
         for _ in range(200):
@@ -199,7 +203,7 @@ class _TownStreets:
             letter = rng.choice("ABC")
         elif roll < 0.11:
             toevoeging = rng.choice(("1", "2", "3", "A", "BS"))
-        key = AddressKey(self.postcode, self.number, letter, toevoeging)
+        key = AddressKey(self.postcode, self.number_base + self.number, letter, toevoeging)
         if letter or toevoeging:
             # keep the plain number free for a later draw: bump past this one
             self.number += 1

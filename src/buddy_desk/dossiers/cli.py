@@ -10,17 +10,21 @@ from buddy_desk.choices.service.consent import (
     LIST_EXPORT,
     acting_viewer,
     disclosed_sides,
-    gated_summaries,
+    disclosures_in,
+    gated_page,
     log_disclosures_in,
+    no_consent_verdict,
 )
 from buddy_desk.commands import acting_username, open_uow, print_json
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import NCG_STATUS_LABELS, Organisation
-from buddy_desk.core.search import DossierFilter, address_sort_key, filter_dossiers
+from buddy_desk.core.search import DossierFilter
 from buddy_desk.core.summaries import DossierSummary
+from buddy_desk.dossiers.service import ListSort
 from buddy_desk.i18n import tr
 
 ORDER = 10
+_PAGE = 5_000
 
 
 def register(
@@ -44,23 +48,29 @@ def register(
 
 
 def run(args: argparse.Namespace) -> int:
-    """The list as the ``--user`` may see it (the consent gate); every row that shows the
-    other organisation's phase or case number leaves the app, so it is logged once."""
+    """The list as the ``--user`` may see it (the consent gate), read page by page with the
+    app list's own query (the province is never in memory at once); every row that shows
+    the other organisation's phase or case number leaves the app, so it is logged once."""
+    groups = frozenset(CollaborationGroup(g) for g in args.group or ())
     uow = open_uow(args)
     viewer = acting_viewer(uow, acting_username(args))
-    rows, verdicts = gated_summaries(uow, viewer)
-    groups = frozenset(CollaborationGroup(g) for g in args.group or ())
-    found = sorted(
-        filter_dossiers(rows, DossierFilter(text=args.search, groups=groups)), key=address_sort_key
-    )
-    if args.limit:
-        found = found[: args.limit]
+    dossier_filter = DossierFilter(text=args.search, groups=groups)
+    found: list[DossierSummary] = []
+    read = 0
+    while not args.limit or len(found) < args.limit:
+        want = min(_PAGE, args.limit - len(found)) if args.limit else _PAGE
+        page = gated_page(uow, viewer, dossier_filter, ListSort(), read, want)
+        found += page.rows
+        read += len(page.rows) if page.consumed is None else page.consumed
+        if len(page.rows) < want:
+            break
     with uow:
+        verdicts = disclosures_in(uow, viewer.organisation, [r.id for r in found])
         shown = [
             pair
             for r in found
             for pair in disclosed_sides(
-                verdicts[r.id],
+                verdicts.get(r.id) or no_consent_verdict(r.id, viewer.organisation),
                 {
                     Organisation.IMG: r.img_phase is not None,
                     Organisation.NCG: r.ncg_status is not None,

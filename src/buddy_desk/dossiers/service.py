@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from typing import Any, cast
@@ -15,7 +16,7 @@ from buddy_desk.core.address import house_number
 from buddy_desk.core.collaboration import CollaborationGroup, collaboration_group
 from buddy_desk.core.gc_pause import no_cyclic_gc
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus, Organisation
-from buddy_desk.core.search import search_key
+from buddy_desk.core.search import DossierFilter, search_key
 from buddy_desk.core.summaries import (
     CaseInfo,
     DossierDetail,
@@ -28,6 +29,9 @@ from buddy_desk.core.summaries import (
     StatusEntry,
     SupervisorInfo,
 )
+from buddy_desk.dossiers import list_query
+from buddy_desk.dossiers.list_query import ListSort as ListSort
+from buddy_desk.dossiers.list_query import SortKey as SortKey
 from buddy_desk.errors import NoteConflictError, NotFoundError
 from buddy_desk.models import (
     Case,
@@ -75,6 +79,53 @@ SELECT d.id, d.img_supervisor_id, d.ncg_supervisor_id, a.straat, a.huisnummer, a
        a.huisnummertoevoeging, a.postcode, a.woonplaats, a.gemeente
 FROM dossier d JOIN address a ON a.id = d.address_id
 """
+
+
+@dataclass(frozen=True)
+class SummaryPage:
+    """One page of the filtered, sorted dossier list, with the counts when known."""
+
+    rows: tuple[DossierSummary, ...]
+    matching: int | None = None  # dossiers the filter matches; None: not counted
+    total: int | None = None  # dossiers in the database; None: not counted
+    consumed: int | None = None  # database rows this page used (None: as many as it shows)
+
+
+def find_summaries(
+    uow: UnitOfWork,
+    dossier_filter: DossierFilter,
+    sort: ListSort = ListSort(),  # noqa: B008 - frozen
+    offset: int = 0,
+    limit: int = 200,
+    *,
+    with_counts: bool = False,
+) -> SummaryPage:
+    """The list rows ``offset`` to ``offset + limit``, searched, filtered and sorted in the
+    database (``dossiers.list_query``): only what the list shows is read.
+
+    ``matching`` is set when it costs nothing (the whole result fits on a first page) or
+    when ``with_counts`` asks for it (with ``total``); counting a large result takes longer
+    than the page itself (``count_summaries``)."""
+    with uow:
+        conn = uow.session.connection()
+        rows = tuple(list_query.page(conn, dossier_filter, sort, offset, limit))
+        matching = len(rows) if offset == 0 and len(rows) < limit else None
+        if not with_counts:
+            return SummaryPage(rows, matching)
+        total = list_query.count_all(conn)
+        if matching is None:
+            matching = (
+                list_query.count_matching(conn, dossier_filter)
+                if list_query.conditions(dossier_filter)
+                else total
+            )
+        return SummaryPage(rows, matching, total)
+
+
+def count_summaries(uow: UnitOfWork, dossier_filter: DossierFilter) -> int:
+    """How many dossiers ``dossier_filter`` matches, counted in the database."""
+    with uow:
+        return list_query.count_matching(uow.session.connection(), dossier_filter)
 
 
 def load_summaries(uow: UnitOfWork) -> list[DossierSummary]:

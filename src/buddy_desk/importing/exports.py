@@ -19,6 +19,7 @@ from buddy_desk.core.phases import ImgPhase, NcgStatus
 from buddy_desk.core.values import parse_amount, parse_bool, parse_date
 from buddy_desk.errors import ValidationError
 from buddy_desk.importing.table import (
+    BrokenRow,
     ColumnSpec,
     ExportRefused,
     RawRow,
@@ -233,8 +234,31 @@ def _img_phase(text: str) -> ImgPhase:
     return phase
 
 
-# exports repeat the same few thousand dates and status texts; parse each once per process
-_date = lru_cache(maxsize=8192)(parse_date)
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+MAX_AMOUNT = Decimal("9999999999.99")
+"""The largest amount the amount columns hold (NUMERIC(12, 2))."""
+
+
+@lru_cache(maxsize=8192)  # exports repeat the same few thousand dates
+def _date(text: str) -> date:
+    """A date the databases store alike: SQLite takes any, PostgreSQL and the date
+    arithmetic of the signals do not, so an export's 0001-01-01 or 9999-12-31 stops here."""
+    day = parse_date(text)
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(
+            f"'{text}' ligt buiten {FIRST_DAY.year}–{LAST_DAY.year}; controleer het jaartal"
+        )
+    return day
+
+
+def _amount(text: str) -> Decimal:
+    amount = parse_amount(text)
+    if amount > MAX_AMOUNT:
+        raise ValueError(f"'{text}' is groter dan het grootste bedrag (9.999.999.999,99)")
+    return amount
+
+
 _bool = lru_cache(maxsize=256)(parse_bool)
 
 
@@ -276,7 +300,7 @@ def _ncg_row(line: int, cells: tuple[str, ...]) -> NcgRow:
         label = "Schade gezien"
         seen = _bool(schade_gezien) if schade_gezien else None
         label = "Verborgen schade"
-        hidden = parse_amount(verborgen_schade) if verborgen_schade else None
+        hidden = _amount(verborgen_schade) if verborgen_schade else None
     except ValueError as exc:
         raise _RowError(label, str(exc)) from None
     return NcgRow(
@@ -323,7 +347,7 @@ def _img_row(line: int, cells: tuple[str, ...]) -> ImgRow:
         label = "Urgent"
         is_urgent = _bool(urgent) if urgent else False
         label = "Schadebedrag"
-        bedrag = parse_amount(schadebedrag) if schadebedrag else None
+        bedrag = _amount(schadebedrag) if schadebedrag else None
         label = "Constructieve schade"
         is_constructief = _bool(constructief) if constructief else None
         label = "AOS"
@@ -352,7 +376,7 @@ FIRST_CHUNK_ROWS = 500
 
 def _parse_chunks(
     table: Table,
-    raw: Iterator[RawRow],
+    raw: Iterator[RawRow | BrokenRow],
     build: Callable[[int, tuple[str, ...]], R],
     key: Callable[[R], str],
     key_label: str,
@@ -367,8 +391,11 @@ def _parse_chunks(
     rejections: list[Rejection] = []
     seen: dict[str, int] = {}
     width = len(table.headers)
-    for n, (line, cells, extra) in enumerate(raw, 1):
-        if extra:
+    for n, item in enumerate(raw, 1):
+        if isinstance(item, BrokenRow):
+            rejections.append(Rejection(item.line, item.column, item.reason))
+        elif item[2]:
+            line, _cells, extra = item
             rejections.append(
                 Rejection(
                     line,
@@ -378,6 +405,7 @@ def _parse_chunks(
                 )
             )
         else:
+            line, cells, _extra = item
             try:
                 row = build(line, cells)
             except _RowError as exc:

@@ -19,12 +19,15 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from buddy_desk.core.address import spelling_key
 from buddy_desk.core.event_texts import render
 from buddy_desk.core.phases import Organisation
 from buddy_desk.importing.exports import AddressPart, ExportKind, ExportStream, Rejection
 from buddy_desk.models import Address, Case, CaseStatus, Dossier, Supervisor, TimelineEvent
 from buddy_desk.models.base import utcnow
+from buddy_desk.models.importing import AddressVariant
 from buddy_desk.persistence.bulk_write import BulkInsert, IdSource, bulk_update, lock_for_writing
+from buddy_desk.persistence.listing import refresh_listing
 from buddy_desk.progress import Progress
 from buddy_desk.signals.service import evaluate_in_session
 
@@ -139,7 +142,15 @@ class ImportRun(Generic[R]):
         self.cases = BulkInsert(conn, Case, self.case_columns)
         self.statuses = BulkInsert(conn, CaseStatus, ("case_id", "code", "datum", "toelichting"))
         self.events = BulkInsert(conn, TimelineEvent, _EVENT_COLUMNS)
-        self.inserts = [self.addresses, self.dossiers, self.cases, self.statuses, self.events]
+        self.variants = BulkInsert(conn, AddressVariant, _VARIANT_COLUMNS)
+        self.inserts = [
+            self.addresses,
+            self.dossiers,
+            self.variants,
+            self.cases,
+            self.statuses,
+            self.events,
+        ]
         # addresses and dossiers made in this chunk: written with their values as they are
         # at the chunk's end (a later row may name the buddy or a street)
         self._unwritten: dict[int, tuple[AddressRow, AddressPart]] = {}
@@ -163,6 +174,9 @@ class ImportRun(Generic[R]):
         self.progress.check()
         self.progress.report(0, 0, "Opslaan…")
         self._write_updates()
+        self.progress.check()
+        changed = self.touched | {a.dossier_id for a in self.changed_addresses.values()}
+        refresh_listing(self.conn, changed)
         self.progress.check()
         self.progress.report(0, 0, "Signalen bijwerken…")
         signals = evaluate_in_session(self.session, self.today, self.touched, self.user)
@@ -268,6 +282,12 @@ class ImportRun(Generic[R]):
             if a.ncg_address_id:
                 self.by_ncg_id[a.ncg_address_id.upper()] = a
         self.known_keys = frozenset(self.by_key)
+        self.known_variants: set[tuple[int, str, str]] = {
+            (address_id, column, spelling)
+            for address_id, column, spelling in self.conn.execute(
+                select(AddressVariant.address_id, AddressVariant.field, AddressVariant.spelling)
+            )
+        }
 
     def _load_supervisors(self) -> None:
         self._by_exact_name: dict[tuple[Organisation, str], int] = {}
@@ -321,20 +341,39 @@ class ImportRun(Generic[R]):
         return a.match_key not in self.known_keys
 
     def update_address(self, a: AddressRow, part: AddressPart) -> bool:
-        """Take the file's street, place and municipality; whether anything changed."""
+        """Take the file's street, place and municipality where it is the authority on them;
+        whether anything changed.
+
+        NCG's address export is the authority on address text. Another spelling of the same
+        text (case, accents, an abbreviation: ``spelling_key``) from a file that is not the
+        authority, or a text IMG gives for an address NCG knows, keeps the stored spelling
+        and is recorded as a variant, so re-importing unchanged files changes nothing.
+        """
         changed = False
-        if part.straat and part.straat != a.straat:
-            a.straat = part.straat
-            changed = True
-        if part.woonplaats and part.woonplaats != a.woonplaats:
-            a.woonplaats = part.woonplaats
-            changed = True
-        if part.gemeente and part.gemeente != a.gemeente:
-            a.gemeente = part.gemeente
-            changed = True
+        for column in ("straat", "woonplaats", "gemeente"):
+            new = getattr(part, column)
+            old = getattr(a, column)
+            if not new or new == old:
+                continue
+            authority = self.kind is ExportKind.NCG or (
+                not a.ncg_address_id and (not old or spelling_key(new) != spelling_key(old))
+            )
+            if authority:
+                if old:
+                    self._variant(a, column, old)
+                setattr(a, column, new)
+                changed = True
+            else:
+                self._variant(a, column, new)
         if changed:
             self.address_changed(a)
         return changed
+
+    def _variant(self, a: AddressRow, column: str, spelling: str) -> None:
+        key = (a.id, column, spelling[:80])
+        if key not in self.known_variants:
+            self.known_variants.add(key)
+            self.variants.add((a.id, column, spelling[:80], self.source[:200], self.now))
 
     def address_changed(self, a: AddressRow) -> None:
         if a.id not in self._unwritten:
@@ -417,6 +456,7 @@ _DOSSIER_COLUMNS = (
     "created_at",
     "updated_at",
 )
+_VARIANT_COLUMNS = ("address_id", "field", "spelling", "source", "first_seen")
 _EVENT_COLUMNS = (
     "dossier_id",
     "occurred_at",

@@ -9,11 +9,11 @@ refused as a whole (``ExportRefused``) before anything is imported.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from operator import itemgetter
+from typing import NamedTuple
 
 from buddy_desk.errors import BuddyDeskError
 
@@ -72,7 +72,14 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
             "dit is een Excel-werkmap of zip-bestand, geen CSV. Sla het in Excel op als "
             "'CSV (gescheiden door lijstscheidingsteken)' en importeer dat bestand.",
         )
-    if data.startswith((b"\xd0\xcf\x11\xe0", b"%PDF")) or b"\x00" in data[:4096]:
+    # a binary file is full of NUL bytes; a stray one in a data row is reported by line
+    head = data[:4096]
+    first_line = head.split(b"\n", 1)[0]
+    if (
+        data.startswith((b"\xd0\xcf\x11\xe0", b"%PDF"))
+        or b"\x00" in first_line
+        or head.count(b"\x00") > 8
+    ):
         raise ExportRefused(source, "dit is geen tekstbestand (CSV) maar een binair bestand.")
     if data.startswith(b"\xef\xbb\xbf"):
         try:
@@ -113,7 +120,10 @@ def read_table(data: bytes, source: str, specs: Sequence[ColumnSpec], kind_label
     padding = [""] * width
     strip = str.strip
     try:
-        for line, row in rows:
+        for item in rows:
+            if isinstance(item, _Broken):
+                continue  # the importer reports it; a preview shows the rows it can read
+            line, row = item
             if len(row) < width:
                 if not any(map(strip, row)):
                     continue  # a blank line
@@ -130,6 +140,14 @@ def read_table(data: bytes, source: str, specs: Sequence[ColumnSpec], kind_label
     return replace(table, records=tuple(records))
 
 
+class BrokenRow(NamedTuple):
+    """A physical line that cannot be a row: the column (header) it breaks in, and why."""
+
+    line: int
+    column: str
+    reason: str
+
+
 # one data row for the importer: physical line, stripped cells in ``specs`` order ("" for a
 # column the file lacks), and the non-empty cells beyond the header's width
 RawRow = tuple[int, tuple[str, ...], tuple[str, ...]]
@@ -137,7 +155,7 @@ RawRow = tuple[int, tuple[str, ...], tuple[str, ...]]
 
 def read_rows(
     data: bytes, source: str, specs: Sequence[ColumnSpec], kind_label: str
-) -> tuple[Table, list[RawRow]]:
+) -> tuple[Table, list[RawRow | BrokenRow]]:
     """As ``read_table`` (same rows skipped, same refusals), but each row as a tuple with a
     fixed position per spec instead of a ``Record`` dict: the importer's hot path. The
     returned table has no ``records``."""
@@ -147,7 +165,7 @@ def read_rows(
 
 def iter_rows(
     data: bytes, source: str, specs: Sequence[ColumnSpec], kind_label: str
-) -> tuple[Table, Iterator[RawRow]]:
+) -> tuple[Table, Iterator[RawRow | BrokenRow]]:
     """``read_rows`` as it goes: the header is checked now (a wrong file is refused before
     anything else happens), the rows come one by one (a CSV error half-way is refused then)."""
     table, positions, rows = _open(data, source, specs, kind_label)
@@ -157,9 +175,9 @@ def iter_rows(
 def _raw_rows(
     table: Table,
     positions: dict[str, int],
-    rows: Iterator[tuple[int, list[str]]],
+    rows: Iterator[tuple[int, list[str]] | _Broken],
     specs: Sequence[ColumnSpec],
-) -> Iterator[RawRow]:
+) -> Iterator[RawRow | BrokenRow]:
     width = len(table.headers)
     # a column the file lacks reads the "" appended at position ``width``
     pick = itemgetter(*(positions.get(s.field, width) for s in specs))
@@ -167,7 +185,12 @@ def _raw_rows(
     strip = str.strip
     no_extra: tuple[str, ...] = ()
     try:
-        for line, row in rows:
+        for item in rows:
+            if isinstance(item, _Broken):
+                header = table.headers[item.column] if item.column < width else "(regel)"
+                yield BrokenRow(item.line, header or "(regel)", item.reason)
+                continue
+            line, row = item
             n = len(row)
             if n == width:
                 row.append("")
@@ -191,16 +214,16 @@ def _raw_rows(
 
 def _open(
     data: bytes, source: str, specs: Sequence[ColumnSpec], kind_label: str
-) -> tuple[Table, dict[str, int], Iterator[tuple[int, list[str]]]]:
+) -> tuple[Table, dict[str, int], Iterator[tuple[int, list[str]] | _Broken]]:
     """The table without records, the column position per field, and the data rows."""
     text, encoding = decode(data, source)
     delimiter = sniff_delimiter(_first_line(text))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    rows = _numbered_rows(reader)
+    rows = _numbered_rows(text, delimiter)
     try:
-        header_line, header = next(rows)
-        while not any(cell.strip() for cell in header):
-            header_line, header = next(rows)
+        first = next(rows)
+        while isinstance(first, _Broken) or not any(cell.strip() for cell in first[1]):
+            first = next(rows)
+        header_line, header = first
     except StopIteration:
         raise ExportRefused(source, "het bestand is leeg.") from None
     except csv.Error as exc:
@@ -228,10 +251,66 @@ def _open(
     return table, positions, rows
 
 
-def _numbered_rows(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
-    """Rows with the physical line they start on (a quoted cell may span lines)."""
-    line_num = 0
-    for row in reader:
-        start = line_num + 1
-        line_num = reader.line_num  # type: ignore[attr-defined]
-        yield start, row
+class _Broken(NamedTuple):
+    line: int
+    column: int  # position in the row
+    reason: str
+
+
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _numbered_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]] | _Broken]:
+    """Rows with the physical line they start on (a quoted cell may span lines).
+
+    A stray quote at the start of a field opens a quoted cell that swallows the lines after
+    it up to the next quote (or the end of the file). A cell spanning lines that hold whole
+    rows is that: its first line is reported as broken and reading starts again on the next
+    line, so the rows after it are kept. A NUL character in a row is reported too (no
+    database stores it in text).
+    """
+    lines = _LINES.findall(text)
+    has_nul = "\x00" in text
+    width = 0  # the header's, once read
+    pos = 0  # index of the next line to read
+    while pos < len(lines):
+        reader = csv.reader(
+            (lines[i] for i in range(pos, len(lines))), delimiter=delimiter, strict=False
+        )
+        restart = False
+        line_num = pos
+        for row in reader:
+            start = line_num + 1
+            line_num = pos + reader.line_num
+            if line_num > start and width and _swallows_rows(row, delimiter, width):
+                column = next(i for i, cell in enumerate(row) if "\n" in cell or "\r" in cell)
+                yield _Broken(
+                    start,
+                    column,
+                    f'een los aanhalingsteken (") opent hier een veld dat pas op regel '
+                    f"{line_num} sluit; deze regel is overgeslagen, de regels erna zijn gelezen",
+                )
+                pos = start
+                restart = True
+                break
+            if has_nul and width:
+                column = next((i for i, cell in enumerate(row) if "\x00" in cell), -1)
+                if column >= 0:
+                    yield _Broken(start, column, "bevat een NUL-teken (\\x00); verwijder het")
+                    continue
+            if not width and any(cell.strip() for cell in row):
+                width = len(row)
+            yield start, row
+        if not restart:
+            return
+
+
+def _swallows_rows(row: list[str], delimiter: str, width: int) -> bool:
+    """A cell spanning lines holds (a line that looks like) a whole row of the file."""
+    enough = max(2, width - 3)
+    for cell in row:
+        if "\n" in cell or "\r" in cell:
+            for piece in cell.splitlines()[1:]:
+                if piece.count(delimiter) >= enough:
+                    return True
+    return len(row) > width

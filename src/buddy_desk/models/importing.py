@@ -1,19 +1,21 @@
-"""Import runs as batches, so a whole import can be undone.
+"""What imports leave behind: runs as batches, so a whole import can be undone, and the
+other spellings of an address seen in the exports.
 
 ``ImportBatch`` is one committed import of one export file; ``ImportBatchItem`` lists what it
 created (addresses, dossiers, cases) and, for rows it updated, their values before. Status
 entries and timeline events the import added carry the batch's note (``Import <file>
-(run <id>)``) and are found by it.
+(run <id>)``) and are found by it. ``AddressVariant``: the address keeps one canonical
+spelling; another spelling in an export is recorded there instead of rewriting it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from buddy_desk.models.base import Base, UtcDateTime
+from buddy_desk.models.base import Base, UtcDateTime, utcnow
 
 
 class ImportBatch(Base):
@@ -42,3 +44,22 @@ class ImportBatchItem(Base):
     row_id: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(10))  # created | updated
     before: Mapped[str | None] = mapped_column(Text)  # JSON of the updated columns' old values
+
+
+class AddressVariant(Base):
+    """The address keeps one canonical spelling; an export that spells the same text
+    differently (case, accents, an abbreviation) is recorded here instead of rewriting it."""
+
+    __tablename__ = "address_variant"
+    __table_args__ = (
+        UniqueConstraint("address_id", "field", "spelling", name="uq_address_variant"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address_id: Mapped[int] = mapped_column(
+        ForeignKey("address.id", ondelete="CASCADE"), index=True
+    )
+    field: Mapped[str] = mapped_column(String(20))  # straat | woonplaats | gemeente
+    spelling: Mapped[str] = mapped_column(String(80))
+    source: Mapped[str | None] = mapped_column(String(200))
+    first_seen: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

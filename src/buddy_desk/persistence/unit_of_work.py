@@ -9,6 +9,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from buddy_desk.persistence.engine import WRITE_OPTIONS
+from buddy_desk.persistence.listing import track_listing_changes
 
 IMPORT_LOCK = 0x42444B32  # "BDK2": one import at a time per database (PostgreSQL)
 
@@ -19,6 +20,7 @@ class UnitOfWork:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._factory = sessionmaker(bind=engine, expire_on_commit=False)
+        track_listing_changes(self._factory)
         self._session: Session | None = None
 
     @property

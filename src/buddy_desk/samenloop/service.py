@@ -31,7 +31,7 @@ from buddy_desk.choices.service.consent import (
 from buddy_desk.core.address import street_line
 from buddy_desk.core.collaboration import CollaborationGroup, collaboration_group
 from buddy_desk.core.phases import NCG_STATUS_LABELS, ImgPhase, NcgStatus, Organisation
-from buddy_desk.core.search import search_key
+from buddy_desk.core.search import fold, search_key
 from buddy_desk.core.spreadsheet import write_csv
 from buddy_desk.dossiers.service import img_rank
 from buddy_desk.i18n import tr
@@ -168,7 +168,7 @@ def belongs(row: SamenloopRow, list_id: ListId) -> bool:
 
 
 def filter_rows(rows: Iterable[SamenloopRow], f: ListFilter) -> list[SamenloopRow]:
-    words = f.text.lower().split()
+    words = fold(f.text).split()  # search_key is folded (no accents) too
     gemeente = f.gemeente.casefold() if f.gemeente else None
     return [
         r

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
@@ -235,3 +236,18 @@ def test_list_withholds_the_other_side_without_consent_and_says_why(
         view.reload()
     assert view.model.index(0, Column.IMG).data() == tr("img.phase.Opname")
     assert view.model.index(0, Column.GROUP).data() == "B"
+
+
+def test_a_large_result_shows_at_once_and_is_counted_after(
+    qtbot: QtBot, ctx: AppContext, uow: UnitOfWork, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from buddy_desk.ui.dossiers import table_model
+
+    _three(uow)
+    view = make_window(qtbot, ctx).list_view
+    monkeypatch.setattr(table_model, "FIRST_PAGE_ROWS", 1)
+    with qtbot.waitSignal(view.model.counted, timeout=10_000):
+        QTest.keyClicks(view.search, "kerk")
+        assert view.model.row_at(0).address_line == "Kerkstraat 1"
+    assert view.model.visible_count == 2
+    assert "2 van 3 dossiers" in view.count_label.text()

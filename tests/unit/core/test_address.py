@@ -51,3 +51,11 @@ def test_match_key_distinguishes_letter_and_addition() -> None:
     b = AddressKey.parse("9712AB", "12", None, "A")
     c = AddressKey.parse("9712AB", "12")
     assert len({a.match_key, b.match_key, c.match_key}) == 3
+
+
+def test_spelling_key_joins_case_accents_and_abbreviations() -> None:
+    from buddy_desk.core.address import spelling_key
+
+    assert spelling_key("Burg. v.d. Molenstr.") == spelling_key("BURGEMEESTER VAN DER MOLENSTRAAT")
+    assert spelling_key("Ëenrum") == spelling_key("EENRUM")
+    assert spelling_key("Kerkstraat") != spelling_key("Kerkweg")

@@ -2,7 +2,13 @@ from __future__ import annotations
 
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus
-from buddy_desk.core.search import DossierFilter, filter_dossiers, search_key
+from buddy_desk.core.search import (
+    DossierFilter,
+    filter_dossiers,
+    prefix_range,
+    search_key,
+    search_words,
+)
 from buddy_desk.core.summaries import DossierSummary
 
 
@@ -75,3 +81,15 @@ def test_filters_combine() -> None:
     assert ids(DossierFilter(supervisor_id=7)) == [2]
     assert ids(DossierFilter(supervisor_id=1)) == [1, 3]
     assert ids(DossierFilter("molenweg", groups=frozenset({CollaborationGroup.E}))) == [2]
+
+
+def test_accents_and_case_do_not_matter() -> None:
+    rows = [row(9, "Coëlhorsterweg", 4, "9999XZ", "D. Ëlzinga", "IMG-1")]
+    for text in ("coel", "COËL", "elzinga", "ëlz"):
+        assert [r.id for r in filter_dossiers(rows, DossierFilter(text))] == [9], text
+
+
+def test_search_words_are_what_a_token_must_start() -> None:
+    words = search_words("Van Heemskerckstraat", "12a-2", "9712AB", "Groningen", ["J. Ëlzinga"], [])
+    assert {"van", "heemskerckstraat", "12a-2", "9712ab", "groningen", "j.", "elzinga"} == words
+    assert prefix_range("kerk") == ("kerk", "kerl")

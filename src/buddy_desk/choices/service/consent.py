@@ -73,8 +73,15 @@ from buddy_desk.choices.service.anchoring import dossier_problems
 from buddy_desk.choices.service.log import _entries, to_entry
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import Organisation
+from buddy_desk.core.search import DossierFilter, search_key
 from buddy_desk.core.summaries import CaseInfo, DossierDetail, DossierSummary
-from buddy_desk.dossiers.service import get_dossier, load_summaries
+from buddy_desk.dossiers.service import (
+    ListSort,
+    SummaryPage,
+    find_summaries,
+    get_dossier,
+    load_summaries,
+)
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
 from buddy_desk.models import Supervisor
@@ -365,6 +372,55 @@ def gated_summaries(
     return [gate_summary(r, verdicts[r.id]) for r in rows], verdicts
 
 
+def gated_page(
+    uow: UnitOfWork,
+    viewer: Actor,
+    dossier_filter: DossierFilter,
+    sort: ListSort,
+    offset: int,
+    limit: int,
+    *,
+    with_counts: bool = False,
+) -> SummaryPage:
+    """One page of the list (``dossiers.service.find_summaries``) as ``viewer`` may see it.
+
+    The database searches and filters on everything; a row that matches only through what
+    the viewer may not see (a withheld case number, a hidden phase or group) is left out, and
+    more rows are read until the page is full. ``consumed`` says how many database rows the
+    page used, so the next page starts after them."""
+    rows: list[DossierSummary] = []
+    at = offset
+    first: SummaryPage | None = None
+    while len(rows) < limit:
+        want = limit - len(rows)
+        page = find_summaries(uow, dossier_filter, sort, at, want, with_counts=with_counts)
+        first = first or page
+        with uow:
+            found = disclosures_in(uow, viewer.organisation, [r.id for r in page.rows])
+        for row in page.rows:
+            verdict_ = found.get(row.id) or no_consent_verdict(row.id, viewer.organisation)
+            gated = gate_summary(row, verdict_)
+            if gated is row or _still_matches(gated, dossier_filter):
+                rows.append(gated)
+        at += len(page.rows)
+        if len(page.rows) < want:
+            break
+    assert first is not None
+    return replace(first, rows=tuple(rows), consumed=at - offset)
+
+
+def _still_matches(gated: DossierSummary, dossier_filter: DossierFilter) -> bool:
+    key = search_key(
+        gated.straat,
+        gated.number_text,
+        gated.postcode,
+        gated.woonplaats,
+        [gated.resident],
+        gated.zaaknummers,
+    )
+    return dossier_filter.matches(replace(gated, search_key=key))
+
+
 # --- saying what is withheld -----------------------------------------------------------------
 
 
@@ -447,6 +503,7 @@ __all__ = [  # the gate's API, and the access log's names other modules import f
     "gate",
     "gate_detail",
     "gate_summary",
+    "gated_page",
     "gated_summaries",
     "log_disclosures_in",
     "no_consent_verdict",

@@ -25,23 +25,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from buddy_desk.choices.service.consent import gated_summaries
+from buddy_desk.choices.service.consent import gated_page
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus
 from buddy_desk.core.search import DossierFilter, img_phase_of, ncg_status_of
-from buddy_desk.core.summaries import DossierSummary
+from buddy_desk.dossiers.service import ListSort, SummaryPage, count_summaries
 from buddy_desk.i18n import tr
 from buddy_desk.progress import Progress
 from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.dossiers.delegates import FlagChipsDelegate, GroupDelegate
-from buddy_desk.ui.dossiers.table_model import Column, DossierTableModel
+from buddy_desk.ui.dossiers.table_model import FIRST_PAGE_ROWS, Column, DossierTableModel
 from buddy_desk.ui.formatting import format_count
 from buddy_desk.ui.style import CARD, FLAG_ORDER, SELECTION, TEXT
 from buddy_desk.ui.widgets.flow import FlowLayout
 
 log = logging.getLogger(__name__)
 BUSY_AFTER_MS = 150
+COUNT_AFTER_MS = 200
 _WIDTHS = {
     Column.ADDRESS: 230,
     Column.POSTCODE: 80,
@@ -62,7 +63,9 @@ class DossierListView(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.model = DossierTableModel()
+        self.model = DossierTableModel(self._page)
+        self.model.count_wanted.connect(self._on_model_count_wanted)
+        self.model.counted.connect(self._on_model_counted)
         self._loaded = False
         self._load_started = 0.0
         self._build()
@@ -186,6 +189,8 @@ class DossierListView(QWidget):
 
         self._busy_timer = QTimer(self, singleShot=True, interval=BUSY_AFTER_MS)
         self._busy_timer.timeout.connect(self.busy.show)
+        self._count_timer = QTimer(self, singleShot=True, interval=COUNT_AFTER_MS)
+        self._count_timer.timeout.connect(self._count_current)
 
     def retranslate(self) -> None:
         self.search.setPlaceholderText(tr("ui.list.search_placeholder"))
@@ -225,30 +230,73 @@ class DossierListView(QWidget):
         combo.blockSignals(False)
 
     # -- loading ----------------------------------------------------------------------------
+    def _page(
+        self, f: DossierFilter, sort: ListSort, offset: int, limit: int, with_counts: bool
+    ) -> SummaryPage:
+        """One page of the list from the database (the model asks as the view scrolls), as
+        the user may see it (the consent gate)."""
+        viewer = viewer_of(self.ctx.user)
+        uow = self.ctx.new_uow()
+        return gated_page(uow, viewer, f, sort, offset, limit, with_counts=with_counts)
+
     def reload(self) -> None:
-        """Load every dossier in the background; the list stays usable meanwhile."""
+        """Read the first page again in the background; the list stays usable meanwhile."""
         self._load_started = time.perf_counter()
         self._busy_timer.start()
-        new_uow = self.ctx.new_uow
-        viewer = viewer_of(self.ctx.user)
+        f = self.current_filter()
+        sort = self.model.current_sort
+        page_of = self._page
 
-        def job(progress: Progress) -> list[DossierSummary]:
-            return gated_summaries(new_uow(), viewer)[0]
+        def job(progress: Progress) -> tuple[SummaryPage, DossierFilter, ListSort]:
+            return page_of(f, sort, 0, FIRST_PAGE_ROWS, True), f, sort
 
         self.ctx.tasks.start(job, on_done=self._on_load_done, on_error=self._on_load_failed)
 
-    def _on_load_done(self, rows: list[DossierSummary]) -> None:
+    def _on_load_done(self, result: tuple[SummaryPage, DossierFilter, ListSort]) -> None:
+        page, f, sort = result
         self._busy_timer.stop()
         self.busy.hide()
-        self.model.set_rows(rows)
+        if (f, sort) == (self.current_filter(), self.model.current_sort):
+            self.model.set_page(page, f, sort)
+        else:  # typed or sorted meanwhile: read what the list shows now
+            self.model.set_page(page, f, sort)
+            self.model.set_filter(self.current_filter())
         self._loaded = True
         log.info(
-            "loaded %d dossiers in %.0f ms",
-            len(rows),
+            "list: %d of %d dossiers, first page in %.0f ms",
+            self.model.visible_count,
+            self.model.total_count,
             (time.perf_counter() - self._load_started) * 1000,
         )
         self._after_filter()
-        self.rows_loaded.emit(len(rows))
+        self.rows_loaded.emit(self.model.total_count)
+
+    def _on_model_count_wanted(self, _f: DossierFilter) -> None:
+        # counted once typing pauses: a count of a broad query takes longer than its page,
+        # and one per keystroke would compete with the next keystroke's page
+        self._count_timer.start()
+
+    def _count_current(self) -> None:
+        f = self.model.current_filter
+        if self.model.count_known:
+            return
+        new_uow = self.ctx.new_uow
+        model = self.model
+
+        def job(progress: Progress) -> tuple[DossierFilter, int]:
+            if f != model.current_filter:
+                return f, -1  # typed on meanwhile: that filter's count is wanted instead
+            return f, count_summaries(new_uow(), f)
+
+        self.ctx.tasks.start(job, on_done=self._on_count_done)
+
+    def _on_count_done(self, result: tuple[DossierFilter, int]) -> None:
+        f, matching = result
+        if matching >= 0:
+            self.model.set_matching(f, matching)
+
+    def _on_model_counted(self, _matching: int) -> None:
+        self._update_count()
 
     def _on_load_failed(self, exc: BaseException) -> None:
         self._busy_timer.stop()
@@ -308,7 +356,7 @@ class DossierListView(QWidget):
             return
         self.count_label.setText(
             tr(
-                "ui.list.count",
+                "ui.list.count" if self.model.count_known else "scale.list.count_pending",
                 shown=format_count(self.model.visible_count),
                 total=format_count(self.model.total_count),
             )

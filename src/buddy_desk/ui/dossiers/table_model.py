@@ -1,17 +1,18 @@
-"""A thin table model over DossierSummary rows: every dossier once, filtered in memory."""
+"""A thin, lazy table model over DossierSummary rows: the database filters, sorts and pages."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from buddy_desk.choices.rules import options_label
 from buddy_desk.core.phases import NCG_STATUS_LABELS, Organisation
-from buddy_desk.core.search import DossierFilter, address_sort_key
+from buddy_desk.core.search import DossierFilter
 from buddy_desk.core.summaries import DossierSummary
+from buddy_desk.dossiers.service import ListSort, SortKey, SummaryPage
 from buddy_desk.i18n import tr
 from buddy_desk.ui.style import FAINT, qcolor, sorted_flags
 
@@ -27,8 +28,13 @@ _ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
 _RAW = int(RAW_ROLE)
 _ROLES = frozenset({_DISPLAY, _TOOLTIP, _FOREGROUND, _ACCESSIBLE, _RAW})
 _EMPTY = "—"
-_RESULTS_KEPT = 16
-"""Recent filter results kept, so backspacing does not filter all 31,000 rows again."""
+FIRST_PAGE_ROWS = 60
+"""Rows read per keystroke: two screenfuls (the fewer, the faster a broad query pages)."""
+PAGE_ROWS = 200
+"""Rows read as the view scrolls further."""
+
+PageSource = Callable[[DossierFilter, ListSort, int, int, bool], SummaryPage]
+"""(filter, sort, offset, limit, with_counts) → one page of the list (``find_summaries``)."""
 
 
 class Column(IntEnum):
@@ -55,15 +61,15 @@ HEADER_KEYS = {
     Column.FLAGS: "ui.list.col.flags",
 }
 
-_SORT_KEYS: dict[Column, Callable[[DossierSummary], Any]] = {
-    Column.ADDRESS: address_sort_key,
-    Column.POSTCODE: lambda r: (r.postcode, r.huisnummer, r.huisletter or "", r.toevoeging or ""),
-    Column.WOONPLAATS: lambda r: (r.woonplaats, *address_sort_key(r)),
-    Column.RESIDENT: lambda r: (r.resident.lower(), *address_sort_key(r)),
-    Column.IMG: lambda r: (r.img_phase.order if r.img_phase else 99, *address_sort_key(r)),
-    Column.NCG: lambda r: (r.ncg_status.order if r.ncg_status else 99, *address_sort_key(r)),
-    Column.GROUP: lambda r: (r.group.value if r.group else "~", *address_sort_key(r)),
-    Column.FLAGS: lambda r: (-len(r.flags), *address_sort_key(r)),
+SORT_KEYS: dict[Column, SortKey] = {
+    Column.ADDRESS: SortKey.ADDRESS,
+    Column.POSTCODE: SortKey.POSTCODE,
+    Column.WOONPLAATS: SortKey.WOONPLAATS,
+    Column.RESIDENT: SortKey.RESIDENT,
+    Column.IMG: SortKey.IMG,
+    Column.NCG: SortKey.NCG,
+    Column.GROUP: SortKey.GROUP,
+    Column.FLAGS: SortKey.FLAGS,
 }
 
 
@@ -90,111 +96,143 @@ def ncg_text(row: DossierSummary) -> str:
     return f"{row.ncg_status.value} {tr(f'ncg.status.{row.ncg_status.value}')}"
 
 
-def _only_text(f: DossierFilter) -> bool:
-    return not (f.groups or f.flags or f.img_phases or f.ncg_statuses or f.supervisor_id)
-
-
-def apply_filter(rows: Sequence[DossierSummary], f: DossierFilter) -> list[DossierSummary]:
-    """``DossierFilter.matches`` over many rows; text-only queries take a ~5× faster path."""
-    if not _only_text(f):
-        return [r for r in rows if f.matches(r)]
-    tokens = f.tokens
-    if not tokens:
-        return list(rows)
-    if len(tokens) == 1:
-        (t,) = tokens
-        return [r for r in rows if t in r.search_key]
-    first, *rest = tokens
-    return [r for r in rows if first in r.search_key and all(t in r.search_key for t in rest)]
-
-
-def _refines(new: DossierFilter, old: DossierFilter) -> bool:
-    """True when every row matching ``new`` also matches ``old`` (so filter old's result)."""
-    same_rest = (
-        new.groups == old.groups
-        and new.flags == old.flags
-        and new.img_phases == old.img_phases
-        and new.ncg_statuses == old.ncg_statuses
-        and new.supervisor_id == old.supervisor_id
-    )
-    if not same_rest:
-        return False
-    # a row containing the new token also contains every prefix of it
-    return all(any(n.startswith(o) for n in new.tokens) for o in old.tokens)
-
-
 class DossierTableModel(QAbstractTableModel):
-    def __init__(self) -> None:
+    """The filtered, sorted dossier list, read from the database a page at a time.
+
+    ``rowCount`` is what has been read; Qt asks for more (``canFetchMore``/``fetchMore``)
+    as the view scrolls. ``visible_count`` is how many dossiers match, counted in SQL; a
+    large result is counted after its first page shows (``count_wanted`` → ``set_matching``).
+    """
+
+    count_wanted = Signal(object)
+    """A first page is shown but its filter's matches are not counted yet; arg: the filter."""
+    counted = Signal(int)
+    """The current filter's matches were counted; arg: how many."""
+
+    def __init__(self, source: PageSource | None = None) -> None:
         super().__init__()
-        self._all: list[DossierSummary] = []  # every dossier, in the current sort order
-        self._visible: list[DossierSummary] = []
+        self._source = source
+        self._rows: list[DossierSummary] = []
+        self._matching: int | None = 0
+        self._more = False  # whether fetchMore may find more rows
+        self._total = 0
         self._filter = DossierFilter()
-        self._sort_column = Column.ADDRESS
-        self._sort_order = Qt.SortOrder.AscendingOrder
+        self._sort = ListSort()
         # display texts per dossier id, one entry per Column, built when a row is first
         # painted; cleared whenever the rows or the language change
         self._texts: dict[int, tuple[str, ...]] = {}
-        # recent results over ``_all`` in its current order, least recently used first;
-        # cleared whenever the rows or their order change
-        self._results: dict[DossierFilter, list[DossierSummary]] = {}
         self._faint = qcolor(FAINT)
+        self._has_page = False  # nothing is asked of the database before the first page
+        self._read = 0  # database rows read so far (the next page's offset)
 
     # -- data in --------------------------------------------------------------------------
-    def set_rows(self, rows: Sequence[DossierSummary]) -> None:
+    def set_source(self, source: PageSource) -> None:
+        self._source = source
+
+    def set_page(self, page: SummaryPage, f: DossierFilter, sort: ListSort) -> None:
+        """Show ``page`` (the first page of ``f`` in ``sort``, with its counts if known)."""
         self.beginResetModel()
+        self._has_page = True
         self._texts.clear()
-        self._all = list(rows)
-        self._sort_all()
-        self._visible = apply_filter(self._all, self._filter)
-        self._results = {self._filter: self._visible}
+        self._filter = f
+        self._sort = sort
+        self._rows = list(page.rows)
+        self._read = len(page.rows) if page.consumed is None else page.consumed
+        self._matching = page.matching
+        self._more = page.matching is None or len(page.rows) < page.matching
+        if page.total is not None:
+            self._total = page.total
         self.endResetModel()
+        if page.matching is None:
+            self.count_wanted.emit(f)
+
+    def set_matching(self, f: DossierFilter, matching: int) -> None:
+        """The count of ``f`` arrived (ignored when the filter changed meanwhile)."""
+        if f != self._filter or self._matching is not None:
+            return
+        self._matching = max(matching, len(self._rows))
+        self._more = len(self._rows) < self._matching
+        self.counted.emit(self._matching)
+
+    def refresh(self) -> None:
+        """Read the first page of the current filter and sort again."""
+        if self._source is not None:
+            self.set_page(self._first_page(self._filter, self._sort), self._filter, self._sort)
 
     def set_filter(self, new: DossierFilter) -> None:
         if new == self._filter:
             return
-        visible = self._results.pop(new, None)
-        if visible is None:
-            visible = apply_filter(self._narrowest_source(new), new)
-        self._results[new] = visible
-        if len(self._results) > _RESULTS_KEPT:
-            del self._results[next(iter(self._results))]
-        self.beginResetModel()
-        self._filter = new
-        self._visible = visible
-        self.endResetModel()
+        if self._source is None or not self._has_page:
+            self._filter = new
+            return
+        self.set_page(self._first_page(new, self._sort), new, self._sort)
 
-    def _narrowest_source(self, new: DossierFilter) -> list[DossierSummary]:
-        """The smallest remembered result holding every row ``new`` matches."""
-        source = self._all
-        for old, rows in self._results.items():
-            if len(rows) < len(source) and _refines(new, old):
-                source = rows
-        return source
+    def _first_page(self, f: DossierFilter, sort: ListSort) -> SummaryPage:
+        assert self._source is not None
+        return self._source(f, sort, 0, FIRST_PAGE_ROWS, False)
 
     @property
     def current_filter(self) -> DossierFilter:
         return self._filter
 
     @property
+    def current_sort(self) -> ListSort:
+        return self._sort
+
+    @property
     def total_count(self) -> int:
-        return len(self._all)
+        return self._total
+
+    @property
+    def count_known(self) -> bool:
+        return self._matching is not None
 
     @property
     def visible_count(self) -> int:
-        return len(self._visible)
+        """How many dossiers match; until they are counted, those read so far."""
+        return self._matching if self._matching is not None else len(self._rows)
+
+    @property
+    def loaded_count(self) -> int:
+        return len(self._rows)
 
     def row_at(self, row: int) -> DossierSummary:
-        return self._visible[row]
+        while row >= len(self._rows) and self.canFetchMore():
+            self.fetchMore()
+        return self._rows[row]
 
     def row_of(self, dossier_id: int) -> int | None:
-        for i, r in enumerate(self._visible):
+        """The row of a dossier among those read so far."""
+        for i, r in enumerate(self._rows):
             if r.id == dossier_id:
                 return i
         return None
 
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: N802, B008
+        return not parent.isValid() and self._source is not None and self._more
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: N802, B008
+        if not self.canFetchMore(parent):
+            return
+        assert self._source is not None
+        offset = len(self._rows)
+        # the database offset: rows the consent gate left out were read all the same
+        page = self._source(self._filter, self._sort, self._read, PAGE_ROWS, False)
+        self._read += len(page.rows) if page.consumed is None else page.consumed
+        self._more = len(page.rows) == PAGE_ROWS and (
+            self._matching is None or self._read < self._matching
+        )
+        if not page.rows:  # fewer than counted: the database changed meanwhile
+            if self._matching is not None:
+                self._matching = offset
+            return
+        self.beginInsertRows(QModelIndex(), offset, offset + len(page.rows) - 1)
+        self._rows.extend(page.rows)
+        self.endInsertRows()
+
     # -- Qt model interface ---------------------------------------------------------------
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._visible)
+        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else _COLUMN_COUNT
@@ -209,7 +247,7 @@ class DossierTableModel(QAbstractTableModel):
     def data(self, index: _Index, role: int = _DISPLAY) -> Any:
         if role not in _ROLES or not index.isValid():  # most calls ask for unused roles
             return None
-        row = self._visible[index.row()]
+        row = self._rows[index.row()]
         column = index.column()
         if role in (_DISPLAY, _ACCESSIBLE):
             return self.texts(row)[column]
@@ -268,24 +306,18 @@ class DossierTableModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.layoutAboutToBeChanged.emit()
-        self._sort_column = Column(column)
-        self._sort_order = order
-        self._sort_all()
-        self._visible = apply_filter(self._all, self._filter)
-        self._results = {self._filter: self._visible}
-        self.layoutChanged.emit()
-
-    def _sort_all(self) -> None:
-        self._all.sort(
-            key=_SORT_KEYS[self._sort_column],
-            reverse=self._sort_order == Qt.SortOrder.DescendingOrder,
-        )
+        sort = ListSort(SORT_KEYS[Column(column)], order == Qt.SortOrder.DescendingOrder)
+        if sort == self._sort:
+            return
+        if self._source is None or not self._has_page:
+            self._sort = sort
+            return
+        self.set_page(self._first_page(self._filter, sort), self._filter, sort)
 
     def retranslate(self) -> None:
         self._texts.clear()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
-        if self._visible:
+        if self._rows:
             self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._visible) - 1, len(Column) - 1)
+                self.index(0, 0), self.index(len(self._rows) - 1, len(Column) - 1)
             )

@@ -1,0 +1,266 @@
+"""Keeping the dossier list's tables (``models.dossiers``) true to the dossiers.
+
+``refresh_listing(conn, ids)`` recomputes the rows of the given dossiers (or of all) from
+the cases, residents, flags and address, in the caller's transaction. Bulk writers (import,
+demo) call it for what they touched; ORM writes through a ``UnitOfWork`` are picked up by
+``track_listing_changes`` and refreshed just before their commit.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Iterator
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Connection, Table, bindparam, event, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from buddy_desk.core.collaboration import CollaborationGroup, collaboration_group
+from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus
+from buddy_desk.core.search import fold, search_words
+from buddy_desk.models import Address, Case, Dossier, DossierFlag, DossierResident, Person
+from buddy_desk.models.dossiers import DossierListing, DossierSearchWord
+from buddy_desk.persistence.bulk_write import BulkInsert
+
+_BLOCK = 2_000
+"""Dossiers recomputed per step: bounds memory for a full refresh of 310,000 dossiers."""
+
+FLAG_BITS: dict[FlagKind, int] = {kind: 1 << i for i, kind in enumerate(FlagKind)}
+"""Each flag's bit in ``DossierListing.flag_bits`` (a filter on flags is a bitwise AND)."""
+
+_LISTING: Table = DossierListing.__table__  # type: ignore[assignment]
+_WORDS: Table = DossierSearchWord.__table__  # type: ignore[assignment]
+_IMG_PHASES = {p.value: p for p in ImgPhase}
+_NCG_STATUSES = {s.value: s for s in NcgStatus}
+_FLAGS = {f.value: f for f in FlagKind}
+_LISTING_COLUMNS = (
+    "dossier_id",
+    "resident",
+    "resident_key",
+    "zaaknummers",
+    "img_phase",
+    "img_order",
+    "ncg_status",
+    "ncg_order",
+    "grp",
+    "flag_bits",
+    "flag_count",
+)
+
+# each dossier's primary IMG case first: running before settled, then the latest start
+# (the rule of dossiers.service.img_rank)
+_CASES = """
+SELECT dossier_id, organisation, identificatie, status FROM org_case WHERE {where}
+ORDER BY dossier_id, organisation, status = 'Afgerond', startdatum IS NULL, startdatum DESC, id
+"""
+_NAMES = """
+SELECT r.dossier_id, p.voorletters, p.voornaam, p.tussenvoegsel, p.achternaam
+FROM dossier_resident r JOIN person p ON p.id = r.person_id WHERE {where}
+ORDER BY r.dossier_id, r."primary" DESC, r.id
+"""
+_FLAG_ROWS = "SELECT dossier_id, kind FROM dossier_flag WHERE active AND {where}"
+_DOSSIERS = """
+SELECT d.id, a.straat, a.huisnummer, a.huisletter, a.huisnummertoevoeging, a.postcode,
+       a.woonplaats
+FROM dossier d JOIN address a ON a.id = d.address_id WHERE {where}
+"""
+
+
+def person_name(
+    voorletters: str | None, tussenvoegsel: str | None, achternaam: str, voornaam: str | None
+) -> str:
+    return " ".join(filter(None, (voorletters or voornaam, tussenvoegsel, achternaam)))
+
+
+def number_text(huisnummer: int, huisletter: str | None, toevoeging: str | None) -> str:
+    number = f"{huisnummer}{huisletter or ''}"
+    return f"{number}-{toevoeging}" if toevoeging else number
+
+
+@cache
+def _group(ncg: NcgStatus | None, img: ImgPhase | None) -> CollaborationGroup | None:
+    return collaboration_group(ncg, img)
+
+
+def refresh_listing(conn: Connection, dossier_ids: Collection[int] | None = None) -> None:
+    """Recompute the list rows and search words of ``dossier_ids`` (None: every dossier)."""
+    listing = _LISTING
+    words = _WORDS
+    if dossier_ids is None:
+        conn.execute(words.delete())
+        conn.execute(listing.delete())
+        for lo, hi in _id_blocks(conn):
+            _compute(conn, "{col} BETWEEN :lo AND :hi", {"lo": lo, "hi": hi})
+        return
+    for block in _blocks(sorted(set(dossier_ids))):
+        lo, hi = block[0], block[-1]
+        if hi - lo < 2 * len(block):
+            # (nearly) consecutive ids, as an import makes them: a range, recomputed whole
+            conn.execute(words.delete().where(words.c.dossier_id.between(lo, hi)))
+            conn.execute(listing.delete().where(listing.c.dossier_id.between(lo, hi)))
+            _compute(conn, "{col} BETWEEN :lo AND :hi", {"lo": lo, "hi": hi})
+        else:
+            conn.execute(words.delete().where(words.c.dossier_id.in_(block)))
+            conn.execute(listing.delete().where(listing.c.dossier_id.in_(block)))
+            _compute(conn, "{col} IN :ids", {"ids": block})
+
+
+def _blocks(ids: list[int]) -> Iterator[list[int]]:
+    """At most ``_BLOCK`` ids each, a new block where the ids jump far ahead."""
+    block: list[int] = []
+    for dossier_id in ids:
+        if block and (len(block) >= _BLOCK or dossier_id - block[-1] > 64):
+            yield block
+            block = []
+        block.append(dossier_id)
+    if block:
+        yield block
+
+
+def _id_blocks(conn: Connection) -> Iterator[tuple[int, int]]:
+    ids = [row[0] for row in conn.execute(select(Dossier.id).order_by(Dossier.id))]
+    for start in range(0, len(ids), _BLOCK):
+        block = ids[start : start + _BLOCK]
+        yield block[0], block[-1]
+
+
+def _compute(conn: Connection, where: str, params: dict[str, Any]) -> None:
+    def rows(sql: str, col: str) -> Iterable[Any]:
+        stmt = text(sql.format(where=where.format(col=col)))
+        if "ids" in params:
+            stmt = stmt.bindparams(bindparam("ids", expanding=True))
+        return conn.execute(stmt, params)
+
+    img_cases: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    ncg_cases: dict[int, tuple[str, str]] = {}
+    for dossier_id, org, ident, status in rows(_CASES, "dossier_id"):
+        if org == "IMG":
+            img_cases[dossier_id].append((ident, status))
+        elif dossier_id not in ncg_cases:
+            ncg_cases[dossier_id] = (ident, status)
+    names: dict[int, list[str]] = defaultdict(list)
+    for dossier_id, vl, vn, tv, an in rows(_NAMES, "r.dossier_id"):
+        names[dossier_id].append(person_name(vl, tv, an, vn))
+    flags: dict[int, int] = defaultdict(int)
+    for dossier_id, kind in rows(_FLAG_ROWS, "dossier_id"):
+        flag = _FLAGS.get(kind)
+        if flag is not None:
+            flags[dossier_id] |= FLAG_BITS[flag]
+    listing: _Rows = _Rows(conn, DossierListing, _LISTING_COLUMNS)
+    words: _Rows = _Rows(conn, DossierSearchWord, ("word", "dossier_id"))
+    for d_id, straat, nr, letter, toev, pc, wp in rows(_DOSSIERS, "d.id"):
+        img = img_cases.get(d_id)
+        ncg = ncg_cases.get(d_id)
+        img_phase = _IMG_PHASES.get(img[0][1]) if img else None
+        ncg_status = _NCG_STATUSES.get(ncg[1]) if ncg else None
+        zaaknummers = [c[0] for c in img] if img else []
+        if ncg:
+            zaaknummers.append(ncg[0])
+        resident_names = names.get(d_id, [])
+        resident = resident_names[0] if resident_names else ""
+        group = _group(ncg_status, img_phase)
+        bits = flags.get(d_id, 0)
+        listing.add(
+            (
+                d_id,
+                resident[:200],
+                fold(resident)[:200],
+                " ".join(zaaknummers)[:400],
+                img[0][1][:20] if img else None,
+                img_phase.order if img_phase else 99,
+                ncg[1][:10] if ncg else None,
+                ncg_status.order if ncg_status else 99,
+                group.value if group else None,
+                bits,
+                bits.bit_count(),
+            )
+        )
+        number = number_text(nr, letter, toev)
+        for word in search_words(straat, number, pc, wp, resident_names, zaaknummers):
+            words.add((word, d_id))
+    listing.flush()
+    words.rows.sort()  # in index order: the B-tree grows at one end, not all over
+    words.flush()
+
+
+class _Rows(BulkInsert):
+    """``BulkInsert``, but PostgreSQL gets the rows by ``COPY`` (a first import writes ~12
+    search words per dossier; psycopg's ``executemany`` spends far more per row)."""
+
+    def __init__(self, conn: Connection, model: type[Any], columns: tuple[str, ...]) -> None:
+        super().__init__(conn, model, columns)
+        self._copy = (
+            f"COPY {model.__tablename__} ({', '.join(columns)}) FROM STDIN"
+            if conn.dialect.name == "postgresql"
+            else None
+        )
+
+    def flush(self) -> int:
+        if self._copy is None or not self.rows:
+            return super().flush()
+        raw: Any = self.conn.connection.dbapi_connection
+        with raw.cursor() as cursor, cursor.copy(self._copy) as copy:
+            for row in self.rows:
+                copy.write_row(row)
+        count = len(self.rows)
+        self.rows.clear()
+        return count
+
+
+# --- ORM writes ---------------------------------------------------------------------------
+
+_DIRTY = "listing_dirty"
+_ADDRESSES = "listing_addresses"
+_PERSONS = "listing_persons"
+
+
+def track_listing_changes(factory: sessionmaker[Session]) -> None:
+    """Refresh the list rows of every dossier an ORM flush touched, before the commit."""
+    event.listen(factory, "after_flush", _collect)
+    event.listen(factory, "before_commit", _refresh_collected)
+    event.listen(factory, "after_rollback", _forget)
+
+
+def _collect(session: Session, _context: Any) -> None:
+    dirty: set[int] = session.info.setdefault(_DIRTY, set())
+    addresses: set[int] = session.info.setdefault(_ADDRESSES, set())
+    persons: set[int] = session.info.setdefault(_PERSONS, set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Dossier):
+            dirty.add(obj.id)
+        elif isinstance(obj, Case | DossierFlag | DossierResident):
+            dirty.add(obj.dossier_id)
+        elif isinstance(obj, Address):
+            addresses.add(obj.id)
+        elif isinstance(obj, Person):
+            persons.add(obj.id)
+
+
+def _refresh_collected(session: Session) -> None:
+    session.flush()
+    dirty: set[int] = session.info.pop(_DIRTY, set())
+    addresses: set[int] = session.info.pop(_ADDRESSES, set())
+    persons: set[int] = session.info.pop(_PERSONS, set())
+    dirty.discard(None)  # type: ignore[arg-type, unused-ignore]
+    if not (dirty or addresses or persons):
+        return
+    conn = session.connection()
+    if addresses:
+        dirty.update(
+            conn.scalars(select(Dossier.id).where(Dossier.address_id.in_(sorted(addresses))))
+        )
+    if persons:
+        dirty.update(
+            conn.scalars(
+                select(DossierResident.dossier_id).where(
+                    DossierResident.person_id.in_(sorted(persons))
+                )
+            )
+        )
+    refresh_listing(conn, dirty)
+
+
+def _forget(session: Session) -> None:
+    for key in (_DIRTY, _ADDRESSES, _PERSONS):
+        session.info.pop(key, None)
