@@ -207,14 +207,28 @@ def _login_url(server: str, username: str, secret: str) -> URL:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Login:
+    server: str
+    username: str
+    secret: str
+
+
+def _login(uow: UnitOfWork) -> _Login:
+    state = _state(uow)
+    return _Login(state.server, state.username, state.secret)
+
+
 @contextmanager
-def _server(state: SyncState) -> Iterator[Connection]:
+def _server(state: _Login) -> Iterator[Connection]:
     url = _login_url(state.server, state.username, state.secret)
     engine = create_db_engine(url.render_as_string(hide_password=False))
     try:
         try:
             conn = engine.connect()
         except (OperationalError, DBAPIError) as exc:
+            if _refused(exc):
+                raise _RefusedError from None
             raise SyncError(_unreachable(state.server, exc)) from None
         try:
             yield conn
@@ -222,6 +236,10 @@ def _server(state: SyncState) -> Iterator[Connection]:
             conn.close()
     finally:
         engine.dispose()
+
+
+class _RefusedError(Exception):
+    """The server no longer accepts this laptop's login."""
 
 
 def _unreachable(server: str, exc: Exception) -> str:
@@ -255,6 +273,11 @@ def enrol(uow: UnitOfWork, server: str, username: str, secret: str) -> SyncRepor
     with uow:
         if uow.session.get(SyncState, 1) is not None:
             raise SyncError("Deze laptopdatabase is al aangemeld bij een teamserver.")
+        if uow.session.scalars(select(Dossier.id).limit(1)).first() is not None:
+            raise SyncError(
+                "Deze database bevat al dossiers; meld een nieuwe, lege laptopdatabase aan "
+                "(de teamserver vult hem met het werkpakket)."
+            )
         state = SyncState(
             id=1,
             laptop_id=str(uuid.uuid4()),
@@ -264,7 +287,7 @@ def enrol(uow: UnitOfWork, server: str, username: str, secret: str) -> SyncRepor
             watermark=None,
             applying=False,
         )
-        with _server(state) as conn:
+        with _server(_Login(state.server, username, secret)) as conn:
             who = conn.scalar(text("SELECT sync.whoami()"))
             conn.commit()
         state.organisation = who["organisation"]
@@ -276,19 +299,58 @@ def enrol(uow: UnitOfWork, server: str, username: str, secret: str) -> SyncRepor
     return sync(uow)
 
 
+class RevokedError(SyncError):
+    """The server refused this laptop for good; its local data has been wiped."""
+
+
+def _refused(exc: Exception) -> bool:
+    reason = str(getattr(exc, "orig", exc))
+    return "not permitted to log in" in reason or "not enrolled or was revoked" in reason
+
+
 def sync(uow: UnitOfWork) -> SyncReport:
     with uow:
-        state = _state(uow)
+        state = _login(uow)
         install_triggers(uow.session.connection())
         uow.commit()
-    with _server(state) as server:
-        pushed = _push(uow, server)
-        pulled, removed = _pull(uow, server)
+    try:
+        with _server(state) as server:
+            try:
+                server.scalar(text("SELECT sync.whoami()"))
+                server.commit()
+            except DBAPIError as exc:
+                if _refused(exc):
+                    raise _RefusedError from None
+                raise SyncError(_unreachable(state.server, exc)) from None
+            pushed = _push(uow, server)
+            pulled, removed = _pull(uow, server)
+    except _RefusedError:
+        wiped = wipe(uow)
+        raise RevokedError(
+            f"De teamserver heeft deze laptop ingetrokken; {wiped} dossier(s) zijn van deze "
+            "laptop verwijderd."
+        ) from None
     with uow:
         queued = _queued(uow)
         open_conflicts = len(uow.session.scalars(select(SyncConflict.uuid)).all())
     log.info("sync: pushed=%d pulled=%d removed=%d queued=%d", pushed, pulled, removed, queued)
     return SyncReport(pushed, pulled, removed, open_conflicts, queued)
+
+
+def wipe(uow: UnitOfWork) -> int:
+    """Remove every dossier and the enrolment from this laptop (a revoked laptop)."""
+    with uow:
+        conn = uow.session.connection()
+        held = list(uow.session.scalars(select(Dossier.id)))
+        conn.execute(update(SyncState).values(applying=True))
+        with guards_lifted(conn):
+            for dossier_id in held:
+                _remove_dossier(conn, dossier_id)
+        for model in (SyncOutbox, SyncConflict, SyncVersion, SyncState):
+            conn.execute(delete(model))
+        uow.commit()
+    log.warning("laptop revoked by the server: %d dossier(s) wiped", len(held))
+    return len(held)
 
 
 def _queued(uow: UnitOfWork) -> int:
@@ -566,7 +628,7 @@ def take(uow: UnitOfWork, dossier_ids: Sequence[int]) -> SyncReport:
     """Take dossiers along for a field day: the server adds them to this user's scope (it
     refuses dossiers without a case of the user's organisation), then a sync pulls them."""
     with uow:
-        state = _state(uow)
+        state = _login(uow)
     with _server(state) as server:
         try:
             server.execute(
