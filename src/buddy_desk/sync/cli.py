@@ -14,10 +14,9 @@ from buddy_desk.sync.server_sql import ROLES
 
 ORDER = 70
 
-Sub = argparse._SubParsersAction[argparse.ArgumentParser]
-
-
-def register(sub: Sub, common: argparse.ArgumentParser) -> None:
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
     server = sub.add_parser("server", parents=[common], help="team server (PostgreSQL) set-up")
     actions = server.add_subparsers(dest="server_action", required=True)
     init = actions.add_parser(
