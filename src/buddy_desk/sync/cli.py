@@ -14,6 +14,7 @@ from buddy_desk.sync.server_sql import ROLES
 
 ORDER = 70
 
+
 def register(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
 ) -> None:

@@ -58,12 +58,18 @@ def test_enrol_sync_take_and_conflicts_on_the_command_line(
         UnitOfWork(open_database(team.url)), team.nobody, "kantoor", "coord", base_updated_at=None
     )
     save_note(
-        UnitOfWork(open_database(f"sqlite:///{laptop}")), team.nobody, "veld", "eva", base_updated_at=None
+        UnitOfWork(open_database(f"sqlite:///{laptop}")),
+        team.nobody,
+        "veld",
+        "eva",
+        base_updated_at=None,
     )
     report = _json(capsys, ["sync", "--db", str(laptop), "--json"])
     assert isinstance(report, dict)
     assert report["pushed"] == 1 and report["conflicts"] == 1
-    (conflict,) = _json(capsys, ["conflicts", "--db", str(laptop), "--json"])  # type: ignore[misc]
+    listed = _json(capsys, ["conflicts", "--db", str(laptop), "--json"])
+    assert isinstance(listed, list) and len(listed) == 1
+    conflict = listed[0]
     assert conflict["dossier"] == team.nobody and conflict["mine"] == "veld"
 
 
