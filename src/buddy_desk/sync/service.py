@@ -83,6 +83,7 @@ class ConflictInfo:
     mine: str | None
     author: str | None
     created_at: datetime
+    address: str  # "Straat 12a", "" when the dossier is no longer on this laptop
 
 
 @dataclass(frozen=True, slots=True)
@@ -592,9 +593,16 @@ def _to_datetime(value: str) -> datetime:
 def conflicts(uow: UnitOfWork) -> list[ConflictInfo]:
     with uow:
         _state(uow)
-        rows = uow.session.scalars(
-            select(SyncConflict).order_by(SyncConflict.created_at, SyncConflict.uuid)
-        )
+        s = uow.session
+        rows = s.scalars(select(SyncConflict).order_by(SyncConflict.created_at, SyncConflict.uuid))
+        addresses = {
+            dossier_id: f"{straat} {nr}{letter or ''}"
+            for dossier_id, straat, nr, letter in s.execute(
+                select(Dossier.id, Address.straat, Address.huisnummer, Address.huisletter).join(
+                    Address, Address.id == Dossier.address_id
+                )
+            )
+        }
         return [
             ConflictInfo(
                 uuid=r.uuid,
@@ -604,6 +612,7 @@ def conflicts(uow: UnitOfWork) -> list[ConflictInfo]:
                 mine=r.mine,
                 author=r.author,
                 created_at=r.created_at,
+                address=addresses.get(r.dossier_id, ""),
             )
             for r in rows
         ]

@@ -11,11 +11,14 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import update
 
 from buddy_desk.choices.service.log import record_choice
+from buddy_desk.dossiers.service import save_note
 from buddy_desk.models.sync import SyncState
+from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.sync import service
 from buddy_desk.ui.context import AppContext, AppEvents, UserProfile
 from buddy_desk.ui.extensions import discover
+from buddy_desk.ui.sync.conflicts import ConflictsDialog
 from buddy_desk.ui.sync.controller import controller_for
 from buddy_desk.ui.sync.status import SyncStatusWidget
 from buddy_desk.ui.tasks import TaskRunner
@@ -90,3 +93,26 @@ def test_the_sync_ui_registers_its_status_and_menu_entries() -> None:
     registry = discover()
     assert "sync" in {w.id for w in registry.status_widgets}
     assert {"sync.now", "sync.conflicts"} <= {a.id for a in registry.menu_actions}
+
+
+@pytest.mark.postgres
+def test_the_conflicts_list_shows_the_unapplied_note_and_opens_its_dossier(
+    qtbot: QtBot, laptop: AppContext, team: Team
+) -> None:
+    save_note(
+        UnitOfWork(open_database(team.url)), team.shared, "kantoor", "coord", base_updated_at=None
+    )
+    save_note(laptop.uow, team.shared, "veld", "anna", base_updated_at=None)
+    service.sync(laptop.uow)
+    dialog = ConflictsDialog(
+        service.conflicts(laptop.uow), None, laptop.events.open_dossier_requested.emit
+    )
+    qtbot.addWidget(dialog)
+    table = dialog.table
+    assert table.rowCount() == 1
+    cells = [item.text() if (item := table.item(0, c)) else "" for c in range(4)]
+    assert cells[0].startswith("Teststraat ")  # the address, not a bare number
+    assert cells[1:] == ["tegelijk gewijzigd", "anna", "veld"]
+    with qtbot.waitSignal(laptop.events.open_dossier_requested) as opened:
+        table.cellDoubleClicked.emit(0, 0)
+    assert opened.args == [team.shared]

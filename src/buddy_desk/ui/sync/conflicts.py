@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QTableWidget,
@@ -17,8 +20,14 @@ from buddy_desk.ui.context import AppContext
 
 
 class ConflictsDialog(QDialog):
-    def __init__(self, conflicts: list[service.ConflictInfo], parent: QWidget | None) -> None:
+    def __init__(
+        self,
+        conflicts: list[service.ConflictInfo],
+        parent: QWidget | None,
+        open_dossier: Callable[[int], None] | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.conflicts = conflicts
         self.setObjectName("syncConflicts")
         self.setWindowTitle(tr("sync.conflicts.title"))
         self.table = QTableWidget(len(conflicts), 4)
@@ -32,14 +41,22 @@ class ConflictsDialog(QDialog):
         )
         for row, conflict in enumerate(conflicts):
             values = (
-                str(conflict.dossier_id),
+                conflict.address or str(conflict.dossier_id),
                 tr(f"sync.reason.{conflict.reason}"),
                 conflict.author or "",
                 (conflict.mine or "")[:200],
             )
             for column, value in enumerate(values):
                 self.table.setItem(row, column, QTableWidgetItem(value))
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setStretchLastSection(True)
+        if open_dossier is not None:  # double-click: open the dossier to merge the notes
+            self.table.cellDoubleClicked.connect(
+                lambda row, _col: open_dossier(self.conflicts[row].dossier_id)
+            )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -50,7 +67,7 @@ class ConflictsDialog(QDialog):
 
 def show_conflicts(ctx: AppContext, parent: QWidget) -> None:
     def shown(found: list[service.ConflictInfo]) -> None:
-        dialog = ConflictsDialog(found, parent)
+        dialog = ConflictsDialog(found, parent, ctx.events.open_dossier_requested.emit)
         dialog.setModal(True)
         dialog.open()
 
