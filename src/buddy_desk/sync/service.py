@@ -619,8 +619,14 @@ def conflicts(uow: UnitOfWork) -> list[ConflictInfo]:
 
 
 def status(uow: UnitOfWork) -> SyncStatus:
+    """The laptop's sync state; also re-checks the outbox triggers (a migration that rebuilt
+    a synced table dropped them), which is why the app asks for it when it starts."""
     with uow:
         state = uow.session.get(SyncState, 1)
+        if state is not None and uow.engine.dialect.name == "sqlite":
+            install_triggers(uow.session.connection())
+            uow.commit()
+            state = uow.session.get(SyncState, 1)
         queued = _queued(uow) if state else 0
         open_conflicts = len(uow.session.scalars(select(SyncConflict.uuid)).all())
         return SyncStatus(

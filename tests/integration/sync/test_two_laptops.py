@@ -181,3 +181,14 @@ def test_a_retried_push_applies_nothing_twice(team: Team, tmp_path: Path) -> Non
 
 def test_login_role_names_the_user() -> None:
     assert login_role("anna") == "bd_user_anna"
+
+
+def test_outbox_triggers_come_back_when_the_app_asks_for_the_status(
+    team: Team, tmp_path: Path
+) -> None:
+    anna = enrol_laptop(team, tmp_path, "anna")
+    with anna.engine.begin() as conn:  # as a migration that rebuilds the table would
+        conn.exec_driver_sql("DROP TRIGGER trg_sync_outbox_choice")
+    assert service.status(anna).queued == 0
+    record_choice(anna, team.shared, _choice("na migratie"), ANNA, now=T0)
+    assert service.status(anna).queued == 2  # the entry and its timeline line
