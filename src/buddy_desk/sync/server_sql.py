@@ -399,6 +399,10 @@ BEGIN
                 INSERT INTO sync.conflict VALUES (c->>'uuid', d, 'conversation_note',
                     'concurrent_edit', p->>'body', c->>'author', now());
             END IF;
+        ELSIF c->>'table' = 'sync_conflict' THEN  -- a buddy resolved it
+            DELETE FROM sync.conflict WHERE uuid = c->>'row_key' AND dossier_id = d;
+            INSERT INTO sync.change (dossier_id, table_name) VALUES (d, 'conflict');
+            outcome := 'applied';
         ELSIF c->>'table' = 'timeline_event' THEN
             t := jsonb_populate_record(NULL::public.timeline_event, p);
             t.id := nextval(pg_get_serial_sequence('public.timeline_event', 'id'));

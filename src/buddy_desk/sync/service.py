@@ -379,6 +379,7 @@ def _push(uow: UnitOfWork, server: Connection) -> int:
                 {
                     "uuid": r.uuid,
                     "table": r.table_name,
+                    "row_key": r.row_key,
                     "dossier_id": r.dossier_id,
                     "payload": r.payload,
                     "base_version": r.base_version,
@@ -616,6 +617,66 @@ def conflicts(uow: UnitOfWork) -> list[ConflictInfo]:
             )
             for r in rows
         ]
+
+
+@dataclass(frozen=True, slots=True)
+class NoteVersion:
+    body: str
+    updated_at: datetime
+    updated_by: str | None
+
+
+def current_note(uow: UnitOfWork, dossier_id: int) -> NoteVersion | None:
+    """The note as this laptop holds it (the version in force on the server, once pulled)."""
+    with uow:
+        note = uow.session.scalars(
+            select(ConversationNote).where(ConversationNote.dossier_id == dossier_id)
+        ).one_or_none()
+        return NoteVersion(note.body, note.updated_at, note.updated_by) if note else None
+
+
+def resolve_conflict(
+    uow: UnitOfWork, conflict_uuid: str, *, note_body: str | None, user: str | None
+) -> None:
+    """Close a conflict: optionally store the note as the buddy chose to keep it, and queue
+    the resolution so the server closes it too — one transaction, works offline."""
+    with uow:
+        s = uow.session
+        _state(uow)
+        conflict = s.get(SyncConflict, conflict_uuid)
+        if conflict is None:
+            raise SyncError("Dit conflict is al opgelost.")
+        if note_body is not None:
+            note = s.scalars(
+                select(ConversationNote).where(ConversationNote.dossier_id == conflict.dossier_id)
+            ).one_or_none()
+            if note is None:
+                s.add(
+                    ConversationNote(
+                        dossier_id=conflict.dossier_id,
+                        body=note_body,
+                        updated_by=user,
+                        updated_at=utcnow(),
+                    )
+                )
+            else:
+                note.body = note_body
+                note.updated_by = user
+                note.updated_at = utcnow()
+        s.add(
+            SyncOutbox(
+                uuid=uuid.uuid4().hex,
+                table_name="sync_conflict",
+                row_key=conflict.uuid,
+                dossier_id=conflict.dossier_id,
+                payload="{}",
+                author=user,
+                created_at=utcnow().isoformat(),
+                sent=False,
+            )
+        )
+        s.delete(conflict)
+        uow.commit()
 
 
 def status(uow: UnitOfWork) -> SyncStatus:

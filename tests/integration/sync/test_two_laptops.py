@@ -192,3 +192,26 @@ def test_outbox_triggers_come_back_when_the_app_asks_for_the_status(
     assert service.status(anna).queued == 0
     record_choice(anna, team.shared, _choice("na migratie"), ANNA, now=T0)
     assert service.status(anna).queued == 2  # the entry and its timeline line
+
+
+def test_a_resolved_note_conflict_is_closed_everywhere_with_the_chosen_text(
+    team: Team, tmp_path: Path
+) -> None:
+    anna = enrol_laptop(team, tmp_path, "anna")
+    bram = enrol_laptop(team, tmp_path, "bram")
+    save_note(anna, team.shared, "Anna: dak lekt", "anna", base_updated_at=None)
+    save_note(bram, team.shared, "Bram: scheur", "bram", base_updated_at=None)
+    service.sync(anna)
+    service.sync(bram)
+    (conflict,) = service.conflicts(bram)
+    merged = "Anna: dak lekt\n\n— Mijn aanvulling —\nBram: scheur"
+    service.resolve_conflict(bram, conflict.uuid, note_body=merged, user="bram")  # offline
+    assert service.conflicts(bram) == []
+    service.sync(bram)
+    service.sync(anna)
+    for laptop in (anna, bram):
+        assert service.conflicts(laptop) == []
+        note = service.current_note(laptop, team.shared)
+        assert note is not None and note.body == merged
+    server_note = service.current_note(UnitOfWork(open_database(team.url)), team.shared)
+    assert server_note is not None and server_note.body == merged

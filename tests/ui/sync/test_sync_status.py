@@ -7,17 +7,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import update
 
 from buddy_desk.choices.service.log import record_choice
 from buddy_desk.dossiers.service import save_note
+from buddy_desk.errors import NoteConflictError
 from buddy_desk.models.sync import SyncState
 from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.sync import service
 from buddy_desk.ui.context import AppContext, AppEvents, UserProfile
+from buddy_desk.ui.dossiers.note_conflict_dialog import NoteChoice, NoteResolution
 from buddy_desk.ui.extensions import discover
+from buddy_desk.ui.sync import conflicts as conflicts_ui
 from buddy_desk.ui.sync.conflicts import ConflictsDialog
 from buddy_desk.ui.sync.controller import controller_for
 from buddy_desk.ui.sync.status import SyncStatusWidget
@@ -116,3 +120,37 @@ def test_the_conflicts_list_shows_the_unapplied_note_and_opens_its_dossier(
     with qtbot.waitSignal(laptop.events.open_dossier_requested) as opened:
         table.cellDoubleClicked.emit(0, 0)
     assert opened.args == [team.shared]
+
+
+@pytest.mark.postgres
+def test_resolving_a_note_conflict_keeps_both_texts_and_queues_the_resolution(
+    qtbot: QtBot, laptop: AppContext, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    save_note(
+        UnitOfWork(open_database(team.url)), team.shared, "kantoor", "coord", base_updated_at=None
+    )
+    save_note(laptop.uow, team.shared, "veld", "anna", base_updated_at=None)
+    service.sync(laptop.uow)
+    asked: list[str] = []
+
+    def keep_both(_parent: object, error: NoteConflictError, mine: str) -> NoteResolution:
+        asked.append(f"{error.body}|{mine}")
+        return NoteResolution(NoteChoice.MERGE, mine)
+
+    monkeypatch.setattr(conflicts_ui, "ask_note_conflict", keep_both)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    conflicts_ui.show_conflicts(laptop, parent)
+    qtbot.waitUntil(lambda: parent.findChild(ConflictsDialog) is not None, timeout=10_000)
+    dialog = parent.findChild(ConflictsDialog)
+    assert dialog is not None
+    dialog.table.selectRow(0)
+    assert dialog.resolve_button.isEnabled()
+    dialog.resolve_button.click()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 0, timeout=10_000)
+    dialog.close()
+    assert asked == ["kantoor|veld"]  # the notes tab's dialog, with their text and mine
+    note = service.current_note(laptop.uow, team.shared)
+    assert note is not None
+    assert note.body.startswith("kantoor\n\n— Mijn aanvulling") and note.body.endswith("veld")
+    assert service.status(laptop.uow).queued == 2  # the merged note and the resolution
