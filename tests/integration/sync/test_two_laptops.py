@@ -18,7 +18,13 @@ from buddy_desk.choices.rules import (
     Direction,
     DocumentCategory,
 )
-from buddy_desk.choices.service.log import NewChoice, log_entries, record_choice, verify_log
+from buddy_desk.choices.service.log import (
+    NewChoice,
+    log_entries,
+    record_choice,
+    verify_log,
+    withdraw_choice,
+)
 from buddy_desk.core.phases import Organisation
 from buddy_desk.dossiers.service import save_note
 from buddy_desk.models import Case, Dossier
@@ -145,6 +151,16 @@ def test_consent_recorded_on_one_laptop_opens_the_details_on_the_other(
         assert [(e.gebruiker, e.gegevensbron) for e in logged] == [
             (team.secrets["anna_login"], "NCG")
         ]
+    # the resident withdraws: the next pull takes the details off anna's laptop again
+    given = log_entries(bram, team.shared)[-1]
+    withdraw_choice(bram, team.shared, given.seq, BRAM, channel=Channel.PHONE, now=T0)
+    service.sync(bram)
+    service.sync(anna)
+    with anna:
+        ncg = anna.session.scalars(
+            select(Case).where(Case.dossier_id == team.shared, Case.organisation == "NCG")
+        ).one()
+        assert ncg.startdatum is None and not ncg.statuses
 
 
 def test_a_retried_push_applies_nothing_twice(team: Team, tmp_path: Path) -> None:
