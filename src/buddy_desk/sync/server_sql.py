@@ -335,6 +335,11 @@ BEGIN
         RAISE EXCEPTION 'buddy-desk: login % is not enrolled or was revoked', session_user
             USING ERRCODE = 'insufficient_privilege';
     END IF;
+    -- lock every dossier of the batch up front, in id order: two laptops pushing for the
+    -- same dossiers in another order wait for each other instead of deadlocking
+    PERFORM 1 FROM public.dossier
+    WHERE id IN (SELECT DISTINCT (x->>'dossier_id')::integer FROM jsonb_array_elements(changes) x)
+    ORDER BY id FOR UPDATE;
     FOR c IN SELECT * FROM jsonb_array_elements(changes) LOOP
         SELECT * INTO done FROM sync.applied WHERE uuid = c->>'uuid';
         IF FOUND THEN  -- a retry after a lost answer: the first answer again, nothing applied

@@ -511,9 +511,12 @@ def _replace_dossier(conn: Connection, snap: dict[str, Any]) -> None:
     _upsert(conn, _table("address"), [snap["address"]])
     _upsert(conn, _table("person"), snap["person"])
     _upsert(conn, _table("dossier"), [snap["dossier"]])
-    for name in ("dossier_resident", "dossier_flag", "org_case", "case_status", "damage_report"):
-        _insert(conn, _table(name), snap[name])
-    _insert(conn, _table("timeline_event"), snap["timeline_event"])
+    # only a case's id is referred to (by its statuses and reports); the other rows get local
+    # ids, so they never collide with rows this laptop made itself
+    _insert(conn, _table("org_case"), snap["org_case"])
+    for name in ("dossier_resident", "dossier_flag", "case_status", "damage_report"):
+        _insert(conn, _table(name), snap[name], keep_id=False)
+    _insert(conn, _table("timeline_event"), snap["timeline_event"], keep_id=False)
     if snap["conversation_note"]:
         _insert(conn, _table("conversation_note"), [snap["conversation_note"]], keep_id=False)
         key = str(dossier_id)
