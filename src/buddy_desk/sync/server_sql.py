@@ -116,6 +116,14 @@ CREATE TABLE IF NOT EXISTS sync.conflict (
     created_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS conflict_dossier ON sync.conflict (dossier_id);
+-- every pull: who took which dossiers (personal data) to a laptop, and when
+CREATE TABLE IF NOT EXISTS sync.pull_log (
+    id bigserial PRIMARY KEY,
+    username text NOT NULL,
+    dossier_ids integer[] NOT NULL,
+    removed integer[] NOT NULL,
+    at timestamptz NOT NULL DEFAULT now()
+);
 CREATE TABLE IF NOT EXISTS sync.field_version (
     table_name text NOT NULL,
     row_key text NOT NULL,
@@ -512,6 +520,8 @@ BEGIN
                 (consent->>'seq')::integer);
         END IF;
     END LOOP;
+    INSERT INTO sync.pull_log (username, dossier_ids, removed)
+    VALUES (u.username, send, ARRAY(SELECT unnest(held) EXCEPT SELECT unnest(scope)));
     RETURN jsonb_build_object(
         'watermark', watermark::text,
         'scope', to_jsonb(scope),
@@ -557,6 +567,6 @@ def roles() -> list[str]:
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public "
         f"TO {group_role('planner')}, {group_role('coordinator')}",
         f"GRANT SELECT ON public.access_log_entry, public.dossier, public.dossier_resident, "
-        f"public.person, public.address TO {group_role('privacy_officer')}",
+        f"public.person, public.address, sync.pull_log TO {group_role('privacy_officer')}",
     ]
     return statements

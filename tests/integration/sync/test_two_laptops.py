@@ -57,6 +57,17 @@ def test_each_laptop_holds_its_scope_and_nothing_else(team: Team, tmp_path: Path
     bram = enrol_laptop(team, tmp_path, "bram")
     assert _held(anna) == {team.shared, team.second}
     assert _held(bram) == {team.shared, team.second, team.bram_only}
+    # every pull of personal data is on record: who took which dossiers when
+    server = create_db_engine(team.url)
+    with server.connect() as conn:
+        pulls = conn.execute(text("SELECT username, dossier_ids FROM sync.pull_log")).all()
+    server.dispose()
+    assert sorted((u, sorted(d)) for u, d in pulls) == sorted(
+        [
+            (team.secrets["anna_login"], sorted([team.shared, team.second])),
+            (team.secrets["bram_login"], sorted([team.shared, team.second, team.bram_only])),
+        ]
+    )
     for laptop in (anna, bram):
         path = laptop.engine.url.database
         assert path is not None
