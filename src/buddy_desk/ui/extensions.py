@@ -61,12 +61,22 @@ class MenuAction:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class StatusWidget:
+    """A permanent widget at the right of the status bar (sync state, …)."""
+
+    id: str
+    factory: Callable[[AppContext], QWidget]
+    order: int = 100
+
+
 @dataclass
 class UiRegistry:
     workspaces: list[Workspace] = field(default_factory=list)
     dossier_sections: list[DossierSection] = field(default_factory=list)
     dossier_actions: list[DossierAction] = field(default_factory=list)
     menu_actions: list[MenuAction] = field(default_factory=list)
+    status_widgets: list[StatusWidget] = field(default_factory=list)
 
     def add_workspace(self, item: Workspace) -> None:
         self.workspaces.append(item)
@@ -83,6 +93,10 @@ class UiRegistry:
     def add_menu_action(self, item: MenuAction) -> None:
         self.menu_actions.append(item)
         self.menu_actions.sort(key=lambda a: a.order)
+
+    def add_status_widget(self, item: StatusWidget) -> None:
+        self.status_widgets.append(item)
+        self.status_widgets.sort(key=lambda w: w.order)
 
 
 def discover() -> UiRegistry:

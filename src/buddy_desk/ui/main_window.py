@@ -78,6 +78,8 @@ class MainWindow(QMainWindow):
             self._add_fixed_tab(widget)
         self._build_menus()
         self.statusBar().setSizeGripEnabled(True)
+        for status_widget in self.registry.status_widgets:
+            self.statusBar().addPermanentWidget(status_widget.factory(ctx))
 
         ctx.events.open_dossier_requested.connect(self.open_dossier)
         ctx.events.language_changed.connect(self._on_events_language_changed)

@@ -1,0 +1,100 @@
+"""One sync controller per app: runs sync in the background, knows online/offline.
+
+Sync runs on the thread pool (``ctx.ops``) with its own unit of work, so typing never waits
+for the network; the outbox makes that safe (a note saved during the sync is queued, and the
+pull is skipped until it is pushed). A timer syncs automatically while the app is open;
+an unreachable server just means "offline" — no dialog unless the user asked.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
+
+from buddy_desk.i18n import tr
+from buddy_desk.persistence.unit_of_work import UnitOfWork
+from buddy_desk.sync import service
+from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.messages import show_error
+
+AUTO_SYNC_MS = 5 * 60 * 1000
+_KEY = "sync.controller"
+
+
+class SyncController(QObject):
+    changed = Signal()
+    """The status (online, last sync, queue, conflicts) may look different now."""
+    finished = Signal(object)
+    """A sync ended: a ``SyncReport``, or the exception it failed with."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.status: service.SyncStatus | None = None
+        self.online: bool | None = None  # None: not tried yet
+        self.error: str | None = None
+        self.running = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(AUTO_SYNC_MS)
+        self._timer.timeout.connect(lambda: self.sync_now(None))
+        ctx.events.dossier_changed.connect(lambda _id: self.refresh())
+
+    def refresh(self) -> None:
+        self.ctx.ops.read(service.status, on_done=self._got_status, key=self)
+
+    def _got_status(self, status: service.SyncStatus) -> None:
+        first = self.status is None
+        self.status = status
+        if status.enrolled and first:
+            self._timer.start()
+            QTimer.singleShot(2000, lambda: self.sync_now(None))
+        self.changed.emit()
+
+    def sync_now(self, parent: QWidget | None) -> None:
+        """Sync in the background; ``parent`` set: the user asked, so failures are shown."""
+        if self.running:
+            return
+        if self.status is not None and not self.status.enrolled:
+            if parent is not None:
+                show_error(parent, tr("sync.action.sync_now"), tr("sync.not_enrolled"))
+            return
+        self.running = True
+        self.changed.emit()
+
+        def run(uow: UnitOfWork) -> service.SyncReport:
+            return service.sync(uow)
+
+        self.ctx.ops.write(
+            run,
+            on_done=self._done,
+            on_error=lambda exc: self._failed(exc, parent),
+        )
+
+    def _done(self, report: service.SyncReport) -> None:
+        self.running = False
+        self.online = True
+        self.error = None
+        if report.pulled or report.removed:
+            self.ctx.events.dossiers_reloaded.emit()
+        self.finished.emit(report)
+        self.refresh()
+
+    def _failed(self, exc: BaseException, parent: QWidget | None) -> None:
+        self.running = False
+        self.online = False
+        self.error = str(exc)
+        if isinstance(exc, service.RevokedError):
+            self.ctx.events.dossiers_reloaded.emit()
+        if parent is not None or isinstance(exc, service.RevokedError):
+            show_error(parent, tr("sync.action.sync_now"), str(exc))
+        self.finished.emit(exc)
+        self.refresh()
+
+
+def controller_for(ctx: AppContext) -> SyncController:
+    controller = ctx.extras.get(_KEY)
+    if not isinstance(controller, SyncController):
+        controller = SyncController(ctx)
+        ctx.extras[_KEY] = controller
+        controller.refresh()
+    return controller

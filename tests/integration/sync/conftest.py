@@ -1,0 +1,84 @@
+"""A team server (a throwaway PostgreSQL database) with two buddy pairs, and laptops."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
+from buddy_desk.persistence.schema import open_database
+from buddy_desk.persistence.unit_of_work import UnitOfWork
+from buddy_desk.sync import service
+from tests.factories import make_dossier, make_supervisor
+
+_count = itertools.count()
+
+
+@dataclass(frozen=True)
+class Team:
+    url: str
+    shared: int  # anna (IMG) and bram (NCG) are its buddy pair
+    second: int  # anna and bram too
+    bram_only: int  # carla (IMG) and bram
+    nobody: int  # carla and dirk: on neither laptop
+    secrets: dict[str, str]
+
+
+@pytest.fixture
+def server_url(pg_base_url: str) -> str:
+    name = f"sync{os.getpid()}_{next(_count)}"
+    admin = create_engine(pg_base_url.format(db="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return pg_base_url.format(db=name)
+
+
+@pytest.fixture
+def team(server_url: str) -> Team:
+    engine = open_database(server_url)
+    uow = UnitOfWork(engine)
+    anna = make_supervisor(uow, Organisation.IMG, "Anna Visser", f"anna{next(_count)}")
+    bram = make_supervisor(uow, Organisation.NCG, "Bram Dijkstra", f"bram{next(_count)}")
+    carla = make_supervisor(uow, Organisation.IMG, "Carla Mulder", f"carla{next(_count)}")
+    dirk = make_supervisor(uow, Organisation.NCG, "Dirk Smit", f"dirk{next(_count)}")
+
+    def pair(img: int, ncg: int, resident: tuple[str, str] = ("J.", "Jansen")) -> int:
+        return make_dossier(
+            uow,
+            resident=resident,
+            img_supervisor_id=img,
+            ncg_supervisor_id=ncg,
+            img_phase=ImgPhase.OPNAME,
+            ncg_status=NcgStatus.S2_1,
+        )
+
+    shared = pair(anna, bram, ("P.", "Veenstra"))
+    second = pair(anna, bram)
+    bram_only = pair(carla, bram)
+    nobody = pair(carla, dirk, ("Q.", "Zwartsenberg"))
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, username FROM supervisor")).all()
+    names: dict[int, str] = {int(i): str(u) for i, u in rows}
+    engine.dispose()
+    service.init_server(server_url)
+    secrets = {
+        "anna": service.add_user(server_url, names[anna], "IMG", "buddy"),
+        "bram": service.add_user(server_url, names[bram], "NCG", "buddy"),
+        "anna_login": names[anna],
+        "bram_login": names[bram],
+    }
+    return Team(server_url, shared, second, bram_only, nobody, secrets)
+
+
+def enrol_laptop(team: Team, tmp_path: Path, who: str) -> UnitOfWork:
+    """A fresh laptop database for ``who`` ("anna" or "bram"), enrolled and pulled."""
+    path = tmp_path / f"{who}-{next(_count)}.sqlite"
+    uow = UnitOfWork(open_database(f"sqlite:///{path}"))
+    service.enrol(uow, team.url, team.secrets[f"{who}_login"], team.secrets[who])
+    return uow
