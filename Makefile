@@ -29,7 +29,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 pytest: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest --cov --cov-report=
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -n 2 --cov --cov-report=
 	@echo "coverage: $$($(BIN)/coverage report --format=total) % of buddy_desk's lines and branches"
 
 test: lint typecheck pytest
