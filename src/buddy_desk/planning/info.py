@@ -119,6 +119,16 @@ class QueueEntry:
     no_joint_reason: str | None
     zaaknummers: tuple[str, ...]
     queue_reason: str | None = None  # outside group B: the buddy's reason for adding it
+    # the consent gate: the groups the viewer may see when the group itself is withheld
+    # ("B/C"), and a plain sentence per organisation whose case details are not shown
+    group_options: frozenset[CollaborationGroup] = frozenset()
+    withheld: tuple[str, ...] = ()
+
+    @property
+    def group_text(self) -> str:
+        if self.group is not None:
+            return self.group.value
+        return "/".join(sorted(g.value for g in self.group_options)) or "–"
 
     @property
     def priority(self) -> bool:

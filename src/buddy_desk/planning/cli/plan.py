@@ -25,16 +25,23 @@ from pathlib import Path
 from typing import Any
 
 from buddy_desk.choices.rules import Actor
-from buddy_desk.choices.service.consent import acting_viewer
+from buddy_desk.choices.service.consent import (
+    LIST_EXPORT,
+    acting_viewer,
+    disclosed_sides,
+    disclosures_in,
+    log_disclosures_in,
+)
 from buddy_desk.commands import acting_username, open_uow, print_json
 from buddy_desk.core.inspection import AppointmentState, InspectionForm, VisitKind
+from buddy_desk.core.phases import Organisation
 from buddy_desk.errors import ValidationError
 from buddy_desk.i18n import tr
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.planning.calendar import AMSTERDAM, Proposal, ProposalSet, Visit
 from buddy_desk.planning.cli._register import register_actions
 from buddy_desk.planning.formatting import dutch_day, span_text
-from buddy_desk.planning.info import AppointmentInfo, ExpertInfo
+from buddy_desk.planning.info import AppointmentInfo, ExpertInfo, QueueEntry
 from buddy_desk.planning.service import booking as svc
 from buddy_desk.planning.service.output import write_ics
 from buddy_desk.planning.service.queue import queue
@@ -221,9 +228,12 @@ def _print_appointment(a: AppointmentInfo) -> None:
 
 
 def run_queue(args: argparse.Namespace) -> int:
-    entries = queue(open_uow(args))
+    uow = open_uow(args)
+    viewer = acting_viewer(uow, acting_username(args))
+    entries = queue(uow, viewer)
     if args.limit:
         entries = entries[: args.limit]
+    _log_queue_disclosures(uow, viewer, entries)
     if args.json:
         print_json(
             [
@@ -233,6 +243,8 @@ def run_queue(args: argparse.Namespace) -> int:
                     "woonplaats": e.woonplaats,
                     "gemeente": e.gemeente,
                     "group": e.group.value if e.group else None,
+                    "group_options": sorted(g.value for g in e.group_options),
+                    "withheld": list(e.withheld),
                     "urgent": e.urgent,
                     "bijzondere_situatie": e.bijzondere_situatie,
                     "form": e.form.value if e.form else None,
@@ -248,10 +260,28 @@ def run_queue(args: argparse.Namespace) -> int:
         form = tr(f"planning.form.{e.form.value}") if e.form else "-"
         print(
             f"{mark}{e.dossier_id:>7}  {e.address_line:<32.32} {e.woonplaats:<16.16} "
-            f"groep {e.group.value if e.group else '-'}  {form}"
+            f"groep {e.group_text}  {form}"
         )
     print(f"{len(entries)} dossier(s) wachten op een gezamenlijke opname")
+    for line in sorted({line for e in entries for line in e.withheld}):
+        print(line)
     return 0
+
+
+def _log_queue_disclosures(uow: UnitOfWork, viewer: Actor, entries: list[QueueEntry]) -> None:
+    """The queue leaves the app with the group, which tells the other side's phase: every row
+    that shows it under consent is logged once (docs/choices.md)."""
+    with uow:
+        verdicts = disclosures_in(uow, viewer.organisation, [e.dossier_id for e in entries])
+        both = {Organisation.IMG: True, Organisation.NCG: True}  # the queue is combinations
+        shown = [
+            pair
+            for e in entries
+            if e.group is not None and e.dossier_id in verdicts
+            for pair in disclosed_sides(verdicts[e.dossier_id], both)
+        ]
+        if log_disclosures_in(uow, viewer, shown, LIST_EXPORT):
+            uow.commit()
 
 
 def run_propose(args: argparse.Namespace) -> int:

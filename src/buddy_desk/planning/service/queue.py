@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from buddy_desk.choices.rules import NOT_DECIDED
+from buddy_desk.choices.rules import NOT_DECIDED, Actor, visible_group
+from buddy_desk.choices.service.consent import (
+    disclosures_in,
+    no_consent_verdict,
+    withheld_lines,
+)
 from buddy_desk.choices.service.log import decided_in_session
 from buddy_desk.core.collaboration import CollaborationGroup, collaboration_group
 from buddy_desk.core.inspection import AppointmentState, InspectionForm
@@ -34,13 +40,17 @@ def chosen_forms(session: Session) -> dict[int, InspectionForm | None]:
     return {d: chosen_form(c) for d, c in decided_in_session(session).items()}
 
 
-def queue(uow: UnitOfWork) -> list[QueueEntry]:
+def queue(uow: UnitOfWork, viewer: Actor | None = None) -> list[QueueEntry]:
     """Combination dossiers awaiting a joint inspection (``rules.queue_reason``): group B —
     both inspections still to come — unless the resident declined; another group only when a
     buddy added it with a reason. Urgent and bijzondere situatie on top.
 
     A dossier leaves the queue once it has a booked (or done) joint appointment or a note of
     why a joint inspection was not possible.
+
+    ``viewer``: the consent gate — the other organisation's case numbers and the group they
+    would give away are shown only while the resident's consent lets them through (None: the
+    service itself, ungated, for the auto-plan and tests).
     """
     with uow:
         s = uow.session
@@ -91,6 +101,7 @@ def queue(uow: UnitOfWork) -> list[QueueEntry]:
         ):
             flags[d_id].add(kind)
         candidates: dict[int, _Candidate] = {}
+        phases: dict[int, tuple[NcgStatus, ImgPhase, int]] = {}
         for d_id, cases in img.items():
             if d_id not in ncg or d_id in planned:
                 continue
@@ -118,6 +129,7 @@ def queue(uow: UnitOfWork) -> list[QueueEntry]:
             urgent = cases[0][2] or bool(f & {FlagKind.URGENT, FlagKind.AOS})
             special = special or FlagKind.BIJZONDERE_SITUATIE in f
             idents = (*(c[3] for c in cases), ncg_ident)
+            phases[d_id] = (NcgStatus(ncg_status), ImgPhase(cases[0][0]), len(cases))
             candidates[d_id] = (group, urgent, special, idents, form, source, why)
         entries: list[QueueEntry] = []
         if candidates:
@@ -158,8 +170,45 @@ def queue(uow: UnitOfWork) -> list[QueueEntry]:
                         queue_reason=None if group is JOINT_GROUP else why,
                     )
                 )
+        if viewer is not None:
+            entries = _gated(uow, viewer, entries, phases)
         entries.sort(key=queue_order)
         return entries
+
+
+def _gated(
+    uow: UnitOfWork,
+    viewer: Actor,
+    entries: list[QueueEntry],
+    phases: dict[int, tuple[NcgStatus, ImgPhase, int]],
+) -> list[QueueEntry]:
+    """The queue as ``viewer`` may see it: without consent no case number of the other
+    organisation, and only the groups that do not give its phase away."""
+    verdicts = disclosures_in(uow, viewer.organisation, [e.dossier_id for e in entries])
+    gated = []
+    for e in entries:
+        verdict = verdicts.get(e.dossier_id) or no_consent_verdict(
+            e.dossier_id, viewer.organisation
+        )
+        ncg_status, img_phase, img_count = phases[e.dossier_id]
+        img_numbers, ncg_number = e.zaaknummers[:img_count], e.zaaknummers[img_count:]
+        numbers = (img_numbers if verdict.img.case_details else ()) + (
+            ncg_number if verdict.ncg.case_details else ()
+        )
+        if numbers == e.zaaknummers:
+            gated.append(e)
+            continue
+        options = visible_group(ncg_status, img_phase, verdict.img, verdict.ncg)
+        gated.append(
+            replace(
+                e,
+                zaaknummers=numbers,
+                group=next(iter(options)) if len(options) == 1 else None,
+                group_options=options if len(options) == 2 else frozenset(),
+                withheld=tuple(withheld_lines(verdict)),
+            )
+        )
+    return gated
 
 
 def queue_order(e: QueueEntry) -> tuple[int, int, int]:

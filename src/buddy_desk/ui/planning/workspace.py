@@ -30,6 +30,7 @@ from buddy_desk.planning.info import PlanOutcome, QueueEntry, WeekView
 from buddy_desk.planning.service.queue import queue
 from buddy_desk.planning.service.week import auto_plan_week, week_view
 from buddy_desk.progress import Progress
+from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.formatting import format_day
 from buddy_desk.ui.messages import show_error
@@ -100,8 +101,9 @@ class PlanningWorkspace(QWidget):
     # -- the queue -------------------------------------------------------------------
 
     def reload_queue(self) -> None:
+        viewer = viewer_of(self.ctx.user)  # the consent gate: what the planner may see
         self.ctx.tasks.start(
-            lambda _p: queue(self.ctx.new_uow()),
+            lambda _p: queue(self.ctx.new_uow(), viewer),
             on_done=self._on_queue_loaded,
             on_error=self._on_task_failed,
         )
@@ -132,13 +134,15 @@ class PlanningWorkspace(QWidget):
         self.queue_table.setRowCount(len(shown))
         for row, e in enumerate(shown):
             mark = "!" if e.priority else ""
-            cells = [mark, e.address_line, e.woonplaats, e.group.value if e.group else "–"]
+            cells = [mark, e.address_line, e.woonplaats, e.group_text]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, e.dossier_id)
                 if e.queue_reason:
                     # a buddy added it outside group B: say why
                     item.setToolTip(f"{tr('planning.col.queue_reason')}: {e.queue_reason}")
+                if e.withheld and col == 3:
+                    item.setToolTip("\n".join(e.withheld))
                 if e.priority:
                     item.setToolTip(tr("planning.queue.priority"))
                     if col == 0:
