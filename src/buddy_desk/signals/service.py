@@ -24,12 +24,15 @@ from buddy_desk.choices.rules import (
     DocumentCategory,
     consent_for,
     current_states,
+    options_label,
+    visible_group,
 )
 from buddy_desk.choices.service.consent import (
     SIGNAL,
     DossierDisclosure,
     disclosures_in,
     log_disclosures_in,
+    no_consent_verdict,
     withheld_lines,
 )
 from buddy_desk.choices.service.log import consent_state, decided_in_session, to_entry
@@ -899,11 +902,23 @@ def request_queue(
                     rank = (phase.is_running, start or date.min, phase)
                     if d_id not in img or rank[:2] > img[d_id][:2]:
                         img[d_id] = rank
+        # the group tells the other side's phase: only as far as consent lets it through
+        verdicts = disclosures_in(uow, viewer, sorted(dossier_ids))
         rows = []
         for req, address in found:
             d_id = req.dossier_id
             lead = img.get(d_id)
             group = collaboration_group(ncg.get(d_id), lead[2] if lead else None)
+            if group is not None:
+                verdict = verdicts.get(d_id) or no_consent_verdict(d_id, viewer)
+                options = visible_group(
+                    ncg.get(d_id), lead[2] if lead else None, verdict.img, verdict.ncg
+                )
+                group_text = (
+                    next(iter(options)).value if len(options) == 1 else options_label(options)
+                ) or None
+            else:
+                group_text = None
             if viewer is Organisation.IMG:
                 own = lead[2].value if lead else None
             elif viewer is Organisation.NCG:
@@ -924,7 +939,7 @@ def request_queue(
                         address.huisnummertoevoeging,
                         address.woonplaats,
                     ),
-                    group.value if group else None,
+                    group_text,
                     own,
                     q_state,
                 )

@@ -153,10 +153,14 @@ def test_the_queue_shows_open_overdue_and_answered_with_only_the_own_phase(
         (done.id, QueueState.ANSWERED),
     ]
     assert {r.own_status for r in rows} == {"2.1"}  # NCG's own status, never IMG's phase
-    assert {r.group for r in rows} == {"B"}
+    # group B would tell IMG's phase: without consent NCG sees "B/C", IMG sees no group
+    assert {r.group for r in rows} == {"B/C"}
     img_rows = request_queue(uow, today, viewer=Organisation.IMG, incoming_only=True)
     assert [r.request.id for r in img_rows] == [old.id, new.id]
     assert {r.own_status for r in img_rows} == {"Opname"}
+    assert {r.group for r in img_rows} == {None}
+    _consent(uow, dossier, Direction.IMG_TO_NCG)
+    assert {r.group for r in request_queue(uow, today, viewer=Organisation.NCG)} == {"B"}
     speed = request_queue(uow, today, kind=RequestKind.SPEED_UP)
     assert [r.request.id for r in speed] == [new.id]
     assert [r.request.id for r in request_queue(uow, today, state=QueueState.OVERDUE)] == [old.id]
