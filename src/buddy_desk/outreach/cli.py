@@ -6,7 +6,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from buddy_desk.commands import open_uow, print_json
+from buddy_desk.commands import acting_username, open_uow, print_json
 from buddy_desk.core.phases import NcgStatus
 from buddy_desk.core.values import parse_date
 from buddy_desk.errors import BuddyDeskError
@@ -146,9 +146,10 @@ def row_json(r: OutreachRow) -> dict[str, object]:
 
 
 def _sees_rows(uow: UnitOfWork, args: argparse.Namespace) -> bool:
-    """Signed in (--user) as staff of another organisation than NCG: counts only."""
-    user = getattr(args, "user", None)
-    return user is None or sees_worklist(staff_organisation(uow, user))
+    """Only NCG staff (--user) see the rows; anyone else, and no profile, the counts only
+    (the consent gate fails closed)."""
+    user = acting_username(args)
+    return user is not None and sees_worklist(staff_organisation(uow, user))
 
 
 def run_list(args: argparse.Namespace) -> int:

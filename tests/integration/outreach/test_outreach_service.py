@@ -200,7 +200,10 @@ def test_cli_list_record_letters(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     base = ["--db", db_url]
-    assert main(["outreach", "list", "--phase", "2", "--phase", "3", "--json", *base]) == 0
+    assert main(["outreach", "list", "--json", *base]) == 0  # no profile: the counts only
+    assert "counts" in json.loads(capsys.readouterr().out)
+    ncg = ["--user", "ccats"]
+    assert main(["outreach", "list", "--phase", "2", "--phase", "3", "--json", *base, *ncg]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [r["dossier_id"] for r in rows] == [pool["b"], pool["e"]]
     assert main(["outreach", "record", "9903AA 3", "--outcome", "geen_schade", *base]) == 0
@@ -208,7 +211,7 @@ def test_cli_list_record_letters(
     assert main(["outreach", "record", str(pool["both"]), "--outcome", "gemeld", *base]) == 2
     assert "niet op de proactieve lijst" in capsys.readouterr().err
     out = tmp_path / "run.pdf"
-    assert main(["outreach", "letters", "--combined", str(out), "--json", *base]) == 0
+    assert main(["outreach", "letters", "--combined", str(out), "--json", *base, *ncg]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert (summary["letters"], summary["recorded"]) == (3, 3)
     assert out.exists()
