@@ -12,6 +12,7 @@ import io
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import sysconfig
@@ -134,10 +135,18 @@ def test_the_installed_wheel_is_what_runs(installed: Installed) -> None:
 def test_a_summary_letter_from_the_installed_wheel(installed: Installed) -> None:
     db = str(installed.work / "demo.sqlite")
     installed.buddy_desk("demo", "--scale", "0.01", "--db", db)
-    listed = installed.buddy_desk("dossiers", "--group", "B", "--limit", "1", "--json", "--db", db)
+    # the consent gate: without a user profile no group and no case details are shown, so act
+    # as one of the demo's IMG staff (the demo records NCG's consent on some B dossiers)
+    with sqlite3.connect(db) as conn:
+        (user,) = conn.execute(
+            "SELECT username FROM supervisor WHERE organisation = 'IMG'"
+            " AND username IS NOT NULL ORDER BY id LIMIT 1"
+        ).fetchone()
+    as_user = ("--user", user, "--db", db)
+    listed = installed.buddy_desk("dossiers", "--group", "B", "--limit", "1", "--json", *as_user)
     (first,) = json.loads(listed.stdout)
     pdf = installed.work / "brief.pdf"
-    installed.buddy_desk("letter", str(first["id"]), "--out", str(pdf), "--db", db)
+    installed.buddy_desk("letter", str(first["id"]), "--out", str(pdf), *as_user)
 
     reader = PdfReader(io.BytesIO(pdf.read_bytes()))
     text = " ".join((page.extract_text() or "") for page in reader.pages)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from buddy_desk.choices.rules import Actor
+from buddy_desk.choices.rules import Actor, WithholdReason
 from buddy_desk.choices.service.consent import view_dossier
 from buddy_desk.choices.service.log import LOCAL, current_choices, state_label, type_label
 from buddy_desk.core.inspection import AppointmentState
@@ -55,7 +55,11 @@ def _appointments(uow: UnitOfWork, dossier_id: int) -> tuple[AppointmentFact, ..
 def kitchen_view(uow: UnitOfWork, dossier_id: int, viewer: Actor, today: date) -> KitchenContent:
     """What the resident sees of dossier ``dossier_id``; NotFoundError for an unknown id."""
     gated = view_dossier(uow, dossier_id, viewer)
-    withheld = frozenset(w.organisation for w in gated.withheld)
+    # a partial consent (``NOT_COVERED``) still shows the case itself: only some reports are
+    # left out, and the kitchen tracks show none of those; the track is withheld otherwise
+    withheld = frozenset(
+        w.organisation for w in gated.withheld if w.reason is not WithholdReason.NOT_COVERED
+    )
     with in_language("nl"):
         return kitchen_content(
             gated,

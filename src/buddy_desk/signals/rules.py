@@ -73,8 +73,10 @@ RULE_SOURCES: dict[Rule, frozenset[Organisation]] = {
     Rule.INCLUDE_DAMAGE_REPAIR: frozenset({Organisation.IMG}),
     Rule.HIDDEN_DAMAGE_NCG: frozenset({Organisation.NCG}),
     Rule.HIDDEN_DAMAGE_IMG: frozenset({Organisation.NCG}),
+    Rule.NCG_FINISHED_INFORM_IMG: frozenset({Organisation.NCG}),  # ncg_zaak: NCG's case number
 }
-TEXT_VALUES = ("zaak", "fase", "ncg", "bedrag", "reden")  # every value a rule's text uses
+# every value a rule's text uses
+TEXT_VALUES = ("zaak", "fase", "ncg", "ncg_zaak", "bedrag", "reden")
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,7 +110,10 @@ def outbox_triggers() -> list[str]:
         "CREATE TRIGGER IF NOT EXISTS trg_sync_outbox_event AFTER INSERT ON timeline_event "
         f"WHEN {_ACTIVE} BEGIN {_INSERT} VALUES ({_UUID}, 'timeline_event', {_UUID}, "
         f"NEW.dossier_id, {_json(_EVENT_COLUMNS)}, NULL, NULL, NEW.created_by, {_NOW}, 0); END",
+        # a view of the other organisation's details; not an anchor of the laptop's own
+        # chain (the server re-seals pushed entries and anchors them in its own access log)
         "CREATE TRIGGER IF NOT EXISTS trg_sync_outbox_access AFTER INSERT ON access_log_entry "
-        f"WHEN {_ACTIVE} BEGIN {_INSERT} VALUES ({_UUID}, 'access_log_entry', NEW.actie_id, "
+        f"WHEN {_ACTIVE} AND NEW.anchor_seq IS NULL BEGIN {_INSERT} VALUES ({_UUID}, "
+        "'access_log_entry', NEW.actie_id, "
         f"NEW.dossier_id, {_json(_ACCESS_COLUMNS)}, NULL, NULL, NEW.gebruiker, {_NOW}, 0); END",
     ]

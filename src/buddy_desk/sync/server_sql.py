@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from buddy_desk.choices.anchors import ACTIVITY_ID, CONFIDENTIALITY, PROCESSING_NAME, RETENTION
 from buddy_desk.choices.rules import (
     ACTIVE_CONSENT,
     GENESIS_HASH,
@@ -22,6 +21,18 @@ from buddy_desk.choices.rules import (
     SOURCE_CATEGORIES,
     ChoiceType,
     DocumentCategory,
+)
+from buddy_desk.choices.service.anchoring import (
+    ACCESS_DOMAIN,
+    ACTIVITY_ID,
+    ANCHOR_ACTION,
+    ANCHOR_DATA,
+    ANCHOR_HANDLING,
+    ANCHOR_PURPOSE,
+    CONFIDENTIALITY,
+    HEADS_DOMAIN,
+    PROCESSING_NAME,
+    RETENTION,
 )
 from buddy_desk.choices.service.consent import REPORT_CATEGORY, VIEW
 from buddy_desk.core.phases import Organisation
@@ -244,6 +255,50 @@ def _source_categories(org: Organisation) -> str:
     return _sql_list(c.value for c in SOURCE_CATEGORIES[org])
 
 
+# the hashed columns of an access-log row (all but id and entry_hash) and how each is written
+_ACCESS_HASHED = {
+    "actie_id": "text",
+    "actie_naam": "text",
+    "handeling_naam": "text",
+    "verwerking_naam": "text",
+    "verwerking_id": "text",
+    "verwerkingsactiviteit_id": "text",
+    "vertrouwelijkheid": "text",
+    "bewaartermijn": "text",
+    "uitvoerder": "text",
+    "systeem": "text",
+    "gebruiker": "text",
+    "gebruiker_rol": "text",
+    "gegevensbron": "text",
+    "doel": "text",
+    "tijdstip": "time",
+    "tijdstip_registratie": "time",
+    "dossier_id": "int",
+    "objecttype": "text",
+    "soorten_gegevens": "text",
+    "consent_seq": "int",
+    "chain_seq": "int",
+    "prev_hash": "text",
+    "anchor_seq": "int",
+    "anchor_hash": "text",
+    "heads_digest": "text",
+}
+
+
+def _access_payload() -> str:
+    """SQL: the JSON text ``choices.anchors.access_row_hash`` hashes, for row ``a``."""
+    how = {
+        "text": "sync.j(a.{0})",
+        "time": "sync.jt(a.{0})",
+        "int": "COALESCE(a.{0}::text, 'null')",
+    }
+    parts = [
+        f"'{',' if i else ''}\"{key}\":' || " + how[kind].format(key)
+        for i, (key, kind) in enumerate(sorted(_ACCESS_HASHED.items()))
+    ]
+    return "'{' || " + " || ".join(parts) + " || '}'"
+
+
 def _report_case(kind: str) -> str:
     """SQL: the category a damage report of ``kind`` falls under (NULL: none)."""
     whens = " ".join(f"WHEN '{k}' THEN '{c.value}'" for k, c in sorted(REPORT_CATEGORY.items()))
@@ -321,6 +376,37 @@ BEGIN
     RETURN n;
 END $$;
 
+-- the access log is one hash chain (choices.anchors.seal_access): every row the sync
+-- functions write is sealed here, under the lock on its head row, like the app's append_access
+CREATE OR REPLACE FUNCTION sync.access_hash(a public.access_log_entry) RETURNS text
+IMMUTABLE LANGUAGE sql AS $$
+    SELECT encode(sha256(convert_to('{ACCESS_DOMAIN}' || E'\\n' || {_access_payload()}, 'UTF8')),
+                  'hex') $$;
+
+CREATE OR REPLACE FUNCTION sync.append_access(a public.access_log_entry) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    h public.access_log_head;
+BEGIN
+    INSERT INTO public.access_log_head (id, last_seq, last_hash, heads_digest)
+    VALUES (1, 0, '{GENESIS_HASH}', '{GENESIS_HASH}') ON CONFLICT (id) DO NOTHING;
+    SELECT * INTO h FROM public.access_log_head WHERE id = 1 FOR UPDATE;
+    a.id := nextval(pg_get_serial_sequence('public.access_log_entry', 'id'));
+    a.chain_seq := h.last_seq + 1;
+    a.prev_hash := h.last_hash;
+    IF a.anchor_seq IS NOT NULL AND a.anchor_hash IS NOT NULL THEN
+        a.heads_digest := encode(sha256(convert_to('{HEADS_DOMAIN}' || E'\\n' || h.heads_digest
+            || E'\\n' || a.dossier_id::text || E'\\n' || a.anchor_seq::text || E'\\n'
+            || a.anchor_hash, 'UTF8')), 'hex');
+    ELSE
+        a.anchor_seq := NULL; a.anchor_hash := NULL; a.heads_digest := NULL;
+    END IF;
+    a.entry_hash := sync.access_hash(a);
+    INSERT INTO public.access_log_entry SELECT a.*;
+    UPDATE public.access_log_head SET last_seq = a.chain_seq, last_hash = a.entry_hash,
+        heads_digest = COALESCE(a.heads_digest, h.heads_digest) WHERE id = 1;
+END $$;
+
 CREATE OR REPLACE FUNCTION sync.push(changes jsonb) RETURNS jsonb
 SECURITY DEFINER SET search_path = pg_catalog, public SET timezone = 'UTC'
 LANGUAGE plpgsql AS $$
@@ -379,6 +465,19 @@ BEGIN
                 WHERE dossier_id = d;
             END IF;
             INSERT INTO sync.entry VALUES (c->>'uuid', d, e.seq);
+            -- the new head's anchor in the access log, as the app's record_choice writes it
+            a := NULL;
+            a.actie_id := gen_random_uuid()::text; a.actie_naam := '{ANCHOR_ACTION}';
+            a.handeling_naam := '{ANCHOR_HANDLING}'; a.verwerking_naam := '{PROCESSING_NAME}';
+            a.verwerking_id := gen_random_uuid()::text;
+            a.verwerkingsactiviteit_id := '{ACTIVITY_ID}';
+            a.vertrouwelijkheid := '{CONFIDENTIALITY}'; a.bewaartermijn := '{RETENTION}';
+            a.uitvoerder := COALESCE(e.recorded_by_org, '-'); a.systeem := 'Buddy Desk sync';
+            a.gebruiker := e.recorded_by; a.gegevensbron := 'GUO'; a.doel := '{ANCHOR_PURPOSE}';
+            a.tijdstip := now(); a.tijdstip_registratie := now(); a.dossier_id := d;
+            a.objecttype := 'dossier'; a.soorten_gegevens := '{ANCHOR_DATA}'; a.consent_seq := 0;
+            a.anchor_seq := e.seq; a.anchor_hash := e.entry_hash;
+            PERFORM sync.append_access(a);
             outcome := 'applied';
         ELSIF c->>'table' = 'conversation_note' THEN
             PERFORM 1 FROM public.dossier WHERE id = d FOR UPDATE;
@@ -418,9 +517,12 @@ BEGIN
             outcome := 'applied';
         ELSIF c->>'table' = 'access_log_entry' THEN
             a := jsonb_populate_record(NULL::public.access_log_entry, p);
-            a.id := nextval(pg_get_serial_sequence('public.access_log_entry', 'id'));
             a.dossier_id := d;
-            INSERT INTO public.access_log_entry SELECT a.* ON CONFLICT (actie_id) DO NOTHING;
+            a.anchor_seq := NULL; a.anchor_hash := NULL;  -- a laptop's anchors stay there
+            IF NOT EXISTS (SELECT 1 FROM public.access_log_entry x WHERE x.actie_id = a.actie_id)
+            THEN
+                PERFORM sync.append_access(a);
+            END IF;
             outcome := 'applied';
         ELSE
             RAISE EXCEPTION 'buddy-desk: table % is not synced', c->>'table';
@@ -501,17 +603,17 @@ BEGIN
         IF other_cases > 0 AND cardinality(allowed) > 0 THEN
             consent := sync.consent(d, CASE u.organisation WHEN 'IMG' THEN 'NCG_IMG'
                                                          ELSE 'IMG_NCG' END);
-            INSERT INTO public.access_log_entry (
-                actie_id, actie_naam, handeling_naam, verwerking_naam, verwerking_id,
-                verwerkingsactiviteit_id, vertrouwelijkheid, bewaartermijn, uitvoerder, systeem,
-                gebruiker, gebruiker_rol, gegevensbron, doel, tijdstip, tijdstip_registratie,
-                dossier_id, objecttype, soorten_gegevens, consent_seq)
-            VALUES (gen_random_uuid()::text, '{VIEW.action}', '{HANDLING_PULL}',
-                '{PROCESSING_NAME}', gen_random_uuid()::text, '{ACTIVITY_ID}',
-                '{CONFIDENTIALITY}', '{RETENTION}', u.organisation, 'Buddy Desk sync',
-                u.username, u.role, other, left(COALESCE(consent->>'purpose', ''), 200),
-                now(), now(), d, 'dossier', array_to_string(allowed, ','),
-                (consent->>'seq')::integer);
+            PERFORM sync.append_access(jsonb_populate_record(NULL::public.access_log_entry,
+                jsonb_build_object('actie_id', gen_random_uuid()::text,
+                'actie_naam', '{VIEW.action}', 'handeling_naam', '{HANDLING_PULL}',
+                'verwerking_naam', '{PROCESSING_NAME}', 'verwerking_id', gen_random_uuid()::text,
+                'verwerkingsactiviteit_id', '{ACTIVITY_ID}', 'vertrouwelijkheid',
+                '{CONFIDENTIALITY}', 'bewaartermijn', '{RETENTION}', 'uitvoerder', u.organisation,
+                'systeem', 'Buddy Desk sync', 'gebruiker', u.username, 'gebruiker_rol', u.role,
+                'gegevensbron', other, 'doel', left(COALESCE(consent->>'purpose', ''), 200),
+                'tijdstip', now(), 'tijdstip_registratie', now(), 'dossier_id', d,
+                'objecttype', 'dossier', 'soorten_gegevens', array_to_string(allowed, ','),
+                'consent_seq', (consent->>'seq')::integer)));
         END IF;
     END LOOP;
     INSERT INTO sync.pull_log (username, dossier_ids, removed)

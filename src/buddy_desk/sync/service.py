@@ -36,9 +36,10 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.types import TypeDecorator
 
+from buddy_desk.choices.service.anchoring import anchor_values, append_access, row_values
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.models import Address, Dossier, Person, Supervisor
-from buddy_desk.models.access_log import AccessLogEntry
+from buddy_desk.models.access_log import AccessLogEntry, AccessLogHead
 from buddy_desk.models.base import Base, utcnow
 from buddy_desk.models.case import Case
 from buddy_desk.models.choices import ChoiceLogEntry, ChoiceLogHead, guards_lifted
@@ -455,6 +456,8 @@ def _apply(uow: UnitOfWork, batch: dict[str, Any]) -> tuple[int, int]:
             _upsert(conn, _table("supervisor"), batch["supervisor"])
             for snapshot in batch["dossiers"]:
                 _replace_dossier(conn, snapshot)
+            if batch["dossiers"] or held - scope:
+                _reseal_access_log(uow, {snap["id"] for snap in batch["dossiers"]})
         conn.execute(delete(SyncConflict))
         for conflict in batch["conflicts"]:
             conn.execute(
@@ -476,6 +479,50 @@ def _apply(uow: UnitOfWork, batch: dict[str, Any]) -> tuple[int, int]:
         )
         uow.commit()
     return len(batch["dossiers"]), len(held - scope)
+
+
+def _reseal_access_log(uow: UnitOfWork, replaced: set[int]) -> None:
+    """Rebuild the laptop's access-log chain after a pull (inside ``_apply``'s transaction).
+
+    The pulled dossiers' choice logs are now the server's (re-sealed there in acceptance
+    order), so this laptop's own anchors of them name heads that are gone, and a dossier that
+    left the scope took its rows along. Every local row is on the server already (a pull is
+    only applied with an empty outbox) and the server's access log is the one of record, so
+    the laptop re-seals its copy: the other rows in their order, then one anchor per pulled
+    dossier for the server's head — ``verify-log`` passes on the laptop as on the server.
+    """
+    s = uow.session
+    rows = [row_values(r) for r in s.scalars(select(AccessLogEntry).order_by(AccessLogEntry.id))]
+    for obj in list(s.identity_map.values()):
+        if isinstance(obj, AccessLogEntry | AccessLogHead):
+            s.expunge(obj)
+    conn = s.connection()
+    conn.execute(delete(AccessLogEntry))
+    conn.execute(delete(AccessLogHead))
+    for values in rows:
+        if values["anchor_seq"] is None or values["dossier_id"] not in replaced:
+            append_access(uow, values)
+    state = s.get(SyncState, 1)
+    for dossier_id in sorted(replaced):
+        head = conn.execute(
+            select(ChoiceLogHead.last_seq, ChoiceLogHead.last_hash).where(
+                ChoiceLogHead.dossier_id == dossier_id
+            )
+        ).first()
+        if head is None:
+            continue
+        append_access(
+            uow,
+            anchor_values(
+                dossier_id,
+                head.last_seq,
+                head.last_hash,
+                at=utcnow(),
+                user=state.username if state else "sync",
+                organisation=state.organisation if state else None,
+                system="Buddy Desk sync",
+            ),
+        )
 
 
 _CHILDREN: tuple[type[Any], ...] = (

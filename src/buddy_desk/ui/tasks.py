@@ -53,24 +53,41 @@ class TaskHandle(Generic[T]):
 
 
 class _Runnable(QRunnable):
+    """Runs one job on a pool thread.
+
+    A job is usually a closure over a widget. The pool deletes the runnable on its own thread,
+    so the runnable lets go of the job (and the traceback of its exception, whose frames hold
+    the same closure) *before* it reports back: the GUI thread's ``TaskRunner`` holds the last
+    reference and drops it there. A widget whose last reference went on a pool thread would be
+    destroyed off the GUI thread (a crash, seen in pytest-qt's teardown).
+    """
+
     def __init__(
         self, job: Callable[[Progress], Any], handle: TaskHandle[Any], signals: _Signals
     ) -> None:
         super().__init__()
-        self._job = job
+        self._job: Callable[[Progress], Any] | None = job
         self._handle = handle
         self._signals = signals
 
     def run(self) -> None:
+        job, self._job = self._job, None
+        assert job is not None
+        failure: BaseException | None = None
+        result: Any = None
         try:
-            result = self._job(self._handle.progress)
+            result = job(self._handle.progress)
         except Exception as exc:  # delivered to the GUI thread, shown there
             if not isinstance(exc, BuddyDeskError):
                 log.exception("background task failed")
-            self._handle.done.set()
-            self._signals.failed.emit(as_user_error(exc))
+            failure = as_user_error(exc)
+            failure.__traceback__ = None
+            exc.__traceback__ = None
+        del job
+        self._handle.done.set()
+        if failure is not None:
+            self._signals.failed.emit(failure)
         else:
-            self._handle.done.set()
             self._signals.finished.emit(result)
 
 
@@ -87,7 +104,11 @@ class TaskRunner:
     def __init__(self, max_threads: int = 2) -> None:
         self._pool = QThreadPool()
         self._pool.setMaxThreadCount(max_threads)
-        self._live: set[_Signals] = set()
+        # each job's signals object is a child of this GUI-thread object, so Qt owns it and
+        # deletes it on the GUI thread (deleteLater), whichever thread drops the last Python
+        # reference; the job itself is held here until its result has been delivered
+        self._owner = QObject()
+        self._live: dict[_Signals, Callable[[Progress], Any]] = {}
 
     def start(
         self,
@@ -97,8 +118,8 @@ class TaskRunner:
         on_error: Callable[[BaseException], None] | None = None,
         on_progress: Callable[[int, int, str], None] | None = None,
     ) -> TaskHandle[T]:
-        signals = _Signals()
-        self._live.add(signals)  # keep the QObject alive until the job ends
+        signals = _Signals(self._owner)
+        self._live[signals] = job  # released on the GUI thread once the job has reported
         progress = Progress(signals.progressed.emit)
         handle: TaskHandle[T] = TaskHandle(signals, progress)
         if on_progress is not None:
@@ -107,10 +128,14 @@ class TaskRunner:
             signals.finished.connect(on_done)
         if on_error is not None:
             signals.failed.connect(on_error)
-        signals.finished.connect(lambda _r: self._live.discard(signals))
-        signals.failed.connect(lambda _e: self._live.discard(signals))
+        signals.finished.connect(lambda _r: self._release(signals))
+        signals.failed.connect(lambda _e: self._release(signals))
         self._pool.start(_Runnable(job, handle, signals))
         return handle
+
+    def _release(self, signals: _Signals) -> None:
+        self._live.pop(signals, None)
+        signals.deleteLater()
 
     def wait(self, msecs: int = -1) -> bool:
         """Wait for all jobs (tests, shutdown)."""

@@ -46,7 +46,13 @@ from buddy_desk.choices.rules import (
     Direction,
     DocumentCategory,
 )
-from buddy_desk.choices.service.consent import NO_PROFILE, gated_summaries, view_dossier
+from buddy_desk.choices.service.consent import (
+    NO_PROFILE,
+    gated_count,
+    gated_page,
+    gated_summaries,
+    view_dossier,
+)
 from buddy_desk.choices.service.exports import choice_log_csv
 from buddy_desk.choices.service.log import (
     NewChoice,
@@ -57,6 +63,8 @@ from buddy_desk.choices.service.log import (
 )
 from buddy_desk.cli import main as cli_main
 from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
+from buddy_desk.core.search import DossierFilter
+from buddy_desk.dossiers.service import ListSort
 from buddy_desk.errors import ValidationError
 from buddy_desk.letters.service import load_letters
 from buddy_desk.models import Case
@@ -229,6 +237,14 @@ def _check_viewer(
     assert not any(n in row.zaaknummers for n in hidden_numbers)
     assert not any(n.lower() in row.search_key for n in hidden_numbers)
     assert {o for o, _ in row.withheld} == {o for o in Organisation if present[o] and not shows[o]}
+    # the app's paged list (SQL search, then the gate): the same row; a withheld number finds
+    # nothing, and is not counted either
+    [paged] = gated_page(uow, viewer, DossierFilter(street), ListSort(), 0, 50).rows
+    assert paged == row
+    for n in hidden_numbers:
+        page = gated_page(uow, viewer, DossierFilter(n), ListSort(), 0, 50, with_counts=True)
+        assert d not in {r.id for r in page.rows} and page.matching == len(page.rows)
+        assert gated_count(uow, viewer, DossierFilter(n)) == len(page.rows)
     log.expect(0, "list")
 
     # buddy-desk dossiers --json (leaves the app: logged)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from sqlalchemy import select
 
 from buddy_desk.__main__ import main
+from buddy_desk.core.phases import Organisation
 from buddy_desk.demo.generator import count_dossiers
+from buddy_desk.models import Supervisor
 from buddy_desk.persistence.schema import open_database
 
 
@@ -42,12 +45,21 @@ def test_dossiers_group_filter_on_demo_data(
 ) -> None:
     assert main(["demo", "--db", db_url, "--scale", "0.02"]) == 0
     capsys.readouterr()
-    assert main(["dossiers", "--db", db_url, "--group", "B", "--json"]) == 0
+    # the group is the viewer's: an NCG user sees it where the resident consented (gate)
+    engine = open_database(db_url)
+    with engine.connect() as conn:
+        ncg = Organisation.NCG
+        who = select(Supervisor.username).where(Supervisor.organisation == ncg)
+        user = ["--user", str(conn.execute(who.order_by(Supervisor.id).limit(1)).scalar_one())]
+    engine.dispose()
+    assert main(["dossiers", "--db", db_url, *user, "--group", "B", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert rows and {r["group"] for r in rows} == {"B"}
     assert {r["ncg_status"] for r in rows} == {"2.1"}
     assert {r["img_phase"] for r in rows} <= {"Voorbereiding", "Opname"}
-    assert main(["dossiers", "--db", db_url, "--json"]) == 0
+    assert main(["dossiers", "--db", db_url, "--group", "B", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []  # no profile: no group is seen
+    assert main(["dossiers", "--db", db_url, *user, "--json"]) == 0
     everything = json.loads(capsys.readouterr().out)
     assert len(rows) == sum(1 for r in everything if r["group"] == "B")
 

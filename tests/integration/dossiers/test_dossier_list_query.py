@@ -184,6 +184,7 @@ def test_upgrading_a_database_fills_the_list(db_url: str) -> None:
 def test_cli_search_lists_what_the_app_list_shows(
     uow: UnitOfWork, db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from buddy_desk.choices.service.consent import NO_PROFILE, gated_page
     from buddy_desk.cli import main
 
     _population(uow)
@@ -191,6 +192,12 @@ def test_cli_search_lists_what_the_app_list_shows(
         capsys.readouterr()
         assert main(["dossiers", "--db", db_url, "--search", text, "--json"]) == 0
         listed = [row["id"] for row in json.loads(capsys.readouterr().out)]
-        assert listed == [r.id for r in find_summaries(uow, DossierFilter(text)).rows]
+        # the app list as the same viewer (no --user: no profile) sees it, consent gate and all
+        app = gated_page(uow, NO_PROFILE, DossierFilter(text), ListSort(), 0, 200)
+        assert listed == [r.id for r in app.rows]
+        if text == "img-2026":  # a case number the viewer may not see finds nothing
+            assert listed == [] != [r.id for r in find_summaries(uow, DossierFilter(text)).rows]
+        else:
+            assert listed == [r.id for r in find_summaries(uow, DossierFilter(text)).rows]
     assert main(["dossiers", "--db", db_url, "--search", "k", "--limit", "2", "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)) == 2

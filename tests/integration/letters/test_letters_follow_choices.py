@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
-from buddy_desk.choices.rules import Actor, Channel, ChoiceType
+from buddy_desk.choices.rules import (
+    Actor,
+    Channel,
+    ChoiceType,
+    ConsentMethod,
+    Direction,
+    DocumentCategory,
+)
 from buddy_desk.choices.service.log import NewChoice, record_choice
 from buddy_desk.core.inspection import InspectionForm
 from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
@@ -22,6 +29,23 @@ def test_letter_states_the_choice_and_names_the_booked_inspection(uow: UnitOfWor
     make_expert(uow, Organisation.IMG, "Ada Schade")
     make_expert(uow, Organisation.NCG, "Bram Versterk")
     d = make_dossier(uow, img_phase=ImgPhase.OPNAME, ncg_status=NcgStatus.S2_1)
+    # The group (B here) gives away NCG's phase, so an IMG viewer sees the group's offer, and
+    # the decision taken on it, only while NCG's case details are shared (docs/choices.md).
+    record_choice(
+        uow,
+        d,
+        NewChoice(
+            ChoiceType.DATA_SHARING,
+            "gegeven",
+            Channel.KITCHEN_TABLE,
+            datetime(2026, 11, 20, 10, tzinfo=UTC),
+            direction=Direction.NCG_TO_IMG,
+            purpose="samen afhandelen",
+            categories=(DocumentCategory.CASE_DETAILS,),
+            method=ConsentMethod.VERBAL,
+        ),
+        ACTOR,
+    )
     before = summary_letter_for(uow, d, TODAY, viewer=ACTOR).plain_text()
     assert "U kiest zelf of u dat wilt" in before
     record_choice(

@@ -1,6 +1,6 @@
-"""Migrations are all or nothing, and revision 0002 chains an existing access log.
+"""Migrations are all or nothing, and revision 0005 chains an existing access log.
 
-A database saved at revision 0001 (with choice logs and access-log rows) upgrades to one
+A database saved at revision 0004 (with choice logs and access-log rows) upgrades to one
 that verifies like a new one; a migration that fails halfway leaves the old schema whole.
 On SQLite and PostgreSQL.
 """
@@ -19,13 +19,14 @@ from buddy_desk.choices.service.log import verify_log
 from buddy_desk.core.phases import ImgPhase
 from buddy_desk.errors import DatabaseError
 from buddy_desk.models.choices import missing_guards, to_row_values
-from buddy_desk.persistence import schema
+from buddy_desk.persistence import schema, unit_of_work
 from buddy_desk.persistence.engine import create_db_engine, sqlite_path
 from buddy_desk.persistence.schema import current_revision, head_revision, open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from tests.factories import make_dossier
 
 T0 = datetime(2026, 10, 5, 14, 0, tzinfo=UTC)
+OLD = "0004"  # the revision before the access log became a chain (0005)
 OLD_ACCESS_COLUMNS = (
     "actie_id",
     "actie_naam",
@@ -50,7 +51,7 @@ OLD_ACCESS_COLUMNS = (
 )
 
 
-def _at_0001(db_url: str) -> Engine:
+def _at_old(db_url: str) -> Engine:
     path = sqlite_path(db_url)
     if path is not None:
         path.touch()
@@ -58,13 +59,16 @@ def _at_0001(db_url: str) -> Engine:
     with engine.begin() as conn:
         cfg = schema._alembic_config()
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
+        command.upgrade(cfg, OLD)
     return engine
 
 
-def _fill_0001(engine: Engine) -> int:
-    """A dossier with a two-entry choice log and one access-log row, as 0001 stored them."""
-    dossier = make_dossier(UnitOfWork(engine), img_phase=ImgPhase.OPNAME)
+def _fill_old(engine: Engine) -> int:
+    """A dossier with a two-entry choice log and one access-log row, as 0004 stored them."""
+    with pytest.MonkeyPatch.context() as m:
+        # no list rows yet at 0004 (0007 adds them and fills them from the dossiers)
+        m.setattr(unit_of_work, "track_listing_changes", lambda _factory: None)
+        dossier = make_dossier(UnitOfWork(engine), img_phase=ImgPhase.OPNAME)
     prev, rows = GENESIS_HASH, []
     for seq, value in ((1, "gelijktijdig"), (2, "na_elkaar")):
         entry = seal(
@@ -111,8 +115,8 @@ def _fill_0001(engine: Engine) -> int:
 
 
 def test_an_old_database_upgrades_to_one_that_verifies(db_url: str) -> None:
-    old = _at_0001(db_url)
-    _fill_0001(old)
+    old = _at_old(db_url)
+    _fill_old(old)
     old.dispose()
     engine = open_database(db_url)
     try:
@@ -129,8 +133,8 @@ def test_an_old_database_upgrades_to_one_that_verifies(db_url: str) -> None:
 def test_a_migration_that_fails_halfway_leaves_the_old_schema_whole(
     db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    old = _at_0001(db_url)
-    _fill_0001(old)
+    old = _at_old(db_url)
+    _fill_old(old)
     old.dispose()
     from buddy_desk.choices import anchors
 
@@ -142,7 +146,7 @@ def test_a_migration_that_fails_halfway_leaves_the_old_schema_whole(
         open_database(db_url)
     check = create_db_engine(db_url)
     try:
-        assert current_revision(check) == "0001"
+        assert current_revision(check) == OLD
         names = inspect(check).get_table_names()
         assert "access_log_head" not in names
         columns = {c["name"] for c in inspect(check).get_columns("access_log_entry")}

@@ -8,11 +8,12 @@ import pytest
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
+from buddy_desk.choices.rules import Direction
 from buddy_desk.core.phases import ImgPhase, NcgStatus
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.ui.context import AppContext, UserProfile
 from buddy_desk.ui.dossiers.dossier_view import DossierView
-from tests.factories import make_dossier
+from tests.factories import give_consent, make_dossier
 
 
 @pytest.mark.parametrize(
@@ -29,7 +30,9 @@ def test_group_card_offers_img_priority_only_early(
     qtbot: QtBot, ctx: AppContext, uow: UnitOfWork, phase: ImgPhase, offered: bool
 ) -> None:
     d = make_dossier(uow, img_phase=phase, ncg_status=NcgStatus.S4_1)
-    # the zaakbegeleider sees IMG's own phase whatever the resident's consent
+    # the zaakbegeleider sees IMG's own phase whatever the resident's consent; the group (E)
+    # gives away NCG's status, so it shows only while NCG's case details are shared
+    give_consent(uow, d, Direction.NCG_TO_IMG)
     img_user = UserProfile(username="zb", display_name="Z. Begeleider", organisation="IMG")
     view = DossierView(replace(ctx, user=img_user), d)
     qtbot.addWidget(view)

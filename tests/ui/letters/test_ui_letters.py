@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import date
 from pathlib import Path
 
 from pypdf import PdfReader
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from buddy_desk.core.collaboration import CollaborationGroup
@@ -139,3 +140,26 @@ def test_run_view_cancel_keeps_the_window_live_and_writes_nothing(
     assert "Afgebroken" in str(blocker.args[0])
     assert not list(out.glob("*.pdf")) if out.exists() else True
     assert view.start_button.isEnabled() and not view.cancel_button.isEnabled()
+
+
+def test_a_run_view_dropped_while_its_run_goes_on_is_destroyed_on_the_gui_thread(
+    ctx: AppContext, uow: UnitOfWork, tmp_path: Path
+) -> None:
+    """The run's job is a closure over the view. When the pool thread dropped the last
+    reference, the widget was destroyed off the GUI thread: a segfault in the next
+    processEvents (once seen in pytest-qt's teardown). The runner lets the GUI thread drop it."""
+    for _ in range(4):
+        _dossier(uow)
+    target = tmp_path / "printer.pdf"
+    view = LetterRunView(ctx)
+    view.show()
+    view.combined_edit.setText(str(target))
+    view.start_button.click()
+    view.close()
+    del view  # the running job holds the only reference now
+    gc.collect()
+    assert ctx.tasks.wait(60_000)
+    for _ in range(5):
+        QApplication.processEvents()
+    gc.collect()
+    assert target.exists()  # the run finished without its window

@@ -96,7 +96,16 @@ def test_no_street_or_postcode_reaches_the_log(tmp_path: Path, qtbot: QtBot) -> 
     _cli("demo-exports", "--out", str(exports), "--ncg", "300", "--img", "300")
     _cli("import", "ncg", str(next(exports.glob("*ncg*.csv"))), "--db", str(db))
     _cli("import", "img", str(next(exports.glob("*img*.csv"))), "--db", str(db))
-    _cli("letters", "--group", "B", "--db", str(db), "--out", str(letters), "--quiet")
+    conn = sqlite3.connect(db)
+    try:  # the consent gate: a run sees what its user may see (a demo supervisor here)
+        (user,) = conn.execute(
+            "SELECT username FROM supervisor WHERE username IS NOT NULL ORDER BY id LIMIT 1"
+        ).fetchone()
+    finally:
+        conn.close()
+    _cli(
+        "letters", "--group", "B", "--db", str(db), "--out", str(letters), "--quiet", "--user", user
+    )
     _cli("screenshot", "--db", str(db), "--dossier", "1", "--out", str(tmp_path / "s.png"))
     app_log = log_dir() / "buddy-desk.log"
     assert app_log.exists()

@@ -16,15 +16,25 @@ from datetime import datetime
 from sqlalchemy import select
 
 from buddy_desk import __version__
+from buddy_desk.choices.anchors import ACCESS_DOMAIN as ACCESS_DOMAIN
+from buddy_desk.choices.anchors import ACTIVITY_ID as ACTIVITY_ID
+from buddy_desk.choices.anchors import ANCHOR_ACTION as ANCHOR_ACTION
+from buddy_desk.choices.anchors import ANCHOR_DATA as ANCHOR_DATA
+from buddy_desk.choices.anchors import ANCHOR_HANDLING as ANCHOR_HANDLING
+from buddy_desk.choices.anchors import ANCHOR_PURPOSE as ANCHOR_PURPOSE
+from buddy_desk.choices.anchors import CONFIDENTIALITY as CONFIDENTIALITY
+from buddy_desk.choices.anchors import HEADS_DOMAIN as HEADS_DOMAIN
+from buddy_desk.choices.anchors import PROCESSING_NAME as PROCESSING_NAME
+from buddy_desk.choices.anchors import RETENTION as RETENTION
 from buddy_desk.choices.anchors import (
     AccessHead,
     AccessVerdict,
     access_row_hash,
-    anchor_values,
     seal_access,
     verify_access_chain,
     verify_anchors,
 )
+from buddy_desk.choices.anchors import anchor_values as anchor_values  # for sync
 from buddy_desk.choices.rules import Actor, ChainProblem, ChoiceEntry, verify_chain
 from buddy_desk.models.access_log import AccessLogEntry, AccessLogHead
 from buddy_desk.models.choices import ChoiceLogHead

@@ -78,6 +78,7 @@ from buddy_desk.core.summaries import CaseInfo, DossierDetail, DossierSummary
 from buddy_desk.dossiers.service import (
     ListSort,
     SummaryPage,
+    count_summaries,
     find_summaries,
     get_dossier,
     load_summaries,
@@ -387,10 +388,12 @@ def gated_page(
     The database searches and filters on everything; a row that matches only through what
     the viewer may not see (a withheld case number, a hidden phase or group) is left out, and
     more rows are read until the page is full. ``consumed`` says how many database rows the
-    page used, so the next page starts after them."""
+    page used, so the next page starts after them. The counts are of what the viewer sees
+    too: a count of the database's matches would tell that a withheld case number exists."""
     rows: list[DossierSummary] = []
     at = offset
     first: SummaryPage | None = None
+    ended = False
     while len(rows) < limit:
         want = limit - len(rows)
         page = find_summaries(uow, dossier_filter, sort, at, want, with_counts=with_counts)
@@ -404,9 +407,39 @@ def gated_page(
                 rows.append(gated)
         at += len(page.rows)
         if len(page.rows) < want:
+            ended = True
             break
     assert first is not None
-    return replace(first, rows=tuple(rows), consumed=at - offset)
+    matching = first.matching
+    if offset == 0 and ended:  # the whole result is on this page
+        matching = len(rows)
+    elif matching is not None and _may_drop(dossier_filter):
+        matching = gated_count(uow, viewer, dossier_filter)
+    return replace(first, rows=tuple(rows), matching=matching, consumed=at - offset)
+
+
+def _may_drop(dossier_filter: DossierFilter) -> bool:
+    """Whether the gate may leave rows of this filter out (it matches on what the gate may
+    withhold: case numbers in the search text, phases, statuses, groups)."""
+    f = dossier_filter
+    return bool(f.tokens or f.groups or f.img_phases or f.ncg_statuses)
+
+
+def gated_count(uow: UnitOfWork, viewer: Actor, dossier_filter: DossierFilter) -> int:
+    """How many dossiers ``dossier_filter`` matches in the list as ``viewer`` sees it: counted
+    in the database when the gate cannot leave a row out, else by reading the gated pages."""
+    if not _may_drop(dossier_filter):
+        return count_summaries(uow, dossier_filter)
+    counted = read = 0
+    while True:
+        page = gated_page(uow, viewer, dossier_filter, ListSort(), read, _COUNT_PAGE)
+        counted += len(page.rows)
+        read += len(page.rows) if page.consumed is None else page.consumed
+        if len(page.rows) < _COUNT_PAGE:
+            return counted
+
+
+_COUNT_PAGE = 5_000
 
 
 def _still_matches(gated: DossierSummary, dossier_filter: DossierFilter) -> bool:
@@ -503,6 +536,7 @@ __all__ = [  # the gate's API, and the access log's names other modules import f
     "gate",
     "gate_detail",
     "gate_summary",
+    "gated_count",
     "gated_page",
     "gated_summaries",
     "log_disclosures_in",

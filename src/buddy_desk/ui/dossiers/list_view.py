@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from buddy_desk.choices.service.consent import gated_page
+from buddy_desk.choices.service.consent import gated_count, gated_page
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus
 from buddy_desk.core.search import DossierFilter, img_phase_of, ncg_status_of
-from buddy_desk.dossiers.service import ListSort, SummaryPage, count_summaries
+from buddy_desk.dossiers.service import ListSort, SummaryPage
 from buddy_desk.i18n import tr
 from buddy_desk.progress import Progress
 from buddy_desk.ui.choices.common import viewer_of
@@ -282,11 +282,12 @@ class DossierListView(QWidget):
             return
         new_uow = self.ctx.new_uow
         model = self.model
+        viewer = viewer_of(self.ctx.user)
 
         def job(progress: Progress) -> tuple[DossierFilter, int]:
             if f != model.current_filter:
                 return f, -1  # typed on meanwhile: that filter's count is wanted instead
-            return f, count_summaries(new_uow(), f)
+            return f, gated_count(new_uow(), viewer, f)  # what the user may see (consent)
 
         self.ctx.tasks.start(job, on_done=self._on_count_done)
 

@@ -73,10 +73,12 @@ class OutreachWorkspace(QWidget):
         self._message = ""
         self.handle: TaskHandle[RunResult] | None = None
         layout = QVBoxLayout(self)
-        head = QHBoxLayout()
+        # the title on its own line: beside the filters (which size to their contents) it was
+        # cut off at 1280 pixels wide
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 16px; font-weight: 600")
-        head.addWidget(self.title, 1)
+        layout.addWidget(self.title)
+        head = QHBoxLayout()
         self.phase = QComboBox()
         self.phase.setObjectName("outreachPhase")
         self.gemeente = QComboBox()
@@ -91,6 +93,7 @@ class OutreachWorkspace(QWidget):
             head.addWidget(w)
         self.closed.toggled.connect(self.apply_filter)
         head.addWidget(self.closed)
+        head.addStretch(1)
         layout.addLayout(head)
         self.explain = QLabel()
         self.explain.setWordWrap(True)
@@ -150,6 +153,7 @@ class OutreachWorkspace(QWidget):
         self.contact_button.setText(tr("outreach.contact.button"))
         self.letters_button.setText(tr("outreach.letters.button"))
         self.open_button.setText(tr("signals.open_dossier"))
+        self.table.setAccessibleName(tr("a11y.outreach.table"))
         self.cancel_button.setText(tr("outreach.letters.cancel"))
         self._fill(
             self.phase,
@@ -323,7 +327,7 @@ class OutreachWorkspace(QWidget):
         self._end_run()
         one = result.letters == 1
         self._message = tr(
-            "outreach.letters.done.one" if one else "outreach.letters.done.many",
+            "outreach.letters.done.one" if one else "outreach.letters.done",
             n=format_count(result.letters),
             file=str(result.combined),
         )

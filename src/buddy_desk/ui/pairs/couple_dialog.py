@@ -44,9 +44,7 @@ class CoupleDialog(QDialog):
         self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
         intro = QLabel(
-            tr("pairs.couple.intro.one")
-            if dossiers == 1
-            else tr("pairs.couple.intro.many", n=dossiers)
+            tr("pairs.couple.intro.one") if dossiers == 1 else tr("pairs.couple.intro", n=dossiers)
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)

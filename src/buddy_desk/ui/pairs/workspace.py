@@ -172,6 +172,9 @@ class PairsWorkspace(QWidget):
         self.couple_button.setText(tr("pairs.couple.button"))
         self.accept_button.setText(tr("pairs.accept.button"))
         self.open_button.setText(tr("signals.open_dossier"))
+        self.table.setAccessibleName(tr("a11y.pairs.table"))
+        self.history.setAccessibleName(tr("a11y.pairs.history"))
+        self.load_table.setAccessibleName(tr("a11y.pairs.workload"))
         self.notice.setText("" if self.coordinator else tr("pairs.only_coordinator"))
         self.notice.setVisible(not self.coordinator)
         index = max(0, self.filter.currentIndex())
@@ -329,10 +332,10 @@ class PairsWorkspace(QWidget):
         for change in result.changed:
             self.ctx.events.dossier_changed.emit(change.dossier_id)
         changed, same = len(result.changed), len(result.unchanged)
-        text = tr("pairs.coupled.one") if changed == 1 else tr("pairs.coupled.many", n=changed)
+        text = tr("pairs.coupled.one") if changed == 1 else tr("pairs.coupled", n=changed)
         if same:
             text += " " + (
-                tr("pairs.unchanged.one") if same == 1 else tr("pairs.unchanged.many", n=same)
+                tr("pairs.unchanged.one") if same == 1 else tr("pairs.unchanged", n=same)
             )
         self._message = text  # shown with the reloaded list
         self.reload()

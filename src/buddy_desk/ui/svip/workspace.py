@@ -126,6 +126,7 @@ class SvipWorkspace(QWidget):
         )
         self.answer_button.setText(tr("svip.answer.button"))
         self.open_button.setText(tr("signals.open_dossier"))
+        self.table.setAccessibleName(tr("a11y.svip.table"))
         for combo, items in (
             (
                 self.kind,
