@@ -37,7 +37,7 @@ from typing import IO
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREEN = "1600x1000x24"
-LOADED = re.compile(r"loaded (\d+) dossiers in")
+LOADED = re.compile(r"list: \d+ of (\d+) dossiers, first page in")  # the list view's log line
 # xwininfo -root -tree, one line per window:
 #   0x200007 "Buddy Desk — … — smoke.sqlite": ("buddy-desk" "Buddy Desk")  1366x768+0+0  +0+0
 WINDOW = re.compile(r"^\s*(0x[0-9a-f]+) \"(Buddy Desk[^\"]*)\":.*?(\d+)x(\d+)\+-?\d+\+-?\d+", re.M)
