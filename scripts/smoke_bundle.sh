@@ -40,9 +40,13 @@ started=$SECONDS
 help=$("$cli" --help)
 grep -q "letter" <<<"$help" || fail "$cli --help lists no commands"
 "$cli" demo --scale 0.02 --db "$db" >/dev/null
-id=$("$cli" dossiers --group B --limit 1 --json --db "$db" | "$BIN/python" -c \
+# as an NCG buddy (the consent gate: without a profile no case details, and no group)
+user=$("$BIN/python" -c "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(
+  \"SELECT username FROM supervisor WHERE organisation = 'NCG' AND username IS NOT NULL\"
+  ).fetchone()[0])" "$db")
+id=$("$cli" dossiers --group E --limit 1 --json --db "$db" --user "$user" | "$BIN/python" -c \
   'import json, sys; print(json.load(sys.stdin)[0]["id"])')
-"$cli" letter "$id" --out "$OUT/brief.pdf" --db "$db" >/dev/null
+"$cli" letter "$id" --out "$OUT/brief.pdf" --db "$db" --user "$user" >/dev/null
 # the letter texts and the fonts came with the bundle
 text=$(pdftotext "$OUT/brief.pdf" -)
 grep -q "Wat IMG en NCG samen voor u doen" <<<"$text" || fail "the letter lacks its template texts"
