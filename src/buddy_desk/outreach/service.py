@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import Select, exists, func, insert, select
 
-from buddy_desk.core.address import AddressKey
+from buddy_desk.core.address import AddressKey, house_number, street_line
 from buddy_desk.core.phases import NcgStatus, Organisation
 from buddy_desk.errors import BuddyDeskError, NotFoundError, ValidationError
 from buddy_desk.models import Address, Case, Dossier, DossierResident, Person, Supervisor
@@ -119,10 +119,6 @@ class LetterBatch:
     skipped: tuple[Skipped, ...] = field(default=())
 
 
-def _number(nr: int, letter: str | None, toev: str | None) -> str:
-    return f"{nr}{letter or ''}" + (f"-{toev}" if toev else "")
-
-
 def _contact_info(c: OutreachContact) -> ContactInfo:
     return ContactInfo(
         c.id, c.dossier_id, c.attempted_on, c.channel, c.outcome, c.note, c.recorded_by
@@ -198,7 +194,7 @@ def load_worklist(
             facts = tuple(ContactFact(c.attempted_on, c.channel, c.outcome) for c in mine)
             row = OutreachRow(
                 dossier_id=d_id,
-                address_line=f"{straat} {_number(nr, letter, toev)}",
+                address_line=street_line(straat, house_number(nr, letter, toev)),
                 postcode=pc,
                 woonplaats=wp,
                 gemeente=gem or wp,

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from buddy_desk.core.address import house_number, street_line
 from buddy_desk.core.collaboration import CollaborationGroup, collaboration_group
 from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
 from buddy_desk.errors import BuddyDeskError, NotFoundError, ValidationError
@@ -102,14 +103,9 @@ class BulkResult:
     unchanged: tuple[int, ...]  # dossiers that already had this pair
 
 
-def _number(nr: int, letter: str | None, toev: str | None) -> str:
-    return f"{nr}{letter or ''}" + (f"-{toev}" if toev else "")
-
-
 def _address(a: Address) -> str:
-    return (
-        f"{a.straat} {_number(a.huisnummer, a.huisletter, a.huisnummertoevoeging)}, {a.woonplaats}"
-    )
+    number = house_number(a.huisnummer, a.huisletter, a.huisnummertoevoeging)
+    return f"{street_line(a.straat, number)}, {a.woonplaats}"
 
 
 def _buddies(session: Session) -> dict[int, Buddy]:
@@ -227,7 +223,7 @@ def list_pairs(
             rows.append(
                 PairRow(
                     dossier_id=d_id,
-                    address=f"{straat} {_number(nr, letter, toev)}, {woonplaats}",
+                    address=f"{straat} {house_number(nr, letter, toev)}, {woonplaats}",
                     gemeente=gemeente or woonplaats,
                     group=g,
                     img=buddies.get(img_id) if img_id else None,

@@ -28,7 +28,7 @@ from buddy_desk.choices.service.consent import (
     log_disclosures_in,
     no_consent_verdict,
 )
-from buddy_desk.core.address import street_line
+from buddy_desk.core.address import house_number, street_line
 from buddy_desk.core.collaboration import CollaborationGroup, collaboration_group
 from buddy_desk.core.phases import NCG_STATUS_LABELS, ImgPhase, NcgStatus, Organisation
 from buddy_desk.core.search import fold, search_key
@@ -434,7 +434,7 @@ def load_rows(uow: UnitOfWork) -> tuple[SamenloopRow, ...]:
                 category = _BOTH
             else:
                 category = _NCG_DONE
-            number = f"{nr}{letter or ''}" + (f"-{toev}" if toev else "")
+            number = house_number(nr, letter, toev)
             rows.append(
                 SamenloopRow(
                     dossier_id=d_id,

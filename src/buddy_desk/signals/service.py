@@ -36,6 +36,7 @@ from buddy_desk.choices.service.consent import (
     withheld_lines,
 )
 from buddy_desk.choices.service.log import consent_state, decided_in_session, to_entry
+from buddy_desk.core.address import house_number, street_line
 from buddy_desk.core.collaboration import collaboration_group
 from buddy_desk.core.event_texts import text as event_text
 from buddy_desk.core.inspection import AppointmentState, InspectionForm
@@ -133,8 +134,7 @@ class EvaluationResult:
 
 
 def _address_line(straat: str, nr: int, letter: str | None, toev: str | None, wp: str) -> str:
-    number = f"{nr}{letter or ''}" + (f"-{toev}" if toev else "")
-    return f"{straat} {number}, {wp}".strip(", ")
+    return f"{street_line(straat, house_number(nr, letter, toev))}, {wp}".strip(", ")
 
 
 def _signal_query() -> Select[Signal, str, int, str | None, str | None, str, str]:

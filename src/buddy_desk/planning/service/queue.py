@@ -16,6 +16,7 @@ from buddy_desk.choices.service.consent import (
     withheld_lines,
 )
 from buddy_desk.choices.service.log import decided_in_session
+from buddy_desk.core.address import house_number, street_line
 from buddy_desk.core.collaboration import CollaborationGroup, collaboration_group
 from buddy_desk.core.inspection import AppointmentState, InspectionForm
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus, Organisation
@@ -151,11 +152,10 @@ def queue(uow: UnitOfWork, viewer: Actor | None = None) -> list[QueueEntry]:
                     continue
                 group, urgent, special, idents, form, source, why = candidates[d_id]
                 pref = prefs.get(d_id)
-                number = f"{nr}{letter or ''}" + (f"-{toev}" if toev else "")
                 entries.append(
                     QueueEntry(
                         dossier_id=d_id,
-                        address_line=f"{straat} {number}",
+                        address_line=street_line(straat, house_number(nr, letter, toev)),
                         postcode=pc,
                         woonplaats=wp,
                         gemeente=gem,
