@@ -39,7 +39,6 @@ from buddy_desk.models import (
     Dossier,
     DossierResident,
     Supervisor,
-    TimelineEvent,
 )
 from buddy_desk.models.base import utcnow
 from buddy_desk.persistence.unit_of_work import UnitOfWork
@@ -407,29 +406,3 @@ def list_supervisors(uow: UnitOfWork) -> list[SupervisorInfo]:
     with uow:
         sups = uow.session.scalars(select(Supervisor).order_by(Supervisor.naam)).all()
         return [info for sup in sups if (info := supervisor_info(sup)) is not None]
-
-
-def add_event(
-    uow: UnitOfWork,
-    dossier_id: int,
-    kind: str,
-    title: str,
-    *,
-    organisation: Organisation | None = None,
-    detail: str | None = None,
-    user: str | None = None,
-) -> None:
-    """Append an event to the dossier timeline (used by other features too)."""
-    with uow:
-        uow.session.add(
-            TimelineEvent(
-                dossier_id=dossier_id,
-                occurred_at=utcnow(),
-                organisation=organisation,
-                kind=kind,
-                title=title,
-                detail=detail,
-                created_by=user,
-            )
-        )
-        uow.commit()
