@@ -10,35 +10,25 @@ signals added by hand, and the information requests of the SVIP log with their a
 from __future__ import annotations
 
 import random
-from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert
 from sqlalchemy.orm import Session
 
-from buddy_desk.choices.rules import NOT_DECIDED
-from buddy_desk.choices.service.log import decided_in_session
 from buddy_desk.core.collaboration import CollaborationGroup
-from buddy_desk.core.inspection import AppointmentState, InspectionForm
-from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus, Organisation
+from buddy_desk.core.phases import Organisation
 from buddy_desk.demo.context import DemoContext
 from buddy_desk.i18n import tr
-from buddy_desk.models import Case, DamageReport, Dossier, DossierFlag
-from buddy_desk.models.planning import InspectionAppointment
 from buddy_desk.models.signals import InformationRequest, Observation, Signal
 from buddy_desk.signals.rules import (
-    DossierFacts,
-    ImgFact,
-    NcgFact,
-    ObservationFact,
     ObservationKind,
     RequestKind,
     SignalState,
     evaluate,
 )
-from buddy_desk.signals.service import consents_in_force
+from buddy_desk.signals.service import consents_in_force, load_facts
 from buddy_desk.signals.svip import RequestOutcome, answer_carries_case_data
 
 OUTCOMES = (
@@ -74,81 +64,9 @@ def _moment(day: date, rng: random.Random) -> datetime:
     return datetime.combine(day, time(8 + rng.randint(0, 8), rng.choice((0, 15, 30, 45))), UTC)
 
 
-def _facts(conn: Connection, observations: dict[int, list[ObservationFact]]) -> list[DossierFacts]:
-    constructive = {
-        case_id
-        for (case_id,) in conn.execute(
-            select(DamageReport.case_id).where(DamageReport.constructief).distinct()
-        )
-    }
-    ncg: dict[int, tuple[str, str, date | None]] = {}
-    for d_id, ident, status, start in conn.execute(
-        select(Case.dossier_id, Case.identificatie, Case.status, Case.startdatum).where(
-            Case.organisation == Organisation.NCG
-        )
-    ):
-        ncg[d_id] = (ident, status, start)
-    img: dict[int, list[tuple[int, str, str, date | None]]] = defaultdict(list)
-    candidates = set(observations)
-    for case_id, d_id, ident, status, start in conn.execute(
-        select(Case.id, Case.dossier_id, Case.identificatie, Case.status, Case.startdatum).where(
-            Case.organisation == Organisation.IMG
-        )
-    ):
-        img[d_id].append((case_id, ident, status, start))
-        if status != ImgPhase.AFGEROND.value and (d_id in ncg or case_id in constructive):
-            candidates.add(d_id)  # the only dossiers where a rule can fire, with the below
-    flags: dict[int, set[FlagKind]] = defaultdict(set)
-    for d_id, kind in conn.execute(
-        select(DossierFlag.dossier_id, DossierFlag.kind).where(DossierFlag.active)
-    ):
-        flags[d_id].add(FlagKind(kind))
-    candidates |= set(flags)
-    candidates |= {d for d, (_i, status, _s) in ncg.items() if status == "6" and d in img}
-    with Session(bind=conn) as session:  # the choices demo ran before this one
-        choices = decided_in_session(session)
-    booked = set(
-        conn.scalars(
-            select(InspectionAppointment.dossier_id).where(
-                InspectionAppointment.state.in_([AppointmentState.BOOKED, AppointmentState.DONE]),
-                InspectionAppointment.form != InspectionForm.SEPARATE,
-            )
-        )
-    )
-    found = []
-    for d_id, img_sup, ncg_sup in conn.execute(
-        select(Dossier.id, Dossier.img_supervisor_id, Dossier.ncg_supervisor_id).order_by(
-            Dossier.id
-        )
-    ):
-        if d_id not in candidates:
-            continue
-        n = ncg.get(d_id)
-        found.append(
-            DossierFacts(
-                dossier_id=d_id,
-                ncg=NcgFact(n[0], NcgStatus(n[1]), n[2]) if n else None,
-                img_cases=tuple(
-                    ImgFact(ident, ImgPhase(status), start, case_id in constructive)
-                    for case_id, ident, status, start in img.get(d_id, ())
-                ),
-                flags=frozenset(flags.get(d_id, ())),
-                observations=tuple(observations.get(d_id, ())),
-                img_supervisor_id=img_sup,
-                ncg_supervisor_id=ncg_sup,
-                choices=choices.get(d_id, NOT_DECIDED),
-                joint_booked=d_id in booked,
-            )
-        )
-    return found
-
-
-def _observations(
-    rng: random.Random, ctx: DemoContext
-) -> tuple[list[dict[str, Any]], dict[int, list[ObservationFact]]]:
+def _observations(rng: random.Random, ctx: DemoContext) -> list[dict[str, Any]]:
     today = ctx.reference_date
     rows: list[dict[str, Any]] = []
-    facts: dict[int, list[ObservationFact]] = defaultdict(list)
     seen = rng.sample(ctx.ncg_only_ids, k=min(len(ctx.ncg_only_ids), max(1, round(60 * ctx.scale))))
     for d_id in seen:
         ref = f"demo-seen-{d_id}"
@@ -164,7 +82,6 @@ def _observations(
                 "created_by": None,
             }
         )
-        facts[d_id].append(ObservationFact(ObservationKind.NCG_DAMAGE_SEEN, ref))
     group_f = ctx.dossiers_in_group(CollaborationGroup.F)
     for d_id in rng.sample(group_f, k=min(len(group_f), max(1, round(len(group_f) * 0.3)))):
         amount = Decimal(rng.choice((rng.randint(300, 2500), rng.randint(2501, 14000)))).quantize(
@@ -183,18 +100,19 @@ def _observations(
                 "created_by": None,
             }
         )
-        facts[d_id].append(ObservationFact(ObservationKind.HIDDEN_DAMAGE, ref, amount))
-    return rows, facts
+    return rows
 
 
 def populate(conn: Connection, rng: random.Random, ctx: DemoContext) -> None:
     today = ctx.reference_date
-    obs_rows, obs_facts = _observations(rng, ctx)
+    obs_rows = _observations(rng, ctx)
     if obs_rows:
         conn.execute(insert(Observation), obs_rows)
     usernames = ctx.supervisor_usernames
     signals: list[dict[str, Any]] = []
-    for facts in _facts(conn, obs_facts):
+    with Session(bind=conn) as session:  # the choices demo ran before this one
+        all_facts = load_facts(session)
+    for facts in all_facts:
         evaluated_on = today - timedelta(days=rng.randint(0, 35))
         for p in evaluate(facts, evaluated_on):
             created = _moment(evaluated_on, rng)
