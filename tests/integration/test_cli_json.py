@@ -12,7 +12,6 @@ import contextlib
 import io
 import json
 import shlex
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -103,7 +102,7 @@ def json_commands() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """A demo database and the ids the examples need."""
     folder = tmp_path_factory.mktemp("json")
     url = f"sqlite:///{folder / 'demo.sqlite'}"
@@ -156,7 +155,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         assert main(["pairs", "list", "--json", "--db", url]) == 0
     proposed = [r for r in json.loads(listed.getvalue()) if r["proposal"]]
     values["proposed"] = str(proposed[0]["dossier_id"])
-    yield values
+    return values
 
 
 def _argv(command: str, values: dict[str, str], db: str) -> list[str]:
