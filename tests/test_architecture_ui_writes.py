@@ -59,12 +59,6 @@ NOT_YET_MOVED: frozenset[str] = frozenset(
         "buddy_desk.ui.planning.proposals._on_save_clicked",
         "buddy_desk.ui.planning.proposals.book_selected",
         "buddy_desk.ui.planning.section._on_queue_button_clicked",
-        "buddy_desk.ui.signals.common.ask_close",
-        "buddy_desk.ui.signals.section._changed",
-        "buddy_desk.ui.signals.section.add",
-        "buddy_desk.ui.signals.section.answer_selected",
-        "buddy_desk.ui.signals.section.log_request",
-        "buddy_desk.ui.signals.section.observe",
         "buddy_desk.ui.svip.workspace.answer",
     }
 )
