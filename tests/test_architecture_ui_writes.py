@@ -150,12 +150,36 @@ def _runs_off_the_gui_thread(call: ast.Call) -> bool:
     return (owner, func.attr) in {("ops", "write"), ("ops", "read"), ("tasks", "start")}
 
 
+def _helpers(tree: ast.Module) -> set[str]:
+    """Local functions that hand their first parameter on as the job (``self._write(job)``)."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        params = [a.arg for a in node.args.args if a.arg != "self"]
+        for call in ast.walk(node):
+            if (
+                isinstance(call, ast.Call)
+                and _runs_off_the_gui_thread(call)
+                and call.args
+                and isinstance(call.args[0], ast.Name)
+                and params[:1] == [call.args[0].id]
+            ):
+                found.add(node.name)
+    return found
+
+
 def _jobs(tree: ast.Module) -> tuple[set[int], set[str]]:
     """The lambdas (by id) and the names of local functions run off the GUI thread."""
+    helpers = _helpers(tree)
     lambdas: set[int] = set()
     names: set[str] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and _runs_off_the_gui_thread(node) and node.args:
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        func = node.func
+        called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        if _runs_off_the_gui_thread(node) or called in helpers:
             job = node.args[0]
             if isinstance(job, ast.Lambda):
                 lambdas.add(id(job))
