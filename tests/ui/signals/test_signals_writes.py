@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
@@ -34,7 +35,7 @@ def _section(qtbot: QtBot, ctx: AppContext, dossier: int) -> SignalsSection:
     return section
 
 
-def _accept(monkeypatch: pytest.MonkeyPatch, dialog: type, value: object) -> None:
+def _accept(monkeypatch: pytest.MonkeyPatch, dialog: type[QDialog], value: object) -> None:
     monkeypatch.setattr(dialog, "exec", lambda _self: dialog.DialogCode.Accepted)
     monkeypatch.setattr(dialog, "value", lambda _self: value)
 
