@@ -50,15 +50,9 @@ NOT_YET_MOVED: frozenset[str] = frozenset(
         "buddy_desk.ui.main_window.change_profile",
         "buddy_desk.ui.outreach.workspace.record",
         "buddy_desk.ui.pairs.workspace._on_couple_done",
-        "buddy_desk.ui.planning.actions.cancel_appointment",
-        "buddy_desk.ui.planning.actions.move_appointment",
         "buddy_desk.ui.planning.experts._on_remove_absence_clicked",
         "buddy_desk.ui.planning.experts.add_absence",
         "buddy_desk.ui.planning.experts_dialogs._on_buttons_accepted",
-        "buddy_desk.ui.planning.proposals._offer_move",
-        "buddy_desk.ui.planning.proposals._on_save_clicked",
-        "buddy_desk.ui.planning.proposals.book_selected",
-        "buddy_desk.ui.planning.section._on_queue_button_clicked",
         "buddy_desk.ui.svip.workspace.answer",
     }
 )

@@ -377,9 +377,13 @@ class RegisterPanel(QWidget):
         if not items:
             return
         appointment_id = int(items[0].data(Qt.ItemDataRole.UserRole))
-        if move_appointment(self.ctx, appointment_id, self):
-            self.affected_list.takeItem(self.affected_list.row(items[0]))
+        item = items[0]
+
+        def moved() -> None:
+            self.affected_list.takeItem(self.affected_list.row(item))
             self.changed.emit()
+
+        move_appointment(self.ctx, appointment_id, self, on_done=moved)
 
     # -- experts and settings --------------------------------------------------------
 
