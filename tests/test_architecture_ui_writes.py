@@ -35,16 +35,10 @@ READS: frozenset[str] = frozenset(
 NOT_YET_MOVED: frozenset[str] = frozenset(
     {
         "buddy_desk.ui.attachments.section.attach",
-        "buddy_desk.ui.choices.section._after_save",
-        "buddy_desk.ui.choices.section.correct_dialog",
-        "buddy_desk.ui.choices.section.record_dialog",
-        "buddy_desk.ui.choices.section.withdraw_dialog",
         "buddy_desk.ui.dossiers.dossier_view._on_notes_saved",
         "buddy_desk.ui.dossiers.new_dossier_dialog.accept",
         "buddy_desk.ui.dossiers.notes_section.flush",
         "buddy_desk.ui.journal.section.add",
-        "buddy_desk.ui.kitchen.view._on_dialog_recorded",
-        "buddy_desk.ui.kitchen.view.record_dialog",
         "buddy_desk.ui.letters.preview.save_to",
         "buddy_desk.ui.letters.run.run_request",
         "buddy_desk.ui.main_window.change_profile",
