@@ -35,9 +35,7 @@ READS: frozenset[str] = frozenset(
 NOT_YET_MOVED: frozenset[str] = frozenset(
     {
         "buddy_desk.ui.attachments.section.attach",
-        "buddy_desk.ui.dossiers.dossier_view._on_notes_saved",
         "buddy_desk.ui.dossiers.new_dossier_dialog.accept",
-        "buddy_desk.ui.dossiers.notes_section.flush",
         "buddy_desk.ui.journal.section.add",
         "buddy_desk.ui.letters.preview.save_to",
         "buddy_desk.ui.letters.run.run_request",
