@@ -36,7 +36,6 @@ NOT_YET_MOVED: frozenset[str] = frozenset(
     {
         "buddy_desk.ui.attachments.section.attach",
         "buddy_desk.ui.dossiers.new_dossier_dialog.accept",
-        "buddy_desk.ui.journal.section.add",
         "buddy_desk.ui.letters.preview.save_to",
         "buddy_desk.ui.letters.run.run_request",
         "buddy_desk.ui.main_window.change_profile",
@@ -45,7 +44,6 @@ NOT_YET_MOVED: frozenset[str] = frozenset(
         "buddy_desk.ui.planning.experts._on_remove_absence_clicked",
         "buddy_desk.ui.planning.experts.add_absence",
         "buddy_desk.ui.planning.experts_dialogs._on_buttons_accepted",
-        "buddy_desk.ui.svip.workspace.answer",
     }
 )
 

@@ -37,7 +37,8 @@ def test_a_contact_moment_is_added_by_keyboard_and_the_other_side_is_gated(
     assert section.table.item(0, 1).text() == "Keukentafelgesprek"  # type: ignore[union-attr]
     assert section.text.text() == ""
     QTest.keyClick(section.text, Qt.Key.Key_Return)  # empty: one clear message, nothing saved
-    assert section.error.isVisibleTo(section) and "tekst" in section.error.text()
+    qtbot.waitUntil(lambda: section.error.isVisibleTo(section), timeout=5_000)
+    assert "tekst" in section.error.text()
     assert section.table.rowCount() == 1
 
 
