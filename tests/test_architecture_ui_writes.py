@@ -39,8 +39,6 @@ NOT_YET_MOVED: frozenset[str] = frozenset(
         "buddy_desk.ui.letters.preview.save_to",
         "buddy_desk.ui.letters.run.run_request",
         "buddy_desk.ui.main_window.change_profile",
-        "buddy_desk.ui.outreach.workspace.record",
-        "buddy_desk.ui.pairs.workspace._on_couple_done",
         "buddy_desk.ui.planning.experts._on_remove_absence_clicked",
         "buddy_desk.ui.planning.experts.add_absence",
         "buddy_desk.ui.planning.experts_dialogs._on_buttons_accepted",
