@@ -36,7 +36,6 @@ NOT_YET_MOVED: frozenset[str] = frozenset(
     {
         "buddy_desk.ui.attachments.section.attach",
         "buddy_desk.ui.dossiers.new_dossier_dialog.accept",
-        "buddy_desk.ui.letters.preview.save_to",
         "buddy_desk.ui.letters.run.run_request",
         "buddy_desk.ui.main_window.change_profile",
         "buddy_desk.ui.planning.experts._on_remove_absence_clicked",

@@ -52,7 +52,8 @@ def test_saving_a_letter_from_the_preview_lands_in_the_journal(
     qtbot.addWidget(dialog)
     with qtbot.waitSignal(dialog.letter_ready, timeout=20_000):
         dialog.show()
-    dialog.save_to(tmp_path / "brief.pdf")
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):  # written off the GUI thread
+        dialog.save_to(tmp_path / "brief.pdf")
     viewer = Actor("tester", "Test Gebruiker", Organisation.NCG)
     [moment] = journal(uow, d, viewer).moments
     assert moment.kind is ContactKind.LETTER and moment.author == "Test Gebruiker"
