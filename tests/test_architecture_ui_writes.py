@@ -30,19 +30,21 @@ READS: frozenset[str] = frozenset(
     }
 )
 
-#: not moved yet (issue 10): each is a write on the GUI thread or its own dossier_changed.
-#: Shrink this list; never grow it.
+#: not moved yet (issue 10): each is a write on the GUI thread. Shrink this list; never grow it.
 NOT_YET_MOVED: frozenset[str] = frozenset(
     {
-        "buddy_desk.ui.attachments.section.attach",
         "buddy_desk.ui.dossiers.new_dossier_dialog.accept",
-        "buddy_desk.ui.letters.run.run_request",
-        "buddy_desk.ui.main_window.change_profile",
         "buddy_desk.ui.planning.experts._on_remove_absence_clicked",
         "buddy_desk.ui.planning.experts.add_absence",
         "buddy_desk.ui.planning.experts_dialogs._on_buttons_accepted",
     }
 )
+
+#: emits dossier_changed without a write: a new profile changes what the consent gate shows,
+#: so every open dossier is shown anew (the data did not change)
+NOT_A_WRITE: frozenset[str] = frozenset({"buddy_desk.ui.main_window.change_profile"})
+
+ALLOWED = NOT_YET_MOVED | NOT_A_WRITE
 
 
 def _module_name(path: Path) -> str:
@@ -164,6 +166,12 @@ def _jobs(tree: ast.Module) -> tuple[set[int], set[str]]:
             job = node.args[0]
             if isinstance(job, ast.Lambda):
                 lambdas.add(id(job))
+                # a module function the job calls runs on the worker too (letters.run_request)
+                names.update(
+                    c.func.id
+                    for c in ast.walk(job.body)
+                    if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)
+                )
             elif isinstance(job, ast.Name):
                 names.add(job.id)
     return lambdas, names
@@ -188,7 +196,7 @@ class _Checker:
         elif isinstance(node, ast.Call):
             key = f"{self.module.name}.{where}"
             callee = _callee(self.module, node)
-            if callee in self.writes and not in_job and key not in NOT_YET_MOVED:
+            if callee in self.writes and not in_job and key not in ALLOWED:
                 self.found.append(f"{key} (line {node.lineno}) calls {callee} on the GUI thread")
             func = node.func
             if (
@@ -196,7 +204,7 @@ class _Checker:
                 and func.attr == "emit"
                 and isinstance(func.value, ast.Attribute)
                 and func.value.attr == "dossier_changed"
-                and key not in NOT_YET_MOVED
+                and key not in ALLOWED
             ):
                 self.found.append(f"{key} (line {node.lineno}) emits dossier_changed itself")
         for child in ast.iter_child_nodes(node):
@@ -257,4 +265,4 @@ def test_the_not_yet_moved_list_holds_only_real_places() -> None:
         for n in ast.walk(m.tree)
         if isinstance(n, ast.FunctionDef)
     }
-    assert names >= NOT_YET_MOVED
+    assert names >= ALLOWED
