@@ -34,8 +34,6 @@ READS: frozenset[str] = frozenset(
 NOT_YET_MOVED: frozenset[str] = frozenset(
     {
         "buddy_desk.ui.dossiers.new_dossier_dialog.accept",
-        "buddy_desk.ui.planning.experts._on_remove_absence_clicked",
-        "buddy_desk.ui.planning.experts.add_absence",
         "buddy_desk.ui.planning.experts_dialogs._on_buttons_accepted",
     }
 )
