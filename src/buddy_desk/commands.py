@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +42,35 @@ def open_uow(args: argparse.Namespace, *, create: bool = False) -> UnitOfWork:
     return UnitOfWork(open_engine(args, create=create))
 
 
+Render = Callable[[], None]
+"""Prints a command's result as text for people (the part of ``emit`` without --json)."""
+
+
+def emit(args: argparse.Namespace, data: Any, render: Render | str, *, code: int = EXIT_OK) -> int:
+    """The one way a command prints its result, and its exit code.
+
+    With ``--json``: exactly one JSON document (``data``) on stdout and no text for people;
+    without: ``render()`` (or the line ``render``). A command that fails raises a
+    ``BuddyDeskError`` before calling this, so stdout stays empty and the exit code is 2.
+    """
+    if getattr(args, "json", False):
+        print_json(data)
+    elif isinstance(render, str):
+        print(render)
+    else:
+        render()
+    return code
+
+
 def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write("\n")
+    """One JSON document on stdout; escaped to ASCII if the console cannot encode the text
+    (a Windows console in cp1252 would otherwise fail halfway, with half a document out)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    try:
+        text.encode(sys.stdout.encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        text = json.dumps(data, ensure_ascii=True, indent=2, default=str)
+    sys.stdout.write(text + "\n")
 
 
 def user_message(exc: SQLAlchemyError | OSError, where: str) -> str:

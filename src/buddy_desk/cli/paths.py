@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from buddy_desk import config
-from buddy_desk.commands import db_url, print_json
+from buddy_desk.commands import db_url, emit
 
 ORDER = 90
 
@@ -30,9 +30,9 @@ def run(args: argparse.Namespace) -> int:
         "config_dir": str(config.config_dir()),
         "log_dir": str(config.log_dir()),
     }
-    if args.json:
-        print_json(data)
-    else:
+
+    def human() -> None:
         for key, value in data.items():
             print(f"{key:15} {value}")
-    return 0
+
+    return emit(args, data, human)

@@ -15,7 +15,7 @@ from buddy_desk.choices.service.consent import (
     log_disclosures_in,
     no_consent_verdict,
 )
-from buddy_desk.commands import acting_username, open_uow, print_json
+from buddy_desk.commands import acting_username, emit, open_uow
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import NCG_STATUS_LABELS, Organisation
 from buddy_desk.core.search import DossierFilter
@@ -79,49 +79,51 @@ def run(args: argparse.Namespace) -> int:
         ]
         if log_disclosures_in(uow, viewer, shown, LIST_EXPORT):
             uow.commit()
-    if args.json:
-        print_json(
-            [
-                {
-                    "id": r.id,
-                    "address": r.address_line,
-                    "postcode": r.postcode_text,
-                    "woonplaats": r.woonplaats,
-                    "img_phase": r.img_phase.value if r.img_phase else None,
-                    "ncg_status": r.ncg_status.value if r.ncg_status else None,
-                    "group": r.group.value if r.group else None,
-                    "group_options": sorted(g.value for g in r.group_options),
-                    "withheld": [
-                        {"organisation": org.value, "reason": reason, "text": _text(org, reason)}
-                        for org, reason in r.withheld
-                    ],
-                    "flags": sorted(f.value for f in r.flags),
-                    "zaaknummers": list(r.zaaknummers),
-                }
-                for r in found
-            ]
-        )
-        return 0
-    hidden = tr("consent.gate.cell")
-    withheld: set[tuple[str, str]] = set()
-    for r in found:
-        why = dict(r.withheld)
-        withheld.update((org.value, reason) for org, reason in r.withheld)
-        ncg = f"{r.ncg_status.value} {NCG_STATUS_LABELS[r.ncg_status]}" if r.ncg_status else "-"
-        img = r.img_phase.value if r.img_phase else "-"
-        img = hidden if Organisation.IMG in why else img
-        ncg = hidden if Organisation.NCG in why else ncg
-        group = r.group.value if r.group else options_label(r.group_options) or "-"
-        print(
-            f"{r.id:>7}  {r.address_line:<32.32} {r.postcode_text}  {r.woonplaats:<16.16} "
-            f"IMG {img:<13} NCG {ncg:<40.40} {group}"
-        )
-    print(f"{len(found)} dossier(s)")
-    for org, reason in sorted(withheld):
-        print(_text(Organisation(org), reason))
-    if viewer.organisation is None and not withheld:
-        print(_text(Organisation.IMG, "geen_profiel"), file=sys.stderr)
-    return 0
+
+    def human() -> None:
+        hidden = tr("consent.gate.cell")
+        withheld: set[tuple[str, str]] = set()
+        for r in found:
+            why = dict(r.withheld)
+            withheld.update((org.value, reason) for org, reason in r.withheld)
+            ncg = f"{r.ncg_status.value} {NCG_STATUS_LABELS[r.ncg_status]}" if r.ncg_status else "-"
+            img = r.img_phase.value if r.img_phase else "-"
+            img = hidden if Organisation.IMG in why else img
+            ncg = hidden if Organisation.NCG in why else ncg
+            group = r.group.value if r.group else options_label(r.group_options) or "-"
+            print(
+                f"{r.id:>7}  {r.address_line:<32.32} {r.postcode_text}  {r.woonplaats:<16.16} "
+                f"IMG {img:<13} NCG {ncg:<40.40} {group}"
+            )
+        print(f"{len(found)} dossier(s)")
+        for org, reason in sorted(withheld):
+            print(_text(Organisation(org), reason))
+        if viewer.organisation is None and not withheld:
+            print(_text(Organisation.IMG, "geen_profiel"), file=sys.stderr)
+
+    return emit(
+        args,
+        [
+            {
+                "id": r.id,
+                "address": r.address_line,
+                "postcode": r.postcode_text,
+                "woonplaats": r.woonplaats,
+                "img_phase": r.img_phase.value if r.img_phase else None,
+                "ncg_status": r.ncg_status.value if r.ncg_status else None,
+                "group": r.group.value if r.group else None,
+                "group_options": sorted(g.value for g in r.group_options),
+                "withheld": [
+                    {"organisation": org.value, "reason": reason, "text": _text(org, reason)}
+                    for org, reason in r.withheld
+                ],
+                "flags": sorted(f.value for f in r.flags),
+                "zaaknummers": list(r.zaaknummers),
+            }
+            for r in found
+        ],
+        human,
+    )
 
 
 def _present(r: DossierSummary) -> dict[Organisation, bool]:

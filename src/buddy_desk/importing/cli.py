@@ -7,7 +7,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from buddy_desk.commands import one_line, open_uow, print_json
+from buddy_desk.commands import emit, one_line, open_uow
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.importing.exports import ExportKind
 from buddy_desk.importing.service import (
@@ -86,34 +86,37 @@ class ImportUsageError(BuddyDeskError):
 
 def _runs(args: argparse.Namespace) -> int:
     batches = import_batches(open_uow(args))
-    if args.json:
-        print_json([asdict(b) for b in batches])
-        return 0
-    for b in batches:
-        state = f"ongedaan gemaakt {b.undone_at:%d-%m-%Y %H:%M}" if b.undone_at else "actief"
-        print(
-            f"run {b.id}: {b.source} ({b.kind}) {b.imported_at:%d-%m-%Y %H:%M} door "
-            f"{b.imported_by}: {b.imported} nieuw, {b.updated} bijgewerkt, "
-            f"{b.new_dossiers} nieuwe dossiers — {state}"
-        )
-    if not batches:
-        print("Nog geen imports vastgelegd.")
-    return 0
+
+    def human() -> None:
+        for b in batches:
+            state = f"ongedaan gemaakt {b.undone_at:%d-%m-%Y %H:%M}" if b.undone_at else "actief"
+            print(
+                f"run {b.id}: {b.source} ({b.kind}) {b.imported_at:%d-%m-%Y %H:%M} door "
+                f"{b.imported_by}: {b.imported} nieuw, {b.updated} bijgewerkt, "
+                f"{b.new_dossiers} nieuwe dossiers — {state}"
+            )
+        if not batches:
+            print("Nog geen imports vastgelegd.")
+
+    return emit(args, [asdict(b) for b in batches], human)
 
 
 def _undo(args: argparse.Namespace) -> int:
     if not args.file or not str(args.file).isdigit():
         raise ImportUsageError("Welke import? Gebruik 'import undo RUN' (zie 'import runs').")
     result = undo_import(open_uow(args), int(args.file), getattr(args, "user", None))
-    if args.json:
-        print_json(asdict(result))
-    else:
-        print(
-            f"Importrun {result.batch_id} ongedaan gemaakt: {result.dossiers_removed} dossiers, "
-            f"{result.cases_removed} zaken en {result.addresses_removed} adressen verwijderd, "
-            f"{result.rows_restored} rijen teruggezet."
-        )
-    return 0
+    return emit(
+        args,
+        asdict(result),
+        f"Importrun {result.batch_id} ongedaan gemaakt: {result.dossiers_removed} dossiers, "
+        f"{result.cases_removed} zaken en {result.addresses_removed} adressen verwijderd, "
+        f"{result.rows_restored} rijen teruggezet.",
+    )
+
+
+def _print_preview(filled: int, preview: ImportResult) -> None:
+    print(f"Deze database heeft al {filled} dossiers. Wat deze import zou doen:")
+    print_summary(preview)
 
 
 def _ask(question: str) -> bool:
@@ -135,22 +138,18 @@ def run(args: argparse.Namespace) -> int:
     if args.dry_run or (filled and not args.yes and sys.stdin.isatty() and not args.json):
         data = read_export_file(path)
         preview = preview_import(uow, kind, data, path.name, progress=_progress())
-        if args.json:
-            print_json(preview.to_json())
-            return 0
-        print(f"Deze database heeft al {filled} dossiers. Wat deze import zou doen:")
-        print_summary(preview)
-        if args.dry_run:
-            return 0
+        if args.dry_run:  # with --json only a dry run previews (nobody to ask)
+            return emit(args, preview.to_json(), lambda: _print_preview(filled, preview))
+        _print_preview(filled, preview)
         if not _ask("Importeren? [j/N]"):
             print("Niets geïmporteerd.")
             return 0
     result = import_file(uow, kind, path, progress=_progress(), user=getattr(args, "user", None))
-    if args.json:
-        print_json(result.to_json())
-    else:
+
+    def human() -> None:
         print_summary(result)
         if result.batch_id is not None:
             run_id = result.batch_id
             print(f"Vastgelegd als importrun {run_id}; terugdraaien: 'import undo {run_id}'.")
-    return 0
+
+    return emit(args, result.to_json(), human)

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from buddy_desk.choices.rules import Actor
 from buddy_desk.choices.service.log import LOCAL
-from buddy_desk.commands import acting_username, open_uow, print_json
+from buddy_desk.commands import acting_username, emit, open_uow
 from buddy_desk.errors import BuddyDeskError, ValidationError
 from buddy_desk.journal.rules import ContactKind, parse_kind
 from buddy_desk.journal.service import add_contact, journal, viewer_for
@@ -85,29 +85,29 @@ def run(args: argparse.Namespace) -> int:
             viewer,
             _when(args.when),
         )
-        if args.json:
-            print_json(asdict(moment))
-        else:
+
+        def human_added() -> None:
             print(f"Contactmoment {moment.id} vastgelegd.", file=sys.stderr)
-        return 0
+
+        return emit(args, asdict(moment), human_added)
     if args.dossier is not None:
         raise JournalUsageError("Gebruik 'journal DOSSIER' of 'journal add DOSSIER …'.")
     result = journal(uow, _dossier_id(args.first), viewer)
-    if args.json:
-        print_json(asdict(result))
-        return 0
-    for m in result.moments:
-        when = m.occurred_at.astimezone(LOCAL).strftime(LOCAL_FORMAT)
-        org = m.organisation.value if m.organisation else "—"
-        line = f"{when}  {m.kind.value:<11} {org:<4} {m.author}: {m.text}"
-        if m.letter_sha256:
-            line += f"  [sha256 {m.letter_sha256}]"
-        print(line)
-    if not result.moments:
-        print("Nog geen contactmomenten.")
-    if result.hidden and result.hidden_organisation:
-        print(
-            f"{result.hidden} contactmoment(en) van {result.hidden_organisation.value} "
-            "afgeschermd: de bewoner heeft (nog) geen toestemming gegeven om die te delen."
-        )
-    return 0
+
+    def human() -> None:
+        for m in result.moments:
+            when = m.occurred_at.astimezone(LOCAL).strftime(LOCAL_FORMAT)
+            org = m.organisation.value if m.organisation else "—"
+            line = f"{when}  {m.kind.value:<11} {org:<4} {m.author}: {m.text}"
+            if m.letter_sha256:
+                line += f"  [sha256 {m.letter_sha256}]"
+            print(line)
+        if not result.moments:
+            print("Nog geen contactmomenten.")
+        if result.hidden and result.hidden_organisation:
+            print(
+                f"{result.hidden} contactmoment(en) van {result.hidden_organisation.value} "
+                "afgeschermd: de bewoner heeft (nog) geen toestemming gegeven om die te delen."
+            )
+
+    return emit(args, asdict(result), human)

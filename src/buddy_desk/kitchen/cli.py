@@ -10,7 +10,7 @@ import argparse
 from dataclasses import asdict
 from datetime import date
 
-from buddy_desk.commands import acting_username, open_uow, print_json
+from buddy_desk.commands import acting_username, emit, open_uow
 from buddy_desk.core.formatting import dutch_date
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import in_language, tr
@@ -80,9 +80,9 @@ def run(args: argparse.Namespace) -> int:
     if viewer is None:
         raise UnknownUserError(f"Gebruiker {username!r} is geen bekende begeleider.")
     content = kitchen_view(uow, args.dossier, viewer, date.today())
-    if args.json:
-        print_json(asdict(content))
-        return 0
-    with in_language("nl"):
-        print(_text(content))
-    return 0
+
+    def human() -> None:
+        with in_language("nl"):
+            print(_text(content))
+
+    return emit(args, asdict(content), human)

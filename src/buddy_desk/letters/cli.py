@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from buddy_desk.choices.service.consent import acting_viewer
-from buddy_desk.commands import acting_username, open_uow, print_json
+from buddy_desk.commands import acting_username, emit, open_uow
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.errors import ValidationError
 from buddy_desk.i18n import tr, trn
@@ -118,44 +118,52 @@ def run_many(args: argparse.Namespace) -> int:
     )
     if not args.quiet and sys.stderr.isatty():
         print(file=sys.stderr)
-    if args.json:
-        print_json(
-            {
-                "letters": result.letters,
-                "written": [str(p) for p in result.written],
-                "combined": str(result.combined) if result.combined else None,
-                "pages": result.pages,
-                "skipped": [{"dossier": s.dossier_id, "reason": s.reason} for s in result.skipped],
-                "incomplete": [{"dossier": d, "unknown": list(u)} for d, u in result.incomplete],
-                "withheld": [
-                    {"dossier": w.dossier_id, "reasons": list(w.reasons)} for w in result.withheld
-                ],
-                "seconds": round(result.seconds, 2),
-            }
+
+    def human() -> None:
+        where = result.combined or args.out
+        seconds = f"{result.seconds:.1f}"
+        print(
+            trn(
+                "letters.cli.written.one",
+                "letters.cli.written",
+                result.letters,
+                letters=result.letters,
+                where=where,
+                seconds=seconds,
+            )
         )
-        return 0
-    where = result.combined or args.out
-    seconds = f"{result.seconds:.1f}"
-    print(
-        trn(
-            "letters.cli.written.one",
-            "letters.cli.written",
-            result.letters,
-            letters=result.letters,
-            where=where,
-            seconds=seconds,
-        )
+        if result.incomplete:
+            n = len(result.incomplete)
+            print(trn("letters.cli.incomplete.one", "letters.cli.incomplete", n, count=n))
+        if result.skipped:
+            n = len(result.skipped)
+            print(trn("letters.cli.skipped.one", "letters.cli.skipped", n, count=n))
+            for s in result.skipped:
+                print(tr("letters.cli.skipped_line", dossier=s.dossier_id, reason=s.reason))
+        if result.withheld:
+            print(tr("consent.gate.run_withheld", count=len(result.withheld)))
+            for w in result.withheld:
+                print(
+                    tr(
+                        "letters.cli.skipped_line",
+                        dossier=w.dossier_id,
+                        reason="; ".join(w.reasons),
+                    )
+                )
+
+    return emit(
+        args,
+        {
+            "letters": result.letters,
+            "written": [str(p) for p in result.written],
+            "combined": str(result.combined) if result.combined else None,
+            "pages": result.pages,
+            "skipped": [{"dossier": s.dossier_id, "reason": s.reason} for s in result.skipped],
+            "incomplete": [{"dossier": d, "unknown": list(u)} for d, u in result.incomplete],
+            "withheld": [
+                {"dossier": w.dossier_id, "reasons": list(w.reasons)} for w in result.withheld
+            ],
+            "seconds": round(result.seconds, 2),
+        },
+        human,
     )
-    if result.incomplete:
-        n = len(result.incomplete)
-        print(trn("letters.cli.incomplete.one", "letters.cli.incomplete", n, count=n))
-    if result.skipped:
-        n = len(result.skipped)
-        print(trn("letters.cli.skipped.one", "letters.cli.skipped", n, count=n))
-        for s in result.skipped:
-            print(tr("letters.cli.skipped_line", dossier=s.dossier_id, reason=s.reason))
-    if result.withheld:
-        print(tr("consent.gate.run_withheld", count=len(result.withheld)))
-        for w in result.withheld:
-            print(tr("letters.cli.skipped_line", dossier=w.dossier_id, reason="; ".join(w.reasons)))
-    return 0

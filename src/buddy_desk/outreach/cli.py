@@ -6,7 +6,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from buddy_desk.commands import acting_username, open_uow, print_json
+from buddy_desk.commands import acting_username, emit, open_uow
 from buddy_desk.core.phases import NcgStatus
 from buddy_desk.core.values import parse_date
 from buddy_desk.errors import BuddyDeskError
@@ -157,29 +157,29 @@ def run_list(args: argparse.Namespace) -> int:
     rows = load_worklist(uow, _filter(args))
     if not _sees_rows(uow, args):
         counts = {str(int(p)): n for p, n in phase_counts(rows).items()}
-        if args.json:
-            print_json({"counts": counts})
-        else:
+
+        def human_counts() -> None:
             print("De werklijst bevat gegevens van NCG; u ziet alleen de aantallen per fase.")
             print(", ".join(f"fase {p}: {n}" for p, n in counts.items()))
-        return 0
+
+        return emit(args, {"counts": counts}, human_counts)
     shown = rows[: args.limit] if args.limit else rows
-    if args.json:
-        print_json([row_json(r) for r in shown])
-        return 0
-    for r in shown:
-        last = f"{r.last.attempted_on:%d-%m-%Y} {r.last.outcome.value}" if r.last else "-"
+
+    def human() -> None:
+        for r in shown:
+            last = f"{r.last.attempted_on:%d-%m-%Y} {r.last.outcome.value}" if r.last else "-"
+            print(
+                f"{r.dossier_id:>6}  fase {int(r.phase)}  NCG {r.ncg_status.value:<4} "
+                f"{r.address_line:<28.28} {r.postcode} {r.woonplaats:<16.16} "
+                f"{r.attempts:>2}x  {last}"
+            )
+        per_phase = phase_counts(rows)
         print(
-            f"{r.dossier_id:>6}  fase {int(r.phase)}  NCG {r.ncg_status.value:<4} "
-            f"{r.address_line:<28.28} {r.postcode} {r.woonplaats:<16.16} "
-            f"{r.attempts:>2}x  {last}"
+            f"{len(rows)} adres(sen) op de werklijst: "
+            + ", ".join(f"fase {int(p)}: {n}" for p, n in per_phase.items())
         )
-    per_phase = phase_counts(rows)
-    print(
-        f"{len(rows)} adres(sen) op de werklijst: "
-        + ", ".join(f"fase {int(p)}: {n}" for p, n in per_phase.items())
-    )
-    return 0
+
+    return emit(args, [row_json(r) for r in shown], human)
 
 
 def run_record(args: argparse.Namespace) -> int:
@@ -192,28 +192,27 @@ def run_record(args: argparse.Namespace) -> int:
         note=args.note,
         user=getattr(args, "user", None),
     )
-    if args.json:
-        print_json(contact_json(info))
-    else:
-        print(
-            f"Contactpoging vastgelegd bij dossier {info.dossier_id}: "
-            f"{info.channel.value}, {info.outcome.value}."
-        )
-    return 0
+    return emit(
+        args,
+        contact_json(info),
+        f"Contactpoging vastgelegd bij dossier {info.dossier_id}: "
+        f"{info.channel.value}, {info.outcome.value}.",
+    )
 
 
 def run_contacts(args: argparse.Namespace) -> int:
     uow = open_uow(args)
     found = list_contacts(uow, resolve_target(uow, args.target))
-    if args.json:
-        print_json([contact_json(c) for c in found])
-        return 0
-    for c in found:
-        print(
-            f"{c.attempted_on:%d-%m-%Y}  {c.channel.value:<10} {c.outcome.value:<14} {c.note or ''}"
-        )
-    print(f"{len(found)} contactpoging(en)")
-    return 0
+
+    def human() -> None:
+        for c in found:
+            print(
+                f"{c.attempted_on:%d-%m-%Y}  {c.channel.value:<10} {c.outcome.value:<14} "
+                f"{c.note or ''}"
+            )
+        print(f"{len(found)} contactpoging(en)")
+
+    return emit(args, [contact_json(c) for c in found], human)
 
 
 def run_letters_cli(args: argparse.Namespace) -> int:
@@ -237,29 +236,29 @@ def run_letters_cli(args: argparse.Namespace) -> int:
         record=not args.no_record,
         user=getattr(args, "user", None),
     )
-    if args.json:
-        print_json(
-            {
-                "letters": result.letters,
-                "pages": result.pages,
-                "written": [str(p) for p in result.written],
-                "combined": str(result.combined) if result.combined else None,
-                "recorded": result.recorded,
-                "skipped": [
-                    {"dossier_id": s.dossier_id, "reason": s.reason} for s in result.skipped
-                ],
-            }
-        )
-        return 0
-    where = result.combined or (Path(args.out) if args.out else "")
-    letters = "1 brief" if result.letters == 1 else f"{result.letters} brieven"
-    pages = "1 pagina" if result.pages == 1 else f"{result.pages} pagina's"
-    print(f"{letters} ({pages}) geschreven naar {where}.")
-    for s in result.skipped:
-        print(f"  overgeslagen: dossier {s.dossier_id}: {s.reason}")
-    if result.recorded:
-        attempts = (
-            "1 contactpoging" if result.recorded == 1 else f"{result.recorded} contactpogingen"
-        )
-        print(f"{attempts} 'brief verstuurd' vastgelegd.")
-    return 0
+
+    def human() -> None:
+        where = result.combined or (Path(args.out) if args.out else "")
+        letters = "1 brief" if result.letters == 1 else f"{result.letters} brieven"
+        pages = "1 pagina" if result.pages == 1 else f"{result.pages} pagina's"
+        print(f"{letters} ({pages}) geschreven naar {where}.")
+        for s in result.skipped:
+            print(f"  overgeslagen: dossier {s.dossier_id}: {s.reason}")
+        if result.recorded:
+            attempts = (
+                "1 contactpoging" if result.recorded == 1 else f"{result.recorded} contactpogingen"
+            )
+            print(f"{attempts} 'brief verstuurd' vastgelegd.")
+
+    return emit(
+        args,
+        {
+            "letters": result.letters,
+            "pages": result.pages,
+            "written": [str(p) for p in result.written],
+            "combined": str(result.combined) if result.combined else None,
+            "recorded": result.recorded,
+            "skipped": [{"dossier_id": s.dossier_id, "reason": s.reason} for s in result.skipped],
+        },
+        human,
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from buddy_desk.commands import open_uow, print_json
+from buddy_desk.commands import emit, open_uow
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.pairs.service import (
@@ -130,20 +130,22 @@ def run_list(args: argparse.Namespace) -> int:
         supervisor_id=sid,
         group=CollaborationGroup(args.group) if args.group else None,
     )
-    if args.json:
-        print_json([pair_json(r) for r in rows])
-        return 0
-    for r in rows:
-        group = r.group.value if r.group else "-"
-        line = (
-            f"{r.dossier_id:>6}  {group}  {r.address:<36.36}  IMG {_name(r.img):<24.24} "
-            f"NCG {_name(r.ncg):<24.24} {r.open_signals:>3} open"
+
+    def human() -> None:
+        for r in rows:
+            group = r.group.value if r.group else "-"
+            line = (
+                f"{r.dossier_id:>6}  {group}  {r.address:<36.36}  IMG {_name(r.img):<24.24} "
+                f"NCG {_name(r.ncg):<24.24} {r.open_signals:>3} open"
+            )
+            if r.proposal:
+                line += f"  voorstel: {_name(r.proposal[0])} / {_name(r.proposal[1])}"
+            print(line)
+        print(
+            f"{len(rows)} dossier(s), {sum(1 for r in rows if not r.paired)} zonder volledig paar"
         )
-        if r.proposal:
-            line += f"  voorstel: {_name(r.proposal[0])} / {_name(r.proposal[1])}"
-        print(line)
-    print(f"{len(rows)} dossier(s), {sum(1 for r in rows if not r.paired)} zonder volledig paar")
-    return 0
+
+    return emit(args, [pair_json(r) for r in rows], human)
 
 
 def run_couple(args: argparse.Namespace) -> int:
@@ -163,20 +165,22 @@ def run_couple(args: argparse.Namespace) -> int:
 
 
 def _print_result(args: argparse.Namespace, result: BulkResult) -> int:
-    if args.json:
-        print_json(
-            {
-                "changed": [change_json(c) for c in result.changed],
-                "unchanged": list(result.unchanged),
-            }
-        )
-        return 0
-    for c in result.changed:
-        verb = "gekoppeld" if c.kind.value == "coupled" else "opnieuw gekoppeld"
-        print(f"Dossier {c.dossier_id} {verb}: {_name(c.img_after)} en {_name(c.ncg_after)}.")
-    for d_id in result.unchanged:
-        print(f"Dossier {d_id} had dit paar al; niets gewijzigd.")
-    return 0
+
+    def human() -> None:
+        for c in result.changed:
+            verb = "gekoppeld" if c.kind.value == "coupled" else "opnieuw gekoppeld"
+            print(f"Dossier {c.dossier_id} {verb}: {_name(c.img_after)} en {_name(c.ncg_after)}.")
+        for d_id in result.unchanged:
+            print(f"Dossier {d_id} had dit paar al; niets gewijzigd.")
+
+    return emit(
+        args,
+        {
+            "changed": [change_json(c) for c in result.changed],
+            "unchanged": list(result.unchanged),
+        },
+        human,
+    )
 
 
 def run_accept(args: argparse.Namespace) -> int:
@@ -191,45 +195,47 @@ def run_accept(args: argparse.Namespace) -> int:
 
 def run_history(args: argparse.Namespace) -> int:
     found = pair_history(open_uow(args), args.dossier)
-    if args.json:
-        print_json([change_json(c) for c in found])
-        return 0
-    for c in found:
-        who = c.changed_by_name or c.changed_by or "-"
-        print(
-            f"{c.changed_at:%d-%m-%Y %H:%M}  {c.kind.value:<9}  IMG {_name(c.img_before)} → "
-            f"{_name(c.img_after)};  NCG {_name(c.ncg_before)} → {_name(c.ncg_after)}"
-        )
-        print(f"{'':>18}door {who}: {c.reason}")
-    print(f"{len(found)} wijziging(en)")
-    return 0
+
+    def human() -> None:
+        for c in found:
+            who = c.changed_by_name or c.changed_by or "-"
+            print(
+                f"{c.changed_at:%d-%m-%Y %H:%M}  {c.kind.value:<9}  IMG {_name(c.img_before)} → "
+                f"{_name(c.img_after)};  NCG {_name(c.ncg_before)} → {_name(c.ncg_after)}"
+            )
+            print(f"{'':>18}door {who}: {c.reason}")
+        print(f"{len(found)} wijziging(en)")
+
+    return emit(args, [change_json(c) for c in found], human)
 
 
 def run_workload(args: argparse.Namespace) -> int:
     w = workload(open_uow(args))
-    if args.json:
-        print_json(
-            {
-                "buddies": [
-                    {
-                        "buddy": _buddy_json(b.buddy),
-                        "dossiers": b.dossiers,
-                        "by_group": b.by_group,
-                        "open_signals": b.open_signals,
-                    }
-                    for b in w.buddies
-                ],
-                "by_group": w.by_group,
-                "unpaired": w.unpaired,
-            }
-        )
-        return 0
-    for b in w.buddies:
-        groups = " ".join(f"{g}:{n}" for g, n in b.by_group.items())
-        print(
-            f"{b.buddy.organisation.value}  {b.buddy.naam:<28.28} {b.dossiers:>4} dossiers  "
-            f"{b.open_signals:>3} open signalen  {groups}"
-        )
-    print("per groep: " + " ".join(f"{g}:{n}" for g, n in w.by_group.items()))
-    print(f"combinatiedossiers zonder volledig paar: {w.unpaired}")
-    return 0
+
+    def human() -> None:
+        for b in w.buddies:
+            groups = " ".join(f"{g}:{n}" for g, n in b.by_group.items())
+            print(
+                f"{b.buddy.organisation.value}  {b.buddy.naam:<28.28} {b.dossiers:>4} dossiers  "
+                f"{b.open_signals:>3} open signalen  {groups}"
+            )
+        print("per groep: " + " ".join(f"{g}:{n}" for g, n in w.by_group.items()))
+        print(f"combinatiedossiers zonder volledig paar: {w.unpaired}")
+
+    return emit(
+        args,
+        {
+            "buddies": [
+                {
+                    "buddy": _buddy_json(b.buddy),
+                    "dossiers": b.dossiers,
+                    "by_group": b.by_group,
+                    "open_signals": b.open_signals,
+                }
+                for b in w.buddies
+            ],
+            "by_group": w.by_group,
+            "unpaired": w.unpaired,
+        },
+        human,
+    )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from buddy_desk.choices.rules import options_label
 from buddy_desk.choices.service.consent import acting_viewer
-from buddy_desk.commands import acting_username, open_uow, print_json
+from buddy_desk.commands import acting_username, emit, open_uow
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import NcgStatus, Organisation
 from buddy_desk.errors import BuddyDeskError
@@ -82,17 +82,19 @@ def run(args: argparse.Namespace) -> int:
     viewer = acting_viewer(uow, acting_username(args))
     overview = load_overview(uow, viewer)
     if args.list is None and args.csv is None:
-        if args.json:
-            print_json(counts_json(overview))
-            return 0
-        total = overview.counts[ListId.NCG] or 1
-        for lid, label in LABELS.items():
-            n = overview.counts[lid]
-            print(f"{label:<46} {n:>7}  {100 * n / total:5.1f}%")
-        print("  lopend bij beide, per samenwerkingsgroep:")
-        for g in CollaborationGroup:
-            print(f"    groep {g.value}{'':<36} {overview.counts[ListId(f'group_{g.value}')]:>7}")
-        return 0
+
+        def human_counts() -> None:
+            total = overview.counts[ListId.NCG] or 1
+            for lid, label in LABELS.items():
+                n = overview.counts[lid]
+                print(f"{label:<46} {n:>7}  {100 * n / total:5.1f}%")
+            print("  lopend bij beide, per samenwerkingsgroep:")
+            for g in CollaborationGroup:
+                print(
+                    f"    groep {g.value}{'':<36} {overview.counts[ListId(f'group_{g.value}')]:>7}"
+                )
+
+        return emit(args, counts_json(overview), human_counts)
     list_id = ListId(args.list or ListId.NCG.value)
     rows = filter_rows(
         overview.rows_for(list_id),
@@ -120,44 +122,47 @@ def run(args: argparse.Namespace) -> int:
         _print_withheld(rows)
         return 0
     log_export(uow, viewer, overview, rows)  # the list leaves the app: log what it shows
-    if args.json:
-        print_json(
-            [
-                {
-                    "dossier_id": r.dossier_id,
-                    "adres_id": r.ncg_address_id,
-                    "address": r.address_line,
-                    "postcode": r.postcode_text,
-                    "woonplaats": r.woonplaats,
-                    "gemeente": r.gemeente,
-                    "ncg_status": r.ncg_status.value if r.ncg_status else None,
-                    "bijzondere_situatie": r.bijzondere_situatie,
-                    "img_phase": r.img_phase.value if r.img_phase else None,
-                    "zaaknummer": r.zaaknummer,
-                    "group": r.group.value if r.group else None,
-                    "group_options": sorted(g.value for g in r.group_options),
-                    "withheld": [
-                        {"organisation": o.value, "reason": why, "text": _text(o.value, why)}
-                        for o, why in r.withheld
-                    ],
-                }
-                for r in rows
-            ]
-        )
-        return 0
-    hidden = tr("consent.gate.cell")
-    for r in rows:
-        why = dict(r.withheld)
-        ncg = r.ncg_status.value if r.ncg_status else hidden
-        img = r.img_phase.value if r.img_phase else (hidden if Organisation.IMG in why else "-")
-        group = r.group.value if r.group else options_label(r.group_options) or "-"
-        print(
-            f"{r.dossier_id:>7}  {r.address_line:<30.30} {r.postcode_text}  {r.gemeente:<16.16} "
-            f"NCG {ncg:<4} IMG {img:<13} {group}  {r.bijzondere_situatie or ''}"
-        )
-    print(f"{len(rows)} adres(sen)")
-    _print_withheld(rows)
-    return 0
+
+    def human() -> None:
+        hidden = tr("consent.gate.cell")
+        for r in rows:
+            why = dict(r.withheld)
+            ncg = r.ncg_status.value if r.ncg_status else hidden
+            img = r.img_phase.value if r.img_phase else (hidden if Organisation.IMG in why else "-")
+            group = r.group.value if r.group else options_label(r.group_options) or "-"
+            print(
+                f"{r.dossier_id:>7}  {r.address_line:<30.30} {r.postcode_text}  "
+                f"{r.gemeente:<16.16} NCG {ncg:<4} IMG {img:<13} {group}  "
+                f"{r.bijzondere_situatie or ''}"
+            )
+        print(f"{len(rows)} adres(sen)")
+        _print_withheld(rows)
+
+    return emit(
+        args,
+        [
+            {
+                "dossier_id": r.dossier_id,
+                "adres_id": r.ncg_address_id,
+                "address": r.address_line,
+                "postcode": r.postcode_text,
+                "woonplaats": r.woonplaats,
+                "gemeente": r.gemeente,
+                "ncg_status": r.ncg_status.value if r.ncg_status else None,
+                "bijzondere_situatie": r.bijzondere_situatie,
+                "img_phase": r.img_phase.value if r.img_phase else None,
+                "zaaknummer": r.zaaknummer,
+                "group": r.group.value if r.group else None,
+                "group_options": sorted(g.value for g in r.group_options),
+                "withheld": [
+                    {"organisation": o.value, "reason": why, "text": _text(o.value, why)}
+                    for o, why in r.withheld
+                ],
+            }
+            for r in rows
+        ],
+        human,
+    )
 
 
 def _text(org: str, reason: str) -> str:

@@ -6,7 +6,7 @@ import argparse
 from datetime import date
 
 from buddy_desk.choices.service.consent import acting_viewer
-from buddy_desk.commands import acting_username, open_uow, print_json
+from buddy_desk.commands import acting_username, emit, open_uow
 from buddy_desk.core.phases import Organisation
 from buddy_desk.core.values import parse_date
 from buddy_desk.errors import BuddyDeskError
@@ -189,22 +189,22 @@ def run_list(args: argparse.Namespace) -> int:
         uow, viewer=viewer, dossier_id=args.dossier, owner_id=owner, only_open=args.open
     )
     log_signal_output(uow, viewer, found)  # the texts leave the app: log what they show
-    if args.json:
-        print_json([signal_json(s) for s in found])
-        return 0
-    for s in found:
-        _print_signal(s)
-    print(f"{len(found)} signaal/signalen")
-    return 0
+
+    def human() -> None:
+        for s in found:
+            _print_signal(s)
+        print(f"{len(found)} signaal/signalen")
+
+    return emit(args, [signal_json(s) for s in found], human)
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
     result = evaluate_signals(open_uow(args), date.today(), user=getattr(args, "user", None))
-    if args.json:
-        print_json({"dossiers": result.dossiers, "created": result.created})
-    else:
-        print(f"{result.dossiers} dossiers bekeken, {result.created} nieuwe signalen.")
-    return 0
+    return emit(
+        args,
+        {"dossiers": result.dossiers, "created": result.created},
+        f"{result.dossiers} dossiers bekeken, {result.created} nieuwe signalen.",
+    )
 
 
 def run_add(args: argparse.Namespace) -> int:
@@ -224,20 +224,12 @@ def run_add(args: argparse.Namespace) -> int:
         detail=args.detail,
         user=getattr(args, "user", None),
     )
-    if args.json:
-        print_json(signal_json(info))
-    else:
-        _print_signal(info)
-    return 0
+    return emit(args, signal_json(info), lambda: _print_signal(info))
 
 
 def run_close(args: argparse.Namespace) -> int:
     info = close_signal(open_uow(args), args.signal, args.outcome, getattr(args, "user", None))
-    if args.json:
-        print_json(signal_json(info))
-    else:
-        _print_signal(info)
-    return 0
+    return emit(args, signal_json(info), lambda: _print_signal(info))
 
 
 def run_request(args: argparse.Namespace) -> int:
@@ -249,11 +241,11 @@ def run_request(args: argparse.Namespace) -> int:
         args.question,
         getattr(args, "user", None),
     )
-    if args.json:
-        print_json(request_json(info))
-    else:
-        print(f"Informatieverzoek {info.id} vastgelegd bij dossier {info.dossier_id}.")
-    return 0
+    return emit(
+        args,
+        request_json(info),
+        f"Informatieverzoek {info.id} vastgelegd bij dossier {info.dossier_id}.",
+    )
 
 
 def run_answer(args: argparse.Namespace) -> int:
@@ -265,11 +257,11 @@ def run_answer(args: argparse.Namespace) -> int:
         without_data=args.without_data,
         prioritise=args.prioritise,
     )
-    if args.json:
-        print_json(request_json(info))
-    else:
-        print(f"Antwoord op informatieverzoek {info.id} vastgelegd: {info.answer}")
-    return 0
+    return emit(
+        args,
+        request_json(info),
+        f"Antwoord op informatieverzoek {info.id} vastgelegd: {info.answer}",
+    )
 
 
 def run_svip(args: argparse.Namespace) -> int:
@@ -283,48 +275,48 @@ def run_svip(args: argparse.Namespace) -> int:
         state=QueueState(args.state) if args.state else None,
         incoming_only=args.incoming,
     )
-    if args.json:
-        print_json(
-            [
-                {
-                    **request_json(r.request),
-                    "to": r.request.to_organisation.value,
-                    "address": r.address,
-                    "group": r.group,
-                    "own_status": r.own_status,
-                    "state": r.state.value,
-                }
-                for r in rows
-            ]
-        )
-        return 0
-    for r in rows:
-        q = r.request
+
+    def human() -> None:
+        for r in rows:
+            q = r.request
+            print(
+                f"{q.id:>6}  {r.state.value:<8} {q.asked_at:%d-%m-%Y}  "
+                f"{q.from_organisation.value} → {q.to_organisation.value}  [{q.kind.value}]  "
+                f"dossier {q.dossier_id:<6} groep {r.group or '-'}  {r.address:<30.30}  "
+                f"{q.question}"
+            )
+            if q.answer:
+                print(f"{'':>8}antwoord: {q.answer}")
+        counts = {s: sum(1 for r in rows if r.state is s) for s in QueueState}
         print(
-            f"{q.id:>6}  {r.state.value:<8} {q.asked_at:%d-%m-%Y}  {q.from_organisation.value} → "
-            f"{q.to_organisation.value}  [{q.kind.value}]  dossier {q.dossier_id:<6} "
-            f"groep {r.group or '-'}  {r.address:<30.30}  {q.question}"
+            f"{len(rows)} verzoek(en): {counts[QueueState.OPEN]} open, "
+            f"{counts[QueueState.OVERDUE]} te laat, {counts[QueueState.ANSWERED]} beantwoord"
         )
-        if q.answer:
-            print(f"{'':>8}antwoord: {q.answer}")
-    counts = {s: sum(1 for r in rows if r.state is s) for s in QueueState}
-    print(
-        f"{len(rows)} verzoek(en): {counts[QueueState.OPEN]} open, "
-        f"{counts[QueueState.OVERDUE]} te laat, {counts[QueueState.ANSWERED]} beantwoord"
-    )
-    return 0
+
+    data = [
+        {
+            **request_json(r.request),
+            "to": r.request.to_organisation.value,
+            "address": r.address,
+            "group": r.group,
+            "own_status": r.own_status,
+            "state": r.state.value,
+        }
+        for r in rows
+    ]
+    return emit(args, data, human)
 
 
 def run_requests(args: argparse.Namespace) -> int:
     found = list_requests(open_uow(args), args.dossier)
-    if args.json:
-        print_json([request_json(r) for r in found])
-        return 0
-    for r in found:
-        print(
-            f"{r.id:>6}  {r.asked_at:%d-%m-%Y}  {r.from_organisation.value} → "
-            f"{r.from_organisation.other.value}  [{r.kind.value}] {r.question}"
-        )
-        print(f"{'':>8}antwoord: {r.answer or '(nog geen antwoord)'}")
-    print(f"{len(found)} verzoek(en)")
-    return 0
+
+    def human() -> None:
+        for r in found:
+            print(
+                f"{r.id:>6}  {r.asked_at:%d-%m-%Y}  {r.from_organisation.value} → "
+                f"{r.from_organisation.other.value}  [{r.kind.value}] {r.question}"
+            )
+            print(f"{'':>8}antwoord: {r.answer or '(nog geen antwoord)'}")
+        print(f"{len(found)} verzoek(en)")
+
+    return emit(args, [request_json(r) for r in found], human)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-from buddy_desk.commands import EXIT_OK, acting_username, db_url, open_uow, print_json
+from buddy_desk.commands import EXIT_OK, acting_username, db_url, emit, open_uow
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
 from buddy_desk.persistence.schema import open_database
@@ -91,29 +91,15 @@ def _server_take(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _report(report: service.SyncReport, as_json: bool) -> int:
-    if as_json:
-        print_json(
-            {
-                "pushed": report.pushed,
-                "pulled": report.pulled,
-                "removed": report.removed,
-                "conflicts": report.conflicts,
-                "queued": report.queued,
-            }
-        )
-    else:
-        print(
-            tr(
-                "sync.cli.report",
-                pushed=report.pushed,
-                pulled=report.pulled,
-                removed=report.removed,
-                conflicts=report.conflicts,
-                queued=report.queued,
-            )
-        )
-    return EXIT_OK
+def _report(args: argparse.Namespace, report: service.SyncReport) -> int:
+    counts = {
+        "pushed": report.pushed,
+        "pulled": report.pulled,
+        "removed": report.removed,
+        "conflicts": report.conflicts,
+        "queued": report.queued,
+    }
+    return emit(args, counts, tr("sync.cli.report", **counts))
 
 
 def _enrol(args: argparse.Namespace) -> int:
@@ -121,36 +107,38 @@ def _enrol(args: argparse.Namespace) -> int:
     user = acting_username(args)
     if user is None:
         raise BuddyDeskError("Voor wie is deze laptop? Geef --user GEBRUIKERSNAAM.")
-    return _report(service.enrol(uow, args.server, user, args.secret), args.json)
+    return _report(args, service.enrol(uow, args.server, user, args.secret))
 
 
 def _sync(args: argparse.Namespace) -> int:
-    return _report(service.sync(open_uow(args)), args.json)
+    return _report(args, service.sync(open_uow(args)))
 
 
 def _take(args: argparse.Namespace) -> int:
-    return _report(service.take(open_uow(args), args.dossiers), args.json)
+    return _report(args, service.take(open_uow(args), args.dossiers))
 
 
 def _conflicts(args: argparse.Namespace) -> int:
     found = service.conflicts(open_uow(args))
-    if args.json:
-        print_json(
-            [
-                {
-                    "uuid": c.uuid,
-                    "dossier": c.dossier_id,
-                    "table": c.table_name,
-                    "reason": c.reason,
-                    "mine": c.mine,
-                    "author": c.author,
-                    "created_at": c.created_at.isoformat(),
-                }
-                for c in found
-            ]
-        )
-        return EXIT_OK
-    for c in found:
-        print(f"{c.dossier_id:>7}  {tr('sync.reason.' + c.reason):<28} {c.author or '-'}")
-    print(tr("sync.cli.conflicts", count=len(found)))
-    return EXIT_OK
+
+    def human() -> None:
+        for c in found:
+            print(f"{c.dossier_id:>7}  {tr('sync.reason.' + c.reason):<28} {c.author or '-'}")
+        print(tr("sync.cli.conflicts", count=len(found)))
+
+    return emit(
+        args,
+        [
+            {
+                "uuid": c.uuid,
+                "dossier": c.dossier_id,
+                "table": c.table_name,
+                "reason": c.reason,
+                "mine": c.mine,
+                "author": c.author,
+                "created_at": c.created_at.isoformat(),
+            }
+            for c in found
+        ],
+        human,
+    )

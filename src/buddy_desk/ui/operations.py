@@ -9,8 +9,10 @@ The GUI thread only paints. A view asks for work and says what to do with the re
   read of that key is delivered (a burst of reloads paints once, with the latest data).
 - ``write`` does the same and then, on the GUI thread, emits ``dossier_changed`` once for each
   changed dossier — the one place where that event is emitted — before ``on_done``.
-- A ``BuddyDeskError`` is shown to the user as one clear sentence (``on_error`` overrides);
-  anything else is logged (ids only) and shown as an unexpected failure.
+- A ``BuddyDeskError`` is shown to the user as one clear sentence (``on_error`` overrides),
+  under the action's ``title``; anything else is logged (ids only) and shown as an unexpected
+  failure.
+- While a write runs the pointer shows busy (the window stays usable; reads stay quiet).
 """
 
 from __future__ import annotations
@@ -67,9 +69,11 @@ class Operations:
         on_done: Callable[[T], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
         parent: QWidget | None = None,
+        title: str | None = None,
     ) -> TaskHandle[T]:
         """Run a write; then announce the changed dossiers, then call ``on_done``."""
-        return self._start(job, on_done, on_error, parent, None, changed=dossiers)
+        _busy(True)
+        return self._start(job, on_done, on_error, parent, None, changed=dossiers, title=title)
 
     def _start(
         self,
@@ -79,6 +83,7 @@ class Operations:
         parent: QWidget | None,
         key: object | None,
         changed: ChangedDossiers[T] | None,
+        title: str | None = None,
     ) -> TaskHandle[T]:
         self._serial += 1
         serial = self._serial
@@ -93,6 +98,8 @@ class Operations:
             return key is not None and self._latest.get(id(key)) != serial
 
         def done(result: T) -> None:
+            if changed is not None:
+                _busy(False)
             if is_stale():
                 return
             if changed is not None:
@@ -103,21 +110,37 @@ class Operations:
                 on_done(result)
 
         def failed(exc: BaseException) -> None:
+            if changed is not None:
+                _busy(False)
             if is_stale() or isinstance(exc, Cancelled):
                 return
             if on_error is not None:
                 on_error(exc)
                 return
-            _show_failure(parent, exc)
+            show_failure(parent, exc, title)
 
         return self._tasks.start(run, on_done=done, on_error=failed)
 
 
-def _show_failure(parent: QWidget | None, exc: BaseException) -> None:
+def _busy(on: bool) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    if on:
+        QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+    else:
+        QApplication.restoreOverrideCursor()
+
+
+def failure_text(exc: BaseException) -> str:
+    """The sentence a user sees for a failed operation (a BuddyDeskError says it itself)."""
+    if isinstance(exc, BuddyDeskError):
+        return str(exc)
+    log.error("operation failed: %s", type(exc).__name__)
+    return tr("ops.unexpected")
+
+
+def show_failure(parent: QWidget | None, exc: BaseException, title: str | None = None) -> None:
     from buddy_desk.ui.messages import show_error
 
-    if isinstance(exc, BuddyDeskError):
-        show_error(parent, tr("ui.error.action_title"), str(exc))
-    else:
-        log.error("operation failed: %s", type(exc).__name__)
-        show_error(parent, tr("ui.error.action_title"), tr("ops.unexpected"))
+    show_error(parent, title or tr("ui.error.action_title"), failure_text(exc))

@@ -6,7 +6,6 @@ import stat
 from datetime import date
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QUrl
 from pytestqt.qtbot import QtBot
 
@@ -56,7 +55,10 @@ def test_a_too_big_file_gets_one_clear_message_and_nothing_is_stored(
     with big.open("wb") as fh:
         fh.write(b"%PDF-")
         fh.truncate(MAX_BYTES + 1)
-    with pytest.raises(BuddyDeskError, match=r"scan\.pdf is 20,0 MB; het maximum is 20,0 MB"):
-        section.attach(big, DocumentKind.OTHER, date(2026, 11, 2), "Scan")
+    refused: list[BaseException] = []
+    section.attach(big, DocumentKind.OTHER, date(2026, 11, 2), "Scan", on_refused=refused.append)
+    qtbot.waitUntil(lambda: bool(refused), timeout=5_000)  # read off the GUI thread
+    assert isinstance(refused[0], BuddyDeskError)
+    assert "scan.pdf is 20,0 MB; het maximum is 20,0 MB" in str(refused[0])
     section.reload()
     assert section.table.rowCount() == 0

@@ -33,8 +33,8 @@ def test_contradiction_is_shown_in_the_dialog_and_nothing_is_recorded(
         uow, d, NewChoice(ChoiceType.REPAIR_IN_STRENGTHENING, "nee", Channel.KITCHEN_TABLE), actor
     )
     dialog = _dialog(qtbot, ctx, d, ChoiceType.PAYMENT_FOR_REPAIR, "ja")
-    dialog.try_save()
-    assert dialog.error.isVisibleTo(dialog)
+    dialog.try_save()  # refused by the write, off the GUI thread
+    qtbot.waitUntil(lambda: dialog.error.isVisibleTo(dialog), timeout=5000)
     assert "past niet bij" in dialog.error.text() and "regel 1" in dialog.error.text()
     assert len(log_entries(uow, d)) == 1
     dialog.options.setCurrentRow(OPTIONS[ChoiceType.PAYMENT_FOR_REPAIR].index("nee"))

@@ -107,8 +107,8 @@ def test_a_refused_entry_keeps_the_dialog_and_what_was_typed(
     dialog.options.setCurrentRow(1)  # gegeven
     dialog.method.setCurrentIndex(0)  # signed form, but no form reference
     dialog.note.setPlainText("getekend aan tafel")
-    dialog.try_save()
-    assert dialog.error.isVisibleTo(dialog)
+    dialog.try_save()  # refused by the write, off the GUI thread
+    qtbot.waitUntil(lambda: dialog.error.isVisibleTo(dialog), timeout=5000)
     assert "formulierkenmerk" in dialog.error.text()
     assert dialog.note.toPlainText() == "getekend aan tafel"
     assert log_entries(uow, d) == []

@@ -48,9 +48,11 @@ def _answer_dialog(button: str | None) -> list[NoteConflictDialog]:
 
     def press() -> None:
         dialog = QApplication.activeModalWidget()
+        if dialog is None:  # the save answers from the thread pool first
+            QTimer.singleShot(20, press)
+            return
         if not isinstance(dialog, NoteConflictDialog):
-            if dialog is not None:
-                dialog.close()  # never leave a test hanging on an unexpected window
+            dialog.close()  # never leave a test hanging on an unexpected window
             return
         seen.append(dialog)
         if button is None:

@@ -37,7 +37,8 @@ def test_a_contact_moment_is_added_by_keyboard_and_the_other_side_is_gated(
     assert section.table.item(0, 1).text() == "Keukentafelgesprek"  # type: ignore[union-attr]
     assert section.text.text() == ""
     QTest.keyClick(section.text, Qt.Key.Key_Return)  # empty: one clear message, nothing saved
-    assert section.error.isVisibleTo(section) and "tekst" in section.error.text()
+    qtbot.waitUntil(lambda: section.error.isVisibleTo(section), timeout=5_000)
+    assert "tekst" in section.error.text()
     assert section.table.rowCount() == 1
 
 
@@ -51,7 +52,8 @@ def test_saving_a_letter_from_the_preview_lands_in_the_journal(
     qtbot.addWidget(dialog)
     with qtbot.waitSignal(dialog.letter_ready, timeout=20_000):
         dialog.show()
-    dialog.save_to(tmp_path / "brief.pdf")
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):  # written off the GUI thread
+        dialog.save_to(tmp_path / "brief.pdf")
     viewer = Actor("tester", "Test Gebruiker", Organisation.NCG)
     [moment] = journal(uow, d, viewer).moments
     assert moment.kind is ContactKind.LETTER and moment.author == "Test Gebruiker"

@@ -56,7 +56,11 @@ def test_preview_shows_pages_saves_and_prints(
     assert dialog.save_button.isEnabled() and dialog.print_button.isEnabled()
 
     saved = tmp_path / "brief.pdf"
-    dialog.save_to(saved)
+    changed: list[int] = []
+    ctx.events.dossier_changed.connect(changed.append)
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):  # written off the GUI thread
+        dialog.save_to(saved)
+    assert changed == [dossier]  # the timeline shows the letter: announced once
     assert PdfReader(saved).metadata is not None
     assert saved.read_bytes() == dialog.rendered.pdf
 

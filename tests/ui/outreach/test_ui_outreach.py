@@ -49,7 +49,7 @@ def test_the_worklist_filters_by_phase_and_a_closing_contact_removes_the_address
     ws.phase.setCurrentIndex(0)
     row = ws.model.rows[0]
     with qtbot.waitSignal(ws.worklist_loaded, timeout=10_000):
-        assert ws.record(
+        ws.record(  # off the GUI thread; the worklist is shown anew once it landed
             row, ContactChoice(ContactChannel.PHONE, ContactOutcome.REPORTED, date.today(), "ok")
         )
     assert [c.outcome for c in list_contacts(uow, pool[0])] == [ContactOutcome.REPORTED]

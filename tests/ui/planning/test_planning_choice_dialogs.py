@@ -66,7 +66,8 @@ def test_booking_against_the_choice_is_refused_when_the_reason_dialog_is_cancell
     panel = _panel(qtbot, ctx, d)
     seen: list[QDialog] = []
     _when_modal(lambda dialog: dialog.reject(), seen)
-    panel.book_selected()
+    panel.book_selected()  # the refusal comes back from the write off the GUI thread
+    qtbot.waitUntil(lambda: bool(seen) and not seen[0].isVisible(), timeout=10_000)
     [dialog] = seen
     assert isinstance(dialog, OverrideDialog)
     assert "geen gezamenlijke opname" in " ".join(

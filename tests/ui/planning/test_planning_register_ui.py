@@ -72,7 +72,7 @@ def test_add_an_absence_through_the_ui(qtbot: QtBot, ctx: AppContext) -> None:
     panel.absence_to.setDate(panel.absence_to.date().addDays(-1))
     assert panel.absence_to.date() < panel.absence_from.date()
     qtbot.mouseClick(panel.add_absence_button, Qt.MouseButton.LeftButton)  # type: ignore[no-untyped-call]
-    assert "einddatum" in panel.absence_error.text()
+    qtbot.waitUntil(lambda: "einddatum" in panel.absence_error.text(), timeout=5_000)
     assert reg.list_absences(ctx.new_uow(), img) == []
     # a proper range, over the booked appointment's day
     panel.set_absence_range(option.day, option.day)
@@ -100,7 +100,8 @@ def test_add_an_absence_through_the_ui(qtbot: QtBot, ctx: AppContext) -> None:
     # removing it through the UI
     panel.absence_table.selectRow(0)
     assert panel.remove_button.isEnabled()
-    qtbot.mouseClick(panel.remove_button, Qt.MouseButton.LeftButton)  # type: ignore[no-untyped-call]
+    with qtbot.waitSignal(panel.changed, timeout=5_000):  # removed off the GUI thread
+        qtbot.mouseClick(panel.remove_button, Qt.MouseButton.LeftButton)  # type: ignore[no-untyped-call]
     assert reg.list_absences(ctx.new_uow(), img) == []
     assert panel.absence_table.rowCount() == 0
     assert ncg

@@ -62,12 +62,14 @@ def test_an_answer_with_data_but_without_consent_is_refused(
     )
     ws = _workspace(qtbot, ctx, "IMG")
     status = next(r for r in ws.model.rows if r.request.kind is RequestKind.STATUS_EXCHANGE)
-    assert not ws.answer(status, AnswerChoice("Opname op 3-12", False, None))
-    assert shown and "toestemming" in shown[0]
-    assert ws.answer(status, AnswerChoice("", True, None))
+    ws.answer(status, AnswerChoice("Opname op 3-12", False, None))  # answered off the GUI thread
+    qtbot.waitUntil(lambda: bool(shown), timeout=5_000)
+    assert "toestemming" in shown[0]
+    with qtbot.waitSignal(ws.answered, timeout=5_000):
+        ws.answer(status, AnswerChoice("", True, None))
     speed = next(r for r in ws.model.rows if r.request.kind is RequestKind.SPEED_UP)
     with qtbot.waitSignal(ws.answered, timeout=5_000):
-        assert ws.answer(speed, AnswerChoice("", False, True))
+        ws.answer(speed, AnswerChoice("", False, True))
     outcomes = {r.kind: r.outcome for r in list_requests(uow, dossier)}
     assert outcomes[RequestKind.STATUS_EXCHANGE] is RequestOutcome.NO_CONSENT
     assert outcomes[RequestKind.SPEED_UP] is RequestOutcome.PRIORITISED

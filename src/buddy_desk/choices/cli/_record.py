@@ -30,7 +30,7 @@ from buddy_desk.choices.service.log import (
     withdraw_choice,
 )
 from buddy_desk.choices.texts import LOCAL, entry_summary
-from buddy_desk.commands import open_uow, print_json
+from buddy_desk.commands import emit, open_uow
 from buddy_desk.errors import NotFoundError, ValidationError
 from buddy_desk.i18n import tr
 
@@ -154,11 +154,11 @@ def _new_choice(args: argparse.Namespace, base: ChoiceEntry | None) -> NewChoice
 def _report(args: argparse.Namespace, entry: ChoiceEntry) -> int:
     from buddy_desk.choices.cli.choices import entry_json
 
-    if args.json:
-        print_json(entry_json(entry))
-    else:
-        print(tr("choices.cli.recorded", seq=entry.seq, summary=entry_summary(entry)))
-    return 0
+    return emit(
+        args,
+        entry_json(entry),
+        tr("choices.cli.recorded", seq=entry.seq, summary=entry_summary(entry)),
+    )
 
 
 def run_record(args: argparse.Namespace) -> int:

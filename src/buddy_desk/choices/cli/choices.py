@@ -20,7 +20,7 @@ from buddy_desk.choices.rules import ChoiceEntry, ChoiceState, canonical_time
 from buddy_desk.choices.service.exports import choice_log_csv, choice_log_pdf, receipt_pdf
 from buddy_desk.choices.service.log import choice_log
 from buddy_desk.choices.texts import state_label, type_label, value_label
-from buddy_desk.commands import open_uow, print_json
+from buddy_desk.commands import emit, open_uow
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.models.base import utcnow
 
@@ -159,16 +159,16 @@ def run(args: argparse.Namespace) -> int:
         choice_log_csv(data.entries, _writable(args.csv))
     if args.receipt is not None:
         receipt_pdf(data, args.receipt, _writable(args.out))
-    if args.json:
-        print_json(
-            {
-                "dossier": data.dossier_id,
-                "current": [state_json(s) for s in data.states],
-                "history": [entry_json(e) for e in data.entries],
-            }
-        )
-    elif not (args.pdf or args.csv or args.receipt is not None):
-        for s in data.states:
-            print(f"{type_label(s.choice_type):<55.55} {state_label(s)}")
-        print(f"{len(data.states)} keuze(s), {len(data.entries)} regel(s) in het logboek")
-    return 0
+
+    def human() -> None:
+        if not (args.pdf or args.csv or args.receipt is not None):
+            for s in data.states:
+                print(f"{type_label(s.choice_type):<55.55} {state_label(s)}")
+            print(f"{len(data.states)} keuze(s), {len(data.entries)} regel(s) in het logboek")
+
+    data_json = {
+        "dossier": data.dossier_id,
+        "current": [state_json(s) for s in data.states],
+        "history": [entry_json(e) for e in data.entries],
+    }
+    return emit(args, data_json, human)

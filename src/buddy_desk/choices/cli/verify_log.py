@@ -10,7 +10,7 @@ import argparse
 
 from buddy_desk.choices.anchors import short_digest
 from buddy_desk.choices.service.log import verify_log
-from buddy_desk.commands import EXIT_FAILED, open_uow, print_json
+from buddy_desk.commands import EXIT_FAILED, emit, open_uow
 
 ORDER = 32
 
@@ -36,30 +36,8 @@ def run(args: argparse.Namespace) -> int:
     report = verify_log(open_uow(args))
     found = report.find_digest(args.digest) if args.digest else None
     digest_ok = args.digest is None or found is not None
-    if args.json:
-        print_json(
-            {
-                "ok": report.ok and digest_ok,
-                "chains": report.chains,
-                "entries": report.entries,
-                "access_rows": report.access_rows,
-                "problems": [
-                    {"dossier": p.dossier_id, "entry": p.seq, "reason": p.reason}
-                    for p in report.problems
-                ],
-                "access_problems": [
-                    {"row": p.seq, "reason": p.reason} for p in report.access_problems
-                ],
-                "digest": None
-                if args.digest is None
-                else {
-                    "found": found is not None,
-                    "dossier": found and found[1],
-                    "entry": found and found[2],
-                },
-            }
-        )
-    else:
+
+    def human() -> None:
         for p in report.problems:
             where = f"regel {p.seq}" if p.seq is not None else "hele keten"
             print(f"FOUT  dossier {p.dossier_id}, {where}: {p.reason}")
@@ -80,4 +58,27 @@ def run(args: argparse.Namespace) -> int:
                 )
             else:
                 print("FOUT  deze controlecode komt niet voor in het logboek.")
-    return 0 if report.ok and digest_ok else EXIT_FAILED
+
+    return emit(
+        args,
+        {
+            "ok": report.ok and digest_ok,
+            "chains": report.chains,
+            "entries": report.entries,
+            "access_rows": report.access_rows,
+            "problems": [
+                {"dossier": p.dossier_id, "entry": p.seq, "reason": p.reason}
+                for p in report.problems
+            ],
+            "access_problems": [{"row": p.seq, "reason": p.reason} for p in report.access_problems],
+            "digest": None
+            if args.digest is None
+            else {
+                "found": found is not None,
+                "dossier": found and found[1],
+                "entry": found and found[2],
+            },
+        },
+        human,
+        code=0 if report.ok and digest_ok else EXIT_FAILED,
+    )

@@ -19,7 +19,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from buddy_desk.commands import open_uow, print_json
+from buddy_desk.commands import emit, open_uow
 from buddy_desk.core.phases import Organisation
 from buddy_desk.errors import ValidationError
 from buddy_desk.planning.calendar import AMSTERDAM
@@ -221,11 +221,11 @@ def _print_affected(items: tuple[reg.AffectedAppointment, ...], title: str) -> N
 
 def run_show(args: argparse.Namespace) -> int:
     details = reg.get_expert(open_uow(args), args.expert)
-    if args.json:
-        print_json(_details_json(details))
-    else:
+
+    def human() -> None:
         _print_details(details)
-    return 0
+
+    return emit(args, _details_json(details), human)
 
 
 def run_add(args: argparse.Namespace) -> int:
@@ -241,11 +241,11 @@ def run_add(args: argparse.Namespace) -> int:
         pattern=_pattern(args) or (),
         pattern_from=args.pattern_from,
     )
-    if args.json:
-        print_json(_details_json(details))
-    else:
+
+    def human() -> None:
         _print_details(details)
-    return 0
+
+    return emit(args, _details_json(details), human)
 
 
 def run_edit(args: argparse.Namespace) -> int:
@@ -263,32 +263,32 @@ def run_edit(args: argparse.Namespace) -> int:
         pattern=_pattern(args),
         pattern_from=args.pattern_from,
     )
-    if args.json:
-        print_json({**_details_json(saved.details), "affected": _affected_json(saved.affected)})
-        return 0
-    _print_details(saved.details)
-    _print_affected(saved.affected, "Afspraken die niet meer passen")
-    return 0
+
+    def human() -> None:
+        _print_details(saved.details)
+        _print_affected(saved.affected, "Afspraken die niet meer passen")
+
+    return emit(
+        args, {**_details_json(saved.details), "affected": _affected_json(saved.affected)}, human
+    )
 
 
 def run_absence_add(args: argparse.Namespace) -> int:
     result = reg.add_absence(open_uow(args), args.expert, args.first, args.last, args.reason)
-    if args.json:
-        print_json({**_absence_json(result.absence), "affected": _affected_json(result.affected)})
-        return 0
-    a = result.absence
-    print(f"afwezigheid {a.id}: {a.text}{f' ({a.reason})' if a.reason else ''}")
-    _print_affected(result.affected, "Geplande afspraken in deze afwezigheid")
-    return 0
+
+    def human() -> None:
+        a = result.absence
+        print(f"afwezigheid {a.id}: {a.text}{f' ({a.reason})' if a.reason else ''}")
+        _print_affected(result.affected, "Geplande afspraken in deze afwezigheid")
+
+    return emit(
+        args, {**_absence_json(result.absence), "affected": _affected_json(result.affected)}, human
+    )
 
 
 def run_absence_remove(args: argparse.Namespace) -> int:
     a = reg.remove_absence(open_uow(args), args.absence)
-    if args.json:
-        print_json(_absence_json(a))
-    else:
-        print(f"afwezigheid {a.id} verwijderd: {a.text}")
-    return 0
+    return emit(args, _absence_json(a), f"afwezigheid {a.id} verwijderd: {a.text}")
 
 
 def run_settings(args: argparse.Namespace) -> int:
@@ -298,10 +298,10 @@ def run_settings(args: argparse.Namespace) -> int:
     else:
         settings = reg.get_settings(open_uow(args))
     values = asdict(settings)
-    if args.json:
-        print_json({key: values[key] for key in SETTING_KEYS})
-        return 0
-    labels = reg.SETTING_FIELDS
-    for key, option in SETTING_OPTIONS.items():
-        print(f"{labels[key]:<28} {values[key]:>4} min   ({option})")
-    return 0
+
+    def human() -> None:
+        labels = reg.SETTING_FIELDS
+        for key, option in SETTING_OPTIONS.items():
+            print(f"{labels[key]:<28} {values[key]:>4} min   ({option})")
+
+    return emit(args, {key: values[key] for key in SETTING_KEYS}, human)

@@ -32,7 +32,7 @@ from buddy_desk.choices.service.consent import (
     disclosures_in,
     log_disclosures_in,
 )
-from buddy_desk.commands import acting_username, open_uow, print_json
+from buddy_desk.commands import acting_username, emit, open_uow
 from buddy_desk.core.inspection import AppointmentState, InspectionForm, VisitKind
 from buddy_desk.core.phases import Organisation
 from buddy_desk.errors import ValidationError
@@ -234,38 +234,40 @@ def run_queue(args: argparse.Namespace) -> int:
     if args.limit:
         entries = entries[: args.limit]
     _log_queue_disclosures(uow, viewer, entries)
-    if args.json:
-        print_json(
-            [
-                {
-                    "dossier_id": e.dossier_id,
-                    "address": e.address_line,
-                    "woonplaats": e.woonplaats,
-                    "gemeente": e.gemeente,
-                    "group": e.group.value if e.group else None,
-                    "group_options": sorted(g.value for g in e.group_options),
-                    "withheld": list(e.withheld),
-                    "urgent": e.urgent,
-                    "bijzondere_situatie": e.bijzondere_situatie,
-                    "form": e.form.value if e.form else None,
-                    "form_source": e.form_source,
-                    "queue_reason": e.queue_reason,
-                }
-                for e in entries
-            ]
-        )
-        return 0
-    for e in entries:
-        mark = "!" if e.priority else " "
-        form = tr(f"planning.form.{e.form.value}") if e.form else "-"
-        print(
-            f"{mark}{e.dossier_id:>7}  {e.address_line:<32.32} {e.woonplaats:<16.16} "
-            f"groep {e.group_text}  {form}"
-        )
-    print(f"{len(entries)} dossier(s) wachten op een gezamenlijke opname")
-    for line in sorted({line for e in entries for line in e.withheld}):
-        print(line)
-    return 0
+
+    def human() -> None:
+        for e in entries:
+            mark = "!" if e.priority else " "
+            form = tr(f"planning.form.{e.form.value}") if e.form else "-"
+            print(
+                f"{mark}{e.dossier_id:>7}  {e.address_line:<32.32} {e.woonplaats:<16.16} "
+                f"groep {e.group_text}  {form}"
+            )
+        print(f"{len(entries)} dossier(s) wachten op een gezamenlijke opname")
+        for line in sorted({line for e in entries for line in e.withheld}):
+            print(line)
+
+    return emit(
+        args,
+        [
+            {
+                "dossier_id": e.dossier_id,
+                "address": e.address_line,
+                "woonplaats": e.woonplaats,
+                "gemeente": e.gemeente,
+                "group": e.group.value if e.group else None,
+                "group_options": sorted(g.value for g in e.group_options),
+                "withheld": list(e.withheld),
+                "urgent": e.urgent,
+                "bijzondere_situatie": e.bijzondere_situatie,
+                "form": e.form.value if e.form else None,
+                "form_source": e.form_source,
+                "queue_reason": e.queue_reason,
+            }
+            for e in entries
+        ],
+        human,
+    )
 
 
 def _log_queue_disclosures(uow: UnitOfWork, viewer: Actor, entries: list[QueueEntry]) -> None:
@@ -287,54 +289,58 @@ def _log_queue_disclosures(uow: UnitOfWork, viewer: Actor, entries: list[QueueEn
 def run_propose(args: argparse.Namespace) -> int:
     result = svc.propose(open_uow(args), args.dossier, InspectionForm(args.form), today=args.today)
     found = result.proposals
-    if args.json:
-        print_json(
-            {
-                "dossier_id": result.dossier_id,
-                "form": found.form.value,
-                "today": found.today.isoformat(),
-                "reason": found.reason,
-                "options": [
-                    {
-                        "option": n,
-                        "start": _iso(p.start),
-                        "end": _iso(p.end),
-                        "wait_days": found.wait_days(p.day),
-                        "no_longer_wait": found.no_longer_wait(p),
-                        "visits": [_visit_json(v, result.experts) for v in p.visits],
-                    }
-                    for n, p in enumerate(found.options, 1)
-                ],
-                "separate": {
-                    "damage": _visit_json(found.separate_damage, result.experts)
-                    if found.separate_damage
-                    else None,
-                    "strengthening": _visit_json(found.separate_strengthening, result.experts)
-                    if found.separate_strengthening
-                    else None,
-                },
-            }
-        )
-        return 0
-    print(f"Dossier {result.dossier_id}  {result.address_line}  ({result.gemeente or '-'})")
-    print(f"Vorm: {tr(f'planning.form.{found.form.value}')}")
-    if found.reason:
-        print(found.reason)
-    for n, p in enumerate(found.options, 1):
-        wait = tr("planning.no_longer_wait" if found.no_longer_wait(p) else "planning.longer_wait")
-        when = (
-            span_text(p.start, p.end)
-            if p.day == p.last_day
-            else f"{dutch_day(p.day)} en {dutch_day(p.last_day)}"
-        )
-        print(f"{n}. {when}   {_compare_text(found, p)}  [{wait}]")
-        for v in p.visits:
-            e = result.experts[v.expert_id]
-            print(
-                f"     {span_text(v.start, v.end)}  "
-                f"{tr(f'planning.kind_short.{v.kind.value}'):<13} {e.naam} (#{e.id})"
+
+    def human() -> None:
+        print(f"Dossier {result.dossier_id}  {result.address_line}  ({result.gemeente or '-'})")
+        print(f"Vorm: {tr(f'planning.form.{found.form.value}')}")
+        if found.reason:
+            print(found.reason)
+        for n, p in enumerate(found.options, 1):
+            wait = tr(
+                "planning.no_longer_wait" if found.no_longer_wait(p) else "planning.longer_wait"
             )
-    return 0
+            when = (
+                span_text(p.start, p.end)
+                if p.day == p.last_day
+                else f"{dutch_day(p.day)} en {dutch_day(p.last_day)}"
+            )
+            print(f"{n}. {when}   {_compare_text(found, p)}  [{wait}]")
+            for v in p.visits:
+                e = result.experts[v.expert_id]
+                print(
+                    f"     {span_text(v.start, v.end)}  "
+                    f"{tr(f'planning.kind_short.{v.kind.value}'):<13} {e.naam} (#{e.id})"
+                )
+
+    return emit(
+        args,
+        {
+            "dossier_id": result.dossier_id,
+            "form": found.form.value,
+            "today": found.today.isoformat(),
+            "reason": found.reason,
+            "options": [
+                {
+                    "option": n,
+                    "start": _iso(p.start),
+                    "end": _iso(p.end),
+                    "wait_days": found.wait_days(p.day),
+                    "no_longer_wait": found.no_longer_wait(p),
+                    "visits": [_visit_json(v, result.experts) for v in p.visits],
+                }
+                for n, p in enumerate(found.options, 1)
+            ],
+            "separate": {
+                "damage": _visit_json(found.separate_damage, result.experts)
+                if found.separate_damage
+                else None,
+                "strengthening": _visit_json(found.separate_strengthening, result.experts)
+                if found.separate_strengthening
+                else None,
+            },
+        },
+        human,
+    )
 
 
 def run_book(args: argparse.Namespace) -> int:
@@ -369,12 +375,12 @@ def run_book(args: argparse.Namespace) -> int:
             override_reason=args.override_reason,
             today=args.today,
         )
-    if args.json:
-        print_json([_appointment_json(a) for a in booked])
-        return 0
-    for a in booked:
-        _print_appointment(a)
-    return 0
+
+    def human() -> None:
+        for a in booked:
+            _print_appointment(a)
+
+    return emit(args, [_appointment_json(a) for a in booked], human)
 
 
 def run_queue_add(args: argparse.Namespace) -> int:
@@ -405,22 +411,22 @@ def run_move(args: argparse.Namespace) -> int:
         experts=_expert_changes(args.expert),
         user=getattr(args, "user", None),
     )
-    if args.json:
-        print_json(_appointment_json(info))
-    else:
+
+    def human() -> None:
         _print_appointment(info)
-    return 0
+
+    return emit(args, _appointment_json(info), human)
 
 
 def run_cancel(args: argparse.Namespace) -> int:
     info = svc.cancel(
         open_uow(args), args.appointment, args.reason, user=getattr(args, "user", None)
     )
-    if args.json:
-        print_json(_appointment_json(info))
-    else:
+
+    def human() -> None:
         _print_appointment(info)
-    return 0
+
+    return emit(args, _appointment_json(info), human)
 
 
 def run_ics(args: argparse.Namespace) -> int:
@@ -448,55 +454,59 @@ def run_week(args: argparse.Namespace) -> int:
         today=args.today,
         limit=args.limit or None,
     )
-    if args.json:
-        print_json(
-            [
-                {
-                    "dossier_id": o.dossier_id,
-                    "address": o.address_line,
-                    "form": o.form.value if o.form else None,
-                    "start": _iso(o.start),
-                    "expert_ids": list(o.expert_ids),
-                    "reason": o.reason,
-                    "appointment_ids": list(o.appointment_ids),
-                }
-                for o in outcomes
-            ]
-        )
-        return 0
-    planned = [o for o in outcomes if o.start]
-    for o in outcomes:
-        if o.start:
-            when = o.start.astimezone(AMSTERDAM).strftime("%a %d-%m %H:%M")
-            form = tr(f"planning.form.{o.form.value}") if o.form else ""
-            print(f"  {o.dossier_id:>7}  {o.address_line:<32.32} {when}  {form}")
-        else:
-            print(f"- {o.dossier_id:>7}  {o.address_line:<32.32} {o.reason}")
-    verb = "geboekt" if args.apply else "te plannen (proefrun; --commit boekt precies dit)"
-    print(f"{len(planned)} van {len(outcomes)} dossiers {verb}")
-    return 0
+
+    def human() -> None:
+        planned = [o for o in outcomes if o.start]
+        for o in outcomes:
+            if o.start:
+                when = o.start.astimezone(AMSTERDAM).strftime("%a %d-%m %H:%M")
+                form = tr(f"planning.form.{o.form.value}") if o.form else ""
+                print(f"  {o.dossier_id:>7}  {o.address_line:<32.32} {when}  {form}")
+            else:
+                print(f"- {o.dossier_id:>7}  {o.address_line:<32.32} {o.reason}")
+        verb = "geboekt" if args.apply else "te plannen (proefrun; --commit boekt precies dit)"
+        print(f"{len(planned)} van {len(outcomes)} dossiers {verb}")
+
+    return emit(
+        args,
+        [
+            {
+                "dossier_id": o.dossier_id,
+                "address": o.address_line,
+                "form": o.form.value if o.form else None,
+                "start": _iso(o.start),
+                "expert_ids": list(o.expert_ids),
+                "reason": o.reason,
+                "appointment_ids": list(o.appointment_ids),
+            }
+            for o in outcomes
+        ],
+        human,
+    )
 
 
 def run_experts(args: argparse.Namespace) -> int:
     experts = svc.list_experts(open_uow(args))
-    if args.json:
-        print_json(
-            [
-                {
-                    "id": e.id,
-                    "naam": e.naam,
-                    "organisation": e.organisation.value,
-                    "dual_qualified": e.dual_qualified,
-                    "municipalities": list(e.municipalities),
-                    "active": e.active,
-                }
-                for e in experts
-            ]
-        )
-        return 0
-    for e in experts:
-        print(f"{e.id:>5}  {e.label:<48.48} {', '.join(e.municipalities) or 'alle gemeenten'}")
-    return 0
+
+    def human() -> None:
+        for e in experts:
+            print(f"{e.id:>5}  {e.label:<48.48} {', '.join(e.municipalities) or 'alle gemeenten'}")
+
+    return emit(
+        args,
+        [
+            {
+                "id": e.id,
+                "naam": e.naam,
+                "organisation": e.organisation.value,
+                "dual_qualified": e.dual_qualified,
+                "municipalities": list(e.municipalities),
+                "active": e.active,
+            }
+            for e in experts
+        ],
+        human,
+    )
 
 
 def _viewer(uow: UnitOfWork, args: argparse.Namespace) -> Actor:

@@ -34,9 +34,11 @@ from buddy_desk.attachments.service import attach_document, list_documents, open
 from buddy_desk.core.formatting import dutch_date
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
+from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.messages import show_error
+from buddy_desk.ui.operations import failure_text
 
 # a private folder for the copies handed to the system viewer, removed when the app quits
 _PRIVATE_DIR: tempfile.TemporaryDirectory[str] | None = None
@@ -193,50 +195,69 @@ class DocumentsSection(QWidget):
     def _on_table_selection_changed(self) -> None:
         self.open_button.setEnabled(self.selected() is not None)
 
-    def attach(self, path: Path, kind: DocumentKind, document_date: date, title: str) -> None:
-        try:
-            size = path.stat().st_size
-            if size > MAX_BYTES:  # refuse before reading a huge file into memory
-                raise BuddyDeskError(
-                    tr(
-                        "attachments.too_big",
-                        file=path.name,
-                        size=size_text(size),
-                        max=size_text(MAX_BYTES),
+    def attach(
+        self,
+        path: Path,
+        kind: DocumentKind,
+        document_date: date,
+        title: str,
+        on_refused: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Read the file and store it off the GUI thread; dossier_changed then reloads the
+        section. A refusal goes to ``on_refused`` (else it is shown)."""
+        dossier_id, author = self.dossier_id, viewer_of(self.ctx.user)
+
+        def job(uow: UnitOfWork) -> DocumentInfo:
+            try:
+                size = path.stat().st_size
+                if size > MAX_BYTES:  # refuse before reading a huge file into memory
+                    raise BuddyDeskError(
+                        tr(
+                            "attachments.too_big",
+                            file=path.name,
+                            size=size_text(size),
+                            max=size_text(MAX_BYTES),
+                        )
                     )
-                )
-            data = path.read_bytes()
-        except OSError as exc:
-            raise BuddyDeskError(f"{path.name}: {exc.strerror}") from None
-        attach_document(
-            self.ctx.new_uow(),
-            self.dossier_id,
-            kind=kind,
-            title=title,
-            document_date=document_date,
-            filename=path.name,
-            data=data,
-            author=viewer_of(self.ctx.user),
-        )
-        self.ctx.events.dossier_changed.emit(self.dossier_id)
+                data = path.read_bytes()
+            except OSError as exc:
+                raise BuddyDeskError(f"{path.name}: {exc.strerror}") from None
+            return attach_document(
+                uow,
+                dossier_id,
+                kind=kind,
+                title=title,
+                document_date=document_date,
+                filename=path.name,
+                data=data,
+                author=author,
+            )
+
+        self.ctx.ops.write(job, dossiers=[dossier_id], on_error=on_refused, parent=self)
 
     def add(self) -> None:
         path = ask_file(self)
         if path is None:
             return
-        dialog = AttachDialog(path.name, self)
-        while dialog.exec() == QDialog.DialogCode.Accepted:
-            try:
-                self.attach(
-                    path,
-                    DocumentKind(dialog.kind.currentData()),
-                    dialog.document_date,
-                    dialog.title.text(),
-                )
-                return
-            except BuddyDeskError as exc:
-                dialog.error.setText(str(exc))
-                dialog.error.show()
+        self._ask_and_attach(path, AttachDialog(path.name, self))
+
+    def _ask_and_attach(self, path: Path, dialog: AttachDialog) -> None:
+        """Until stored or cancelled: a refusal reopens the dialog saying why."""
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+
+        def refused(exc: BaseException) -> None:
+            dialog.error.setText(failure_text(exc))
+            dialog.error.show()
+            self._ask_and_attach(path, dialog)
+
+        self.attach(
+            path,
+            DocumentKind(dialog.kind.currentData()),
+            dialog.document_date,
+            dialog.title.text(),
+            on_refused=refused,
+        )
 
     def open_selected(self) -> None:
         doc = self.selected()

@@ -48,10 +48,14 @@ from buddy_desk.choices.texts import (
     to_utc,
     type_label,
 )
-from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
+from buddy_desk.ui.operations import failure_text
 
-SaveChoice = Callable[[NewChoice], ChoiceEntry]
+Saved = Callable[[ChoiceEntry], None]
+Refused = Callable[[BaseException], None]
+SaveChoice = Callable[[NewChoice, Saved, Refused], None]
+"""Starts the write (off the GUI thread, ``ctx.ops.write``); then ``saved`` or ``refused``."""
+SaveWithdrawal = Callable[[Channel, datetime, str, str, Saved, Refused], None]
 
 
 def _qdatetime(value: datetime) -> QDateTime:
@@ -357,14 +361,20 @@ class RecordChoiceDialog(QDialog):
             self._show_error(tr("choices.dialog.value").replace("&", "") + ": kies een optie")
             self.options.setFocus()
             return
-        try:
-            entry = self._save(self.choice())
-        except BuddyDeskError as exc:
-            self._show_error(str(exc))
-            return
+        if not self.buttons.isEnabled():
+            return  # saving already (Ctrl+Enter twice)
+        self.buttons.setEnabled(False)
+        self._save(self.choice(), self._on_saved, self._on_refused)
+
+    def _on_saved(self, entry: ChoiceEntry) -> None:
+        self.buttons.setEnabled(True)
         self.error.hide()
         self.recorded.emit(entry)
         self.accept()
+
+    def _on_refused(self, exc: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        self._show_error(failure_text(exc))
 
     def _show_error(self, text: str) -> None:
         self.error.setText(text)
@@ -379,7 +389,7 @@ class WithdrawDialog(QDialog):
 
     def __init__(
         self,
-        save: Callable[[Channel, datetime, str, str], ChoiceEntry],
+        save: SaveWithdrawal,
         title: str,
         parent: QWidget | None = None,
     ) -> None:
@@ -423,19 +433,28 @@ class WithdrawDialog(QDialog):
         buttons.accepted.connect(self.try_save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self.buttons = buttons
         self.channel.setFocus()
 
     def try_save(self) -> None:
-        try:
-            entry = self._save(
-                Channel(self.channel.currentData()),
-                _to_aware(self.effective_from.dateTime()),
-                self.note.toPlainText(),
-                self.form_reference.text(),
-            )
-        except BuddyDeskError as exc:
-            self.error.setText(str(exc))
-            self.error.show()
+        if not self.buttons.isEnabled():
             return
+        self.buttons.setEnabled(False)
+        self._save(
+            Channel(self.channel.currentData()),
+            _to_aware(self.effective_from.dateTime()),
+            self.note.toPlainText(),
+            self.form_reference.text(),
+            self._on_saved,
+            self._on_refused,
+        )
+
+    def _on_saved(self, entry: ChoiceEntry) -> None:
+        self.buttons.setEnabled(True)
         self.withdrawn.emit(entry)
         self.accept()
+
+    def _on_refused(self, exc: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        self.error.setText(failure_text(exc))
+        self.error.show()

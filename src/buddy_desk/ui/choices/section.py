@@ -8,6 +8,7 @@ resident, and the whole log as PDF or CSV. Enter or a double-click shows a choic
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -52,8 +53,9 @@ from buddy_desk.choices.texts import (
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
 from buddy_desk.models.base import utcnow
+from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.ui.choices.common import ask_save_path, viewer_of
-from buddy_desk.ui.choices.dialog import RecordChoiceDialog, WithdrawDialog
+from buddy_desk.ui.choices.dialog import RecordChoiceDialog, Refused, Saved, WithdrawDialog
 from buddy_desk.ui.context import AppContext
 
 log = logging.getLogger(__name__)
@@ -244,16 +246,24 @@ class ChoicesSection(QWidget):
 
     # -- actions ---------------------------------------------------------------------------
     def _after_save(self, _entry: ChoiceEntry) -> None:
-        self.changed.emit(self.dossier_id)
-        self.ctx.events.dossier_changed.emit(self.dossier_id)
+        self.changed.emit(self.dossier_id)  # dossier_changed came from ops.write already
+
+    def _write_entry(
+        self, job: Callable[[UnitOfWork], ChoiceEntry], saved: Saved, refused: Refused
+    ) -> None:
+        self.ctx.ops.write(
+            job, dossiers=[self.dossier_id], on_done=saved, on_error=refused, parent=self
+        )
 
     def _address(self) -> str:
         return self.data.address_line if self.data else str(self.dossier_id)
 
     def record_dialog(self) -> RecordChoiceDialog:
-        actor = viewer_of(self.ctx.user)
+        actor, dossier_id = viewer_of(self.ctx.user), self.dossier_id
         dialog = RecordChoiceDialog(
-            lambda c: record_choice(self.ctx.new_uow(), self.dossier_id, c, actor),
+            lambda c, saved, refused: self._write_entry(
+                lambda uow: record_choice(uow, dossier_id, c, actor), saved, refused
+            ),
             self._address(),
             self,
             default_direction=Direction.towards(actor.organisation) if actor.organisation else None,
@@ -268,10 +278,12 @@ class ChoicesSection(QWidget):
         state = self.selected_state()
         if state is None:
             return None
-        actor = viewer_of(self.ctx.user)
+        actor, dossier_id = viewer_of(self.ctx.user), self.dossier_id
         target = state.current
         dialog = RecordChoiceDialog(
-            lambda c: correct_choice(self.ctx.new_uow(), self.dossier_id, target.seq, c, actor),
+            lambda c, saved, refused: self._write_entry(
+                lambda uow: correct_choice(uow, dossier_id, target.seq, c, actor), saved, refused
+            ),
             self._address(),
             self,
             correcting=target,
@@ -288,18 +300,22 @@ class ChoicesSection(QWidget):
         state = self.selected_state()
         if state is None:
             return None
-        actor = viewer_of(self.ctx.user)
+        actor, dossier_id = viewer_of(self.ctx.user), self.dossier_id
         record_seq = state.record_seq
         dialog = WithdrawDialog(
-            lambda channel, effective, note, ref: withdraw_choice(
-                self.ctx.new_uow(),
-                self.dossier_id,
-                record_seq,
-                actor,
-                channel=channel,
-                effective_from=effective,
-                note=note,
-                form_reference=ref,
+            lambda channel, effective, note, ref, saved, refused: self._write_entry(
+                lambda uow: withdraw_choice(
+                    uow,
+                    dossier_id,
+                    record_seq,
+                    actor,
+                    channel=channel,
+                    effective_from=effective,
+                    note=note,
+                    form_reference=ref,
+                ),
+                saved,
+                refused,
             ),
             tr(
                 "choices.dialog.withdraw_title",

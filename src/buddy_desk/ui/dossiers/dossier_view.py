@@ -141,7 +141,6 @@ class DossierView(QWidget):
         self.sections.setObjectName("dossierSections")
         self.timeline = TimelineSection()
         self.notes = NotesSection(self.ctx, self.dossier_id)
-        self.notes.saved.connect(self._on_notes_saved)
         self.sections.addTab(self.timeline, "")
         self.sections.addTab(self.notes, "")
         # registered sections are built when their tab is first shown: opening stays fast
@@ -273,6 +272,3 @@ class DossierView(QWidget):
             widget.deleteLater()
             if self.sections.currentWidget() is holder:
                 self._build_section(section, holder)
-
-    def _on_notes_saved(self, dossier_id: int) -> None:
-        self.ctx.events.dossier_changed.emit(dossier_id)

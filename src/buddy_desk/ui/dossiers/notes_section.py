@@ -2,6 +2,8 @@
 
 Saves are checked against the version the editor started from; when the other buddy saved in
 between, the user chooses what to keep (``resolve_conflict``, a dialog unless a test swaps it).
+Every save runs through ``ctx.ops.write`` (off the GUI thread; it announces the change). The
+autosave does not wait for it; ``flush`` (tab close, window close, quit) waits for its answer.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QEventLoop, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from buddy_desk.core.summaries import NoteInfo
@@ -48,6 +50,7 @@ class NotesSection(QWidget):
         self._error: str | None = None
         self._unresolved_by: str | None = None  # who saved the version I have not merged yet
         self._resolving = False
+        self._in_flight = False
         self.resolve_conflict: ConflictResolver = self._ask_user
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
@@ -64,7 +67,7 @@ class NotesSection(QWidget):
         status_row.addWidget(self.status, 1)
         layout.addLayout(status_row)
         self._timer = QTimer(self, singleShot=True, interval=AUTOSAVE_MS)
-        self._timer.timeout.connect(self.flush)
+        self._timer.timeout.connect(self._autosave)
         self.retranslate()
 
     @property
@@ -81,44 +84,73 @@ class NotesSection(QWidget):
         self._show_status()
 
     def flush(self) -> bool:
-        """Save now if there are unsaved changes; False (and the text kept) if saving failed."""
+        """Save now if there are unsaved changes and wait for it (a close or quit asks);
+        False (and the text kept) if saving failed."""
         self._timer.stop()
+        loop = QEventLoop()
+        while self._in_flight:  # an autosave is under way: let it answer first
+            QTimer.singleShot(20, loop.quit)
+            loop.exec()
         if not self.dirty:
             return True
         if self._resolving:  # a close or quit while the conflict dialog is open
             return False
-        text = self.editor.toPlainText()
-        try:
-            info = save_note(
-                self.ctx.new_uow(),
-                self.dossier_id,
-                text,
-                self.ctx.user.username,
-                base_updated_at=self._base,
-            )
-        except NoteConflictError as conflict:
-            log.info("notes of dossier %d changed by someone else meanwhile", self.dossier_id)
-            return self._resolve(conflict, text)
-        except (BuddyDeskError, OSError, RuntimeError) as exc:
-            self._error = str(exc)
-            log.warning(
-                "saving notes of dossier %d failed: %s", self.dossier_id, type(exc).__name__
-            )
+        answer: list[bool] = []
+
+        def answered(saved: bool) -> None:
+            answer.append(saved)
+            loop.quit()
+
+        self._save(answered)
+        if not answer:
+            loop.exec()
+        return answer[0]
+
+    def _autosave(self) -> None:
+        if self._in_flight:
+            self._timer.start()  # try again once the save under way has answered
+        elif self.dirty and not self._resolving:
+            self._save(lambda _saved: None)
+
+    def _save(self, answer: Callable[[bool], None]) -> None:
+        """Write the editor's text off the GUI thread; then ``answer(saved)``."""
+        text, base = self.editor.toPlainText(), self._base
+        dossier_id, user = self.dossier_id, self.ctx.user.username
+        self._in_flight = True
+
+        def done(info: NoteInfo) -> None:
+            self._in_flight = False
+            self._error = self._unresolved_by = None
+            self._saved_text = text
+            self._base = info.updated_at
+            self._last = info
+            log.info("saved notes of dossier %d (%d chars)", dossier_id, len(text))
             self._show_status()
-            return False
-        except Exception as exc:  # a database driver error must not lose the text either
-            self._error = type(exc).__name__
-            log.exception("saving notes of dossier %d failed", self.dossier_id)
+            self.saved.emit(dossier_id)
+            answer(True)
+
+        def failed(exc: BaseException) -> None:
+            self._in_flight = False
+            if isinstance(exc, NoteConflictError):
+                log.info("notes of dossier %d changed by someone else meanwhile", dossier_id)
+                answer(self._resolve(exc, text))
+                return
+            if isinstance(exc, BuddyDeskError | OSError | RuntimeError):
+                self._error = str(exc)
+                log.warning("saving notes of dossier %d failed: %s", dossier_id, type(exc).__name__)
+            else:  # a database driver error must not lose the text either
+                self._error = type(exc).__name__
+                log.error("saving notes of dossier %d failed: %s", dossier_id, type(exc).__name__)
             self._show_status()
-            return False
-        self._error = self._unresolved_by = None
-        self._saved_text = text
-        self._base = info.updated_at
-        self._last = info
-        log.info("saved notes of dossier %d (%d chars)", self.dossier_id, len(text))
-        self._show_status()
-        self.saved.emit(self.dossier_id)
-        return True
+            answer(False)
+
+        self.ctx.ops.write(
+            lambda uow: save_note(uow, dossier_id, text, user, base_updated_at=base),
+            dossiers=[dossier_id],
+            on_done=done,
+            on_error=failed,
+            parent=self,
+        )
 
     def _resolve(self, conflict: NoteConflictError, mine: str) -> bool:
         self._resolving = True

@@ -27,6 +27,7 @@ from buddy_desk.journal.rules import TEXT_MAX, ContactKind, ContactMomentInfo
 from buddy_desk.journal.service import add_contact, journal
 from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.operations import failure_text
 
 
 def _local(value: datetime) -> str:
@@ -139,24 +140,30 @@ class JournalSection(QWidget):
     def add(self) -> None:
         when = self.when.dateTime().toPython()
         assert isinstance(when, datetime)
-        try:
-            add_contact(
-                self.ctx.new_uow(),
-                self.dossier_id,
-                ContactKind(self.kind.currentData()),
-                self.text.text(),
-                viewer_of(self.ctx.user),
-                when.replace(tzinfo=LOCAL),
-            )
-        except BuddyDeskError as exc:
-            self.error.setText(str(exc))
-            self.error.show()
-            self.text.setFocus()
-            return
+        if not self.add_button.isEnabled():
+            return  # the previous one is still being saved
+        kind, text = ContactKind(self.kind.currentData()), self.text.text()
+        actor, dossier_id = viewer_of(self.ctx.user), self.dossier_id
+        self.add_button.setEnabled(False)
+        self.ctx.ops.write(
+            lambda uow: add_contact(uow, dossier_id, kind, text, actor, when.replace(tzinfo=LOCAL)),
+            dossiers=[dossier_id],  # dossier_changed reloads this section
+            on_done=self._on_added,
+            on_error=self._on_add_refused,
+            parent=self,
+        )
+
+    def _on_added(self, _moment: ContactMomentInfo) -> None:
+        self.add_button.setEnabled(True)
         self.error.hide()
         self.text.clear()
         self.when.setDateTime(QDateTime.currentDateTime())
-        self.ctx.events.dossier_changed.emit(self.dossier_id)
+
+    def _on_add_refused(self, exc: BaseException) -> None:
+        self.add_button.setEnabled(True)
+        self.error.setText(failure_text(exc))
+        self.error.show()
+        self.text.setFocus()
 
     def _on_events_dossier_changed(self, dossier_id: int) -> None:
         if dossier_id == self.dossier_id:

@@ -10,6 +10,7 @@ signals, user names, other residents) is ever loaded into this window.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -36,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from buddy_desk.choices.rules import Channel, ChoiceType
+from buddy_desk.choices.rules import Channel, ChoiceEntry, ChoiceType
 from buddy_desk.choices.service.log import record_choice
 from buddy_desk.core.formatting import dutch_date
 from buddy_desk.errors import BuddyDeskError
@@ -44,8 +45,9 @@ from buddy_desk.i18n import in_language, tr
 from buddy_desk.kitchen.handout import handout_html
 from buddy_desk.kitchen.rules import KitchenContent, StepState, Track
 from buddy_desk.kitchen.service import kitchen_view
+from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.ui.choices.common import ask_save_path, viewer_of
-from buddy_desk.ui.choices.dialog import RecordChoiceDialog
+from buddy_desk.ui.choices.dialog import RecordChoiceDialog, Refused, Saved
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.help import install_help
 from buddy_desk.ui.messages import show_error
@@ -349,9 +351,11 @@ class KitchenTableWindow(QWidget):
 
     # -- actions ----------------------------------------------------------------------
     def record_dialog(self, choice_type: ChoiceType | None = None) -> RecordChoiceDialog:
-        actor = viewer_of(self.ctx.user)
+        actor, dossier_id = viewer_of(self.ctx.user), self.dossier_id
         dialog = RecordChoiceDialog(
-            lambda c: record_choice(self.ctx.new_uow(), self.dossier_id, c, actor),
+            lambda c, saved, refused: self._write(
+                lambda uow: record_choice(uow, dossier_id, c, actor), saved, refused
+            ),
             self.content.address_line,
             self,
             default_channel=Channel.KITCHEN_TABLE,
@@ -366,8 +370,15 @@ class KitchenTableWindow(QWidget):
             return
         self.record_dialog(choice_type).exec()
 
+    def _write(
+        self, job: Callable[[UnitOfWork], ChoiceEntry], saved: Saved, refused: Refused
+    ) -> None:
+        """dossier_changed (from ops.write) reloads this view too."""
+        self.ctx.ops.write(
+            job, dossiers=[self.dossier_id], on_done=saved, on_error=refused, parent=self
+        )
+
     def _on_dialog_recorded(self, _entry: object) -> None:
-        self.ctx.events.dossier_changed.emit(self.dossier_id)  # reloads this view too
         self.choice_recorded.emit(self.dossier_id)
 
     def _on_events_dossier_changed(self, dossier_id: int) -> None:

@@ -34,6 +34,7 @@ from buddy_desk.i18n import tr, trn
 from buddy_desk.letters.content import SummaryLetter
 from buddy_desk.letters.render import render_letter
 from buddy_desk.letters.service import record_letter_saved, summary_letter_for
+from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.widgets.screen_fit import fit_to_screen
@@ -88,6 +89,8 @@ class LetterPreviewDialog(QDialog):
     """The letter was made and its pages are shown."""
     letter_failed = Signal(str)
     """Making the letter failed; arg: the message shown."""
+    saved = Signal(Path)
+    """The PDF was written and the letter recorded on the dossier; arg: the file."""
 
     def __init__(
         self,
@@ -201,17 +204,26 @@ class LetterPreviewDialog(QDialog):
 
     # -- actions ------------------------------------------------------------------------
     def save_to(self, path: Path) -> None:
+        """Write the PDF and record the letter on the dossier, off the GUI thread."""
         assert self.rendered is not None
-        atomic_write(path, self.rendered.pdf)
-        record_letter_saved(
-            self.ctx.new_uow(),
-            self.dossier_id,
-            self.rendered.letter.kenmerk,
-            self.rendered.pdf,
-            viewer_of(self.ctx.user),
+        pdf, kenmerk = self.rendered.pdf, self.rendered.letter.kenmerk
+        dossier_id, actor = self.dossier_id, viewer_of(self.ctx.user)
+
+        def job(uow: UnitOfWork) -> None:
+            atomic_write(path, pdf)
+            record_letter_saved(uow, dossier_id, kenmerk, pdf, actor)
+
+        self.ctx.ops.write(
+            job,
+            dossiers=[dossier_id],
+            on_done=lambda _none: self._on_saved(path),
+            parent=self,
+            title=tr("letters.preview.save_failed"),
         )
-        self.ctx.events.dossier_changed.emit(self.dossier_id)
+
+    def _on_saved(self, path: Path) -> None:
         self.status.setText(tr("letters.preview.saved", path=path.name))
+        self.saved.emit(path)
 
     def _on_save_clicked(self) -> None:
         if self.rendered is None:
@@ -225,12 +237,7 @@ class LetterPreviewDialog(QDialog):
         if not name:
             return
         path = Path(name if name.lower().endswith(".pdf") else f"{name}.pdf")
-        try:
-            self.save_to(path)
-        except (OSError, BuddyDeskError) as exc:
-            from buddy_desk.ui.messages import show_error
-
-            show_error(self, tr("letters.preview.save_failed"), str(exc))
+        self.save_to(path)  # a failure is shown by ops.write, under the action's title
 
     def print_to(self, printer: QPrinter) -> int:
         """Paint every page, fitted to the printer's page; returns the pages printed."""

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from buddy_desk.core.phases import NCG_STATUS_LABELS, NcgStatus, Organisation
-from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
 from buddy_desk.outreach.rules import OutreachPhase, sees_worklist
 from buddy_desk.outreach.service import (
@@ -261,23 +260,25 @@ class OutreachWorkspace(QWidget):
         if dialog.exec() == ContactDialog.DialogCode.Accepted:
             self.record(row, dialog.value())
 
-    def record(self, row: OutreachRow, choice: ContactChoice) -> bool:
-        try:
-            record_contact(
-                self.ctx.new_uow(),
+    def record(self, row: OutreachRow, choice: ContactChoice) -> None:
+        """Record the contact attempt off the GUI thread, then show the worklist anew."""
+        user, today = self.ctx.user.username, self.today
+        self.ctx.ops.write(
+            lambda uow: record_contact(
+                uow,
                 row.dossier_id,
                 choice.outcome,
                 channel=choice.channel,
                 on=choice.on,
                 note=choice.note,
-                user=self.ctx.user.username,
-                today=self.today,
-            )
-        except BuddyDeskError as exc:
-            messages.show_error(self, tr("outreach.contact.button"), str(exc))
-            return False
-        self.reload()
-        return True
+                user=user,
+                today=today,
+            ),
+            dossiers=[row.dossier_id],
+            on_done=lambda _info: self.reload(),
+            parent=self,
+            title=tr("outreach.contact.button"),
+        )
 
     def ask_letters(self) -> None:
         name, _ = QFileDialog.getSaveFileName(

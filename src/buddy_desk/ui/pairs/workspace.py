@@ -4,6 +4,7 @@ and the workload per buddy and per group."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import Signal
@@ -35,6 +36,7 @@ from buddy_desk.pairs.service import (
     pair_history,
     workload,
 )
+from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.progress import Progress
 from buddy_desk.ui import messages
 from buddy_desk.ui.context import AppContext
@@ -295,11 +297,10 @@ class PairsWorkspace(QWidget):
 
     def start_coupling(self, dossier_ids: list[int], choice: CoupleChoice) -> None:
         self.couple_button.setEnabled(False)
-        uow = self.ctx.new_uow()
         user = self.ctx.user.username
         today = date.today()
 
-        def job(_progress: Progress) -> BulkResult:
+        def job(uow: UnitOfWork) -> BulkResult:
             return couple_many(
                 uow,
                 dossier_ids,
@@ -310,7 +311,7 @@ class PairsWorkspace(QWidget):
                 today=today,
             )
 
-        self.ctx.tasks.start(job, on_done=self._on_couple_done, on_error=self._on_task_error)
+        self._write(job)
 
     def accept_selected(self) -> None:
         """Couple each selected dossier with its own proposed pair (on a worker)."""
@@ -318,19 +319,22 @@ class PairsWorkspace(QWidget):
         if not rows or not self.coordinator:
             return
         self.accept_button.setEnabled(False)
-        uow = self.ctx.new_uow()
         user = self.ctx.user.username
         today = date.today()
         ids = [r.dossier_id for r in rows]
+        self._write(lambda uow: accept_proposals(uow, ids, by_username=user, today=today))
 
-        def job(_progress: Progress) -> BulkResult:
-            return accept_proposals(uow, ids, by_username=user, today=today)
-
-        self.ctx.tasks.start(job, on_done=self._on_couple_done, on_error=self._on_task_error)
+    def _write(self, job: Callable[[UnitOfWork], BulkResult]) -> None:
+        """Couple off the GUI thread; ops.write announces each dossier that changed."""
+        self.ctx.ops.write(
+            job,
+            dossiers=lambda result: [c.dossier_id for c in result.changed],
+            on_done=self._on_couple_done,
+            on_error=self._on_task_error,
+            parent=self,
+        )
 
     def _on_couple_done(self, result: BulkResult) -> None:
-        for change in result.changed:
-            self.ctx.events.dossier_changed.emit(change.dossier_id)
         changed, same = len(result.changed), len(result.unchanged)
         text = tr("pairs.coupled.one") if changed == 1 else tr("pairs.coupled", n=changed)
         if same:

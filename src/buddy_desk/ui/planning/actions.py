@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
-from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
 from buddy_desk.planning.service import booking as svc
 from buddy_desk.planning.service.output import export_appointments
@@ -46,40 +45,57 @@ def ask_export(ctx: AppContext, appointment_ids: Sequence[int], parent: QWidget)
     )
 
 
-def move_appointment(ctx: AppContext, appointment_id: int, parent: QWidget) -> bool:
+def _landed(
+    ctx: AppContext, appointment_id: int, parent: QWidget, on_done: Callable[[], None] | None
+) -> Callable[[object], None]:
+    def landed(_info: object) -> None:
+        if on_done is not None:
+            on_done()
+        ask_export(ctx, [appointment_id], parent)
+
+    return landed
+
+
+def move_appointment(
+    ctx: AppContext,
+    appointment_id: int,
+    parent: QWidget,
+    on_done: Callable[[], None] | None = None,
+) -> bool:
+    """Ask where to, then move off the GUI thread; ``on_done`` once it landed. True if asked."""
     info = svc.get_appointment(ctx.new_uow(), appointment_id)
     dialog = MoveDialog(info, svc.list_experts(ctx.new_uow()), parent)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
-    request = dialog.result_value()
-    try:
-        svc.move(
-            ctx.new_uow(),
-            appointment_id,
-            request.start,
-            request.reason,
-            experts=request.experts,
-            user=ctx.user.username,
-        )
-    except BuddyDeskError as exc:
-        show_error(parent, tr("planning.move.failed"), str(exc))
-        return False
-    ctx.events.dossier_changed.emit(info.dossier_id)
-    ask_export(ctx, [appointment_id], parent)
+    request, user = dialog.result_value(), ctx.user.username
+    ctx.ops.write(
+        lambda uow: svc.move(
+            uow, appointment_id, request.start, request.reason, experts=request.experts, user=user
+        ),
+        dossiers=[info.dossier_id],
+        on_done=_landed(ctx, appointment_id, parent, on_done),
+        parent=parent,
+        title=tr("planning.move.failed"),
+    )
     return True
 
 
-def cancel_appointment(ctx: AppContext, appointment_id: int, parent: QWidget) -> bool:
+def cancel_appointment(
+    ctx: AppContext,
+    appointment_id: int,
+    parent: QWidget,
+    on_done: Callable[[], None] | None = None,
+) -> bool:
+    """Ask why, then cancel off the GUI thread; ``on_done`` once it landed. True if asked."""
     dialog = CancelDialog(parent)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
-    try:
-        info = svc.cancel(
-            ctx.new_uow(), appointment_id, dialog.reason.text(), user=ctx.user.username
-        )
-    except BuddyDeskError as exc:
-        show_error(parent, tr("planning.cancel.failed"), str(exc))
-        return False
-    ctx.events.dossier_changed.emit(info.dossier_id)
-    ask_export(ctx, [appointment_id], parent)
+    reason, user = dialog.reason.text(), ctx.user.username
+    ctx.ops.write(
+        lambda uow: svc.cancel(uow, appointment_id, reason, user=user),
+        dossiers=lambda info: [info.dossier_id],
+        on_done=_landed(ctx, appointment_id, parent, on_done),
+        parent=parent,
+        title=tr("planning.cancel.failed"),
+    )
     return True

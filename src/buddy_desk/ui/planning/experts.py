@@ -40,6 +40,7 @@ from buddy_desk.planning.service import register as reg
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.formatting import weekday_short
 from buddy_desk.ui.messages import show_error
+from buddy_desk.ui.operations import failure_text
 from buddy_desk.ui.planning.actions import move_appointment
 from buddy_desk.ui.planning.calendar import now_local
 from buddy_desk.ui.planning.experts_dialogs import (
@@ -334,21 +335,24 @@ class RegisterPanel(QWidget):
         self.absence_from.setDate(qdate(first))
         self.absence_to.setDate(qdate(last))
 
-    def add_absence(self) -> reg.AbsenceResult | None:
+    def add_absence(self) -> None:
+        """Store the absence off the GUI thread; ``absence_added`` once it landed."""
         chosen = self.selected_expert()
         if chosen is None:
-            return None
-        try:
-            result = reg.add_absence(
-                self.ctx.new_uow(),
-                chosen.info.id,
-                pydate(self.absence_from.date()),
-                pydate(self.absence_to.date()),
-                self.absence_reason.currentText(),
-            )
-        except BuddyDeskError as exc:
-            self.absence_error.setText(str(exc))
-            return None
+            return
+        expert_id, reason = chosen.info.id, self.absence_reason.currentText()
+        first, last = pydate(self.absence_from.date()), pydate(self.absence_to.date())
+        self.ctx.ops.write(
+            lambda uow: reg.add_absence(uow, expert_id, first, last, reason),
+            on_done=self._on_absence_added,
+            on_error=self._on_absence_refused,
+            parent=self,
+        )
+
+    def _on_absence_refused(self, exc: BaseException) -> None:
+        self.absence_error.setText(failure_text(exc))
+
+    def _on_absence_added(self, result: reg.AbsenceResult) -> None:
         self.reload()
         if result.affected:
             title = tr("planning.register.affected.absence", count=len(result.affected))
@@ -357,17 +361,20 @@ class RegisterPanel(QWidget):
         self._show_affected(list(result.affected), title)
         self.absence_added.emit(result)
         self.changed.emit()
-        return result
 
     def _on_remove_absence_clicked(self) -> None:
         absence = self._selected_absence()
         if absence is None:
             return
-        try:
-            reg.remove_absence(self.ctx.new_uow(), absence.id)
-        except BuddyDeskError as exc:
-            self.absence_error.setText(str(exc))
-            return
+        absence_id = absence.id
+        self.ctx.ops.write(
+            lambda uow: reg.remove_absence(uow, absence_id),
+            on_done=self._on_absence_removed,
+            on_error=self._on_absence_refused,
+            parent=self,
+        )
+
+    def _on_absence_removed(self, _absence: object) -> None:
         self.reload()
         self._show_affected([], "")
         self.changed.emit()
@@ -377,9 +384,13 @@ class RegisterPanel(QWidget):
         if not items:
             return
         appointment_id = int(items[0].data(Qt.ItemDataRole.UserRole))
-        if move_appointment(self.ctx, appointment_id, self):
-            self.affected_list.takeItem(self.affected_list.row(items[0]))
+        item = items[0]
+
+        def moved() -> None:
+            self.affected_list.takeItem(self.affected_list.row(item))
             self.changed.emit()
+
+        move_appointment(self.ctx, appointment_id, self, on_done=moved)
 
     # -- experts and settings --------------------------------------------------------
 

@@ -37,6 +37,7 @@ from buddy_desk.progress import Progress
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.formatting import format_day, weekday_short
 from buddy_desk.ui.messages import show_error
+from buddy_desk.ui.operations import show_failure
 from buddy_desk.ui.planning.actions import ask_export
 from buddy_desk.ui.planning.dialogs import MoveExistingDialog, OverrideDialog
 
@@ -201,24 +202,33 @@ class ProposalPanel(QWidget):
         if self.dossier_id is None:
             return
         form_value = self.chosen_form.currentData()
-        try:
-            pref = svc.save_preference(
-                self.ctx.new_uow(),
-                self.dossier_id,
-                weekdays=[d for d, b in enumerate(self.day_boxes) if b.isChecked()],
-                parts=[p for p, b in self.part_boxes.items() if b.isChecked()],
-                max_people=self.max_people.value(),
+        dossier_id, user = self.dossier_id, self.ctx.user.username
+        weekdays = [d for d, b in enumerate(self.day_boxes) if b.isChecked()]
+        parts = [p for p, b in self.part_boxes.items() if b.isChecked()]
+        max_people, no_joint = self.max_people.value(), self.no_joint.text()
+        self.ctx.ops.write(
+            lambda uow: svc.save_preference(
+                uow,
+                dossier_id,
+                weekdays=weekdays,
+                parts=parts,
+                max_people=max_people,
                 form=InspectionForm(form_value) if form_value else None,
-                no_joint_reason=self.no_joint.text(),
-                user=self.ctx.user.username,
-            )
-        except BuddyDeskError as exc:
-            show_error(self, tr("planning.save_failed"), str(exc))
-            return
+                no_joint_reason=no_joint,
+                user=user,
+            ),
+            dossiers=[dossier_id],
+            on_done=lambda pref: self._on_preference_saved(dossier_id, pref),
+            parent=self,
+            title=tr("planning.save_failed"),
+        )
+
+    def _on_preference_saved(self, dossier_id: int, pref: PreferenceInfo) -> None:
+        if dossier_id != self.dossier_id:
+            return  # the user moved on to another dossier meanwhile
         self._show_preference(pref)
         self.status.setText(tr("planning.saved"))
-        self.preference_saved.emit(self.dossier_id)
-        self.ctx.events.dossier_changed.emit(self.dossier_id)
+        self.preference_saved.emit(dossier_id)
         self.search()
 
     # -- proposals -------------------------------------------------------------------
@@ -302,62 +312,64 @@ class ProposalPanel(QWidget):
         rows = self.table.selectionModel().selectedRows()
         if not rows or self.result is None or self.dossier_id is None:
             return
-        proposal = self.result.proposals.options[rows[0].row()]
-        override: str | None = None
-        while True:
-            try:
-                booked = svc.book(
-                    self.ctx.new_uow(),
-                    self.dossier_id,
-                    proposal,
-                    user=self.ctx.user.username,
-                    override_reason=override,
-                )
-                break
-            except svc.ChoiceConflictError as exc:
+        self._book(self.dossier_id, self.result.proposals.options[rows[0].row()], None)
+
+    def _book(self, dossier_id: int, proposal: Proposal, override: str | None) -> None:
+        user = self.ctx.user.username
+        self.book_button.setEnabled(False)  # busy: one booking at a time
+
+        def failed(exc: BaseException) -> None:
+            self.book_button.setEnabled(True)
+            if isinstance(exc, svc.ChoiceConflictError):
                 # the resident chose otherwise: only with a reason that goes into the dossier
                 dialog = OverrideDialog(exc.conflict, self)
-                if dialog.exec() != QDialog.DialogCode.Accepted:
-                    return
-                override = dialog.reason.text().strip()
-            except svc.AlreadyBookedError as exc:
+                if dialog.exec() == QDialog.DialogCode.Accepted:
+                    self._book(dossier_id, proposal, dialog.reason.text().strip())
+            elif isinstance(exc, svc.AlreadyBookedError):
                 self._offer_move(exc.appointment, proposal)
-                return
-            except BuddyDeskError as exc:
-                show_error(self, tr("planning.book_failed"), str(exc))
+            else:
+                show_failure(self, exc, tr("planning.book_failed"))
                 self.search()  # the calendars changed: show what is possible now
-                return
+
+        self.ctx.ops.write(
+            lambda uow: svc.book(uow, dossier_id, proposal, user=user, override_reason=override),
+            dossiers=[dossier_id],
+            on_done=lambda booked: self._on_booked(dossier_id, proposal, booked),
+            on_error=failed,
+            parent=self,
+        )
+
+    def _on_booked(
+        self, dossier_id: int, proposal: Proposal, booked: list[AppointmentInfo]
+    ) -> None:
         self.last_booked = booked
         self.export_button.setEnabled(True)
         self.book_button.setEnabled(False)
         self.status.setText(
             tr("planning.booked", when=f"{format_day(proposal.day)} {clock(proposal.start)}")
         )
-        self.booked.emit(self.dossier_id)
-        self.ctx.events.dossier_changed.emit(self.dossier_id)
+        self.booked.emit(dossier_id)
 
     def _offer_move(self, existing: AppointmentInfo, proposal: Proposal) -> None:
         """One joint appointment per dossier: offer to move the existing one here."""
         if MoveExistingDialog(existing, self).exec() != QDialog.DialogCode.Accepted:
             return
-        try:
-            moved = svc.move_to_proposal(
-                self.ctx.new_uow(),
-                existing.id,
-                proposal,
-                tr("planning.already_booked.reason"),
-                user=self.ctx.user.username,
-            )
-        except BuddyDeskError as exc:
-            show_error(self, tr("planning.move.failed"), str(exc))
-            return
+        reason, user = tr("planning.already_booked.reason"), self.ctx.user.username
+        self.ctx.ops.write(
+            lambda uow: svc.move_to_proposal(uow, existing.id, proposal, reason, user=user),
+            dossiers=[existing.dossier_id],
+            on_done=lambda moved: self._on_moved(existing.dossier_id, proposal, moved),
+            parent=self,
+            title=tr("planning.move.failed"),
+        )
+
+    def _on_moved(self, dossier_id: int, proposal: Proposal, moved: AppointmentInfo) -> None:
         self.last_booked = [moved]
         self.export_button.setEnabled(True)
         self.status.setText(
             tr("planning.booked", when=f"{format_day(proposal.day)} {clock(proposal.start)}")
         )
-        self.booked.emit(existing.dossier_id)
-        self.ctx.events.dossier_changed.emit(existing.dossier_id)
+        self.booked.emit(dossier_id)
 
     def _on_export_clicked(self) -> None:
         ask_export(self.ctx, [a.id for a in self.last_booked], self)

@@ -24,7 +24,6 @@ from buddy_desk.planning.info import AppointmentInfo
 from buddy_desk.planning.service import booking as svc
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.formatting import format_day
-from buddy_desk.ui.messages import show_error
 from buddy_desk.ui.planning.actions import ask_export, cancel_appointment, move_appointment
 from buddy_desk.ui.style import MUTED
 from buddy_desk.ui.widgets.flow import FlowLayout
@@ -93,17 +92,13 @@ class AppointmentsSection(QWidget):
         dialog = QueueAddDialog(self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        try:
-            svc.add_to_queue(
-                self.ctx.new_uow(),
-                self.dossier_id,
-                dialog.reason.text(),
-                user=self.ctx.user.username,
-            )
-        except BuddyDeskError as exc:
-            show_error(self, tr("planning.queue_add.title"), str(exc))
-            return
-        self.ctx.events.dossier_changed.emit(self.dossier_id)
+        dossier_id, reason, user = self.dossier_id, dialog.reason.text(), self.ctx.user.username
+        self.ctx.ops.write(
+            lambda uow: svc.add_to_queue(uow, dossier_id, reason, user=user),
+            dossiers=[dossier_id],
+            parent=self,
+            title=tr("planning.queue_add.title"),
+        )
 
     def _on_dossier_changed(self, dossier_id: int) -> None:
         if dossier_id == self.dossier_id:

@@ -243,17 +243,21 @@ class PlanningWorkspace(QWidget):
             b.setEnabled(True)
 
     def _on_move_clicked(self) -> None:
-        if self.calendar.selected is not None and move_appointment(
-            self.ctx, self.calendar.selected, self
-        ):
-            self.show_week(self.week_start)
+        if self.calendar.selected is not None:
+            move_appointment(
+                self.ctx,
+                self.calendar.selected,
+                self,
+                on_done=lambda: self.show_week(self.week_start),
+            )
 
     def _on_cancel_clicked(self) -> None:
-        if self.calendar.selected is not None and cancel_appointment(
-            self.ctx, self.calendar.selected, self
-        ):
-            self.show_week(self.week_start)
-            self.reload_queue()
+        if self.calendar.selected is not None:
+            cancel_appointment(self.ctx, self.calendar.selected, self, on_done=self._after_cancel)
+
+    def _after_cancel(self) -> None:
+        self.show_week(self.week_start)
+        self.reload_queue()
 
     def _on_export_week_clicked(self) -> None:
         if self.calendar.selected is not None:

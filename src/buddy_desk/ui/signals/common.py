@@ -3,6 +3,7 @@ actions on a selected signal."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import (
@@ -15,12 +16,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
 from buddy_desk.signals.service import SignalInfo, close_signal
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.formatting import format_short_date
-from buddy_desk.ui.messages import show_error
 from buddy_desk.ui.signals.dialogs import TextDialog
 
 OVERDUE = QColor("#b42318")
@@ -185,18 +184,26 @@ class SignalsTable(QTableView):
         self.itemSelectionChanged.emit()
 
 
-def ask_close(ctx: AppContext, signal: SignalInfo, parent: QWidget) -> bool:
-    """Ask for the outcome and close the signal; True if it was closed."""
+def ask_close(
+    ctx: AppContext,
+    signal: SignalInfo,
+    parent: QWidget,
+    on_done: Callable[[], None] | None = None,
+) -> bool:
+    """Ask for the outcome and close the signal (off the GUI thread, then ``on_done``);
+    True if the user asked for it."""
     dialog = TextDialog(
         tr("signals.close.title"), tr("signals.close.label"), tr("signals.close.empty"), parent
     )
     dialog.setWindowTitle(f"{tr('signals.close.title')}: {signal.title[:60]}")
     if dialog.exec() != TextDialog.DialogCode.Accepted:
         return False
-    try:
-        close_signal(ctx.new_uow(), signal.id, dialog.value(), ctx.user.username)
-    except BuddyDeskError as exc:
-        show_error(parent, tr("signals.close.title"), str(exc))
-        return False
-    ctx.events.dossier_changed.emit(signal.dossier_id)
+    outcome, user = dialog.value(), ctx.user.username
+    ctx.ops.write(
+        lambda uow: close_signal(uow, signal.id, outcome, user),
+        dossiers=[signal.dossier_id],
+        on_done=lambda _info: on_done() if on_done is not None else None,
+        parent=parent,
+        title=tr("signals.close.title"),
+    )
     return True

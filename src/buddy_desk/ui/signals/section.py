@@ -3,6 +3,7 @@ between IMG and NCG, with add, close, request, answer and "what NCG saw"."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
@@ -19,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from buddy_desk.core.phases import Organisation
-from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
+from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.signals.service import (
     RequestInfo,
     add_signal,
@@ -33,7 +34,6 @@ from buddy_desk.signals.service import (
 from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.formatting import format_short_date
-from buddy_desk.ui.messages import show_error
 from buddy_desk.ui.signals.common import SignalsTable, ask_close
 from buddy_desk.ui.signals.dialogs import (
     AddSignalDialog,
@@ -165,75 +165,60 @@ class SignalsSection(QWidget):
         rows = {i.row() for i in self.request_table.selectedIndexes()}
         return self.requests[rows.pop()] if len(rows) == 1 else None
 
-    def _changed(self) -> None:
-        self.reload()
-        self.changed.emit(self.dossier_id)
-        self.ctx.events.dossier_changed.emit(self.dossier_id)
+    def _write(self, job: Callable[[UnitOfWork], object], title: str) -> None:
+        """Write off the GUI thread; dossier_changed then reloads this section."""
+        self.ctx.ops.write(
+            job,
+            dossiers=[self.dossier_id],
+            on_done=lambda _result: self.changed.emit(self.dossier_id),
+            parent=self,
+            title=title,
+        )
 
     def add(self) -> None:
         dialog = AddSignalDialog(self.my_org, self.today, self)
         if dialog.exec() != AddSignalDialog.DialogCode.Accepted:
             return
-        v = dialog.value()
-        try:
-            add_signal(
-                self.ctx.new_uow(),
-                self.dossier_id,
+        v, user, dossier_id = dialog.value(), self.ctx.user.username, self.dossier_id
+        self._write(
+            lambda uow: add_signal(
+                uow,
+                dossier_id,
                 v.title,
                 organisation=v.organisation,
                 due=v.due,
                 detail=v.detail,
-                user=self.ctx.user.username,
-            )
-        except BuddyDeskError as exc:
-            show_error(self, tr("signals.add.title"), str(exc))
-            return
-        self._changed()
+                user=user,
+            ),
+            tr("signals.add.title"),
+        )
 
     def close_selected(self) -> None:
         s = self.table.selected()
-        if s is not None and s.is_open and ask_close(self.ctx, s, self):
-            self.reload()
-            self.changed.emit(self.dossier_id)
+        if s is not None and s.is_open:
+            ask_close(self.ctx, s, self, on_done=lambda: self.changed.emit(self.dossier_id))
 
     def observe(self) -> None:
         dialog = ObservationDialog(self.today, self)
         if dialog.exec() != ObservationDialog.DialogCode.Accepted:
             return
-        v = dialog.value()
-        try:
-            record_observation(
-                self.ctx.new_uow(),
-                self.dossier_id,
-                v.kind,
-                v.datum,
-                bedrag=v.bedrag,
-                note=v.note,
-                user=self.ctx.user.username,
-            )
-        except BuddyDeskError as exc:
-            show_error(self, tr("observation.title"), str(exc))
-            return
-        self._changed()
+        v, user, dossier_id = dialog.value(), self.ctx.user.username, self.dossier_id
+        self._write(
+            lambda uow: record_observation(
+                uow, dossier_id, v.kind, v.datum, bedrag=v.bedrag, note=v.note, user=user
+            ),
+            tr("observation.title"),
+        )
 
     def log_request(self) -> None:
         dialog = RequestDialog(self.my_org, self)
         if dialog.exec() != RequestDialog.DialogCode.Accepted:
             return
-        v = dialog.value()
-        try:
-            log_request(
-                self.ctx.new_uow(),
-                self.dossier_id,
-                v.kind,
-                v.from_organisation,
-                v.question,
-                self.ctx.user.username,
-            )
-        except BuddyDeskError as exc:
-            show_error(self, tr("requests.add.title"), str(exc))
-            return
-        self._changed()
+        v, user, dossier_id = dialog.value(), self.ctx.user.username, self.dossier_id
+        self._write(
+            lambda uow: log_request(uow, dossier_id, v.kind, v.from_organisation, v.question, user),
+            tr("requests.add.title"),
+        )
 
     def answer_selected(self) -> None:
         r = self._selected_request()
@@ -246,9 +231,5 @@ class SignalsSection(QWidget):
             dialog.text.setPlainText(r.answer)
         if dialog.exec() != TextDialog.DialogCode.Accepted:
             return
-        try:
-            answer_request(self.ctx.new_uow(), r.id, dialog.value(), self.ctx.user.username)
-        except BuddyDeskError as exc:
-            show_error(self, tr("requests.answer"), str(exc))
-            return
-        self._changed()
+        answer, user = dialog.value(), self.ctx.user.username
+        self._write(lambda uow: answer_request(uow, r.id, answer, user), tr("requests.answer"))

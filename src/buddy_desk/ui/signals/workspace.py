@@ -143,8 +143,8 @@ class SignalsWorkspace(QWidget):
             self.ctx.events.open_dossier_requested.emit(s.dossier_id)
 
     def close_selected(self) -> None:
-        if (s := self.selected()) is not None and s.is_open and ask_close(self.ctx, s, self):
-            self.reload()
+        if (s := self.selected()) is not None and s.is_open:
+            ask_close(self.ctx, s, self, on_done=self.reload)
 
     def evaluate(self) -> None:
         self.evaluate_button.setEnabled(False)

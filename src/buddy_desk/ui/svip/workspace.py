@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
 )
 
 from buddy_desk.core.phases import Organisation
-from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
 from buddy_desk.progress import Progress
 from buddy_desk.signals.rules import RequestKind
@@ -216,21 +215,25 @@ class SvipWorkspace(QWidget):
             return
         self.answer(row, dialog.value())
 
-    def answer(self, row: QueueRow, choice: AnswerChoice) -> bool:
-        """Record the answer; a refusal (no consent, not IMG…) is shown, nothing is written."""
-        try:
-            answer_request(
-                self.ctx.new_uow(),
-                row.request.id,
+    def answer(self, row: QueueRow, choice: AnswerChoice) -> None:
+        """Record the answer off the GUI thread; a refusal (no consent, not IMG…) is shown,
+        nothing is written; ``answered`` once it landed."""
+        request_id, user = row.request.id, self.ctx.user.username
+        self.ctx.ops.write(
+            lambda uow: answer_request(
+                uow,
+                request_id,
                 choice.answer,
-                self.ctx.user.username,
+                user,
                 without_data=choice.without_data,
                 prioritise=choice.prioritise,
-            )
-        except BuddyDeskError as exc:
-            messages.show_error(self, tr("svip.answer.button"), str(exc))
-            return False
-        self.ctx.events.dossier_changed.emit(row.request.dossier_id)
-        self.answered.emit(row.request.id)
+            ),
+            dossiers=[row.request.dossier_id],
+            on_done=lambda _info: self._on_answered(request_id),
+            parent=self,
+            title=tr("svip.answer.button"),
+        )
+
+    def _on_answered(self, request_id: int) -> None:
+        self.answered.emit(request_id)
         self.reload()
-        return True

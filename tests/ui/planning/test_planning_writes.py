@@ -1,0 +1,147 @@
+"""Moving, cancelling and saving the planning preference write through ctx.ops.write: the write
+lands, dossier_changed announces it (once, from operations), the Afspraken tab shows it, and
+the files for the resident and the experts are offered only after it landed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QDialog
+from pytestqt.qtbot import QtBot
+
+from buddy_desk.core.inspection import AppointmentState, InspectionForm
+from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
+from buddy_desk.planning.info import AppointmentInfo
+from buddy_desk.planning.service import booking as svc
+from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.planning.dialogs import CancelDialog, MoveDialog, MoveRequest
+from buddy_desk.ui.planning.section import AppointmentsSection
+from tests.factories import make_dossier
+from tests.planning_factories import make_expert
+
+
+@pytest.fixture
+def booked(ctx: AppContext) -> tuple[AppointmentInfo, list[Any]]:
+    make_expert(ctx.new_uow(), Organisation.IMG, "Ada Schade")
+    make_expert(ctx.new_uow(), Organisation.NCG, "Bram Versterk")
+    d = make_dossier(ctx.new_uow(), img_phase=ImgPhase.OPNAME, ncg_status=NcgStatus.S2_1)
+    options = svc.propose(ctx.new_uow(), d, InspectionForm.SIMULTANEOUS).proposals.options
+    [appointment] = svc.book(ctx.new_uow(), d, options[0])
+    return appointment, list(options)
+
+
+@pytest.fixture
+def offered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The export offered after a change (the folder question, answered with 'cancel')."""
+    asked: list[str] = []
+
+    def ask(_parent: object, title: str) -> str:
+        asked.append(title)
+        return ""
+
+    monkeypatch.setattr("buddy_desk.ui.planning.actions.QFileDialog.getExistingDirectory", ask)
+    return asked
+
+
+def _section(qtbot: QtBot, ctx: AppContext, dossier_id: int) -> AppointmentsSection:
+    section = AppointmentsSection(ctx, dossier_id)
+    qtbot.addWidget(section)
+    section.show()
+    section.table.selectRow(0)
+    return section
+
+
+def test_cancelling_lands_and_the_tab_shows_it(
+    qtbot: QtBot,
+    ctx: AppContext,
+    booked: tuple[AppointmentInfo, list[Any]],
+    offered: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    appointment, _ = booked
+
+    def answer(dialog: CancelDialog) -> QDialog.DialogCode:
+        dialog.reason.setText("bewoner ziek")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(CancelDialog, "exec", answer)
+    section = _section(qtbot, ctx, appointment.dossier_id)
+    changed: list[int] = []
+    ctx.events.dossier_changed.connect(changed.append)
+    with qtbot.waitSignal(section.loaded, timeout=10_000):
+        section._on_cancel_clicked()
+    qtbot.waitUntil(lambda: bool(offered), timeout=5_000)
+    [stored] = svc.dossier_appointments(ctx.new_uow(), appointment.dossier_id)
+    assert (stored.state, stored.cancel_reason) == (AppointmentState.CANCELLED, "bewoner ziek")
+    assert [a.state for a in section.appointments] == [AppointmentState.CANCELLED]
+    assert changed == [appointment.dossier_id]
+
+
+def test_moving_lands_and_the_tab_shows_the_new_time(
+    qtbot: QtBot,
+    ctx: AppContext,
+    booked: tuple[AppointmentInfo, list[Any]],
+    offered: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    appointment, options = booked
+    later = options[1].start
+    monkeypatch.setattr(MoveDialog, "exec", lambda _d: QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(
+        MoveDialog, "result_value", lambda _d: MoveRequest(later, "bewoner belde", {})
+    )
+    section = _section(qtbot, ctx, appointment.dossier_id)
+    with qtbot.waitSignal(section.loaded, timeout=10_000):
+        section._on_move_clicked()
+    qtbot.waitUntil(lambda: bool(offered), timeout=5_000)
+    [stored] = svc.dossier_appointments(ctx.new_uow(), appointment.dossier_id)
+    assert stored.start == later and stored.changes[-1].reason == "bewoner belde"
+    assert [a.start for a in section.appointments] == [later]
+
+
+def test_a_refused_cancel_says_why_and_offers_no_files(
+    qtbot: QtBot,
+    ctx: AppContext,
+    booked: tuple[AppointmentInfo, list[Any]],
+    offered: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    appointment, _ = booked
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        "buddy_desk.ui.messages.show_error",
+        lambda _p, title, text, detail=None: shown.append((title, text)),
+    )
+    monkeypatch.setattr(CancelDialog, "exec", lambda _d: QDialog.DialogCode.Accepted)  # no reason
+    section = _section(qtbot, ctx, appointment.dossier_id)
+    section._on_cancel_clicked()
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    assert "reden" in shown[0][1]
+    assert offered == []
+    [stored] = svc.dossier_appointments(ctx.new_uow(), appointment.dossier_id)
+    assert stored.state is AppointmentState.BOOKED
+
+
+def test_saving_the_residents_wishes_lands_and_searches_again(
+    qtbot: QtBot, ctx: AppContext, booked: tuple[AppointmentInfo, list[Any]]
+) -> None:
+    from buddy_desk.ui.planning.proposals import ProposalPanel
+
+    appointment, _ = booked
+    panel = ProposalPanel(ctx)
+    qtbot.addWidget(panel)
+    with qtbot.waitSignal(panel.proposals_shown, timeout=10_000):
+        panel.set_dossier(appointment.dossier_id, "Teststraat")
+    for day, box in enumerate(panel.day_boxes):
+        box.setChecked(day in (1, 3))  # Tuesday and Thursday
+    changed: list[int] = []
+    ctx.events.dossier_changed.connect(changed.append)
+    with (
+        qtbot.waitSignal(panel.preference_saved, timeout=10_000),
+        qtbot.waitSignal(panel.proposals_shown, timeout=10_000),
+    ):
+        panel.save_button.click()
+    assert svc.get_preference(ctx.new_uow(), appointment.dossier_id).weekdays == {1, 3}
+    assert changed == [appointment.dossier_id]
+    assert panel.status.text()  # the new search says what it found
