@@ -145,6 +145,9 @@ def _conflicts(args: argparse.Namespace) -> int:
                     "mine": c.mine,
                     "author": c.author,
                     "created_at": c.created_at.isoformat(),
+                    "field": c.field,
+                    "theirs": c.theirs,
+                    "alternatives": list(c.alternatives),
                 }
                 for c in found
             ]
@@ -152,5 +155,9 @@ def _conflicts(args: argparse.Namespace) -> int:
         return EXIT_OK
     for c in found:
         print(f"{c.dossier_id:>7}  {tr('sync.reason.' + c.reason):<28} {c.author or '-'}")
+        if c.field:
+            print(" " * 9 + tr("sync.rows.cli.field", field=c.field, mine=c.mine, theirs=c.theirs))
+        for line in c.alternatives:
+            print(" " * 9 + tr("sync.rows.cli.alternative", slot=line))
     print(tr("sync.cli.conflicts", count=len(found)))
     return EXIT_OK

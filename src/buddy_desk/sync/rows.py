@@ -1,0 +1,267 @@
+"""The laptop's side of syncing signals, information requests, buddy pairs and bookings.
+
+Called by ``sync.service`` at fixed points (the SQL is in ``rows_sql``):
+
+- ``fold_booking_events`` before a push: the planning lines a booking wrote to the
+  timeline travel inside the booking's outbox entry, so a booking the server refuses does
+  not leave a "gepland" line behind on the server.
+- ``after_push``: an applied field edit's new version becomes the base of the next edit.
+- ``apply_reference`` / ``replace_rows`` / ``remove_rows`` inside a pull's transaction.
+- ``fill_alternatives`` after a pull: a refused booking gets the slots the planning
+  feature's own slot finder proposes now, against the experts' calendars just pulled.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, delete, insert, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from buddy_desk.core.inspection import InspectionForm
+from buddy_desk.errors import BuddyDeskError
+from buddy_desk.models.base import Base
+from buddy_desk.models.pairs import PairChange
+from buddy_desk.models.planning import (
+    AppointmentChange,
+    AppointmentVisit,
+    InspectionAppointment,
+)
+from buddy_desk.models.signals import InformationRequest, Signal
+from buddy_desk.models.sync import SyncConflict, SyncOutbox, SyncVersion
+from buddy_desk.persistence.unit_of_work import UnitOfWork
+from buddy_desk.planning.calendar import AMSTERDAM, Interval
+from buddy_desk.planning.service.booking import propose
+from buddy_desk.sync.rules import ConflictReason
+
+ALTERNATIVES = 3  # slots shown with a refused booking
+
+
+def _table(name: str) -> Table:
+    return Base.metadata.tables[name]
+
+
+# --- push --------------------------------------------------------------------------------------
+
+
+def fold_booking_events(uow: UnitOfWork) -> None:
+    """Move unsent planning timeline lines into the unsent booking of the same dossier."""
+    with uow:
+        s = uow.session
+        bookings = {
+            row.dossier_id: row
+            for row in s.scalars(
+                select(SyncOutbox).where(
+                    SyncOutbox.table_name == "inspection_appointment", SyncOutbox.sent.is_(False)
+                )
+            )
+        }
+        if not bookings:
+            return
+        events = s.scalars(
+            select(SyncOutbox)
+            .where(
+                SyncOutbox.table_name == "timeline_event",
+                SyncOutbox.sent.is_(False),
+                SyncOutbox.dossier_id.in_(bookings),
+            )
+            .order_by(SyncOutbox.id)
+        ).all()
+        for event in events:
+            payload = json.loads(event.payload)
+            if payload.get("kind") != "planning":
+                continue
+            booking = bookings[event.dossier_id]
+            carried = json.loads(booking.payload)
+            carried.setdefault("events", []).append(payload)
+            booking.payload = json.dumps(carried)
+            s.delete(event)
+        uow.commit()
+
+
+def after_push(uow: UnitOfWork, table: str, row_key: str, result: Mapping[str, Any]) -> None:
+    """Inside the push's answer transaction: remember the version an edit produced."""
+    if not table.endswith("_field") or result["outcome"] in ("conflict", "refused"):
+        return
+    group = table.removesuffix("_field")
+    version = result.get("new_version")
+    if version is None:
+        return
+    s = uow.session
+    row = s.get(SyncVersion, (group, row_key))
+    if row is None:
+        s.add(SyncVersion(table_name=group, row_key=row_key, version=version))
+    else:
+        row.version = version
+
+
+# --- pull --------------------------------------------------------------------------------------
+
+
+def apply_reference(conn: Connection, reference: Mapping[str, Any] | None, convert: Any) -> None:
+    """Experts and their calendars, as the server has them (``convert``: service._convert)."""
+    if not reference:
+        return
+    experts = _table("inspection_expert")
+    for row in reference["inspection_expert"]:
+        values = convert(experts, row, keep_id=True)
+        statement = sqlite_insert(experts).values(**values)
+        conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=["id"],
+                set_={k: statement.excluded[k] for k in values if k != "id"},
+            )
+        )
+    for name in ("expert_area", "expert_pattern", "expert_absence", "planning_setting"):
+        table = _table(name)
+        conn.execute(delete(table))
+        values = [convert(table, row, keep_id=True) for row in reference[name]]
+        if values:
+            conn.execute(insert(table), values)
+
+
+_DOSSIER_ROWS: tuple[type[Any], ...] = (Signal, InformationRequest, PairChange)
+
+
+def remove_rows(conn: Connection, dossier_id: int) -> None:
+    appointments = select(InspectionAppointment.id).where(
+        InspectionAppointment.dossier_id == dossier_id
+    )
+    conn.execute(delete(AppointmentVisit).where(AppointmentVisit.appointment_id.in_(appointments)))
+    conn.execute(
+        delete(AppointmentChange).where(AppointmentChange.appointment_id.in_(appointments))
+    )
+    conn.execute(
+        delete(InspectionAppointment).where(InspectionAppointment.dossier_id == dossier_id)
+    )
+    for model in _DOSSIER_ROWS:
+        conn.execute(delete(model).where(model.dossier_id == dossier_id))
+    conn.execute(
+        delete(SyncVersion).where(
+            SyncVersion.table_name == "dossier_pair",
+            SyncVersion.row_key.like(f"{dossier_id}:%"),
+        )
+    )
+
+
+def replace_rows(conn: Connection, snap: Mapping[str, Any], convert: Any) -> None:
+    """A pulled dossier's signals, requests, pair history and bookings replace the laptop's."""
+    dossier_id = snap["id"]
+    remove_rows(conn, dossier_id)
+    for name in ("signal", "information_request", "pair_change"):
+        table = _table(name)
+        values = [convert(table, row, keep_id=False) for row in snap.get(name, [])]
+        if values:
+            conn.execute(insert(table), values)
+    appointments, visits, changes = (
+        _table("inspection_appointment"),
+        _table("appointment_visit"),
+        _table("appointment_change"),
+    )
+    for row in snap.get("inspection_appointment", []):
+        key = conn.execute(
+            insert(appointments).values(**convert(appointments, row, keep_id=False))
+        ).inserted_primary_key
+        assert key is not None
+        new_id = key[0]
+        for child, rows in ((visits, row["visits"]), (changes, row["changes"])):
+            values = [{**convert(child, r, keep_id=False), "appointment_id": new_id} for r in rows]
+            if values:
+                conn.execute(insert(child), values)
+    for version in snap.get("field_versions", []):
+        conn.execute(
+            sqlite_insert(SyncVersion.__table__)  # type: ignore[arg-type]
+            .values(**version)
+            .on_conflict_do_update(
+                index_elements=["table_name", "row_key"], set_={"version": version["version"]}
+            )
+        )
+
+
+def fill_alternatives(uow: UnitOfWork, reference: Mapping[str, Any] | None) -> None:
+    """Each refused booking gets the slots the planning's slot finder proposes now."""
+    with uow:
+        refused = [
+            (c.uuid, c.dossier_id, c.mine, c.detail)
+            for c in uow.session.scalars(
+                select(SyncConflict).where(SyncConflict.reason == ConflictReason.SLOT_TAKEN.value)
+            )
+        ]
+    if not refused:
+        return
+    busy: dict[int, list[Interval]] = defaultdict(list)
+    for item in (reference or {}).get("busy", []):
+        busy[int(item["expert_id"])].append(
+            Interval(_moment(item["start_at"]), _moment(item["end_at"]))
+        )
+    found: dict[str, str] = {}
+    for conflict_uuid, dossier_id, mine, detail in refused:
+        booking = json.loads(mine or "{}")
+        try:
+            form = InspectionForm(booking.get("form"))
+            options = propose(uow, dossier_id, form, extra_busy=busy)
+        except (ValueError, BuddyDeskError):
+            continue  # not a booking this laptop can plan (dossier gone, unknown form)
+        listed = [
+            {
+                "start": p.start.isoformat(),
+                "end": p.end.isoformat(),
+                "experts": [
+                    options.experts[v.expert_id].naam
+                    for v in p.visits
+                    if v.expert_id in options.experts
+                ],
+            }
+            for p in options.proposals.options[:ALTERNATIVES]
+        ]
+        data = json.loads(detail or "{}")
+        data["alternatives"] = listed
+        found[conflict_uuid] = json.dumps(data)
+    with uow:
+        for conflict_uuid, detail in found.items():
+            uow.session.execute(
+                update(SyncConflict).where(SyncConflict.uuid == conflict_uuid).values(detail=detail)
+            )
+        uow.commit()
+
+
+def alternative_lines(detail: Mapping[str, Any]) -> tuple[str, ...]:
+    """The alternatives as lines a planner reads: "08-12-2026 09:00–11:30 (A. de Vries)"."""
+    return tuple(
+        _slot_line(item["start"], item["end"], item["experts"])
+        for item in detail.get("alternatives", [])
+    )
+
+
+def conflict_details(table: str, mine: str | None, detail: str | None) -> dict[str, Any]:
+    """What the listing shows beyond the reason (``ConflictInfo``'s fields): a refused
+    booking's slot as a time rather than its JSON, the field and the value the server kept,
+    the alternatives."""
+    data = json.loads(detail) if detail else {}
+    theirs = data.get("theirs")
+    shown = mine
+    if table == "inspection_appointment" and mine:
+        booking = json.loads(mine)
+        shown = _slot_line(booking["start_at"], booking["end_at"], [])
+    return {
+        "mine": shown,
+        "field": data.get("field"),
+        "theirs": None if theirs is None else str(theirs),
+        "alternatives": alternative_lines(data),
+    }
+
+
+def _slot_line(start_at: str, end_at: str, names: list[str]) -> str:
+    start = _moment(start_at).astimezone(AMSTERDAM)
+    end = _moment(end_at).astimezone(AMSTERDAM)
+    joined = ", ".join(names)
+    return f"{start:%d-%m-%Y %H:%M}–{end:%H:%M}" + (f" ({joined})" if joined else "")
+
+
+def _moment(value: str) -> datetime:
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
