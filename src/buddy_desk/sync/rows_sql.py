@@ -189,7 +189,7 @@ _DETAILS = DocumentCategory.CASE_DETAILS.value
 SERVER = f"""
 ALTER TABLE sync.conflict ADD COLUMN IF NOT EXISTS detail text;
 -- a rule's signal made on a laptop that the server had made meanwhile: the server's row
-CREATE TABLE IF NOT EXISTS sync.row_alias (uuid text PRIMARY KEY, target text NOT NULL);
+CREATE TABLE IF NOT EXISTS sync.row_alias (uuid text PRIMARY KEY, server_uuid text NOT NULL);
 
 -- a version per synced field, bumped whoever changes it (laptop, coordinator, rule)
 CREATE OR REPLACE FUNCTION sync.bump_fields() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -340,7 +340,7 @@ BEGIN
                 jsonb_build_object('field', field)::text);
         RETURN jsonb_build_object('outcome', 'refused');
     END IF;
-    SELECT a.target INTO target FROM sync.row_alias a WHERE a.uuid = target
+    SELECT a.server_uuid INTO target FROM sync.row_alias a WHERE a.uuid = target
     UNION ALL SELECT target LIMIT 1;
     EXECUTE format('SELECT true, to_jsonb(x) -> %L FROM public.%I x WHERE x.%I::text = $1 '
                    'AND x.%I = $2 FOR UPDATE', field, tname, kcol,

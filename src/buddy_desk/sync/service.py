@@ -24,7 +24,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -644,6 +644,8 @@ def _typed(kind: Any, value: Any) -> Any:
         return _to_datetime(value)
     if python is date:
         return date.fromisoformat(value)
+    if python is time:  # an expert's working hours
+        return time.fromisoformat(value)
     if python is Decimal:
         return Decimal(str(value))
     if python is bool:

@@ -1,0 +1,270 @@
+"""Signals, information requests, buddy pairs and bookings made offline on two laptops."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+
+from buddy_desk.core.inspection import InspectionForm, VisitKind
+from buddy_desk.core.phases import Organisation
+from buddy_desk.models import Dossier, TimelineEvent
+from buddy_desk.models.planning import InspectionAppointment, InspectionExpert
+from buddy_desk.models.signals import InformationRequest, Signal
+from buddy_desk.models.sync import SyncOutbox
+from buddy_desk.persistence.engine import create_db_engine
+from buddy_desk.persistence.schema import open_database
+from buddy_desk.persistence.unit_of_work import UnitOfWork
+from buddy_desk.planning.calendar import AMSTERDAM, Proposal, Visit
+from buddy_desk.planning.service.booking import book
+from buddy_desk.signals.rules import RequestKind, SignalState
+from buddy_desk.signals.service import add_signal, answer_request, close_signal, log_request
+from buddy_desk.sync import service
+from tests.integration.sync.conftest import Team, enrol_laptop
+from tests.planning_factories import make_expert
+
+pytestmark = pytest.mark.postgres
+
+
+def _server(team: Team) -> UnitOfWork:
+    return UnitOfWork(open_database(team.url))
+
+
+def _local_id(uow: UnitOfWork, model: type[Signal] | type[InformationRequest], uuid: str) -> int:
+    with uow:
+        found = uow.session.scalar(select(model.id).where(model.uuid == uuid))
+    assert found is not None, f"{model.__tablename__} {uuid} is not on this database"
+    return found
+
+
+def _signals(uow: UnitOfWork) -> dict[str, tuple[str, str | None, int]]:
+    """uuid → (state, outcome, dossier)."""
+    with uow:
+        return {
+            s.uuid: (s.state.value, s.outcome, s.dossier_id)
+            for s in uow.session.scalars(select(Signal))
+        }
+
+
+def test_two_laptops_closing_one_signal_differently_keep_both_outcomes(
+    team: Team, tmp_path: Path
+) -> None:
+    server = _server(team)
+    sig = add_signal(server, team.shared, "Bel de bewoner terug", organisation=Organisation.IMG)
+    uuid = _uuid_of(server, sig.id)
+    anna = enrol_laptop(team, tmp_path, "anna")
+    bram = enrol_laptop(team, tmp_path, "bram")
+    # offline, both close the same signal with a different outcome
+    close_signal(anna, _local_id(anna, Signal, uuid), "Teruggebeld, afspraak gemaakt", "anna")
+    close_signal(bram, _local_id(bram, Signal, uuid), "Niet bereikt, brief gestuurd", "bram")
+    with anna:
+        queued = {r.row_key for r in anna.session.scalars(select(SyncOutbox))}
+    assert f"{uuid}:outcome" in queued and f"{uuid}:state" in queued
+
+    service.sync(anna)
+    service.sync(bram)
+    service.sync(anna)
+    # the server holds anna's (first) outcome; bram's is listed on both laptops, not lost
+    assert _signals(server)[uuid][:2] == ("done", "Teruggebeld, afspraak gemaakt")
+    for laptop in (anna, bram):
+        assert _signals(laptop)[uuid][:2] == ("done", "Teruggebeld, afspraak gemaakt")
+        listed = {c.field: c for c in service.conflicts(laptop) if c.table_name == "signal_field"}
+        assert listed["outcome"].mine == "Niet bereikt, brief gestuurd"
+        assert listed["outcome"].theirs == "Teruggebeld, afspraak gemaakt"
+        assert listed["outcome"].reason == "concurrent_edit"
+        assert "state" not in listed  # both said "done": the same value is no conflict
+
+
+def _uuid_of(uow: UnitOfWork, signal_id: int) -> str:
+    with uow:
+        found = uow.session.get(Signal, signal_id)
+        assert found is not None
+        return found.uuid
+
+
+def test_information_request_answered_on_two_laptops_lists_the_second_answer(
+    team: Team, tmp_path: Path
+) -> None:
+    server = _server(team)
+    req = log_request(
+        server, team.shared, RequestKind.COUPLING_STAFF, Organisation.NCG, "Wie is de buddy?"
+    )
+    with server:
+        found = server.session.get(InformationRequest, req.id)
+        assert found is not None
+        uuid = found.uuid
+    anna = enrol_laptop(team, tmp_path, "anna")
+    bram = enrol_laptop(team, tmp_path, "bram")
+    answer_request(anna, _local_id(anna, InformationRequest, uuid), "Anna Visser", "anna")
+    answer_request(bram, _local_id(bram, InformationRequest, uuid), "Onbekend", "bram")
+    service.sync(bram)
+    service.sync(anna)
+    service.sync(bram)
+    with server:
+        answer = server.session.scalar(
+            select(InformationRequest.answer).where(InformationRequest.uuid == uuid)
+        )
+    assert answer == "Onbekend"
+    for laptop in (anna, bram):
+        listed = [c for c in service.conflicts(laptop) if c.field == "answer"]
+        assert [(c.mine, c.theirs) for c in listed] == [("Anna Visser", "Onbekend")]
+
+
+def test_rows_made_offline_reach_the_server_and_the_other_laptop_once(
+    team: Team, tmp_path: Path
+) -> None:
+    server = _server(team)
+    anna = enrol_laptop(team, tmp_path, "anna")
+    bram = enrol_laptop(team, tmp_path, "bram")
+    made = add_signal(anna, team.shared, "Foto's van de scheur opvragen", organisation=Organisation.IMG)
+    uuid = _uuid_of(anna, made.id)
+    log_request(bram, team.shared, RequestKind.STATUS_EXCHANGE, Organisation.NCG, "Hoe staat de zaak?")
+    with anna:
+        outbox = [
+            {
+                "uuid": r.uuid,
+                "table": r.table_name,
+                "row_key": r.row_key,
+                "dossier_id": r.dossier_id,
+                "payload": r.payload,
+                "base_version": r.base_version,
+                "base_change": r.base_change,
+                "author": r.author,
+            }
+            for r in anna.session.scalars(select(SyncOutbox).order_by(SyncOutbox.id))
+        ]
+    # a push whose answer was lost: the retry (the next sync) applies nothing a second time
+    login = service._login_url(team.url, team.secrets["anna_login"], team.secrets["anna"])
+    engine = create_db_engine(login.render_as_string(hide_password=False))
+    with engine.begin() as conn:
+        conn.execute(text("SELECT sync.push(CAST(:c AS jsonb))"), {"c": json.dumps(outbox)})
+    engine.dispose()
+    service.sync(anna)
+    service.sync(bram)
+    service.sync(anna)
+    for db in (server, anna, bram):
+        with db:
+            assert db.session.scalar(select(func.count()).where(Signal.uuid == uuid)) == 1
+            questions = db.session.scalars(select(InformationRequest.question)).all()
+        assert questions == ["Hoe staat de zaak?"]
+    # a non-conflicting edit made on one laptop is applied everywhere
+    close_signal(bram, _local_id(bram, Signal, uuid), "Foto's ontvangen", "bram")
+    service.sync(bram)
+    service.sync(anna)
+    for db in (server, anna, bram):
+        assert _signals(db)[uuid][:2] == (SignalState.DONE.value, "Foto's ontvangen")
+    assert service.conflicts(anna) == [] and service.conflicts(bram) == []
+
+
+def test_a_laptop_never_receives_signals_outside_its_scope(team: Team, tmp_path: Path) -> None:
+    server = _server(team)
+    inside = add_signal(server, team.shared, "Binnen", organisation=Organisation.IMG)
+    outside = add_signal(server, team.nobody, "Buiten", organisation=Organisation.IMG)
+    bram_only = add_signal(server, team.bram_only, "Alleen Bram", organisation=Organisation.NCG)
+    anna = enrol_laptop(team, tmp_path, "anna")
+    held = {dossier for _state, _outcome, dossier in _signals(anna).values()}
+    assert held == {team.shared}
+    assert _uuid_of(server, inside.id) in _signals(anna)
+    assert _uuid_of(server, outside.id) not in _signals(anna)
+    assert _uuid_of(server, bram_only.id) not in _signals(anna)
+    # a change pushed for a dossier outside the scope is refused and listed, not applied
+    with anna:
+        anna.session.add(
+            SyncOutbox(
+                uuid="f" * 32,
+                table_name="signal_field",
+                row_key=f"{_uuid_of(server, outside.id)}:outcome",
+                dossier_id=team.nobody,
+                payload=json.dumps({"value": "gekaapt"}),
+                base_version=0,
+                author="anna",
+                created_at="2026-12-06T10:00:00Z",
+                sent=False,
+            )
+        )
+        anna.commit()
+    service.sync(anna)
+    assert _signals(server)[_uuid_of(server, outside.id)][1] is None
+
+
+def test_an_offline_booking_of_a_slot_taken_meanwhile_is_refused_with_alternatives(
+    team: Team, tmp_path: Path
+) -> None:
+    server = _server(team)
+    expert = make_expert(
+        server, Organisation.IMG, "Evert Bakker", dual=True, hours=(time(8), time(17))
+    )
+    anna = enrol_laptop(team, tmp_path, "anna")
+    with anna:  # experts and their calendars are reference data on the laptop
+        assert anna.session.get(InspectionExpert, expert) is not None
+    start = datetime(2027, 1, 12, 9, 0, tzinfo=AMSTERDAM).astimezone(UTC)
+    end = datetime(2027, 1, 12, 11, 0, tzinfo=AMSTERDAM).astimezone(UTC)
+    slot = Proposal(InspectionForm.COMBINED, (Visit(expert, VisitKind.COMBINED, start, end),))
+    book(anna, team.shared, slot, user="anna")  # offline
+    book(server, team.bram_only, slot, user="planner")  # meanwhile, on the server
+    report = service.sync(anna)
+    assert report.queued == 0
+
+    with server:  # refused: only the server's booking, and no "gepland" line from the laptop
+        booked = server.session.scalars(select(InspectionAppointment.dossier_id)).all()
+        planning_lines = server.session.scalar(
+            select(func.count()).where(
+                TimelineEvent.dossier_id == team.shared, TimelineEvent.kind == "planning"
+            )
+        )
+    assert booked == [team.bram_only]
+    assert planning_lines == 0
+    with anna:
+        assert anna.session.scalars(select(InspectionAppointment)).all() == []
+    [refused] = service.conflicts(anna)
+    assert refused.reason == "slot_taken" and refused.dossier_id == team.shared
+    assert refused.mine == "12-01-2027 09:00–11:00"
+    assert refused.alternatives, "the planner is shown free slots"
+    assert all(not line.startswith("12-01-2027 09:00") for line in refused.alternatives)
+    assert all("Evert Bakker" in line for line in refused.alternatives)
+
+
+def test_a_booking_on_a_free_slot_is_applied_and_reaches_the_other_laptop(
+    team: Team, tmp_path: Path
+) -> None:
+    server = _server(team)
+    expert = make_expert(server, Organisation.IMG, "Evert Bakker", dual=True)
+    anna = enrol_laptop(team, tmp_path, "anna")
+    bram = enrol_laptop(team, tmp_path, "bram")
+    start = datetime(2027, 1, 13, 13, 0, tzinfo=AMSTERDAM).astimezone(UTC)
+    end = datetime(2027, 1, 13, 15, 0, tzinfo=AMSTERDAM).astimezone(UTC)
+    slot = Proposal(InspectionForm.COMBINED, (Visit(expert, VisitKind.COMBINED, start, end),))
+    book(anna, team.shared, slot, user="anna")
+    service.sync(anna)
+    service.sync(bram)
+    for db in (server, bram):
+        with db:
+            [appointment] = db.session.scalars(select(InspectionAppointment)).all()
+            assert appointment.dossier_id == team.shared
+            assert [v.expert_id for v in appointment.visits] == [expert]
+            lines = db.session.scalar(
+                select(func.count()).where(
+                    TimelineEvent.dossier_id == team.shared, TimelineEvent.kind == "planning"
+                )
+            )
+        assert lines == 1
+    assert service.conflicts(anna) == []
+
+
+def test_a_pair_edit_by_a_buddy_laptop_is_refused_and_listed(team: Team, tmp_path: Path) -> None:
+    anna = enrol_laptop(team, tmp_path, "anna")
+    with anna:
+        dossier = anna.session.get(Dossier, team.shared)
+        assert dossier is not None
+        dossier.ncg_supervisor_id = None
+        anna.commit()
+    service.sync(anna)
+    server = _server(team)
+    with server:
+        kept = server.session.get(Dossier, team.shared)
+        assert kept is not None and kept.ncg_supervisor_id is not None
+    [refused] = service.conflicts(anna)
+    assert (refused.reason, refused.field) == ("not_allowed", "ncg_supervisor_id")
