@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -20,13 +20,25 @@ from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.planning.calendar import AMSTERDAM, Proposal, Visit
 from buddy_desk.planning.service.booking import book
-from buddy_desk.signals.rules import RequestKind, SignalState
-from buddy_desk.signals.service import add_signal, answer_request, close_signal, log_request
+from buddy_desk.choices.rules import Actor, Direction
+from buddy_desk.signals.rules import RequestKind, Rule, SignalState
+from buddy_desk.signals.service import (
+    add_signal,
+    answer_request,
+    close_signal,
+    evaluate_signals,
+    list_signals,
+    log_request,
+)
 from buddy_desk.sync import service
+from buddy_desk.cli import main as cli_main
+from tests.factories import give_consent
 from tests.integration.sync.conftest import Team, enrol_laptop
 from tests.planning_factories import make_expert
 
 pytestmark = pytest.mark.postgres
+
+ANNA = Actor("anna", "Anna Visser", Organisation.IMG, "buddy")
 
 
 def _server(team: Team) -> UnitOfWork:
@@ -119,9 +131,13 @@ def test_rows_made_offline_reach_the_server_and_the_other_laptop_once(
     server = _server(team)
     anna = enrol_laptop(team, tmp_path, "anna")
     bram = enrol_laptop(team, tmp_path, "bram")
-    made = add_signal(anna, team.shared, "Foto's van de scheur opvragen", organisation=Organisation.IMG)
+    made = add_signal(
+        anna, team.shared, "Foto's van de scheur opvragen", organisation=Organisation.IMG
+    )
     uuid = _uuid_of(anna, made.id)
-    log_request(bram, team.shared, RequestKind.STATUS_EXCHANGE, Organisation.NCG, "Hoe staat de zaak?")
+    log_request(
+        bram, team.shared, RequestKind.STATUS_EXCHANGE, Organisation.NCG, "Hoe staat de zaak?"
+    )
     with anna:
         outbox = [
             {
@@ -191,7 +207,7 @@ def test_a_laptop_never_receives_signals_outside_its_scope(team: Team, tmp_path:
 
 
 def test_an_offline_booking_of_a_slot_taken_meanwhile_is_refused_with_alternatives(
-    team: Team, tmp_path: Path
+    team: Team, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     server = _server(team)
     expert = make_expert(
@@ -225,6 +241,12 @@ def test_an_offline_booking_of_a_slot_taken_meanwhile_is_refused_with_alternativ
     assert refused.alternatives, "the planner is shown free slots"
     assert all(not line.startswith("12-01-2027 09:00") for line in refused.alternatives)
     assert all("Evert Bakker" in line for line in refused.alternatives)
+    capsys.readouterr()
+    path = anna.engine.url.database
+    assert cli_main(["conflicts", "--db", str(path), "--json"]) == 0
+    [listed] = json.loads(capsys.readouterr().out)
+    assert listed["reason"] == "slot_taken"
+    assert listed["alternatives"] == list(refused.alternatives)
 
 
 def test_a_booking_on_a_free_slot_is_applied_and_reaches_the_other_laptop(
@@ -268,3 +290,40 @@ def test_a_pair_edit_by_a_buddy_laptop_is_refused_and_listed(team: Team, tmp_pat
         assert kept is not None and kept.ncg_supervisor_id is not None
     [refused] = service.conflicts(anna)
     assert (refused.reason, refused.field) == ("not_allowed", "ncg_supervisor_id")
+
+
+def test_a_rule_signal_carrying_the_other_sides_case_details_follows_the_consent(
+    team: Team, tmp_path: Path
+) -> None:
+    server = _server(team)
+    evaluate_signals(server, date(2026, 12, 1), [team.shared])
+    with server:
+        rule_uuid = server.session.scalar(
+            select(Signal.uuid).where(
+                Signal.dossier_id == team.shared,
+                Signal.rule == Rule.DAMAGE_ON_STRENGTHENING_ADDRESS.value,
+            )
+        )
+    assert rule_uuid is not None
+    anna = enrol_laptop(team, tmp_path, "anna")
+
+    def on_laptop() -> tuple[str, str | None]:
+        with anna:
+            found = anna.session.scalars(select(Signal).where(Signal.uuid == rule_uuid)).one()
+            return found.title, found.detail
+
+    # no consent NCG → IMG: the text with NCG's case details never reaches IMG's laptop;
+    # the laptop's gate shows the masked text and says what is withheld
+    assert on_laptop() == ("", None)
+    [shown] = [
+        s for s in list_signals(anna, viewer=ANNA) if s.rule == Rule.DAMAGE_ON_STRENGTHENING_ADDRESS
+    ]
+    assert shown.withheld and shown.title
+    give_consent(server, team.shared, Direction.NCG_TO_IMG)
+    service.sync(anna)
+    title, detail = on_laptop()
+    assert title and detail
+    [shown] = [
+        s for s in list_signals(anna, viewer=ANNA) if s.rule == Rule.DAMAGE_ON_STRENGTHENING_ADDRESS
+    ]
+    assert shown.withheld == ()
