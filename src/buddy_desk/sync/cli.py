@@ -156,7 +156,8 @@ def _conflicts(args: argparse.Namespace) -> int:
     for c in found:
         print(f"{c.dossier_id:>7}  {tr('sync.reason.' + c.reason):<28} {c.author or '-'}")
         if c.field:
-            print(" " * 9 + tr("sync.rows.cli.field", field=c.field, mine=c.mine, theirs=c.theirs))
+            field = tr(f"sync.rows.field.{c.field}")
+            print(" " * 9 + tr("sync.rows.cli.field", field=field, mine=c.mine, theirs=c.theirs))
         for line in c.alternatives:
             print(" " * 9 + tr("sync.rows.cli.alternative", slot=line))
     print(tr("sync.cli.conflicts", count=len(found)))

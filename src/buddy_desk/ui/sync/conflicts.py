@@ -101,7 +101,8 @@ def conflict_details_text(conflict: service.ConflictInfo) -> str:
     if conflict.alternatives:
         return tr("sync.rows.conflicts.alternatives", slots="; ".join(conflict.alternatives))
     if conflict.field:
-        return tr("sync.rows.conflicts.field", field=conflict.field, theirs=conflict.theirs or "—")
+        field = tr(f"sync.rows.field.{conflict.field}")
+        return tr("sync.rows.conflicts.field", field=field, theirs=conflict.theirs or "—")
     return ""
 
 
