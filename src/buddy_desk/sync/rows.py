@@ -237,22 +237,32 @@ def alternative_lines(detail: Mapping[str, Any]) -> tuple[str, ...]:
     )
 
 
-def conflict_details(table: str, mine: str | None, detail: str | None) -> dict[str, Any]:
+def conflict_details(
+    table: str, mine: str | None, detail: str | None, names: Mapping[int, str]
+) -> dict[str, Any]:
     """What the listing shows beyond the reason (``ConflictInfo``'s fields): a refused
-    booking's slot as a time rather than its JSON, the field and the value the server kept,
-    the alternatives."""
+    booking's slot as a time rather than its JSON, the field and the value the server kept
+    (a buddy by name, ``names``: supervisor id → name), the alternatives."""
     data = json.loads(detail) if detail else {}
-    theirs = data.get("theirs")
+    theirs = None if data.get("theirs") is None else str(data["theirs"])
     shown = mine
     if table == "inspection_appointment" and mine:
         booking = json.loads(mine)
         shown = _slot_line(booking["start_at"], booking["end_at"], [])
+    elif table == "dossier_pair_field":
+        shown, theirs = (_name(v, names) for v in (mine, theirs))
     return {
         "mine": shown,
         "field": data.get("field"),
-        "theirs": None if theirs is None else str(theirs),
+        "theirs": theirs,
         "alternatives": alternative_lines(data),
     }
+
+
+def _name(value: str | None, names: Mapping[int, str]) -> str | None:
+    if value is None or not value.isdigit():
+        return value
+    return names.get(int(value), value)
 
 
 def _slot_line(start_at: str, end_at: str, names: list[str]) -> str:

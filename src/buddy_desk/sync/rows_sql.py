@@ -24,7 +24,7 @@ from __future__ import annotations
 from buddy_desk.choices.rules import DocumentCategory
 from buddy_desk.core.inspection import AppointmentState, InspectionForm
 from buddy_desk.core.phases import Organisation
-from buddy_desk.pairs.rules import COORDINATOR_ROLE
+from buddy_desk.pairs.rules import COORDINATOR_ROLE, PairChangeKind
 from buddy_desk.signals.rules import RULE_SOURCES, RequestKind
 from buddy_desk.signals.svip import RequestOutcome, answer_carries_case_data
 
@@ -270,6 +270,14 @@ BEGIN
         INSERT INTO public.information_request SELECT r.*;
         RETURN jsonb_build_object('outcome', 'applied');
     ELSIF tbl = 'pair_change' THEN
+        -- a (re)coupling's history line stands only when the pair is now what it says: its
+        -- field edits (pushed just before it) were applied; otherwise they are listed conflicts
+        IF p->>'kind' <> '{PairChangeKind.PROPOSED.value}' AND NOT EXISTS (
+                SELECT 1 FROM public.dossier x WHERE x.id = d
+                AND x.img_supervisor_id IS NOT DISTINCT FROM (p->>'img_after_id')::integer
+                AND x.ncg_supervisor_id IS NOT DISTINCT FROM (p->>'ncg_after_id')::integer) THEN
+            RETURN jsonb_build_object('outcome', 'unchanged');
+        END IF;
         pc := jsonb_populate_record(NULL::public.pair_change, p);
         pc.id := nextval(pg_get_serial_sequence('public.pair_change', 'id'));
         pc.dossier_id := d;

@@ -662,6 +662,7 @@ def conflicts(uow: UnitOfWork) -> list[ConflictInfo]:
         _state(uow)
         s = uow.session
         rows = s.scalars(select(SyncConflict).order_by(SyncConflict.created_at, SyncConflict.uuid))
+        names = dict(s.execute(select(Supervisor.id, Supervisor.naam)))
         addresses = {
             dossier_id: f"{straat} {nr}{letter or ''}"
             for dossier_id, straat, nr, letter in s.execute(
@@ -679,7 +680,7 @@ def conflicts(uow: UnitOfWork) -> list[ConflictInfo]:
                 author=r.author,
                 created_at=r.created_at,
                 address=addresses.get(r.dossier_id, ""),
-                **synced_rows.conflict_details(r.table_name, r.mine, r.detail),
+                **synced_rows.conflict_details(r.table_name, r.mine, r.detail, names),
             )
             for r in rows
         ]

@@ -7,32 +7,37 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 
+from buddy_desk.choices.rules import Actor, Direction
+from buddy_desk.cli import main as cli_main
 from buddy_desk.core.inspection import InspectionForm, VisitKind
 from buddy_desk.core.phases import Organisation
-from buddy_desk.models import Dossier, TimelineEvent
+from buddy_desk.i18n import tr
+from buddy_desk.models import Dossier, Supervisor, TimelineEvent
+from buddy_desk.models.pairs import PairChange
 from buddy_desk.models.planning import InspectionAppointment, InspectionExpert
 from buddy_desk.models.signals import InformationRequest, Signal
-from buddy_desk.models.sync import SyncOutbox
+from buddy_desk.models.sync import SyncOutbox, SyncState
+from buddy_desk.pairs.rules import COORDINATOR_ROLE
+from buddy_desk.pairs.service import couple
 from buddy_desk.persistence.engine import create_db_engine
 from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.planning.calendar import AMSTERDAM, Proposal, Visit
 from buddy_desk.planning.service.booking import book
-from buddy_desk.choices.rules import Actor, Direction
 from buddy_desk.signals.rules import RequestKind, Rule, SignalState
 from buddy_desk.signals.service import (
     add_signal,
     answer_request,
     close_signal,
     evaluate_signals,
+    list_requests,
     list_signals,
     log_request,
 )
 from buddy_desk.sync import service
-from buddy_desk.cli import main as cli_main
-from tests.factories import give_consent
+from tests.factories import give_consent, make_supervisor
 from tests.integration.sync.conftest import Team, enrol_laptop
 from tests.planning_factories import make_expert
 
@@ -327,3 +332,103 @@ def test_a_rule_signal_carrying_the_other_sides_case_details_follows_the_consent
         s for s in list_signals(anna, viewer=ANNA) if s.rule == Rule.DAMAGE_ON_STRENGTHENING_ADDRESS
     ]
     assert shown.withheld == ()
+
+
+def _coordinator_laptop(team: Team, tmp_path: Path, naam: str, org: Organisation) -> UnitOfWork:
+    server = _server(team)
+    username = f"{naam.split()[0].lower()}{tmp_path.name[-6:].lower()}"
+    username = "".join(ch for ch in username if ch.isalnum())
+    sup = make_supervisor(server, org, naam, username)
+    with server:
+        server.session.execute(
+            update(Supervisor).where(Supervisor.id == sup).values(role=COORDINATOR_ROLE)
+        )
+        server.commit()
+    # a field login (laptops sync through the buddy role's functions); coupling is allowed by
+    # the staff member's own role on the server, as in the app (pairs.rules.may_couple)
+    secret = service.add_user(team.url, username, org.value, "buddy")
+    service.take_on_server(team.url, username, [team.shared])
+    laptop = UnitOfWork(open_database(f"sqlite:///{tmp_path / (username + '.sqlite')}"))
+    service.enrol(laptop, team.url, username, secret)
+    return laptop
+
+
+def test_two_coordinators_recoupling_one_pair_offline_keep_one_and_list_the_other(
+    team: Team, tmp_path: Path
+) -> None:
+    server = _server(team)
+    eva = make_supervisor(server, Organisation.NCG, "Eva Kramer")
+    femke = make_supervisor(server, Organisation.NCG, "Femke Bos")
+    cora = _coordinator_laptop(team, tmp_path, "Cora Hoekstra", Organisation.IMG)
+    coen = _coordinator_laptop(team, tmp_path, "Coen Meijer", Organisation.NCG)
+    with server:
+        dossier = server.session.get(Dossier, team.shared)
+        assert dossier is not None and dossier.img_supervisor_id is not None
+        img = dossier.img_supervisor_id
+    today = date(2026, 12, 6)
+    for laptop, ncg, who in ((cora, eva, "Cora"), (coen, femke, "Coen")):
+        with laptop:
+            state = laptop.session.get(SyncState, 1)
+            assert state is not None
+            username = state.username
+        couple(
+            laptop,
+            team.shared,
+            img_id=img,
+            ncg_id=ncg,
+            reason=f"{who}: werkdruk",
+            by_username=username,
+            today=today,
+        )
+    service.sync(cora)
+    service.sync(coen)
+    service.sync(cora)
+    with server:
+        dossier = server.session.get(Dossier, team.shared)
+        assert dossier is not None and dossier.ncg_supervisor_id == eva
+        reasons = server.session.scalars(
+            select(PairChange.reason).where(PairChange.dossier_id == team.shared)
+        ).all()
+    assert reasons == ["Cora: werkdruk"]  # the refused re-coupling leaves no history line
+    for laptop in (cora, coen):
+        with laptop:
+            held = laptop.session.get(Dossier, team.shared)
+            assert held is not None and held.ncg_supervisor_id == eva
+        listed = [c for c in service.conflicts(laptop) if c.table_name == "dossier_pair_field"]
+        assert [(c.field, c.mine, c.theirs) for c in listed] == [
+            ("ncg_supervisor_id", "Femke Bos", "Eva Kramer")
+        ]
+
+
+def test_an_answer_with_case_data_reaches_the_asker_only_with_consent(
+    team: Team, tmp_path: Path
+) -> None:
+    server = _server(team)
+    req = log_request(
+        server, team.shared, RequestKind.STATUS_EXCHANGE, Organisation.IMG, "Welke fase?"
+    )
+    with server:  # answered before the SVIP desk checked consent (an old answer)
+        found = server.session.get(InformationRequest, req.id)
+        assert found is not None
+        found.answer, found.answered_by, uuid = "Fase S2.1, zaak NCG-77", "bram", found.uuid
+        server.commit()
+    anna = enrol_laptop(team, tmp_path, "anna")  # IMG asked; no consent NCG → IMG
+    bram = enrol_laptop(team, tmp_path, "bram")  # NCG answered: sees its own answer
+
+    def raw(laptop: UnitOfWork) -> str | None:
+        with laptop:
+            return laptop.session.scalar(
+                select(InformationRequest.answer).where(InformationRequest.uuid == uuid)
+            )
+
+    assert raw(bram) == "Fase S2.1, zaak NCG-77"
+    assert raw(anna) == ""
+    [shown] = list_requests(anna, team.shared, viewer=Organisation.IMG)
+    assert shown.answer == tr("svip.answer.withheld")
+    path = anna.engine.url.database
+    assert path is not None
+    anna.engine.dispose()
+    assert b"NCG-77" not in Path(path).read_bytes()
+    give_consent(server, team.shared, Direction.NCG_TO_IMG)
+    service.sync(anna)
+    assert raw(anna) == "Fase S2.1, zaak NCG-77"
