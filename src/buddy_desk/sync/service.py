@@ -662,7 +662,7 @@ def conflicts(uow: UnitOfWork) -> list[ConflictInfo]:
         _state(uow)
         s = uow.session
         rows = s.scalars(select(SyncConflict).order_by(SyncConflict.created_at, SyncConflict.uuid))
-        names = dict(s.execute(select(Supervisor.id, Supervisor.naam)))
+        names: dict[int, str] = dict(s.execute(select(Supervisor.id, Supervisor.naam)).all())
         addresses = {
             dossier_id: f"{straat} {nr}{letter or ''}"
             for dossier_id, straat, nr, letter in s.execute(
