@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, insert, select, update
+from sqlalchemy import Connection, Table, delete, func, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from buddy_desk.core.inspection import InspectionForm
@@ -36,6 +36,7 @@ from buddy_desk.models.sync import SyncConflict, SyncOutbox, SyncVersion
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.planning.calendar import AMSTERDAM, Interval
 from buddy_desk.planning.service.booking import propose
+from buddy_desk.signals.rules import Rule
 from buddy_desk.sync.rules import ConflictReason
 
 ALTERNATIVES = 3  # slots shown with a refused booking
@@ -75,12 +76,42 @@ def fold_booking_events(uow: UnitOfWork) -> None:
             payload = json.loads(event.payload)
             if payload.get("kind") != "planning":
                 continue
-            booking = bookings[event.dossier_id]
-            carried = json.loads(booking.payload)
-            carried.setdefault("events", []).append(payload)
-            booking.payload = json.dumps(carried)
+            _carry(bookings[event.dossier_id], "events", payload)
             s.delete(event)
+        # booking closes the dossier's joint-inspection signal: that edit stands or falls with it
+        closing = s.execute(
+            select(SyncOutbox, Signal.dossier_id)
+            .join(
+                Signal, Signal.uuid == func.substr(SyncOutbox.row_key, 1, func.length(Signal.uuid))
+            )
+            .where(
+                SyncOutbox.table_name == "signal_field",
+                SyncOutbox.sent.is_(False),
+                Signal.rule == Rule.JOINT_INSPECTION.value,
+                Signal.dossier_id.in_(bookings),
+            )
+            .order_by(SyncOutbox.id)
+        ).all()
+        for edit, dossier_id in closing:
+            change = {
+                "uuid": edit.uuid,
+                "table": edit.table_name,
+                "row_key": edit.row_key,
+                "dossier_id": edit.dossier_id,
+                "payload": edit.payload,
+                "base_version": edit.base_version,
+                "base_change": edit.base_change,
+                "author": edit.author,
+            }
+            _carry(bookings[dossier_id], "signal_fields", change)
+            s.delete(edit)
         uow.commit()
+
+
+def _carry(booking: SyncOutbox, key: str, item: Mapping[str, Any]) -> None:
+    carried = json.loads(booking.payload)
+    carried.setdefault(key, []).append(dict(item))
+    booking.payload = json.dumps(carried)
 
 
 def after_push(uow: UnitOfWork, table: str, row_key: str, result: Mapping[str, Any]) -> None:

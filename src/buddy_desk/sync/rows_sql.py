@@ -296,7 +296,8 @@ BEGIN
         IF clash IS NOT NULL THEN  -- refused; the laptop lists it with alternatives
             INSERT INTO sync.conflict (uuid, dossier_id, table_name, reason, mine, author,
                                        created_at, detail)
-            VALUES (c->>'uuid', d, tbl, 'slot_taken', (p - 'events')::text, c->>'author', now(),
+            VALUES (c->>'uuid', d, tbl, 'slot_taken', (p - 'events' - 'signal_fields')::text,
+                    c->>'author', now(),
                     jsonb_build_object('clash', clash)::text);
             RETURN jsonb_build_object('outcome', 'refused');
         END IF;
@@ -313,7 +314,14 @@ BEGIN
         SELECT ap.id, now(), ap.created_by, 'booked', 0, ap.start_at,
                string_agg(x->>'expert_id', ',')
         FROM jsonb_array_elements(COALESCE(p->'visits', '[]'::jsonb)) x;
-        -- the planning lines of the dossier's timeline made with the booking go with it
+        -- the joint-inspection signal the booking closed, and the planning lines of the
+        -- dossier's timeline made with it, go with the booking
+        FOR ev IN SELECT * FROM jsonb_array_elements(COALESCE(p->'signal_fields', '[]'::jsonb))
+        LOOP
+            IF sync.push_row(u, ev)->>'outcome' = 'conflict' THEN
+                INSERT INTO sync.change (dossier_id, table_name) VALUES (d, 'conflict');
+            END IF;
+        END LOOP;
         FOR ev IN SELECT * FROM jsonb_array_elements(COALESCE(p->'events', '[]'::jsonb)) LOOP
             INSERT INTO public.timeline_event SELECT (jsonb_populate_record(
                 NULL::public.timeline_event, ev || jsonb_build_object(

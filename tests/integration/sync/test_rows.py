@@ -218,6 +218,8 @@ def test_an_offline_booking_of_a_slot_taken_meanwhile_is_refused_with_alternativ
     expert = make_expert(
         server, Organisation.IMG, "Evert Bakker", dual=True, hours=(time(8), time(17))
     )
+    evaluate_signals(server, date(2026, 12, 1), [team.shared])
+    assert _joint_signal(server, team.shared) == "open"
     anna = enrol_laptop(team, tmp_path, "anna")
     with anna:  # experts and their calendars are reference data on the laptop
         assert anna.session.get(InspectionExpert, expert) is not None
@@ -225,9 +227,13 @@ def test_an_offline_booking_of_a_slot_taken_meanwhile_is_refused_with_alternativ
     end = datetime(2027, 1, 12, 11, 0, tzinfo=AMSTERDAM).astimezone(UTC)
     slot = Proposal(InspectionForm.COMBINED, (Visit(expert, VisitKind.COMBINED, start, end),))
     book(anna, team.shared, slot, user="anna")  # offline
+    assert _joint_signal(anna, team.shared) == "done"  # the booking closed it on the laptop
     book(server, team.bram_only, slot, user="planner")  # meanwhile, on the server
     report = service.sync(anna)
     assert report.queued == 0
+    # the signal's closing stood or fell with the booking: still open, everywhere
+    assert _joint_signal(server, team.shared) == "open"
+    assert _joint_signal(anna, team.shared) == "open"
 
     with server:  # refused: only the server's booking, and no "gepland" line from the laptop
         booked = server.session.scalars(select(InspectionAppointment.dossier_id)).all()
@@ -254,11 +260,23 @@ def test_an_offline_booking_of_a_slot_taken_meanwhile_is_refused_with_alternativ
     assert listed["alternatives"] == list(refused.alternatives)
 
 
+def _joint_signal(uow: UnitOfWork, dossier_id: int) -> str:
+    with uow:
+        state = uow.session.scalar(
+            select(Signal.state).where(
+                Signal.dossier_id == dossier_id, Signal.rule == Rule.JOINT_INSPECTION.value
+            )
+        )
+    assert state is not None
+    return state.value
+
+
 def test_a_booking_on_a_free_slot_is_applied_and_reaches_the_other_laptop(
     team: Team, tmp_path: Path
 ) -> None:
     server = _server(team)
     expert = make_expert(server, Organisation.IMG, "Evert Bakker", dual=True)
+    evaluate_signals(server, date(2026, 12, 1), [team.shared])
     anna = enrol_laptop(team, tmp_path, "anna")
     bram = enrol_laptop(team, tmp_path, "bram")
     start = datetime(2027, 1, 13, 13, 0, tzinfo=AMSTERDAM).astimezone(UTC)
@@ -278,6 +296,7 @@ def test_a_booking_on_a_free_slot_is_applied_and_reaches_the_other_laptop(
                 )
             )
         assert lines == 1
+        assert _joint_signal(db, team.shared) == "done"
     assert service.conflicts(anna) == []
 
 
