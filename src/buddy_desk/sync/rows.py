@@ -22,8 +22,9 @@ from typing import Any
 from sqlalchemy import Connection, Table, delete, func, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from buddy_desk.core.inspection import InspectionForm
+from buddy_desk.core.inspection import AppointmentState, InspectionForm
 from buddy_desk.errors import BuddyDeskError
+from buddy_desk.i18n import tr
 from buddy_desk.models.base import Base
 from buddy_desk.models.pairs import PairChange
 from buddy_desk.models.planning import (
@@ -49,19 +50,87 @@ def _table(name: str) -> Table:
 # --- push --------------------------------------------------------------------------------------
 
 
+_BOOKING_TABLES = ("inspection_appointment", "inspection_appointment_change")
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def _appointment_payload(a: InspectionAppointment, base: int | None) -> dict[str, Any]:
+    """The booking as it is now, with its visits and the history lines since ``base``."""
+    return {
+        "uid": a.uid,
+        "form": a.form.value,
+        "state": a.state.value,
+        "sequence": a.sequence,
+        "start_at": _iso(a.start_at),
+        "end_at": _iso(a.end_at),
+        "cancel_reason": a.cancel_reason,
+        "created_at": _iso(a.created_at),
+        "created_by": a.created_by,
+        "visits": [
+            {
+                "expert_id": v.expert_id,
+                "kind": v.kind.value,
+                "start_at": _iso(v.start_at),
+                "end_at": _iso(v.end_at),
+            }
+            for v in a.visits
+        ],
+        "changes": [
+            {
+                "changed_at": _iso(c.changed_at),
+                "changed_by": c.changed_by,
+                "action": c.action,
+                "sequence": c.sequence,
+                "old_start": _iso(c.old_start),
+                "new_start": _iso(c.new_start),
+                "experts": c.experts,
+                "reason": c.reason,
+            }
+            for c in a.changes
+            if base is None or c.sequence > base
+        ],
+    }
+
+
+def _collect_bookings(uow: UnitOfWork) -> dict[int, SyncOutbox]:
+    """One unsent outbox entry per booking, carrying the booking as it is now: a booking
+    made and then moved offline is one new booking; several moves are one move from the
+    version last pulled (the first entry's base)."""
+    s = uow.session
+    kept: dict[str, SyncOutbox] = {}
+    for row in s.scalars(
+        select(SyncOutbox)
+        .where(SyncOutbox.table_name.in_(_BOOKING_TABLES), SyncOutbox.sent.is_(False))
+        .order_by(SyncOutbox.id)
+    ):
+        first = kept.get(row.row_key)
+        if first is None:
+            kept[row.row_key] = row
+        else:
+            s.delete(row)  # the first entry (a new booking, or the earliest base) speaks for it
+    by_dossier: dict[int, SyncOutbox] = {}
+    for uid, row in kept.items():
+        appointment = s.scalars(
+            select(InspectionAppointment).where(InspectionAppointment.uid == uid)
+        ).one_or_none()
+        if appointment is not None:
+            base = None if row.table_name == "inspection_appointment" else row.base_version
+            row.payload = json.dumps(_appointment_payload(appointment, base))
+        by_dossier.setdefault(row.dossier_id, row)
+    return by_dossier
+
+
 def fold_booking_events(uow: UnitOfWork) -> None:
-    """Move unsent planning timeline lines into the unsent booking of the same dossier."""
+    """Before a push: each unsent booking (new, moved, cancelled) carries its current state,
+    and the unsent planning timeline lines and joint-inspection signal edits of its dossier."""
     with uow:
         s = uow.session
-        bookings = {
-            row.dossier_id: row
-            for row in s.scalars(
-                select(SyncOutbox).where(
-                    SyncOutbox.table_name == "inspection_appointment", SyncOutbox.sent.is_(False)
-                )
-            )
-        }
+        bookings = _collect_bookings(uow)
         if not bookings:
+            uow.commit()
             return
         events = s.scalars(
             select(SyncOutbox)
@@ -277,9 +346,11 @@ def conflict_details(
     data = json.loads(detail) if detail else {}
     theirs = None if data.get("theirs") is None else str(data["theirs"])
     shown = mine
-    if table == "inspection_appointment" and mine:
+    if table in _BOOKING_TABLES and mine:
         booking = json.loads(mine)
         shown = _slot_line(booking["start_at"], booking["end_at"], [])
+        if booking.get("state") == AppointmentState.CANCELLED.value:
+            shown = tr("sync.rows.cancelled", slot=shown)
     elif table == "dossier_pair_field":
         shown, theirs = (_name(v, names) for v in (mine, theirs))
     return {

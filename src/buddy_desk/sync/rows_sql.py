@@ -98,6 +98,7 @@ ROW_TABLES = (
     "information_request",
     "pair_change",
     "inspection_appointment",
+    "inspection_appointment_change",
     *(f"{group}_field" for group in FIELDS),
 )
 
@@ -167,6 +168,12 @@ def laptop_triggers() -> list[str]:
         f"json_set(payload, '$.visits', {visits}) WHERE table_name = 'inspection_appointment' "
         "AND row_key = (SELECT uid FROM inspection_appointment WHERE id = NEW.appointment_id) "
         "AND sent = 0; END",
+        # a move or cancellation (the sequence goes up, RFC 5545): its content is read at
+        # push time (rows.fold_booking_events), when the visits and history lines are written
+        "CREATE TRIGGER IF NOT EXISTS trg_sync_rows_appointment_change AFTER UPDATE OF sequence "
+        f"ON inspection_appointment WHEN {_ACTIVE} AND NEW.sequence > OLD.sequence BEGIN "
+        f"{_INSERT} VALUES ({_UUID}, 'inspection_appointment_change', NEW.uid, NEW.dossier_id, "
+        f"json_object('uid', NEW.uid), OLD.sequence, NULL, {_ME}, {_NOW}, 0); END",
         *(_field_trigger(group, field) for group, fields in FIELDS.items() for field in fields),
     ]
 
@@ -283,38 +290,61 @@ BEGIN
         pc.dossier_id := d;
         INSERT INTO public.pair_change SELECT pc.*;
         RETURN jsonb_build_object('outcome', 'applied');
-    ELSIF tbl = 'inspection_appointment' THEN
-        IF EXISTS (SELECT 1 FROM public.inspection_appointment WHERE uid = p->>'uid') THEN
+    ELSIF tbl IN ('inspection_appointment', 'inspection_appointment_change') THEN
+        SELECT * INTO ap FROM public.inspection_appointment WHERE uid = p->>'uid' FOR UPDATE;
+        IF tbl = 'inspection_appointment' AND FOUND THEN
             RETURN jsonb_build_object('outcome', 'unchanged');
         END IF;
-        -- one booking at a time per expert: lock the experts of the slot in id order
-        PERFORM 1 FROM public.inspection_expert
-        WHERE id IN (SELECT (x->>'expert_id')::integer
-                     FROM jsonb_array_elements(COALESCE(p->'visits', '[]'::jsonb)) x)
-        ORDER BY id FOR UPDATE;
-        clash := sync.booking_clash(d, p);
-        IF clash IS NOT NULL THEN  -- refused; the laptop lists it with alternatives
+        IF tbl = 'inspection_appointment_change'
+           AND (NOT FOUND OR ap.dossier_id <> d
+                OR ap.sequence <> (c->>'base_version')::integer) THEN
+            -- moved or cancelled on the server meanwhile (or gone): kept for the planner
             INSERT INTO sync.conflict (uuid, dossier_id, table_name, reason, mine, author,
                                        created_at, detail)
-            VALUES (c->>'uuid', d, tbl, 'slot_taken', (p - 'events' - 'signal_fields')::text,
-                    c->>'author', now(),
-                    jsonb_build_object('clash', clash)::text);
-            RETURN jsonb_build_object('outcome', 'refused');
+            VALUES (c->>'uuid', d, tbl, 'concurrent_edit',
+                    (p - 'events' - 'signal_fields')::text, c->>'author', now(), NULL);
+            RETURN jsonb_build_object('outcome', 'conflict');
         END IF;
-        ap := jsonb_populate_record(NULL::public.inspection_appointment, p);
-        ap.id := nextval(pg_get_serial_sequence('public.inspection_appointment', 'id'));
-        ap.dossier_id := d; ap.sequence := 0; ap.updated_at := now();
-        INSERT INTO public.inspection_appointment SELECT ap.*;
+        IF p->>'state' = '{AppointmentState.BOOKED.value}' THEN
+            -- one booking at a time per expert: lock the experts of the slot in id order
+            PERFORM 1 FROM public.inspection_expert
+            WHERE id IN (SELECT (x->>'expert_id')::integer
+                         FROM jsonb_array_elements(COALESCE(p->'visits', '[]'::jsonb)) x)
+            ORDER BY id FOR UPDATE;
+            clash := sync.booking_clash(d, p);
+            IF clash IS NOT NULL THEN  -- refused; the laptop lists it with alternatives
+                INSERT INTO sync.conflict (uuid, dossier_id, table_name, reason, mine, author,
+                                           created_at, detail)
+                VALUES (c->>'uuid', d, tbl, 'slot_taken', (p - 'events' - 'signal_fields')::text,
+                        c->>'author', now(), jsonb_build_object('clash', clash)::text);
+                RETURN jsonb_build_object('outcome', 'refused');
+            END IF;
+        END IF;
+        IF tbl = 'inspection_appointment' THEN
+            ap := jsonb_populate_record(NULL::public.inspection_appointment, p);
+            ap.id := nextval(pg_get_serial_sequence('public.inspection_appointment', 'id'));
+            ap.dossier_id := d; ap.sequence := COALESCE(ap.sequence, 0); ap.updated_at := now();
+            INSERT INTO public.inspection_appointment SELECT ap.*;
+        ELSE
+            UPDATE public.inspection_appointment x SET state = p->>'state',
+                start_at = (p->>'start_at')::timestamptz, end_at = (p->>'end_at')::timestamptz,
+                cancel_reason = p->>'cancel_reason', sequence = (p->>'sequence')::integer,
+                updated_at = now()
+            WHERE x.id = ap.id;
+            DELETE FROM public.appointment_visit WHERE appointment_id = ap.id;
+        END IF;
         INSERT INTO public.appointment_visit (appointment_id, expert_id, kind, start_at, end_at)
         SELECT ap.id, n.expert_id, n.kind, n.start_at, n.end_at
         FROM jsonb_to_recordset(COALESCE(p->'visits', '[]'::jsonb))
              AS n(expert_id integer, kind text, start_at timestamptz, end_at timestamptz);
-        INSERT INTO public.appointment_change (appointment_id, changed_at, changed_by, action,
-                                               sequence, new_start, experts)
-        SELECT ap.id, now(), ap.created_by, 'booked', 0, ap.start_at,
-               string_agg(x->>'expert_id', ',')
-        FROM jsonb_array_elements(COALESCE(p->'visits', '[]'::jsonb)) x;
-        -- the joint-inspection signal the booking closed, and the planning lines of the
+        -- the history lines made on the laptop (booked, moved, cancelled) since the base
+        FOR ev IN SELECT * FROM jsonb_array_elements(COALESCE(p->'changes', '[]'::jsonb)) LOOP
+            INSERT INTO public.appointment_change SELECT (jsonb_populate_record(
+                NULL::public.appointment_change, ev || jsonb_build_object(
+                    'id', nextval(pg_get_serial_sequence('public.appointment_change', 'id')),
+                    'appointment_id', ap.id))).*;
+        END LOOP;
+        -- the joint-inspection signal a booking closed, and the planning lines of the
         -- dossier's timeline made with it, go with the booking
         FOR ev IN SELECT * FROM jsonb_array_elements(COALESCE(p->'signal_fields', '[]'::jsonb))
         LOOP

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,7 +25,7 @@ from buddy_desk.persistence.engine import create_db_engine
 from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.planning.calendar import AMSTERDAM, Proposal, Visit
-from buddy_desk.planning.service.booking import book
+from buddy_desk.planning.service.booking import book, cancel, move
 from buddy_desk.signals.rules import RequestKind, Rule, SignalState
 from buddy_desk.signals.service import (
     add_signal,
@@ -451,3 +451,74 @@ def test_an_answer_with_case_data_reaches_the_asker_only_with_consent(
     give_consent(server, team.shared, Direction.NCG_TO_IMG)
     service.sync(anna)
     assert raw(anna) == "Fase S2.1, zaak NCG-77"
+
+
+def _server_booking(team: Team, server: UnitOfWork, day: int) -> tuple[int, Proposal]:
+    expert = make_expert(server, Organisation.IMG, "Evert Bakker", dual=True)
+    start = datetime(2027, 1, day, 9, 0, tzinfo=AMSTERDAM).astimezone(UTC)
+    slot = Proposal(
+        InspectionForm.COMBINED,
+        (Visit(expert, VisitKind.COMBINED, start, start + timedelta(hours=2)),),
+    )
+    [booked] = book(server, team.shared, slot, user="planner")
+    return booked.id, slot
+
+
+def _appointment(uow: UnitOfWork) -> tuple[str, datetime, int, list[str]]:
+    with uow:
+        [a] = uow.session.scalars(select(InspectionAppointment)).all()
+        return a.state.value, a.start_at, a.sequence, [c.action for c in a.changes]
+
+
+def _local_appointment(uow: UnitOfWork) -> int:
+    with uow:
+        found = uow.session.scalar(select(InspectionAppointment.id))
+    assert found is not None
+    return found
+
+
+def test_a_booking_moved_offline_is_moved_on_the_server_and_the_other_laptop(
+    team: Team, tmp_path: Path
+) -> None:
+    server = _server(team)
+    _booked, _slot = _server_booking(team, server, 12)
+    anna = enrol_laptop(team, tmp_path, "anna")
+    bram = enrol_laptop(team, tmp_path, "bram")
+    later = datetime(2027, 1, 14, 13, 0, tzinfo=AMSTERDAM)
+    move(anna, _local_appointment(anna), later, "bewoner kan dan niet", user="anna")
+    move(anna, _local_appointment(anna), later + timedelta(hours=1), "toch later", user="anna")
+    service.sync(anna)
+    service.sync(bram)
+    for db in (server, anna, bram):
+        state, start, sequence, actions = _appointment(db)
+        assert (state, start, sequence) == ("booked", later + timedelta(hours=1), 2)
+        assert actions == ["booked", "moved", "moved"]
+    assert service.conflicts(anna) == []
+
+
+def test_a_booking_changed_on_the_server_meanwhile_keeps_the_servers_and_lists_the_laptops(
+    team: Team, tmp_path: Path
+) -> None:
+    server = _server(team)
+    booked, _slot = _server_booking(team, server, 12)
+    anna = enrol_laptop(team, tmp_path, "anna")
+    cancel(anna, _local_appointment(anna), "bewoner ziek", user="anna")  # offline
+    moved_to = datetime(2027, 1, 15, 10, 0, tzinfo=AMSTERDAM)
+    move(server, booked, moved_to, "deskundige ziek", user="planner")  # meanwhile
+    service.sync(anna)
+    for db in (server, anna):
+        state, start, sequence, _actions = _appointment(db)
+        assert (state, start, sequence) == ("booked", moved_to, 1)
+    [listed] = service.conflicts(anna)
+    assert listed.reason == "concurrent_edit"
+    assert listed.mine == "12-01-2027 09:00–11:00 (geannuleerd)"
+
+
+def test_a_booking_cancelled_offline_is_cancelled_everywhere(team: Team, tmp_path: Path) -> None:
+    server = _server(team)
+    _server_booking(team, server, 12)
+    anna = enrol_laptop(team, tmp_path, "anna")
+    cancel(anna, _local_appointment(anna), "bewoner ziek", user="anna")
+    service.sync(anna)
+    state, _start, sequence, actions = _appointment(server)
+    assert (state, sequence, actions) == ("cancelled", 1, ["booked", "cancelled"])
