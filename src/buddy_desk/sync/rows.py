@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Table, delete, func, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -35,12 +36,12 @@ from buddy_desk.models.planning import (
 from buddy_desk.models.signals import InformationRequest, Signal
 from buddy_desk.models.sync import SyncConflict, SyncOutbox, SyncVersion
 from buddy_desk.persistence.unit_of_work import UnitOfWork
-from buddy_desk.planning.calendar import AMSTERDAM, Interval
 from buddy_desk.planning.service.booking import propose
 from buddy_desk.signals.rules import Rule
 from buddy_desk.sync.rules import ConflictReason
 
 ALTERNATIVES = 3  # slots shown with a refused booking
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # slots are shown in the planners' local time
 
 
 def _table(name: str) -> Table:
@@ -293,11 +294,9 @@ def fill_alternatives(uow: UnitOfWork, reference: Mapping[str, Any] | None) -> N
         ]
     if not refused:
         return
-    busy: dict[int, list[Interval]] = defaultdict(list)
+    busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     for item in (reference or {}).get("busy", []):
-        busy[int(item["expert_id"])].append(
-            Interval(_moment(item["start_at"]), _moment(item["end_at"]))
-        )
+        busy[int(item["expert_id"])].append((_moment(item["start_at"]), _moment(item["end_at"])))
     found: dict[str, str] = {}
     for conflict_uuid, dossier_id, mine, detail in refused:
         booking = json.loads(mine or "{}")

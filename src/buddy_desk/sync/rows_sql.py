@@ -26,7 +26,7 @@ from buddy_desk.core.inspection import AppointmentState, InspectionForm
 from buddy_desk.core.phases import Organisation
 from buddy_desk.pairs.rules import COORDINATOR_ROLE, PairChangeKind
 from buddy_desk.signals.rules import RULE_SOURCES, RequestKind
-from buddy_desk.signals.svip import RequestOutcome, answer_carries_case_data
+from buddy_desk.signals.service import RequestOutcome, answer_carries_case_data
 
 # the fields merged one by one; anything else of a row is fixed once it exists
 FIELDS: dict[str, tuple[str, ...]] = {

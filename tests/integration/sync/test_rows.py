@@ -474,7 +474,7 @@ def _local_appointment(uow: UnitOfWork) -> int:
     with uow:
         found = uow.session.scalar(select(InspectionAppointment.id))
     assert found is not None
-    return found
+    return int(found)
 
 
 def test_a_booking_moved_offline_is_moved_on_the_server_and_the_other_laptop(

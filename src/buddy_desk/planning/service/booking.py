@@ -247,7 +247,7 @@ def propose(
     form: InspectionForm,
     *,
     today: date | None = None,
-    extra_busy: Mapping[int, Sequence[Interval]] | None = None,
+    extra_busy: Mapping[int, Sequence[tuple[datetime, datetime]]] | None = None,
 ) -> DossierProposals:
     """The best few options for a dossier and form, with the separate inspections to compare.
 
@@ -270,7 +270,8 @@ def propose(
         for expert_id, spans in (extra_busy or {}).items():
             if expert_id in calendar.experts:
                 expert = calendar.experts[expert_id]
-                calendar.experts[expert_id] = replace(expert, busy=(*expert.busy, *spans))
+                extra = tuple(Interval(start, end) for start, end in spans)
+                calendar.experts[expert_id] = replace(expert, busy=(*expert.busy, *extra))
         finder = SlotFinder(calendar, today)
         found = finder.propose(form, Request(address.gemeente, pref.availability))
         return DossierProposals(
