@@ -34,7 +34,7 @@ from buddy_desk.models.planning import (
     InspectionAppointment,
 )
 from buddy_desk.models.signals import InformationRequest, Signal
-from buddy_desk.models.sync import SyncConflict, SyncOutbox, SyncVersion
+from buddy_desk.models.sync import SyncConflict, SyncOutbox, SyncState, SyncVersion
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.planning.service.booking import propose
 from buddy_desk.signals.rules import Rule
@@ -281,6 +281,27 @@ def replace_rows(conn: Connection, snap: Mapping[str, Any], convert: Any) -> Non
                 index_elements=["table_name", "row_key"], set_={"version": version["version"]}
             )
         )
+
+
+_MARKER = ("sync_rows", "scope")  # a SyncVersion row: this laptop's scope was pulled with rows
+
+
+def rows_pulled(uow: UnitOfWork) -> bool:
+    """False on a laptop enrolled before signals, requests, pairs and bookings were synced:
+    its next pull asks for the whole scope (the dossiers that did not change since would
+    otherwise never bring their signals along)."""
+    return uow.session.get(SyncVersion, _MARKER) is not None
+
+
+def after_pull(uow: UnitOfWork, batch: Mapping[str, Any]) -> None:
+    with uow:
+        s = uow.session
+        state = s.get(SyncState, 1)
+        applied = state is not None and state.watermark == batch["watermark"]
+        if applied and s.get(SyncVersion, _MARKER) is None:
+            s.add(SyncVersion(table_name=_MARKER[0], row_key=_MARKER[1], version=1))
+        uow.commit()
+    fill_alternatives(uow, batch.get("reference"))
 
 
 def fill_alternatives(uow: UnitOfWork, reference: Mapping[str, Any] | None) -> None:

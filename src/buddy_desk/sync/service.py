@@ -435,7 +435,8 @@ def _pull(uow: UnitOfWork, server: Connection) -> tuple[int, int]:
             return 0, 0  # something of ours is unanswered: never overwrite it with older state
         state = _state(uow)
         held = list(uow.session.scalars(select(Dossier.id)))
-        watermark = state.watermark
+        # a laptop enrolled before signals and bookings synced pulls its whole scope once
+        watermark = state.watermark if synced_rows.rows_pulled(uow) else None
     try:
         batch = server.scalar(
             text("SELECT sync.pull(:after, CAST(:held AS integer[]))"),
@@ -446,7 +447,7 @@ def _pull(uow: UnitOfWork, server: Connection) -> tuple[int, int]:
         server.rollback()
         raise SyncError(_unreachable(str(server.engine.url), exc)) from None
     applied = _apply(uow, batch)
-    synced_rows.fill_alternatives(uow, batch.get("reference"))
+    synced_rows.after_pull(uow, batch)
     return applied
 
 

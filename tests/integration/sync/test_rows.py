@@ -522,3 +522,22 @@ def test_a_booking_cancelled_offline_is_cancelled_everywhere(team: Team, tmp_pat
     service.sync(anna)
     state, _start, sequence, actions = _appointment(server)
     assert (state, sequence, actions) == ("cancelled", 1, ["booked", "cancelled"])
+
+
+def test_a_laptop_enrolled_before_rows_synced_pulls_its_whole_scope_once(
+    team: Team, tmp_path: Path
+) -> None:
+    server = _server(team)
+    sig = add_signal(server, team.second, "Van voor de upgrade", organisation=Organisation.IMG)
+    anna = enrol_laptop(team, tmp_path, "anna")
+    with anna:  # as a laptop enrolled before this version holds it: no signals, no marker
+        conn = anna.session.connection()
+        conn.execute(text("UPDATE sync_state SET applying = 1"))
+        conn.execute(text("DELETE FROM signal"))
+        conn.execute(text("DELETE FROM sync_version WHERE table_name = 'sync_rows'"))
+        conn.execute(text("UPDATE sync_state SET applying = 0"))
+        anna.commit()
+    report = service.sync(anna)
+    assert report.pulled == 2  # both dossiers of the scope, although neither changed
+    assert _uuid_of(server, sig.id) in _signals(anna)
+    assert service.sync(anna).pulled == 0  # once
