@@ -2,13 +2,16 @@
 
 Called by ``sync.service`` at fixed points (the SQL is in ``rows_sql``):
 
-- ``fold_booking_events`` before a push: the planning lines a booking wrote to the
-  timeline travel inside the booking's outbox entry, so a booking the server refuses does
-  not leave a "gepland" line behind on the server.
+- ``fold_booking_events`` before a push: each unsent booking (new, moved, cancelled) is
+  one outbox entry carrying the booking as it is now, and the planning lines and the
+  joint-inspection signal edit it made travel inside it, so a booking the server refuses
+  leaves no "gepland" line or closed signal behind on the server.
 - ``after_push``: an applied field edit's new version becomes the base of the next edit.
-- ``apply_reference`` / ``replace_rows`` / ``remove_rows`` inside a pull's transaction.
-- ``fill_alternatives`` after a pull: a refused booking gets the slots the planning
-  feature's own slot finder proposes now, against the experts' calendars just pulled.
+- ``rows_pulled`` / ``apply_reference`` / ``replace_rows`` / ``remove_rows`` around and
+  inside a pull's transaction.
+- ``after_pull``: a refused booking gets the slots the planning feature's own slot finder
+  proposes now, against the experts' calendars just pulled (``fill_alternatives``).
+- ``conflict_details``: what the conflicts listing shows of these changes.
 """
 
 from __future__ import annotations
