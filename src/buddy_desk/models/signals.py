@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import uuid as uuid_module
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -24,6 +25,10 @@ from buddy_desk.models.party import enum_column
 from buddy_desk.signals.rules import ObservationKind, RequestKind, SignalState
 
 
+def new_uuid() -> str:
+    return uuid_module.uuid4().hex
+
+
 class Signal(Base):
     __tablename__ = "signal"
     __table_args__ = (
@@ -33,6 +38,8 @@ class Signal(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # the identity a field laptop and the team server share (ids are local to each database)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"))
     rule: Mapped[str | None] = mapped_column(String(40))  # None: added by hand
     ref: Mapped[str | None] = mapped_column(String(60))
@@ -70,6 +77,7 @@ class InformationRequest(Base):
     __tablename__ = "information_request"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
     dossier_id: Mapped[int] = mapped_column(
         ForeignKey("dossier.id", ondelete="CASCADE"), index=True
     )

@@ -69,3 +69,5 @@ class SyncConflict(Base):
     mine: Mapped[str | None] = mapped_column(Text)  # the version that was not applied
     author: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # JSON: a refused booking's alternatives, a field conflict's field and server value
+    detail: Mapped[str | None] = mapped_column(Text)

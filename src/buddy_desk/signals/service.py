@@ -73,10 +73,10 @@ from buddy_desk.signals.rules import (
 )
 from buddy_desk.signals.svip import (
     QueueState,
-    RequestOutcome,
-    answer_carries_case_data,
     queue_state,
 )
+from buddy_desk.signals.svip import RequestOutcome as RequestOutcome
+from buddy_desk.signals.svip import answer_carries_case_data as answer_carries_case_data
 
 
 @dataclass(frozen=True, slots=True)

@@ -124,6 +124,13 @@ def _conflicts(args: argparse.Namespace) -> int:
     def human() -> None:
         for c in found:
             print(f"{c.dossier_id:>7}  {tr('sync.reason.' + c.reason):<28} {c.author or '-'}")
+            if c.field:
+                field = tr(f"sync.rows.field.{c.field}")
+                print(
+                    " " * 9 + tr("sync.rows.cli.field", field=field, mine=c.mine, theirs=c.theirs)
+                )
+            for line in c.alternatives:
+                print(" " * 9 + tr("sync.rows.cli.alternative", slot=line))
         print(tr("sync.cli.conflicts", count=len(found)))
 
     return emit(
@@ -137,6 +144,9 @@ def _conflicts(args: argparse.Namespace) -> int:
                 "mine": c.mine,
                 "author": c.author,
                 "created_at": c.created_at.isoformat(),
+                "field": c.field,
+                "theirs": c.theirs,
+                "alternatives": list(c.alternatives),
             }
             for c in found
         ],

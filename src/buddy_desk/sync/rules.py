@@ -45,6 +45,7 @@ class ConflictReason(StrEnum):
     CONCURRENT_EDIT = "concurrent_edit"
     SLOT_TAKEN = "slot_taken"
     OUT_OF_SCOPE = "out_of_scope"
+    NOT_ALLOWED = "not_allowed"  # e.g. a buddy pair re-coupled by someone not a coordinator
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,7 @@ from buddy_desk.choices.service.anchoring import (
 )
 from buddy_desk.choices.service.consent import REPORT_CATEGORY, VIEW
 from buddy_desk.core.phases import Organisation
+from buddy_desk.sync.rows_sql import ROW_TABLES
 
 ROLES = ("buddy", "planner", "coordinator", "privacy_officer")
 LAPTOP_FUNCTIONS = ("whoami()", "push(jsonb)", "pull(text, integer[])", "take(integer[])")
@@ -306,6 +307,7 @@ def _report_case(kind: str) -> str:
 
 
 C = DocumentCategory
+_ROW_TABLES = _sql_list(ROW_TABLES)
 FUNCTIONS = f"""
 CREATE OR REPLACE FUNCTION sync.me() RETURNS sync.user STABLE LANGUAGE sql AS $$
     SELECT * FROM sync.user WHERE login = session_user AND NOT revoked $$;
@@ -524,6 +526,9 @@ BEGIN
                 PERFORM sync.append_access(a);
             END IF;
             outcome := 'applied';
+        ELSIF c->>'table' = ANY({_ROW_TABLES}) THEN  -- signals, requests, pairs, bookings
+            p := sync.push_row(u, c);
+            outcome := p->>'outcome'; newv := COALESCE((p->>'new_version')::integer, 0);
         ELSE
             RAISE EXCEPTION 'buddy-desk: table % is not synced', c->>'table';
         END IF;
@@ -596,7 +601,7 @@ BEGIN
             'choice_log_entry', COALESCE((SELECT jsonb_agg(to_jsonb(e) ORDER BY e.seq)
                 FROM public.choice_log_entry e WHERE e.dossier_id = d), '[]'::jsonb),
             'choice_log_head', (SELECT to_jsonb(h) FROM public.choice_log_head h
-                WHERE h.dossier_id = d)));
+                WHERE h.dossier_id = d)) || sync.pull_rows(d, u.organisation, allowed));
         -- the other organisation's details went to a laptop: that is a processing to log
         SELECT count(*) INTO other_cases FROM public.org_case
             WHERE dossier_id = d AND organisation = other;
@@ -624,6 +629,7 @@ BEGIN
         'dossiers', out,
         'supervisor', COALESCE((SELECT jsonb_agg(to_jsonb(s) ORDER BY s.id)
             FROM public.supervisor s), '[]'::jsonb),
+        'reference', sync.reference(),
         'conflicts', COALESCE((SELECT jsonb_agg(to_jsonb(k) ORDER BY k.created_at, k.uuid)
             FROM sync.conflict k WHERE k.dossier_id = ANY(scope)), '[]'::jsonb));
 END $$;

@@ -24,7 +24,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -53,7 +53,8 @@ from buddy_desk.models.sync import SyncConflict, SyncOutbox, SyncState, SyncVers
 from buddy_desk.persistence.engine import create_db_engine
 from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
-from buddy_desk.sync import server_sql
+from buddy_desk.sync import rows as synced_rows
+from buddy_desk.sync import rows_sql, server_sql
 from buddy_desk.sync.laptop_sql import outbox_triggers
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,9 @@ class ConflictInfo:
     author: str | None
     created_at: datetime
     address: str  # "Straat 12a", "" when the dossier is no longer on this laptop
+    field: str | None = None  # a per-field conflict: which field
+    theirs: str | None = None  # … and the value the server kept
+    alternatives: tuple[str, ...] = ()  # a refused booking: slots free now
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +120,8 @@ def init_server(url: str) -> None:
                 server_sql.SCHEMA,
                 server_sql.FUNCTIONS,
                 *server_sql.triggers(),
+                rows_sql.SERVER,
+                *rows_sql.server_triggers(),
                 *server_sql.roles(),
             ):
                 cursor.execute(statement)
@@ -264,7 +270,7 @@ def _state(uow: UnitOfWork) -> SyncState:
 
 
 def install_triggers(conn: Connection) -> None:
-    for statement in outbox_triggers():
+    for statement in (*outbox_triggers(), *rows_sql.laptop_triggers()):
         conn.exec_driver_sql(statement)
 
 
@@ -361,6 +367,7 @@ def _queued(uow: UnitOfWork) -> int:
 
 def _push(uow: UnitOfWork, server: Connection) -> int:
     pushed = 0
+    synced_rows.fold_booking_events(uow)
     while True:
         with uow:
             rows = uow.session.scalars(
@@ -408,6 +415,7 @@ def _push(uow: UnitOfWork, server: Connection) -> int:
                 row = next(r for r in rows if r.uuid == result["uuid"])
                 if row.table_name == "conversation_note" and result["outcome"] != "conflict":
                     _set_version(uow, "conversation_note", row.row_key, result["new_version"])
+                synced_rows.after_push(uow, row.table_name, row.row_key, result)
             uow.commit()
         pushed += len(results)
 
@@ -427,7 +435,8 @@ def _pull(uow: UnitOfWork, server: Connection) -> tuple[int, int]:
             return 0, 0  # something of ours is unanswered: never overwrite it with older state
         state = _state(uow)
         held = list(uow.session.scalars(select(Dossier.id)))
-        watermark = state.watermark
+        # a laptop enrolled before signals and bookings synced pulls its whole scope once
+        watermark = state.watermark if synced_rows.rows_pulled(uow) else None
     try:
         batch = server.scalar(
             text("SELECT sync.pull(:after, CAST(:held AS integer[]))"),
@@ -437,7 +446,9 @@ def _pull(uow: UnitOfWork, server: Connection) -> tuple[int, int]:
     except (OperationalError, ProgrammingError, DBAPIError) as exc:
         server.rollback()
         raise SyncError(_unreachable(str(server.engine.url), exc)) from None
-    return _apply(uow, batch)
+    applied = _apply(uow, batch)
+    synced_rows.after_pull(uow, batch)
+    return applied
 
 
 def _apply(uow: UnitOfWork, batch: dict[str, Any]) -> tuple[int, int]:
@@ -454,6 +465,7 @@ def _apply(uow: UnitOfWork, batch: dict[str, Any]) -> tuple[int, int]:
             for dossier_id in sorted(held - scope):
                 _remove_dossier(conn, dossier_id)
             _upsert(conn, _table("supervisor"), batch["supervisor"])
+            synced_rows.apply_reference(conn, batch.get("reference"), _convert)
             for snapshot in batch["dossiers"]:
                 _replace_dossier(conn, snapshot)
             if batch["dossiers"] or held - scope:
@@ -469,6 +481,7 @@ def _apply(uow: UnitOfWork, batch: dict[str, Any]) -> tuple[int, int]:
                     mine=conflict["mine"],
                     author=conflict["author"],
                     created_at=_to_datetime(conflict["created_at"]),
+                    detail=conflict.get("detail"),
                 )
             )
         conn.execute(delete(SyncOutbox))  # every entry was answered and is in this state
@@ -541,6 +554,7 @@ def _remove_dossier(conn: Connection, dossier_id: int) -> None:
     models: tuple[type[Any], ...] = (*_CHILDREN, AccessLogEntry)
     for model in models:
         conn.execute(delete(model).where(model.dossier_id == dossier_id))
+    synced_rows.remove_rows(conn, dossier_id)
     conn.execute(delete(Dossier).where(Dossier.id == dossier_id))
     conn.execute(delete(Address).where(Address.id == address))
     conn.execute(delete(Person).where(~Person.id.in_(select(DossierResident.person_id))))
@@ -578,6 +592,7 @@ def _replace_dossier(conn: Connection, snap: dict[str, Any]) -> None:
     _insert(conn, _table("choice_log_entry"), snap["choice_log_entry"], keep_id=False)
     if snap["choice_log_head"]:
         _insert(conn, _table("choice_log_head"), [snap["choice_log_head"]])
+    synced_rows.replace_rows(conn, snap, _convert)
 
 
 def _table(name: str) -> Table:
@@ -630,6 +645,8 @@ def _typed(kind: Any, value: Any) -> Any:
         return _to_datetime(value)
     if python is date:
         return date.fromisoformat(value)
+    if python is time:  # an expert's working hours
+        return time.fromisoformat(value)
     if python is Decimal:
         return Decimal(str(value))
     if python is bool:
@@ -646,6 +663,7 @@ def conflicts(uow: UnitOfWork) -> list[ConflictInfo]:
         _state(uow)
         s = uow.session
         rows = s.scalars(select(SyncConflict).order_by(SyncConflict.created_at, SyncConflict.uuid))
+        names: dict[int, str] = dict(s.execute(select(Supervisor.id, Supervisor.naam)).all())
         addresses = {
             dossier_id: f"{straat} {nr}{letter or ''}"
             for dossier_id, straat, nr, letter in s.execute(
@@ -660,10 +678,10 @@ def conflicts(uow: UnitOfWork) -> list[ConflictInfo]:
                 dossier_id=r.dossier_id,
                 table_name=r.table_name,
                 reason=r.reason,
-                mine=r.mine,
                 author=r.author,
                 created_at=r.created_at,
                 address=addresses.get(r.dossier_id, ""),
+                **synced_rows.conflict_details(r.table_name, r.mine, r.detail, names),
             )
             for r in rows
         ]

@@ -220,7 +220,8 @@ def test_outbox_triggers_come_back_when_the_app_asks_for_the_status(
         conn.exec_driver_sql("DROP TRIGGER trg_sync_outbox_choice")
     assert service.status(anna).queued == 0
     record_choice(anna, team.shared, _choice("na migratie"), ANNA, now=T0)
-    assert service.status(anna).queued == 2  # the entry and its timeline line
+    # the entry, its timeline line and the two rule signals the new choice raised
+    assert service.status(anna).queued == 4
 
 
 def test_a_resolved_note_conflict_is_closed_everywhere_with_the_chosen_text(

@@ -56,7 +56,8 @@ def test_queued_changes_show_and_sync_now_sends_them(
     widget = SyncStatusWidget(laptop)
     qtbot.addWidget(widget)
     label = widget.label
-    qtbot.waitUntil(lambda: "2 in wachtrij" in label.text(), timeout=10_000)
+    # the entry, its timeline line and the two rule signals the choice raised
+    qtbot.waitUntil(lambda: "4 in wachtrij" in label.text(), timeout=10_000)
     controller = controller_for(laptop)
     with qtbot.waitSignal(controller.finished, timeout=30_000):
         controller.sync_now(None)

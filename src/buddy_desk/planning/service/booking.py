@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -35,7 +36,7 @@ from buddy_desk.models.planning import (
     PlanningPreference,
 )
 from buddy_desk.persistence.unit_of_work import UnitOfWork
-from buddy_desk.planning.calendar import AMSTERDAM, Proposal, Visit
+from buddy_desk.planning.calendar import AMSTERDAM, Interval, Proposal, Visit
 from buddy_desk.planning.holidays import holiday_name
 from buddy_desk.planning.info import (
     AppointmentInfo,
@@ -241,9 +242,17 @@ def _address_line(a: Address) -> str:
 
 
 def propose(
-    uow: UnitOfWork, dossier_id: int, form: InspectionForm, *, today: date | None = None
+    uow: UnitOfWork,
+    dossier_id: int,
+    form: InspectionForm,
+    *,
+    today: date | None = None,
+    extra_busy: Mapping[int, Sequence[tuple[datetime, datetime]]] | None = None,
 ) -> DossierProposals:
-    """The best few options for a dossier and form, with the separate inspections to compare."""
+    """The best few options for a dossier and form, with the separate inspections to compare.
+
+    ``extra_busy``: expert bookings this database does not hold (a field laptop's pulled
+    calendars), so the options avoid them too."""
     today = resolve_today(today)
     choice = _choice(uow, dossier_id)
     with uow:
@@ -258,6 +267,11 @@ def propose(
         calendar, experts = load_calendar(
             s, first, last, expert_ids=experts_for(s, address.gemeente), settings=settings
         )
+        for expert_id, spans in (extra_busy or {}).items():
+            if expert_id in calendar.experts:
+                expert = calendar.experts[expert_id]
+                extra = tuple(Interval(start, end) for start, end in spans)
+                calendar.experts[expert_id] = replace(expert, busy=(*expert.busy, *extra))
         finder = SlotFinder(calendar, today)
         found = finder.propose(form, Request(address.gemeente, pref.availability))
         return DossierProposals(

@@ -41,13 +41,14 @@ class ConflictsDialog(QDialog):
         self.setObjectName("syncConflicts")
         self.setWindowTitle(tr("sync.conflicts.title"))
         self.conflicts = list(conflicts)
-        self.table = QTableWidget(0, 4)
+        self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(
             [
                 tr("sync.conflicts.dossier"),
                 tr("sync.conflicts.reason"),
                 tr("sync.conflicts.author"),
                 tr("sync.conflicts.mine"),
+                tr("sync.rows.conflicts.details"),
             ]
         )
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -81,6 +82,7 @@ class ConflictsDialog(QDialog):
                 tr(f"sync.reason.{conflict.reason}"),
                 conflict.author or "",
                 (conflict.mine or "")[:200],
+                conflict_details_text(conflict),
             )
             for column, value in enumerate(values):
                 self.table.setItem(row, column, QTableWidgetItem(value))
@@ -92,6 +94,16 @@ class ConflictsDialog(QDialog):
     def remove(self, conflict_uuid: str) -> None:
         self.conflicts = [c for c in self.conflicts if c.uuid != conflict_uuid]
         self._fill()
+
+
+def conflict_details_text(conflict: service.ConflictInfo) -> str:
+    """The field and the value the server kept, or a refused booking's free slots."""
+    if conflict.alternatives:
+        return tr("sync.rows.conflicts.alternatives", slots="; ".join(conflict.alternatives))
+    if conflict.field:
+        field = tr(f"sync.rows.field.{conflict.field}")
+        return tr("sync.rows.conflicts.field", field=field, theirs=conflict.theirs or "—")
+    return ""
 
 
 def merged_heading(ctx: AppContext) -> str:
