@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QDateEdit,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -37,6 +36,7 @@ from buddy_desk.letters.service import RunResult, run_letters, select_dossiers
 from buddy_desk.progress import Cancelled, Progress
 from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.file_dialogs import ask_folder, ask_save_file
 from buddy_desk.ui.tasks import TaskHandle
 
 log = logging.getLogger(__name__)
@@ -260,18 +260,19 @@ class LetterRunView(QWidget):
 
     # -- actions --------------------------------------------------------------------------
     def _on_folder_clicked(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, tr("letters.run.folder"))
-        if folder:
-            self.folder_edit.setText(folder)
+        folder = ask_folder(self, tr("letters.run.folder"))
+        if folder is not None:
+            self.folder_edit.setText(str(folder))
 
     def _on_combined_clicked(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
+        chosen = ask_save_file(
             self,
             tr("letters.run.combined"),
             str(Path.home() / "samenvattingsbrieven.pdf"),
             tr("letters.preview.pdf_filter"),
         )
-        if name:
+        if chosen is not None:
+            name = str(chosen)
             self.combined_edit.setText(name if name.lower().endswith(".pdf") else f"{name}.pdf")
 
     def start(self) -> None:

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -43,6 +42,7 @@ from buddy_desk.samenloop.service import (
 )
 from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.file_dialogs import ask_save_file
 from buddy_desk.ui.formatting import format_count, format_short_date
 from buddy_desk.ui.messages import show_error
 
@@ -363,15 +363,14 @@ class SamenloopWorkspace(QWidget):
         if self.overview is None:
             return 0
         if path is None:
-            name, _f = QFileDialog.getSaveFileName(
+            path = ask_save_file(
                 self,
                 tr("samenloop.export"),
                 f"samenloop-{self.current.value}.csv",
                 "CSV (*.csv)",
             )
-            if not name:
+            if path is None:
                 return 0
-            path = Path(name)
         try:
             n = export_list(
                 self.ctx.new_uow(), viewer_of(self.ctx.user), self.overview, path, self.shown
