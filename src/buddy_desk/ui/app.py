@@ -27,6 +27,7 @@ from buddy_desk.persistence.schema import describe, open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.ui.context import AppContext, AppEvents, UserProfile
 from buddy_desk.ui.extensions import UiRegistry, discover
+from buddy_desk.ui.help import install_help_key
 from buddy_desk.ui.main_window import MainWindow
 from buddy_desk.ui.profile import guest_profile, profile_from_account
 from buddy_desk.ui.qt_translations import apply_qt_language
@@ -52,6 +53,7 @@ def ensure_application() -> QApplication:
     app.setOrganizationName("BuddyDesk")
     app.setStyle("Fusion")
     app.setStyleSheet(STYLE_SHEET)
+    install_help_key(app)
     return app
 
 
