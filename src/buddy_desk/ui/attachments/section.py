@@ -38,6 +38,7 @@ from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.file_dialogs import ask_open_file
 from buddy_desk.ui.messages import show_error
+from buddy_desk.ui.widgets import accessible
 
 # a private folder for the copies handed to the system viewer, removed when the app quits
 _PRIVATE_DIR: tempfile.TemporaryDirectory[str] | None = None
@@ -128,7 +129,7 @@ class DocumentsSection(QWidget):
                 tr("attachments.col.from"),
             ]
         )
-        self.table.setAccessibleName(tr("attachments.a11y.table"))
+        accessible.name(self.table, "attachments.a11y.table")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -38,6 +38,7 @@ from buddy_desk.ui.dossiers.delegates import FlagChipsDelegate, GroupDelegate
 from buddy_desk.ui.dossiers.table_model import FIRST_PAGE_ROWS, Column, DossierTableModel
 from buddy_desk.ui.formatting import format_count
 from buddy_desk.ui.style import CARD, FLAG_ORDER, SELECTION, TEXT
+from buddy_desk.ui.widgets import accessible
 from buddy_desk.ui.widgets.flow import FlowLayout
 
 log = logging.getLogger(__name__)
@@ -83,7 +84,7 @@ class DossierListView(QWidget):
         top.setSpacing(10)
         self.search = QLineEdit()
         self.search.setObjectName("searchField")
-        self.search.setAccessibleName(tr("a11y.list.search"))
+        accessible.name(self.search, "a11y.list.search")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._on_search_text_changed)
         self.search.installEventFilter(self)
@@ -145,7 +146,7 @@ class DossierListView(QWidget):
         outer.addWidget(self.busy)
 
         self.table = QTableView()
-        self.table.setAccessibleName(tr("a11y.list.table"))
+        accessible.name(self.table, "a11y.list.table")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

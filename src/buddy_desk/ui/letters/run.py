@@ -38,6 +38,7 @@ from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.file_dialogs import ask_folder, ask_save_file
 from buddy_desk.ui.tasks import TaskHandle
+from buddy_desk.ui.widgets import accessible
 
 log = logging.getLogger(__name__)
 
@@ -140,10 +141,10 @@ class LetterRunView(QWidget):
         self.target_group.addButton(self.folder_radio)
         self.target_group.addButton(self.combined_radio)
         self.folder_edit = QLineEdit()
-        self.folder_edit.setAccessibleName(tr("a11y.letters.folder"))
+        accessible.name(self.folder_edit, "a11y.letters.folder")
         self.folder_button = QPushButton(tr("letters.run.choose"))
         self.combined_edit = QLineEdit()
-        self.combined_edit.setAccessibleName(tr("a11y.letters.combined"))
+        accessible.name(self.combined_edit, "a11y.letters.combined")
         self.combined_button = QPushButton(tr("letters.run.choose"))
         form.addRow(self.combined_radio)
         form.addRow(_row(self.combined_edit, self.combined_button))
@@ -179,7 +180,7 @@ class LetterRunView(QWidget):
         self.open_folder_button.setVisible(False)
         outer.addWidget(self.open_folder_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.details = QTreeWidget()
-        self.details.setAccessibleName(tr("a11y.letters.details"))
+        accessible.name(self.details, "a11y.letters.details")
         self.details.setRootIsDecorated(False)
         self.details.setHeaderLabels(
             [

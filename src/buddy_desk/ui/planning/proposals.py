@@ -39,6 +39,7 @@ from buddy_desk.ui.formatting import format_day, weekday_short
 from buddy_desk.ui.messages import show_error
 from buddy_desk.ui.planning.actions import ask_export
 from buddy_desk.ui.planning.dialogs import MoveExistingDialog, OverrideDialog
+from buddy_desk.ui.widgets import accessible
 
 log = logging.getLogger(__name__)
 PARTS = (DayPart.MORNING, DayPart.AFTERNOON, DayPart.EVENING)
@@ -122,7 +123,7 @@ class ProposalPanel(QWidget):
         self.compare.setWordWrap(True)
         layout.addWidget(self.compare)
         self.table = QTableWidget(0, 4)
-        self.table.setAccessibleName(tr("planning.tab.proposals"))
+        accessible.name(self.table, "planning.tab.proposals")
         self.table.setHorizontalHeaderLabels(
             [
                 tr("planning.col.when"),

@@ -45,6 +45,7 @@ from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.file_dialogs import ask_save_file
 from buddy_desk.ui.formatting import format_count, format_short_date
 from buddy_desk.ui.messages import show_error
+from buddy_desk.ui.widgets import accessible
 
 COLUMNS = (
     "samenloop.col.address",
@@ -182,7 +183,7 @@ class SamenloopWorkspace(QWidget):
         layout.addLayout(grid)
         filters = QHBoxLayout()
         self.search = QLineEdit()
-        self.search.setAccessibleName(tr("a11y.samenloop.search"))
+        accessible.name(self.search, "a11y.samenloop.search")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._refresh_list)
         filters.addWidget(self.search, 2)

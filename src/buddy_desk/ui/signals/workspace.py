@@ -33,6 +33,7 @@ from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.formatting import format_count
 from buddy_desk.ui.messages import show_error
 from buddy_desk.ui.signals.common import SignalsTable, ask_close
+from buddy_desk.ui.widgets import accessible
 
 STATES = ("open", "done", "all")
 
@@ -72,7 +73,7 @@ class SignalsWorkspace(QWidget):
         layout.addWidget(self.summary)
         self.table = SignalsTable(with_address=True)
         self.table.setObjectName("signalsTable")
-        self.table.setAccessibleName(tr("signals.workspace"))
+        accessible.name(self.table, "signals.workspace")
         self.table.itemActivated.connect(lambda _item: self.open_selected())
         self.table.itemSelectionChanged.connect(self._update_buttons)
         layout.addWidget(self.table, 1)
