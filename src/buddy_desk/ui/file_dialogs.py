@@ -33,6 +33,8 @@ from PySide6.QtWidgets import (
 
 from buddy_desk.core.held_stores import COMPANION_SUFFIXES, HeldStoreError, held_paths, refuse_held
 from buddy_desk.i18n import tr
+from buddy_desk.ui.widgets import text_size
+from buddy_desk.ui.widgets.screen_fit import fit_to_screen
 
 
 class Purpose(Enum):
@@ -106,6 +108,7 @@ class SafeFileDialog(QFileDialog):
         self.icons = NameOnlyIconProvider()  # kept alive here: Qt does not own it
         self.setIconProvider(self.icons)
         self.setProxyModel(HideHeldStores(self))
+        fit_to_screen(self, text_size.scaled(720), text_size.scaled(460))
         if purpose is Purpose.SAVE:
             self.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
             self.setFileMode(QFileDialog.FileMode.AnyFile)

@@ -140,6 +140,9 @@ class ImportDialog(QDialog):
         self.mapping.setObjectName("importMapping")
         self.mapping_title.setBuddy(self.mapping)
         self.mapping.setHorizontalHeaderLabels([tr("import.col.column"), tr("import.col.header")])
+        self.mapping.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents
+        )
         self.mapping.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.mapping.setMaximumHeight(170)
         pv.addWidget(self.mapping)

@@ -38,7 +38,7 @@ from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.file_dialogs import ask_folder, ask_save_file
 from buddy_desk.ui.tasks import TaskHandle
-from buddy_desk.ui.widgets import accessible
+from buddy_desk.ui.widgets import accessible, text_size
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ class LetterRunView(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(20, 14, 20, 14)
         self.title = QLabel(tr("letters.run.title"))
-        self.title.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        text_size.set_points(self.title, 16, bold=True)
         self.intro = QLabel(tr("letters.run.intro"))
         self.intro.setWordWrap(True)
         outer.addWidget(self.title)
@@ -189,6 +189,7 @@ class LetterRunView(QWidget):
                 tr("letters.run.col.reason"),
             ]
         )
+        self.details.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.details.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.details.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.details.setToolTip(tr("letters.run.open_hint"))

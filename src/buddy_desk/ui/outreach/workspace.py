@@ -42,6 +42,7 @@ from buddy_desk.ui.file_dialogs import ask_save_file
 from buddy_desk.ui.formatting import format_count, format_short_date
 from buddy_desk.ui.outreach.contact_dialog import ContactChoice, ContactDialog
 from buddy_desk.ui.tasks import TaskHandle
+from buddy_desk.ui.widgets import text_size
 from buddy_desk.ui.widgets.row_table import RowTableModel, RowTableView
 
 DONE = QColor("#667085")
@@ -76,7 +77,7 @@ class OutreachWorkspace(QWidget):
         # the title on its own line: beside the filters (which size to their contents) it was
         # cut off at 1280 pixels wide
         self.title = QLabel()
-        self.title.setStyleSheet("font-size: 16px; font-weight: 600")
+        text_size.set_points(self.title, 12, bold=True)
         layout.addWidget(self.title)
         head = QHBoxLayout()
         self.phase = QComboBox()

@@ -38,7 +38,7 @@ from buddy_desk.ui.planning.actions import ask_export, cancel_appointment, move_
 from buddy_desk.ui.planning.calendar import WeekCalendar, monday_of, now_local
 from buddy_desk.ui.planning.experts import RegisterPanel
 from buddy_desk.ui.planning.proposals import ProposalPanel
-from buddy_desk.ui.widgets import accessible
+from buddy_desk.ui.widgets import accessible, text_size
 
 
 class PlanningWorkspace(QWidget):
@@ -96,7 +96,7 @@ class PlanningWorkspace(QWidget):
         self.tabs.addTab(self.register_panel, tr("planning.register.tab"))
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         split.addWidget(self.tabs)
-        split.setSizes([380, 900])
+        split.setSizes([text_size.scaled(380), text_size.scaled(900)])
         self.reload_queue()
 
     # -- the queue -------------------------------------------------------------------
@@ -152,7 +152,8 @@ class PlanningWorkspace(QWidget):
             if e.dossier_id == shown_id:
                 self.queue_table.selectRow(row)
         blocker.unblock()
-        self.queue_table.resizeColumnToContents(0)
+        for column in (0, 2, 3):  # the address column stretches; place and group are short
+            self.queue_table.resizeColumnToContents(column)
 
     def selected_queue_dossier(self) -> int | None:
         rows = self.queue_table.selectionModel().selectedRows()

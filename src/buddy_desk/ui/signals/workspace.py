@@ -33,7 +33,7 @@ from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.formatting import format_count
 from buddy_desk.ui.messages import show_error
 from buddy_desk.ui.signals.common import SignalsTable, ask_close
-from buddy_desk.ui.widgets import accessible
+from buddy_desk.ui.widgets import accessible, text_size
 
 STATES = ("open", "done", "all")
 
@@ -52,7 +52,7 @@ class SignalsWorkspace(QWidget):
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
         self.title = QLabel()
-        self.title.setStyleSheet("font-size: 16px; font-weight: 600")
+        text_size.set_points(self.title, 12, bold=True)
         head.addWidget(self.title, 1)
         self.mine = QCheckBox()
         self.mine.setObjectName("signalsMine")
