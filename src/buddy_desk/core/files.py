@@ -17,6 +17,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
+from buddy_desk.core.held_stores import refuse_held
 from buddy_desk.errors import BuddyDeskError
 
 PRIVATE_FILE = 0o600
@@ -73,6 +74,7 @@ def atomic_target(path: Path) -> Iterator[Path]:
     """
     if not path.parent.is_dir():
         raise FileError(f"De map {path.parent} bestaat niet; kies een bestaande map.")
+    refuse_held(path)  # never replace the open database (or its WAL) with a letter or export
     tmp = temp_path_for(path)
     try:
         tmp.unlink(missing_ok=True)

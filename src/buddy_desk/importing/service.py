@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from buddy_desk.core.gc_pause import no_cyclic_gc
+from buddy_desk.core.held_stores import is_held
 from buddy_desk.importing.batches import (
     BatchInfo,
     UndoRefusedError,
@@ -79,6 +80,8 @@ def read_export_file(path: Path) -> bytes:
             raise ExportRefused(
                 str(path), f"het bestand is te groot ({info.st_size // (1024 * 1024)} MB)."
             )
+        if is_held(path):  # reading the open database would drop its locks (core/held_stores)
+            raise ExportRefused(str(path), "dit is de database van Buddy Desk, geen export.")
         with path.open("rb") as fh:
             data = fh.read(MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:

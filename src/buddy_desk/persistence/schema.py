@@ -11,18 +11,20 @@ import os
 import re
 import sqlite3
 import stat
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy import Connection, Engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 
 from buddy_desk.core.files import create_private, explain_os_error
+from buddy_desk.core.held_stores import hold, is_held
 from buddy_desk.errors import DatabaseError
 from buddy_desk.models.choices import ddl_in_transaction, missing_guards, restore_guards
 from buddy_desk.persistence.engine import create_db_engine, sqlite_path, sqlite_uri
@@ -142,7 +144,13 @@ def open_database(
     except (OperationalError, SADatabaseError) as exc:
         engine.dispose()
         raise DatabaseError(_explain(where, exc)) from None
+    if path is not None:
+        event.listen(engine, "engine_disposed", _released(hold(path)))
     return engine
+
+
+def _released(release: Callable[[], None]) -> Callable[[Engine], None]:
+    return lambda _engine: release()
 
 
 def _migrate(engine: Engine, url: str, path: Path | None, *, migrate: bool) -> None:
@@ -252,6 +260,10 @@ def _check_sqlite_file(path: Path, *, create: bool) -> FileState:
             f"{path} is geen gewoon bestand (een apparaat, pipe of socket); kies een "
             "databasebestand."
         )
+    if is_held(path):
+        # already open in this process, so known to be SQLite; reading the header would close
+        # a descriptor of the file and drop the locks our connections hold (core/held_stores)
+        return FileState.SQLITE
     if info.st_size == 0:
         if not create:
             raise DatabaseError(

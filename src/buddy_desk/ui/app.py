@@ -27,12 +27,14 @@ from buddy_desk.persistence.schema import describe, open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.ui.context import AppContext, AppEvents, UserProfile
 from buddy_desk.ui.extensions import UiRegistry, discover
+from buddy_desk.ui.help import install_help_key
 from buddy_desk.ui.main_window import MainWindow
 from buddy_desk.ui.profile import guest_profile, profile_from_account
 from buddy_desk.ui.qt_translations import apply_qt_language
 from buddy_desk.ui.settings import AppSettings, load_settings, save_settings
 from buddy_desk.ui.style import STYLE_SHEET
 from buddy_desk.ui.tasks import TaskRunner, as_user_error
+from buddy_desk.ui.widgets.dialog_fit import install_dialog_fit
 
 log = logging.getLogger(__name__)
 EXIT_ERROR = 2
@@ -52,6 +54,8 @@ def ensure_application() -> QApplication:
     app.setOrganizationName("BuddyDesk")
     app.setStyle("Fusion")
     app.setStyleSheet(STYLE_SHEET)
+    install_help_key(app)
+    install_dialog_fit(app)
     return app
 
 

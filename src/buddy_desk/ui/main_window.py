@@ -34,6 +34,8 @@ from buddy_desk.ui.extensions import MenuAction, UiRegistry, Workspace
 from buddy_desk.ui.profile import window_title
 from buddy_desk.ui.qt_translations import apply_qt_language
 from buddy_desk.ui.settings import AppSettings, save_settings
+from buddy_desk.ui.widgets import text_size
+from buddy_desk.ui.widgets.accessible import retranslate_accessibility
 from buddy_desk.ui.widgets.lazy_page import LazyPage, focus_first_child
 
 if TYPE_CHECKING:
@@ -205,6 +207,7 @@ class MainWindow(QMainWindow):
             close = QToolButton()
             close.setObjectName("tabClose")
             close.setText("×")
+            text_size.set_points(close, 13)
             close.setAutoRaise(True)
             close.setToolTip(tr("ui.action.close_tab") + " (Ctrl+W)")
             close.clicked.connect(lambda _c=False, v=view: self.close_tab(self.tabs.indexOf(v)))
@@ -339,3 +342,4 @@ class MainWindow(QMainWindow):
         self.retranslate()
         for _workspace, page in self._workspaces:
             page.follow_language()
+        retranslate_accessibility()  # names set once by views that are kept, not rebuilt

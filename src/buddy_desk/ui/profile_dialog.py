@@ -18,6 +18,7 @@ from buddy_desk.dossiers.profiles import StaffAccount
 from buddy_desk.i18n import tr
 from buddy_desk.ui.context import UserProfile
 from buddy_desk.ui.profile import ROLES, guest_profile, role_text, slug
+from buddy_desk.ui.widgets import text_size
 
 
 class ProfileDialog(QDialog):
@@ -29,7 +30,7 @@ class ProfileDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("ui.profile.title"))
-        self.setMinimumWidth(440)
+        self.setMinimumWidth(text_size.scaled(440))
         self._accounts = accounts
         self._current = current
         layout = QVBoxLayout(self)

@@ -123,7 +123,7 @@ QLineEdit, QPlainTextEdit {{
     background: {CARD}; border: 1px solid {BORDER}; border-radius: 4px; padding: 4px 6px;
 }}
 QLineEdit:read-only, QPlainTextEdit[readOnly="true"] {{ background: {WINDOW}; color: {MUTED}; }}
-QLineEdit#searchField {{ padding: 6px 8px; font-size: 11pt; }}
+QLineEdit#searchField {{ padding: 6px 8px; }}
 QLineEdit[invalid="true"] {{ border-color: #c62828; background: #fdf0f0; }}
 QHeaderView::section {{
     background: {WINDOW}; border: none; border-bottom: 1px solid {BORDER};
@@ -176,7 +176,7 @@ QTabWidget#dossierSections::pane {{
 QTabWidget#dossierSections QPlainTextEdit {{ border: none; }}
 QTabWidget#dossierSections QTabBar::tab {{ padding: 6px 9px; }}
 QTabWidget#dossierSections QPlainTextEdit:focus {{ border: 2px solid {FOCUS}; }}
-QToolButton#tabClose {{ border: none; color: {MUTED}; font-size: 13pt; padding: 0 2px; }}
+QToolButton#tabClose {{ border: none; color: {MUTED}; padding: 0 2px; }}
 QToolButton#tabClose:hover {{ color: {TEXT}; background: {BORDER}; border-radius: 3px; }}
 QLabel#potentialPill {{ border-radius: 9px; padding: 1px 9px; font-weight: 600; }}
 QScrollArea > QWidget > QWidget#scrollContent {{ background: transparent; }}

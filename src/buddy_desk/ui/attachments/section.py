@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -32,13 +31,16 @@ from PySide6.QtWidgets import (
 from buddy_desk.attachments.rules import MAX_BYTES, DocumentInfo, DocumentKind, size_text
 from buddy_desk.attachments.service import attach_document, list_documents, open_document
 from buddy_desk.core.formatting import dutch_date
+from buddy_desk.core.held_stores import refuse_held
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.file_dialogs import ask_open_file
 from buddy_desk.ui.messages import show_error
 from buddy_desk.ui.operations import failure_text
+from buddy_desk.ui.widgets import accessible
 
 # a private folder for the copies handed to the system viewer, removed when the app quits
 _PRIVATE_DIR: tempfile.TemporaryDirectory[str] | None = None
@@ -59,10 +61,7 @@ def private_copy(info: DocumentInfo, content: bytes) -> Path:
 
 def ask_file(parent: QWidget) -> Path | None:
     """Ask which file to attach; None when cancelled. Tests replace this function."""
-    path, _ = QFileDialog.getOpenFileName(
-        parent, tr("attachments.add"), str(Path.home()), tr("attachments.filter")
-    )
-    return Path(path) if path else None
+    return ask_open_file(parent, tr("attachments.add"), str(Path.home()), tr("attachments.filter"))
 
 
 class AttachDialog(QDialog):
@@ -132,7 +131,7 @@ class DocumentsSection(QWidget):
                 tr("attachments.col.from"),
             ]
         )
-        self.table.setAccessibleName(tr("attachments.a11y.table"))
+        accessible.name(self.table, "attachments.a11y.table")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -219,6 +218,7 @@ class DocumentsSection(QWidget):
                             max=size_text(MAX_BYTES),
                         )
                     )
+                refuse_held(path)  # reading the open database would drop its locks
                 data = path.read_bytes()
             except OSError as exc:
                 raise BuddyDeskError(f"{path.name}: {exc.strerror}") from None

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from buddy_desk.choices.rules import Actor
 from buddy_desk.core.phases import Organisation
 from buddy_desk.ui.context import UserProfile
+from buddy_desk.ui.file_dialogs import ask_save_file
 
 
 def viewer_of(user: UserProfile) -> Actor:
@@ -24,5 +25,4 @@ def viewer_of(user: UserProfile) -> Actor:
 
 def ask_save_path(parent: QWidget, title: str, suggested: str, pattern: str) -> Path | None:
     """Ask where to save; None when cancelled. Tests replace this function."""
-    path, _ = QFileDialog.getSaveFileName(parent, title, str(Path.home() / suggested), pattern)
-    return Path(path) if path else None
+    return ask_save_file(parent, title, str(Path.home() / suggested), pattern)

@@ -19,12 +19,14 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -50,6 +52,7 @@ from buddy_desk.choices.texts import (
 )
 from buddy_desk.i18n import tr
 from buddy_desk.ui.operations import failure_text
+from buddy_desk.ui.widgets import text_size
 
 Saved = Callable[[ChoiceEntry], None]
 Refused = Callable[[BaseException], None]
@@ -110,7 +113,7 @@ class RecordChoiceDialog(QDialog):
             item = QListWidgetItem(f"{n}  {type_label(t)}")
             item.setData(Qt.ItemDataRole.UserRole, t)
             self.types.addItem(item)
-        self.types.setFixedWidth(340)
+        self.types.setFixedWidth(min(text_size.scaled(340), 480))
         self.types.setWordWrap(True)
         self.types.installEventFilter(self)
         types_label = QLabel(tr("choices.dialog.type"))
@@ -135,12 +138,13 @@ class RecordChoiceDialog(QDialog):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.options = QListWidget()
         self.options.setObjectName("choiceOptions")
-        self.options.setMaximumHeight(110)
+        self.options.setMaximumHeight(text_size.scaled(110))
+        self.options.setMinimumHeight(text_size.scaled(70))  # in the scrolling form: 3 rows
         self.option_help = QLabel()
         self.option_help.setWordWrap(True)
         self.option_help.setProperty("muted", True)
         self.free_text = QPlainTextEdit()
-        self.free_text.setMaximumHeight(70)
+        self.free_text.setMaximumHeight(text_size.scaled(70))
         self.free_text.setTabChangesFocus(True)
         self.only_if_no_delay = QCheckBox(tr("choices.only_if_no_delay.label"))
         self.direction = QComboBox()
@@ -149,7 +153,7 @@ class RecordChoiceDialog(QDialog):
         self.purpose = QLineEdit(tr("choices.dialog.purpose_default"))
         self.purpose.setCursorPosition(0)
         self.categories = QListWidget()
-        self.categories.setMinimumHeight(150)
+        self.categories.setMinimumHeight(text_size.scaled(150))
         for c in DocumentCategory:
             item = QListWidgetItem(tr(f"choices.category.{c.value}"))
             item.setData(Qt.ItemDataRole.UserRole, c)
@@ -173,7 +177,7 @@ class RecordChoiceDialog(QDialog):
         self.made_at.setDisplayFormat("dd-MM-yyyy HH:mm")
         self.made_at.setMaximumDateTime(_now_local().addSecs(300))
         self.note = QPlainTextEdit()
-        self.note.setMaximumHeight(70)
+        self.note.setMaximumHeight(text_size.scaled(70))
         self.note.setTabChangesFocus(True)
         self._rows: dict[str, tuple[QLabel, QWidget]] = {}
         for key, widget in (
@@ -206,8 +210,16 @@ class RecordChoiceDialog(QDialog):
             row_label.setBuddy(widget)
             form.addRow(row_label, widget)
             self._rows[key] = (row_label, widget)
-        right.addLayout(form)
-        right.addStretch(1)
+        # the form scrolls when it is taller than the screen (text at 200 %); the buttons stay
+        form_page = QWidget()
+        form_page.setLayout(form)
+        form.setContentsMargins(0, 0, 0, 0)
+        form_scroll = QScrollArea()
+        form_scroll.setObjectName("choiceFormScroll")
+        form_scroll.setWidgetResizable(True)
+        form_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        form_scroll.setWidget(form_page)
+        right.addWidget(form_scroll, 1)
         self.error = QLabel()
         self.error.setObjectName("choiceError")
         self.error.setWordWrap(True)
@@ -397,7 +409,7 @@ class WithdrawDialog(QDialog):
         self._save = save
         self.setObjectName("withdrawChoiceDialog")
         self.setWindowTitle(title)
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(text_size.scaled(520))
         layout = QVBoxLayout(self)
         intro = QLabel(tr("choices.dialog.withdraw_confirm"))
         intro.setWordWrap(True)

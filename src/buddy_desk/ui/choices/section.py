@@ -57,6 +57,7 @@ from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.ui.choices.common import ask_save_path, viewer_of
 from buddy_desk.ui.choices.dialog import RecordChoiceDialog, Refused, Saved, WithdrawDialog
 from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.widgets import text_size
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ class ChoicesSection(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setColumnWidth(0, 170)
+        text_size.set_column_widths(self.table, {0: 170})
         # the channel is in the history and on the receipt; the side panel has no room for it
         self.table.setColumnHidden(3, True)
         self.table.itemActivated.connect(self._on_table_item_activated)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -38,12 +37,13 @@ from buddy_desk.ui.dossiers.delegates import FlagChipsDelegate, GroupDelegate
 from buddy_desk.ui.dossiers.table_model import FIRST_PAGE_ROWS, Column, DossierTableModel
 from buddy_desk.ui.formatting import format_count
 from buddy_desk.ui.style import CARD, FLAG_ORDER, SELECTION, TEXT
+from buddy_desk.ui.widgets import accessible, text_size
 from buddy_desk.ui.widgets.flow import FlowLayout
 
 log = logging.getLogger(__name__)
 BUSY_AFTER_MS = 150
 COUNT_AFTER_MS = 200
-_WIDTHS = {
+_WIDTHS: dict[int, int] = {
     Column.ADDRESS: 230,
     Column.POSTCODE: 80,
     Column.WOONPLAATS: 120,
@@ -83,7 +83,8 @@ class DossierListView(QWidget):
         top.setSpacing(10)
         self.search = QLineEdit()
         self.search.setObjectName("searchField")
-        self.search.setAccessibleName(tr("a11y.list.search"))
+        text_size.set_points(self.search, 11)
+        accessible.name(self.search, "a11y.list.search")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._on_search_text_changed)
         self.search.installEventFilter(self)
@@ -145,7 +146,7 @@ class DossierListView(QWidget):
         outer.addWidget(self.busy)
 
         self.table = QTableView()
-        self.table.setAccessibleName(tr("a11y.list.table"))
+        accessible.name(self.table, "a11y.list.table")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -164,13 +165,11 @@ class DossierListView(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(Column.ADDRESS, Qt.SortOrder.AscendingOrder)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(28)
+        text_size.fit_rows(self.table, 28)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        for column, width in _WIDTHS.items():
-            self.table.setColumnWidth(column, width)
+        text_size.set_column_widths(self.table, _WIDTHS)
         header.setStretchLastSection(True)
         self._flag_delegate = FlagChipsDelegate(self.table)
         self._group_delegate = GroupDelegate(self.table)

@@ -47,6 +47,7 @@ from buddy_desk.errors import ValidationError
 from buddy_desk.i18n import tr
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.style import BORDER, FAINT
+from buddy_desk.ui.widgets import text_size
 from buddy_desk.ui.widgets.cards import label, section_title
 from buddy_desk.ui.widgets.validators import FieldCheck, postcode_problem
 
@@ -285,7 +286,7 @@ class NewDossierDialog(QDialog):
         edit = QLineEdit()
         edit.setMaxLength(max_len)
         if width is not None:
-            edit.setFixedWidth(width)
+            edit.setFixedWidth(text_size.scaled(width))
         if placeholder:
             edit.setPlaceholderText(placeholder)
         return edit

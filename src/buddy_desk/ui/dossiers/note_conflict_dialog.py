@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from buddy_desk.errors import NoteConflictError
 from buddy_desk.i18n import tr
 from buddy_desk.ui.formatting import format_date, format_time
+from buddy_desk.ui.widgets import text_size
 
 
 class NoteChoice(enum.Enum):
@@ -53,7 +54,7 @@ class NoteConflictDialog(QDialog):
         layout.setContentsMargins(20, 18, 20, 16)
         layout.setSpacing(12)
         heading = QLabel(tr("ui.notes.conflict.heading", name=who))
-        heading.setStyleSheet("font-size: 15px; font-weight: 600;")
+        text_size.set_points(heading, 11.25, bold=True)
         heading.setWordWrap(True)
         intro = QLabel(tr("ui.notes.conflict.intro", **when))
         intro.setWordWrap(True)

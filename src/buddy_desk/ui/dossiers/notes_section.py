@@ -28,6 +28,7 @@ from buddy_desk.ui.dossiers.note_conflict_dialog import (
     conflict_author,
 )
 from buddy_desk.ui.formatting import format_date, format_short_date, format_time, local
+from buddy_desk.ui.widgets import accessible
 
 log = logging.getLogger(__name__)
 AUTOSAVE_MS = 1200
@@ -57,7 +58,7 @@ class NotesSection(QWidget):
         layout.setSpacing(6)
         self.editor = QPlainTextEdit()
         self.editor.setObjectName("notesEditor")
-        self.editor.setAccessibleName(tr("ui.dossier.tab.notes"))
+        accessible.name(self.editor, "ui.dossier.tab.notes")
         self.editor.textChanged.connect(self._on_editor_text_changed)
         layout.addWidget(self.editor, 1)
         status_row = QHBoxLayout()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from buddy_desk.choices.rules import DocumentCategory, WithholdReason
@@ -12,6 +13,7 @@ from buddy_desk.dossiers.next_steps import next_img_step, next_ncg_step
 from buddy_desk.i18n import tr, trn
 from buddy_desk.ui.formatting import format_amount, format_date
 from buddy_desk.ui.style import ORG_COLOURS, ORG_TINTS
+from buddy_desk.ui.widgets import text_size
 from buddy_desk.ui.widgets.cards import Card, clear_layout, label, section_title
 from buddy_desk.ui.widgets.phase_track import PhaseTrack, TrackStep
 
@@ -30,6 +32,7 @@ class ProcessCard(Card):
         title_row.addWidget(self.case_id)
         self.body.addLayout(title_row)
         self.status = label(bold=True, wrap=True)
+        self._status_font = QFont(self.status.font())
         self.body.addWidget(self.status)
         self.track = PhaseTrack(ORG_COLOURS[org])
         self.body.addWidget(self.track)
@@ -87,9 +90,10 @@ class ProcessCard(Card):
         self.case_id.setText("")
         self.status.setText(tr(status_key))
         self.status.setStyleSheet(
-            "color: #5b6573; font-size: 12pt; padding: 14px 0;"
+            "color: #5b6573; padding: 14px 0;"
             " border: 1px dashed #c9ced6; border-radius: 4px; qproperty-alignment: AlignCenter;"
         )
+        text_size.set_points(self.status, 12, bold=True)
         self.track.hide()
 
     def _show_img(self, d: DossierDetail) -> None:
@@ -103,6 +107,7 @@ class ProcessCard(Card):
         phase = case.img_phase
         assert phase is not None
         self.status.setStyleSheet("")
+        self.status.setFont(self._status_font)
         self.case_id.setText(case.identificatie)
         since = tr("ui.dossier.since", date=format_date(case.status_date))
         self.status.setText(
@@ -158,6 +163,7 @@ class ProcessCard(Card):
             self._show_none("ui.dossier.ncg.none")
             return
         self.status.setStyleSheet("")
+        self.status.setFont(self._status_font)
         self.case_id.setText(case.identificatie)
         self.status.setText(
             tr("ui.dossier.ncg.done")

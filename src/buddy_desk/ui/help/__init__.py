@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 
 from buddy_desk.ui.context import AppContext
@@ -12,6 +13,19 @@ TOPIC_PROPERTY = "helpTopic"
 DEFAULT_TOPIC = "dossiers"
 # the shell's own screens, by class; workspaces are LazyPages named "lazy.<workspace id>"
 _BY_CLASS = {"DossierListView": "dossiers", "DossierView": "dossier"}
+# a dialog of a feature with its own help page (ui/<package>/…) opens that page; the others
+# (choices, documents, contact moments, the profile) the help of the window that opened them
+_BY_PACKAGE = {
+    "importing": "import",
+    "kitchen": "kitchen",
+    "letters": "letters",
+    "outreach": "outreach",
+    "pairs": "pairs",
+    "planning": "planning",
+    "samenloop": "samenloop",
+    "signals": "signals",
+    "svip": "svip",
+}
 
 
 def topic_of(widget: QWidget | None) -> str:
@@ -28,7 +42,16 @@ def topic_of(widget: QWidget | None) -> str:
     current = tabs.currentWidget() if tabs is not None else None
     if current is not None and current is not widget:
         return topic_of(current)
-    return _BY_CLASS.get(type(widget).__name__, DEFAULT_TOPIC)
+    if (by_class := _BY_CLASS.get(type(widget).__name__)) is not None:
+        return by_class
+    if widget.isWindow():
+        package = type(widget).__module__.removeprefix("buddy_desk.ui.").split(".")[0]
+        if package in _BY_PACKAGE:
+            return _BY_PACKAGE[package]
+        opener = widget.parentWidget()
+        if opener is not None:
+            return topic_of(opener.window())
+    return DEFAULT_TOPIC
 
 
 def show_help(topic: str, parent: QWidget | None) -> QWidget:
@@ -40,12 +63,45 @@ def show_help(topic: str, parent: QWidget | None) -> QWidget:
     return dialog
 
 
-def install_help(widget: QWidget, topic: str) -> QShortcut:
-    """F1 in this window (a dialog or the kitchen table) opens its own help."""
+def install_help(widget: QWidget, topic: str) -> None:
+    """This window (a dialog or the kitchen table) has its own help page (F1: HelpKey)."""
     widget.setProperty(TOPIC_PROPERTY, topic)
-    shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents), widget)
-    shortcut.activated.connect(lambda: show_help(topic, widget))
-    return shortcut
+
+
+class HelpKey(QObject):
+    """F1 in any window of the app — every dialog, modal or not — opens that window's help.
+
+    One event filter on the application instead of a shortcut per dialog: a modal dialog
+    blocks the main window's F1 action, and a dialog added later needs no code of its own.
+    The main window keeps its menu action (F1 as a shortcut there never reaches this filter).
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if (
+            event.type() != QEvent.Type.KeyPress
+            or not isinstance(event, QKeyEvent)
+            or not isinstance(watched, QWidget)
+            or not (
+                event.matches(QKeySequence.StandardKey.HelpContents)
+                or (event.key() == Qt.Key.Key_F1 and not event.modifiers())
+            )
+        ):
+            return False
+        from buddy_desk.ui.help.dialog import HelpDialog
+
+        window = watched.window()
+        if isinstance(window, HelpDialog):
+            return True  # already the help
+        show_help(topic_of(window), window)
+        return True
+
+
+def install_help_key(app: QApplication) -> None:
+    """Install the F1 filter once per application (ensure_application calls this)."""
+    if app.findChild(HelpKey, "helpKey") is None:
+        key = HelpKey(app)
+        key.setObjectName("helpKey")
+        app.installEventFilter(key)
 
 
 def _help_for_screen(_ctx: AppContext, parent: QWidget) -> None:

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -43,6 +42,7 @@ from buddy_desk.importing.service import (
 from buddy_desk.importing.service import undo_import as undo_batch_of
 from buddy_desk.progress import Cancelled, Progress
 from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.file_dialogs import ask_open_file, ask_save_file
 from buddy_desk.ui.formatting import format_count
 from buddy_desk.ui.help import install_help
 from buddy_desk.ui.tasks import TaskHandle
@@ -140,6 +140,9 @@ class ImportDialog(QDialog):
         self.mapping.setObjectName("importMapping")
         self.mapping_title.setBuddy(self.mapping)
         self.mapping.setHorizontalHeaderLabels([tr("import.col.column"), tr("import.col.header")])
+        self.mapping.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents
+        )
         self.mapping.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.mapping.setMaximumHeight(170)
         pv.addWidget(self.mapping)
@@ -216,11 +219,9 @@ class ImportDialog(QDialog):
         return ExportKind.NCG
 
     def browse(self) -> None:
-        name, _filter = QFileDialog.getOpenFileName(
-            self, tr("import.file.dialog"), "", tr("import.file.filter")
-        )
-        if name:
-            self.load_file(Path(name))
+        path = ask_open_file(self, tr("import.file.dialog"), "", tr("import.file.filter"))
+        if path is not None:
+            self.load_file(path)
 
     def load_file(self, path: Path) -> None:
         """Read the file, pick NCG or IMG from its header, and show the preview."""
@@ -463,12 +464,11 @@ class ImportDialog(QDialog):
         if self.import_result is None:
             return
         if path is None:
-            name, _f = QFileDialog.getSaveFileName(
+            path = ask_save_file(
                 self, tr("import.rejected.save"), "afgewezen-regels.csv", "CSV (*.csv)"
             )
-            if not name:
+            if path is None:
                 return
-            path = Path(name)
         try:
             write_csv(
                 path,

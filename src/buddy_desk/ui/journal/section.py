@@ -28,6 +28,7 @@ from buddy_desk.journal.service import add_contact, journal
 from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.operations import failure_text
+from buddy_desk.ui.widgets import accessible
 
 
 def _local(value: datetime) -> str:
@@ -57,7 +58,7 @@ class JournalSection(QWidget):
                 tr("journal.col.text"),
             ]
         )
-        self.table.setAccessibleName(tr("journal.a11y.table"))
+        accessible.name(self.table, "journal.a11y.table")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(True)

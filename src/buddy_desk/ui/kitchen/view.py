@@ -52,12 +52,15 @@ from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.help import install_help
 from buddy_desk.ui.messages import show_error
 from buddy_desk.ui.style import ORG_COLOURS, ORG_TINTS
+from buddy_desk.ui.widgets import text_size
 from buddy_desk.ui.widgets.cards import Card, clear_layout, label
+from buddy_desk.ui.widgets.flow import FlowLayout
 from buddy_desk.ui.widgets.phase_track import PhaseTrack, TrackStep
 
 log = logging.getLogger(__name__)
 
 BASE_POINTS = 15.0  # the resident reads from across the table: at least 15 pt body text
+# (at 100 %; it grows with the app's text size like every other view)
 
 
 def text(
@@ -71,7 +74,7 @@ def text(
     """A wrapped label in the kitchen table's large type (``size`` × the base size)."""
     widget = label(value, bold=bold, muted=muted, wrap=True, selectable=selectable)
     font = widget.font()
-    font.setPointSizeF(BASE_POINTS * size)
+    font.setPointSizeF(text_size.points(BASE_POINTS * size))
     widget.setFont(font)
     return widget
 
@@ -82,7 +85,7 @@ class TrackCard(Card):
         self.title = text(bold=True, size=1.3)
         self.track = PhaseTrack("#1d2530")
         track_font = self.track.font()
-        track_font.setPointSizeF(BASE_POINTS)
+        track_font.setPointSizeF(text_size.points(BASE_POINTS))
         self.track.setFont(track_font)
         self.facts = QGridLayout()
         self.facts.setHorizontalSpacing(14)
@@ -150,7 +153,7 @@ class KitchenTableWindow(QWidget):
         self.dossier_id = dossier_id
         self.today = today or date.today()
         font = self.font()
-        font.setPointSizeF(BASE_POINTS)
+        font.setPointSizeF(text_size.points(BASE_POINTS))
         self.setFont(font)
         # raises NotFoundError before anything is shown
         self.content: KitchenContent = kitchen_view(
@@ -177,8 +180,8 @@ class KitchenTableWindow(QWidget):
         top.addLayout(heading, 1)
         outer.addLayout(top)
 
-        buttons = QHBoxLayout()
-        buttons.setSpacing(8)
+        button_bar = QWidget()  # the buttons wrap onto a second line at large text sizes
+        buttons = FlowLayout(button_bar, spacing=8)
         self.record_button = QPushButton(tr("kitchen.action.record"))
         self.glossary_button = QPushButton(tr("kitchen.action.glossary"))
         self.glossary_button.setCheckable(True)
@@ -193,20 +196,19 @@ class KitchenTableWindow(QWidget):
             (self.close_button, "Esc"),
         ):
             button_font = b.font()
-            button_font.setPointSizeF(BASE_POINTS * 0.85)
+            button_font.setPointSizeF(text_size.points(BASE_POINTS * 0.85))
             b.setFont(button_font)
             b.setToolTip(f"{b.text()} ({keys})")
             b.setAccessibleName(b.text())
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.activated.connect(b.click)
             buttons.addWidget(b)
-        buttons.addStretch(1)
         self.record_button.clicked.connect(lambda: self.record_choice(None))
         self.glossary_button.toggled.connect(self._on_glossary_toggled)
         self.print_button.clicked.connect(self._on_print_clicked)
         self.screen_button.clicked.connect(self.to_other_screen)
         self.close_button.clicked.connect(self.close)
-        outer.addLayout(buttons)
+        outer.addWidget(button_bar)
 
         body = QHBoxLayout()
         body.setSpacing(12)
@@ -223,7 +225,7 @@ class KitchenTableWindow(QWidget):
         self.glossary = QTextBrowser()
         self.glossary.setObjectName("kitchenGlossary")
         self.glossary.setAccessibleName(tr("kitchen.glossary.title"))
-        self.glossary.setMinimumWidth(280)
+        self.glossary.setMinimumWidth(text_size.scaled(280))
         self.glossary.hide()
         body.addWidget(self.glossary, 1)
         outer.addLayout(body, 1)

@@ -18,7 +18,6 @@ from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLayout,
@@ -37,6 +36,7 @@ from buddy_desk.letters.service import record_letter_saved, summary_letter_for
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.file_dialogs import ask_save_file
 from buddy_desk.ui.widgets.screen_fit import fit_to_screen
 
 log = logging.getLogger(__name__)
@@ -228,14 +228,15 @@ class LetterPreviewDialog(QDialog):
     def _on_save_clicked(self) -> None:
         if self.rendered is None:
             return
-        name, _ = QFileDialog.getSaveFileName(
+        chosen = ask_save_file(
             self,
             tr("letters.preview.save"),
             str(Path.home() / f"{self.rendered.letter.kenmerk}.pdf"),
             tr("letters.preview.pdf_filter"),
         )
-        if not name:
+        if chosen is None:
             return
+        name = str(chosen)
         path = Path(name if name.lower().endswith(".pdf") else f"{name}.pdf")
         self.save_to(path)  # a failure is shown by ops.write, under the action's title
 

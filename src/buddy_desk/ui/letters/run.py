@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QDateEdit,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -37,7 +36,9 @@ from buddy_desk.letters.service import RunResult, run_letters, select_dossiers
 from buddy_desk.progress import Cancelled, Progress
 from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.file_dialogs import ask_folder, ask_save_file
 from buddy_desk.ui.tasks import TaskHandle
+from buddy_desk.ui.widgets import accessible, text_size
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,7 @@ class LetterRunView(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(20, 14, 20, 14)
         self.title = QLabel(tr("letters.run.title"))
-        self.title.setStyleSheet("font-size: 16pt; font-weight: 600;")
+        text_size.set_points(self.title, 16, bold=True)
         self.intro = QLabel(tr("letters.run.intro"))
         self.intro.setWordWrap(True)
         outer.addWidget(self.title)
@@ -140,10 +141,10 @@ class LetterRunView(QWidget):
         self.target_group.addButton(self.folder_radio)
         self.target_group.addButton(self.combined_radio)
         self.folder_edit = QLineEdit()
-        self.folder_edit.setAccessibleName(tr("a11y.letters.folder"))
+        accessible.name(self.folder_edit, "a11y.letters.folder")
         self.folder_button = QPushButton(tr("letters.run.choose"))
         self.combined_edit = QLineEdit()
-        self.combined_edit.setAccessibleName(tr("a11y.letters.combined"))
+        accessible.name(self.combined_edit, "a11y.letters.combined")
         self.combined_button = QPushButton(tr("letters.run.choose"))
         form.addRow(self.combined_radio)
         form.addRow(_row(self.combined_edit, self.combined_button))
@@ -179,7 +180,7 @@ class LetterRunView(QWidget):
         self.open_folder_button.setVisible(False)
         outer.addWidget(self.open_folder_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.details = QTreeWidget()
-        self.details.setAccessibleName(tr("a11y.letters.details"))
+        accessible.name(self.details, "a11y.letters.details")
         self.details.setRootIsDecorated(False)
         self.details.setHeaderLabels(
             [
@@ -188,6 +189,7 @@ class LetterRunView(QWidget):
                 tr("letters.run.col.reason"),
             ]
         )
+        self.details.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.details.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.details.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.details.setToolTip(tr("letters.run.open_hint"))
@@ -260,18 +262,19 @@ class LetterRunView(QWidget):
 
     # -- actions --------------------------------------------------------------------------
     def _on_folder_clicked(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, tr("letters.run.folder"))
-        if folder:
-            self.folder_edit.setText(folder)
+        folder = ask_folder(self, tr("letters.run.folder"))
+        if folder is not None:
+            self.folder_edit.setText(str(folder))
 
     def _on_combined_clicked(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
+        chosen = ask_save_file(
             self,
             tr("letters.run.combined"),
             str(Path.home() / "samenvattingsbrieven.pdf"),
             tr("letters.preview.pdf_filter"),
         )
-        if name:
+        if chosen is not None:
+            name = str(chosen)
             self.combined_edit.setText(name if name.lower().endswith(".pdf") else f"{name}.pdf")
 
     def start(self) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from buddy_desk.i18n import tr
 from buddy_desk.outreach.rules import ContactChannel, ContactOutcome
+from buddy_desk.ui.widgets import text_size
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +35,7 @@ class ContactDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("outreachContactDialog")
         self.setWindowTitle(tr("outreach.contact.title", address=address))
-        self.setMinimumWidth(440)
+        self.setMinimumWidth(text_size.scaled(440))
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.channel = QComboBox()

@@ -13,7 +13,6 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -38,9 +37,11 @@ from buddy_desk.outreach.service import (
 from buddy_desk.progress import Cancelled, Progress
 from buddy_desk.ui import messages
 from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.file_dialogs import ask_save_file
 from buddy_desk.ui.formatting import format_count, format_short_date
 from buddy_desk.ui.outreach.contact_dialog import ContactChoice, ContactDialog
 from buddy_desk.ui.tasks import TaskHandle
+from buddy_desk.ui.widgets import text_size
 from buddy_desk.ui.widgets.row_table import RowTableModel, RowTableView
 
 DONE = QColor("#667085")
@@ -75,7 +76,7 @@ class OutreachWorkspace(QWidget):
         # the title on its own line: beside the filters (which size to their contents) it was
         # cut off at 1280 pixels wide
         self.title = QLabel()
-        self.title.setStyleSheet("font-size: 16px; font-weight: 600")
+        text_size.set_points(self.title, 12, bold=True)
         layout.addWidget(self.title)
         head = QHBoxLayout()
         self.phase = QComboBox()
@@ -281,11 +282,11 @@ class OutreachWorkspace(QWidget):
         )
 
     def ask_letters(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
+        chosen = ask_save_file(
             self, tr("outreach.letters.button"), "proactieve-aanpak.pdf", "PDF (*.pdf)"
         )
-        if name:
-            self.start_letters(Path(name))
+        if chosen is not None:
+            self.start_letters(chosen)
 
     def start_letters(self, combined: Path) -> None:
         """The letter run for the addresses shown, into one PDF for the printer."""

@@ -19,6 +19,7 @@ from buddy_desk.core.phases import Organisation
 from buddy_desk.core.summaries import SupervisorInfo
 from buddy_desk.i18n import tr
 from buddy_desk.pairs.rules import COORDINATOR_ROLE, clean_reason
+from buddy_desk.ui.widgets import text_size
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,7 @@ class CoupleDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("coupleDialog")
         self.setWindowTitle(tr("pairs.couple.title"))
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(text_size.scaled(460))
         layout = QVBoxLayout(self)
         intro = QLabel(
             tr("pairs.couple.intro.one") if dossiers == 1 else tr("pairs.couple.intro", n=dossiers)

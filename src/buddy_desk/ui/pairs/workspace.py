@@ -42,6 +42,7 @@ from buddy_desk.ui import messages
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.formatting import format_count, format_short_date, format_time
 from buddy_desk.ui.pairs.couple_dialog import CoupleChoice, CoupleDialog
+from buddy_desk.ui.widgets import text_size
 from buddy_desk.ui.widgets.row_table import RowTableModel, RowTableView
 
 MUTED = QColor("#b42318")
@@ -81,7 +82,7 @@ class PairsWorkspace(QWidget):
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
         self.title = QLabel()
-        self.title.setStyleSheet("font-size: 16px; font-weight: 600")
+        text_size.set_points(self.title, 12, bold=True)
         head.addWidget(self.title, 1)
         self.filter = QComboBox()
         self.filter.setObjectName("pairsFilter")

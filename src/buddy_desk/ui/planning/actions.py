@@ -6,13 +6,14 @@ import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
 from buddy_desk.i18n import tr
 from buddy_desk.planning.service import booking as svc
 from buddy_desk.planning.service.output import export_appointments
 from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.file_dialogs import ask_folder
 from buddy_desk.ui.messages import show_error, show_info
 from buddy_desk.ui.planning.dialogs import CancelDialog, MoveDialog
 
@@ -21,9 +22,10 @@ log = logging.getLogger(__name__)
 
 def ask_export(ctx: AppContext, appointment_ids: Sequence[int], parent: QWidget) -> None:
     """Ask for a folder, then write the files off the GUI thread (~100 ms per appointment)."""
-    folder = QFileDialog.getExistingDirectory(parent, tr("planning.export.choose"))
-    if not folder:
+    chosen = ask_folder(parent, tr("planning.export.choose"))
+    if chosen is None:
         return
+    folder = str(chosen)
     ids = list(appointment_ids)
 
     def done(written: list[Path]) -> None:

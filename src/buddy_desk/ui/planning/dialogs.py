@@ -21,6 +21,7 @@ from buddy_desk.core.inspection import VisitKind, qualified_for
 from buddy_desk.i18n import tr
 from buddy_desk.planning.calendar import AMSTERDAM
 from buddy_desk.planning.info import AppointmentInfo, ExpertInfo
+from buddy_desk.ui.widgets import text_size
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ class OverrideDialog(_ReasonDialog):
         buttons = self.findChild(QDialogButtonBox)
         assert buttons is not None  # made by _finish_form
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("planning.override.book"))
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(text_size.scaled(520))
 
 
 class MoveExistingDialog(QDialog):

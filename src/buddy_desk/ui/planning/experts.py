@@ -51,6 +51,7 @@ from buddy_desk.ui.planning.experts_dialogs import (
     qdate,
 )
 from buddy_desk.ui.style import FAINT, ORG_COLOURS
+from buddy_desk.ui.widgets import text_size
 
 COLUMNS = ("name", "organisation", "dual", "areas", "pattern", "absence")
 REASONS = ("leave", "course", "training", "other")
@@ -254,7 +255,7 @@ class RegisterPanel(QWidget):
                 self.table.setItem(row, col, item)
         self.table.resizeColumnsToContents()
         for col, cap in ((3, 200), (5, 240)):  # long lists and periods: the tooltip has it all
-            self.table.setColumnWidth(col, min(self.table.columnWidth(col), cap))
+            self.table.setColumnWidth(col, min(self.table.columnWidth(col), text_size.scaled(cap)))
         self._on_table_selection_changed()
 
     def select_expert(self, expert_id: int) -> None:

@@ -45,6 +45,7 @@ from buddy_desk.planning.patterns import (
 from buddy_desk.planning.service import register as reg
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.formatting import weekday_short
+from buddy_desk.ui.widgets import text_size
 
 KEEP = "keep"
 CUSTOM = "custom"
@@ -90,7 +91,7 @@ class ExpertDialog(QDialog):
             if info
             else tr("planning.register.add.title")
         )
-        self.setMinimumWidth(640)
+        self.setMinimumWidth(text_size.scaled(640))
         form = QFormLayout(self)
         self.name = QLineEdit(info.naam if info else "")
         form.addRow(tr("planning.register.field.name"), self.name)
@@ -342,7 +343,7 @@ class SettingsDialog(QDialog):
         self.ctx = ctx
         self.result_settings: PlanningSettings | None = None
         self.setWindowTitle(tr("planning.register.settings.title"))
-        self.setMinimumWidth(400)
+        self.setMinimumWidth(text_size.scaled(400))
         form = QFormLayout(self)
         intro = QLabel(tr("planning.register.settings.intro"))
         intro.setWordWrap(True)

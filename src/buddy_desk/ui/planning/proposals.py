@@ -40,6 +40,7 @@ from buddy_desk.ui.messages import show_error
 from buddy_desk.ui.operations import show_failure
 from buddy_desk.ui.planning.actions import ask_export
 from buddy_desk.ui.planning.dialogs import MoveExistingDialog, OverrideDialog
+from buddy_desk.ui.widgets import accessible, text_size
 
 log = logging.getLogger(__name__)
 PARTS = (DayPart.MORNING, DayPart.AFTERNOON, DayPart.EVENING)
@@ -61,7 +62,7 @@ class ProposalPanel(QWidget):
         self.last_booked: list[AppointmentInfo] = []
         layout = QVBoxLayout(self)
         self.title = QLabel()
-        self.title.setStyleSheet("font-size: 15px; font-weight: 600")
+        text_size.set_points(self.title, 11.25, bold=True)
         layout.addWidget(self.title)
         # the resident's side
         box = QGroupBox(tr("planning.resident"))
@@ -123,7 +124,7 @@ class ProposalPanel(QWidget):
         self.compare.setWordWrap(True)
         layout.addWidget(self.compare)
         self.table = QTableWidget(0, 4)
-        self.table.setAccessibleName(tr("planning.tab.proposals"))
+        accessible.name(self.table, "planning.tab.proposals")
         self.table.setHorizontalHeaderLabels(
             [
                 tr("planning.col.when"),

@@ -26,6 +26,7 @@ from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.formatting import format_day
 from buddy_desk.ui.planning.actions import ask_export, cancel_appointment, move_appointment
 from buddy_desk.ui.style import MUTED
+from buddy_desk.ui.widgets import accessible
 from buddy_desk.ui.widgets.flow import FlowLayout
 
 STATE_COLUMN = 1
@@ -56,7 +57,7 @@ class AppointmentsSection(QWidget):
                 tr("planning.col.history"),
             ]
         )
-        self.table.setAccessibleName(tr("kitchen.a11y.appointments"))
+        accessible.name(self.table, "kitchen.a11y.appointments")
         self.table.setWordWrap(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

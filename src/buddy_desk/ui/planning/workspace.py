@@ -38,6 +38,7 @@ from buddy_desk.ui.planning.actions import ask_export, cancel_appointment, move_
 from buddy_desk.ui.planning.calendar import WeekCalendar, monday_of, now_local
 from buddy_desk.ui.planning.experts import RegisterPanel
 from buddy_desk.ui.planning.proposals import ProposalPanel
+from buddy_desk.ui.widgets import accessible, text_size
 
 
 class PlanningWorkspace(QWidget):
@@ -65,12 +66,12 @@ class PlanningWorkspace(QWidget):
         self.queue_title.setStyleSheet("font-weight: 600")
         lv.addWidget(self.queue_title)
         self.filter = QLineEdit()
-        self.filter.setAccessibleName(tr("planning.queue.filter"))
+        accessible.name(self.filter, "planning.queue.filter")
         self.filter.setPlaceholderText(tr("planning.queue.filter"))
         self.filter.textChanged.connect(self._show_queue)
         lv.addWidget(self.filter)
         self.queue_table = QTableWidget(0, 4)
-        self.queue_table.setAccessibleName(tr("planning.queue"))
+        accessible.name(self.queue_table, "planning.queue")
         self.queue_table.setHorizontalHeaderLabels(
             ["", tr("planning.col.address"), tr("planning.col.place"), tr("planning.col.group")]
         )
@@ -95,7 +96,7 @@ class PlanningWorkspace(QWidget):
         self.tabs.addTab(self.register_panel, tr("planning.register.tab"))
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         split.addWidget(self.tabs)
-        split.setSizes([380, 900])
+        split.setSizes([text_size.scaled(380), text_size.scaled(900)])
         self.reload_queue()
 
     # -- the queue -------------------------------------------------------------------
@@ -151,7 +152,8 @@ class PlanningWorkspace(QWidget):
             if e.dossier_id == shown_id:
                 self.queue_table.selectRow(row)
         blocker.unblock()
-        self.queue_table.resizeColumnToContents(0)
+        for column in (0, 2, 3):  # the address column stretches; place and group are short
+            self.queue_table.resizeColumnToContents(column)
 
     def selected_queue_dossier(self) -> int | None:
         rows = self.queue_table.selectionModel().selectedRows()
@@ -283,7 +285,7 @@ class PlanningWorkspace(QWidget):
         row.addWidget(self.autoplan_status, 1)
         v.addLayout(row)
         self.autoplan_table = QTableWidget(0, 4)
-        self.autoplan_table.setAccessibleName(tr("planning.tab.autoplan"))
+        accessible.name(self.autoplan_table, "planning.tab.autoplan")
         self.autoplan_table.setHorizontalHeaderLabels(
             [
                 tr("planning.col.address"),

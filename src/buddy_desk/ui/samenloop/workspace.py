@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -43,8 +42,10 @@ from buddy_desk.samenloop.service import (
 )
 from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.file_dialogs import ask_save_file
 from buddy_desk.ui.formatting import format_count, format_short_date
 from buddy_desk.ui.messages import show_error
+from buddy_desk.ui.widgets import accessible, text_size
 
 COLUMNS = (
     "samenloop.col.address",
@@ -153,7 +154,7 @@ class SamenloopWorkspace(QWidget):
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
         self.title = QLabel()
-        self.title.setStyleSheet("font-size: 16px; font-weight: 600")
+        text_size.set_points(self.title, 12, bold=True)
         head.addWidget(self.title, 1)
         self.status = QLabel()
         self.status.setProperty("muted", True)
@@ -169,20 +170,20 @@ class SamenloopWorkspace(QWidget):
             tile = QPushButton()
             tile.setObjectName(f"tile_{list_id.value}")
             tile.setCheckable(True)
-            tile.setMinimumHeight(64 if row == 0 else 48)
+            tile.setMinimumHeight(text_size.scaled(64 if row == 0 else 48))
             tile.setStyleSheet(
                 "QPushButton { text-align: left; padding: 6px 10px; border: 1px solid #d0d5dd;"
-                f" font-size: {14 if row == 0 else 13}px;"
                 " border-radius: 6px; background: #ffffff; }"
                 "QPushButton:checked { border: 2px solid #1d4ed8; background: #eef4ff; }"
             )
+            text_size.set_points(tile, 10.5 if row == 0 else 9.75)
             tile.clicked.connect(lambda _c=False, lid=list_id: self.show_list(lid))
             grid.addWidget(tile, row, col)
             self.tiles[list_id] = tile
         layout.addLayout(grid)
         filters = QHBoxLayout()
         self.search = QLineEdit()
-        self.search.setAccessibleName(tr("a11y.samenloop.search"))
+        accessible.name(self.search, "a11y.samenloop.search")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._refresh_list)
         filters.addWidget(self.search, 2)
@@ -217,13 +218,12 @@ class SamenloopWorkspace(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(24)
+        text_size.fit_rows(self.table, 24)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         widths = ((0, 260), (1, 75), (2, 130), (3, 230), (4, 110), (5, 55), (6, 140), (7, 140))
-        for col, width in widths:
-            self.table.setColumnWidth(col, width)
+        text_size.set_column_widths(self.table, dict(widths))
         self.table.activated.connect(self._on_table_activated)
         layout.addWidget(self.table, 1)
         ctx.events.dossiers_reloaded.connect(self.reload)
@@ -363,15 +363,14 @@ class SamenloopWorkspace(QWidget):
         if self.overview is None:
             return 0
         if path is None:
-            name, _f = QFileDialog.getSaveFileName(
+            path = ask_save_file(
                 self,
                 tr("samenloop.export"),
                 f"samenloop-{self.current.value}.csv",
                 "CSV (*.csv)",
             )
-            if not name:
+            if path is None:
                 return 0
-            path = Path(name)
         try:
             n = export_list(
                 self.ctx.new_uow(), viewer_of(self.ctx.user), self.overview, path, self.shown

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from buddy_desk.core.phases import Organisation
 from buddy_desk.i18n import tr
 from buddy_desk.signals.rules import ObservationKind, RequestKind
+from buddy_desk.ui.widgets import text_size
 
 
 def _qdate(d: date) -> QDate:
@@ -40,7 +41,7 @@ class _Form(QDialog):
     def __init__(self, title: str, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(text_size.scaled(480))
         self.layout_ = QVBoxLayout(self)
         self.form = QFormLayout()
         self.layout_.addLayout(self.form)
@@ -84,7 +85,7 @@ class AddSignalDialog(_Form):
         self.title_edit.setMaxLength(200)
         self.form.addRow(tr("signals.add.what"), self.title_edit)
         self.detail = QPlainTextEdit()
-        self.detail.setFixedHeight(80)
+        self.detail.setFixedHeight(text_size.scaled(80))
         self.form.addRow(tr("signals.add.detail"), self.detail)
         self.org = QComboBox()
         for org in Organisation:
@@ -120,7 +121,7 @@ class TextDialog(_Form):
     def __init__(self, title: str, label: str, empty: str, parent: QWidget | None = None) -> None:
         super().__init__(title, parent)
         self.text = QPlainTextEdit()
-        self.text.setFixedHeight(110)
+        self.text.setFixedHeight(text_size.scaled(110))
         self.form.addRow(label, self.text)
         self._empty = empty
 
@@ -154,7 +155,7 @@ class RequestDialog(_Form):
             self.org.setCurrentIndex(self.org.findData(default_org.value))
         self.form.addRow(tr("requests.add.from"), self.org)
         self.question = QPlainTextEdit()
-        self.question.setFixedHeight(90)
+        self.question.setFixedHeight(text_size.scaled(90))
         self.form.addRow(tr("requests.add.question"), self.question)
         self._empty = tr("requests.add.empty")
 

@@ -33,6 +33,7 @@ from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.formatting import format_count
 from buddy_desk.ui.messages import show_error
 from buddy_desk.ui.signals.common import SignalsTable, ask_close
+from buddy_desk.ui.widgets import accessible, text_size
 
 STATES = ("open", "done", "all")
 
@@ -51,7 +52,7 @@ class SignalsWorkspace(QWidget):
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
         self.title = QLabel()
-        self.title.setStyleSheet("font-size: 16px; font-weight: 600")
+        text_size.set_points(self.title, 12, bold=True)
         head.addWidget(self.title, 1)
         self.mine = QCheckBox()
         self.mine.setObjectName("signalsMine")
@@ -72,7 +73,7 @@ class SignalsWorkspace(QWidget):
         layout.addWidget(self.summary)
         self.table = SignalsTable(with_address=True)
         self.table.setObjectName("signalsTable")
-        self.table.setAccessibleName(tr("signals.workspace"))
+        accessible.name(self.table, "signals.workspace")
         self.table.itemActivated.connect(lambda _item: self.open_selected())
         self.table.itemSelectionChanged.connect(self._update_buttons)
         layout.addWidget(self.table, 1)

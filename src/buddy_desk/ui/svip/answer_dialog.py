@@ -20,6 +20,7 @@ from buddy_desk.core.phases import Organisation
 from buddy_desk.i18n import tr
 from buddy_desk.signals.rules import RequestKind
 from buddy_desk.signals.service import RequestInfo
+from buddy_desk.ui.widgets import text_size
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +35,7 @@ class AnswerDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("svipAnswerDialog")
         self.setWindowTitle(tr("svip.answer.title", id=request.id))
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(text_size.scaled(480))
         layout = QVBoxLayout(self)
         question = QLabel(
             tr(

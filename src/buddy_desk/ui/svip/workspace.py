@@ -28,6 +28,7 @@ from buddy_desk.ui import messages
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.formatting import format_count, format_short_date
 from buddy_desk.ui.svip.answer_dialog import AnswerChoice, AnswerDialog
+from buddy_desk.ui.widgets import text_size
 from buddy_desk.ui.widgets.row_table import RowTableModel, RowTableView
 
 OVERDUE = QColor("#b42318")
@@ -59,7 +60,7 @@ class SvipWorkspace(QWidget):
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
         self.title = QLabel()
-        self.title.setStyleSheet("font-size: 16px; font-weight: 600")
+        text_size.set_points(self.title, 12, bold=True)
         head.addWidget(self.title, 1)
         self.incoming = QCheckBox()
         self.incoming.setObjectName("svipIncoming")
@@ -170,7 +171,7 @@ class SvipWorkspace(QWidget):
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
         for col in (7, 8):
-            self.table.setColumnWidth(col, min(self.table.columnWidth(col), 320))
+            self.table.setColumnWidth(col, min(self.table.columnWidth(col), text_size.scaled(320)))
         counts = {s: sum(1 for r in rows if r.state is s) for s in QueueState}
         self.summary.setText(
             tr(

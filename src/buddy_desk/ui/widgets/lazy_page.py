@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from buddy_desk.i18n import tr
 
@@ -24,8 +24,15 @@ class LazyPage(QWidget):
         self._name = name
         self._factory = factory
         self._content: QWidget | None = None
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        # a page wider than the window (text at 200 %) scrolls instead of widening the
+        # window beyond the screen; at 100 % every page fits and no scroll bar shows
+        self._scroll = QScrollArea()
+        self._scroll.setObjectName("pageScroll")
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        layout.addWidget(self._scroll)
 
     @property
     def built(self) -> bool:
@@ -39,7 +46,7 @@ class LazyPage(QWidget):
             except Exception:  # one broken feature must not stop the app
                 log.exception("workspace %s failed to build", self._name)
                 self._content = QLabel(tr("ui.workspace.failed"))
-            self._layout.addWidget(self._content)
+            self._scroll.setWidget(self._content)
         return self._content
 
     def follow_language(self) -> None:
@@ -49,7 +56,7 @@ class LazyPage(QWidget):
             return
         rebuild_now = self.isVisible()
         self._content.hide()
-        self._layout.removeWidget(self._content)
+        self._scroll.takeWidget()
         self._content.deleteLater()
         self._content = None
         if rebuild_now:

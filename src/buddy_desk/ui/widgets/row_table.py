@@ -15,6 +15,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from buddy_desk.i18n import tr
+from buddy_desk.ui.widgets import text_size
 
 T = TypeVar("T")
 Index = QModelIndex | QPersistentModelIndex
@@ -90,6 +91,10 @@ class RowTableView(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         header.setResizeContentsPrecision(200)  # size columns from the first rows, not all
+        for column in range(model.columnCount()):  # an empty table still shows whole headers
+            self.setColumnWidth(
+                column, max(self.columnWidth(column), text_size.header_width(self, column, 14))
+            )
 
     def selected_rows(self) -> list[int]:
         return sorted({i.row() for i in self.selectionModel().selectedRows()})
