@@ -36,11 +36,11 @@ def offered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The export offered after a change (the folder question, answered with 'cancel')."""
     asked: list[str] = []
 
-    def ask(_parent: object, title: str) -> str:
+    def ask(_parent: object, title: str, _start: str = "") -> None:
         asked.append(title)
-        return ""
+        return None
 
-    monkeypatch.setattr("buddy_desk.ui.planning.actions.QFileDialog.getExistingDirectory", ask)
+    monkeypatch.setattr("buddy_desk.ui.planning.actions.ask_folder", ask)
     return asked
 
 
