@@ -16,7 +16,6 @@ Laptop side (a ``UnitOfWork`` on the laptop's SQLite database):
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import secrets
@@ -53,7 +52,7 @@ from buddy_desk.models.sync import SyncConflict, SyncOutbox, SyncState, SyncVers
 from buddy_desk.persistence.engine import create_db_engine
 from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
-from buddy_desk.sync import server_sql
+from buddy_desk.sync import heads, server_sql, validate_sql
 from buddy_desk.sync.laptop_sql import outbox_triggers
 
 log = logging.getLogger(__name__)
@@ -115,8 +114,11 @@ def init_server(url: str) -> None:
             for statement in (
                 server_sql.SCHEMA,
                 server_sql.FUNCTIONS,
+                validate_sql.SQL,
+                heads.SQL,
                 *server_sql.triggers(),
                 *server_sql.roles(),
+                *heads.grants(),
             ):
                 cursor.execute(statement)
     finally:
@@ -324,8 +326,16 @@ def sync(uow: UnitOfWork) -> SyncReport:
                 if _refused(exc):
                     raise _RefusedError from None
                 raise SyncError(_unreachable(state.server, exc)) from None
+            _report_heads(uow, server)
             pushed = _push(uow, server)
             pulled, removed = _pull(uow, server)
+            _report_heads(uow, server)
+    except heads.HeadsRefused as refused:
+        log.warning("sync refused by the server: a choice-log head moved back")
+        raise LaptopRefusedError(
+            f"De teamserver weigert deze laptop: {refused}. Neem contact op met de "
+            "privacyfunctionaris en meld een nieuwe laptopdatabase aan."
+        ) from None
     except _RefusedError:
         wiped = wipe(uow)
         raise RevokedError(
@@ -353,6 +363,32 @@ def wipe(uow: UnitOfWork) -> int:
         uow.commit()
     log.warning("laptop revoked by the server: %d dossier(s) wiped", len(held))
     return len(held)
+
+
+class LaptopRefusedError(SyncError):
+    """The server refused this laptop's push: a choice-log head it reported moved back."""
+
+
+def _laptop_report(uow: UnitOfWork) -> tuple[str, dict[str, Any]]:
+    with uow:
+        return _state(uow).laptop_id, heads.local_heads(uow.session.connection())
+
+
+def _push_batch(uow: UnitOfWork, server: Connection, batch: list[dict[str, Any]]) -> Any:
+    """One batch through ``sync.push_from``: the heads this laptop holds, then the changes."""
+    laptop_id, report = _laptop_report(uow)
+    results = heads.push_from(server, laptop_id, report, batch)
+    server.commit()
+    return results
+
+
+def _report_heads(uow: UnitOfWork, server: Connection) -> None:
+    """Report the heads without changes (before pushing, and after a pull was applied)."""
+    try:
+        _push_batch(uow, server, [])
+    except (OperationalError, ProgrammingError, DBAPIError) as exc:
+        server.rollback()
+        raise SyncError(_unreachable(str(server.engine.url), exc)) from None
 
 
 def _queued(uow: UnitOfWork) -> int:
@@ -390,10 +426,7 @@ def _push(uow: UnitOfWork, server: Connection) -> int:
                 for r in rows
             ]
         try:
-            results = server.scalar(
-                text("SELECT sync.push(CAST(:c AS jsonb))"), {"c": json.dumps(batch)}
-            )
-            server.commit()
+            results = _push_batch(uow, server, batch)
         except (OperationalError, ProgrammingError, DBAPIError) as exc:
             server.rollback()
             raise SyncError(_unreachable(str(server.engine.url), exc)) from None

@@ -27,7 +27,7 @@ from buddy_desk.ui.sync.controller import controller_for
 from buddy_desk.ui.sync.status import SyncStatusWidget
 from buddy_desk.ui.tasks import TaskRunner
 from tests.integration.sync.conftest import Team, enrol_laptop
-from tests.integration.sync.test_two_laptops import ANNA, T0, _choice
+from tests.integration.sync.test_two_laptops import T0, _choice
 
 
 def _ctx(uow: UnitOfWork) -> AppContext:
@@ -52,7 +52,7 @@ def laptop(team: Team, tmp_path: Path) -> Iterator[AppContext]:
 def test_queued_changes_show_and_sync_now_sends_them(
     qtbot: QtBot, laptop: AppContext, team: Team
 ) -> None:
-    record_choice(laptop.uow, team.shared, _choice("aan tafel"), ANNA, now=T0)
+    record_choice(laptop.uow, team.shared, _choice("aan tafel"), team.actor("anna"), now=T0)
     widget = SyncStatusWidget(laptop)
     qtbot.addWidget(widget)
     label = widget.label
