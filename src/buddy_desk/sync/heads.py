@@ -140,7 +140,7 @@ BEGIN
             'verwerkingsactiviteit_id', '{ACTIVITY_ID}', 'vertrouwelijkheid',
             '{CONFIDENTIALITY}', 'bewaartermijn', '{RETENTION}', 'uitvoerder', u.organisation,
             'systeem', 'Buddy Desk sync', 'gebruiker', u.username, 'gebruiker_rol', u.role,
-            'gegevensbron', 'laptop ' || p_laptop, 'doel', '{REFUSED_PURPOSE}',
+            'gegevensbron', 'GUO', 'doel', '{REFUSED_PURPOSE} (laptop ' || p_laptop || ')',
             'tijdstip', now(), 'tijdstip_registratie', now(), 'dossier_id', d,
             'objecttype', 'dossier', 'soorten_gegevens', 'keuzelogboek', 'consent_seq', 0)));
         RETURN jsonb_build_object('refused', why);

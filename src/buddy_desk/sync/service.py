@@ -331,7 +331,7 @@ def sync(uow: UnitOfWork) -> SyncReport:
             pulled, removed = _pull(uow, server)
             _report_heads(uow, server)
     except heads.HeadsRefused as refused:
-        log.warning("sync refused by the server: a choice-log head moved back")
+        log.info("sync refused by the server: a choice-log head moved back")
         raise LaptopRefusedError(
             f"De teamserver weigert deze laptop: {refused}. Neem contact op met de "
             "privacyfunctionaris en meld een nieuwe laptopdatabase aan."

@@ -397,7 +397,7 @@ BEGIN
     INSERT INTO sync.conflict VALUES (c->>'uuid', d, 'choice_log_entry', code,
         why || ' — ' || COALESCE(p->>'kind', '?') || ' ' || COALESCE(p->>'choice_type', '?')
             || ': ' || left(COALESCE(p->>'value', ''), 200),
-        c->>'author', now());
+        u.username, now());  -- the pushing login, whatever the client claims
     RETURN true;
 END $$;
 """
