@@ -346,6 +346,15 @@ BEGIN
     IF char_length(p->>'value') > {FREE_TEXT_MAX} THEN
         RETURN 'keuze: is langer dan {FREE_TEXT_MAX} tekens';
     END IF;
+    IF char_length(p->>'purpose') > {PURPOSE_MAX} THEN
+        RETURN 'doel: is langer dan {PURPOSE_MAX} tekens';
+    END IF;
+    IF char_length(p->>'form_reference') > {FORM_REFERENCE_MAX} THEN
+        RETURN 'formulierkenmerk: is langer dan {FORM_REFERENCE_MAX} tekens';
+    END IF;
+    IF char_length(p->>'recorded_by') > 120 OR char_length(p->>'explanation_version') > 60 THEN
+        RETURN 'regel: auteur of versie toelichting is te lang';
+    END IF;
     IF p->>'value' IS NULL OR p->>'made_at' IS NULL OR p->>'recorded_at' IS NULL
        OR p->>'recorded_by' IS NULL THEN
         RETURN 'regel: keuze, datum of auteur ontbreekt';
