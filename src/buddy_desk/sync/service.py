@@ -54,6 +54,7 @@ from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.sync import heads, server_sql, validate_sql
 from buddy_desk.sync.laptop_sql import outbox_triggers
+from buddy_desk.sync.wipe import wipe_laptop
 
 log = logging.getLogger(__name__)
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
@@ -350,19 +351,9 @@ def sync(uow: UnitOfWork) -> SyncReport:
 
 
 def wipe(uow: UnitOfWork) -> int:
-    """Remove every dossier and the enrolment from this laptop (a revoked laptop)."""
-    with uow:
-        conn = uow.session.connection()
-        held = list(uow.session.scalars(select(Dossier.id)))
-        conn.execute(update(SyncState).values(applying=True))
-        with guards_lifted(conn):
-            for dossier_id in held:
-                _remove_dossier(conn, dossier_id)
-        for model in (SyncOutbox, SyncConflict, SyncVersion, SyncState):
-            conn.execute(delete(model))
-        uow.commit()
-    log.warning("laptop revoked by the server: %d dossier(s) wiped", len(held))
-    return len(held)
+    """Remove every dossier and the enrolment from this laptop (a revoked laptop); see
+    ``sync.wipe``: the access log closed with a sealed record, WAL and backups emptied."""
+    return wipe_laptop(uow)
 
 
 class LaptopRefusedError(SyncError):
