@@ -21,8 +21,13 @@ import sqlite3
 import threading
 import time
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from benchmarks.harness import BenchContext, BenchResult
+
+if TYPE_CHECKING:
+    from buddy_desk.choices.rules import Actor
+    from buddy_desk.persistence.unit_of_work import UnitOfWork
 
 SCOPE = 300
 QUEUED_CHOICES = 1_000  # with their timeline lines: 2,000 changes
@@ -95,14 +100,14 @@ def _team(url: str) -> dict[str, str]:
     return secrets
 
 
-def _laptop(ctx: BenchContext, name: str) -> object:
+def _laptop(ctx: BenchContext, name: str) -> UnitOfWork:
     from buddy_desk.persistence.schema import open_database
     from buddy_desk.persistence.unit_of_work import UnitOfWork
 
     return UnitOfWork(open_database(f"sqlite:///{ctx.work_dir / name}.sqlite", create=True))
 
 
-def _actor(name: str) -> object:
+def _actor(name: str) -> Actor:
     from buddy_desk.choices.rules import Actor
     from buddy_desk.core.phases import Organisation
 
@@ -114,11 +119,9 @@ def _actor(name: str) -> object:
 
 
 def _enrolment(ctx: BenchContext, url: str, team: dict[str, str]) -> list[BenchResult]:
-    from buddy_desk.persistence.unit_of_work import UnitOfWork
     from buddy_desk.sync import service
 
     laptop = _laptop(ctx, "enrol")
-    assert isinstance(laptop, UnitOfWork)
     started = time.perf_counter()
     report = service.enrol(laptop, url, "anna", team["anna"])
     enrol_s = time.perf_counter() - started
@@ -165,8 +168,7 @@ def _enrol_floor(ctx: BenchContext, url: str) -> float:
                 marks = ",".join("?" * len(names))
                 quoted = ",".join(f'"{n}"' for n in names)
                 lite.executemany(
-                    f"INSERT OR REPLACE INTO {table} ({quoted}) "
-                    f"VALUES ({marks})",
+                    f"INSERT OR REPLACE INTO {table} ({quoted}) VALUES ({marks})",
                     [tuple(_lite(v) for v in row) for row in rows],
                 )
         lite.commit()
@@ -191,12 +193,10 @@ def _offline_laptop(ctx: BenchContext, url: str, team: dict[str, str]) -> list[B
     from buddy_desk.choices.service.log import NewChoice, record_choice, verify_log
     from buddy_desk.models import Dossier
     from buddy_desk.models.sync import SyncOutbox
-    from buddy_desk.persistence.unit_of_work import UnitOfWork
     from buddy_desk.sync import service
 
     anna = _laptop(ctx, "anna-offline")
     bram = _laptop(ctx, "bram-offline")
-    assert isinstance(anna, UnitOfWork) and isinstance(bram, UnitOfWork)
     service.enrol(anna, url, "anna", team["anna"])
     service.enrol(bram, url, "bram", team["bram"])
     with anna:
@@ -211,9 +211,7 @@ def _offline_laptop(ctx: BenchContext, url: str, team: dict[str, str]) -> list[B
     service.sync(bram)
     with anna:
         queued = anna.session.scalar(select(func.count()).select_from(SyncOutbox)) or 0
-        payloads = [
-            (r.table_name, r.payload) for r in anna.session.scalars(select(SyncOutbox))
-        ]
+        payloads = [(r.table_name, r.payload) for r in anna.session.scalars(select(SyncOutbox))]
     started = time.perf_counter()
     report = service.sync(anna)
     sync_s = time.perf_counter() - started
@@ -284,7 +282,6 @@ def _many_laptops(ctx: BenchContext, url: str, team: dict[str, str]) -> list[Ben
     for i in range(LAPTOPS):
         user = users[i % 2]
         laptop = _laptop(ctx, f"many-{i}")
-        assert isinstance(laptop, UnitOfWork)
         service.enrol(laptop, url, user, team[user])
         laptops.append((user, laptop))
     with laptops[0][1] as first:
@@ -334,5 +331,3 @@ def _many_laptops(ctx: BenchContext, url: str, team: dict[str, str]) -> list[Ben
             f"sync: {LAPTOPS} laptops tegelijk, verloren/dubbel/afwijkend", bad, "", 0
         ),
     ]
-
-

@@ -168,9 +168,7 @@ def local_heads(conn: Connection) -> dict[str, Any]:
     """This laptop's report: per dossier its head and its base (the last entry that came
     from the server: one without an outbox row), and the access log's running digest."""
     made_here = set(
-        conn.scalars(
-            select(SyncOutbox.row_key).where(SyncOutbox.table_name == "choice_log_entry")
-        )
+        conn.scalars(select(SyncOutbox.row_key).where(SyncOutbox.table_name == "choice_log_entry"))
     )
     found: dict[int, dict[str, Any]] = {}
     rows = conn.execute(

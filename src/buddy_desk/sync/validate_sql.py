@@ -291,9 +291,7 @@ BEGIN
     -- a withdrawal: the state the record belongs to (keyed by its latest content)
     SELECT sync.choice_key(c, rec.seq) INTO rec_key
     FROM unnest(existing) c
-    WHERE COALESCE((root ->> c.seq::text)::integer, -1) = rec.seq AND c.kind <> {
-    _q(_WITHDRAWAL)
-}
+    WHERE COALESCE((root ->> c.seq::text)::integer, -1) = rec.seq AND c.kind <> {_q(_WITHDRAWAL)}
     ORDER BY c.seq DESC LIMIT 1;
     SELECT * INTO st FROM sync.choice_states(existing) s WHERE s.choice_key = rec_key;
     IF st.record_seq IS DISTINCT FROM rec.seq THEN

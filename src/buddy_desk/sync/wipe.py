@@ -120,4 +120,3 @@ def _remove_copies(uow: UnitOfWork) -> int:
 def wal_size(path: Path) -> int:
     wal = path.with_name(path.name + "-wal")
     return wal.stat().st_size if wal.exists() else 0
-

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -108,7 +110,7 @@ def candidate(draw: st.DrawFn, log: list[ChoiceEntry]) -> ChoiceEntry:
     return replace(entry, **{spoil: draw(SPOILERS[spoil](entry))})
 
 
-SPOILERS = {
+SPOILERS: dict[str, Callable[[ChoiceEntry], st.SearchStrategy[Any]]] = {
     "value": lambda e: st.sampled_from(
         ["onzin", "", "  ", "x" * 500, *OPTIONS[ChoiceType.FIRST_CONTACT]]
     ),

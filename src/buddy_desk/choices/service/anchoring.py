@@ -176,7 +176,12 @@ _WIPE_COLUMNS = tuple(c.key for c in AccessLogWipe.__table__.columns if c.key !=
 
 
 def close_access_log(
-    uow: UnitOfWork, *, reason: str, username: str, laptop_id: str | None, dossiers: int,
+    uow: UnitOfWork,
+    *,
+    reason: str,
+    username: str,
+    laptop_id: str | None,
+    dossiers: int,
     at: datetime,
 ) -> None:
     """Remove the whole access log and keep a sealed record of it (a revoked laptop's wipe).
