@@ -16,6 +16,7 @@ Laptop side (a ``UnitOfWork`` on the laptop's SQLite database):
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import secrets
@@ -619,12 +620,17 @@ def _insert(
 def _upsert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     for row in rows:
         values = _convert(table, row, keep_id=True)
-        statement = sqlite_insert(table).values(**values)
-        conn.execute(
-            statement.on_conflict_do_update(
-                index_elements=["id"], set_={k: statement.excluded[k] for k in values if k != "id"}
-            )
-        )
+        conn.execute(_upsert_statement(table.name, tuple(values)), values)
+
+
+@functools.cache
+def _upsert_statement(table_name: str, columns: tuple[str, ...]) -> Any:
+    """One statement per table and column set: built and compiled once, not per row (an
+    enrolment upserts some 900 rows; building ``excluded`` each time cost a third of it)."""
+    statement = sqlite_insert(_table(table_name))
+    return statement.on_conflict_do_update(
+        index_elements=["id"], set_={k: statement.excluded[k] for k in columns if k != "id"}
+    )
 
 
 def _convert(table: Table, row: dict[str, Any], *, keep_id: bool) -> dict[str, Any]:
