@@ -12,6 +12,7 @@ from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.sync import service
 from buddy_desk.sync.server_sql import ROLES
+from buddy_desk.sync.validate_sql import REFUSED_ENTRY
 
 ORDER = 70
 
@@ -152,5 +153,7 @@ def _conflicts(args: argparse.Namespace) -> int:
         return EXIT_OK
     for c in found:
         print(f"{c.dossier_id:>7}  {tr('sync.reason.' + c.reason):<28} {c.author or '-'}")
+        if c.reason in REFUSED_ENTRY and c.mine:  # why the server refused it, in one line
+            print(f"{'':>7}  {c.mine}")
     print(tr("sync.cli.conflicts", count=len(found)))
     return EXIT_OK

@@ -40,6 +40,7 @@ from buddy_desk.choices.rules import (
 
 INVALID = "invalid_entry"
 AUTHOR = "author_mismatch"
+REFUSED_ENTRY = frozenset({INVALID, AUTHOR})  # conflict reasons whose text says why
 
 _RECORD, _CORRECTION, _WITHDRAWAL = (k.value for k in EntryKind)
 _SHARING, _FREE = ChoiceType.DATA_SHARING.value, ChoiceType.FREE_TEXT.value

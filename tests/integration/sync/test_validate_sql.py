@@ -37,6 +37,7 @@ from buddy_desk.choices.rules import (
     validate_new,
 )
 from buddy_desk.choices.service.log import log_entries, record_choice, verify_log
+from buddy_desk.cli import main as cli_main
 from buddy_desk.errors import ValidationError
 from buddy_desk.persistence.engine import create_db_engine
 from buddy_desk.persistence.schema import open_database
@@ -223,7 +224,9 @@ def _entry(team: Team, **changes: object) -> dict[str, object]:
     }
 
 
-def test_a_modified_clients_entries_are_refused_and_listed(team: Team, tmp_path: Path) -> None:
+def test_a_modified_clients_entries_are_refused_and_listed(
+    team: Team, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     anna = enrol_laptop(team, tmp_path, "anna")
     record_choice(anna, team.shared, _choice("eerst"), team.actor("anna"), now=T0)
     service.sync(anna)
@@ -258,6 +261,12 @@ def test_a_modified_clients_entries_are_refused_and_listed(team: Team, tmp_path:
         "doel: is langer dan 200 tekens",
     ):
         assert says in texts
+    # the command line lists them with the reason
+    capsys.readouterr()
+    assert cli_main(["conflicts", "--db", str(anna.engine.url)]) == 0
+    out = capsys.readouterr().out
+    assert "keuzeregel geweigerd" in out and "verwijzing: regel 7 bestaat niet" in out
+    assert f"{len(outcome)} conflict(en)" in out
     server = UnitOfWork(open_database(team.url))
     assert [e.value for e in log_entries(server, team.shared)] == ["eerst", "aan tafel gezegd"]
     assert verify_log(server).ok and verify_log(anna).ok
