@@ -55,7 +55,9 @@ from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.sync import heads, server_sql, validate_sql
 from buddy_desk.sync.laptop_sql import outbox_triggers
-from buddy_desk.sync.wipe import wipe_laptop
+from buddy_desk.sync.one_at_a_time import SyncBusyError as SyncBusyError
+from buddy_desk.sync.one_at_a_time import one_sync_at_a_time
+from buddy_desk.sync.wipe import database_path, wipe_laptop
 
 log = logging.getLogger(__name__)
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
@@ -315,6 +317,11 @@ def _refused(exc: Exception) -> bool:
 
 
 def sync(uow: UnitOfWork) -> SyncReport:
+    with one_sync_at_a_time(database_path(uow)):
+        return _sync(uow)
+
+
+def _sync(uow: UnitOfWork) -> SyncReport:
     with uow:
         state = _login(uow)
         install_triggers(uow.session.connection())

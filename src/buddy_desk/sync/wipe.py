@@ -98,6 +98,7 @@ def copies_of(path: Path) -> list[Path]:
         f"{path.name}.*.tmp",
         f"{path.stem}.backup-*{path.suffix}-wal",
         f"{path.stem}.backup-*{path.suffix}-shm",
+        f"{path.name}.sync-lock",
     )
     found: set[Path] = set()
     for pattern in patterns:

@@ -23,6 +23,8 @@ from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.sync import service
 from buddy_desk.sync.heads import HANDLING_REFUSED
+from buddy_desk.sync.one_at_a_time import SyncBusyError, one_sync_at_a_time
+from buddy_desk.sync.wipe import database_path
 from tests.integration.sync.conftest import Team, enrol_laptop
 from tests.integration.sync.test_two_laptops import T0, _choice
 
@@ -146,3 +148,15 @@ def test_normal_syncs_of_two_laptops_are_never_refused(team: Team, tmp_path: Pat
         assert listed[0].author == team.secrets["bram_login"]
     kinds = [e.kind.value for e in log_entries(server, team.shared)]
     assert kinds.count("intrekking") == 1
+
+
+def test_two_syncs_of_one_laptop_never_interleave(team: Team, tmp_path: Path) -> None:
+    """A second sync (another process, or the CLI next to the app) waits its turn: it would
+    report heads read before the first one applied its pull, which looks like a move back."""
+    anna = enrol_laptop(team, tmp_path, "anna")
+    record_choice(anna, team.shared, _choice("tussendoor"), team.actor("anna"), now=T0)
+    busy = pytest.raises(SyncBusyError, match="loopt al een synchronisatie")
+    with one_sync_at_a_time(database_path(anna)), busy:  # the app's sync is running
+        service.sync(anna)
+    assert service.sync(anna).queued == 0
+    assert _refusals(team) == []

@@ -83,7 +83,8 @@ class SyncController(QObject):
 
     def _failed(self, exc: BaseException, parent: QWidget | None) -> None:
         self.running = False
-        self.online = False
+        if not isinstance(exc, service.SyncBusyError):  # busy elsewhere is not offline
+            self.online = False
         self.error = str(exc)
         self.refused = isinstance(exc, service.LaptopRefusedError)
         if isinstance(exc, service.RevokedError):
