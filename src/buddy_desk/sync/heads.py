@@ -37,6 +37,7 @@ from buddy_desk.choices.service.anchoring import (
     PROCESSING_NAME,
     RETENTION,
 )
+from buddy_desk.models import Dossier
 from buddy_desk.models.access_log import AccessLogHead
 from buddy_desk.models.choices import ChoiceLogEntry
 from buddy_desk.models.sync import SyncOutbox
@@ -170,7 +171,11 @@ def local_heads(conn: Connection) -> dict[str, Any]:
     made_here = set(
         conn.scalars(select(SyncOutbox.row_key).where(SyncOutbox.table_name == "choice_log_entry"))
     )
-    found: dict[int, dict[str, Any]] = {}
+    # every dossier held, also one whose chain is empty: a chain cut to nothing moved back too
+    found: dict[int, dict[str, Any]] = {
+        dossier_id: {"id": dossier_id, "base_seq": 0, "base_hash": "", "head_seq": 0}
+        for dossier_id in conn.scalars(select(Dossier.id))
+    }
     rows = conn.execute(
         select(ChoiceLogEntry.dossier_id, ChoiceLogEntry.seq, ChoiceLogEntry.entry_hash).order_by(
             ChoiceLogEntry.dossier_id, ChoiceLogEntry.seq

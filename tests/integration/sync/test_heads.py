@@ -46,6 +46,13 @@ def _truncate(uow: UnitOfWork, dossier_id: int) -> None:
         )
 
 
+def _empty(uow: UnitOfWork, dossier_id: int) -> None:
+    """Remove the dossier's whole choice log and its head: nothing left to compare locally."""
+    with uow.engine.begin() as conn, guards_lifted(conn):
+        for table in ("choice_log_entry", "choice_log_head"):
+            conn.execute(text(f"DELETE FROM {table} WHERE dossier_id = :d"), {"d": dossier_id})
+
+
 def _rewrite(uow: UnitOfWork, dossier_id: int) -> None:
     """Change the last entry's value and re-seal it: the local chain is whole again."""
     last = log_entries(uow, dossier_id)[-1]
@@ -81,8 +88,12 @@ def _refusals(team: Team) -> list[tuple[str, int]]:
 
 @pytest.mark.parametrize(
     ("tamper", "says"),
-    [(_truncate, "is op de laptop ingekort"), (_rewrite, "wijkt af van de server")],
-    ids=["truncated", "rewritten"],
+    [
+        (_truncate, "is op de laptop ingekort"),
+        (_empty, "is op de laptop ingekort"),
+        (_rewrite, "wijkt af van de server"),
+    ],
+    ids=["truncated", "emptied", "rewritten"],
 )
 def test_a_laptop_whose_choice_log_moved_back_is_refused(
     team: Team,
