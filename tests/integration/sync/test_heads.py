@@ -171,3 +171,19 @@ def test_two_syncs_of_one_laptop_never_interleave(team: Team, tmp_path: Path) ->
         service.sync(anna)
     assert service.sync(anna).queued == 0
     assert _refusals(team) == []
+
+
+def test_a_laptop_cannot_push_without_reporting_its_heads(team: Team) -> None:
+    from sqlalchemy.exc import ProgrammingError
+
+    from buddy_desk.persistence.engine import create_db_engine
+
+    url = service._login_url(team.url, team.secrets["anna_login"], team.secrets["anna"])
+    engine = create_db_engine(url.render_as_string(hide_password=False))
+    try:
+        with engine.connect() as conn, pytest.raises(ProgrammingError, match="permission denied"):
+            conn.execute(text("SELECT sync.push('[]'::jsonb)"))
+        with engine.connect() as conn, pytest.raises(ProgrammingError, match="permission denied"):
+            conn.execute(text("SELECT sync.check_heads('x', '{}'::jsonb)"))
+    finally:
+        engine.dispose()
