@@ -33,6 +33,7 @@ ANCHOR_PURPOSE = "Keuzelogboek verankeren"
 ANCHOR_DATA = "keuzelogboek"
 
 ACCESS_DOMAIN = "buddy-desk/access-log/v1"
+WIPE_DOMAIN = "buddy-desk/wipe/v1"
 HEADS_DOMAIN = "buddy-desk/heads/v1"
 # the columns of an access-log row outside its hash: the row id and the hash itself
 UNHASHED = frozenset({"id", "entry_hash"})
@@ -123,6 +124,13 @@ def access_row_hash(values: Mapping[str, object]) -> str:
     data = {k: _canonical(v) for k, v in values.items() if k not in UNHASHED}
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(f"{ACCESS_DOMAIN}\n{text}".encode()).hexdigest()
+
+
+def wipe_hash(values: Mapping[str, object]) -> str:
+    """SHA-256 over a wipe record (``models.access_log.AccessLogWipe``) but its id and hash."""
+    data = {k: _canonical(v) for k, v in values.items() if k not in {"id", "record_hash"}}
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(f"{WIPE_DOMAIN}\n{text}".encode()).hexdigest()
 
 
 def seal_access(

@@ -70,3 +70,23 @@ class AccessLogHead(Base):
     last_seq: Mapped[int] = mapped_column(Integer)
     last_hash: Mapped[str] = mapped_column(String(64))
     heads_digest: Mapped[str] = mapped_column(String(64))
+
+
+class AccessLogWipe(Base):
+    """A database whose dossiers and access log were removed (a laptop revoked by the team
+    server): when, whose, how much, and the end of the removed chain — sealed by
+    ``record_hash`` (``choices.anchors.wipe_hash``), so ``verify-log`` can say so."""
+
+    __tablename__ = "access_log_wipe"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wiped_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    reason: Mapped[str] = mapped_column(String(40))
+    username: Mapped[str] = mapped_column(String(120))
+    laptop_id: Mapped[str | None] = mapped_column(String(36))
+    dossiers: Mapped[int] = mapped_column(Integer)
+    access_rows: Mapped[int] = mapped_column(Integer)
+    last_seq: Mapped[int] = mapped_column(Integer)  # the removed chain's end
+    last_hash: Mapped[str] = mapped_column(String(64))
+    heads_digest: Mapped[str] = mapped_column(String(64))
+    record_hash: Mapped[str] = mapped_column(String(64))

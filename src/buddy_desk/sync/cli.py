@@ -12,6 +12,7 @@ from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.sync import service
 from buddy_desk.sync.server_sql import ROLES
+from buddy_desk.sync.validate_sql import REFUSED_ENTRY
 
 ORDER = 70
 
@@ -124,6 +125,8 @@ def _conflicts(args: argparse.Namespace) -> int:
     def human() -> None:
         for c in found:
             print(f"{c.dossier_id:>7}  {tr('sync.reason.' + c.reason):<28} {c.author or '-'}")
+            if c.reason in REFUSED_ENTRY and c.mine:  # why the server refused it, in one line
+                print(f"{'':>7}  {c.mine}")
             if c.field:
                 field = tr(f"sync.rows.field.{c.field}")
                 print(

@@ -444,6 +444,8 @@ BEGIN
             outcome := 'refused';
             INSERT INTO sync.conflict VALUES (c->>'uuid', d, c->>'table', 'out_of_scope',
                                               p::text, c->>'author', now());
+        ELSIF c->>'table' = 'choice_log_entry' AND sync.refuse_choice(u, c, d) THEN
+            outcome := 'refused';  -- validate_new in SQL (sync/validate_sql.py): a conflict
         ELSIF c->>'table' = 'choice_log_entry' THEN
             -- one appender per dossier at a time (the head may not exist yet)
             PERFORM 1 FROM public.dossier WHERE id = d FOR UPDATE;

@@ -16,7 +16,7 @@ Laptop side (a ``UnitOfWork`` on the laptop's SQLite database):
 
 from __future__ import annotations
 
-import json
+import functools
 import logging
 import re
 import secrets
@@ -53,9 +53,12 @@ from buddy_desk.models.sync import SyncConflict, SyncOutbox, SyncState, SyncVers
 from buddy_desk.persistence.engine import create_db_engine
 from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
+from buddy_desk.sync import heads, rows_sql, server_sql, validate_sql
 from buddy_desk.sync import rows as synced_rows
-from buddy_desk.sync import rows_sql, server_sql
 from buddy_desk.sync.laptop_sql import outbox_triggers
+from buddy_desk.sync.one_at_a_time import SyncBusyError as SyncBusyError
+from buddy_desk.sync.one_at_a_time import one_sync_at_a_time
+from buddy_desk.sync.wipe import database_path, wipe_laptop
 
 log = logging.getLogger(__name__)
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
@@ -119,10 +122,13 @@ def init_server(url: str) -> None:
             for statement in (
                 server_sql.SCHEMA,
                 server_sql.FUNCTIONS,
+                validate_sql.SQL,
+                heads.SQL,
                 *server_sql.triggers(),
                 rows_sql.SERVER,
                 *rows_sql.server_triggers(),
                 *server_sql.roles(),
+                *heads.grants(),
             ):
                 cursor.execute(statement)
     finally:
@@ -317,6 +323,11 @@ def _refused(exc: Exception) -> bool:
 
 
 def sync(uow: UnitOfWork) -> SyncReport:
+    with one_sync_at_a_time(database_path(uow)):
+        return _sync(uow)
+
+
+def _sync(uow: UnitOfWork) -> SyncReport:
     with uow:
         state = _login(uow)
         install_triggers(uow.session.connection())
@@ -330,8 +341,16 @@ def sync(uow: UnitOfWork) -> SyncReport:
                 if _refused(exc):
                     raise _RefusedError from None
                 raise SyncError(_unreachable(state.server, exc)) from None
+            _report_heads(uow, server)
             pushed = _push(uow, server)
             pulled, removed = _pull(uow, server)
+            _report_heads(uow, server)
+    except heads.HeadsRefused as refused:
+        log.info("sync refused by the server: a choice-log head moved back")
+        raise LaptopRefusedError(
+            f"De teamserver weigert deze laptop: {refused}. Neem contact op met de "
+            "privacyfunctionaris en meld een nieuwe laptopdatabase aan."
+        ) from None
     except _RefusedError:
         wiped = wipe(uow)
         raise RevokedError(
@@ -346,19 +365,35 @@ def sync(uow: UnitOfWork) -> SyncReport:
 
 
 def wipe(uow: UnitOfWork) -> int:
-    """Remove every dossier and the enrolment from this laptop (a revoked laptop)."""
+    """Remove every dossier and the enrolment from this laptop (a revoked laptop); see
+    ``sync.wipe``: the access log closed with a sealed record, WAL and backups emptied."""
+    return wipe_laptop(uow)
+
+
+class LaptopRefusedError(SyncError):
+    """The server refused this laptop's push: a choice-log head it reported moved back."""
+
+
+def _laptop_report(uow: UnitOfWork) -> tuple[str, dict[str, Any]]:
     with uow:
-        conn = uow.session.connection()
-        held = list(uow.session.scalars(select(Dossier.id)))
-        conn.execute(update(SyncState).values(applying=True))
-        with guards_lifted(conn):
-            for dossier_id in held:
-                _remove_dossier(conn, dossier_id)
-        for model in (SyncOutbox, SyncConflict, SyncVersion, SyncState):
-            conn.execute(delete(model))
-        uow.commit()
-    log.warning("laptop revoked by the server: %d dossier(s) wiped", len(held))
-    return len(held)
+        return _state(uow).laptop_id, heads.local_heads(uow.session.connection())
+
+
+def _push_batch(uow: UnitOfWork, server: Connection, batch: list[dict[str, Any]]) -> Any:
+    """One batch through ``sync.push_from``: the heads this laptop holds, then the changes."""
+    laptop_id, report = _laptop_report(uow)
+    results = heads.push_from(server, laptop_id, report, batch)
+    server.commit()
+    return results
+
+
+def _report_heads(uow: UnitOfWork, server: Connection) -> None:
+    """Report the heads without changes (before pushing, and after a pull was applied)."""
+    try:
+        _push_batch(uow, server, [])
+    except (OperationalError, ProgrammingError, DBAPIError) as exc:
+        server.rollback()
+        raise SyncError(_unreachable(str(server.engine.url), exc)) from None
 
 
 def _queued(uow: UnitOfWork) -> int:
@@ -397,10 +432,7 @@ def _push(uow: UnitOfWork, server: Connection) -> int:
                 for r in rows
             ]
         try:
-            results = server.scalar(
-                text("SELECT sync.push(CAST(:c AS jsonb))"), {"c": json.dumps(batch)}
-            )
-            server.commit()
+            results = _push_batch(uow, server, batch)
         except (OperationalError, ProgrammingError, DBAPIError) as exc:
             server.rollback()
             raise SyncError(_unreachable(str(server.engine.url), exc)) from None
@@ -610,12 +642,17 @@ def _insert(
 def _upsert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     for row in rows:
         values = _convert(table, row, keep_id=True)
-        statement = sqlite_insert(table).values(**values)
-        conn.execute(
-            statement.on_conflict_do_update(
-                index_elements=["id"], set_={k: statement.excluded[k] for k in values if k != "id"}
-            )
-        )
+        conn.execute(_upsert_statement(table.name, tuple(values)), values)
+
+
+@functools.cache
+def _upsert_statement(table_name: str, columns: tuple[str, ...]) -> Any:
+    """One statement per table and column set: built and compiled once, not per row (an
+    enrolment upserts some 900 rows; building ``excluded`` each time cost a third of it)."""
+    statement = sqlite_insert(_table(table_name))
+    return statement.on_conflict_do_update(
+        index_elements=["id"], set_={k: statement.excluded[k] for k in columns if k != "id"}
+    )
 
 
 def _convert(table: Table, row: dict[str, Any], *, keep_id: bool) -> dict[str, Any]:

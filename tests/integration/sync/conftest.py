@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from buddy_desk.choices.rules import Actor
 from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
 from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
@@ -27,6 +28,13 @@ class Team:
     bram_only: int  # carla (IMG) and bram
     nobody: int  # carla and dirk: on neither laptop
     secrets: dict[str, str]
+
+    def actor(self, who: str) -> Actor:
+        """The user of ``who``'s laptop ("anna" or "bram"): the server refuses an entry that
+        names anybody else as its author."""
+        if who == "anna":
+            return Actor(self.secrets["anna_login"], "Anna Visser", Organisation.IMG, "buddy")
+        return Actor(self.secrets["bram_login"], "Bram Dijkstra", Organisation.NCG, "buddy")
 
 
 @pytest.fixture

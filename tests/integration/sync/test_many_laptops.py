@@ -13,7 +13,7 @@ from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.sync import service
 from tests.integration.sync.conftest import Team, enrol_laptop
-from tests.integration.sync.test_two_laptops import ANNA, BRAM, T0, _choice
+from tests.integration.sync.test_two_laptops import T0, _choice
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 LAPTOPS = 20
@@ -25,7 +25,7 @@ def test_twenty_laptops_at_once(team: Team, tmp_path: Path) -> None:
     rng = random.Random(20)
     made: dict[int, list[str]] = {team.shared: [], team.second: []}
     for i, laptop in enumerate(laptops):
-        actor = ANNA if i % 2 else BRAM
+        actor = team.actor("anna" if i % 2 else "bram")
         for j in range(CHOICES):  # both dossiers, in a different order on each laptop
             dossier = rng.choice([team.shared, team.second])
             value = f"laptop {i} keuze {j}"

@@ -17,14 +17,14 @@ from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.sync import service
 from tests.factories import make_dossier
 from tests.integration.sync.conftest import Team, enrol_laptop
-from tests.integration.sync.test_two_laptops import ANNA, T0, _choice, _held
+from tests.integration.sync.test_two_laptops import T0, _choice, _held
 
 pytestmark = pytest.mark.postgres
 
 
 def test_a_recoupled_dossier_leaves_the_laptop_with_its_choices(team: Team, tmp_path: Path) -> None:
     anna = enrol_laptop(team, tmp_path, "anna")
-    record_choice(anna, team.second, _choice("vastgelegd"), ANNA, now=T0)
+    record_choice(anna, team.second, _choice("vastgelegd"), team.actor("anna"), now=T0)
     service.sync(anna)
     server = open_database(team.url)
     with server.begin() as conn:  # a coordinator couples another buddy pair

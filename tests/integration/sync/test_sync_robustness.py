@@ -22,7 +22,7 @@ from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.sync import service
 from tests.integration.sync.conftest import Team, enrol_laptop
-from tests.integration.sync.test_two_laptops import ANNA, T0, _choice
+from tests.integration.sync.test_two_laptops import T0, _choice
 
 pytestmark = pytest.mark.postgres
 SRC = Path(__file__).resolve().parents[3] / "src"
@@ -66,7 +66,7 @@ def test_kill_9_during_sync_loses_nothing_and_applies_nothing_twice(
     # kill within the time one sync takes on this machine now (its speed drifts a lot), so
     # the kills fall during push, pull and apply alike; the time is measured from "ready"
     # (after the imports) and follows each sync that finished before its kill
-    record_choice(anna, team.shared, _choice("keuze vooraf"), ANNA, now=T0)
+    record_choice(anna, team.shared, _choice("keuze vooraf"), team.actor("anna"), now=T0)
     made.append("keuze vooraf")
     anna.engine.dispose()
     process = _sync_process(path)
@@ -78,7 +78,7 @@ def test_kill_9_during_sync_loses_nothing_and_applies_nothing_twice(
             break
         # the buddy keeps working between the (killed) syncs
         value = f"keuze {round_}"
-        record_choice(anna, team.shared, _choice(value), ANNA, now=T0)
+        record_choice(anna, team.shared, _choice(value), team.actor("anna"), now=T0)
         made.append(value)
         anna.engine.dispose()
         process = _sync_process(path)
@@ -126,7 +126,7 @@ def test_a_connection_dropped_mid_sync_resumes_on_the_next_sync(
     team: Team, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
 ) -> None:
     anna = enrol_laptop(team, tmp_path, "anna")
-    record_choice(anna, team.shared, _choice("na de storing"), ANNA, now=T0)
+    record_choice(anna, team.shared, _choice("na de storing"), team.actor("anna"), now=T0)
     save_note(anna, team.shared, "aantekening", "anna", base_updated_at=None)
     original: Callable[..., Any] = getattr(service, step)
 

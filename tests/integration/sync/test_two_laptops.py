@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,7 +10,6 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import ProgrammingError
 
 from buddy_desk.choices.rules import (
-    Actor,
     Channel,
     ChoiceType,
     ConsentMethod,
@@ -25,21 +23,18 @@ from buddy_desk.choices.service.log import (
     verify_log,
     withdraw_choice,
 )
-from buddy_desk.core.phases import Organisation
 from buddy_desk.dossiers.service import save_note
 from buddy_desk.models import Case, Dossier
 from buddy_desk.models.access_log import AccessLogEntry
 from buddy_desk.persistence.engine import create_db_engine
 from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
-from buddy_desk.sync import service
+from buddy_desk.sync import heads, service
 from buddy_desk.sync.server_sql import login_role
 from tests.integration.sync.conftest import Team, enrol_laptop
 
 pytestmark = pytest.mark.postgres
 
-ANNA = Actor("anna", "Anna Visser", Organisation.IMG, "buddy")
-BRAM = Actor("bram", "Bram Dijkstra", Organisation.NCG, "buddy")
 T0 = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 
 
@@ -103,8 +98,8 @@ def test_offline_choices_and_notes_from_two_laptops_all_arrive(team: Team, tmp_p
     anna = enrol_laptop(team, tmp_path, "anna")
     bram = enrol_laptop(team, tmp_path, "bram")
     # offline, at the same kitchen table
-    record_choice(anna, team.shared, _choice("anna's keuze"), ANNA, now=T0)
-    record_choice(bram, team.shared, _choice("bram's keuze"), BRAM, now=T0)
+    record_choice(anna, team.shared, _choice("anna's keuze"), team.actor("anna"), now=T0)
+    record_choice(bram, team.shared, _choice("bram's keuze"), team.actor("bram"), now=T0)
     save_note(anna, team.shared, "Anna: dak lekt", "anna", base_updated_at=None)
     save_note(bram, team.shared, "Bram: scheur in gevel", "bram", base_updated_at=None)
 
@@ -146,7 +141,7 @@ def test_consent_recorded_on_one_laptop_opens_the_details_on_the_other(
         method=ConsentMethod.SIGNED_FORM,
         form_reference="GUO-2026-0001",
     )
-    record_choice(bram, team.shared, consent, BRAM, now=T0)
+    record_choice(bram, team.shared, consent, team.actor("bram"), now=T0)
     service.sync(bram)
     service.sync(anna)
     with anna:
@@ -166,7 +161,7 @@ def test_consent_recorded_on_one_laptop_opens_the_details_on_the_other(
         ]
     # the resident withdraws: the next pull takes the details off anna's laptop again
     given = log_entries(bram, team.shared)[-1]
-    withdraw_choice(bram, team.shared, given.seq, BRAM, channel=Channel.PHONE, now=T0)
+    withdraw_choice(bram, team.shared, given.seq, team.actor("bram"), channel=Channel.PHONE, now=T0)
     service.sync(bram)
     service.sync(anna)
     with anna:
@@ -178,7 +173,7 @@ def test_consent_recorded_on_one_laptop_opens_the_details_on_the_other(
 
 def test_a_retried_push_applies_nothing_twice(team: Team, tmp_path: Path) -> None:
     anna = enrol_laptop(team, tmp_path, "anna")
-    record_choice(anna, team.shared, _choice("eenmaal"), ANNA, now=T0)
+    record_choice(anna, team.shared, _choice("eenmaal"), team.actor("anna"), now=T0)
     with anna:
         payload = anna.session.execute(
             text("SELECT uuid, table_name, dossier_id, payload FROM sync_outbox")
@@ -199,8 +194,11 @@ def test_a_retried_push_applies_nothing_twice(team: Team, tmp_path: Path) -> Non
         }
         for u, t, d, p in payload
     ]
+    with anna:
+        laptop_id = anna.session.scalars(text("SELECT laptop_id FROM sync_state")).one()
+        report = heads.local_heads(anna.session.connection())
     with engine.connect() as conn:
-        again = conn.scalar(text("SELECT sync.push(CAST(:c AS jsonb))"), {"c": json.dumps(batch)})
+        again = heads.push_from(conn, laptop_id, report, batch)
         conn.commit()
     engine.dispose()
     assert {r["outcome"] for r in again} == {"applied"}
@@ -219,7 +217,7 @@ def test_outbox_triggers_come_back_when_the_app_asks_for_the_status(
     with anna.engine.begin() as conn:  # as a migration that rebuilds the table would
         conn.exec_driver_sql("DROP TRIGGER trg_sync_outbox_choice")
     assert service.status(anna).queued == 0
-    record_choice(anna, team.shared, _choice("na migratie"), ANNA, now=T0)
+    record_choice(anna, team.shared, _choice("na migratie"), team.actor("anna"), now=T0)
     # the entry, its timeline line and the two rule signals the new choice raised
     assert service.status(anna).queued == 4
 

@@ -27,7 +27,7 @@ from buddy_desk.ui.sync.controller import controller_for
 from buddy_desk.ui.sync.status import SyncStatusWidget
 from buddy_desk.ui.tasks import TaskRunner
 from tests.integration.sync.conftest import Team, enrol_laptop
-from tests.integration.sync.test_two_laptops import ANNA, T0, _choice
+from tests.integration.sync.test_two_laptops import T0, _choice
 
 
 def _ctx(uow: UnitOfWork) -> AppContext:
@@ -52,7 +52,7 @@ def laptop(team: Team, tmp_path: Path) -> Iterator[AppContext]:
 def test_queued_changes_show_and_sync_now_sends_them(
     qtbot: QtBot, laptop: AppContext, team: Team
 ) -> None:
-    record_choice(laptop.uow, team.shared, _choice("aan tafel"), ANNA, now=T0)
+    record_choice(laptop.uow, team.shared, _choice("aan tafel"), team.actor("anna"), now=T0)
     widget = SyncStatusWidget(laptop)
     qtbot.addWidget(widget)
     label = widget.label
@@ -155,3 +155,28 @@ def test_resolving_a_note_conflict_keeps_both_texts_and_queues_the_resolution(
     assert note is not None
     assert note.body.startswith("kantoor\n\n— Mijn aanvulling") and note.body.endswith("veld")
     assert service.status(laptop.uow).queued == 2  # the merged note and the resolution
+
+
+@pytest.mark.postgres
+def test_a_refused_laptop_says_so_in_the_status_bar(
+    qtbot: QtBot, laptop: AppContext, team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from buddy_desk.ui.sync import controller as controller_module
+    from tests.integration.sync.test_heads import _truncate
+
+    for value in ("eerste", "tweede"):
+        record_choice(laptop.uow, team.shared, _choice(value), team.actor("anna"), now=T0)
+    service.sync(laptop.uow)
+    _truncate(laptop.uow, team.shared)  # someone with the file cut the log
+    shown: list[str] = []
+    monkeypatch.setattr(controller_module, "show_error", lambda _p, _t, text: shown.append(text))
+    widget = SyncStatusWidget(laptop)
+    qtbot.addWidget(widget)
+    controller = controller_for(laptop)
+    with qtbot.waitSignal(controller.finished, timeout=30_000) as blocker:
+        controller.sync_now(None)  # the automatic sync: the refusal is shown all the same
+    assert isinstance(blocker.args[0], service.LaptopRefusedError)
+    qtbot.waitUntil(lambda: widget.label.text().startswith("Geweigerd"), timeout=10_000)
+
+    assert "ingekort" in widget.label.toolTip()
+    assert len(shown) == 1 and "privacyfunctionaris" in shown[0]

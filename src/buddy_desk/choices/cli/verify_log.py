@@ -13,6 +13,7 @@ from buddy_desk.choices.service.log import verify_log
 from buddy_desk.commands import EXIT_FAILED, emit, open_uow
 
 ORDER = 32
+_WIPE_REASONS = {"revoked": "laptop ingetrokken door de teamserver"}
 
 
 def register(
@@ -44,7 +45,17 @@ def run(args: argparse.Namespace) -> int:
         for a in report.access_problems:
             where = f"regel {a.seq}" if a.seq is not None else "hele logboek"
             print(f"FOUT  inzagelogboek, {where}: {a.reason}")
+        for w in report.wipes:
+            why = _WIPE_REASONS.get(w.reason, w.reason)
+            print(
+                f"GEWIST  {w.wiped_at.astimezone().strftime('%d-%m-%Y %H:%M')}: {why}; "
+                f"{w.dossiers} dossier(s) en {w.access_rows} regel(s) van het inzagelogboek "
+                f"verwijderd (gebruiker {w.username})."
+            )
+            if not w.intact:
+                print("FOUT  de vastlegging van het wissen is achteraf gewijzigd.")
         broken = len(report.problems) + len(report.access_problems)
+        broken += sum(not w.intact for w in report.wipes)
         verdict = "in orde" if report.ok else f"{broken} keten(s) aangetast"
         print(
             f"Keuzelogboek: {report.chains} dossier(s), {report.entries} regel(s); "
@@ -71,6 +82,17 @@ def run(args: argparse.Namespace) -> int:
                 for p in report.problems
             ],
             "access_problems": [{"row": p.seq, "reason": p.reason} for p in report.access_problems],
+            "wipes": [
+                {
+                    "at": w.wiped_at.isoformat(),
+                    "reason": w.reason,
+                    "user": w.username,
+                    "dossiers": w.dossiers,
+                    "access_rows": w.access_rows,
+                    "intact": w.intact,
+                }
+                for w in report.wipes
+            ],
             "digest": None
             if args.digest is None
             else {

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, insert, select
 
 from buddy_desk import __version__
 from buddy_desk.choices.anchors import ACCESS_DOMAIN as ACCESS_DOMAIN
@@ -33,10 +33,11 @@ from buddy_desk.choices.anchors import (
     seal_access,
     verify_access_chain,
     verify_anchors,
+    wipe_hash,
 )
 from buddy_desk.choices.anchors import anchor_values as anchor_values  # for sync
 from buddy_desk.choices.rules import Actor, ChainProblem, ChoiceEntry, verify_chain
-from buddy_desk.models.access_log import AccessLogEntry, AccessLogHead
+from buddy_desk.models.access_log import AccessLogEntry, AccessLogHead, AccessLogWipe
 from buddy_desk.models.choices import ChoiceLogHead
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 
@@ -157,3 +158,77 @@ def verify_access(uow: UnitOfWork) -> AccessCheck:
         else None
     )
     return AccessCheck(len(rows), verify_access_chain(rows, head))
+
+
+@dataclass(frozen=True, slots=True)
+class WipeNotice:
+    """This database was wiped (``close_access_log``); ``intact``: its record is unchanged."""
+
+    wiped_at: datetime
+    reason: str
+    username: str
+    dossiers: int
+    access_rows: int
+    intact: bool
+
+
+_WIPE_COLUMNS = tuple(c.key for c in AccessLogWipe.__table__.columns if c.key != "id")
+
+
+def close_access_log(
+    uow: UnitOfWork,
+    *,
+    reason: str,
+    username: str,
+    laptop_id: str | None,
+    dossiers: int,
+    at: datetime,
+) -> None:
+    """Remove the whole access log and keep a sealed record of it (a revoked laptop's wipe).
+
+    Inside the caller's transaction, with the log's guards lifted. The rows name dossiers
+    that are gone from this database, and the team server's access log is the one of
+    record, so a wiped laptop keeps only this: when, whose, how much, and the end of the
+    removed chain. ``verify-log`` then passes on an empty log and says it was wiped.
+    """
+    s = uow.session
+    head = s.get(AccessLogHead, HEAD_ID)
+    end = AccessHead(head.last_seq, head.last_hash, head.heads_digest) if head else AccessHead()
+    rows = s.scalar(select(func.count()).select_from(AccessLogEntry)) or 0
+    for obj in list(s.identity_map.values()):
+        if isinstance(obj, AccessLogEntry | AccessLogHead):
+            s.expunge(obj)
+    conn = s.connection()
+    conn.execute(delete(AccessLogEntry))
+    conn.execute(delete(AccessLogHead))
+    values: dict[str, object] = {
+        "wiped_at": at,
+        "reason": reason,
+        "username": username,
+        "laptop_id": laptop_id,
+        "dossiers": dossiers,
+        "access_rows": rows,
+        "last_seq": end.last_seq,
+        "last_hash": end.last_hash,
+        "heads_digest": end.heads_digest,
+    }
+    values["record_hash"] = wipe_hash(values)
+    conn.execute(insert(AccessLogWipe).values(**values))
+
+
+def wipe_notices(uow: UnitOfWork) -> list[WipeNotice]:
+    """Every wipe of this database, oldest first (inside the caller's ``with uow``)."""
+    notices = []
+    for row in uow.session.scalars(select(AccessLogWipe).order_by(AccessLogWipe.id)):
+        values = {key: getattr(row, key) for key in _WIPE_COLUMNS}
+        notices.append(
+            WipeNotice(
+                row.wiped_at,
+                row.reason,
+                row.username,
+                row.dossiers,
+                row.access_rows,
+                intact=wipe_hash(values) == row.record_hash,
+            )
+        )
+    return notices

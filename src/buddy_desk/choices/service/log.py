@@ -62,7 +62,13 @@ from buddy_desk.choices.rules import (
     validate_new,
     verify_chain,
 )
-from buddy_desk.choices.service.anchoring import anchor_head, dossier_problems, verify_access
+from buddy_desk.choices.service.anchoring import (
+    WipeNotice,
+    anchor_head,
+    dossier_problems,
+    verify_access,
+    wipe_notices,
+)
 from buddy_desk.choices.texts import (
     LOCAL as LOCAL,  # other features name choices through the service
 )
@@ -143,10 +149,12 @@ class VerifyReport:
     access_rows: int = 0
     access_problems: tuple[AccessProblem, ...] = ()
     digests: tuple[tuple[str, int, int], ...] = ()  # (digest, dossier, seq), oldest first
+    wipes: tuple[WipeNotice, ...] = ()  # the database was wiped (a revoked laptop)
 
     @property
     def ok(self) -> bool:
-        return not self.problems and not self.access_problems
+        intact = all(w.intact for w in self.wipes)
+        return not self.problems and not self.access_problems and intact
 
     def find_digest(self, given: str) -> tuple[str, int, int] | None:
         """Where a digest printed on a receipt or letter (full or short form) was written."""
@@ -545,4 +553,5 @@ def verify_log(uow: UnitOfWork) -> VerifyReport:
             access_rows=access.rows,
             access_problems=access.verdict.problems,
             digests=access.verdict.digests,
+            wipes=tuple(wipe_notices(uow)),
         )

@@ -33,6 +33,7 @@ class SyncController(QObject):
         self.status: service.SyncStatus | None = None
         self.online: bool | None = None  # None: not tried yet
         self.error: str | None = None
+        self.refused = False  # the server refused this laptop (a chain head moved back)
         self.running = False
         self._timer = QTimer(self)
         self._timer.setInterval(AUTO_SYNC_MS)
@@ -74,6 +75,7 @@ class SyncController(QObject):
         self.running = False
         self.online = True
         self.error = None
+        self.refused = False
         if report.pulled or report.removed:
             self.ctx.events.dossiers_reloaded.emit()
         self.finished.emit(report)
@@ -81,11 +83,13 @@ class SyncController(QObject):
 
     def _failed(self, exc: BaseException, parent: QWidget | None) -> None:
         self.running = False
-        self.online = False
+        if not isinstance(exc, service.SyncBusyError):  # busy elsewhere is not offline
+            self.online = False
         self.error = str(exc)
+        self.refused = isinstance(exc, service.LaptopRefusedError)
         if isinstance(exc, service.RevokedError):
             self.ctx.events.dossiers_reloaded.emit()
-        if parent is not None or isinstance(exc, service.RevokedError):
+        if parent is not None or isinstance(exc, service.RevokedError | service.LaptopRefusedError):
             show_error(parent, tr("sync.action.sync_now"), str(exc))
         self.finished.emit(exc)
         self.refresh()

@@ -15,6 +15,8 @@ def status_text(controller: SyncController) -> str:
         return ""
     if controller.running:
         state = tr("sync.status.syncing")
+    elif controller.refused:
+        state = tr("synctrust.status.refused")
     elif controller.online is None:
         state = tr("sync.status.unknown")
     else:
