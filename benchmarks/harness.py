@@ -18,10 +18,6 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from buddy_desk.demo.generator import generate
-from buddy_desk.persistence.engine import pragma_outside_transaction
-from buddy_desk.persistence.schema import open_database
-
 DEMO_SEED = 2021
 
 
@@ -96,6 +92,8 @@ class BenchContext:
 
     def pg_demo_url(self) -> str | None:
         """The demo at ``scale`` in PostgreSQL, built once (None without PostgreSQL)."""
+        from buddy_desk.demo.generator import generate
+        from buddy_desk.persistence.schema import open_database
 
         if self._pg_demo is None:
             url = self.new_pg_url("demo")
@@ -122,6 +120,9 @@ class BenchContext:
         return urls
 
     def demo_db_path(self) -> Path:
+        from buddy_desk.demo.generator import generate
+        from buddy_desk.persistence.engine import pragma_outside_transaction
+        from buddy_desk.persistence.schema import open_database
 
         if self._demo_db is None:
             path = self.work_dir / f"demo-{self.scale:g}.sqlite"

@@ -18,14 +18,19 @@ from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus
 from buddy_desk.core.search import DossierFilter, prefix_range
 from buddy_desk.core.summaries import DossierSummary
-from buddy_desk.models import Address, Dossier
-from buddy_desk.models.dossiers import DossierListing, DossierSearchWord
-from buddy_desk.persistence.listing import FLAG_BITS
+from buddy_desk.persistence.list_tables import (
+    FLAG_BITS,
+    address,
+    dossier,
+    dossier_listing,
+    dossier_search_word,
+)
 
-_a = Address.__table__
-_d = Dossier.__table__
-_l = DossierListing.__table__
-_w = DossierSearchWord.__table__
+# Core declarations, not the models: the first page shows before the ORM is imported
+_a = address
+_d = dossier
+_l = dossier_listing
+_w = dossier_search_word
 
 
 class SortKey(StrEnum):
