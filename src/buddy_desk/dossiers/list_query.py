@@ -8,6 +8,7 @@ token is an index range ``low <= word < high`` and the list never reads every do
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -92,7 +93,31 @@ faster by walking the list in its order and asking each dossier (``exists``) tha
 gathering and sorting every match (``in``)."""
 
 
+_BROAD: dict[tuple[int, str], bool] = {}
+"""Whether a token is broad, per engine (insertion-ordered, bounded). A token that a narrow
+token starts is narrow too (it starts fewer words), so typing on needs no count."""
+_BROAD_KEEP = 2_000
+_BROAD_LOCK = threading.Lock()
+
+
 def is_broad(conn: Connection, token: str) -> bool:
+    engine = id(conn.engine)
+    known = _BROAD.get((engine, token))
+    if known is not None:
+        return known
+    if any(_BROAD.get((engine, token[:n])) is False for n in range(1, len(token))):
+        return False
+    broad = _count_is_broad(conn, token)
+    # only the plan depends on this answer (``in`` or ``exists``), never the rows, so a stale
+    # entry after an import costs speed at most
+    with _BROAD_LOCK:  # pages are read on two worker threads and the GUI thread
+        _BROAD[(engine, token)] = broad
+        while len(_BROAD) > _BROAD_KEEP:
+            del _BROAD[next(iter(_BROAD))]
+    return broad
+
+
+def _count_is_broad(conn: Connection, token: str) -> bool:
     low, high = prefix_range(token)
     first = (
         select(literal(1))
