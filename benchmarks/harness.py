@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -171,14 +172,21 @@ def measure(fn: Callable[[], object], *, repeat: int = 10, warmup: int = 1) -> T
     return Timing(statistics.median(times), max(times), repeat)
 
 
-def run_probe(module: str, *args: str) -> dict[str, float]:
+def run_probe(module: str, *args: str, bytecode_dir: Path | None = None) -> dict[str, float]:
     """Run ``python -m module args`` in a fresh process; it prints one JSON object last.
 
     For figures a warm benchmark process would distort: peak memory (``resource.getrusage``
-    ``ru_maxrss`` in the child), cold start times.
+    ``ru_maxrss`` in the child), cold start times. ``bytecode_dir``: the child keeps the
+    compiled bytecode of every module there (``PYTHONPYCACHEPREFIX``), as an installed app
+    has it, even where the shell sets ``PYTHONDONTWRITEBYTECODE`` (then each start would
+    compile the app's own modules again, a cost no user pays).
     """
+    env = dict(os.environ)
+    if bytecode_dir is not None:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(bytecode_dir)
     done = subprocess.run(
-        [sys.executable, "-m", module, *args], capture_output=True, text=True, check=True
+        [sys.executable, "-m", module, *args], capture_output=True, text=True, check=True, env=env
     )
     last = done.stdout.strip().splitlines()[-1]
     data: dict[str, float] = json.loads(last)

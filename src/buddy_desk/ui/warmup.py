@@ -33,6 +33,14 @@ START_MODULES = (
     "buddy_desk.choices.service.consent",
     "buddy_desk.dossiers.service",
     "buddy_desk.sync.service",
+    # what the dossier view's Qt modules import, so that importing those on the GUI thread
+    # defines Qt classes only
+    "buddy_desk.attachments.service",
+    "buddy_desk.dossiers.next_steps",
+    "buddy_desk.dossiers.notes",
+    "buddy_desk.planning.service.booking",
+    "buddy_desk.signals.service",
+    "buddy_desk.signals.svip",
 )
 """The ORM and the models: left out of the start, needed by the first dossier opened."""
 
