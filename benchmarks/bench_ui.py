@@ -6,7 +6,8 @@ Targets (issue 16): start ≤ 1.5× the floor (``benchmarks.floor_window``: bare
 SQLAlchemy imported, a 50-row table from the same database), keystroke p95 ≤ 50 ms, open a
 dossier ≤ 150 ms, memory after typical use ≤ 400 MB. Start and memory are measured in fresh
 processes (``python -m benchmarks.bench_ui URL`` prints ``start_s`` and ``peak_mb``), the
-app's and the floor's alternated, medians of five, with compiled bytecode as an installed app has it.
+app's and the floor's alternated, medians of five, with compiled bytecode as an installed app
+has it.
 """
 
 from __future__ import annotations
