@@ -41,7 +41,10 @@ def probe(url: str) -> None:
     table.resize(1366, 768)
     table.show()
     app.processEvents()
-    print(json.dumps({"start_s": time.perf_counter() - _PROCESS_T0}), flush=True)
+    print(
+        json.dumps({"start_s": time.perf_counter() - _PROCESS_T0, "cpu_s": time.process_time()}),
+        flush=True,
+    )
     os._exit(0)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -17,10 +18,6 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from buddy_desk.demo.generator import generate
-from buddy_desk.persistence.engine import pragma_outside_transaction
-from buddy_desk.persistence.schema import open_database
 
 DEMO_SEED = 2021
 
@@ -96,6 +93,8 @@ class BenchContext:
 
     def pg_demo_url(self) -> str | None:
         """The demo at ``scale`` in PostgreSQL, built once (None without PostgreSQL)."""
+        from buddy_desk.demo.generator import generate
+        from buddy_desk.persistence.schema import open_database
 
         if self._pg_demo is None:
             url = self.new_pg_url("demo")
@@ -122,6 +121,9 @@ class BenchContext:
         return urls
 
     def demo_db_path(self) -> Path:
+        from buddy_desk.demo.generator import generate
+        from buddy_desk.persistence.engine import pragma_outside_transaction
+        from buddy_desk.persistence.schema import open_database
 
         if self._demo_db is None:
             path = self.work_dir / f"demo-{self.scale:g}.sqlite"
@@ -170,14 +172,21 @@ def measure(fn: Callable[[], object], *, repeat: int = 10, warmup: int = 1) -> T
     return Timing(statistics.median(times), max(times), repeat)
 
 
-def run_probe(module: str, *args: str) -> dict[str, float]:
+def run_probe(module: str, *args: str, bytecode_dir: Path | None = None) -> dict[str, float]:
     """Run ``python -m module args`` in a fresh process; it prints one JSON object last.
 
     For figures a warm benchmark process would distort: peak memory (``resource.getrusage``
-    ``ru_maxrss`` in the child), cold start times.
+    ``ru_maxrss`` in the child), cold start times. ``bytecode_dir``: the child keeps the
+    compiled bytecode of every module there (``PYTHONPYCACHEPREFIX``), as an installed app
+    has it, even where the shell sets ``PYTHONDONTWRITEBYTECODE`` (then each start would
+    compile the app's own modules again, a cost no user pays).
     """
+    env = dict(os.environ)
+    if bytecode_dir is not None:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(bytecode_dir)
     done = subprocess.run(
-        [sys.executable, "-m", module, *args], capture_output=True, text=True, check=True
+        [sys.executable, "-m", module, *args], capture_output=True, text=True, check=True, env=env
     )
     last = done.stdout.strip().splitlines()[-1]
     data: dict[str, float] = json.loads(last)

@@ -33,7 +33,8 @@ from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import Organisation
 from buddy_desk.demo.context import DemoContext
 from buddy_desk.models.access_log import AccessLogEntry, AccessLogHead
-from buddy_desk.models.choices import ChoiceLogEntry, ChoiceLogHead, guards_lifted, to_row_values
+from buddy_desk.models.choices import ChoiceLogEntry, ChoiceLogHead, to_row_values
+from buddy_desk.persistence.log_guards import guards_lifted
 
 PURPOSES = (
     "Samen afhandelen van schade en versterking op dit adres",

@@ -40,9 +40,9 @@ from buddy_desk.features import feature_modules
 from buddy_desk.models import Dossier
 from buddy_desk.models.all_models import MODULES as _ALL_MODELS  # noqa: F401 - every table known
 from buddy_desk.models.base import Base
-from buddy_desk.models.choices import guards_lifted
 from buddy_desk.persistence.engine import pragma_outside_transaction
 from buddy_desk.persistence.listing import refresh_listing
+from buddy_desk.persistence.log_guards import guards_lifted
 
 log = logging.getLogger(__name__)
 

@@ -8,6 +8,7 @@ token is an index range ``low <= word < high`` and the list never reads every do
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -18,14 +19,19 @@ from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus
 from buddy_desk.core.search import DossierFilter, prefix_range
 from buddy_desk.core.summaries import DossierSummary
-from buddy_desk.models import Address, Dossier
-from buddy_desk.models.dossiers import DossierListing, DossierSearchWord
-from buddy_desk.persistence.listing import FLAG_BITS
+from buddy_desk.persistence.list_tables import (
+    FLAG_BITS,
+    address,
+    dossier,
+    dossier_listing,
+    dossier_search_word,
+)
 
-_a = Address.__table__
-_d = Dossier.__table__
-_l = DossierListing.__table__
-_w = DossierSearchWord.__table__
+# Core declarations, not the models: the first page shows before the ORM is imported
+_a = address
+_d = dossier
+_l = dossier_listing
+_w = dossier_search_word
 
 
 class SortKey(StrEnum):
@@ -87,7 +93,31 @@ faster by walking the list in its order and asking each dossier (``exists``) tha
 gathering and sorting every match (``in``)."""
 
 
+_BROAD: dict[tuple[int, str], bool] = {}
+"""Whether a token is broad, per engine (insertion-ordered, bounded). A token that a narrow
+token starts is narrow too (it starts fewer words), so typing on needs no count."""
+_BROAD_KEEP = 2_000
+_BROAD_LOCK = threading.Lock()
+
+
 def is_broad(conn: Connection, token: str) -> bool:
+    engine = id(conn.engine)
+    known = _BROAD.get((engine, token))
+    if known is not None:
+        return known
+    if any(_BROAD.get((engine, token[:n])) is False for n in range(1, len(token))):
+        return False
+    broad = _count_is_broad(conn, token)
+    # only the plan depends on this answer (``in`` or ``exists``), never the rows, so a stale
+    # entry after an import costs speed at most
+    with _BROAD_LOCK:  # pages are read on two worker threads and the GUI thread
+        _BROAD[(engine, token)] = broad
+        while len(_BROAD) > _BROAD_KEEP:
+            del _BROAD[next(iter(_BROAD))]
+    return broad
+
+
+def _count_is_broad(conn: Connection, token: str) -> bool:
     low, high = prefix_range(token)
     first = (
         select(literal(1))

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
 from buddy_desk.core.summaries import SupervisorInfo
-from buddy_desk.models import Supervisor
 from buddy_desk.persistence.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:  # imported where used: the app starts before the ORM is imported
+    from buddy_desk.models import Supervisor
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +29,8 @@ def _account(sup: Supervisor) -> StaffAccount:
 
 def list_accounts(uow: UnitOfWork) -> list[StaffAccount]:
     """Active supervisors by organisation and name (for 'link my profile to…')."""
+    from buddy_desk.models import Supervisor
+
     with uow:
         sups = uow.session.scalars(
             select(Supervisor)
@@ -37,6 +42,8 @@ def list_accounts(uow: UnitOfWork) -> list[StaffAccount]:
 
 def find_account(uow: UnitOfWork, username: str) -> StaffAccount | None:
     """The supervisor with this username (case-insensitive), or None."""
+    from buddy_desk.models import Supervisor
+
     with uow:
         sup = uow.session.scalars(
             select(Supervisor).where(func.lower(Supervisor.username) == username.strip().lower())

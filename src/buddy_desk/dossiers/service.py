@@ -6,11 +6,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
 
 from buddy_desk.core.address import house_number
 from buddy_desk.core.collaboration import CollaborationGroup, collaboration_group
@@ -33,15 +32,14 @@ from buddy_desk.dossiers import list_query
 from buddy_desk.dossiers.list_query import ListSort as ListSort
 from buddy_desk.dossiers.list_query import SortKey as SortKey
 from buddy_desk.errors import NoteConflictError, NotFoundError
-from buddy_desk.models import (
-    Case,
-    ConversationNote,
-    Dossier,
-    DossierResident,
-    Supervisor,
-)
-from buddy_desk.models.base import utcnow
 from buddy_desk.persistence.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    # the list's functions (find_summaries, count_summaries) are Core only: the app shows
+    # its first page before the ORM is imported, so the ORM is imported where it is used
+    from sqlalchemy.orm import Session
+
+    from buddy_desk.models import Case, ConversationNote, Dossier, Supervisor
 
 
 def person_name(
@@ -105,8 +103,7 @@ def find_summaries(
     ``matching`` is set when it costs nothing (the whole result fits on a first page) or
     when ``with_counts`` asks for it (with ``total``); counting a large result takes longer
     than the page itself (``count_summaries``)."""
-    with uow:
-        conn = uow.session.connection()
+    with uow.reading() as conn:
         rows = tuple(list_query.page(conn, dossier_filter, sort, offset, limit))
         matching = len(rows) if offset == 0 and len(rows) < limit else None
         if not with_counts:
@@ -123,8 +120,8 @@ def find_summaries(
 
 def count_summaries(uow: UnitOfWork, dossier_filter: DossierFilter) -> int:
     """How many dossiers ``dossier_filter`` matches, counted in the database."""
-    with uow:
-        return list_query.count_matching(uow.session.connection(), dossier_filter)
+    with uow.reading() as conn:
+        return list_query.count_matching(conn, dossier_filter)
 
 
 def load_summaries(uow: UnitOfWork) -> list[DossierSummary]:
@@ -222,6 +219,10 @@ def case_info(case: Case) -> CaseInfo:
 
 def detail_options(*, with_events: bool = True) -> list[Any]:
     """Eager loads for building DossierDetail (one query per relation, not per dossier)."""
+    from sqlalchemy.orm import selectinload
+
+    from buddy_desk.models import Case, Dossier, DossierResident
+
     options: list[Any] = [
         selectinload(Dossier.address),
         selectinload(Dossier.img_supervisor),
@@ -312,6 +313,8 @@ def to_detail(
 
 
 def get_dossier(uow: UnitOfWork, dossier_id: int) -> DossierDetail:
+    from buddy_desk.models import ConversationNote, Dossier
+
     with uow:
         s = uow.session
         dossier = s.scalars(
@@ -338,6 +341,9 @@ def save_note(
     Raises ``NoteConflictError`` and writes nothing if someone else saved in between. An unchanged
     text is not rewritten (not even against an older base: there is nothing to lose).
     """
+    from buddy_desk.models import ConversationNote, Dossier
+    from buddy_desk.models.base import utcnow
+
     with uow:
         s = uow.session
         if s.get(Dossier, dossier_id) is None:
@@ -373,6 +379,9 @@ def save_note(
 
 
 def _create_note(uow: UnitOfWork, dossier_id: int, body: str, user: str | None) -> NoteInfo:
+    from buddy_desk.models import ConversationNote
+    from buddy_desk.models.base import utcnow
+
     s = uow.session
     note = ConversationNote(dossier_id=dossier_id, body=body, updated_by=user, updated_at=utcnow())
     s.add(note)
@@ -388,12 +397,16 @@ def _create_note(uow: UnitOfWork, dossier_id: int, body: str, user: str | None) 
 
 
 def _current_note(s: Session, dossier_id: int) -> ConversationNote:
+    from buddy_desk.models import ConversationNote
+
     return s.scalars(
         select(ConversationNote).where(ConversationNote.dossier_id == dossier_id)
     ).one()
 
 
 def _conflict(s: Session, note: ConversationNote) -> NoteConflictError:
+    from buddy_desk.models import Supervisor
+
     name = (
         s.scalars(select(Supervisor.naam).where(Supervisor.username == note.updated_by)).first()
         if note.updated_by
@@ -403,6 +416,8 @@ def _conflict(s: Session, note: ConversationNote) -> NoteConflictError:
 
 
 def list_supervisors(uow: UnitOfWork) -> list[SupervisorInfo]:
+    from buddy_desk.models import Supervisor
+
     with uow:
         sups = uow.session.scalars(select(Supervisor).order_by(Supervisor.naam)).all()
         return [info for sup in sups if (info := supervisor_info(sup)) is not None]

@@ -22,12 +22,10 @@ from buddy_desk.core.search import fold, search_words
 from buddy_desk.models import Address, Case, Dossier, DossierFlag, DossierResident, Person
 from buddy_desk.models.dossiers import DossierListing, DossierSearchWord
 from buddy_desk.persistence.bulk_write import BulkInsert
+from buddy_desk.persistence.list_tables import FLAG_BITS as FLAG_BITS
 
 _BLOCK = 2_000
 """Dossiers recomputed per step: bounds memory for a full refresh of 310,000 dossiers."""
-
-FLAG_BITS: dict[FlagKind, int] = {kind: 1 << i for i, kind in enumerate(FlagKind)}
-"""Each flag's bit in ``DossierListing.flag_bits`` (a filter on flags is a bitwise AND)."""
 
 _LISTING: Table = DossierListing.__table__  # type: ignore[assignment]
 _WORDS: Table = DossierSearchWord.__table__  # type: ignore[assignment]

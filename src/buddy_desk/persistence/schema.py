@@ -26,9 +26,9 @@ from sqlalchemy.exc import OperationalError
 from buddy_desk.core.files import create_private, explain_os_error
 from buddy_desk.core.held_stores import hold, is_held
 from buddy_desk.errors import DatabaseError
-from buddy_desk.models.choices import ddl_in_transaction, missing_guards, restore_guards
 from buddy_desk.persistence.engine import create_db_engine, sqlite_path, sqlite_uri
 from buddy_desk.persistence.failures import explain
+from buddy_desk.persistence.log_guards import ddl_in_transaction, missing_guards, restore_guards
 
 if TYPE_CHECKING:
     from alembic.config import Config

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
-from sqlalchemy import Engine, text
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Connection, Engine, text
 
 from buddy_desk.persistence.engine import WRITE_OPTIONS
-from buddy_desk.persistence.listing import track_listing_changes
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 IMPORT_LOCK = 0x42444B32  # "BDK2": one import at a time per database (PostgreSQL)
 
@@ -19,9 +20,25 @@ class UnitOfWork:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._factory = sessionmaker(bind=engine, expire_on_commit=False)
-        track_listing_changes(self._factory)
+        self._factory: sessionmaker[Session] | None = None
         self._session: Session | None = None
+
+    def _session_factory(self) -> sessionmaker[Session]:
+        # the ORM is imported on the first session, not with this module: the dossier
+        # list's first page is read through ``reading()`` before the ORM is needed
+        if self._factory is None:
+            from sqlalchemy.orm import sessionmaker
+
+            from buddy_desk.persistence.listing import track_listing_changes
+
+            factory = sessionmaker(bind=self.engine, expire_on_commit=False)
+            track_listing_changes(factory)
+            self._factory = factory
+        return self._factory
+
+    def reading(self) -> Connection:
+        """A Core connection for a read (``with uow.reading() as conn:``), without a session."""
+        return self.engine.connect()
 
     @property
     def session(self) -> Session:
@@ -32,7 +49,7 @@ class UnitOfWork:
     def __enter__(self) -> Self:
         if self._session is not None:
             raise RuntimeError("UnitOfWork is not re-entrant")
-        self._session = self._factory()
+        self._session = self._session_factory()()
         return self
 
     def __exit__(

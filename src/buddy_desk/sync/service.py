@@ -42,7 +42,7 @@ from buddy_desk.models import Address, Dossier, Person, Supervisor
 from buddy_desk.models.access_log import AccessLogEntry, AccessLogHead
 from buddy_desk.models.base import Base, utcnow
 from buddy_desk.models.case import Case
-from buddy_desk.models.choices import ChoiceLogEntry, ChoiceLogHead, guards_lifted
+from buddy_desk.models.choices import ChoiceLogEntry, ChoiceLogHead
 from buddy_desk.models.dossier import (
     ConversationNote,
     DossierFlag,
@@ -51,6 +51,7 @@ from buddy_desk.models.dossier import (
 )
 from buddy_desk.models.sync import SyncConflict, SyncOutbox, SyncState, SyncVersion
 from buddy_desk.persistence.engine import create_db_engine
+from buddy_desk.persistence.log_guards import guards_lifted
 from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.sync import heads, rows_sql, server_sql, validate_sql

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QCursor, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QMainWindow,
@@ -23,7 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from buddy_desk.dossiers.profiles import list_accounts
 from buddy_desk.errors import BuddyDeskError, NotFoundError
 from buddy_desk.i18n import current_language, set_language, tr
 from buddy_desk.ui import messages
@@ -80,8 +80,7 @@ class MainWindow(QMainWindow):
             self._add_fixed_tab(widget)
         self._build_menus()
         self.statusBar().setSizeGripEnabled(True)
-        for status_widget in self.registry.status_widgets:
-            self.statusBar().addPermanentWidget(status_widget.factory(ctx))
+        self.warmed_up = False
 
         ctx.events.open_dossier_requested.connect(self.open_dossier)
         ctx.events.language_changed.connect(self._on_events_language_changed)
@@ -91,17 +90,36 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self.retranslate()
         self.list_view.reload()
-        # the dossier tab's modules (~150 ms) load once the list shows its first page (a
-        # query of a few ms now): off the path to a usable window, yet ready before the
-        # first dossier opens; the workspaces' heavy Qt-free modules load after that
+        # the first page is read and shown with SQLAlchemy Core only; the ORM, the models
+        # and the services behind the dossier view load on a worker once it is there (off
+        # the path to a usable window, yet ready before the first dossier opens), then the
+        # status bar's widgets and the dossier tab's Qt modules, then the workspaces' heavy
+        # Qt-free modules (ui/warmup.py)
         self.list_view.rows_loaded.connect(self._on_list_view_rows_loaded)
 
     def _on_list_view_rows_loaded(self, *_args: object) -> None:
+        from buddy_desk.ui.warmup import after_paint
+
         self.list_view.rows_loaded.disconnect(self._on_list_view_rows_loaded)
-        QTimer.singleShot(0, partial(importlib.import_module, _DOSSIER_VIEW))
+        after_paint(self.list_view.table.viewport(), self._warm_up)
+
+    def _warm_up(self) -> None:
         from buddy_desk.ui.warmup import warm_up
 
-        warm_up()
+        warm_up(self.ctx.tasks, on_done=self._on_start_modules_loaded)
+
+    def _on_start_modules_loaded(self, _result: None) -> None:
+        from shiboken6 import isValid
+
+        from buddy_desk.ui.warmup import WORKSPACE_MODULES, warm_up
+
+        if not isValid(self):  # closed and deleted while the modules loaded
+            return
+        for status_widget in self.registry.status_widgets:
+            self.statusBar().addPermanentWidget(status_widget.factory(self.ctx))
+        QTimer.singleShot(0, partial(importlib.import_module, _DOSSIER_VIEW))
+        warm_up(self.ctx.tasks, modules=WORKSPACE_MODULES)
+        self.warmed_up = True
 
     # -- building ---------------------------------------------------------------------------
     def _add_fixed_tab(self, widget: QWidget) -> None:
@@ -192,6 +210,12 @@ class MainWindow(QMainWindow):
 
     # -- dossier tabs -----------------------------------------------------------------------
     def open_dossier(self, dossier_id: int) -> DossierView | None:
+        if _DOSSIER_VIEW not in sys.modules:  # opened before the warm-up got there: it waits
+            QApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
+            try:
+                importlib.import_module(_DOSSIER_VIEW)
+            finally:
+                QApplication.restoreOverrideCursor()
         from buddy_desk.ui.dossiers.dossier_view import DossierView
 
         view = self._dossiers.get(dossier_id)
@@ -286,6 +310,7 @@ class MainWindow(QMainWindow):
         self.ctx.events.language_changed.emit(language)
 
     def change_profile(self) -> None:
+        from buddy_desk.dossiers.profiles import list_accounts
         from buddy_desk.ui.profile_dialog import ask_profile
 
         profile = ask_profile(list_accounts(self.ctx.new_uow()), self.ctx.user, self)

@@ -1,18 +1,48 @@
-"""Import the workspaces' heavy, Qt-free modules (ReportLab, letter layout, planning services)
-on a background thread once the window is usable, so the first visit to a workspace builds
-widgets only instead of keeping the GUI thread busy with imports for a second or more.
+"""After the first paint: import what the start-up left out, off the GUI thread.
 
-Only Qt-free modules are imported here: creating Qt classes belongs on the GUI thread.
+The window shows the dossier list's first page with SQLAlchemy Core only (``list_tables``,
+``list_gate``). Right after that paint a worker imports the ORM, every model and the
+services behind the dossier view and the workspaces (ReportLab, letter layout, planning),
+so the first dossier or workspace a user opens builds widgets only instead of keeping the
+GUI thread busy with imports for a second or more. A click that comes earlier waits for the
+import it needs (Python's import lock) under a busy cursor (``MainWindow.open_dossier``).
+
+Only Qt-free modules are imported on the worker: creating Qt classes belongs on the GUI
+thread. The worker starts once the list has painted its first page (``after_paint``), so it
+does not compete with that paint for the interpreter.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
-import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QWidget
+
+from buddy_desk.progress import Progress
+from buddy_desk.ui.tasks import TaskHandle, TaskRunner
 
 log = logging.getLogger(__name__)
+
+START_MODULES = (
+    "sqlalchemy.orm",
+    "buddy_desk.models.all_models",
+    "buddy_desk.persistence.listing",
+    "buddy_desk.choices.service.consent",
+    "buddy_desk.dossiers.service",
+    "buddy_desk.sync.service",
+    # what the dossier view's Qt modules import, so that importing those on the GUI thread
+    # defines Qt classes only
+    "buddy_desk.attachments.service",
+    "buddy_desk.dossiers.next_steps",
+    "buddy_desk.dossiers.notes",
+    "buddy_desk.planning.service.booking",
+    "buddy_desk.signals.service",
+    "buddy_desk.signals.svip",
+)
+"""The ORM and the models: left out of the start, needed by the first dossier opened."""
 
 WORKSPACE_MODULES = (
     "reportlab.platypus",
@@ -29,14 +59,46 @@ WORKSPACE_MODULES = (
 )
 
 
-def warm_up(modules: Sequence[str] = WORKSPACE_MODULES) -> threading.Thread:
-    def run() -> None:
-        for name in modules:
-            try:
-                importlib.import_module(name)
-            except Exception:  # a missing optional module must not disturb the app
-                log.warning("warm-up import failed: %s", name, exc_info=True)
+def import_all(modules: Sequence[str]) -> None:
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception:  # a missing optional module must not disturb the app
+            log.warning("warm-up import failed: %s", name, exc_info=True)
 
-    thread = threading.Thread(target=run, name="buddy-desk-warmup", daemon=True)
-    thread.start()
-    return thread
+
+def warm_up(
+    tasks: TaskRunner,
+    on_done: Callable[[None], None] | None = None,
+    modules: Sequence[str] = START_MODULES,
+) -> TaskHandle[None]:
+    """Import ``modules`` on the task runner; ``on_done`` on the GUI thread afterwards."""
+
+    def job(_progress: Progress) -> None:
+        import_all(modules)
+
+    return tasks.start(job, on_done=on_done)
+
+
+class _AfterPaint(QObject):
+    """Calls back once, on the event loop's next turn after ``widget`` has painted."""
+
+    def __init__(self, widget: QWidget, callback: Callable[[], object]) -> None:
+        super().__init__(widget)
+        self._callback = callback
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._callback)
+            self.deleteLater()
+        return False
+
+
+def after_paint(widget: QWidget, callback: Callable[[], object]) -> None:
+    """``callback`` once ``widget`` has painted (now, if it is hidden: nothing will paint)."""
+    if not widget.isVisible():
+        QTimer.singleShot(0, callback)
+        return
+    _AfterPaint(widget, callback)

@@ -24,7 +24,7 @@ from buddy_desk.choices.rules import (
 from buddy_desk.choices.service.log import NewChoice, record_choice, verify_log, withdraw_choice
 from buddy_desk.cli import main as cli_main
 from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
-from buddy_desk.models.choices import guards_lifted
+from buddy_desk.persistence.log_guards import guards_lifted
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from tests.factories import make_dossier
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from buddy_desk.cli import main as cli_main
-from buddy_desk.models.choices import APPEND_ONLY, FORWARD_ONLY, guard_statements
+from buddy_desk.persistence.log_guards import APPEND_ONLY, FORWARD_ONLY, guard_statements
 from buddy_desk.persistence.schema import current_revision, head_revision, open_database
 
 pytestmark = [

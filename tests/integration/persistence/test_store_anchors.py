@@ -39,7 +39,7 @@ from buddy_desk.choices.service.log import (
 from buddy_desk.cli import main as cli_main
 from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
 from buddy_desk.letters.service import render_summary_letter
-from buddy_desk.models.choices import ddl_in_transaction, guards_lifted, missing_guards
+from buddy_desk.persistence.log_guards import ddl_in_transaction, guards_lifted, missing_guards
 from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from tests.factories import make_dossier

@@ -18,9 +18,10 @@ from buddy_desk.choices.rules import GENESIS_HASH, Channel, ChoiceEntry, ChoiceT
 from buddy_desk.choices.service.log import verify_log
 from buddy_desk.core.phases import ImgPhase
 from buddy_desk.errors import DatabaseError
-from buddy_desk.models.choices import missing_guards, to_row_values
-from buddy_desk.persistence import schema, unit_of_work
+from buddy_desk.models.choices import to_row_values
+from buddy_desk.persistence import listing, schema
 from buddy_desk.persistence.engine import create_db_engine, sqlite_path
+from buddy_desk.persistence.log_guards import missing_guards
 from buddy_desk.persistence.schema import current_revision, head_revision, open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from tests.factories import make_dossier
@@ -67,7 +68,7 @@ def _fill_old(engine: Engine) -> int:
     """A dossier with a two-entry choice log and one access-log row, as 0004 stored them."""
     with pytest.MonkeyPatch.context() as m:
         # no list rows yet at 0004 (0007 adds them and fills them from the dossiers)
-        m.setattr(unit_of_work, "track_listing_changes", lambda _factory: None)
+        m.setattr(listing, "track_listing_changes", lambda _factory: None)
         dossier = make_dossier(UnitOfWork(engine), img_phase=ImgPhase.OPNAME)
     prev, rows = GENESIS_HASH, []
     for seq, value in ((1, "gelijktijdig"), (2, "na_elkaar")):

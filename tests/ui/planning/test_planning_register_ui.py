@@ -159,7 +159,7 @@ def test_the_workspace_has_the_experts_tab(qtbot: QtBot, ctx: AppContext) -> Non
     view = PlanningWorkspace(ctx)
     qtbot.addWidget(view)
     view.resize(1300, 760)
-    index = view.tabs.indexOf(view.register_panel)
+    index = view.tabs.indexOf(view.register_page)
     assert view.tabs.tabText(index) == "Deskundigen"
     view.show()
     with qtbot.waitSignal(view.register_panel.loaded, timeout=5_000):

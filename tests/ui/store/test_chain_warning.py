@@ -16,7 +16,7 @@ from buddy_desk.choices.rules import (
 )
 from buddy_desk.choices.service.log import NewChoice, record_choice, withdraw_choice
 from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
-from buddy_desk.models.choices import guards_lifted
+from buddy_desk.persistence.log_guards import guards_lifted
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.ui.choices.section import ChoicesSection
 from buddy_desk.ui.context import AppContext

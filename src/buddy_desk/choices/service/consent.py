@@ -30,7 +30,6 @@ The consent is read *after* the details, so a withdrawal committed meanwhile sti
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 
@@ -44,16 +43,13 @@ from buddy_desk.choices.anchors import (
 )
 from buddy_desk.choices.rules import (
     Actor,
-    ChoiceEntry,
     ChoiceState,
-    ChoiceType,
     Direction,
     Disclosure,
     DocumentCategory,
     WithholdReason,
     consent_for,
     current_states,
-    disclosure,
     visible_group,
 )
 from buddy_desk.choices.service.access_log import (
@@ -70,27 +66,40 @@ from buddy_desk.choices.service.access_log import (
     log_disclosures_in,
 )
 from buddy_desk.choices.service.anchoring import dossier_problems
-from buddy_desk.choices.service.log import _entries, to_entry
+
+# the gate over the list is Core only (the first page shows before the ORM is imported)
+from buddy_desk.choices.service.list_gate import (  # re-exported: the gate's API is here
+    CHUNK as CHUNK,
+)
+from buddy_desk.choices.service.list_gate import (
+    DossierDisclosure as DossierDisclosure,
+)
+from buddy_desk.choices.service.list_gate import (
+    disclosures_on,
+    gate_summary,
+    no_consent_verdict,
+    verdict,
+)
+from buddy_desk.choices.service.list_gate import (
+    gated_count as gated_count,
+)
+from buddy_desk.choices.service.list_gate import (
+    gated_page as gated_page,
+)
+from buddy_desk.choices.service.log import _entries
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import Organisation
-from buddy_desk.core.search import DossierFilter, search_key
 from buddy_desk.core.summaries import CaseInfo, DossierDetail, DossierSummary
 from buddy_desk.dossiers.service import (
-    ListSort,
-    SummaryPage,
-    count_summaries,
-    find_summaries,
     get_dossier,
     load_summaries,
 )
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
 from buddy_desk.models import Supervisor
-from buddy_desk.models.choices import ChoiceLogEntry
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
-CHUNK = 500  # dossier ids per IN query
 
 
 REPORT_CATEGORY = {
@@ -98,23 +107,6 @@ REPORT_CATEGORY = {
     "opnamerapport": DocumentCategory.INSPECTION_REPORT,
     "adviesrapport": DocumentCategory.ASSESSMENT_REPORT,
 }
-
-
-@dataclass(frozen=True, slots=True)
-class DossierDisclosure:
-    """The gate's verdict for one dossier and one viewer: a ``Disclosure`` per organisation."""
-
-    dossier_id: int
-    img: Disclosure
-    ncg: Disclosure
-
-    def of(self, organisation: Organisation) -> Disclosure:
-        return self.img if organisation is Organisation.IMG else self.ncg
-
-    @property
-    def others(self) -> tuple[Disclosure, ...]:
-        """The disclosures about another organisation than the viewer's."""
-        return tuple(d for d in (self.img, self.ncg) if not d.own)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,43 +152,12 @@ def acting_viewer(uow: UnitOfWork, username: str | None) -> Actor:
 # --- the verdict -----------------------------------------------------------------------------
 
 
-def _consent_entries(uow: UnitOfWork, ids: Sequence[int] | None) -> dict[int, list[ChoiceEntry]]:
-    entries: dict[int, list[ChoiceEntry]] = defaultdict(list)
-    query = select(ChoiceLogEntry).where(ChoiceLogEntry.choice_type == ChoiceType.DATA_SHARING)
-    query = query.order_by(ChoiceLogEntry.dossier_id, ChoiceLogEntry.seq)
-    chunks = [None] if ids is None else [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
-    for chunk in chunks:
-        q = query if chunk is None else query.where(ChoiceLogEntry.dossier_id.in_(chunk))
-        for row in uow.session.scalars(q):
-            entries[row.dossier_id].append(to_entry(row))
-    return entries
-
-
-def verdict(
-    dossier_id: int, states: Iterable[ChoiceState], viewer: Organisation | None
-) -> DossierDisclosure:
-    """Pure: the gate's verdict from one dossier's current choice states."""
-    states = list(states)
-    return DossierDisclosure(
-        dossier_id,
-        disclosure(states, viewer, Organisation.IMG),
-        disclosure(states, viewer, Organisation.NCG),
-    )
-
-
 def disclosures_in(
     uow: UnitOfWork, viewer: Organisation | None, ids: Sequence[int] | None = None
 ) -> dict[int, DossierDisclosure]:
     """The verdict for ``ids`` in one query (None: every dossier with a consent entry; any
-    other dossier has ``no_consent_verdict``). Call inside ``with uow:``."""
-    wanted = list(ids) if ids is not None else None
-    entries = _consent_entries(uow, wanted)
-    keys = wanted if wanted is not None else list(entries)
-    return {i: verdict(i, current_states(entries.get(i, ())), viewer) for i in keys}
-
-
-def no_consent_verdict(dossier_id: int, viewer: Organisation | None) -> DossierDisclosure:
-    return verdict(dossier_id, (), viewer)
+    other dossier has ``no_consent_verdict``). Call inside ``with uow:`` (same transaction)."""
+    return disclosures_on(uow.session.connection(), viewer, ids)
 
 
 def dossier_disclosures(
@@ -320,41 +281,6 @@ def gate(
     return gate_detail(detail, verdict(detail.id, states, viewer_org), states)
 
 
-def gate_summary(row: DossierSummary, verdict_: DossierDisclosure) -> DossierSummary:
-    """Pure: a list row with only what the verdict allows; the search key is rebuilt from
-    what is shown, so searching a withheld case number finds nothing."""
-    img_d, ncg_d = verdict_.img, verdict_.ncg
-    hide_img = row.img_phase is not None and not img_d.case_details
-    hide_ncg = row.ncg_status is not None and not ncg_d.case_details
-    if not hide_img and not hide_ncg:  # nothing of the other side here, or all of it allowed
-        return row
-    ncg_number = row.zaaknummers[-1:] if row.ncg_status is not None else ()
-    img_numbers = row.zaaknummers[: len(row.zaaknummers) - len(ncg_number)]
-    withheld: list[tuple[Organisation, str]] = []
-    for d, present in ((img_d, row.img_phase is not None), (ncg_d, row.ncg_status is not None)):
-        if present and not d.case_details and d.reason is not None:
-            withheld.append((d.source, d.reason.value))
-    options = visible_group(row.ncg_status, row.img_phase, img_d, ncg_d)
-    if row.group is None:
-        options = frozenset()
-    zaaknummers = (img_numbers if img_d.case_details else ()) + (
-        ncg_number if ncg_d.case_details else ()
-    )
-    key = row.search_key
-    for hidden in set(row.zaaknummers) - set(zaaknummers):  # each is one token of the key
-        key = key.replace(f" {hidden.lower()} ", " ")
-    return replace(
-        row,
-        img_phase=row.img_phase if img_d.case_details else None,
-        ncg_status=row.ncg_status if ncg_d.case_details else None,
-        zaaknummers=zaaknummers,
-        group=next(iter(options)) if len(options) == 1 else None,
-        group_options=options,
-        withheld=tuple(withheld),
-        search_key=key,
-    )
-
-
 def gated_summaries(
     uow: UnitOfWork, viewer: Actor
 ) -> tuple[list[DossierSummary], dict[int, DossierDisclosure]]:
@@ -371,87 +297,6 @@ def gated_summaries(
     img, ncg = no_consent_verdict(0, org).img, no_consent_verdict(0, org).ncg  # shared: frozen
     verdicts = {r.id: found.get(r.id) or DossierDisclosure(r.id, img, ncg) for r in rows}
     return [gate_summary(r, verdicts[r.id]) for r in rows], verdicts
-
-
-def gated_page(
-    uow: UnitOfWork,
-    viewer: Actor,
-    dossier_filter: DossierFilter,
-    sort: ListSort,
-    offset: int,
-    limit: int,
-    *,
-    with_counts: bool = False,
-) -> SummaryPage:
-    """One page of the list (``dossiers.service.find_summaries``) as ``viewer`` may see it.
-
-    The database searches and filters on everything; a row that matches only through what
-    the viewer may not see (a withheld case number, a hidden phase or group) is left out, and
-    more rows are read until the page is full. ``consumed`` says how many database rows the
-    page used, so the next page starts after them. The counts are of what the viewer sees
-    too: a count of the database's matches would tell that a withheld case number exists."""
-    rows: list[DossierSummary] = []
-    at = offset
-    first: SummaryPage | None = None
-    ended = False
-    while len(rows) < limit:
-        want = limit - len(rows)
-        page = find_summaries(uow, dossier_filter, sort, at, want, with_counts=with_counts)
-        first = first or page
-        with uow:
-            found = disclosures_in(uow, viewer.organisation, [r.id for r in page.rows])
-        for row in page.rows:
-            verdict_ = found.get(row.id) or no_consent_verdict(row.id, viewer.organisation)
-            gated = gate_summary(row, verdict_)
-            if gated is row or _still_matches(gated, dossier_filter):
-                rows.append(gated)
-        at += len(page.rows)
-        if len(page.rows) < want:
-            ended = True
-            break
-    assert first is not None
-    matching = first.matching
-    if offset == 0 and ended:  # the whole result is on this page
-        matching = len(rows)
-    elif matching is not None and _may_drop(dossier_filter):
-        matching = gated_count(uow, viewer, dossier_filter)
-    return replace(first, rows=tuple(rows), matching=matching, consumed=at - offset)
-
-
-def _may_drop(dossier_filter: DossierFilter) -> bool:
-    """Whether the gate may leave rows of this filter out (it matches on what the gate may
-    withhold: case numbers in the search text, phases, statuses, groups)."""
-    f = dossier_filter
-    return bool(f.tokens or f.groups or f.img_phases or f.ncg_statuses)
-
-
-def gated_count(uow: UnitOfWork, viewer: Actor, dossier_filter: DossierFilter) -> int:
-    """How many dossiers ``dossier_filter`` matches in the list as ``viewer`` sees it: counted
-    in the database when the gate cannot leave a row out, else by reading the gated pages."""
-    if not _may_drop(dossier_filter):
-        return count_summaries(uow, dossier_filter)
-    counted = read = 0
-    while True:
-        page = gated_page(uow, viewer, dossier_filter, ListSort(), read, _COUNT_PAGE)
-        counted += len(page.rows)
-        read += len(page.rows) if page.consumed is None else page.consumed
-        if len(page.rows) < _COUNT_PAGE:
-            return counted
-
-
-_COUNT_PAGE = 5_000
-
-
-def _still_matches(gated: DossierSummary, dossier_filter: DossierFilter) -> bool:
-    key = search_key(
-        gated.straat,
-        gated.number_text,
-        gated.postcode,
-        gated.woonplaats,
-        [gated.resident],
-        gated.zaaknummers,
-    )
-    return dossier_filter.matches(replace(gated, search_key=key))
 
 
 # --- saying what is withheld -----------------------------------------------------------------

@@ -6,6 +6,7 @@ from alembic import context
 
 import buddy_desk.models.all_models  # noqa: F401  (registers every table on Base.metadata)
 from buddy_desk.models.base import Base
+from buddy_desk.persistence import log_guards  # noqa: F401  (the after_create listener)
 
 config = context.config
 connection = config.attributes.get("connection")

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from buddy_desk.choices.service.consent import gated_count, gated_page
+from buddy_desk.choices.service.list_gate import gated_count, gated_page
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus
 from buddy_desk.core.search import DossierFilter, img_phase_of, ncg_status_of

@@ -32,6 +32,7 @@ FIRST_PAGE_ROWS = 60
 """Rows read per keystroke: two screenfuls (the fewer, the faster a broad query pages)."""
 PAGE_ROWS = 200
 """Rows read as the view scrolls further."""
+_SEEN_KEEP = 2_000
 
 PageSource = Callable[[DossierFilter, ListSort, int, int, bool], SummaryPage]
 """(filter, sort, offset, limit, with_counts) → one page of the list (``find_summaries``)."""
@@ -119,8 +120,11 @@ class DossierTableModel(QAbstractTableModel):
         self._filter = DossierFilter()
         self._sort = ListSort()
         # display texts per dossier id, one entry per Column, built when a row is first
-        # painted; cleared whenever the rows or the language change
+        # painted; refilled whenever the rows change, cleared when the language changes
         self._texts: dict[int, tuple[str, ...]] = {}
+        # the texts of rows shown before, by the row's whole content: typing on and
+        # backspacing shows mostly rows seen a keystroke ago (bounded, oldest out first)
+        self._seen: dict[DossierSummary, tuple[str, ...]] = {}
         self._faint = qcolor(FAINT)
         self._has_page = False  # nothing is asked of the database before the first page
         self._read = 0  # database rows read so far (the next page's offset)
@@ -133,7 +137,8 @@ class DossierTableModel(QAbstractTableModel):
         """Show ``page`` (the first page of ``f`` in ``sort``, with its counts if known)."""
         self.beginResetModel()
         self._has_page = True
-        self._texts.clear()
+        seen = self._seen
+        self._texts = {r.id: seen[r] for r in page.rows if r in seen}
         self._filter = f
         self._sort = sort
         self._rows = list(page.rows)
@@ -267,6 +272,9 @@ class DossierTableModel(QAbstractTableModel):
         texts = self._texts.get(row.id)
         if texts is None:
             texts = self._texts[row.id] = tuple(self._display(row, c) for c in Column)
+            self._seen[row] = texts
+            if len(self._seen) > _SEEN_KEEP:
+                del self._seen[next(iter(self._seen))]
         return texts
 
     def _display(self, row: DossierSummary, column: Column) -> str:
@@ -316,6 +324,7 @@ class DossierTableModel(QAbstractTableModel):
 
     def retranslate(self) -> None:
         self._texts.clear()
+        self._seen.clear()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
         if self._rows:
             self.dataChanged.emit(

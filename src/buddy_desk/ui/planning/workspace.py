@@ -4,6 +4,7 @@ calendar, and the week auto-plan."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
@@ -36,9 +37,12 @@ from buddy_desk.ui.formatting import format_day
 from buddy_desk.ui.messages import show_error
 from buddy_desk.ui.planning.actions import ask_export, cancel_appointment, move_appointment
 from buddy_desk.ui.planning.calendar import WeekCalendar, monday_of, now_local
-from buddy_desk.ui.planning.experts import RegisterPanel
 from buddy_desk.ui.planning.proposals import ProposalPanel
 from buddy_desk.ui.widgets import accessible, text_size
+from buddy_desk.ui.widgets.lazy_page import LazyPage
+
+if TYPE_CHECKING:
+    from buddy_desk.ui.planning.experts import RegisterPanel
 
 
 class PlanningWorkspace(QWidget):
@@ -89,11 +93,14 @@ class PlanningWorkspace(QWidget):
         self.proposals.booked.connect(self._on_proposals_booked)
         self.proposals.preference_saved.connect(lambda _d: self.reload_queue())
         self.tabs.addTab(self.proposals, tr("planning.tab.proposals"))
-        self.tabs.addTab(self._build_week_tab(), tr("planning.tab.week"))
-        self.tabs.addTab(self._build_autoplan_tab(), tr("planning.tab.autoplan"))
-        self.register_panel = RegisterPanel(ctx)
-        self.register_panel.changed.connect(self._on_register_changed)
-        self.tabs.addTab(self.register_panel, tr("planning.register.tab"))
+        # the other tabs are built when first shown: building all four at once kept the GUI
+        # thread busy for most of a second on the workspace's first visit
+        self.week_page = LazyPage("planning.week", self._build_week_tab)
+        self.tabs.addTab(self.week_page, tr("planning.tab.week"))
+        self.autoplan_page = LazyPage("planning.autoplan", self._build_autoplan_tab)
+        self.tabs.addTab(self.autoplan_page, tr("planning.tab.autoplan"))
+        self.register_page = LazyPage("planning.register", self._build_register_panel)
+        self.tabs.addTab(self.register_page, tr("planning.register.tab"))
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         split.addWidget(self.tabs)
         split.setSizes([text_size.scaled(380), text_size.scaled(900)])
@@ -177,8 +184,22 @@ class PlanningWorkspace(QWidget):
     def _on_proposals_booked(self, _dossier_id: int) -> None:
         self.reload_queue()
 
+    @property
+    def register_panel(self) -> RegisterPanel:
+        """The experts' register (built now if its tab was not shown yet)."""
+        self.register_page.content()
+        return self._register_panel
+
+    def _build_register_panel(self) -> QWidget:
+        from buddy_desk.ui.planning.experts import RegisterPanel
+
+        self._register_panel = RegisterPanel(self.ctx)
+        self._register_panel.changed.connect(self._on_register_changed)
+        return self._register_panel
+
     def _on_register_changed(self) -> None:
-        self.calendar.view = None  # experts, absences or durations changed: reload when shown
+        if self.week_page.built:  # experts, absences or durations changed: reload when shown
+            self.calendar.view = None
 
     # -- the week calendar -----------------------------------------------------------
 
@@ -219,10 +240,11 @@ class PlanningWorkspace(QWidget):
         return page
 
     def _on_tabs_current_changed(self, index: int) -> None:
-        if index == 1 and self.calendar.view is None:
+        if self.tabs.widget(index) is self.week_page and self.calendar.view is None:
             self.show_week(self.week_start)
 
     def show_week(self, first: date) -> None:
+        self.week_page.content()
         self.week_start = first
         self.week_label.setText(tr("planning.week_of", day=format_day(first)))
         self.ctx.tasks.start(
@@ -351,5 +373,6 @@ class PlanningWorkspace(QWidget):
         self.autoplan_table.resizeColumnsToContents()
         if applied:
             self.reload_queue()
-            self.calendar.view = None
+            if self.week_page.built:
+                self.calendar.view = None
         self.autoplan_done.emit(len(planned))

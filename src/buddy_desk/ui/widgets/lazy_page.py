@@ -77,10 +77,12 @@ def focus_first_child(page: QWidget) -> QWidget | None:
     switches pages must take the keyboard along, or the next key lands on the old page)."""
     from PySide6.QtCore import Qt
 
+    # one call for the page's widgets, not one per widget of the whole window's focus chain
+    inside = set(page.findChildren(QWidget))
     widget = page.nextInFocusChain()
     while widget is not None and widget is not page:
         if (
-            page.isAncestorOf(widget)
+            widget in inside
             and widget.isVisible()
             and widget.isEnabled()
             and widget.focusPolicy() & Qt.FocusPolicy.TabFocus

@@ -52,7 +52,7 @@ def _chain_existing_rows() -> None:
     from buddy_desk import __version__
     from buddy_desk.choices.anchors import AccessHead, anchor_values, seal_access
     from buddy_desk.models.access_log import AccessLogEntry
-    from buddy_desk.models.choices import guards_lifted
+    from buddy_desk.persistence.log_guards import guards_lifted
 
     conn = op.get_bind()
     entry = sa.table(

@@ -1,0 +1,293 @@
+"""The consent gate over the dossier list, in SQLAlchemy Core only.
+
+The list's pages (``gated_page``, ``gated_count``) and the verdicts they need
+(``disclosures_on``) read the choice log through a Core declaration of its table, so the
+app shows its first page before it imports the ORM and the models (which follow right after
+the first paint). ``choices.service.consent`` is the gate's whole API and re-exports these;
+the rule itself stays pure in ``choices.rules``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Integer,
+    Row,
+    String,
+    Table,
+    Text,
+    bindparam,
+    select,
+)
+
+from buddy_desk.choices.rules import (
+    Actor,
+    Channel,
+    ChoiceEntry,
+    ChoiceState,
+    ChoiceType,
+    ConsentMethod,
+    Direction,
+    Disclosure,
+    DocumentCategory,
+    EntryKind,
+    current_states,
+    disclosure,
+    visible_group,
+)
+from buddy_desk.core.phases import Organisation
+from buddy_desk.core.search import DossierFilter, search_key
+from buddy_desk.core.summaries import DossierSummary
+from buddy_desk.dossiers.service import ListSort, SummaryPage, count_summaries, find_summaries
+from buddy_desk.persistence.list_tables import ReadUtcDateTime, enum_type, metadata
+from buddy_desk.persistence.unit_of_work import UnitOfWork
+
+CHUNK = 500  # dossier ids per IN query
+
+# the choice log as the gate reads it (``models.choices.ChoiceLogEntry``, Core only)
+choice_log_entry = Table(
+    "choice_log_entry",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("dossier_id", Integer, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("kind", enum_type(EntryKind), nullable=False),
+    Column("choice_type", enum_type(ChoiceType), nullable=False),
+    Column("value", String(500), nullable=False),
+    Column("made_at", ReadUtcDateTime, nullable=False),
+    Column("recorded_at", ReadUtcDateTime, nullable=False),
+    Column("recorded_by", String(120), nullable=False),
+    Column("recorded_by_org", String(8)),
+    Column("channel", enum_type(Channel), nullable=False),
+    Column("note", Text),
+    Column("form_reference", String(100)),
+    Column("explanation_version", String(60)),
+    Column("direction", enum_type(Direction)),
+    Column("purpose", String(200)),
+    Column("categories", String(300)),
+    Column("method", enum_type(ConsentMethod)),
+    Column("only_if_no_delay", Boolean),
+    Column("effective_from", ReadUtcDateTime),
+    Column("refers_to_seq", Integer),
+    Column("prev_hash", String(64), nullable=False),
+    Column("entry_hash", String(64), nullable=False),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DossierDisclosure:
+    """The gate's verdict for one dossier and one viewer: a ``Disclosure`` per organisation."""
+
+    dossier_id: int
+    img: Disclosure
+    ncg: Disclosure
+
+    def of(self, organisation: Organisation) -> Disclosure:
+        return self.img if organisation is Organisation.IMG else self.ncg
+
+    @property
+    def others(self) -> tuple[Disclosure, ...]:
+        """The disclosures about another organisation than the viewer's."""
+        return tuple(d for d in (self.img, self.ncg) if not d.own)
+
+
+def consent_entries(conn: Connection, ids: Sequence[int] | None) -> dict[int, list[ChoiceEntry]]:
+    """The data-sharing entries of the choice log per dossier (``ids``; None: every dossier)."""
+    entries: dict[int, list[ChoiceEntry]] = defaultdict(list)
+    t = choice_log_entry
+    # an explicit type: a bare enum member would be looked up through SQLAlchemy's
+    # inspection registry, which the ORM's import on the warm-up thread is filling meanwhile
+    data_sharing = bindparam("choice_type", ChoiceType.DATA_SHARING, type_=t.c.choice_type.type)
+    query = select(t).where(t.c.choice_type == data_sharing)
+    query = query.order_by(t.c.dossier_id, t.c.seq)
+    chunks = [None] if ids is None else [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
+    for chunk in chunks:
+        q = query if chunk is None else query.where(t.c.dossier_id.in_(chunk))
+        for row in conn.execute(q):
+            entries[row.dossier_id].append(_entry(row))
+    return entries
+
+
+def _entry(row: Row[Any]) -> ChoiceEntry:
+    """As ``choices.service.log.to_entry`` builds it from the ORM row."""
+    return ChoiceEntry(
+        dossier_id=row.dossier_id,
+        seq=row.seq,
+        kind=row.kind,
+        choice_type=row.choice_type,
+        value=row.value,
+        made_at=row.made_at,
+        recorded_at=row.recorded_at,
+        recorded_by=row.recorded_by,
+        recorded_by_org=row.recorded_by_org,
+        channel=row.channel,
+        note=row.note,
+        form_reference=row.form_reference,
+        explanation_version=row.explanation_version,
+        direction=row.direction,
+        purpose=row.purpose,
+        categories=tuple(DocumentCategory(c) for c in row.categories.split(","))
+        if row.categories
+        else (),
+        method=row.method,
+        only_if_no_delay=row.only_if_no_delay,
+        effective_from=row.effective_from,
+        refers_to_seq=row.refers_to_seq,
+        prev_hash=row.prev_hash,
+        entry_hash=row.entry_hash,
+    )
+
+
+def verdict(
+    dossier_id: int, states: Iterable[ChoiceState], viewer: Organisation | None
+) -> DossierDisclosure:
+    """Pure: the gate's verdict from one dossier's current choice states."""
+    states = list(states)
+    return DossierDisclosure(
+        dossier_id,
+        disclosure(states, viewer, Organisation.IMG),
+        disclosure(states, viewer, Organisation.NCG),
+    )
+
+
+def disclosures_on(
+    conn: Connection, viewer: Organisation | None, ids: Sequence[int] | None = None
+) -> dict[int, DossierDisclosure]:
+    """The verdict for ``ids`` in one query (None: every dossier with a consent entry; any
+    other dossier has ``no_consent_verdict``), read on ``conn``."""
+    wanted = list(ids) if ids is not None else None
+    entries = consent_entries(conn, wanted)
+    keys = wanted if wanted is not None else list(entries)
+    return {i: verdict(i, current_states(entries.get(i, ())), viewer) for i in keys}
+
+
+def no_consent_verdict(dossier_id: int, viewer: Organisation | None) -> DossierDisclosure:
+    return verdict(dossier_id, (), viewer)
+
+
+def gate_summary(row: DossierSummary, verdict_: DossierDisclosure) -> DossierSummary:
+    """Pure: a list row with only what the verdict allows; the search key is rebuilt from
+    what is shown, so searching a withheld case number finds nothing."""
+    img_d, ncg_d = verdict_.img, verdict_.ncg
+    hide_img = row.img_phase is not None and not img_d.case_details
+    hide_ncg = row.ncg_status is not None and not ncg_d.case_details
+    if not hide_img and not hide_ncg:  # nothing of the other side here, or all of it allowed
+        return row
+    ncg_number = row.zaaknummers[-1:] if row.ncg_status is not None else ()
+    img_numbers = row.zaaknummers[: len(row.zaaknummers) - len(ncg_number)]
+    withheld: list[tuple[Organisation, str]] = []
+    for d, present in ((img_d, row.img_phase is not None), (ncg_d, row.ncg_status is not None)):
+        if present and not d.case_details and d.reason is not None:
+            withheld.append((d.source, d.reason.value))
+    options = visible_group(row.ncg_status, row.img_phase, img_d, ncg_d)
+    if row.group is None:
+        options = frozenset()
+    zaaknummers = (img_numbers if img_d.case_details else ()) + (
+        ncg_number if ncg_d.case_details else ()
+    )
+    key = row.search_key
+    for hidden in set(row.zaaknummers) - set(zaaknummers):  # each is one token of the key
+        key = key.replace(f" {hidden.lower()} ", " ")
+    return replace(
+        row,
+        img_phase=row.img_phase if img_d.case_details else None,
+        ncg_status=row.ncg_status if ncg_d.case_details else None,
+        zaaknummers=zaaknummers,
+        group=next(iter(options)) if len(options) == 1 else None,
+        group_options=options,
+        withheld=tuple(withheld),
+        search_key=key,
+    )
+
+
+def gated_page(
+    uow: UnitOfWork,
+    viewer: Actor,
+    dossier_filter: DossierFilter,
+    sort: ListSort,
+    offset: int,
+    limit: int,
+    *,
+    with_counts: bool = False,
+) -> SummaryPage:
+    """One page of the list (``dossiers.service.find_summaries``) as ``viewer`` may see it.
+
+    The database searches and filters on everything; a row that matches only through what
+    the viewer may not see (a withheld case number, a hidden phase or group) is left out, and
+    more rows are read until the page is full. ``consumed`` says how many database rows the
+    page used, so the next page starts after them. The counts are of what the viewer sees
+    too: a count of the database's matches would tell that a withheld case number exists."""
+    rows: list[DossierSummary] = []
+    at = offset
+    first: SummaryPage | None = None
+    ended = False
+    while len(rows) < limit:
+        want = limit - len(rows)
+        page = find_summaries(uow, dossier_filter, sort, at, want, with_counts=with_counts)
+        first = first or page
+        with uow.reading() as conn:
+            found = disclosures_on(conn, viewer.organisation, [r.id for r in page.rows])
+        for row in page.rows:
+            verdict_ = found.get(row.id) or no_consent_verdict(row.id, viewer.organisation)
+            gated = gate_summary(row, verdict_)
+            if gated is row or _still_matches(row, gated, dossier_filter):
+                rows.append(gated)
+        at += len(page.rows)
+        if len(page.rows) < want:
+            ended = True
+            break
+    assert first is not None
+    matching = first.matching
+    if offset == 0 and ended:  # the whole result is on this page
+        matching = len(rows)
+    elif matching is not None and _may_drop(dossier_filter):
+        matching = gated_count(uow, viewer, dossier_filter)
+    return replace(first, rows=tuple(rows), matching=matching, consumed=at - offset)
+
+
+def _may_drop(dossier_filter: DossierFilter) -> bool:
+    """Whether the gate may leave rows of this filter out (it matches on what the gate may
+    withhold: case numbers in the search text, phases, statuses, groups)."""
+    f = dossier_filter
+    return bool(f.tokens or f.groups or f.img_phases or f.ncg_statuses)
+
+
+def gated_count(uow: UnitOfWork, viewer: Actor, dossier_filter: DossierFilter) -> int:
+    """How many dossiers ``dossier_filter`` matches in the list as ``viewer`` sees it: counted
+    in the database when the gate cannot leave a row out, else by reading the gated pages."""
+    if not _may_drop(dossier_filter):
+        return count_summaries(uow, dossier_filter)
+    counted = read = 0
+    while True:
+        page = gated_page(uow, viewer, dossier_filter, ListSort(), read, _COUNT_PAGE)
+        counted += len(page.rows)
+        read += len(page.rows) if page.consumed is None else page.consumed
+        if len(page.rows) < _COUNT_PAGE:
+            return counted
+
+
+_COUNT_PAGE = 5_000
+
+
+def _still_matches(row: DossierSummary, gated: DossierSummary, f: DossierFilter) -> bool:
+    """Whether the database's match ``row`` still matches once the gate hid part of it."""
+    if gated.zaaknummers == row.zaaknummers and not (f.groups or f.img_phases or f.ncg_statuses):
+        # the gate hid nothing the filter looked at: every word the search matched is shown
+        # (a phase or group is not a search word), so skip rebuilding the key (per keystroke)
+        return True
+    key = search_key(
+        gated.straat,
+        gated.number_text,
+        gated.postcode,
+        gated.woonplaats,
+        [gated.resident],
+        gated.zaaknummers,
+    )
+    return f.matches(replace(gated, search_key=key))
