@@ -27,8 +27,8 @@ from sqlalchemy import delete, inspect, select, update
 from buddy_desk.choices.service.anchoring import close_access_log
 from buddy_desk.models import Dossier
 from buddy_desk.models.base import Base, utcnow
-from buddy_desk.models.choices import guards_lifted
 from buddy_desk.models.sync import SyncState
+from buddy_desk.persistence.log_guards import guards_lifted
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, text
 from buddy_desk.choices.rules import Channel, entry_hash
 from buddy_desk.choices.service.log import log_entries, record_choice, verify_log, withdraw_choice
 from buddy_desk.cli import main as cli_main
-from buddy_desk.models.choices import guards_lifted
+from buddy_desk.persistence.log_guards import guards_lifted
 from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.sync import service
