@@ -58,7 +58,7 @@ def ctx(uow: UnitOfWork) -> Iterator[AppContext]:
         ),
     )
     yield context
-    context.tasks.wait(10_000)
+    context.close()
 
 
 def make_window(qtbot: QtBot, ctx: AppContext, registry: UiRegistry | None = None) -> MainWindow:

@@ -24,6 +24,8 @@ class AppEvents(QObject):
     """Some view asks the main window to open (or focus) a dossier tab; arg: id."""
     language_changed = Signal(str)
     """The UI language changed; arg: 'nl' or 'en'. Views re-translate their texts."""
+    closing = Signal()
+    """The app (or this context) is closing: stop timers, start no new background work."""
 
 
 @dataclass
@@ -45,6 +47,11 @@ class AppContext:
     tasks: TaskRunner
     user: UserProfile
     extras: dict[str, object] = field(default_factory=dict)
+
+    def close(self) -> None:
+        """Say the context is closing (background timers stop) and wait for running tasks."""
+        self.events.closing.emit()
+        self.tasks.wait(10_000)
 
     def new_uow(self) -> UnitOfWork:
         """A fresh unit of work (each use opens its own session; safe on worker threads)."""

@@ -352,6 +352,7 @@ class MainWindow(QMainWindow):
             return
         self.settings.geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
         save_settings(self.settings)
+        self.ctx.close()
         event.accept()
 
     def _restore_geometry(self) -> None:

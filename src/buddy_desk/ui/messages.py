@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 
 def show_error(parent: QWidget | None, title: str, text: str, detail: str | None = None) -> None:
@@ -13,6 +14,16 @@ def show_error(parent: QWidget | None, title: str, text: str, detail: str | None
     if detail:
         box.setInformativeText(detail)
     box.exec()
+
+
+def show_notice(parent: QWidget | None, title: str, text: str) -> None:
+    """A warning that does not block: for what background work finds (the user did not ask)."""
+    box = QMessageBox(parent or QApplication.activeWindow())
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(title)
+    box.setText(text)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
 
 
 def show_info(parent: QWidget | None, title: str, text: str) -> None:

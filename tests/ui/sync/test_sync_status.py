@@ -45,7 +45,7 @@ def laptop(team: Team, tmp_path: Path) -> Iterator[AppContext]:
     uow = enrol_laptop(team, tmp_path, "anna")
     ctx = _ctx(uow)
     yield ctx
-    ctx.tasks.wait(10_000)
+    ctx.close()
 
 
 @pytest.mark.postgres
@@ -169,7 +169,7 @@ def test_a_refused_laptop_says_so_in_the_status_bar(
     service.sync(laptop.uow)
     _truncate(laptop.uow, team.shared)  # someone with the file cut the log
     shown: list[str] = []
-    monkeypatch.setattr(controller_module, "show_error", lambda _p, _t, text: shown.append(text))
+    monkeypatch.setattr(controller_module, "show_notice", lambda _p, _t, text: shown.append(text))
     widget = SyncStatusWidget(laptop)
     qtbot.addWidget(widget)
     controller = controller_for(laptop)
@@ -180,3 +180,6 @@ def test_a_refused_laptop_says_so_in_the_status_bar(
 
     assert "ingekort" in widget.label.toolTip()
     assert len(shown) == 1 and "privacyfunctionaris" in shown[0]
+    with qtbot.waitSignal(controller.finished, timeout=30_000):
+        controller.sync_now(None)  # the next automatic sync: still refused, not told again
+    assert len(shown) == 1

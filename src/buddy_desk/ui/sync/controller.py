@@ -3,7 +3,9 @@
 Sync runs on the thread pool (``ctx.ops``) with its own unit of work, so typing never waits
 for the network; the outbox makes that safe (a note saved during the sync is queued, and the
 pull is skipped until it is pushed). A timer syncs automatically while the app is open;
-an unreachable server just means "offline" — no dialog unless the user asked.
+an unreachable server just means "offline" — no dialog unless the user asked. A refused or
+revoked laptop is told once, in a dialog that does not block (the automatic sync must never
+hold the window); the status bar keeps saying it.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from buddy_desk.i18n import tr
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.sync import service
 from buddy_desk.ui.context import AppContext
-from buddy_desk.ui.messages import show_error
+from buddy_desk.ui.messages import show_error, show_notice
 
 AUTO_SYNC_MS = 5 * 60 * 1000
 _KEY = "sync.controller"
@@ -28,8 +30,10 @@ class SyncController(QObject):
     """A sync ended: a ``SyncReport``, or the exception it failed with."""
 
     def __init__(self, ctx: AppContext) -> None:
-        super().__init__()
+        super().__init__(ctx.events)  # lives as long as its context
         self.ctx = ctx
+        self.closed = False
+        self._told: set[type[BaseException]] = set()  # automatic failures already shown
         self.status: service.SyncStatus | None = None
         self.online: bool | None = None  # None: not tried yet
         self.error: str | None = None
@@ -39,6 +43,12 @@ class SyncController(QObject):
         self._timer.setInterval(AUTO_SYNC_MS)
         self._timer.timeout.connect(lambda: self.sync_now(None))
         ctx.events.dossier_changed.connect(lambda _id: self.refresh())
+        ctx.events.closing.connect(self.stop)
+
+    def stop(self) -> None:
+        """No more automatic syncs (the app is closing)."""
+        self.closed = True
+        self._timer.stop()
 
     def refresh(self) -> None:
         self.ctx.ops.read(service.status, on_done=self._got_status, key=self)
@@ -48,12 +58,12 @@ class SyncController(QObject):
         self.status = status
         if status.enrolled and first:
             self._timer.start()
-            QTimer.singleShot(2000, lambda: self.sync_now(None))
+            QTimer.singleShot(2000, self, lambda: self.sync_now(None))
         self.changed.emit()
 
     def sync_now(self, parent: QWidget | None) -> None:
         """Sync in the background; ``parent`` set: the user asked, so failures are shown."""
-        if self.running:
+        if self.running or self.closed:
             return
         if self.status is not None and not self.status.enrolled:
             if parent is not None:
@@ -89,8 +99,15 @@ class SyncController(QObject):
         self.refused = isinstance(exc, service.LaptopRefusedError)
         if isinstance(exc, service.RevokedError):
             self.ctx.events.dossiers_reloaded.emit()
-        if parent is not None or isinstance(exc, service.RevokedError | service.LaptopRefusedError):
+        if parent is not None:
             show_error(parent, tr("sync.action.sync_now"), str(exc))
+        elif (
+            isinstance(exc, service.RevokedError | service.LaptopRefusedError)
+            and type(exc) not in self._told
+            and not self.closed
+        ):
+            self._told.add(type(exc))
+            show_notice(None, tr("sync.action.sync_now"), str(exc))
         self.finished.emit(exc)
         self.refresh()
 
