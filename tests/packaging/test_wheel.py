@@ -12,7 +12,6 @@ import io
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import sysconfig
@@ -25,6 +24,7 @@ import pytest
 from pypdf import PdfReader
 
 from buddy_desk.documents.templates import load_templates_from
+from buddy_desk.persistence.encryption import connect_file
 
 pytestmark = pytest.mark.slow
 
@@ -137,7 +137,7 @@ def test_a_summary_letter_from_the_installed_wheel(installed: Installed) -> None
     installed.buddy_desk("demo", "--scale", "0.01", "--db", db)
     # the consent gate: without a user profile no group and no case details are shown, so act
     # as one of the demo's IMG staff (the demo records NCG's consent on some B dossiers)
-    with sqlite3.connect(db) as conn:
+    with connect_file(Path(db)) as conn:
         (user,) = conn.execute(
             "SELECT username FROM supervisor WHERE organisation = 'IMG'"
             " AND username IS NOT NULL ORDER BY id LIMIT 1"
