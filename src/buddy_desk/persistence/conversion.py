@@ -46,6 +46,8 @@ def encrypt_database(path: Path) -> Encrypted:
     if kind is FileKind.ENCRYPTED:
         key = encryption.key_for_file(path)
         assert key is not None
+        if not encryption.key_opens(encryption.sqlite_uri_ro(path), key):
+            raise DatabaseError(encryption.wrong_key_message(path, key))
         return Encrypted(path, [], key, already=True)
     if kind is not FileKind.PLAIN:
         raise DatabaseError(

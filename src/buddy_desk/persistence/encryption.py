@@ -225,12 +225,15 @@ def connect(
     return conn
 
 
+def sqlite_uri_ro(path: Path) -> str:
+    return f"file:{quote(str(path.absolute()))}?mode=ro"
+
+
 def connect_file(path: Path, *, read_only: bool = False, **options: Any) -> Any:
     """A driver connection to a database file with its key (none for a plain file): for
     tools and tests that look at the file beside the app."""
     if read_only:
-        target = f"file:{quote(str(path.absolute()))}?mode=ro"
-        return connect(target, key_for_file(path), uri=True, **options)
+        return connect(sqlite_uri_ro(path), key_for_file(path), uri=True, **options)
     return connect(path, key_for_file(path), **options)
 
 
