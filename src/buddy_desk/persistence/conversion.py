@@ -24,7 +24,8 @@ from typing import Any
 from buddy_desk.core.files import create_private
 from buddy_desk.errors import DatabaseError
 from buddy_desk.persistence import encryption
-from buddy_desk.persistence.encryption import DatabaseKey, FileKind, sqlcipher
+from buddy_desk.persistence.encryption import DatabaseKey, FileKind
+from buddy_desk.persistence.encryption import driver as sqlcipher
 from buddy_desk.persistence.engine import busy_timeout_ms
 
 log = logging.getLogger(__name__)
@@ -83,7 +84,9 @@ def _require_ours(path: Path) -> None:
         row = conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
         ).fetchone()
-        version = conn.execute("SELECT version_num FROM alembic_version").fetchone() if row else None
+        version = (
+            conn.execute("SELECT version_num FROM alembic_version").fetchone() if row else None
+        )
     except sqlcipher.DatabaseError:
         version = None
     finally:

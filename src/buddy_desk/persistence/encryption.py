@@ -39,6 +39,7 @@ from buddy_desk.core.files import PRIVATE_FILE, private_dir
 from buddy_desk.errors import DatabaseError
 
 log = logging.getLogger(__name__)
+driver = sqlcipher  # the DB-API module, for SQLAlchemy and for catching its errors
 
 KEY_ENV = "BUDDY_DESK_KEY"
 KEYRING_SERVICE = "BuddyDesk"

@@ -115,9 +115,7 @@ def create_db_engine(
 
             # the URL keeps the file-database pool (QueuePool); the creator decides how to
             # open, and ``module`` makes SQLAlchemy recognise (and wrap) SQLCipher's errors
-            engine = create_engine(
-                f"sqlite:///{path}", creator=connect, module=encryption.sqlcipher
-            )
+            engine = create_engine(f"sqlite:///{path}", creator=connect, module=encryption.driver)
         event.listen(engine, "connect", _connection_settings(read_only))
         event.listen(engine, "begin", _begin)
         return engine

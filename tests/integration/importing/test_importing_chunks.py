@@ -164,7 +164,7 @@ def test_sqlite_import_holds_the_write_lock_from_the_start(
     """The ids an import hands out count on from the highest id: from the moment it reads
     that id, no other writer may get in, or two dossiers would claim one id."""
     from buddy_desk.persistence import bulk_write
-    from buddy_desk.persistence.encryption import connect_file, sqlcipher
+    from buddy_desk.persistence.encryption import connect_file, driver
 
     path = tmp_path / "lock.sqlite"
     engine = open_database(f"sqlite:///{path}", create=True)
@@ -177,7 +177,7 @@ def test_sqlite_import_holds_the_write_lock_from_the_start(
             other.execute("BEGIN IMMEDIATE")
             outcomes.append("another writer got in")
             other.execute("ROLLBACK")
-        except sqlcipher.OperationalError as exc:
+        except driver.OperationalError as exc:
             outcomes.append(str(exc))
         finally:
             other.close()

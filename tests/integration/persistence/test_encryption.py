@@ -211,7 +211,9 @@ def test_a_plain_database_opens_with_a_warning_and_db_encrypt_converts_it(
     holder = connect_file(db)
     holder.execute("SELECT count(*) FROM dossier").fetchone()
     try:
-        busy = _error_line(_cli("db", "encrypt", "--db", str(db), env={"BUDDY_DESK_BUSY_MS": "200"}))
+        busy = _error_line(
+            _cli("db", "encrypt", "--db", str(db), env={"BUDDY_DESK_BUSY_MS": "200"})
+        )
         assert "in gebruik" in busy
     finally:
         holder.close()
