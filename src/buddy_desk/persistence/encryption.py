@@ -113,6 +113,14 @@ def file_kind(path: Path) -> FileKind:
     return FileKind.OTHER
 
 
+def is_plain_sqlite(path: Path) -> bool:
+    """An older, unencrypted database (``buddy-desk db encrypt`` converts it)."""
+    try:
+        return file_kind(path) is FileKind.PLAIN
+    except OSError:
+        return False
+
+
 def _env_key() -> DatabaseKey | None:
     raw = os.environ.get(KEY_ENV, "").strip()
     if not raw:

@@ -25,6 +25,7 @@ from buddy_desk.persistence import encryption
 from buddy_desk.persistence.encryption import SQLITE_HEADER, connect_file
 from buddy_desk.persistence.schema import backup_sqlite, open_database
 from tests.conftest import TEST_KEY
+from tests.plain_files import plain_copy
 
 ROOT = Path(__file__).resolve().parents[3]
 OTHER_KEY = "0badc0de" * 8
@@ -96,18 +97,6 @@ def _holding(files: list[Path], *needles: str) -> list[str]:
     return found
 
 
-def _plain_copy(source: Path, target: Path) -> None:
-    """What an older version wrote: the same database, unencrypted (sqlcipher_export)."""
-    conn = connect_file(source, isolation_level=None)
-    try:
-        conn.execute("ATTACH DATABASE ? AS plain KEY ''", (str(target),))
-        conn.execute("SELECT sqlcipher_export('plain')")
-        conn.execute("DETACH DATABASE plain")
-    finally:
-        conn.close()
-    assert target.read_bytes()[:16] == SQLITE_HEADER
-
-
 @pytest.mark.slow
 def test_no_resident_name_or_street_is_readable_in_any_file_the_app_writes(
     tmp_path: Path,
@@ -144,7 +133,7 @@ def test_no_resident_name_or_street_is_readable_in_any_file_the_app_writes(
         engine.dispose()
     # the check can fail: the same data, unencrypted, gives both words away
     plain = tmp_path / "plain.sqlite"
-    _plain_copy(db, plain)
+    plain_copy(db, plain)
     assert len(_holding([plain], surname, street)) >= 2
 
 
@@ -191,7 +180,7 @@ def test_a_plain_database_opens_with_a_warning_and_db_encrypt_converts_it(
     source = tmp_path / "bron.sqlite"
     _ok("demo", "--scale", "0.01", "--db", str(source))
     db = tmp_path / "oud.sqlite"
-    _plain_copy(source, db)
+    plain_copy(source, db)
     backup = tmp_path / "oud.backup-0007-20260101-120000.sqlite"
     shutil.copyfile(db, backup)
     ncg = _username(db, "NCG")
