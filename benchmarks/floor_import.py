@@ -7,10 +7,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+import sqlite3
 from pathlib import Path
-from typing import Any
-
-from buddy_desk.persistence.encryption import connect_file
 
 _NUMBER = re.compile(r"(\d+)\W*([A-Za-z]?)\W*(\w*)")
 
@@ -43,7 +41,7 @@ def _rows(data: bytes) -> tuple[dict[str, int], list[list[str]]]:
     return {h: i for i, h in enumerate(header)}, [r for r in reader if r]
 
 
-def import_file(conn: Any, data: bytes, organisation: str) -> None:
+def import_file(conn: sqlite3.Connection, data: bytes, organisation: str) -> None:
     col, rows = _rows(data)
     key_of: dict[str, int] = dict(conn.execute("SELECT key, id FROM address"))
     next_id = (conn.execute("SELECT max(id) FROM address").fetchone()[0] or 0) + 1
@@ -74,9 +72,8 @@ def import_file(conn: Any, data: bytes, organisation: str) -> None:
 
 
 def floor_import(path: Path, ncg: bytes, img: bytes) -> None:
-    """Both exports into the floor's SQLite file (made if new), one transaction each;
-    encrypted like the app's own database (SQLCipher), so the ratio leaves that cost out."""
-    conn = connect_file(path)
+    """Both exports into the floor's SQLite file (made if new), one transaction each."""
+    conn = sqlite3.connect(path)
     conn.executescript("PRAGMA journal_mode=WAL;")
     if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'address'").fetchone():
         conn.executescript(_SCHEMA)
