@@ -166,12 +166,12 @@ def key_for_new_database(path: Path) -> DatabaseKey:
 
 def key_for_file(path: Path) -> DatabaseKey | None:
     """The key to open ``path`` with: None for a plain SQLite file; a new key for an empty
-    (or missing) file, since whoever writes into it creates a database; raises when an
-    encrypted file's key is missing."""
+    file, since whoever writes into it creates a database; raises when an encrypted file's
+    key is missing."""
     try:
         kind = file_kind(path)
     except FileNotFoundError:
-        kind = FileKind.EMPTY
+        return find_key(path)  # opening it fails (never created here); file no key for it
     except OSError:
         kind = FileKind.ENCRYPTED  # unreadable: opening it reports why
     if kind is FileKind.PLAIN:
