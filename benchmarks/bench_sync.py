@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import itertools
 import json
-import sqlite3
 import threading
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from benchmarks.harness import BenchContext, BenchResult
@@ -139,13 +139,15 @@ def _enrol_floor(ctx: BenchContext, url: str) -> float:
     import psycopg
     from sqlalchemy.engine import make_url
 
+    from buddy_desk.persistence.encryption import connect_file
+
     laptop = _laptop(ctx, "enrol-floor")  # the schema, built before the clock starts
     path = str(ctx.work_dir / "enrol-floor.sqlite")
     del laptop
     parsed = make_url(url)
     dsn = f"dbname={parsed.database} user={parsed.username} host={parsed.query['host']}"
     started = time.perf_counter()
-    with psycopg.connect(dsn) as pg, sqlite3.connect(path) as lite:
+    with psycopg.connect(dsn) as pg, connect_file(Path(path)) as lite:
         scope = [
             r[0]
             for r in pg.execute(

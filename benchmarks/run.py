@@ -35,6 +35,7 @@ import json
 import os
 import pkgutil
 import platform
+import secrets
 import sys
 import tempfile
 import time
@@ -84,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS, help="results JSON file")
     args = parser.parse_args(argv)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # the benchmark databases are encrypted like every other, with a key for this run only
+    # (none of them is filed in the keyring or the key folder)
+    os.environ.setdefault("BUDDY_DESK_KEY", secrets.token_hex(32))
     modules = discover(args.only)
     results: list[tuple[str, BenchResult]] = []
     errors: list[str] = []

@@ -9,6 +9,8 @@ Revision 0001 has shipped, so it is never edited again.
 
 from __future__ import annotations
 
+import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -25,6 +27,8 @@ def main() -> None:
         raise SystemExit('usage: scripts/new_migration.py "short description"')
     head = head_revision()
     next_id = f"{int(head) + 1:04d}"
+    # a throwaway database: a key for this run only, filed in no keyring or key folder
+    os.environ.setdefault("BUDDY_DESK_KEY", secrets.token_hex(32))
     with tempfile.TemporaryDirectory() as tmp:
         engine = open_database(f"sqlite:///{Path(tmp) / 'head.sqlite'}")
         with engine.begin() as conn:

@@ -32,6 +32,8 @@ mkdir -p "$OUT"
 # nothing of the person running this, and nothing from the checkout: only the bundle
 unset BUDDY_DESK_DB BUDDY_DESK_RESOURCES PYTHONPATH
 export XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" XDG_STATE_HOME="$tmp/state"
+# the bundle keeps the database key in a key file under $tmp/config, not in anyone's keyring
+export PYTHON_KEYRING_BACKEND=keyring.backends.fail.Keyring
 cli="$DIST/buddy-desk-cli"
 db="$tmp/demo.sqlite"
 
@@ -41,9 +43,15 @@ help=$("$cli" --help)
 grep -q "letter" <<<"$help" || fail "$cli --help lists no commands"
 "$cli" demo --scale 0.02 --db "$db" >/dev/null
 # as an NCG buddy (the consent gate: without a profile no case details, and no group)
-user=$("$BIN/python" -c "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(
+# (the database is encrypted: read it with its key, from the key file the bundle just made)
+user=$("$BIN/python" -c "import sys, pathlib
+from buddy_desk.persistence.encryption import connect_file
+print(connect_file(pathlib.Path(sys.argv[1]), read_only=True).execute(
   \"SELECT username FROM supervisor WHERE organisation = 'NCG' AND username IS NOT NULL\"
   ).fetchone()[0])" "$db")
+if cmp -s -n 15 "$db" <(printf 'SQLite format 3'); then
+  fail "the bundle wrote an unencrypted database (no SQLCipher in it?)"
+fi
 id=$("$cli" dossiers --group E --limit 1 --json --db "$db" --user "$user" | "$BIN/python" -c \
   'import json, sys; print(json.load(sys.stdin)[0]["id"])')
 "$cli" letter "$id" --out "$OUT/brief.pdf" --db "$db" --user "$user" >/dev/null

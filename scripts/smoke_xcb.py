@@ -24,7 +24,6 @@ import os
 import re
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -99,7 +98,7 @@ def smoke(cli: Path, gui: Path, out: Path, timeout: float) -> Report:
         db = tmp / "smoke.sqlite"
         run([str(cli), "demo", "--scale", "0.02", "--db", str(db)], env)
         listed = json.loads(run([str(cli), "dossiers", "--json", "--db", str(db)], env))
-        username = first_username(db)
+        username = first_username(db, env)
         with xvfb() as display:
             env |= {"DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
             log_file = out / "app.log"
@@ -144,6 +143,9 @@ def isolated_env(tmp: Path) -> dict[str, str]:
         for k, v in os.environ.items()
         if k not in {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "BUDDY_DESK_DB"}
     }
+    # the database key goes to a key file in the throwaway config folder, never into the
+    # keyring of the person running this (BUDDY_DESK_KEY, when set, is used as it is)
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
     for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
         folder = tmp / name.lower()
         folder.mkdir()
@@ -159,16 +161,25 @@ def run(cmd: list[str], env: dict[str, str]) -> str:
     return done.stdout
 
 
-def first_username(db: Path) -> str:
-    """A demo supervisor to sign in as, so the first-start profile dialog does not open."""
-    with sqlite3.connect(db) as conn:
-        row = conn.execute(
-            "SELECT username FROM supervisor WHERE active AND username IS NOT NULL"
-            " ORDER BY username LIMIT 1"
-        ).fetchone()
-    if row is None:
+def first_username(db: Path, env: dict[str, str]) -> str:
+    """A demo supervisor to sign in as, so the first-start profile dialog does not open.
+
+    Read in a child with the app's environment: the database is encrypted, and its key is
+    where the app keeps it for that environment (BUDDY_DESK_KEY, keyring or key file).
+    """
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from buddy_desk.persistence.encryption import connect_file\n"
+        "row = connect_file(Path(sys.argv[1]), read_only=True).execute(\n"
+        "    'SELECT username FROM supervisor WHERE active AND username IS NOT NULL'\n"
+        "    ' ORDER BY username LIMIT 1').fetchone()\n"
+        "print(row[0] if row else '')\n"
+    )
+    username = run([sys.executable, "-c", code, str(db)], env).strip()
+    if not username:
         raise SmokeError("the demo database has no supervisor to sign in as")
-    return str(row[0])
+    return username
 
 
 @contextmanager

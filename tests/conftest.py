@@ -16,19 +16,26 @@ from buddy_desk.persistence.unit_of_work import UnitOfWork
 from tests.pg_server import find_bin_dir, throwaway_server
 
 _db_counter = itertools.count()
+# Every SQLite file the suite makes is encrypted (SQLCipher), with this key; no test may
+# reach the real OS keyring (the fail backend makes the key-file fallback the one in use).
+TEST_KEY = "5eed" * 16
+NO_KEYRING = "keyring.backends.fail.Keyring"
 
 
 @pytest.fixture(autouse=True)
 def _isolated_user_dirs(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Never touch the real user's data, settings or logs; always start in Dutch."""
+    """Never touch the real user's data, settings, logs or keyring; always start in Dutch;
+    every database encrypted."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.delenv("BUDDY_DESK_DB", raising=False)
+    monkeypatch.setenv("BUDDY_DESK_KEY", TEST_KEY)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", NO_KEYRING)
     set_language("nl")
 
 

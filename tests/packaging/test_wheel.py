@@ -12,7 +12,6 @@ import io
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import sysconfig
@@ -99,6 +98,12 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Installe
         if not k.startswith(("BUDDY_DESK_", "PYTHON")) and k not in {"VIRTUAL_ENV"}
     }
     env |= {"PATH": f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}", "HOME": str(work)}
+    # as on a laptop without BUDDY_DESK_KEY: a random key, in a key file of this work folder
+    # (never in the keyring of the person running the tests)
+    env |= {
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        "XDG_CONFIG_HOME": str(work / "config"),
+    }
     return Installed(venv=venv, env=env, work=work)
 
 
@@ -137,11 +142,16 @@ def test_a_summary_letter_from_the_installed_wheel(installed: Installed) -> None
     installed.buddy_desk("demo", "--scale", "0.01", "--db", db)
     # the consent gate: without a user profile no group and no case details are shown, so act
     # as one of the demo's IMG staff (the demo records NCG's consent on some B dossiers)
-    with sqlite3.connect(db) as conn:
-        (user,) = conn.execute(
-            "SELECT username FROM supervisor WHERE organisation = 'IMG'"
-            " AND username IS NOT NULL ORDER BY id LIMIT 1"
-        ).fetchone()
+    with Path(db).open("rb") as fh:
+        assert fh.read(16) != b"SQLite format 3\x00"  # encrypted, by the installed program
+    # read with the key the installed program filed (the encryption module of the wheel)
+    user = installed.python(
+        "from pathlib import Path\n"
+        "from buddy_desk.persistence.encryption import connect_file\n"
+        f"conn = connect_file(Path({db!r}), read_only=True)\n"
+        "print(conn.execute(\"SELECT username FROM supervisor WHERE organisation = 'IMG'\"\n"
+        '    " AND username IS NOT NULL ORDER BY id LIMIT 1").fetchone()[0])\n'
+    )
     as_user = ("--user", user, "--db", db)
     listed = installed.buddy_desk("dossiers", "--group", "B", "--limit", "1", "--json", *as_user)
     (first,) = json.loads(listed.stdout)

@@ -131,11 +131,13 @@ def _converter(type_: TypeEngine[Any], conn: Connection, sqlite: bool) -> _Memo 
     process = type_.dialect_impl(conn.dialect).bind_processor(conn.dialect)
     if process is None:
         return None
+    # the driver's own adapters: sqlcipher3 keeps its registry apart from sqlite3's
+    driver = conn.dialect.dbapi or sqlite3
 
     def convert(value: Any) -> Any:
         value = process(value)
         if sqlite:
-            adapt = sqlite3.adapters.get((type(value), sqlite3.PrepareProtocol))
+            adapt = driver.adapters.get((type(value), driver.PrepareProtocol))
             if adapt is not None:
                 return adapt(value)
         return value

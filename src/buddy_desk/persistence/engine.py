@@ -8,12 +8,16 @@ work that is going to write asks for ``BEGIN IMMEDIATE`` (``WRITE_OPTIONS``,
 ``UnitOfWork.for_writing``): it takes the write lock up front and waits for it, instead of
 failing when someone else wrote meanwhile. The connection settings change nothing in the
 file: WAL is switched on by ``schema.open_database`` only once the file is known to be ours.
+
+Every SQLite file is opened through SQLCipher (``sqlcipher3``, ``persistence/encryption.py``):
+the creator sends the database's key before anything is read, so the file, its WAL and its
+backups are encrypted; ``temp_store=MEMORY`` keeps temporary tables and sort files off the
+disk. A file with the plain SQLite header (an older database) opens without a key.
 """
 
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -23,6 +27,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from buddy_desk.errors import DatabaseError
+from buddy_desk.persistence import encryption
 
 BUSY_ENV = "BUDDY_DESK_BUSY_MS"
 BUSY_DEFAULT_MS = 5000
@@ -45,6 +50,8 @@ def _connection_settings(read_only: bool) -> Any:
         # FULL: a committed choice or note survives a power cut at the kitchen table.
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
+        # sorts, indexes being built and temporary tables: in memory, never in a plain temp file
+        cursor.execute("PRAGMA temp_store=MEMORY")
         if read_only:
             cursor.execute("PRAGMA query_only=ON")
         cursor.close()
@@ -99,12 +106,16 @@ def create_db_engine(
                 )
             uri = sqlite_uri(path, read_only=read_only, immutable=immutable)
             timeout = busy_timeout_ms() / 1000
+            key = encryption.key_for_file(path)
 
-            def connect() -> sqlite3.Connection:
-                return sqlite3.connect(uri, uri=True, timeout=timeout, check_same_thread=False)
+            def connect() -> Any:
+                return encryption.connect(
+                    uri, key, uri=True, timeout=timeout, check_same_thread=False
+                )
 
-            # the URL keeps the file-database pool (QueuePool); the creator decides how to open
-            engine = create_engine(f"sqlite:///{path}", creator=connect)
+            # the URL keeps the file-database pool (QueuePool); the creator decides how to
+            # open, and ``module`` makes SQLAlchemy recognise (and wrap) SQLCipher's errors
+            engine = create_engine(f"sqlite:///{path}", creator=connect, module=encryption.driver)
         event.listen(engine, "connect", _connection_settings(read_only))
         event.listen(engine, "begin", _begin)
         return engine

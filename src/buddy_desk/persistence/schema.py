@@ -9,7 +9,6 @@ import contextlib
 import logging
 import os
 import re
-import sqlite3
 import stat
 from collections.abc import Callable
 from datetime import datetime
@@ -26,6 +25,8 @@ from sqlalchemy.exc import OperationalError
 from buddy_desk.core.files import create_private, explain_os_error
 from buddy_desk.core.held_stores import hold, is_held
 from buddy_desk.errors import DatabaseError
+from buddy_desk.persistence import encryption
+from buddy_desk.persistence.encryption import FileKind
 from buddy_desk.persistence.engine import create_db_engine, sqlite_path, sqlite_uri
 from buddy_desk.persistence.failures import explain
 from buddy_desk.persistence.log_guards import ddl_in_transaction, missing_guards, restore_guards
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).with_name("migrations")
-SQLITE_HEADER = b"SQLite format 3\x00"
 SCHEMA_LOCK = 0x42444B31  # "BDK1": the advisory lock around schema changes on PostgreSQL
 _REVISION_LINE = re.compile(r"^(down_)?revision(?::[^=]*)?=\s*['\"]?([\w-]+|None)['\"]?", re.M)
 
@@ -94,7 +94,8 @@ def current_revision(engine: Engine) -> str | None:
 class FileState(StrEnum):
     MISSING = "missing"
     EMPTY = "empty"  # zero bytes
-    SQLITE = "sqlite"
+    SQLITE = "sqlite"  # plain (unencrypted) SQLite: an older database
+    ENCRYPTED = "encrypted"  # SQLCipher, and our key opens it
 
 
 def open_database(
@@ -114,7 +115,7 @@ def open_database(
     immutable = False
     if path is not None:
         state = _check_sqlite_file(path, create=create)
-        if state is not FileState.SQLITE:
+        if state not in (FileState.SQLITE, FileState.ENCRYPTED):
             _build_sqlite(path, replace=state is FileState.EMPTY)
         if read_only is None:
             read_only = not _writable(path)
@@ -138,6 +139,8 @@ def open_database(
             _settle(engine, path)
         else:
             log.info("database opened read-only")
+        if path is not None and state is FileState.SQLITE:
+            _warn_plain_once(path)
     except DatabaseError:
         engine.dispose()
         raise
@@ -273,18 +276,37 @@ def _check_sqlite_file(path: Path, *, create: bool) -> FileState:
             )
         return FileState.EMPTY
     try:
-        with path.open("rb") as fh:
-            header = fh.read(16)
+        kind = encryption.file_kind(path)
     except OSError as exc:
         raise DatabaseError(
             f"{path} is niet leesbaar ({exc.strerror}). Controleer de rechten."
         ) from None
-    if header != SQLITE_HEADER:
-        raise DatabaseError(
-            f"{path} is geen SQLite-database of is beschadigd. Zet een back-up terug of "
-            "kies een ander bestand; dit bestand wordt niet overschreven."
-        )
-    return FileState.SQLITE
+    if kind is FileKind.PLAIN:
+        return FileState.SQLITE
+    if kind is FileKind.ENCRYPTED:
+        key = encryption.key_for_file(path)  # raises when there is none
+        if key is not None and not encryption.key_opens(sqlite_uri(path, read_only=True), key):
+            raise DatabaseError(encryption.wrong_key_message(path, key))
+        return FileState.ENCRYPTED
+    raise DatabaseError(
+        f"{path} is geen SQLite-database of is beschadigd. Zet een back-up terug of "
+        "kies een ander bestand; dit bestand wordt niet overschreven."
+    )
+
+
+_warned_plain: set[Path] = set()
+
+
+def _warn_plain_once(path: Path) -> None:
+    if path in _warned_plain:
+        return
+    _warned_plain.add(path)
+    log.warning(
+        "%s is niet versleuteld (een oudere database); zet het om met "
+        "'buddy-desk db encrypt --db %s'",
+        path,
+        path,
+    )
 
 
 def _writable(path: Path) -> bool:
@@ -389,13 +411,18 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def backup_sqlite(path: Path, revision: str) -> Path:
-    """A consistent copy (SQLite backup API, WAL included) next to the file, before upgrading."""
+    """A consistent copy (SQLite backup API, WAL included) next to the file, before upgrading.
+
+    Both connections carry the database's key, so the copy of an encrypted database is
+    encrypted with the same key (``encryption.key_owner`` finds it for the backup's name).
+    """
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.backup-{revision}-{stamp}{path.suffix}")
     create_private(target)
-    src = sqlite3.connect(sqlite_uri(path, read_only=True), uri=True)
+    key = encryption.key_for_file(path)
+    src = encryption.connect(sqlite_uri(path, read_only=True), key, uri=True)
     try:
-        dst = sqlite3.connect(target)
+        dst = encryption.connect(target, key)
         try:
             src.backup(dst)
         finally:

@@ -22,6 +22,7 @@ from buddy_desk.dossiers.profiles import StaffAccount, find_account, list_accoun
 from buddy_desk.errors import BuddyDeskError, DatabaseError
 from buddy_desk.i18n import LANGUAGES, current_language, set_language, tr
 from buddy_desk.logging_setup import configure_logging
+from buddy_desk.persistence.encryption import is_plain_sqlite
 from buddy_desk.persistence.engine import sqlite_path
 from buddy_desk.persistence.schema import describe, open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
@@ -201,6 +202,8 @@ def run_app(
         return EXIT_ERROR
     window = build_window(db_url, uow, profile, settings)
     window.log_path = str(log_path) if log_path else None
+    if path is not None and is_plain_sqlite(path):  # an older, unencrypted database
+        window.statusBar().showMessage(tr("cipher.ui.plain_database", db=str(path)))
     previous_hook = sys.excepthook
     install_excepthook(log_path, show_error)
     try:

@@ -163,9 +163,8 @@ def test_sqlite_import_holds_the_write_lock_from_the_start(
 ) -> None:
     """The ids an import hands out count on from the highest id: from the moment it reads
     that id, no other writer may get in, or two dossiers would claim one id."""
-    import sqlite3
-
     from buddy_desk.persistence import bulk_write
+    from buddy_desk.persistence.encryption import connect_file, driver
 
     path = tmp_path / "lock.sqlite"
     engine = open_database(f"sqlite:///{path}", create=True)
@@ -173,12 +172,12 @@ def test_sqlite_import_holds_the_write_lock_from_the_start(
     real_counter = bulk_write.IdSource.counter
 
     def counter(self: bulk_write.IdSource, model: type[Any]) -> Any:
-        other = sqlite3.connect(path, timeout=0.05, isolation_level=None)
+        other = connect_file(path, timeout=0.05, isolation_level=None)
         try:
             other.execute("BEGIN IMMEDIATE")
             outcomes.append("another writer got in")
             other.execute("ROLLBACK")
-        except sqlite3.OperationalError as exc:
+        except driver.OperationalError as exc:
             outcomes.append(str(exc))
         finally:
             other.close()

@@ -13,7 +13,6 @@ import os
 import random
 import resource
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from buddy_desk.cli import main as cli_main
+from buddy_desk.persistence.encryption import connect_file
 from buddy_desk.persistence.log_guards import APPEND_ONLY, FORWARD_ONLY, guard_statements
 from buddy_desk.persistence.schema import current_revision, head_revision, open_database
 
@@ -64,8 +64,8 @@ def _kill_after(child: subprocess.Popen[str], seconds: float) -> bool:
 
 
 def _guards_in_file(path: Path) -> set[str]:
-    """The guard triggers as the file holds them (plain sqlite3: nothing restores them)."""
-    conn = sqlite3.connect(path)
+    """The guard triggers as the file holds them (a bare connection: nothing restores them)."""
+    conn = connect_file(path)
     try:
         return {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
     finally:
@@ -118,7 +118,7 @@ def test_kills_during_an_import_leave_all_or_nothing(tmp_path: Path) -> None:
         child = _start("import", "ncg", str(export), "--db", str(path))
         if not _kill_after(child, RNG.uniform(1.0, 2.5)):
             break
-        conn = sqlite3.connect(path)
+        conn = connect_file(path)
         count = conn.execute("SELECT count(*) FROM dossier").fetchone()[0]
         conn.close()
         # one transaction: a killed import leaves nothing, or (killed after its commit,
@@ -157,8 +157,10 @@ def test_a_lock_held_by_another_process_is_one_line_after_a_short_wait(tmp_path:
         [
             sys.executable,
             "-c",
-            "import sqlite3, sys, time\n"
-            "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "import sys, time\n"
+            "from pathlib import Path\n"
+            "from buddy_desk.persistence.encryption import connect_file\n"
+            "c = connect_file(Path(sys.argv[1]), isolation_level=None)\n"
             "c.execute('BEGIN IMMEDIATE')\n"
             "print('locked', flush=True)\n"
             "time.sleep(60)\n",

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, text
 import buddy_desk.models.all_models  # noqa: F401
 from buddy_desk.errors import DatabaseError
 from buddy_desk.models.base import Base
+from buddy_desk.persistence.encryption import connect_file
 from buddy_desk.persistence.schema import (
     backup_sqlite,
     current_revision,
@@ -54,7 +55,7 @@ def test_corrupt_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
 def test_newer_schema_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "newer.sqlite"
     open_database(f"sqlite:///{path}").dispose()
-    with sqlite3.connect(path) as conn:
+    with connect_file(path) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999'")
     before = path.read_bytes()
     with pytest.raises(DatabaseError, match="nieuwere versie"):
@@ -89,7 +90,8 @@ def test_backup_is_a_consistent_copy(tmp_path: Path) -> None:
     backup = backup_sqlite(path, head_revision())
     eng.dispose()
     assert backup.name.startswith(f"live.backup-{head_revision()}-")
-    with sqlite3.connect(backup) as conn:
+    assert b"in the WAL" not in backup.read_bytes()  # encrypted with the database's key
+    with connect_file(backup) as conn:
         assert conn.execute("SELECT v FROM probe").fetchone() == ("in the WAL",)
 
 

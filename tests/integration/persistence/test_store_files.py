@@ -18,6 +18,7 @@ from buddy_desk.choices.service.log import NewChoice, record_choice
 from buddy_desk.cli import main as cli_main
 from buddy_desk.core.phases import ImgPhase, Organisation
 from buddy_desk.errors import DatabaseError
+from buddy_desk.persistence.encryption import connect_file
 from buddy_desk.persistence.engine import pragma_outside_transaction
 from buddy_desk.persistence.failures import explain
 from buddy_desk.persistence.schema import (
@@ -150,7 +151,7 @@ def test_a_database_locked_by_another_writer_is_one_line_after_a_wait(
     export = next(tmp_path.glob("*ncg*.csv"))
     capsys.readouterr()
     monkeypatch.setenv("BUDDY_DESK_BUSY_MS", "300")
-    holder = sqlite3.connect(path, isolation_level=None)
+    holder = connect_file(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another program is writing
     try:
         assert cli_main(["import", "ncg", str(export), "--db", str(path)]) == 2

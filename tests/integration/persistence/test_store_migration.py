@@ -142,9 +142,10 @@ def test_a_migration_that_fails_halfway_leaves_the_old_schema_whole(
     def broken(*_a: object, **_k: object) -> object:
         raise RuntimeError("power cut")  # after the new table and columns were made
 
-    monkeypatch.setattr(anchors, "seal_access", broken)
-    with pytest.raises(RuntimeError, match="power cut"):
-        open_database(db_url)
+    with monkeypatch.context() as patch:  # (undo() would drop the fixtures' key as well)
+        patch.setattr(anchors, "seal_access", broken)
+        with pytest.raises(RuntimeError, match="power cut"):
+            open_database(db_url)
     check = create_db_engine(db_url)
     try:
         assert current_revision(check) == OLD
@@ -154,7 +155,6 @@ def test_a_migration_that_fails_halfway_leaves_the_old_schema_whole(
         assert "chain_seq" not in columns
     finally:
         check.dispose()
-    monkeypatch.undo()
     engine = open_database(db_url)  # and the next start upgrades it
     assert verify_log(UnitOfWork(engine)).ok
     engine.dispose()

@@ -39,8 +39,10 @@ except OSError:
 # what `buddy-desk` on the command line does to the file: open, read, close (the last
 # connection to close checkpoints and deletes the WAL when it can take the exclusive lock)
 OTHER_PROCESS = """
-import sqlite3, sys
-conn = sqlite3.connect(sys.argv[1])
+import sys
+from pathlib import Path
+from buddy_desk.persistence.encryption import connect_file
+conn = connect_file(Path(sys.argv[1]))
 conn.execute("SELECT count(*) FROM alembic_version").fetchone()
 conn.close()
 """

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 import stat
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from sqlalchemy import text
 from buddy_desk.config import log_dir
 from buddy_desk.dossiers.intake import NewDossier, create_dossier
 from buddy_desk.logging_setup import FORMAT, RedactingFormatter
+from buddy_desk.persistence.encryption import connect_file
 from buddy_desk.ui.app import run_app
 from buddy_desk.ui.main_window import MainWindow
 
@@ -96,7 +96,7 @@ def test_no_street_or_postcode_reaches_the_log(tmp_path: Path, qtbot: QtBot) -> 
     _cli("demo-exports", "--out", str(exports), "--ncg", "300", "--img", "300")
     _cli("import", "ncg", str(next(exports.glob("*ncg*.csv"))), "--db", str(db))
     _cli("import", "img", str(next(exports.glob("*img*.csv"))), "--db", str(db))
-    conn = sqlite3.connect(db)
+    conn = connect_file(db)
     try:  # the consent gate: a run sees what its user may see (a demo supervisor here)
         (user,) = conn.execute(
             "SELECT username FROM supervisor WHERE username IS NOT NULL ORDER BY id LIMIT 1"
@@ -117,7 +117,7 @@ def test_no_street_or_postcode_reaches_the_log(tmp_path: Path, qtbot: QtBot) -> 
 
     logs = app_log.read_text(encoding="utf-8") + gui_log.read_text(encoding="utf-8")
     assert "dossier" in logs and "background task failed" in logs  # the log did get written
-    conn = sqlite3.connect(db)
+    conn = connect_file(db)
     try:
         addresses = conn.execute("SELECT DISTINCT straat, postcode FROM address").fetchall()
     finally:
