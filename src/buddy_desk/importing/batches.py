@@ -101,14 +101,13 @@ def finish_batch(
         for first, last in _runs(ids):
             items.add((batch.id, table, first, last, "created", None))
     floor = int(session.info.pop("import_signal_floor", 0))
-    touched = sorted(run.touched)
-    for start in range(0, len(touched), CHUNK):
-        raised = session.scalars(
-            select(Signal.id).where(
-                Signal.id > floor, Signal.dossier_id.in_(touched[start : start + CHUNK])
-            )
-        )
-        for row_id in raised:
+    # the signals this run raised: above the floor (taken under the import lock), on a
+    # dossier it touched; one query, filtered here (an IN list per 500 dossiers was slow)
+    touched = run.touched
+    for row_id, dossier_id in session.execute(
+        select(Signal.id, Signal.dossier_id).where(Signal.id > floor)
+    ):
+        if dossier_id in touched:
             items.add((batch.id, "signal", row_id, None, "created", None))
     for table, rows in run.before.items():
         for row_id, values in rows.items():

@@ -403,7 +403,7 @@ def gated_page(
         for row in page.rows:
             verdict_ = found.get(row.id) or no_consent_verdict(row.id, viewer.organisation)
             gated = gate_summary(row, verdict_)
-            if gated is row or _still_matches(gated, dossier_filter):
+            if gated is row or matches_as_shown(gated, dossier_filter):
                 rows.append(gated)
         at += len(page.rows)
         if len(page.rows) < want:
@@ -442,7 +442,8 @@ def gated_count(uow: UnitOfWork, viewer: Actor, dossier_filter: DossierFilter) -
 _COUNT_PAGE = 5_000
 
 
-def _still_matches(gated: DossierSummary, dossier_filter: DossierFilter) -> bool:
+def matches_as_shown(gated: DossierSummary, dossier_filter: DossierFilter) -> bool:
+    """Whether a gated row still matches the filter on what it shows."""
     key = search_key(
         gated.straat,
         gated.number_text,
