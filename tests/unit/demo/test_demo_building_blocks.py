@@ -166,13 +166,13 @@ def test_compact_maps_behave_as_the_dicts_they_replace() -> None:
     cases = IntsById()
     expected_phases = {3: ImgPhase.OPNAME, 7: ImgPhase.AFGEROND, 8: ImgPhase.VOORBEREIDING}
     expected_cases = {2: 40, 5: 41, 9: 42}
-    for key, value in expected_phases.items():
-        phases[key] = value
-    for key, value in expected_cases.items():
-        cases[key] = value
+    for key, phase in expected_phases.items():
+        phases[key] = phase
+    for key, case_id in expected_cases.items():
+        cases[key] = case_id
     phases[3] = ImgPhase.UITVOERING  # overwriting does not count twice
     expected_phases[3] = ImgPhase.UITVOERING
     assert dict(phases) == expected_phases and len(phases) == 3
     assert dict(cases) == expected_cases and len(cases) == 3
-    assert 4 not in phases and 100 not in phases and -1 not in phases and "x" not in phases
+    assert 4 not in phases and 100 not in phases and -1 not in phases
     assert 4 not in cases and 100 not in cases and cases.get(1) is None
