@@ -37,6 +37,7 @@ from sqlalchemy import select
 from buddy_desk.choices.rules import NOT_DECIDED, Actor, Disclosure
 from buddy_desk.choices.service.consent import (
     LETTER,
+    DossierDisclosure,
     disclosed_sides,
     disclosures_in,
     gate_detail,
@@ -54,13 +55,8 @@ from buddy_desk.core.phases import Organisation
 from buddy_desk.core.search import DossierFilter
 from buddy_desk.core.summaries import DossierDetail
 from buddy_desk.documents.templates import load_templates
-from buddy_desk.dossiers.service import (
-    ListSort,
-    SortKey,
-    detail_options,
-    find_summaries,
-    to_detail,
-)
+from buddy_desk.dossiers import list_query
+from buddy_desk.dossiers.service import ListSort, SortKey, detail_options, to_detail
 from buddy_desk.errors import BuddyDeskError, NotFoundError
 from buddy_desk.i18n import in_language
 from buddy_desk.journal.service import record_letters_sent
@@ -136,9 +132,9 @@ def select_dossiers(
     selection sees what the list shows ``viewer`` (a group only where the gate shows it;
     "combination" where both processes run, the signalling minimum).
 
-    Read page by page from the database (``find_summaries``, sorted by postcode, then
-    street and house number), narrowed there by the filter and the groups, then passed
-    through the gate: only the ids are kept, whatever the number of dossiers."""
+    Read in pages from one database query (the list's, sorted by postcode, then street and
+    house number), narrowed there by the filter and the groups, then passed through the
+    gate: only the ids are kept, whatever the number of dossiers."""
     wanted = frozenset(groups)
     shown_filter = dossier_filter or DossierFilter()
     # the database narrows on everything it knows (a superset of what the gate shows)
@@ -147,28 +143,27 @@ def select_dossiers(
         groups=wanted or (_ALL_GROUPS if combination_only else shown_filter.groups),
     )
     ids: list[int] = []
-    at = 0
-    while True:
-        rows = find_summaries(uow, narrowed, _POSTAL, at, SELECT_PAGE).rows
-        with uow:
-            found = disclosures_in(uow, viewer.organisation, [r.id for r in rows])
-        for row in rows:
-            gated = gate_summary(
-                row, found.get(row.id) or no_consent_verdict(row.id, viewer.organisation)
-            )
-            if dossier_filter is not None and not (
-                gated is row or matches_as_shown(gated, dossier_filter)
-            ):
-                continue
-            if wanted:
-                if gated.group not in wanted:
+    with uow:
+        conn = uow.session.connection()
+        # the verdicts of the dossiers with a consent entry (every other one has the
+        # no-consent verdict): as many as there are consents, not dossiers
+        found = disclosures_in(uow, viewer.organisation, None)
+        none = no_consent_verdict(0, viewer.organisation)  # its parts are frozen: shared
+        for rows in list_query.every_row(conn, narrowed, _POSTAL, SELECT_PAGE):
+            for row in rows:
+                verdict_ = found.get(row.id) or DossierDisclosure(row.id, none.img, none.ncg)
+                gated = gate_summary(row, verdict_)
+                if dossier_filter is not None and not (
+                    gated is row or matches_as_shown(gated, dossier_filter)
+                ):
                     continue
-            elif combination_only and gated.group is None and not gated.group_options:
-                continue
-            ids.append(row.id)
-        if len(rows) < SELECT_PAGE:
-            return ids
-        at += len(rows)
+                if wanted:
+                    if gated.group not in wanted:
+                        continue
+                elif combination_only and gated.group is None and not gated.group_options:
+                    continue
+                ids.append(row.id)
+    return ids
 
 
 _ALL_GROUPS = frozenset(CollaborationGroup)
