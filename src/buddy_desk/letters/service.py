@@ -55,8 +55,13 @@ from buddy_desk.core.phases import Organisation
 from buddy_desk.core.search import DossierFilter
 from buddy_desk.core.summaries import DossierDetail
 from buddy_desk.documents.templates import load_templates
-from buddy_desk.dossiers import list_query
-from buddy_desk.dossiers.service import ListSort, SortKey, detail_options, to_detail
+from buddy_desk.dossiers.service import (
+    ListSort,
+    SortKey,
+    detail_options,
+    every_summary,
+    to_detail,
+)
 from buddy_desk.errors import BuddyDeskError, NotFoundError
 from buddy_desk.i18n import in_language
 from buddy_desk.journal.service import record_letters_sent
@@ -144,12 +149,11 @@ def select_dossiers(
     )
     ids: list[int] = []
     with uow:
-        conn = uow.session.connection()
         # the verdicts of the dossiers with a consent entry (every other one has the
         # no-consent verdict): as many as there are consents, not dossiers
         found = disclosures_in(uow, viewer.organisation, None)
         none = no_consent_verdict(0, viewer.organisation)  # its parts are frozen: shared
-        for rows in list_query.every_row(conn, narrowed, _POSTAL, SELECT_PAGE):
+        for rows in every_summary(uow, narrowed, _POSTAL, SELECT_PAGE):
             for row in rows:
                 verdict_ = found.get(row.id) or DossierDisclosure(row.id, none.img, none.ncg)
                 gated = gate_summary(row, verdict_)
