@@ -60,6 +60,14 @@ def run(ctx: BenchContext) -> list[BenchResult]:
             results.append(BenchResult.at_most(name, ctx.demo_build_seconds, "s", 20.0))
         else:
             results.append(BenchResult.info(name, ctx.demo_build_seconds, "s"))
+        if ctx.demo_peak_mb is not None:
+            results.append(
+                BenchResult.info(
+                    f"demo [sqlite]: piekgeheugen na bouwen (scale {ctx.scale:g})",
+                    ctx.demo_peak_mb,
+                    "MB",
+                )
+            )
         for step, seconds in ctx.demo_step_seconds.items():
             results.append(BenchResult.info(f"demo [sqlite]: waarvan {step}", seconds, "s"))
     for backend, url in ctx.database_urls().items():

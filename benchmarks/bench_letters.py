@@ -40,17 +40,19 @@ def run(ctx: BenchContext) -> list[BenchResult]:
 
     sample = letters[:120]
     render_letter(sample[0])  # warm: fonts, templates
+    plain_letter()  # warm
     times = []
-    for letter in sample:
+    floor = []
+    # letter and floor alternated: the machine's speed drifts by half within minutes, so
+    # the ratio compares letters and floor letters rendered at the same moments
+    for i, letter in enumerate(sample):
         t0 = time.perf_counter()
         render_letter(letter)
         times.append((time.perf_counter() - t0) * 1000)
-    plain_letter()  # warm
-    floor = []
-    for _ in range(len(sample) // 2):
-        t0 = time.perf_counter()
-        plain_letter()
-        floor.append((time.perf_counter() - t0) * 1000)
+        if i % 2:
+            t0 = time.perf_counter()
+            plain_letter()
+            floor.append((time.perf_counter() - t0) * 1000)
     out = io.BytesIO()
     t0 = time.perf_counter()
     combined_pages = render_combined(sample, out)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -55,6 +56,9 @@ class BenchContext:
     work_dir: Path
     demo_build_seconds: float | None = None  # wall time of ``generate`` when it was built
     demo_step_seconds: dict[str, float] = field(default_factory=dict)  # core, each extras
+    # this process's peak resident memory once the SQLite demo was built (the demo is the
+    # first big thing a run does, so this is the build's peak: ``bench_demo`` prints it)
+    demo_peak_mb: float | None = None
     _demo_db: Path | None = field(default=None, repr=False)
     _stack: ExitStack = field(default_factory=ExitStack, repr=False)
     _pg_base: str | None = field(default=None, repr=False)
@@ -132,6 +136,7 @@ class BenchContext:
                 started = time.perf_counter()
                 stats = generate(engine, seed=DEMO_SEED, scale=self.scale, replace=True)
                 self.demo_build_seconds = time.perf_counter() - started
+                self.demo_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
                 self.demo_step_seconds = dict(stats.seconds)
                 with engine.connect() as conn:  # a checkpoint runs outside a transaction
                     pragma_outside_transaction(conn, "PRAGMA wal_checkpoint(TRUNCATE)")

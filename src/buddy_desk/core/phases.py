@@ -26,7 +26,7 @@ class ImgPhase(StrEnum):
 
     @property
     def order(self) -> int:
-        return list(ImgPhase).index(self)
+        return _IMG_ORDER[self]
 
     @property
     def is_running(self) -> bool:
@@ -47,7 +47,7 @@ class NcgStatus(StrEnum):
 
     @property
     def order(self) -> int:
-        return list(NcgStatus).index(self)
+        return _NCG_ORDER[self]
 
     @property
     def is_running(self) -> bool:
@@ -61,6 +61,10 @@ class NcgStatus(StrEnum):
             code = "6"
         return cls(code)
 
+
+# each member's position in its enum, looked up (list(...).index per call was a hot spot)
+_IMG_ORDER: dict[ImgPhase, int] = {p: i for i, p in enumerate(ImgPhase)}
+_NCG_ORDER: dict[NcgStatus, int] = {s: i for i, s in enumerate(NcgStatus)}
 
 NCG_STATUS_LABELS: dict[NcgStatus, str] = {
     NcgStatus.S1_2: "Op te nemen in lokaal plan van aanpak",

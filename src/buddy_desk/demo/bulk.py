@@ -63,6 +63,10 @@ def _processor(column_type: TypeEngine[Any], dialect: Dialect) -> _Processor:
     return impl.bind_processor(dialect)
 
 
+_MEMO_LIMIT = 20_000
+"""Converted values remembered per column, at most (then forgotten and collected anew)."""
+
+
 class BulkInserter:
     """Insert many rows with identical keys per table, inside the caller's transaction."""
 
@@ -98,6 +102,8 @@ class BulkInserter:
                 continue
             # processors are pure; dates, enums and flags repeat a lot, so remember results
             memo = self._memo.setdefault((table.name, key), {})
+            if len(memo) > _MEMO_LIMIT:  # amounts and dates spread with the scale: stay bounded
+                memo.clear()
             for row in rows:
                 value = row[key]
                 if isinstance(value, dict):  # a JSON document: cannot be a memo key

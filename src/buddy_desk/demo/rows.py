@@ -21,6 +21,7 @@ from buddy_desk.core.phases import (
     NcgStatus,
     Organisation,
 )
+from buddy_desk.demo.context import IntsById
 from buddy_desk.demo.histories import REFERENCE_DATE, History, damage_amount, img_history
 from buddy_desk.demo.histories import ncg_history as make_ncg_history
 from buddy_desk.demo.names import SyntheticPerson, make_person
@@ -125,7 +126,7 @@ class RowBuilder:
         self._overflow = 0
         self._latest: datetime | None = None  # last event of the dossier being built
         self._bijzonder: str | None = None  # its NCG case's bijzondere situatie
-        self.ncg_case_id: dict[int, int] = {}
+        self.ncg_case_id = IntsById()  # compact: one entry per NCG dossier, at any scale
         self.img_case_ids: dict[int, tuple[int, ...]] = {}
 
     def take(self) -> dict[str, list[Row]]:

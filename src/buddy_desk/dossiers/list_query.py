@@ -9,6 +9,7 @@ token is an index range ``low <= word < high`` and the list never reads every do
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -183,7 +184,7 @@ def page_statement(
     f: DossierFilter,
     sort: ListSort,
     offset: int,
-    limit: int,
+    limit: int | None,
     broad: frozenset[str] = frozenset(),
 ) -> Select[Any]:
     return (
@@ -225,6 +226,22 @@ def page(
         broad = frozenset()  # no index walks that order: gather the matches instead
     rows = conn.execute(page_statement(f, sort, offset, limit, broad)).all()
     return [_summary(*row) for row in rows]
+
+
+def every_row(
+    conn: Connection, f: DossierFilter, sort: ListSort, size: int
+) -> Iterator[list[DossierSummary]]:
+    """Every row of the filtered, sorted list, ``size`` rows at a time, from one query (a
+    letter run reads the whole selection: an OFFSET per page would sort it again each time).
+    PostgreSQL streams them from a server-side cursor."""
+    found = tokens(f)
+    broad = frozenset(t for t in found if is_broad(conn, t))
+    if broad == frozenset(found) and sort.key is not SortKey.ADDRESS:
+        broad = frozenset()
+    stmt = page_statement(f, sort, 0, None, broad)
+    result = conn.execution_options(stream_results=True, yield_per=size).execute(stmt)
+    for part in result.partitions(size):
+        yield [_summary(*row) for row in part]
 
 
 def _summary(

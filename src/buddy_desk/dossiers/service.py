@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -86,6 +87,14 @@ class SummaryPage:
     matching: int | None = None  # dossiers the filter matches; None: not counted
     total: int | None = None  # dossiers in the database; None: not counted
     consumed: int | None = None  # database rows this page used (None: as many as it shows)
+
+
+def every_summary(
+    uow: UnitOfWork, dossier_filter: DossierFilter, sort: ListSort, size: int
+) -> Iterator[list[DossierSummary]]:
+    """Every row of the filtered, sorted list, ``size`` rows at a time, from one query (a
+    letter run's selection). Call inside ``with uow:``."""
+    return list_query.every_row(uow.session.connection(), dossier_filter, sort, size)
 
 
 def find_summaries(

@@ -10,13 +10,14 @@ values back. It refuses, with the reason, when that would lose someone's work.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, insert, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from buddy_desk.errors import BuddyDeskError, NotFoundError
@@ -26,6 +27,7 @@ from buddy_desk.models.access_log import AccessLogEntry
 from buddy_desk.models.base import utcnow
 from buddy_desk.models.importing import ImportBatch, ImportBatchItem
 from buddy_desk.models.signals import Signal
+from buddy_desk.persistence.bulk_write import BulkInsert
 from buddy_desk.signals.rules import SignalState
 
 TABLES: dict[str, Any] = {"address": Address, "dossier": Dossier, "org_case": Case}
@@ -94,50 +96,42 @@ def finish_batch(
     batch.new_dossiers = result.new_dossiers
     batch.imported = result.imported
     batch.updated = result.updated
-    conn = session.connection()
-    items: list[dict[str, object]] = [
-        {
-            "batch_id": batch.id,
-            "table_name": table,
-            "row_id": row_id,
-            "action": "created",
-            "before": None,
-        }
-        for table, ids in run.created.items()
-        for row_id in ids
-    ]
+    items = BulkInsert(session.connection(), ImportBatchItem, _ITEM_COLUMNS)
+    for table, ids in run.created.items():
+        for first, last in _runs(ids):
+            items.add((batch.id, table, first, last, "created", None))
     floor = int(session.info.pop("import_signal_floor", 0))
-    touched = sorted(run.touched)
-    for start in range(0, len(touched), CHUNK):
-        raised = session.scalars(
-            select(Signal.id).where(
-                Signal.id > floor, Signal.dossier_id.in_(touched[start : start + CHUNK])
-            )
-        )
-        items += [
-            {
-                "batch_id": batch.id,
-                "table_name": "signal",
-                "row_id": row_id,
-                "action": "created",
-                "before": None,
-            }
-            for row_id in raised
-        ]
-    items += [
-        {
-            "batch_id": batch.id,
-            "table_name": table,
-            "row_id": row_id,
-            "action": "updated",
-            "before": json.dumps({k: _jsonable(v) for k, v in values.items()}, default=str),
-        }
-        for table, rows in run.before.items()
-        for row_id, values in rows.items()
-    ]
-    for start in range(0, len(items), CHUNK):
-        conn.execute(insert(ImportBatchItem), items[start : start + CHUNK])
+    # the signals this run raised: above the floor (taken under the import lock), on a
+    # dossier it touched; one query, filtered here (an IN list per 500 dossiers was slow)
+    touched = run.touched
+    for row_id, dossier_id in session.execute(
+        select(Signal.id, Signal.dossier_id).where(Signal.id > floor)
+    ):
+        if dossier_id in touched:
+            items.add((batch.id, "signal", row_id, None, "created", None))
+    for table, rows in run.before.items():
+        for row_id, values in rows.items():
+            before = json.dumps({k: _jsonable(v) for k, v in values.items()}, default=str)
+            items.add((batch.id, table, row_id, None, "updated", before))
+    items.flush()
     session.flush()
+
+
+_ITEM_COLUMNS = ("batch_id", "table_name", "row_id", "last_row_id", "action", "before")
+
+
+def _runs(ids: list[int]) -> Iterator[tuple[int, int]]:
+    """The ids as runs of consecutive values, (first, last) each."""
+    if not ids:
+        return
+    ordered = sorted(ids)
+    first = last = ordered[0]
+    for row_id in ordered[1:]:
+        if row_id != last + 1:
+            yield first, last
+            first = row_id
+        last = row_id
+    yield first, last
 
 
 def _info(b: ImportBatch) -> BatchInfo:
@@ -159,15 +153,16 @@ def list_batches(session: Session) -> list[BatchInfo]:
 
 
 def _ids(session: Session, batch_id: int, table: str, action: str) -> list[int]:
-    return list(
-        session.scalars(
-            select(ImportBatchItem.row_id).where(
-                ImportBatchItem.batch_id == batch_id,
-                ImportBatchItem.table_name == table,
-                ImportBatchItem.action == action,
-            )
+    ids: list[int] = []
+    for first, last in session.execute(
+        select(ImportBatchItem.row_id, ImportBatchItem.last_row_id).where(
+            ImportBatchItem.batch_id == batch_id,
+            ImportBatchItem.table_name == table,
+            ImportBatchItem.action == action,
         )
-    )
+    ):
+        ids.extend(range(first, (first if last is None else last) + 1))
+    return ids
 
 
 def _work_on(session: Session, dossier_ids: list[int]) -> int:

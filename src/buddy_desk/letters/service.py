@@ -24,23 +24,27 @@ import multiprocessing
 import os
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 
 from buddy_desk.choices.rules import NOT_DECIDED, Actor, Disclosure
 from buddy_desk.choices.service.consent import (
     LETTER,
+    DossierDisclosure,
     disclosed_sides,
     disclosures_in,
     gate_detail,
-    gated_summaries,
+    gate_summary,
     log_disclosures_in,
+    matches_as_shown,
+    no_consent_verdict,
     withheld_lines,
 )
 from buddy_desk.choices.service.log import decided_in_session
@@ -48,10 +52,16 @@ from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.files import atomic_target, atomic_write, private_dir
 from buddy_desk.core.inspection import AppointmentState, InspectionForm
 from buddy_desk.core.phases import Organisation
-from buddy_desk.core.search import DossierFilter, filter_dossiers
+from buddy_desk.core.search import DossierFilter
 from buddy_desk.core.summaries import DossierDetail
 from buddy_desk.documents.templates import load_templates
-from buddy_desk.dossiers.service import detail_options, to_detail
+from buddy_desk.dossiers.service import (
+    ListSort,
+    SortKey,
+    detail_options,
+    every_summary,
+    to_detail,
+)
 from buddy_desk.errors import BuddyDeskError, NotFoundError
 from buddy_desk.i18n import in_language
 from buddy_desk.journal.service import record_letters_sent
@@ -125,17 +135,44 @@ def select_dossiers(
 ) -> list[int]:
     """Dossier ids for a run, in postal order. Groups imply combination dossiers. The
     selection sees what the list shows ``viewer`` (a group only where the gate shows it;
-    "combination" where both processes run, the signalling minimum)."""
-    rows, _verdicts = gated_summaries(uow, viewer)
+    "combination" where both processes run, the signalling minimum).
+
+    Read in pages from one database query (the list's, sorted by postcode, then street and
+    house number), narrowed there by the filter and the groups, then passed through the
+    gate: only the ids are kept, whatever the number of dossiers."""
     wanted = frozenset(groups)
-    if dossier_filter is not None:
-        rows = filter_dossiers(rows, dossier_filter)
-    if wanted:
-        rows = [r for r in rows if r.group in wanted]
-    elif combination_only:
-        rows = [r for r in rows if r.group is not None or r.group_options]
-    rows.sort(key=lambda r: (r.postcode, r.huisnummer, r.huisletter or "", r.toevoeging or ""))
-    return [r.id for r in rows]
+    shown_filter = dossier_filter or DossierFilter()
+    # the database narrows on everything it knows (a superset of what the gate shows)
+    narrowed = replace(
+        shown_filter,
+        groups=wanted or (_ALL_GROUPS if combination_only else shown_filter.groups),
+    )
+    ids: list[int] = []
+    with uow:
+        # the verdicts of the dossiers with a consent entry (every other one has the
+        # no-consent verdict): as many as there are consents, not dossiers
+        found = disclosures_in(uow, viewer.organisation, None)
+        none = no_consent_verdict(0, viewer.organisation)  # its parts are frozen: shared
+        for rows in every_summary(uow, narrowed, _POSTAL, SELECT_PAGE):
+            for row in rows:
+                verdict_ = found.get(row.id) or DossierDisclosure(row.id, none.img, none.ncg)
+                gated = gate_summary(row, verdict_)
+                if dossier_filter is not None and not (
+                    gated is row or matches_as_shown(row, gated, dossier_filter)
+                ):
+                    continue
+                if wanted:
+                    if gated.group not in wanted:
+                        continue
+                elif combination_only and gated.group is None and not gated.group_options:
+                    continue
+                ids.append(row.id)
+    return ids
+
+
+_ALL_GROUPS = frozenset(CollaborationGroup)
+_POSTAL = ListSort(SortKey.POSTCODE)
+SELECT_PAGE = 5_000
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -345,18 +382,19 @@ def save_summary_letter(
 
 
 def _record_run(
-    uow: UnitOfWork, letters: Sequence[SummaryLetter], result: RunResult, sent_by: Actor | None
+    uow: UnitOfWork, sent: Sequence[tuple[int, str]], result: RunResult, sent_by: Actor | None
 ) -> None:
+    """Journal every letter of the run: (dossier id, kenmerk) with its PDF's fingerprint."""
     if result.combined is not None:
         digest = hashlib.sha256(result.combined.read_bytes()).hexdigest()
-        items = [(x.dossier_id, x.kenmerk, digest) for x in letters]
+        items = [(dossier_id, kenmerk, digest) for dossier_id, kenmerk in sent]
         record_letters_sent(uow, items, sent_by, COMBINED_TEXT)
         return
     by_name = {p.name: p for p in result.written}
     items = [
-        (x.dossier_id, x.kenmerk, hashlib.sha256(by_name[name].read_bytes()).hexdigest())
-        for x in letters
-        if (name := letter_filename(x)) in by_name
+        (dossier_id, kenmerk, hashlib.sha256(by_name[name].read_bytes()).hexdigest())
+        for dossier_id, kenmerk in sent
+        if (name := f"{kenmerk}.pdf") in by_name
     ]
     record_letters_sent(uow, items, sent_by, RUN_TEXT)
 
@@ -402,58 +440,70 @@ def _render_in_process(
 
 
 def _render_in_pool(
-    letters: Sequence[SummaryLetter],
+    chunks: Iterator[tuple[SummaryLetter, ...]],
     out_dir: Path,
     progress: Progress,
     written: list[Path],
     workers: int,
+    total: int,
 ) -> None:
-    total = len(letters)
+    """Render the letters chunk by chunk on a pool; a chunk is loaded only when the pool is
+    nearly idle, so no more than a few chunks of letters are in memory at any time."""
     # spawn: safe beside Qt's threads (fork would copy a locked GUI process)
     context = multiprocessing.get_context("spawn")
-    batches = [tuple(letters[i : i + BATCH]) for i in range(0, total, BATCH)]
+    pending: dict[Future[list[str]], tuple[SummaryLetter, ...]] = {}
+
+    def collect(limit: int) -> None:
+        while len(pending) > limit:
+            done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            for future in done:
+                del pending[future]
+                written.extend(map(Path, future.result()))
+            progress.report(len(written), total, "")
+            progress.check()
+
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending: set[Future[list[str]]] = {
-            pool.submit(_render_batch, batch, str(out_dir)) for batch in batches
-        }
         try:
-            while pending:
-                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                for future in done:
-                    written.extend(map(Path, future.result()))
-                progress.report(len(written), total, "")
-                if progress.cancelled:
-                    for future in pending:
-                        future.cancel()
-                    for future in pending:
-                        if not future.cancelled():
-                            with contextlib.suppress(Exception):  # cleaning up after cancel
-                                written.extend(map(Path, future.result()))
-                    progress.check()
-        finally:
-            for future in pending:
-                future.cancel()
-
-
-def _run_folder(
-    letters: Sequence[SummaryLetter], out_dir: Path, progress: Progress, workers: int | None
-) -> list[Path]:
-    written: list[Path] = []
-    total = len(letters)
-    workers = workers if workers is not None else _pool_size()
-    try:
-        if workers <= 1 or total < POOL_MIN_LETTERS:
-            _render_in_process(letters, out_dir, progress, written, total)
-            return written
-        try:
-            _render_in_pool(letters, out_dir, progress, written, workers)
+            for letters in chunks:
+                for i in range(0, len(letters), BATCH):
+                    batch = letters[i : i + BATCH]
+                    pending[pool.submit(_render_batch, batch, str(out_dir))] = batch
+                collect(2 * workers)
+            collect(0)
         except BrokenProcessPool:
             # e.g. a frozen build without freeze_support, or a worker killed by the OS:
             # finish in this process rather than fail the coordinator's run.
             log.warning("letter process pool broke; rendering the rest in-process")
             done = {p.name for p in written}
-            rest = [x for x in letters if letter_filename(x) not in done]
+            rest = [x for b in pending.values() for x in b if letter_filename(x) not in done]
+            pending.clear()
             _render_in_process(rest, out_dir, progress, written, total)
+            for letters in chunks:
+                _render_in_process(letters, out_dir, progress, written, total)
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            for future in pending:
+                if not future.cancelled():
+                    with contextlib.suppress(Exception):  # cleaning up after cancel
+                        written.extend(map(Path, future.result()))
+            raise
+
+
+def _run_folder(
+    chunks: Iterator[tuple[SummaryLetter, ...]],
+    out_dir: Path,
+    progress: Progress,
+    workers: int,
+    total: int,
+) -> list[Path]:
+    written: list[Path] = []
+    try:
+        if workers <= 1 or total < POOL_MIN_LETTERS:
+            for letters in chunks:
+                _render_in_process(letters, out_dir, progress, written, total)
+        else:
+            _render_in_pool(chunks, out_dir, progress, written, workers, total)
         return written
     except BaseException:
         _remove(written)
@@ -486,36 +536,70 @@ def _merge_parts(paths: list[str], target: str) -> int:
 
 
 def _combined_in_pool(
-    letters: Sequence[SummaryLetter], tmp: Path, progress: Progress, workers: int
-) -> int:
-    """Render parts on a process pool, then join them into ``tmp``; returns the pages."""
-    total = len(letters)
-    parts = [tuple(letters[i : i + PART]) for i in range(0, total, PART)]
-    paths = [tmp.with_name(f"{tmp.name}-{n:05d}") for n in range(len(parts))]
+    chunks: Iterator[tuple[SummaryLetter, ...]],
+    tmp: Path,
+    progress: Progress,
+    workers: int,
+    total: int,
+) -> tuple[int, int]:
+    """Render parts on a process pool as the chunks come, then join them into ``tmp``;
+    returns (letters, pages). The first part is rendered last: its metadata, which the
+    joined file keeps, names the run's number of letters, known only at the end."""
     context = multiprocessing.get_context("spawn")
-    done = 0
+    paths: list[Path] = []
+    sizes: dict[Future[int], int] = {}
+    first: tuple[SummaryLetter, ...] = ()
+    waiting: list[SummaryLetter] = []
+    count = done = 0
+
+    def part_path() -> Path:
+        path = tmp.with_name(f"{tmp.name}-{len(paths):05d}")
+        paths.append(path)
+        return path
+
+    def collect(limit: int) -> None:
+        nonlocal done
+        while len(sizes) > limit:
+            finished, _ = wait(sizes, timeout=0.2, return_when=FIRST_COMPLETED)
+            for future in finished:
+                future.result()
+                done += sizes.pop(future)
+            progress.report(done, total, "")
+            progress.check()
+
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            sizes: dict[Future[int], int] = {
-                pool.submit(_render_part, part, str(path), total): len(part)
-                for part, path in zip(parts, paths, strict=True)
-            }
-            pending: set[Future[int]] = set(sizes)
+
+            def submit(part: tuple[SummaryLetter, ...], run_size: int) -> None:
+                nonlocal first
+                if not first and not paths:
+                    first = part
+                    part_path()  # its place: first in the file
+                    return
+                path = paths[0] if part is first else part_path()
+                sizes[pool.submit(_render_part, part, str(path), run_size)] = len(part)
+
             try:
-                while pending:
-                    finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                    for future in finished:
-                        future.result()
-                        done += sizes[future]
-                    progress.report(done, total, "")
-                    progress.check()
+                for letters in chunks:
+                    count += len(letters)
+                    waiting.extend(letters)
+                    while len(waiting) >= PART:
+                        submit(tuple(waiting[:PART]), 0)
+                        del waiting[:PART]
+                    collect(2 * workers)
+                if waiting:
+                    submit(tuple(waiting), 0)
+                if not count:
+                    return 0, 0
+                submit(first, count)
+                collect(0)
                 progress.report(total, total, "samenvoegen")
                 merged = pool.submit(_merge_parts, [str(p) for p in paths], str(tmp))
                 while not wait([merged], timeout=0.2).done:
                     progress.check()
-                return merged.result()
+                return count, merged.result()
             finally:
-                for future in pending:
+                for future in sizes:
                     future.cancel()
     finally:
         _remove(paths)
@@ -550,50 +634,101 @@ def run_letters(
         raise LetterRunError(f"De map {combined.parent} bestaat niet.")
     started = time.perf_counter()
     progress.report(0, len(ids), "gegevens laden")
-    batch = load_letters(uow, ids, today, progress, viewer=viewer)
-    letters = batch.letters
-    incomplete = tuple((letter.dossier_id, letter.unknown) for letter in letters if letter.unknown)
-    log.info("letter run: %d letters, %d skipped", len(letters), len(batch.skipped))
-    if out_dir is not None:
-        written = _run_folder(letters, out_dir, progress, workers)
-        result = RunResult(
-            tuple(written),
-            batch.skipped,
-            incomplete,
-            len(letters),
-            time.perf_counter() - started,
-            withheld=batch.withheld,
+    workers = workers if workers is not None else _pool_size()
+    run = _RunLog()
+    if combined is None and out_dir is not None:
+        written = _run_folder(
+            run.chunks(uow, ids, today, progress, viewer), out_dir, progress, workers, len(ids)
         )
-        _record_run(uow, letters, result, sent_by)
+        progress.report(len(written), run.letters, "")  # the total is known now
+        result = run.result(tuple(written), time.perf_counter() - started)
+        _record_run(uow, run.sent, result, sent_by)
         return result
     assert combined is not None
-    if not letters:
-        return RunResult(
-            (), batch.skipped, incomplete, 0, time.perf_counter() - started, withheld=batch.withheld
-        )
-    workers = workers if workers is not None else _pool_size()
-    with atomic_target(combined) as tmp:
-        pages = None
-        if workers > 1 and len(letters) >= POOL_MIN_LETTERS:
+    pool = workers > 1 and len(ids) >= POOL_MIN_LETTERS
+    pages = 0
+    with contextlib.suppress(_NoLettersError), atomic_target(combined) as tmp:
+        if pool:
             try:
-                pages = _combined_in_pool(letters, tmp, progress, workers)
+                letters, pages = _combined_in_pool(
+                    run.chunks(uow, ids, today, progress, viewer), tmp, progress, workers, len(ids)
+                )
+                if not letters:
+                    raise _NoLettersError
             except BrokenProcessPool:
                 log.warning("letter process pool broke; rendering the file in-process")
-        if pages is None:
-            pages = _combined_in_process(letters, tmp, progress)
-    progress.report(len(letters), len(letters), "")
-    result = RunResult(
-        (combined,),
-        batch.skipped,
-        incomplete,
-        len(letters),
-        time.perf_counter() - started,
-        combined=combined,
-        pages=pages,
-        withheld=batch.withheld,
-    )
-    _record_run(uow, letters, result, sent_by)
+                pool = False
+                run = _RunLog()  # loaded again: the file is rendered as one document
+        if not pool:
+            # one document, so every letter at once (small runs, one core, a broken pool)
+            letters_ = [x for chunk in run.chunks(uow, ids, today, progress, viewer) for x in chunk]
+            if not letters_:
+                raise _NoLettersError
+            pages = _combined_in_process(letters_, tmp, progress)
+    if not run.sent:
+        return run.result((), time.perf_counter() - started)
+    progress.report(run.letters, run.letters, "")
+    result = run.result((combined,), time.perf_counter() - started, combined=combined, pages=pages)
+    _record_run(uow, run.sent, result, sent_by)
     return result
+
+
+class _NoLettersError(Exception):
+    """Every selected dossier was skipped: no combined file is written."""
+
+
+class _RunLog:
+    """What a run learns as its chunks load: skipped, withheld, incomplete, the letters."""
+
+    def __init__(self) -> None:
+        self.skipped: list[Skipped] = []
+        self.withheld: list[Withheld] = []
+        self.incomplete: list[tuple[int, tuple[str, ...]]] = []
+        self.sent: list[tuple[int, str]] = []  # (dossier id, kenmerk) per letter
+
+    @property
+    def letters(self) -> int:
+        return len(self.sent)
+
+    def chunks(
+        self,
+        uow: UnitOfWork,
+        ids: Sequence[int],
+        today: date,
+        progress: Progress,
+        viewer: Actor,
+    ) -> Iterator[tuple[SummaryLetter, ...]]:
+        """The run's letters, ``RUN_CHUNK`` dossiers at a time (each chunk's disclosures
+        logged and committed before its letters are handed on to be rendered)."""
+        for start in range(0, len(ids), RUN_CHUNK):
+            batch = load_letters(
+                uow, ids[start : start + RUN_CHUNK], today, progress, viewer=viewer
+            )
+            self.skipped += batch.skipped
+            self.withheld += batch.withheld
+            for letter in batch.letters:
+                self.sent.append((letter.dossier_id, letter.kenmerk))
+                if letter.unknown:
+                    self.incomplete.append((letter.dossier_id, letter.unknown))
+            if start + RUN_CHUNK >= len(ids):
+                log.info("letter run: %d letters, %d skipped", self.letters, len(self.skipped))
+            if batch.letters:
+                yield batch.letters
+
+    def result(self, written: tuple[Path, ...], seconds: float, **more: Any) -> RunResult:
+        return RunResult(
+            written,
+            tuple(self.skipped),
+            tuple(self.incomplete),
+            self.letters,
+            seconds,
+            withheld=tuple(self.withheld),
+            **more,
+        )
+
+
+RUN_CHUNK = 400
+"""Dossiers loaded at a time in a run: memory stays flat with the number of letters."""
 
 
 __all__ = [

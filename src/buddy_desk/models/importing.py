@@ -42,6 +42,9 @@ class ImportBatchItem(Base):
     batch_id: Mapped[int] = mapped_column(ForeignKey("import_batch.id", ondelete="CASCADE"))
     table_name: Mapped[str] = mapped_column(String(40))  # address | dossier | org_case
     row_id: Mapped[int] = mapped_column(Integer)
+    # "created": the ids row_id … last_row_id, one item per run of consecutive ids (an import
+    # hands out ids in order: a first import is a handful of items, not 130,000); NULL: row_id
+    last_row_id: Mapped[int | None] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(10))  # created | updated
     before: Mapped[str | None] = mapped_column(Text)  # JSON of the updated columns' old values
 

@@ -278,3 +278,57 @@ def test_cli_letter_and_letters(
     assert f"dossier {dossiers['empty']}: geen schadezaak" in printed
     assert cli_main(["letters", "--out", str(out), "--db", db_url, "--user", "bert"]) == 2
     assert "--all" in capsys.readouterr().err
+
+
+def test_select_reads_the_list_in_pages(
+    uow: UnitOfWork, dossiers: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import buddy_desk.letters.service as service
+
+    whole = select_dossiers(uow, VIEWER, combination_only=True)
+    monkeypatch.setattr(service, "SELECT_PAGE", 1)  # one dossier per page: the same selection
+    assert select_dossiers(uow, VIEWER, combination_only=True) == whole
+    assert select_dossiers(uow, VIEWER, groups=[CollaborationGroup.B]) == [
+        dossiers["b2"],
+        dossiers["b"],
+    ]
+
+
+@pytest.mark.parametrize("combined", [False, True], ids=["folder", "combined"])
+def test_a_run_loads_its_dossiers_a_chunk_at_a_time(
+    uow: UnitOfWork,
+    dossiers: dict[str, int],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    combined: bool,
+) -> None:
+    """Memory stays flat with the run's size: no more than RUN_CHUNK dossiers' letters are
+    loaded at once, on the process pool too, and the run reports every dossier."""
+    import buddy_desk.letters.service as service
+
+    loaded: list[int] = []
+    load = service.load_letters
+
+    def counting_load(uow: UnitOfWork, ids: list[int], *args: object, **kw: object) -> object:
+        loaded.append(len(ids))
+        return load(uow, ids, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service, "load_letters", counting_load)
+    monkeypatch.setattr(service, "RUN_CHUNK", 2)
+    monkeypatch.setattr(service, "POOL_MIN_LETTERS", 2)
+    monkeypatch.setattr(service, "BATCH", 1)
+    monkeypatch.setattr(service, "PART", 1)
+    ids = [*dossiers.values(), 424242]
+    target = tmp_path / "alles.pdf"
+    where = {"combined": target} if combined else {"out_dir": tmp_path / "brieven"}
+    result = run_letters(uow, ids, today=TODAY, workers=2, viewer=VIEWER, **where)  # type: ignore[arg-type]
+    assert loaded and max(loaded) <= 2 and sum(loaded) == len(ids)
+    assert result.letters == 4
+    assert {s.dossier_id for s in result.skipped} == {dossiers["empty"], 424242}
+    if combined:
+        reader = PdfReader(target)
+        assert sum("pagina 1 van" in (p.extract_text() or "") for p in reader.pages) == 4
+        assert reader.metadata is not None
+        assert reader.metadata.title == "Samenvattingsbrieven (4)"
+    else:
+        assert len(list((tmp_path / "brieven").iterdir())) == 4

@@ -156,3 +156,23 @@ def test_bulk_sqlite_timestamps_match_sqlalchemys_own_conversion() -> None:
         assert _sqlite_utc_datetime(value) == reference(value)
     with pytest.raises(ValueError, match="naive"):
         _sqlite_utc_datetime(datetime(2026, 11, 26, 9, 0))
+
+
+def test_compact_maps_behave_as_the_dicts_they_replace() -> None:
+    from buddy_desk.core.phases import ImgPhase
+    from buddy_desk.demo.context import CodesById, IntsById
+
+    phases: CodesById[ImgPhase] = CodesById(list(ImgPhase))
+    cases = IntsById()
+    expected_phases = {3: ImgPhase.OPNAME, 7: ImgPhase.AFGEROND, 8: ImgPhase.VOORBEREIDING}
+    expected_cases = {2: 40, 5: 41, 9: 42}
+    for key, phase in expected_phases.items():
+        phases[key] = phase
+    for key, case_id in expected_cases.items():
+        cases[key] = case_id
+    phases[3] = ImgPhase.UITVOERING  # overwriting does not count twice
+    expected_phases[3] = ImgPhase.UITVOERING
+    assert dict(phases) == expected_phases and len(phases) == 3
+    assert dict(cases) == expected_cases and len(cases) == 3
+    assert 4 not in phases and 100 not in phases and -1 not in phases
+    assert 4 not in cases and 100 not in cases and cases.get(1) is None

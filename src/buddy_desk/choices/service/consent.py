@@ -86,6 +86,9 @@ from buddy_desk.choices.service.list_gate import (
 from buddy_desk.choices.service.list_gate import (
     gated_page as gated_page,
 )
+from buddy_desk.choices.service.list_gate import (
+    matches_as_shown as matches_as_shown,
+)
 from buddy_desk.choices.service.log import _entries
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import Organisation

@@ -237,7 +237,7 @@ def gated_page(
         for row in page.rows:
             verdict_ = found.get(row.id) or no_consent_verdict(row.id, viewer.organisation)
             gated = gate_summary(row, verdict_)
-            if gated is row or _still_matches(row, gated, dossier_filter):
+            if gated is row or matches_as_shown(row, gated, dossier_filter):
                 rows.append(gated)
         at += len(page.rows)
         if len(page.rows) < want:
@@ -276,7 +276,7 @@ def gated_count(uow: UnitOfWork, viewer: Actor, dossier_filter: DossierFilter) -
 _COUNT_PAGE = 5_000
 
 
-def _still_matches(row: DossierSummary, gated: DossierSummary, f: DossierFilter) -> bool:
+def matches_as_shown(row: DossierSummary, gated: DossierSummary, f: DossierFilter) -> bool:
     """Whether the database's match ``row`` still matches once the gate hid part of it."""
     if gated.zaaknummers == row.zaaknummers and not (f.groups or f.img_phases or f.ncg_statuses):
         # the gate hid nothing the filter looked at: every word the search matched is shown
