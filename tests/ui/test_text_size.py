@@ -169,3 +169,42 @@ def test_a_dialog_opens_as_large_as_its_contents_ask_within_the_screen(qtbot: Qt
     qtbot.waitExposed(dialog)
     assert dialog.width() >= wanted.width() and dialog.height() >= wanted.height()
     assert dialog.width() <= area.width() and dialog.height() <= area.height()
+
+
+def test_the_dossier_view_stacks_at_200_percent_instead_of_scrolling_sideways(
+    qtbot: QtBot, ctx: AppContext, uow: UnitOfWork, double_text: float
+) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QBoxLayout, QScrollArea
+
+    d = make_dossier(uow, img_phase=ImgPhase.OPNAME, ncg_status=NcgStatus.S2_1)
+    give_consent(uow, d)
+    window = make_window(qtbot, ctx, discover())
+    window.resize(LAPTOP_WIDTH, 768)
+    view = window.open_dossier(d)
+    assert view is not None
+    QApplication.processEvents()
+    page = view.findChild(QScrollArea, "dossierPage")
+    assert page is not None
+    qtbot.waitUntil(lambda: view.splitter.orientation() == Qt.Orientation.Vertical)
+    QApplication.processEvents()
+    # the buddy pair under the address, the processes under each other: nothing to the right
+    assert view.header.row.direction() == QBoxLayout.Direction.TopToBottom
+    assert view.processes.direction() == QBoxLayout.Direction.TopToBottom
+    assert page.horizontalScrollBar().maximum() == 0
+
+
+def test_the_dossier_view_keeps_its_columns_at_normal_text(
+    qtbot: QtBot, ctx: AppContext, uow: UnitOfWork
+) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QBoxLayout
+
+    d = make_dossier(uow, img_phase=ImgPhase.OPNAME, ncg_status=NcgStatus.S2_1)
+    window = make_window(qtbot, ctx, discover())
+    window.resize(1280, 720)
+    view = window.open_dossier(d)
+    assert view is not None
+    QApplication.processEvents()
+    assert view.splitter.orientation() == Qt.Orientation.Horizontal
+    assert view.header.row.direction() == QBoxLayout.Direction.LeftToRight

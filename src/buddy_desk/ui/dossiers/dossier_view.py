@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 import time
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QTextCursor
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -69,6 +70,41 @@ class DossierView(QWidget):
         ctx.events.language_changed.connect(self._on_events_language_changed)
         log.info("opened dossier %d in %.0f ms", dossier_id, (time.perf_counter() - started) * 1000)
 
+    # -- large text: stack instead of scrolling sideways --------------------------------------
+
+    NARROW_CHARS = 130
+    """Below this many average characters across, the view stacks its parts (at 200 % text
+    a 1366 px window is ~95 wide): the buddy pair under the address, the two processes under
+    each other and the tabs under the cards — the page then scrolls down, never sideways."""
+
+    def is_narrow(self) -> bool:
+        return self.width() < self.NARROW_CHARS * self.fontMetrics().averageCharWidth()
+
+    def _follow_width(self) -> None:
+        narrow = self.is_narrow()
+        if narrow == getattr(self, "_narrow", None):
+            return
+        self._narrow = narrow
+        self.header.set_narrow(narrow)
+        vertical = QBoxLayout.Direction.TopToBottom
+        self.processes.setDirection(vertical if narrow else QBoxLayout.Direction.LeftToRight)
+        self.splitter.setOrientation(
+            Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
+        )
+        line = self.fontMetrics().height()
+        self.cards_scroll.setMinimumWidth(0 if narrow else 560)
+        self.cards_scroll.setMinimumHeight(line * 24 if narrow else 0)
+        self.sections.setMinimumHeight(line * 16 if narrow else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._follow_width()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "splitter"):
+            self._follow_width()
+
     # -- building ---------------------------------------------------------------------------
     def _build(self) -> None:
         # the whole view scrolls when it cannot shrink further (text at 200 %, a small
@@ -121,6 +157,7 @@ class DossierView(QWidget):
         left_layout.setContentsMargins(0, 0, 4, 0)
         left_layout.setSpacing(SPACING + 2)
         processes = QHBoxLayout()
+        self.processes = processes
         processes.setSpacing(SPACING + 2)
         self.img_card = ProcessCard(Organisation.IMG)
         self.ncg_card = ProcessCard(Organisation.NCG)
@@ -136,6 +173,8 @@ class DossierView(QWidget):
         scroll.setWidget(left)
         scroll.setMinimumWidth(560)
         splitter.addWidget(scroll)
+        self.splitter = splitter
+        self.cards_scroll = scroll
 
         self.sections = QTabWidget()
         self.sections.setObjectName("dossierSections")

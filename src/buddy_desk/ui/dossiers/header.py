@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from buddy_desk.core.phases import Organisation
 from buddy_desk.core.summaries import DossierDetail, SupervisorInfo
@@ -23,6 +23,7 @@ class DossierHeader(Card):
         row = QHBoxLayout()
         row.setSpacing(24)
         self.body.addLayout(row)
+        self.row = row  # the buddy pair goes below the address when the text is large
 
         left = QVBoxLayout()
         left.setSpacing(4)
@@ -57,6 +58,12 @@ class DossierHeader(Card):
         pair_box.addLayout(self.pair)
         pair_box.addStretch(1)
         row.addLayout(pair_box, 2)
+
+    def set_narrow(self, narrow: bool) -> None:
+        """Buddy pair beside the address (wide) or below it (narrow: large text)."""
+        self.row.setDirection(
+            QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight
+        )
 
     def set_action_bar(self, bar: QWidget) -> None:
         """The dossier's action buttons, on their own line under the address (they wrap)."""
