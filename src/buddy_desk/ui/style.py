@@ -149,6 +149,7 @@ QPushButton:focus, QToolButton:focus, QToolBar QToolButton:focus {{
 }}
 QToolBar QToolButton:focus {{ padding: 3px 9px; }}
 QCheckBox:focus, QRadioButton:focus {{ border: 2px solid {FOCUS}; border-radius: 3px; }}
+QCheckBox::indicator, QRadioButton::indicator {{ width: 0.9em; height: 0.9em; }}
 QComboBox:focus, QDateEdit:focus, QDateTimeEdit:focus, QSpinBox:focus, QTimeEdit:focus {{
     border: 2px solid {FOCUS}; border-radius: 3px;
 }}
