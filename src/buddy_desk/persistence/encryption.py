@@ -36,6 +36,7 @@ import sqlcipher3.dbapi2 as sqlcipher
 
 from buddy_desk.config import config_dir
 from buddy_desk.core.files import PRIVATE_FILE, private_dir
+from buddy_desk.core.held_stores import is_held
 from buddy_desk.errors import DatabaseError
 
 log = logging.getLogger(__name__)
@@ -164,10 +165,33 @@ def key_for_new_database(path: Path) -> DatabaseKey:
     return DatabaseKey(_file_create(owner, new), KeyStore.FILE)
 
 
+_opened_as: dict[str, FileKind] = {}
+
+
+def remember_kind(path: Path, kind: FileKind) -> None:
+    """What a file this process opened turned out to be (plain or encrypted)."""
+    _opened_as[os.path.realpath(path)] = kind
+
+
+def known_kind(path: Path) -> FileKind | None:
+    """What ``path`` was when this process opened it, if it still holds it open: reading
+    its header again would close a descriptor of the file and drop the locks our
+    connections hold (``core/held_stores``)."""
+    return _opened_as.get(os.path.realpath(path)) if is_held(path) else None
+
+
 def key_for_file(path: Path) -> DatabaseKey | None:
     """The key to open ``path`` with: None for a plain SQLite file; a new key for an empty
     file, since whoever writes into it creates a database; raises when an encrypted file's
     key is missing."""
+    known = known_kind(path)
+    if known is FileKind.PLAIN:
+        return None
+    if known is FileKind.ENCRYPTED:
+        key = find_key(path)
+        if key is None:
+            raise DatabaseError(missing_key_message(path))
+        return key
     try:
         kind = file_kind(path)
     except FileNotFoundError:

@@ -148,6 +148,9 @@ def open_database(
         engine.dispose()
         raise DatabaseError(_explain(where, exc)) from None
     if path is not None:
+        encryption.remember_kind(
+            path, FileKind.PLAIN if state is FileState.SQLITE else FileKind.ENCRYPTED
+        )
         event.listen(engine, "engine_disposed", _released(hold(path)))
     return engine
 
@@ -264,9 +267,11 @@ def _check_sqlite_file(path: Path, *, create: bool) -> FileState:
             "databasebestand."
         )
     if is_held(path):
-        # already open in this process, so known to be SQLite; reading the header would close
-        # a descriptor of the file and drop the locks our connections hold (core/held_stores)
-        return FileState.SQLITE
+        # already open in this process, so known to be ours, plain or encrypted as it was
+        # then; reading the header would close a descriptor of the file and drop the locks
+        # our connections hold (core/held_stores)
+        known = encryption.known_kind(path)
+        return FileState.SQLITE if known is FileKind.PLAIN else FileState.ENCRYPTED
     if info.st_size == 0:
         if not create:
             raise DatabaseError(
