@@ -228,6 +228,7 @@ def test_a_field_the_service_refuses_is_shown_at_that_field(
     assert message.isVisible() and message.text() == refusal.args[0]
     assert dialog.straat.property("invalid") is True
     assert dialog.ok_button.isEnabled() and dialog.created_id is None
+    dialog.grab().save("/tmp/new_dossier_refused.png")
     assert opened == [] and reloaded == [] and load_summaries(ctx.new_uow()) == []
 
 

@@ -157,6 +157,7 @@ def test_expert_and_settings_dialogs_save_through_the_services(
     with qtbot.waitSignal(settings.refused, timeout=5_000):
         settings._on_buttons_accepted()
     assert "gecombineerde" in settings.error.text()
+    settings.grab().save("/tmp/settings_refused.png")
     assert settings.result() != QDialog.DialogCode.Accepted
     assert reg.get_settings(ctx.new_uow()).combined_minutes != 120
     settings.spins["combined_minutes"].setValue(240)
