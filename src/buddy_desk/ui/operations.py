@@ -13,6 +13,8 @@ The GUI thread only paints. A view asks for work and says what to do with the re
   under the action's ``title``; anything else is logged (ids only) and shown as an unexpected
   failure.
 - While a write runs the pointer shows busy (the window stays usable; reads stay quiet).
+- With a ``parent``, ``on_done``/``on_error`` are skipped once that widget was deleted (a view
+  closed while its read ran); a write's changed dossiers and its refusal are still told.
 """
 
 from __future__ import annotations
@@ -106,7 +108,7 @@ class Operations:
                 ids = changed(result) if callable(changed) else changed
                 for dossier_id in dict.fromkeys(ids):
                     self._events.dossier_changed.emit(dossier_id)
-            if on_done is not None:
+            if on_done is not None and _alive(parent):
                 on_done(result)
 
         def failed(exc: BaseException) -> None:
@@ -114,12 +116,25 @@ class Operations:
                 _busy(False)
             if is_stale() or isinstance(exc, Cancelled):
                 return
+            if not _alive(parent):
+                if changed is not None:  # a refused write is still told, without its window
+                    show_failure(None, exc, title)
+                return
             if on_error is not None:
                 on_error(exc)
                 return
             show_failure(parent, exc, title)
 
         return self._tasks.start(run, on_done=done, on_error=failed)
+
+
+def _alive(parent: QWidget | None) -> bool:
+    """False once the widget that asked was deleted (its callbacks would touch a dead object)."""
+    if parent is None:
+        return True
+    from shiboken6 import isValid
+
+    return bool(isValid(parent))
 
 
 def _busy(on: bool) -> None:

@@ -140,7 +140,13 @@ def test_valid_entry_creates_the_dossier_and_opens_it(qtbot: QtBot, ctx: AppCont
     _fill_valid(dialog)
     assert dialog.ok_button.isEnabled()
     dialog.grab().save("/tmp/new_dossier.png")
-    QTest.keyClick(dialog.email, Qt.Key.Key_Return)  # Enter = OK
+    with qtbot.waitSignal(dialog.finished, timeout=10_000):  # written off the GUI thread
+        QTest.keyClick(dialog.email, Qt.Key.Key_Return)  # Enter = OK
+        # while the write runs, the buttons stay disabled: a second Enter does not write twice
+        assert dialog.saving and not dialog.ok_button.isEnabled()
+        assert not dialog.buttons.isEnabled()
+        QTest.keyClick(dialog.email, Qt.Key.Key_Return)
+    assert not dialog.saving
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.created_id is not None
     assert opened == [dialog.created_id] and reloaded == [True]
@@ -192,12 +198,38 @@ def test_dossier_created_meanwhile_is_offered_on_ok(qtbot: QtBot, ctx: AppContex
         ctx.new_uow(),
         NewDossier(postcode="9712AB", huisnummer=12, huisletter="A", straat="X", woonplaats="Y"),
     )
-    QTest.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
-    assert dialog.isVisible() and dialog.banner.isVisible()
+    with qtbot.waitSignal(dialog.refused, timeout=10_000) as refusal:
+        QTest.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert "9712 AB" in refusal.args[0]
+    assert dialog.isVisible() and dialog.banner.isVisible() and dialog.buttons.isEnabled()
     assert dialog.existing_id == other and not dialog.ok_button.isEnabled()
     assert opened == []
     QTest.keyClick(dialog.open_existing, Qt.Key.Key_Return)
     assert opened == [other]
+
+
+def test_a_field_the_service_refuses_is_shown_at_that_field(
+    qtbot: QtBot, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the dialog's own checks pass; the service (the one rule for every path) still refuses
+    opened, reloaded = _recorder(ctx)
+    dialog = _dialog(qtbot, ctx)
+    _fill_valid(dialog)
+    monkeypatch.setattr(
+        "buddy_desk.ui.dossiers.new_dossier_dialog.NewDossierDialog.new_dossier",
+        lambda self: NewDossier(
+            postcode="9712AB", huisnummer=12, straat="   ", woonplaats="Groningen"
+        ),
+    )
+    with qtbot.waitSignal(dialog.refused, timeout=10_000) as refusal:
+        QTest.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+    message = dialog.messages["straat"]
+    assert message.isVisible() and message.text() == refusal.args[0]
+    assert dialog.straat.property("invalid") is True
+    assert dialog.ok_button.isEnabled() and dialog.created_id is None
+    dialog.grab().save("/tmp/new_dossier_refused.png")
+    assert opened == [] and reloaded == [] and load_summaries(ctx.new_uow()) == []
 
 
 def test_escape_cancels_without_writing(qtbot: QtBot, ctx: AppContext) -> None:

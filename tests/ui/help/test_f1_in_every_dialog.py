@@ -32,7 +32,7 @@ from buddy_desk.ui.help.dialog import HelpDialog
 from tests.factories import make_dossier
 
 # abstract bases of other dialogs, never opened themselves
-BASES = {"_ReasonDialog", "_Form"}
+BASES = {"_ReasonDialog", "_Form", "_SavingDialog"}
 TODAY = date(2026, 11, 26)
 WHEN = datetime(2026, 11, 26, 9, tzinfo=UTC)
 

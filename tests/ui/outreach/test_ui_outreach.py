@@ -89,3 +89,27 @@ def test_img_staff_see_only_the_counts_per_phase(
     assert ws.model.rowCount() == 0 and not ws.table.isVisible()
     assert not ws.letters_button.isEnabled()
     assert "fase 2: 1" in ws.summary.text() and "fase 3: 1" in ws.summary.text()
+
+
+def test_the_worklist_shows_its_texts_in_the_language_switched_to(
+    qtbot: QtBot, ctx: AppContext, pool: list[int]
+) -> None:
+    # the texts are made in the load job: switching the language loads them anew
+    from PySide6.QtCore import QModelIndex
+
+    from buddy_desk.i18n import set_language, tr
+
+    ws = _workspace(qtbot, ctx)
+    first = ws.model.index(0, 0)
+    dutch = ws.model.data(first)
+    assert dutch == tr(f"outreach.phase.{int(ws.model.rows[0].phase)}")
+    try:
+        set_language("en")
+        with qtbot.waitSignal(ws.worklist_loaded, timeout=10_000):
+            ctx.events.language_changed.emit("en")
+        english = ws.model.data(ws.model.index(0, 0, QModelIndex()))
+        assert english == tr(f"outreach.phase.{int(ws.model.rows[0].phase)}")
+    finally:
+        set_language("nl")
+    assert english != dutch
+    assert [r.dossier_id for r in ws.model.rows] == pool  # same rows, same order

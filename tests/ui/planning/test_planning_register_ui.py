@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from buddy_desk.core.inspection import InspectionForm
@@ -122,11 +123,16 @@ def test_expert_and_settings_dialogs_save_through_the_services(
     dialog.day_boxes[4].setChecked(False)  # custom: Monday to Thursday
     assert dialog.preset.currentData() == "custom"
     dialog.name.setText("")
-    dialog._on_buttons_accepted()
-    assert "naam" in dialog.error.text()
+    with qtbot.waitSignal(dialog.refused, timeout=5_000) as refusal:  # refused off the GUI thread
+        dialog._on_buttons_accepted()
+    assert "naam" in refusal.args[0] and dialog.error.text() == refusal.args[0]
+    assert dialog.result() != QDialog.DialogCode.Accepted and dialog.buttons.isEnabled()
     dialog.name.setText("Ada de Schade")
-    dialog._on_buttons_accepted()
-    assert dialog.saved is not None
+    with qtbot.waitSignal(dialog.accepted, timeout=5_000):
+        dialog._on_buttons_accepted()
+        # Save stays disabled while the write runs
+        assert dialog.saving and not dialog.buttons.isEnabled()
+    assert dialog.saved is not None and dialog.buttons.isEnabled()
     saved = reg.get_expert(ctx.new_uow(), img, today=date(2026, 11, 26))
     assert saved.info.naam == "Ada de Schade"
     assert saved.info.municipalities == ("Groningen", "het hogeland")
@@ -139,18 +145,27 @@ def test_expert_and_settings_dialogs_save_through_the_services(
     new.organisation.setCurrentIndex(new.organisation.findData("NCG"))
     new.dual.setChecked(True)
     new.preset.setCurrentIndex(new.preset.findData("ma-di-do"))
-    new._on_buttons_accepted()
+    with qtbot.waitSignal(new.accepted, timeout=5_000):
+        new._on_buttons_accepted()
     assert new.added is not None and new.added.pattern_summary == "ma/di/do 9:00–16:00"
     assert new.added.info.dual_qualified and new.added.info.municipalities == ()
+    assert len(reg.list_register(ctx.new_uow())) == 3
     # settings: a refused value keeps the dialog open with the message
     settings = SettingsDialog(ctx, reg.get_settings(ctx.new_uow()))
     qtbot.addWidget(settings)
     settings.spins["combined_minutes"].setValue(120)
-    settings._on_buttons_accepted()
+    with qtbot.waitSignal(settings.refused, timeout=5_000):
+        settings._on_buttons_accepted()
     assert "gecombineerde" in settings.error.text()
+    settings.grab().save("/tmp/settings_refused.png")
+    assert settings.result() != QDialog.DialogCode.Accepted
+    assert reg.get_settings(ctx.new_uow()).combined_minutes != 120
     settings.spins["combined_minutes"].setValue(240)
     settings.spins["travel_buffer_minutes"].setValue(45)
-    settings._on_buttons_accepted()
+    with qtbot.waitSignal(settings.accepted, timeout=5_000):
+        settings._on_buttons_accepted()
+    assert settings.result_settings is not None
+    assert settings.result_settings.travel_buffer_minutes == 45
     assert reg.get_settings(ctx.new_uow()).travel_buffer_minutes == 45
 
 

@@ -4,6 +4,10 @@ Wrong postcodes and house numbers are refused at the field (``ui/widgets/validat
 field turns red with a short Dutch reason under it, and "Dossier aanmaken" stays disabled until
 everything is valid. An address that already has a dossier shows a note with a button to open
 that dossier instead.
+
+"Dossier aanmaken" starts the write off the GUI thread (``ctx.ops.write``); the buttons stay
+disabled while it runs; a refusal (the address got a dossier meanwhile, a field the service
+refuses) is shown in place, and the dialog closes when the dossier was created.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from itertools import pairwise
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -46,6 +50,7 @@ from buddy_desk.dossiers.intake import (
 from buddy_desk.errors import ValidationError
 from buddy_desk.i18n import tr
 from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.operations import failure_text
 from buddy_desk.ui.style import BORDER, FAINT
 from buddy_desk.ui.widgets import text_size
 from buddy_desk.ui.widgets.cards import label, section_title
@@ -103,10 +108,14 @@ def _stacked(field: QWidget | QLayout, *messages: QLabel) -> QWidget:
 
 
 class NewDossierDialog(QDialog):
+    refused = Signal(str)
+    """The write was refused; arg: the sentence shown in the dialog."""
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.created_id: int | None = None
+        self.saving = False
         self.existing_id: int | None = None
         self._checked_key: AddressKey | None = None
         self.setWindowTitle(tr("new_dossier.title"))
@@ -328,7 +337,7 @@ class NewDossierDialog(QDialog):
             self._checked_key = key
             found = find_dossier_for_address(self.ctx.new_uow(), key) if key else None
             self._show_existing(found)
-        self.ok_button.setEnabled(self.is_complete())
+        self.ok_button.setEnabled(self.is_complete() and not self.saving)
 
     def _show_existing(self, dossier_id: int | None, address: str | None = None) -> None:
         self.existing_id = dossier_id
@@ -367,24 +376,49 @@ class NewDossierDialog(QDialog):
 
     # -- actions ----------------------------------------------------------------------------
     def accept(self) -> None:
+        if self.saving:
+            return  # saving already (Enter twice)
         if not self.is_complete():
             for check in self.checks.values():
                 check.check()
             return
-        try:
-            dossier_id = create_dossier(self.ctx.new_uow(), self.new_dossier())
-        except DossierExistsError as exc:
-            self._show_existing(exc.dossier_id, exc.address)
-            self.ok_button.setEnabled(False)
-            self.open_existing.setFocus()
-            return
-        except ValidationError as exc:
-            self._show_field_problem(exc.field, exc.reason)
-            return
+        new = self.new_dossier()
+        self._set_saving(True)
+        self.ctx.ops.write(
+            lambda uow: create_dossier(uow, new),
+            on_done=self._on_created,
+            on_error=self._on_refused,
+            parent=self,
+        )
+
+    def _set_saving(self, saving: bool) -> None:
+        self.saving = saving
+        self.buttons.setEnabled(not saving)
+        self.open_existing.setEnabled(not saving)
+        self.ok_button.setEnabled(not saving and self.is_complete())
+
+    def _on_created(self, dossier_id: int) -> None:
+        self._set_saving(False)
         self.created_id = dossier_id
         super().accept()
         self.ctx.events.dossiers_reloaded.emit()
         self.ctx.events.open_dossier_requested.emit(dossier_id)
+
+    def _on_refused(self, exc: BaseException) -> None:
+        self._set_saving(False)
+        if isinstance(exc, DossierExistsError):
+            self._show_existing(exc.dossier_id, exc.address)
+            self.ok_button.setEnabled(False)
+            self.open_existing.setFocus()
+            text = self.banner_text.text()
+        elif isinstance(exc, ValidationError):
+            text = exc.reason
+            self._show_field_problem(exc.field, exc.reason)
+        else:
+            text = failure_text(exc)
+            self.general.setText(text)
+            self.general.show()
+        self.refused.emit(text)
 
     def _show_field_problem(self, field: str, reason: str) -> None:
         edits = {

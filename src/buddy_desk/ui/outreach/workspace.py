@@ -5,6 +5,7 @@ shown (on a worker, with progress and cancel)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from buddy_desk.outreach.service import (
     record_contact,
     run_letters,
 )
+from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.progress import Cancelled, Progress
 from buddy_desk.ui import messages
 from buddy_desk.ui.context import AppContext
@@ -42,7 +44,7 @@ from buddy_desk.ui.formatting import format_count, format_short_date
 from buddy_desk.ui.outreach.contact_dialog import ContactChoice, ContactDialog
 from buddy_desk.ui.tasks import TaskHandle
 from buddy_desk.ui.widgets import text_size
-from buddy_desk.ui.widgets.row_table import RowTableModel, RowTableView
+from buddy_desk.ui.widgets.row_table import PreparedRows, RowTableModel, RowTableView
 
 DONE = QColor("#667085")
 
@@ -53,6 +55,17 @@ def _last(r: OutreachRow) -> str:
     return (
         f"{format_short_date(r.last.attempted_on)} {tr(f'outreach.outcome.{r.last.outcome.value}')}"
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """The worklist as the load job hands it over: nothing left to compute per row."""
+
+    prepared: PreparedRows[OutreachRow]
+    places: list[str]
+    open_counts: dict[OutreachPhase, int]
+    shown_for: WorklistFilter
+    shown: list[int]  # positions of the rows ``shown_for`` accepts
 
 
 class OutreachWorkspace(QWidget):
@@ -69,6 +82,8 @@ class OutreachWorkspace(QWidget):
         org = ctx.user.organisation
         self.full = sees_worklist(Organisation(org) if org in ("IMG", "NCG") else None)
         self.all_rows: list[OutreachRow] = []
+        self._all: PreparedRows[OutreachRow] = PreparedRows([], [])
+        self._open_counts = phase_counts([])
         self._sized = False
         self._message = ""
         self.handle: TaskHandle[RunResult] | None = None
@@ -89,9 +104,9 @@ class OutreachWorkspace(QWidget):
         self.closed.setObjectName("outreachClosed")
         for w in (self.phase, self.gemeente, self.status):
             w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-            w.currentIndexChanged.connect(self.apply_filter)
+            w.currentIndexChanged.connect(self._on_filter_changed)
             head.addWidget(w)
-        self.closed.toggled.connect(self.apply_filter)
+        self.closed.toggled.connect(self._on_filter_changed)
         head.addWidget(self.closed)
         head.addStretch(1)
         layout.addLayout(head)
@@ -182,18 +197,31 @@ class OutreachWorkspace(QWidget):
 
     # -- loading and filtering ------------------------------------------------------------
     def reload(self) -> None:
-        uow = self.ctx.new_uow()
+        """Load the worklist and work out its texts, places and counts off the GUI thread."""
+        shown_for = self.current_filter()
+        full, prepare = self.full, self.model.prepare
 
-        def job(_progress: Progress) -> list[OutreachRow]:
-            return load_worklist(uow, WorklistFilter(include_closed=True))
+        def job(uow: UnitOfWork) -> _Loaded:
+            rows = load_worklist(uow, WorklistFilter(include_closed=True))
+            return _Loaded(
+                prepared=prepare(rows) if full else PreparedRows(rows, []),
+                places=sorted({r.gemeente for r in rows}),
+                open_counts=phase_counts([r for r in rows if r.open]),
+                shown_for=shown_for,
+                shown=[i for i, r in enumerate(rows) if shown_for.accepts(r)],
+            )
 
-        self.ctx.tasks.start(job, on_done=self._on_load_done, on_error=self._on_task_error)
+        self.ctx.ops.read(
+            job, on_done=self._on_load_done, on_error=self._on_task_error, parent=self, key=self
+        )
 
-    def _on_load_done(self, rows: list[OutreachRow]) -> None:
-        self.all_rows = rows
-        places = sorted({r.gemeente for r in rows})
+    def _on_load_done(self, loaded: _Loaded) -> None:
+        self.all_rows = loaded.prepared.rows
+        self._all = loaded.prepared
+        self._open_counts = loaded.open_counts
+        places = loaded.places
         self._fill(self.gemeente, [(tr("outreach.gemeente.all"), None)] + [(g, g) for g in places])
-        self.apply_filter()
+        self.apply_filter(loaded.shown if self.current_filter() == loaded.shown_for else None)
 
     def current_filter(self) -> WorklistFilter:
         # Qt hands enum data back as plain int/str
@@ -205,16 +233,22 @@ class OutreachWorkspace(QWidget):
             include_closed=self.closed.isChecked(),
         )
 
-    def apply_filter(self) -> None:
-        f = self.current_filter()
+    def _on_filter_changed(self, *_args: object) -> None:
+        self.apply_filter()
+
+    def apply_filter(self, shown: list[int] | None = None) -> None:
+        """Show the rows the filter accepts (``shown``: their positions, when known)."""
+        if shown is None:
+            f = self.current_filter()
+            shown = [i for i, r in enumerate(self.all_rows) if f.accepts(r)]
         # not NCG: only the counts (the rows are NCG's case data)
-        rows = [r for r in self.all_rows if f.accepts(r)] if self.full else []
-        self.model.set_rows(rows)
+        self.model.set_prepared(self._all.subset(shown if self.full else []))
+        rows = self.model.rows
         if not self._sized and rows:
             # once, from the first rows (the full worklist holds 17,700 addresses)
             self.table.resizeColumnsToContents()
             self._sized = True
-        counts = phase_counts([r for r in self.all_rows if r.open])
+        counts = self._open_counts
         summary = tr(
             "outreach.summary",
             n=format_count(len(rows)),

@@ -5,6 +5,7 @@ and the workload per buddy and per group."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from PySide6.QtCore import Signal
@@ -37,13 +38,12 @@ from buddy_desk.pairs.service import (
     workload,
 )
 from buddy_desk.persistence.unit_of_work import UnitOfWork
-from buddy_desk.progress import Progress
 from buddy_desk.ui import messages
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.formatting import format_count, format_short_date, format_time
 from buddy_desk.ui.pairs.couple_dialog import CoupleChoice, CoupleDialog
 from buddy_desk.ui.widgets import text_size
-from buddy_desk.ui.widgets.row_table import RowTableModel, RowTableView
+from buddy_desk.ui.widgets.row_table import PreparedRows, RowTableModel, RowTableView
 
 MUTED = QColor("#b42318")
 FILTERS = ("all", "unpaired", *(f"group_{g.value}" for g in CollaborationGroup))
@@ -65,6 +65,16 @@ def _proposal(r: PairRow) -> str:
     if r.proposal is None:
         return ""
     return f"{_name(r.proposal[0])} / {_name(r.proposal[1])}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """The pairs list and the workload as the load job hands them over, texts worked out."""
+
+    pairs: PreparedRows[PairRow]
+    unpaired: int
+    load: Workload
+    buddies: PreparedRows[BuddyLoad]
 
 
 class PairsWorkspace(QWidget):
@@ -199,27 +209,38 @@ class PairsWorkspace(QWidget):
 
     # -- loading --------------------------------------------------------------------------
     def reload(self) -> None:
+        """Load the pairs and the workload and work out their texts off the GUI thread."""
         key = self.filter.currentData() or "all"
         group = CollaborationGroup(key[-1]) if key.startswith("group_") else None
         unpaired = key == "unpaired"
-        uow = self.ctx.new_uow()
+        prepare_pairs, prepare_load = self.model.prepare, self.load_model.prepare
 
-        def job(_progress: Progress) -> tuple[list[PairRow], Workload]:
-            return list_pairs(uow, only_unpaired=unpaired, group=group), workload(uow)
+        def job(uow: UnitOfWork) -> _Loaded:
+            rows = list_pairs(uow, only_unpaired=unpaired, group=group)
+            load = workload(uow)
+            return _Loaded(
+                pairs=prepare_pairs(rows),
+                unpaired=sum(1 for r in rows if not r.paired),
+                load=load,
+                buddies=prepare_load(load.buddies),
+            )
 
-        self.ctx.tasks.start(job, on_done=self._on_load_done, on_error=self._on_task_error)
+        self.ctx.ops.read(
+            job, on_done=self._on_load_done, on_error=self._on_task_error, parent=self, key=self
+        )
 
-    def _on_load_done(self, result: tuple[list[PairRow], Workload]) -> None:
-        rows, load = result
-        self.model.set_rows(rows)
+    def _on_load_done(self, loaded: _Loaded) -> None:
+        self.model.set_prepared(loaded.pairs)
         self.table.resizeColumnsToContents()
-        unpaired = sum(1 for r in rows if not r.paired)
-        summary = tr("pairs.summary", n=format_count(len(rows)), unpaired=format_count(unpaired))
+        rows, load = loaded.pairs.rows, loaded.load
+        summary = tr(
+            "pairs.summary", n=format_count(len(rows)), unpaired=format_count(loaded.unpaired)
+        )
         if self._message:
             summary = f"{self._message} {summary}"
             self._message = ""
         self.summary.setText(summary)
-        self.load_model.set_rows(load.buddies)
+        self.load_model.set_prepared(loaded.buddies)
         self.load_table.resizeColumnsToContents()
         groups = "  ".join(f"{g}: {format_count(n)}" for g, n in load.by_group.items() if g != "-")
         self.load_summary.setText(

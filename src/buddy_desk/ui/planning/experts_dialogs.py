@@ -1,16 +1,18 @@
 """Dialogs of the experts register: add/edit an expert (with the working pattern from a preset
 or custom days and hours) and the planning settings (durations per kind, travel buffer).
 
-Both call their service on OK and stay open with the message when it refuses, so the planner
-can correct the field it names.
+Both start their service's write on OK off the GUI thread (``ctx.ops.write``), keep their
+buttons disabled while it runs, stay open with the message when it refuses (so the planner can
+correct the field it names) and close when the write landed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import fields
 from datetime import date, time
 
-from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtCore import QDate, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,6 +35,7 @@ from PySide6.QtWidgets import (
 from buddy_desk.core.phases import Organisation
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
+from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.planning.calendar import PlanningSettings
 from buddy_desk.planning.info import ExpertInfo
 from buddy_desk.planning.patterns import (
@@ -45,6 +48,7 @@ from buddy_desk.planning.patterns import (
 from buddy_desk.planning.service import register as reg
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.formatting import weekday_short
+from buddy_desk.ui.operations import failure_text
 from buddy_desk.ui.widgets import text_size
 
 KEEP = "keep"
@@ -68,7 +72,41 @@ def _pytime(value: QTime) -> time:
     return time(value.hour(), value.minute())
 
 
-class ExpertDialog(QDialog):
+class _SavingDialog(QDialog):
+    """OK starts the write; Save stays disabled while it runs; a refusal shows in ``error``."""
+
+    refused = Signal(str)
+    """The write was refused; arg: the sentence shown in the dialog."""
+
+    ctx: AppContext
+    error: QLabel
+    buttons: QDialogButtonBox
+    saving = False
+
+    def _save(self, job: Callable[[UnitOfWork], object], landed: Callable[[object], None]) -> None:
+        if self.saving:
+            return  # saving already (Enter twice)
+        self.saving = True
+        self.buttons.setEnabled(False)
+
+        def done(result: object) -> None:
+            self.saving = False
+            self.buttons.setEnabled(True)
+            self.error.clear()
+            landed(result)
+            self.accept()
+
+        def failed(exc: BaseException) -> None:
+            self.saving = False
+            self.buttons.setEnabled(True)
+            text = failure_text(exc)
+            self.error.setText(text)
+            self.refused.emit(text)
+
+        self.ctx.ops.write(job, on_done=done, on_error=failed, parent=self)
+
+
+class ExpertDialog(_SavingDialog):
     """A new expert (``details`` None) or changes to one; ``saved`` holds the outcome."""
 
     def __init__(
@@ -120,12 +158,12 @@ class ExpertDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.setStyleSheet(ERROR_STYLE)
         form.addRow(self.error)
-        buttons = QDialogButtonBox(
+        self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.accepted.connect(self._on_buttons_accepted)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
 
     # -- municipalities --------------------------------------------------------------
 
@@ -296,44 +334,61 @@ class ExpertDialog(QDialog):
     def _on_buttons_accepted(self) -> None:
         try:
             pattern = self.chosen_pattern()
-            valid_from = pydate(self.valid_from.date())
-            org = Organisation(self.organisation.currentData())
-            if self.details is None:
-                self.added = reg.add_expert(
-                    self.ctx.new_uow(),
-                    naam=self.name.text(),
-                    organisation=org,
-                    dual_qualified=self.dual.isChecked(),
-                    municipalities=self.chosen_areas(),
-                    active=self.active.isChecked(),
-                    email=self.email.text(),
-                    telefoon=self.phone.text(),
-                    pattern=pattern or (),
-                    pattern_from=valid_from,
-                    today=self.today,
-                )
-            else:
-                self.saved = reg.edit_expert(
-                    self.ctx.new_uow(),
-                    self.details.info.id,
-                    naam=self.name.text(),
-                    organisation=org,
-                    dual_qualified=self.dual.isChecked(),
-                    municipalities=self.chosen_areas(),
-                    active=self.active.isChecked(),
-                    email=self.email.text(),
-                    telefoon=self.phone.text(),
-                    pattern=pattern,
-                    pattern_from=valid_from if pattern is not None else None,
-                    today=self.today,
-                )
         except BuddyDeskError as exc:
             self.error.setText(str(exc))
             return
-        self.accept()
+        valid_from = pydate(self.valid_from.date())
+        naam, email, telefoon = self.name.text(), self.email.text(), self.phone.text()
+        org = Organisation(self.organisation.currentData())
+        dual, active = self.dual.isChecked(), self.active.isChecked()
+        areas, today = self.chosen_areas(), self.today
+        if self.details is None:
+            self._save(
+                lambda uow: reg.add_expert(
+                    uow,
+                    naam=naam,
+                    organisation=org,
+                    dual_qualified=dual,
+                    municipalities=areas,
+                    active=active,
+                    email=email,
+                    telefoon=telefoon,
+                    pattern=pattern or (),
+                    pattern_from=valid_from,
+                    today=today,
+                ),
+                self._on_added,
+            )
+            return
+        expert_id = self.details.info.id
+        self._save(
+            lambda uow: reg.edit_expert(
+                uow,
+                expert_id,
+                naam=naam,
+                organisation=org,
+                dual_qualified=dual,
+                municipalities=areas,
+                active=active,
+                email=email,
+                telefoon=telefoon,
+                pattern=pattern,
+                pattern_from=valid_from if pattern is not None else None,
+                today=today,
+            ),
+            self._on_saved,
+        )
+
+    def _on_added(self, added: object) -> None:
+        assert isinstance(added, reg.ExpertDetails)
+        self.added = added
+
+    def _on_saved(self, saved: object) -> None:
+        assert isinstance(saved, reg.ExpertSaved)
+        self.saved = saved
 
 
-class SettingsDialog(QDialog):
+class SettingsDialog(_SavingDialog):
     """Durations per kind and the travel buffer, in minutes."""
 
     def __init__(
@@ -361,23 +416,17 @@ class SettingsDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.setStyleSheet(ERROR_STYLE)
         form.addRow(self.error)
-        buttons = QDialogButtonBox(
+        self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.accepted.connect(self._on_buttons_accepted)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
 
     def _on_buttons_accepted(self) -> None:
-        try:
-            self.result_settings = reg.update_settings(
-                self.ctx.new_uow(),
-                damage_minutes=self.spins["damage_minutes"].value(),
-                strengthening_minutes=self.spins["strengthening_minutes"].value(),
-                combined_minutes=self.spins["combined_minutes"].value(),
-                travel_buffer_minutes=self.spins["travel_buffer_minutes"].value(),
-            )
-        except BuddyDeskError as exc:
-            self.error.setText(str(exc))
-            return
-        self.accept()
+        minutes = {key: spin.value() for key, spin in self.spins.items()}
+        self._save(lambda uow: reg.update_settings(uow, **minutes), self._on_saved)
+
+    def _on_saved(self, settings: object) -> None:
+        assert isinstance(settings, PlanningSettings)
+        self.result_settings = settings

@@ -6,6 +6,7 @@ double-click (or Enter) on a row opens the dossier.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,23 @@ TILES = (
     (ListId.GROUP_E, 1, 4),
     (ListId.GROUP_F, 1, 5),
 )
+
+
+def _shown(
+    overview: SamenloopOverview, list_id: ListId, f: ListFilter, key: SortKey
+) -> list[SamenloopRow]:
+    """The rows of a list as shown: filtered, then sorted."""
+    return sort_rows(filter_rows(overview.rows_for(list_id), f), key)
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """What the load job hands over: the overview, its places and the list as shown then."""
+
+    overview: SamenloopOverview
+    places: list[str]
+    state: tuple[ListId, ListFilter, SortKey]
+    shown: list[SamenloopRow]
 
 
 class SamenloopTableModel(QAbstractTableModel):
@@ -285,27 +303,37 @@ class SamenloopWorkspace(QWidget):
         uow = self.ctx.new_uow()
         viewer = viewer_of(self.ctx.user)
 
-        def job(progress: Progress) -> SamenloopOverview:
+        state = self._list_state()
+
+        def job(progress: Progress) -> _Loaded:
+            # the lists, the places and the list shown are worked out here, not on the GUI thread
             overview = load_overview(uow, viewer)
-            overview.rows  # noqa: B018 - load the lists here, not on the GUI thread
-            return overview
+            return _Loaded(
+                overview=overview,
+                places=sorted({r.gemeente for r in overview.rows}),
+                state=state,
+                shown=_shown(overview, *state),
+            )
 
         self.ctx.tasks.start(job, on_done=self._on_task_done, on_error=self._on_task_error)
 
-    def _on_task_done(self, overview: SamenloopOverview) -> None:
+    def _on_task_done(self, loaded: _Loaded) -> None:
         self._loading = False
-        self.overview = overview
+        self.overview = loaded.overview
         self.status.setText("")
         gemeente = self.gemeente.currentData()
         self.gemeente.blockSignals(True)
         self.gemeente.clear()
         self.gemeente.addItem(tr("samenloop.all_gemeenten"), None)
-        for name in sorted({r.gemeente for r in overview.rows}):
+        for name in loaded.places:
             self.gemeente.addItem(name, name)
         self.gemeente.setCurrentIndex(max(0, self.gemeente.findData(gemeente)))
         self.gemeente.blockSignals(False)
         self._fill_tiles()
-        self._refresh_list()
+        if self._list_state() == loaded.state:
+            self._show_list(loaded.shown)
+        else:  # the filter changed while the lists loaded
+            self._refresh_list()
         self.overview_loaded.emit()
 
     def _on_task_error(self, exc: BaseException) -> None:
@@ -329,14 +357,22 @@ class SamenloopWorkspace(QWidget):
             only_bijzonder=self.bijzonder.isChecked(),
         )
 
+    def _list_state(self) -> tuple[ListId, ListFilter, SortKey]:
+        return (
+            self.current,
+            self.current_filter(),
+            SortKey(self.sort.currentData() or SortKey.ADDRESS.value),
+        )
+
     def _refresh_list(self) -> None:
         if self.overview is None:
             self.model.set_rows([])
             self.list_title.setText(tr(f"samenloop.list.{self.current.value}"))
             return
-        rows = filter_rows(self.overview.rows_for(self.current), self.current_filter())
-        key = SortKey(self.sort.currentData() or SortKey.ADDRESS.value)
-        self.shown = sort_rows(rows, key)
+        self._show_list(_shown(self.overview, *self._list_state()))
+
+    def _show_list(self, shown: list[SamenloopRow]) -> None:
+        self.shown = shown
         self.model.set_rows(self.shown)
         # columns that are empty by definition in this list
         no_damage = self.current is ListId.PROACTIVE

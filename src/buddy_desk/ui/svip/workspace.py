@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from buddy_desk.core.phases import Organisation
 from buddy_desk.i18n import tr
-from buddy_desk.progress import Progress
+from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.signals.rules import RequestKind
 from buddy_desk.signals.service import QueueRow, answer_request, request_queue
 from buddy_desk.signals.svip import QueueState
@@ -29,7 +29,7 @@ from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.formatting import format_count, format_short_date
 from buddy_desk.ui.svip.answer_dialog import AnswerChoice, AnswerDialog
 from buddy_desk.ui.widgets import text_size
-from buddy_desk.ui.widgets.row_table import RowTableModel, RowTableView
+from buddy_desk.ui.widgets.row_table import PreparedRows, RowTableModel, RowTableView
 
 OVERDUE = QColor("#b42318")
 DONE = QColor("#667085")
@@ -152,27 +152,34 @@ class SvipWorkspace(QWidget):
         self.retranslate()
 
     def reload(self) -> None:
-        uow = self.ctx.new_uow()
         viewer, today = self.viewer, self.today
         # Qt hands enum data back as plain str
         kind_data, state_data = self.kind.currentData(), self.state.currentData()
         kind = RequestKind(kind_data) if kind_data is not None else None
         state = QueueState(state_data) if state_data is not None else None
         incoming = self.incoming.isChecked()
+        prepare = self.model.prepare
 
-        def job(_progress: Progress) -> list[QueueRow]:
-            return request_queue(
+        def job(uow: UnitOfWork) -> tuple[PreparedRows[QueueRow], dict[QueueState, int]]:
+            rows = request_queue(
                 uow, today, viewer=viewer, kind=kind, state=state, incoming_only=incoming
             )
+            counts = dict.fromkeys(QueueState, 0)
+            for r in rows:
+                counts[r.state] += 1
+            return prepare(rows), counts
 
-        self.ctx.tasks.start(job, on_done=self._on_load_done, on_error=self._on_task_error)
+        self.ctx.ops.read(
+            job, on_done=self._on_load_done, on_error=self._on_task_error, parent=self, key=self
+        )
 
-    def _on_load_done(self, rows: list[QueueRow]) -> None:
-        self.model.set_rows(rows)
+    def _on_load_done(self, loaded: tuple[PreparedRows[QueueRow], dict[QueueState, int]]) -> None:
+        prepared, counts = loaded
+        rows = prepared.rows
+        self.model.set_prepared(prepared)
         self.table.resizeColumnsToContents()
         for col in (7, 8):
             self.table.setColumnWidth(col, min(self.table.columnWidth(col), text_size.scaled(320)))
-        counts = {s: sum(1 for r in rows if r.state is s) for s in QueueState}
         self.summary.setText(
             tr(
                 "svip.summary",
