@@ -106,6 +106,9 @@ _PAIR_COLUMNS = (
     "changed_by",
     "changed_by_name",
 )
+# an observation is never edited: (dossier, kind, ref) names it on both sides (a hand-made
+# ref carries its moment and a random part, an imported one the export key)
+_OBSERVATION_COLUMNS = ("kind", "ref", "organisation", "datum", "bedrag", "note", "created_by")
 _PREFERENCE_COLUMNS = ("dossier_id", *FIELDS["planning_preference"], "updated_by")
 _APPOINTMENT_COLUMNS = ("form", "state", "uid", "start_at", "end_at", "created_at", "created_by")
 
@@ -114,6 +117,7 @@ ROW_TABLES = (
     "signal",
     "information_request",
     "pair_change",
+    "observation",
     "planning_preference",
     "inspection_appointment",
     "inspection_appointment_change",
@@ -175,6 +179,7 @@ def laptop_triggers() -> list[str]:
         _insert_trigger("signal", "NEW.uuid", _json(_SIGNAL_COLUMNS)),
         _insert_trigger("information_request", "NEW.uuid", _json(_REQUEST_COLUMNS)),
         _insert_trigger("pair_change", _UUID, _json(_PAIR_COLUMNS)),
+        _insert_trigger("observation", "NEW.kind || ':' || NEW.ref", _json(_OBSERVATION_COLUMNS)),
         _insert_trigger(
             "planning_preference", "CAST(NEW.dossier_id AS TEXT)", _json(_PREFERENCE_COLUMNS)
         ),
@@ -314,6 +319,14 @@ BEGIN
         pc.dossier_id := d;
         INSERT INTO public.pair_change SELECT pc.*;
         RETURN jsonb_build_object('outcome', 'applied');
+    ELSIF tbl = 'observation' THEN
+        INSERT INTO public.observation (dossier_id, kind, ref, organisation, datum, bedrag,
+                                        note, created_by)
+        VALUES (d, p->>'kind', p->>'ref', p->>'organisation', (p->>'datum')::date,
+                (p->>'bedrag')::numeric, p->>'note', p->>'created_by')
+        ON CONFLICT ON CONSTRAINT uq_observation_ref DO NOTHING;
+        RETURN jsonb_build_object('outcome', CASE WHEN FOUND THEN 'applied'
+                                                  ELSE 'unchanged' END);
     ELSIF tbl = 'planning_preference' THEN
         IF NOT EXISTS (SELECT 1 FROM public.planning_preference WHERE dossier_id = d) THEN
             pp := jsonb_populate_record(NULL::public.planning_preference, p);
@@ -499,6 +512,10 @@ STABLE LANGUAGE sql AS $$
             FROM public.information_request r WHERE r.dossier_id = d), '[]'::jsonb),
         'pair_change', COALESCE((SELECT jsonb_agg(to_jsonb(c) ORDER BY c.id)
             FROM public.pair_change c WHERE c.dossier_id = d), '[]'::jsonb),
+        -- what one organisation saw: to the other only when the consent covers case details
+        'observation', COALESCE((SELECT jsonb_agg(to_jsonb(o) ORDER BY o.id)
+            FROM public.observation o WHERE o.dossier_id = d
+            AND (o.organisation = viewer OR '{_DETAILS}' = ANY(allowed))), '[]'::jsonb),
         'planning_preference', COALESCE((SELECT jsonb_agg(to_jsonb(x))
             FROM public.planning_preference x WHERE x.dossier_id = d), '[]'::jsonb),
         'inspection_appointment', COALESCE((SELECT jsonb_agg(to_jsonb(a) || jsonb_build_object(
@@ -567,6 +584,7 @@ def server_triggers() -> list[str]:
         "signal",
         "information_request",
         "pair_change",
+        "observation",
         "planning_preference",
         "inspection_appointment",
     ):
