@@ -60,7 +60,7 @@ def _save(uow: UnitOfWork, dossier: int, days: list[int], people: int, user: str
 def _replay(team: Team, laptop: UnitOfWork) -> None:
     """A push whose answer was lost: every outbox entry sent once more, as it was."""
     with laptop:
-        outbox = [
+        outbox: list[dict[str, object]] = [
             {
                 "uuid": r.uuid,
                 "table": r.table_name,

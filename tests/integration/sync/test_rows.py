@@ -144,7 +144,7 @@ def test_rows_made_offline_reach_the_server_and_the_other_laptop_once(
         bram, team.shared, RequestKind.STATUS_EXCHANGE, Organisation.NCG, "Hoe staat de zaak?"
     )
     with anna:
-        outbox = [
+        outbox: list[dict[str, object]] = [
             {
                 "uuid": r.uuid,
                 "table": r.table_name,
