@@ -65,7 +65,7 @@ class Observation(Base):
         ForeignKey("dossier.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[ObservationKind] = mapped_column(enum_column(ObservationKind))
-    ref: Mapped[str] = mapped_column(String(60))  # the export key, or 'hand-<n>'
+    ref: Mapped[str] = mapped_column(String(60))  # the export key, or 'hand-<moment>-<hex>'
     organisation: Mapped[Organisation] = mapped_column(enum_column(Organisation))
     datum: Mapped[date] = mapped_column(Date)
     bedrag: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))

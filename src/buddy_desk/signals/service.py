@@ -6,6 +6,7 @@ read (NCG saw damage; hidden damage found during construction).
 
 from __future__ import annotations
 
+import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -575,7 +576,8 @@ def record_observation(
             Observation(
                 dossier_id=dossier_id,
                 kind=kind,
-                ref=f"hand-{utcnow():%Y%m%d%H%M%S%f}",
+                # unique on every laptop too: (dossier, kind, ref) names it when synced
+                ref=f"hand-{utcnow():%Y%m%d%H%M%S%f}-{secrets.token_hex(4)}",
                 organisation=Organisation.NCG,
                 datum=datum,
                 bedrag=bedrag,

@@ -35,8 +35,9 @@ from buddy_desk.models.planning import (
     AppointmentChange,
     AppointmentVisit,
     InspectionAppointment,
+    PlanningPreference,
 )
-from buddy_desk.models.signals import InformationRequest, Signal
+from buddy_desk.models.signals import InformationRequest, Observation, Signal
 from buddy_desk.models.sync import SyncConflict, SyncOutbox, SyncState, SyncVersion
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.planning.service.booking import propose
@@ -228,7 +229,13 @@ def apply_reference(conn: Connection, reference: Mapping[str, Any] | None, conve
             conn.execute(insert(table), values)
 
 
-_DOSSIER_ROWS: tuple[type[Any], ...] = (Signal, InformationRequest, PairChange)
+_DOSSIER_ROWS: tuple[type[Any], ...] = (
+    Signal,
+    InformationRequest,
+    PairChange,
+    Observation,
+    PlanningPreference,
+)
 
 
 def remove_rows(conn: Connection, dossier_id: int) -> None:
@@ -246,17 +253,24 @@ def remove_rows(conn: Connection, dossier_id: int) -> None:
         conn.execute(delete(model).where(model.dossier_id == dossier_id))
     conn.execute(
         delete(SyncVersion).where(
-            SyncVersion.table_name == "dossier_pair",
+            SyncVersion.table_name.in_(("dossier_pair", "planning_preference")),
             SyncVersion.row_key.like(f"{dossier_id}:%"),
         )
     )
 
 
 def replace_rows(conn: Connection, snap: Mapping[str, Any], convert: Any) -> None:
-    """A pulled dossier's signals, requests, pair history and bookings replace the laptop's."""
+    """A pulled dossier's signals, requests, pair history, observations, planning preference
+    and bookings replace the laptop's."""
     dossier_id = snap["id"]
     remove_rows(conn, dossier_id)
-    for name in ("signal", "information_request", "pair_change"):
+    for name in (
+        "signal",
+        "information_request",
+        "pair_change",
+        "observation",
+        "planning_preference",
+    ):
         table = _table(name)
         values = [convert(table, row, keep_id=False) for row in snap.get(name, [])]
         if values:
@@ -286,7 +300,9 @@ def replace_rows(conn: Connection, snap: Mapping[str, Any], convert: Any) -> Non
         )
 
 
-_MARKER = ("sync_rows", "scope")  # a SyncVersion row: this laptop's scope was pulled with rows
+# a SyncVersion row: this laptop's scope was pulled with its rows (observations and planning
+# preferences included: a laptop that pulled before they were synced pulls its scope again)
+_MARKER = ("sync_rows", "scope+observations+preferences")
 
 
 def rows_pulled(uow: UnitOfWork) -> bool:

@@ -42,14 +42,30 @@ FIELDS: dict[str, tuple[str, ...]] = {
     ),
     "information_request": ("question", "answer", "answered_at", "answered_by", "outcome"),
     "dossier_pair": ("img_supervisor_id", "ncg_supervisor_id"),
+    # the resident's wishes and the buddy's reason for the joint-inspection queue; one row
+    # per dossier, so the dossier names it to both sides
+    "planning_preference": (
+        "weekdays",
+        "day_parts",
+        "max_people",
+        "form",
+        "no_joint_reason",
+        "queue_reason",
+    ),
 }
 # the app's table behind each field group, and the column that names a row to both sides
 _TABLE = {
     "signal": "signal",
     "information_request": "information_request",
     "dossier_pair": "dossier",
+    "planning_preference": "planning_preference",
 }
-_KEY = {"signal": "uuid", "information_request": "uuid", "dossier_pair": "id"}
+_KEY = {
+    "signal": "uuid",
+    "information_request": "uuid",
+    "dossier_pair": "id",
+    "planning_preference": "dossier_id",
+}
 
 _SIGNAL_COLUMNS = (
     "uuid",
@@ -90,6 +106,10 @@ _PAIR_COLUMNS = (
     "changed_by",
     "changed_by_name",
 )
+# an observation is never edited: (dossier, kind, ref) names it on both sides (a hand-made
+# ref carries its moment and a random part, an imported one the export key)
+_OBSERVATION_COLUMNS = ("kind", "ref", "organisation", "datum", "bedrag", "note", "created_by")
+_PREFERENCE_COLUMNS = ("dossier_id", *FIELDS["planning_preference"], "updated_by")
 _APPOINTMENT_COLUMNS = ("form", "state", "uid", "start_at", "end_at", "created_at", "created_by")
 
 # the outbox's table names for these changes (service._push sends them as they are)
@@ -97,6 +117,8 @@ ROW_TABLES = (
     "signal",
     "information_request",
     "pair_change",
+    "observation",
+    "planning_preference",
     "inspection_appointment",
     "inspection_appointment_change",
     *(f"{group}_field" for group in FIELDS),
@@ -157,6 +179,10 @@ def laptop_triggers() -> list[str]:
         _insert_trigger("signal", "NEW.uuid", _json(_SIGNAL_COLUMNS)),
         _insert_trigger("information_request", "NEW.uuid", _json(_REQUEST_COLUMNS)),
         _insert_trigger("pair_change", _UUID, _json(_PAIR_COLUMNS)),
+        _insert_trigger("observation", "NEW.kind || ':' || NEW.ref", _json(_OBSERVATION_COLUMNS)),
+        _insert_trigger(
+            "planning_preference", "CAST(NEW.dossier_id AS TEXT)", _json(_PREFERENCE_COLUMNS)
+        ),
         _insert_trigger(
             "inspection_appointment",
             "NEW.uid",
@@ -203,7 +229,9 @@ CREATE OR REPLACE FUNCTION sync.bump_fields() RETURNS trigger LANGUAGE plpgsql A
 DECLARE
     o jsonb := to_jsonb(OLD); n jsonb := to_jsonb(NEW); f text;
     grp text := CASE TG_TABLE_NAME WHEN 'dossier' THEN 'dossier_pair' ELSE TG_TABLE_NAME END;
-    k text := CASE TG_TABLE_NAME WHEN 'dossier' THEN n->>'id' ELSE n->>'uuid' END;
+    k text := CASE TG_TABLE_NAME WHEN 'dossier' THEN n->>'id'
+                                 WHEN 'planning_preference' THEN n->>'dossier_id'
+                                 ELSE n->>'uuid' END;
 BEGIN
     FOREACH f IN ARRAY TG_ARGV LOOP
         IF o->f IS DISTINCT FROM n->f THEN
@@ -248,7 +276,8 @@ DECLARE
     grp text; tname text; kcol text; target text; field text; cur jsonb; found_row boolean;
     cur_version integer; base integer; earlier sync.applied; clash jsonb; appt_id integer;
     s public.signal; r public.information_request; pc public.pair_change;
-    ap public.inspection_appointment; ev jsonb;
+    ap public.inspection_appointment; ev jsonb; pp public.planning_preference;
+    one jsonb; outcomes text[] := ARRAY[]::text[];
 BEGIN
     IF tbl = 'signal' THEN
         IF EXISTS (SELECT 1 FROM public.signal WHERE uuid = p->>'uuid') THEN
@@ -290,6 +319,38 @@ BEGIN
         pc.dossier_id := d;
         INSERT INTO public.pair_change SELECT pc.*;
         RETURN jsonb_build_object('outcome', 'applied');
+    ELSIF tbl = 'observation' THEN
+        INSERT INTO public.observation (dossier_id, kind, ref, organisation, datum, bedrag,
+                                        note, created_by)
+        VALUES (d, p->>'kind', p->>'ref', p->>'organisation', (p->>'datum')::date,
+                (p->>'bedrag')::numeric, p->>'note', p->>'created_by')
+        ON CONFLICT ON CONSTRAINT uq_observation_ref DO NOTHING;
+        RETURN jsonb_build_object('outcome', CASE WHEN FOUND THEN 'applied'
+                                                  ELSE 'unchanged' END);
+    ELSIF tbl = 'planning_preference' THEN
+        IF NOT EXISTS (SELECT 1 FROM public.planning_preference WHERE dossier_id = d) THEN
+            pp := jsonb_populate_record(NULL::public.planning_preference, p);
+            pp.id := nextval(pg_get_serial_sequence('public.planning_preference', 'id'));
+            pp.dossier_id := d; pp.updated_at := now();
+            INSERT INTO public.planning_preference SELECT pp.*;
+            -- the laptop's own row: its fields are at the laptop's base version (0)
+            DELETE FROM sync.field_version
+            WHERE table_name = 'planning_preference' AND row_key LIKE d::text || ':%';
+            RETURN jsonb_build_object('outcome', 'applied');
+        END IF;
+        -- made on the server (or another laptop) meanwhile: each field is an edit made on
+        -- version 0, so a field both sides filled in differently is a listed conflict
+        FOREACH field IN ARRAY {_sql_text_list(list(FIELDS["planning_preference"]))} LOOP
+            one := sync.push_row(u, jsonb_build_object(
+                'uuid', md5((c->>'uuid') || ':' || field), 'table', 'planning_preference_field',
+                'row_key', d::text || ':' || field, 'dossier_id', d,
+                'payload', jsonb_build_object('value', p->field)::text, 'base_version', 0,
+                'base_change', NULL, 'author', c->>'author'));
+            outcomes := outcomes || (one->>'outcome');
+        END LOOP;
+        RETURN jsonb_build_object('outcome', CASE
+            WHEN 'conflict' = ANY(outcomes) THEN 'conflict'
+            WHEN 'applied' = ANY(outcomes) THEN 'applied' ELSE 'unchanged' END);
     ELSIF tbl IN ('inspection_appointment', 'inspection_appointment_change') THEN
         SELECT * INTO ap FROM public.inspection_appointment WHERE uid = p->>'uid' FOR UPDATE;
         IF tbl = 'inspection_appointment' AND FOUND THEN
@@ -363,16 +424,18 @@ BEGIN
 
     -- an edit of one field, made on a base version
     grp := left(tbl, length(tbl) - length('_field'));
-    IF grp NOT IN ('signal', 'information_request', 'dossier_pair') THEN
+    IF grp NOT IN ('signal', 'information_request', 'dossier_pair', 'planning_preference') THEN
         RAISE EXCEPTION 'buddy-desk: table % is not synced', tbl;
     END IF;
     tname := CASE grp WHEN 'dossier_pair' THEN 'dossier' ELSE grp END;
-    kcol := CASE grp WHEN 'dossier_pair' THEN 'id' ELSE 'uuid' END;
+    kcol := CASE grp WHEN 'dossier_pair' THEN 'id' WHEN 'planning_preference' THEN 'dossier_id'
+                     ELSE 'uuid' END;
     target := split_part(c->>'row_key', ':', 1);
     field := split_part(c->>'row_key', ':', 2);
     IF NOT field = ANY(CASE grp
             WHEN 'signal' THEN {_sql_text_list(list(FIELDS["signal"]))}
             WHEN 'information_request' THEN {_sql_text_list(list(FIELDS["information_request"]))}
+            WHEN 'planning_preference' THEN {_sql_text_list(list(FIELDS["planning_preference"]))}
             ELSE {_sql_text_list(list(FIELDS["dossier_pair"]))} END) THEN
         RAISE EXCEPTION 'buddy-desk: field % of % is not synced', field, grp;
     END IF;
@@ -449,6 +512,12 @@ STABLE LANGUAGE sql AS $$
             FROM public.information_request r WHERE r.dossier_id = d), '[]'::jsonb),
         'pair_change', COALESCE((SELECT jsonb_agg(to_jsonb(c) ORDER BY c.id)
             FROM public.pair_change c WHERE c.dossier_id = d), '[]'::jsonb),
+        -- what one organisation saw: to the other only when the consent covers case details
+        'observation', COALESCE((SELECT jsonb_agg(to_jsonb(o) ORDER BY o.id)
+            FROM public.observation o WHERE o.dossier_id = d
+            AND (o.organisation = viewer OR '{_DETAILS}' = ANY(allowed))), '[]'::jsonb),
+        'planning_preference', COALESCE((SELECT jsonb_agg(to_jsonb(x))
+            FROM public.planning_preference x WHERE x.dossier_id = d), '[]'::jsonb),
         'inspection_appointment', COALESCE((SELECT jsonb_agg(to_jsonb(a) || jsonb_build_object(
                 'visits', COALESCE((SELECT jsonb_agg(to_jsonb(v) ORDER BY v.id)
                     FROM public.appointment_visit v WHERE v.appointment_id = a.id), '[]'::jsonb),
@@ -459,7 +528,8 @@ STABLE LANGUAGE sql AS $$
         'field_versions', COALESCE((SELECT jsonb_agg(jsonb_build_object(
                 'table_name', v.table_name, 'row_key', v.row_key, 'version', v.version))
             FROM sync.field_version v
-            WHERE (v.table_name = 'dossier_pair' AND split_part(v.row_key, ':', 1) = d::text)
+            WHERE (v.table_name IN ('dossier_pair', 'planning_preference')
+                   AND split_part(v.row_key, ':', 1) = d::text)
                OR (v.table_name = 'signal' AND split_part(v.row_key, ':', 1) IN
                    (SELECT uuid FROM public.signal WHERE dossier_id = d))
                OR (v.table_name = 'information_request' AND split_part(v.row_key, ':', 1) IN
@@ -501,7 +571,23 @@ def server_triggers() -> list[str]:
             f"CREATE TRIGGER trg_sync_fields AFTER UPDATE ON public.{table} "
             f"FOR EACH ROW EXECUTE FUNCTION sync.bump_fields({args})",
         ]
-    for table in ("signal", "information_request", "pair_change", "inspection_appointment"):
+    # a preference made on the server (a planner, another laptop's row is reset by push_row)
+    # is at version 1: a laptop's own new row for the dossier then merges field by field
+    statements += [
+        "DROP TRIGGER IF EXISTS trg_sync_fields_insert ON public.planning_preference",
+        "CREATE TRIGGER trg_sync_fields_insert AFTER INSERT ON public.planning_preference "
+        "FOR EACH ROW EXECUTE FUNCTION sync.bump_fields("
+        + ", ".join(f"'{f}'" for f in FIELDS["planning_preference"])
+        + ")",
+    ]
+    for table in (
+        "signal",
+        "information_request",
+        "pair_change",
+        "observation",
+        "planning_preference",
+        "inspection_appointment",
+    ):
         statements += [
             f"DROP TRIGGER IF EXISTS trg_sync_change ON public.{table}",
             f"CREATE TRIGGER trg_sync_change AFTER INSERT OR UPDATE OR DELETE ON public.{table} "

@@ -513,6 +513,9 @@ BEGIN
             DELETE FROM sync.conflict WHERE uuid = c->>'row_key' AND dossier_id = d;
             INSERT INTO sync.change (dossier_id, table_name) VALUES (d, 'conflict');
             outcome := 'applied';
+        ELSIF c->>'table' IN ('timeline_event', 'access_log_entry')
+              AND sync.refuse_line(u, c, d) THEN
+            outcome := 'refused';  -- in another's name (sync/validate_sql.py): a conflict
         ELSIF c->>'table' = 'timeline_event' THEN
             t := jsonb_populate_record(NULL::public.timeline_event, p);
             t.id := nextval(pg_get_serial_sequence('public.timeline_event', 'id'));

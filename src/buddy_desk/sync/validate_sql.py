@@ -38,6 +38,7 @@ from buddy_desk.choices.rules import (
     JointInspection,
 )
 
+RULES_AUTHOR = "regels"  # the author of what the signal rules write (signals.service)
 INVALID = "invalid_entry"
 AUTHOR = "author_mismatch"
 REFUSED_ENTRY = frozenset({INVALID, AUTHOR})  # conflict reasons whose text says why
@@ -405,6 +406,33 @@ BEGIN
     INSERT INTO sync.conflict VALUES (c->>'uuid', d, 'choice_log_entry', code,
         why || ' — ' || COALESCE(p->>'kind', '?') || ' ' || COALESCE(p->>'choice_type', '?')
             || ': ' || left(COALESCE(p->>'value', ''), 200),
+        u.username, now());  -- the pushing login, whatever the client claims
+    RETURN true;
+END $$;
+
+-- one pushed timeline or access-log line: refused (and kept as a conflict) when it names
+-- somebody other than the pushing login as its author (a timeline line may also be the
+-- rules' own, or nobody's), or, for an access-log line, another organisation as the viewer
+CREATE OR REPLACE FUNCTION sync.refuse_line(u sync.user, c jsonb, d integer)
+RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+    p jsonb := (c->>'payload')::jsonb;
+    tbl text := c->>'table';
+    sig text := CASE tbl WHEN 'timeline_event' THEN p->>'created_by' ELSE p->>'gebruiker' END;
+    org text := CASE tbl WHEN 'access_log_entry' THEN p->>'uitvoerder' ELSE u.organisation END;
+BEGIN
+    IF (tbl = 'timeline_event' AND (sig IS NULL OR sig = {_q(RULES_AUTHOR)}))
+       OR ((sig = u.username OR right(sig, char_length(u.username) + 3)
+                                = ' (' || u.username || ')')
+           AND org IS NOT DISTINCT FROM u.organisation) THEN
+        RETURN false;
+    END IF;
+    INSERT INTO sync.conflict VALUES (c->>'uuid', d, tbl, {_q(AUTHOR)},
+        CASE tbl WHEN 'timeline_event' THEN 'door' ELSE 'gebruiker' END || ': '''
+            || COALESCE(sig, '-') || ' (' || COALESCE(org, '-')
+            || ')'' is niet de gebruiker van deze laptop (' || u.username || ', '
+            || u.organisation || ') — '
+            || left(COALESCE(p->>'title', p->>'handeling_naam', ''), 200),
         u.username, now());  -- the pushing login, whatever the client claims
     RETURN true;
 END $$;

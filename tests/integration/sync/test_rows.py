@@ -21,7 +21,6 @@ from buddy_desk.models.signals import InformationRequest, Signal
 from buddy_desk.models.sync import SyncOutbox, SyncState
 from buddy_desk.pairs.rules import COORDINATOR_ROLE
 from buddy_desk.pairs.service import couple
-from buddy_desk.persistence.engine import create_db_engine
 from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.planning.calendar import AMSTERDAM, Proposal, Visit
@@ -39,6 +38,7 @@ from buddy_desk.signals.service import (
 from buddy_desk.sync import service
 from tests.factories import give_consent, make_supervisor
 from tests.integration.sync.conftest import Team, enrol_laptop
+from tests.integration.sync.test_validate_sql import _push
 from tests.planning_factories import make_expert
 
 pytestmark = pytest.mark.postgres
@@ -144,7 +144,7 @@ def test_rows_made_offline_reach_the_server_and_the_other_laptop_once(
         bram, team.shared, RequestKind.STATUS_EXCHANGE, Organisation.NCG, "Hoe staat de zaak?"
     )
     with anna:
-        outbox = [
+        outbox: list[dict[str, object]] = [
             {
                 "uuid": r.uuid,
                 "table": r.table_name,
@@ -158,11 +158,8 @@ def test_rows_made_offline_reach_the_server_and_the_other_laptop_once(
             for r in anna.session.scalars(select(SyncOutbox).order_by(SyncOutbox.id))
         ]
     # a push whose answer was lost: the retry (the next sync) applies nothing a second time
-    login = service._login_url(team.url, team.secrets["anna_login"], team.secrets["anna"])
-    engine = create_db_engine(login.render_as_string(hide_password=False))
-    with engine.begin() as conn:
-        conn.execute(text("SELECT sync.push(CAST(:c AS jsonb))"), {"c": json.dumps(outbox)})
-    engine.dispose()
+    # (laptop logins push through sync.push_from with their heads, as service.sync does)
+    _push(team, anna, outbox)
     service.sync(anna)
     service.sync(bram)
     service.sync(anna)

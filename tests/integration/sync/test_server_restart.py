@@ -93,11 +93,14 @@ def test_a_server_that_is_down_leaves_the_queue_for_later(
 ) -> None:
     anna = enrol_laptop(team, tmp_path, "anna")
     record_choice(anna, team.shared, _choice("offline gezegd"), team.actor("anna"), now=T0)
+    # the choice, its timeline line and the signals the laptop's rules made with it
+    queued = service.status(anna).queued
+    assert queued >= 2
     _pg_ctl(pg_base_url, "stop")
     try:
         with pytest.raises(service.SyncError, match="werk offline verder"):
             service.sync(anna)
-        assert service.status(anna).queued == 2  # the choice and its timeline line
+        assert service.status(anna).queued == queued
     finally:
         _pg_ctl(pg_base_url, "start")
     assert service.sync(anna).queued == 0

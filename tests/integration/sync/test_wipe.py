@@ -12,6 +12,7 @@ from sqlalchemy import text
 from buddy_desk.choices.service.log import record_choice, verify_log
 from buddy_desk.cli import main as cli_main
 from buddy_desk.dossiers.service import save_note
+from buddy_desk.persistence.encryption import connect_file
 from buddy_desk.persistence.schema import backup_sqlite, open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.sync import service
@@ -21,6 +22,24 @@ from tests.integration.sync.test_two_laptops import T0, _choice, _held
 
 pytestmark = pytest.mark.postgres
 SECRETS = (b"Veenstra", b"Kippenhok", b"Teststraat")  # a resident, a note, a street
+
+
+def _readable(file: Path) -> bytes:
+    """What a reader with the laptop's key finds in ``file``: a database's decrypted
+    content (every file is SQLCipher-encrypted, so its raw bytes prove nothing), or else
+    its bytes."""
+    try:
+        conn = connect_file(file, read_only=True)
+        try:
+            tables = [
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            ]
+            rows = [repr(conn.execute(f'SELECT * FROM "{t}"').fetchall()) for t in tables]
+            return "\n".join(rows).encode()
+        finally:
+            conn.close()
+    except Exception:  # not a database (a partial copy, the WAL): its raw bytes
+        return file.read_bytes()
 
 
 def _files(folder: Path) -> list[Path]:
@@ -43,7 +62,7 @@ def test_a_revoked_laptop_leaves_a_verifiable_empty_database(
     )
     backup = backup_sqlite(path, "0008")  # what a migration leaves next to the file
     (folder / f"{path.name}.part").write_bytes(b"Veenstra half geschreven")
-    assert all(s in backup.read_bytes() for s in SECRETS)
+    assert all(s in _readable(backup) for s in SECRETS)
     assert verify_log(anna).ok
 
     service.revoke_user(team.url, team.secrets["anna_login"])
@@ -55,7 +74,7 @@ def test_a_revoked_laptop_leaves_a_verifiable_empty_database(
     assert wal_size(path) == 0
     anna.engine.dispose()
     for file in _files(folder):
-        content = file.read_bytes()
+        content = file.read_bytes() + _readable(file)
         for secret in SECRETS:
             assert secret not in content, f"{secret!r} still in {file.name}"
 
