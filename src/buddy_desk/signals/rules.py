@@ -291,7 +291,11 @@ def hidden_damage(facts: DossierFacts, today: date) -> list[Proposal]:
     for obs in facts.observations:
         if obs.kind is not ObservationKind.HIDDEN_DAMAGE:
             continue
-        amount = f"€ {obs.bedrag:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+        amount = (
+            "onbekend"
+            if obs.bedrag is None
+            else f"€ {obs.bedrag:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+        )
         if obs.bedrag is not None and obs.bedrag > HIDDEN_DAMAGE_LIMIT:
             found.append(
                 _proposal(
@@ -306,7 +310,7 @@ def hidden_damage(facts: DossierFacts, today: date) -> list[Proposal]:
                     obs.ref,
                     Organisation.NCG,
                     due,
-                    bedrag=amount if obs.bedrag is not None else "onbekend",
+                    bedrag=amount,
                 )
             )
     return found

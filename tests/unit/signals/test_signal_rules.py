@@ -139,6 +139,13 @@ def test_hidden_damage_up_to_2500_stays_with_ncg_above_goes_to_img() -> None:
     assert high.values["bedrag"] == "€ 2.500,01"
 
 
+def test_hidden_damage_without_an_amount_stays_with_ncg_as_unknown() -> None:
+    obs = (ObservationFact(ObservationKind.HIDDEN_DAMAGE, "h3"),)
+    (p,) = hidden_damage(facts(NcgStatus.S5_2, observations=obs), TODAY)
+    assert (p.rule, p.organisation) == (Rule.HIDDEN_DAMAGE_NCG, Organisation.NCG)
+    assert p.values["bedrag"] == "onbekend"
+
+
 def test_group_b_proposes_joint_inspection_group_e_damage_repair() -> None:
     (b,) = group_opportunity(facts(NcgStatus.S2_1, img=(case(ImgPhase.OPNAME),)), TODAY)
     assert b.rule is Rule.JOINT_INSPECTION
