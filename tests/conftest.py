@@ -20,6 +20,10 @@ _db_counter = itertools.count()
 # reach the real OS keyring (the fail backend makes the key-file fallback the one in use).
 TEST_KEY = "5eed" * 16
 NO_KEYRING = "keyring.backends.fail.Keyring"
+# for the whole session too: module- and session-scoped fixtures (a demo database built once
+# per module) run before the per-test fixture below
+os.environ["BUDDY_DESK_KEY"] = TEST_KEY
+os.environ["PYTHON_KEYRING_BACKEND"] = NO_KEYRING
 
 
 @pytest.fixture(autouse=True)
