@@ -10,6 +10,7 @@ signals added by hand, and the information requests of the SVIP log with their a
 from __future__ import annotations
 
 import random
+import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -62,6 +63,13 @@ REQUESTS = {
 
 def _moment(day: date, rng: random.Random) -> datetime:
     return datetime.combine(day, time(8 + rng.randint(0, 8), rng.choice((0, 15, 30, 45))), UTC)
+
+
+def _with_uuids(rows: list[dict[str, Any]], rng: random.Random) -> list[dict[str, Any]]:
+    """The sync identity from the demo's own random stream: one seed, one database."""
+    for row in rows:
+        row["uuid"] = uuid.UUID(int=rng.getrandbits(128), version=4).hex
+    return rows
 
 
 def _observations(rng: random.Random, ctx: DemoContext) -> list[dict[str, Any]]:
@@ -165,7 +173,7 @@ def populate(conn: Connection, rng: random.Random, ctx: DemoContext) -> None:
             }
         )
     if signals:
-        conn.execute(insert(Signal), signals)
+        conn.execute(insert(Signal), _with_uuids(signals, rng))
     requests: list[dict[str, Any]] = []
     with Session(bind=conn) as session:
         shared = consents_in_force(session)
@@ -206,4 +214,4 @@ def populate(conn: Connection, rng: random.Random, ctx: DemoContext) -> None:
                 }
             )
     if requests:
-        conn.execute(insert(InformationRequest), requests)
+        conn.execute(insert(InformationRequest), _with_uuids(requests, rng))
