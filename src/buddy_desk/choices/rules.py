@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from functools import cache
+from typing import Any
 
 from buddy_desk.core.collaboration import CollaborationGroup, collaboration_group
 from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
@@ -191,6 +192,37 @@ class ChoiceEntry:
     refers_to_seq: int | None = None
     prev_hash: str = GENESIS_HASH
     entry_hash: str = ""
+
+
+def entry_from_row(row: Any) -> ChoiceEntry:
+    """An entry from a stored row: the ORM's ``ChoiceLogEntry`` or a Core row of its table
+    (categories are stored comma-separated)."""
+    return ChoiceEntry(
+        dossier_id=row.dossier_id,
+        seq=row.seq,
+        kind=row.kind,
+        choice_type=row.choice_type,
+        value=row.value,
+        made_at=row.made_at,
+        recorded_at=row.recorded_at,
+        recorded_by=row.recorded_by,
+        recorded_by_org=row.recorded_by_org,
+        channel=row.channel,
+        note=row.note,
+        form_reference=row.form_reference,
+        explanation_version=row.explanation_version,
+        direction=row.direction,
+        purpose=row.purpose,
+        categories=tuple(DocumentCategory(c) for c in row.categories.split(","))
+        if row.categories
+        else (),
+        method=row.method,
+        only_if_no_delay=row.only_if_no_delay,
+        effective_from=row.effective_from,
+        refers_to_seq=row.refers_to_seq,
+        prev_hash=row.prev_hash,
+        entry_hash=row.entry_hash,
+    )
 
 
 def canonical_time(value: datetime | None) -> str | None:

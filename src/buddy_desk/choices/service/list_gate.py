@@ -12,14 +12,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
 from sqlalchemy import (
     Boolean,
     Column,
     Connection,
     Integer,
-    Row,
     String,
     Table,
     Text,
@@ -36,10 +34,10 @@ from buddy_desk.choices.rules import (
     ConsentMethod,
     Direction,
     Disclosure,
-    DocumentCategory,
     EntryKind,
     current_states,
     disclosure,
+    entry_from_row,
     visible_group,
 )
 from buddy_desk.core.phases import Organisation
@@ -111,38 +109,8 @@ def consent_entries(conn: Connection, ids: Sequence[int] | None) -> dict[int, li
     for chunk in chunks:
         q = query if chunk is None else query.where(t.c.dossier_id.in_(chunk))
         for row in conn.execute(q):
-            entries[row.dossier_id].append(_entry(row))
+            entries[row.dossier_id].append(entry_from_row(row))
     return entries
-
-
-def _entry(row: Row[Any]) -> ChoiceEntry:
-    """As ``choices.service.log.to_entry`` builds it from the ORM row."""
-    return ChoiceEntry(
-        dossier_id=row.dossier_id,
-        seq=row.seq,
-        kind=row.kind,
-        choice_type=row.choice_type,
-        value=row.value,
-        made_at=row.made_at,
-        recorded_at=row.recorded_at,
-        recorded_by=row.recorded_by,
-        recorded_by_org=row.recorded_by_org,
-        channel=row.channel,
-        note=row.note,
-        form_reference=row.form_reference,
-        explanation_version=row.explanation_version,
-        direction=row.direction,
-        purpose=row.purpose,
-        categories=tuple(DocumentCategory(c) for c in row.categories.split(","))
-        if row.categories
-        else (),
-        method=row.method,
-        only_if_no_delay=row.only_if_no_delay,
-        effective_from=row.effective_from,
-        refers_to_seq=row.refers_to_seq,
-        prev_hash=row.prev_hash,
-        entry_hash=row.entry_hash,
-    )
 
 
 def verdict(

@@ -58,6 +58,7 @@ from buddy_desk.choices.rules import (
     consent_for,
     current_states,
     decided,
+    entry_from_row,
     seal,
     validate_new,
     verify_chain,
@@ -162,32 +163,7 @@ class VerifyReport:
 
 
 def to_entry(row: ChoiceLogEntry) -> ChoiceEntry:
-    return ChoiceEntry(
-        dossier_id=row.dossier_id,
-        seq=row.seq,
-        kind=row.kind,
-        choice_type=row.choice_type,
-        value=row.value,
-        made_at=row.made_at,
-        recorded_at=row.recorded_at,
-        recorded_by=row.recorded_by,
-        recorded_by_org=row.recorded_by_org,
-        channel=row.channel,
-        note=row.note,
-        form_reference=row.form_reference,
-        explanation_version=row.explanation_version,
-        direction=row.direction,
-        purpose=row.purpose,
-        categories=tuple(DocumentCategory(c) for c in row.categories.split(","))
-        if row.categories
-        else (),
-        method=row.method,
-        only_if_no_delay=row.only_if_no_delay,
-        effective_from=row.effective_from,
-        refers_to_seq=row.refers_to_seq,
-        prev_hash=row.prev_hash,
-        entry_hash=row.entry_hash,
-    )
+    return entry_from_row(row)
 
 
 def _entries(uow: UnitOfWork, dossier_id: int) -> list[ChoiceEntry]:
