@@ -14,22 +14,24 @@ other connection (the app, a second command) has it open, and that is checked fi
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from buddy_desk.core.files import create_private
+from buddy_desk.core.files import create_private, fsync_dir
 from buddy_desk.errors import DatabaseError
 from buddy_desk.persistence import encryption
 from buddy_desk.persistence.encryption import DatabaseKey, FileKind
 from buddy_desk.persistence.encryption import driver as sqlcipher
-from buddy_desk.persistence.engine import busy_timeout_ms
+from buddy_desk.persistence.engine import (
+    SQLITE_COMPANIONS,
+    busy_timeout_ms,
+    remove_with_companions,
+)
 
 log = logging.getLogger(__name__)
-_COMPANIONS = ("-wal", "-shm", "-journal")
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ def _require_ours(path: Path) -> None:
 
 def _convert(path: Path, key: DatabaseKey) -> None:
     tmp = path.with_name(f".{path.name}.encrypting-{os.getpid()}")
-    _remove(tmp)
+    remove_with_companions(tmp)
     source = encryption.connect(path, None, timeout=busy_timeout_ms() / 1000, isolation_level=None)
     try:
         _leave_wal(source, path)
@@ -118,10 +120,10 @@ def _convert(path: Path, key: DatabaseKey) -> None:
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
         _check_copy(tmp, key, counts)
-        for suffix in _COMPANIONS:  # a plain WAL must never be applied to the new file
+        for suffix in SQLITE_COMPANIONS:  # a plain WAL must never be applied to the new file
             path.with_name(path.name + suffix).unlink(missing_ok=True)
         os.replace(tmp, path)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
         source.execute("ROLLBACK")
     except sqlcipher.Error as exc:
         raise DatabaseError(
@@ -130,7 +132,7 @@ def _convert(path: Path, key: DatabaseKey) -> None:
         ) from None
     finally:
         source.close()
-        _remove(tmp)
+        remove_with_companions(tmp)
 
 
 def _leave_wal(source: Any, path: Path) -> None:
@@ -171,20 +173,3 @@ def _check_copy(tmp: Path, key: DatabaseKey, expected: dict[str, int]) -> None:
             f"De versleutelde kopie van {tmp.name} klopt niet met het origineel; het origineel "
             "is niet gewijzigd."
         )
-
-
-def _remove(path: Path) -> None:
-    for suffix in ("", *_COMPANIONS):
-        with contextlib.suppress(OSError):
-            path.with_name(path.name + suffix).unlink(missing_ok=True)
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

@@ -17,6 +17,7 @@ disk. A file with the plain SQLite header (an older database) opens without a ke
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from buddy_desk.core.held_stores import COMPANION_SUFFIXES
 from buddy_desk.errors import DatabaseError
 from buddy_desk.persistence import encryption
 
@@ -140,3 +142,13 @@ def pragma_outside_transaction(conn: Connection, statement: str) -> Any:
     assert raw is not None
     row = raw.execute(statement).fetchone()
     return row[0] if row else None
+
+
+SQLITE_COMPANIONS = COMPANION_SUFFIXES
+
+
+def remove_with_companions(path: Path) -> None:
+    """Delete a SQLite file and its -wal, -shm and -journal files, whatever is there."""
+    for suffix in ("", *SQLITE_COMPANIONS):
+        with contextlib.suppress(OSError):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)

@@ -5,7 +5,6 @@ Every failure becomes a DatabaseError that names the database and says what to d
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import re
@@ -22,12 +21,18 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 
-from buddy_desk.core.files import create_private, explain_os_error
+from buddy_desk.core.files import create_private, explain_os_error, fsync_dir
 from buddy_desk.core.held_stores import hold, is_held
 from buddy_desk.errors import DatabaseError
 from buddy_desk.persistence import encryption
 from buddy_desk.persistence.encryption import FileKind
-from buddy_desk.persistence.engine import create_db_engine, sqlite_path, sqlite_uri
+from buddy_desk.persistence.engine import (
+    SQLITE_COMPANIONS,
+    create_db_engine,
+    remove_with_companions,
+    sqlite_path,
+    sqlite_uri,
+)
 from buddy_desk.persistence.failures import explain
 from buddy_desk.persistence.log_guards import ddl_in_transaction, missing_guards, restore_guards
 
@@ -362,7 +367,7 @@ def _build_sqlite(path: Path, *, replace: bool) -> None:
     from alembic import command
 
     for stale in path.parent.glob(f".{path.name}.creating-*"):
-        _remove_with_companions(stale)
+        remove_with_companions(stale)
     tmp = path.with_name(f".{path.name}.creating-{os.getpid()}")
     try:
         create_private(tmp)
@@ -377,7 +382,7 @@ def _build_sqlite(path: Path, *, replace: bool) -> None:
             engine.dispose()
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
-        for suffix in ("-wal", "-shm", "-journal"):
+        for suffix in SQLITE_COMPANIONS:
             # a companion of a file that is gone or being replaced would be applied to ours
             path.with_name(path.name + suffix).unlink(missing_ok=True)
         if replace:
@@ -389,30 +394,13 @@ def _build_sqlite(path: Path, *, replace: bool) -> None:
                 log.info("database created meanwhile by another process; using that one")
             except OSError:
                 os.replace(tmp, path)  # no hard links here (FAT): a plain rename
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
     except OSError as exc:
         raise DatabaseError(explain_os_error(exc, path)) from None
     except (OperationalError, SADatabaseError) as exc:
         raise DatabaseError(_explain(str(path), exc)) from None
     finally:
-        _remove_with_companions(tmp)
-
-
-def _remove_with_companions(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        with contextlib.suppress(OSError):
-            path.with_name(path.name + suffix).unlink(missing_ok=True)
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        remove_with_companions(tmp)
 
 
 def backup_sqlite(path: Path, revision: str) -> Path:
