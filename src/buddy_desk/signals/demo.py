@@ -65,10 +65,11 @@ def _moment(day: date, rng: random.Random) -> datetime:
     return datetime.combine(day, time(8 + rng.randint(0, 8), rng.choice((0, 15, 30, 45))), UTC)
 
 
-def _with_uuids(rows: list[dict[str, Any]], rng: random.Random) -> list[dict[str, Any]]:
-    """The sync identity from the demo's own random stream: one seed, one database."""
-    for row in rows:
-        row["uuid"] = uuid.UUID(int=rng.getrandbits(128), version=4).hex
+def _with_uuids(rows: list[dict[str, Any]], table: str, seed: int) -> list[dict[str, Any]]:
+    """The sync identity, from the seed (one seed, one database; the random stream the rest
+    of the demo draws from stays as it was)."""
+    for i, row in enumerate(rows):
+        row["uuid"] = uuid.uuid5(uuid.NAMESPACE_URL, f"buddy-desk-demo:{seed}:{table}:{i}").hex
     return rows
 
 
@@ -173,7 +174,7 @@ def populate(conn: Connection, rng: random.Random, ctx: DemoContext) -> None:
             }
         )
     if signals:
-        conn.execute(insert(Signal), _with_uuids(signals, rng))
+        conn.execute(insert(Signal), _with_uuids(signals, "signal", ctx.seed))
     requests: list[dict[str, Any]] = []
     with Session(bind=conn) as session:
         shared = consents_in_force(session)
@@ -214,4 +215,6 @@ def populate(conn: Connection, rng: random.Random, ctx: DemoContext) -> None:
                 }
             )
     if requests:
-        conn.execute(insert(InformationRequest), _with_uuids(requests, rng))
+        conn.execute(
+            insert(InformationRequest), _with_uuids(requests, "information_request", ctx.seed)
+        )
