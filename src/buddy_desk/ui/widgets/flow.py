@@ -55,9 +55,18 @@ class FlowLayout(QLayout):
         return size + QSize(m.left() + m.right(), m.top() + m.bottom())
 
     def _arrange(self, rect: QRect, *, apply: bool) -> int:
+        """Place the items in lines; each item centred on its line's height (a label beside
+        taller buttons sits on their middle, not on their top)."""
         m = self.contentsMargins()
         area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
         x, y, line_height = area.x(), area.y(), 0
+        line: list[tuple[QLayoutItem, int, QSize]] = []
+
+        def place_line() -> None:
+            for item, left, hint in line:
+                top = y + (line_height - hint.height()) // 2
+                item.setGeometry(QRect(QPoint(left, top), hint))
+
         parent = self.parentWidget()
         for item in self._items:
             widget = item.widget()
@@ -65,13 +74,17 @@ class FlowLayout(QLayout):
                 continue
             hint = item.sizeHint()
             if x + hint.width() > area.right() + 1 and line_height > 0:
+                if apply:
+                    place_line()
+                line = []
                 x = area.x()
                 y += line_height + self._spacing
                 line_height = 0
-            if apply:
-                item.setGeometry(QRect(QPoint(x, y), hint))
+            line.append((item, x, hint))
             x += hint.width() + self._spacing
             line_height = max(line_height, hint.height())
+        if apply:
+            place_line()
         return y + line_height - rect.y() + m.bottom()
 
 
