@@ -117,9 +117,12 @@ class MainWindow(QMainWindow):
             return
         for status_widget in self.registry.status_widgets:
             self.statusBar().addPermanentWidget(status_widget.factory(self.ctx))
-        QTimer.singleShot(0, partial(importlib.import_module, _DOSSIER_VIEW))
+        QTimer.singleShot(0, self, self._import_dossier_view)
         warm_up(self.ctx.tasks, modules=WORKSPACE_MODULES)
-        self.warmed_up = True
+
+    def _import_dossier_view(self) -> None:
+        importlib.import_module(_DOSSIER_VIEW)  # Qt classes: on the GUI thread, after a paint
+        self.warmed_up = True  # the start path is complete: a dossier opens without waiting
 
     # -- building ---------------------------------------------------------------------------
     def _add_fixed_tab(self, widget: QWidget) -> None:
