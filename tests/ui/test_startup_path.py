@@ -55,6 +55,16 @@ else:
     from PySide6.QtWidgets import QWidget
     out["sync_status"] = window.statusBar().findChild(QWidget, "syncStatus") is not None
     out["opened"] = window.open_dossier(first) is not None
+    # then, while idle, the workspaces' own Qt modules, before anyone visits them
+    wanted = [w.module for w in window.registry.workspaces if w.module]
+    timer.timeout.disconnect()
+    timer.timeout.connect(lambda: all(m in sys.modules for m in wanted) and loop.quit())
+    QTimer.singleShot(30_000, loop.quit)
+    loop.exec()
+    out["workspace_modules"] = len(wanted)
+    out["workspace_modules_imported"] = [m for m in wanted if m in sys.modules]
+    out["workspaces_built"] = [w.objectName() for w in window.findChildren(QWidget)
+                               if w.objectName().startswith("lazy.") and w.built]
 window.ctx.tasks.wait(10_000)
 print(json.dumps(out), flush=True)
 os._exit(0)
@@ -99,6 +109,53 @@ def test_the_first_page_shows_before_the_orm_is_imported_and_the_rest_follows(
     assert out["dossier_view_after_warm_up"] is True
     assert out["sync_status"] is True  # the sync state, added once the warm-up is done
     assert out["opened"] is True
+    # the workspaces' modules are imported while idle, their pages are not built yet
+    imported = out["workspace_modules_imported"]
+    assert isinstance(imported, list) and len(imported) == out["workspace_modules"]
+    assert len(imported) >= 7
+    assert out["workspaces_built"] == []
+
+
+_LEFT_FOR_THE_GUI_THREAD = r"""
+import importlib, json, os, sys
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from buddy_desk.ui.app import ensure_application
+from buddy_desk.ui.extensions import discover
+from buddy_desk.ui.warmup import START_MODULES, WORKSPACE_MODULES, import_all
+ensure_application()
+registry = discover()
+import_all(START_MODULES)
+import_all(WORKSPACE_MODULES)
+left = {}
+for workspace in registry.workspaces:
+    before = set(sys.modules)
+    importlib.import_module(workspace.module)
+    new = sorted(m for m in set(sys.modules) - before
+                 if m.startswith("buddy_desk.") and not m.startswith("buddy_desk.ui."))
+    if new:
+        left[workspace.id] = new
+print(json.dumps({"missing_module": [w.id for w in registry.workspaces if not w.module],
+                  "left": left}), flush=True)
+os._exit(0)
+"""
+
+
+def test_the_gui_thread_imports_only_qt_modules_of_the_workspaces() -> None:
+    """The warm-up worker imports every Qt-free module a workspace needs; the GUI thread,
+    importing the workspaces' own modules while idle, only defines Qt classes."""
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run(
+        [sys.executable, "-c", _LEFT_FOR_THE_GUI_THREAD],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out == {"missing_module": [], "left": {}}
 
 
 def test_a_dossier_opened_before_the_warm_up_waits_for_it_and_opens(small_db: str) -> None:

@@ -142,12 +142,10 @@ def test_no_fixed_font_size_in_a_style_sheet() -> None:
 def test_a_dialog_opens_as_large_as_its_contents_ask_within_the_screen(qtbot: QtBot) -> None:
     """Qt caps a new window at two thirds of the screen; at 200 % a form asks for more."""
     from PySide6.QtCore import QSize
-    from PySide6.QtWidgets import QDialog, QVBoxLayout
+    from PySide6.QtWidgets import QVBoxLayout
 
-    from buddy_desk.ui.app import ensure_application
+    from buddy_desk.ui.widgets.dialog_fit import FittedDialog
     from buddy_desk.ui.widgets.screen_fit import available_geometry
-
-    ensure_application()  # installs DialogFit, as the app does at start
 
     class Form(QWidget):
         def __init__(self, wanted: QSize) -> None:
@@ -160,7 +158,7 @@ def test_a_dialog_opens_as_large_as_its_contents_ask_within_the_screen(qtbot: Qt
         def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
             return QSize(100, 100)
 
-    dialog = QDialog()
+    dialog = FittedDialog()
     qtbot.addWidget(dialog)
     area = available_geometry(dialog)
     wanted = QSize(int(area.width() * 0.9), int(area.height() * 0.8))

@@ -35,7 +35,6 @@ from buddy_desk.ui.qt_translations import apply_qt_language
 from buddy_desk.ui.settings import AppSettings, load_settings, save_settings
 from buddy_desk.ui.style import STYLE_SHEET
 from buddy_desk.ui.tasks import TaskRunner, as_user_error
-from buddy_desk.ui.widgets.dialog_fit import install_dialog_fit
 
 log = logging.getLogger(__name__)
 EXIT_ERROR = 2
@@ -56,7 +55,6 @@ def ensure_application() -> QApplication:
     app.setStyle("Fusion")
     app.setStyleSheet(STYLE_SHEET)
     install_help_key(app)
-    install_dialog_fit(app)
     return app
 
 

@@ -32,6 +32,9 @@ class Workspace:
     factory: Callable[[AppContext], QWidget]
     order: int = 100
     shortcut: str | None = None
+    module: str | None = None
+    """The Qt module ``factory`` imports: the app imports it while idle, before a first visit
+    (its Qt-free imports belong in ``ui/warmup.WORKSPACE_MODULES``)."""
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,15 @@ class MainWindow(QMainWindow):
         for status_widget in self.registry.status_widgets:
             self.statusBar().addPermanentWidget(status_widget.factory(self.ctx))
         QTimer.singleShot(0, self, self._import_dossier_view)
-        warm_up(self.ctx.tasks, modules=WORKSPACE_MODULES)
+        warm_up(
+            self.ctx.tasks, modules=WORKSPACE_MODULES, on_done=self._on_workspace_modules_loaded
+        )
+
+    def _on_workspace_modules_loaded(self, _result: None) -> None:
+        from buddy_desk.ui.warmup import import_one_by_one
+
+        modules = [w.module for w in self.registry.workspaces if w.module is not None]
+        import_one_by_one(modules)
 
     def _import_dossier_view(self) -> None:
         importlib.import_module(_DOSSIER_VIEW)  # Qt classes: on the GUI thread, after a paint

@@ -19,9 +19,10 @@ from buddy_desk.i18n import tr
 from buddy_desk.ui.context import UserProfile
 from buddy_desk.ui.profile import ROLES, guest_profile, role_text, slug
 from buddy_desk.ui.widgets import text_size
+from buddy_desk.ui.widgets.dialog_fit import FittedDialog
 
 
-class ProfileDialog(QDialog):
+class ProfileDialog(FittedDialog):
     def __init__(
         self,
         accounts: list[StaffAccount],

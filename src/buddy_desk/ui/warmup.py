@@ -8,8 +8,9 @@ GUI thread busy with imports for a second or more. A click that comes earlier wa
 import it needs (Python's import lock) under a busy cursor (``MainWindow.open_dossier``).
 
 Only Qt-free modules are imported on the worker: creating Qt classes belongs on the GUI
-thread. The worker starts once the list has painted its first page (``after_paint``), so it
-does not compete with that paint for the interpreter.
+thread, where the workspaces' own modules follow one per turn of the event loop
+(``import_one_by_one``). The worker starts once the list has painted its first page
+(``after_paint``), so it does not compete with that paint for the interpreter.
 """
 
 from __future__ import annotations
@@ -56,7 +57,26 @@ WORKSPACE_MODULES = (
     "buddy_desk.samenloop.service",
     "buddy_desk.signals.service",
     "buddy_desk.choices.service.exports",
+    "buddy_desk.outreach.service",
+    "buddy_desk.pairs.service",
 )
+"""The Qt-free modules behind the workspaces (tests/ui/test_warmup checks none is missing)."""
+
+
+def import_one_by_one(modules: Sequence[str], on_done: Callable[[], object] | None = None) -> None:
+    """Import Qt modules on the GUI thread, one per turn of the event loop (each takes a few
+    milliseconds once ``WORKSPACE_MODULES`` are in), so a click in between is answered."""
+    pending = list(modules)
+
+    def next_one() -> None:
+        if pending:
+            import_all(pending[:1])
+            del pending[:1]
+            QTimer.singleShot(0, next_one)
+        elif on_done is not None:
+            on_done()
+
+    QTimer.singleShot(0, next_one)
 
 
 def import_all(modules: Sequence[str]) -> None:

@@ -1,5 +1,6 @@
 """F1 opens the help in every dialog the app can open — modal ones included — by one event
-filter on the application (ui/help.HelpKey), not by code in each dialog."""
+filter that each window gets as it takes the focus (ui/help.HelpKey), not by code in each
+dialog; and every dialog opens as large as its contents ask (ui/widgets/dialog_fit)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from pytestqt.qtbot import QtBot
@@ -32,7 +34,7 @@ from buddy_desk.ui.help.dialog import HelpDialog
 from tests.factories import make_dossier
 
 # abstract bases of other dialogs, never opened themselves
-BASES = {"_ReasonDialog", "_Form", "_SavingDialog"}
+BASES = {"_ReasonDialog", "_Form", "_SavingDialog", "FittedDialog"}
 TODAY = date(2026, 11, 26)
 WHEN = datetime(2026, 11, 26, 9, tzinfo=UTC)
 
@@ -45,7 +47,11 @@ def db_url(sqlite_url: str) -> str:
 
 def app_dialog_classes() -> set[str]:
     """Every QDialog subclass defined anywhere in buddy_desk.ui."""
-    found = set()
+    return {name for name, _cls in _app_dialogs() if name not in BASES}
+
+
+def _app_dialogs() -> list[tuple[str, type[QDialog]]]:
+    found = []
     for info in pkgutil.walk_packages(buddy_desk.ui.__path__, "buddy_desk.ui."):
         module = importlib.import_module(info.name)
         for name, obj in vars(module).items():
@@ -53,10 +59,20 @@ def app_dialog_classes() -> set[str]:
                 inspect.isclass(obj)
                 and obj.__module__ == module.__name__
                 and issubclass(obj, QDialog)
-                and name not in BASES
             ):
-                found.add(name)
+                found.append((name, obj))
     return found
+
+
+def test_every_dialog_of_the_app_fits_its_contents() -> None:
+    """Qt's own file dialog aside (ui/file_dialogs), every dialog derives from FittedDialog."""
+    from buddy_desk.ui.file_dialogs import SafeFileDialog
+    from buddy_desk.ui.widgets.dialog_fit import FittedDialog
+
+    unfitted = [
+        name for name, cls in _app_dialogs() if not issubclass(cls, FittedDialog | SafeFileDialog)
+    ]
+    assert unfitted == []
 
 
 def factories(ctx: AppContext, uow: UnitOfWork) -> dict[str, Callable[[QWidget], QDialog]]:
@@ -143,6 +159,12 @@ def open_help_dialogs() -> list[HelpDialog]:
     ]
 
 
+def show_focused(qtbot: QtBot, window: QWidget) -> None:
+    """Show ``window`` and wait until it has the keyboard, as a user's F1 finds it."""
+    window.show()
+    qtbot.waitUntil(lambda: QGuiApplication.focusWindow() == window.windowHandle())
+
+
 def test_the_walk_knows_every_dialog_of_the_app(ctx: AppContext, uow: UnitOfWork) -> None:
     """A new dialog must be added to the walk below (and so be checked for F1)."""
     assert app_dialog_classes() == set(factories(ctx, uow))
@@ -160,8 +182,7 @@ def test_f1_in_a_modal_dialog_opens_help(
     dialog = factories(ctx, uow)[name](opener)
     qtbot.addWidget(dialog)
     dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
-    dialog.show()
-    qtbot.waitExposed(dialog)
+    show_focused(qtbot, dialog)
     target = dialog.focusWidget() or dialog
     QTest.keyClick(target, Qt.Key.Key_F1)
     [help_dialog] = open_help_dialogs()
@@ -206,7 +227,7 @@ def test_f1_in_a_message_box_and_the_help_itself(qtbot: QtBot) -> None:
     qtbot.addWidget(opener)
     box = QMessageBox(QMessageBox.Icon.Warning, "Let op", "Tekst", parent=opener)
     qtbot.addWidget(box)
-    box.show()
+    show_focused(qtbot, box)
     QTest.keyClick(box, Qt.Key.Key_F1)
     [help_dialog] = open_help_dialogs()
     qtbot.addWidget(help_dialog)

@@ -69,7 +69,7 @@ def test_a_coordinator_couples_a_selection_in_bulk(
     assert [h.reason for h in pair_history(uow, desk["d0"])] == ["herverdeling werklast"]
     qtbot.waitUntil(lambda: sum(r.paired for r in ws.model.rows) == 2, timeout=10_000)
     _select(ws, [0])
-    assert "herverdeling werklast" in ws.history.toPlainText()
+    qtbot.waitUntil(lambda: "herverdeling werklast" in ws.history.toPlainText(), timeout=10_000)
     ws.tabs.setCurrentIndex(1)
     assert ws.load_model.rowCount() >= 2
     ws.grab().save(str(tmp_path / "pairs.png"))

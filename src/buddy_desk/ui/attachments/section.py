@@ -41,6 +41,7 @@ from buddy_desk.ui.file_dialogs import ask_open_file
 from buddy_desk.ui.messages import show_error
 from buddy_desk.ui.operations import failure_text
 from buddy_desk.ui.widgets import accessible
+from buddy_desk.ui.widgets.dialog_fit import FittedDialog
 
 # a private folder for the copies handed to the system viewer, removed when the app quits
 _PRIVATE_DIR: tempfile.TemporaryDirectory[str] | None = None
@@ -64,7 +65,7 @@ def ask_file(parent: QWidget) -> Path | None:
     return ask_open_file(parent, tr("attachments.add"), str(Path.home()), tr("attachments.filter"))
 
 
-class AttachDialog(QDialog):
+class AttachDialog(FittedDialog):
     """Kind, date and title for a file about to be attached."""
 
     def __init__(self, filename: str, parent: QWidget | None = None) -> None:

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QFrame,
@@ -53,6 +52,7 @@ from buddy_desk.choices.texts import (
 from buddy_desk.i18n import tr
 from buddy_desk.ui.operations import failure_text
 from buddy_desk.ui.widgets import text_size
+from buddy_desk.ui.widgets.dialog_fit import FittedDialog
 
 Saved = Callable[[ChoiceEntry], None]
 Refused = Callable[[BaseException], None]
@@ -80,7 +80,7 @@ def _to_aware(value: QDateTime) -> datetime:
     return to_utc(wall.replace(tzinfo=LOCAL))
 
 
-class RecordChoiceDialog(QDialog):
+class RecordChoiceDialog(FittedDialog):
     recorded = Signal(object)
     """A choice was saved; arg: the new ChoiceEntry."""
 
@@ -393,7 +393,7 @@ class RecordChoiceDialog(QDialog):
         self.error.show()
 
 
-class WithdrawDialog(QDialog):
+class WithdrawDialog(FittedDialog):
     """The resident withdraws a choice: how it reached us, from when, a note."""
 
     withdrawn = Signal(object)

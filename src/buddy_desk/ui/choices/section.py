@@ -58,6 +58,7 @@ from buddy_desk.ui.choices.common import ask_save_path, viewer_of
 from buddy_desk.ui.choices.dialog import RecordChoiceDialog, Refused, Saved, WithdrawDialog
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.widgets import text_size
+from buddy_desk.ui.widgets.dialog_fit import FittedDialog
 
 log = logging.getLogger(__name__)
 
@@ -337,7 +338,7 @@ class ChoicesSection(QWidget):
         state = self.selected_state()
         if state is None:
             return None
-        dialog = QDialog(self)
+        dialog = FittedDialog(self)
         dialog.setObjectName("choiceHistoryDialog")
         dialog.setWindowTitle(
             tr("choices.section.history_title", type=type_label(state.choice_type))

@@ -17,7 +17,6 @@ from itertools import pairwise
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QFrame,
@@ -54,6 +53,7 @@ from buddy_desk.ui.operations import failure_text
 from buddy_desk.ui.style import BORDER, FAINT
 from buddy_desk.ui.widgets import text_size
 from buddy_desk.ui.widgets.cards import label, section_title
+from buddy_desk.ui.widgets.dialog_fit import FittedDialog
 from buddy_desk.ui.widgets.validators import FieldCheck, postcode_problem
 
 ERROR_COLOUR = "#c62828"
@@ -107,7 +107,7 @@ def _stacked(field: QWidget | QLayout, *messages: QLabel) -> QWidget:
     return box
 
 
-class NewDossierDialog(QDialog):
+class NewDossierDialog(FittedDialog):
     refused = Signal(str)
     """The write was refused; arg: the sentence shown in the dialog."""
 

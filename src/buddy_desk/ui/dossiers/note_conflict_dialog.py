@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -21,6 +20,7 @@ from buddy_desk.errors import NoteConflictError
 from buddy_desk.i18n import tr
 from buddy_desk.ui.formatting import format_date, format_time
 from buddy_desk.ui.widgets import text_size
+from buddy_desk.ui.widgets.dialog_fit import FittedDialog
 
 
 class NoteChoice(enum.Enum):
@@ -40,7 +40,7 @@ def conflict_author(conflict: NoteConflictError) -> str:
     return conflict.updated_by_name or conflict.updated_by or tr("ui.notes.conflict.someone")
 
 
-class NoteConflictDialog(QDialog):
+class NoteConflictDialog(FittedDialog):
     def __init__(
         self, conflict: NoteConflictError, mine: str, parent: QWidget | None = None
     ) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtGui import QKeyEvent, QKeySequence, QWindow
 from PySide6.QtWidgets import QApplication, QWidget
 
 from buddy_desk.ui.context import AppContext
@@ -71,37 +71,65 @@ def install_help(widget: QWidget, topic: str) -> None:
 class HelpKey(QObject):
     """F1 in any window of the app — every dialog, modal or not — opens that window's help.
 
-    One event filter on the application instead of a shortcut per dialog: a modal dialog
-    blocks the main window's F1 action, and a dialog added later needs no code of its own.
-    The main window keeps its menu action (F1 as a shortcut there never reaches this filter).
+    One filter for every window instead of a shortcut per dialog: a modal dialog blocks the
+    main window's F1 action, and a dialog added later needs no code of its own. The filter
+    sits on each top-level window as it gets the keyboard focus (``install_help_key``), not
+    on the application: a Python filter there is called for every event of every widget and
+    doubled the cost of building a workspace. A key the focused widget does not take travels
+    up to its window, where this filter sees it. The main window keeps its menu action (F1
+    as a shortcut there never reaches this filter).
     """
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if (
-            event.type() != QEvent.Type.KeyPress
-            or not isinstance(event, QKeyEvent)
-            or not isinstance(watched, QWidget)
-            or not (
-                event.matches(QKeySequence.StandardKey.HelpContents)
-                or (event.key() == Qt.Key.Key_F1 and not event.modifiers())
-            )
-        ):
+        if not isinstance(event, QKeyEvent) or not _is_help_key(event):
             return False
+        if event.type() == QEvent.Type.KeyPress:
+            return True  # the help opened on the override below
+        if event.type() != QEvent.Type.ShortcutOverride or not isinstance(watched, QWidget):
+            return False
+        # the override comes first and travels up to the window even when the focused
+        # widget takes every key press (the file dialog's name field does); accepting it
+        # also keeps a window's own F1 action from opening a second help
+        event.accept()
         from buddy_desk.ui.help.dialog import HelpDialog
 
         window = watched.window()
-        if isinstance(window, HelpDialog):
-            return True  # already the help
-        show_help(topic_of(window), window)
+        if not isinstance(window, HelpDialog):  # F1 in the help itself: no second window
+            show_help(topic_of(window), window)
         return True
 
 
+def _is_help_key(event: QKeyEvent) -> bool:
+    return event.matches(QKeySequence.StandardKey.HelpContents) or (
+        event.key() == Qt.Key.Key_F1 and not event.modifiers()
+    )
+
+
+_WATCHED = "helpKeyWatched"
+
+
+def _watch(key: HelpKey, window: QWidget) -> None:
+    if not window.property(_WATCHED):
+        window.setProperty(_WATCHED, True)
+        window.installEventFilter(key)
+
+
 def install_help_key(app: QApplication) -> None:
-    """Install the F1 filter once per application (ensure_application calls this)."""
-    if app.findChild(HelpKey, "helpKey") is None:
-        key = HelpKey(app)
-        key.setObjectName("helpKey")
-        app.installEventFilter(key)
+    """Give every window F1 as it gets the focus (ensure_application calls this once)."""
+    if app.findChild(HelpKey, "helpKey") is not None:
+        return
+    key = HelpKey(app)
+    key.setObjectName("helpKey")
+
+    def on_focus_window(window: QWindow | None) -> None:
+        if window is not None:
+            for widget in app.topLevelWidgets():
+                if widget.windowHandle() == window:
+                    _watch(key, widget)
+
+    app.focusWindowChanged.connect(on_focus_window)
+    for widget in app.topLevelWidgets():  # windows that were open before
+        _watch(key, widget)
 
 
 def _help_for_screen(_ctx: AppContext, parent: QWidget) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from buddy_desk.i18n import current_language, tr
 from buddy_desk.resources import resource
+from buddy_desk.ui.widgets.dialog_fit import FittedDialog
 from buddy_desk.ui.widgets.screen_fit import fit_to_screen
 
 
@@ -18,7 +19,7 @@ def help_text(topic: str, language: str) -> str:
     return tr("help.missing", topic=topic)
 
 
-class HelpDialog(QDialog):
+class HelpDialog(FittedDialog):
     def __init__(self, topic: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.topic = topic

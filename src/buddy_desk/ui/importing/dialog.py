@@ -12,7 +12,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
-    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -46,6 +45,7 @@ from buddy_desk.ui.file_dialogs import ask_open_file, ask_save_file
 from buddy_desk.ui.formatting import format_count
 from buddy_desk.ui.help import install_help
 from buddy_desk.ui.tasks import TaskHandle
+from buddy_desk.ui.widgets.dialog_fit import FittedDialog
 
 log = logging.getLogger(__name__)
 PREVIEW_ROWS = 20
@@ -66,7 +66,7 @@ def _table(columns: int) -> QTableWidget:
     return table
 
 
-class ImportDialog(QDialog):
+class ImportDialog(FittedDialog):
     preview_shown = Signal()
     """The preview and column mapping of the chosen file are shown."""
     import_finished = Signal(object)

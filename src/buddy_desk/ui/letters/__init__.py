@@ -37,5 +37,6 @@ def register(registry: UiRegistry) -> None:
             factory=_run_view,
             order=70,
             shortcut="Ctrl+Shift+L",
+            module="buddy_desk.ui.letters.run",
         )
     )

@@ -37,6 +37,7 @@ from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.file_dialogs import ask_save_file
+from buddy_desk.ui.widgets.dialog_fit import FittedDialog
 from buddy_desk.ui.widgets.screen_fit import fit_to_screen
 
 log = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ def make_letter(ctx: AppContext, dossier_id: int, today: date) -> RenderedLetter
     return RenderedLetter(letter, pdf, tuple(rasterise(pdf, PREVIEW_DPI)))
 
 
-class LetterPreviewDialog(QDialog):
+class LetterPreviewDialog(FittedDialog):
     """Shows the letter's pages; Save as PDF and Print act on exactly what is shown."""
 
     letter_ready = Signal()

@@ -16,5 +16,11 @@ def _outreach(ctx: AppContext) -> QWidget:
 
 def register(registry: UiRegistry) -> None:
     registry.add_workspace(
-        Workspace(id="outreach", title_key="outreach.workspace", factory=_outreach, order=36)
+        Workspace(
+            id="outreach",
+            title_key="outreach.workspace",
+            factory=_outreach,
+            order=36,
+            module="buddy_desk.ui.outreach.workspace",
+        )
     )

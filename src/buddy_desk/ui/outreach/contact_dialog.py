@@ -9,7 +9,6 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLineEdit,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 from buddy_desk.i18n import tr
 from buddy_desk.outreach.rules import ContactChannel, ContactOutcome
 from buddy_desk.ui.widgets import text_size
+from buddy_desk.ui.widgets.dialog_fit import FittedDialog
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +30,7 @@ class ContactChoice:
     note: str
 
 
-class ContactDialog(QDialog):
+class ContactDialog(FittedDialog):
     def __init__(self, address: str, today: date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("outreachContactDialog")

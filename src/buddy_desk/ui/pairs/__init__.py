@@ -17,5 +17,11 @@ def _pairs(ctx: AppContext) -> QWidget:
 
 def register(registry: UiRegistry) -> None:
     registry.add_workspace(
-        Workspace(id="pairs", title_key="pairs.workspace", factory=_pairs, order=42)
+        Workspace(
+            id="pairs",
+            title_key="pairs.workspace",
+            factory=_pairs,
+            order=42,
+            module="buddy_desk.ui.pairs.workspace",
+        )
     )

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -20,6 +19,7 @@ from buddy_desk.core.summaries import SupervisorInfo
 from buddy_desk.i18n import tr
 from buddy_desk.pairs.rules import COORDINATOR_ROLE, clean_reason
 from buddy_desk.ui.widgets import text_size
+from buddy_desk.ui.widgets.dialog_fit import FittedDialog
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +29,7 @@ class CoupleChoice:
     reason: str
 
 
-class CoupleDialog(QDialog):
+class CoupleDialog(FittedDialog):
     def __init__(
         self,
         supervisors: list[SupervisorInfo],

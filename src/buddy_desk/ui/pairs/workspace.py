@@ -28,6 +28,7 @@ from buddy_desk.i18n import tr
 from buddy_desk.pairs.service import (
     BuddyLoad,
     BulkResult,
+    PairChangeInfo,
     PairRow,
     Workload,
     accept_proposals,
@@ -75,6 +76,7 @@ class _Loaded:
     unpaired: int
     load: Workload
     buddies: PreparedRows[BuddyLoad]
+    coordinator: bool
 
 
 class PairsWorkspace(QWidget):
@@ -87,7 +89,7 @@ class PairsWorkspace(QWidget):
         super().__init__(parent)
         self.setObjectName("pairsWorkspace")
         self.ctx = ctx
-        self.coordinator = is_coordinator(ctx.new_uow(), ctx.user.username)
+        self.coordinator = False  # asked with the first load, off the GUI thread
         self._message = ""
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
@@ -188,8 +190,7 @@ class PairsWorkspace(QWidget):
         self.table.setAccessibleName(tr("a11y.pairs.table"))
         self.history.setAccessibleName(tr("a11y.pairs.history"))
         self.load_table.setAccessibleName(tr("a11y.pairs.workload"))
-        self.notice.setText("" if self.coordinator else tr("pairs.only_coordinator"))
-        self.notice.setVisible(not self.coordinator)
+        self._show_notice()
         index = max(0, self.filter.currentIndex())
         self.filter.blockSignals(True)
         self.filter.clear()
@@ -204,6 +205,10 @@ class PairsWorkspace(QWidget):
         self.load_model.retranslate()
         self.reload()
 
+    def _show_notice(self) -> None:
+        self.notice.setText("" if self.coordinator else tr("pairs.only_coordinator"))
+        self.notice.setVisible(not self.coordinator)
+
     def _on_events_language_changed(self, _language: str) -> None:
         self.retranslate()
 
@@ -214,6 +219,7 @@ class PairsWorkspace(QWidget):
         group = CollaborationGroup(key[-1]) if key.startswith("group_") else None
         unpaired = key == "unpaired"
         prepare_pairs, prepare_load = self.model.prepare, self.load_model.prepare
+        username = self.ctx.user.username
 
         def job(uow: UnitOfWork) -> _Loaded:
             rows = list_pairs(uow, only_unpaired=unpaired, group=group)
@@ -223,6 +229,7 @@ class PairsWorkspace(QWidget):
                 unpaired=sum(1 for r in rows if not r.paired),
                 load=load,
                 buddies=prepare_load(load.buddies),
+                coordinator=is_coordinator(uow, username),
             )
 
         self.ctx.ops.read(
@@ -230,6 +237,8 @@ class PairsWorkspace(QWidget):
         )
 
     def _on_load_done(self, loaded: _Loaded) -> None:
+        self.coordinator = loaded.coordinator
+        self._show_notice()
         self.model.set_prepared(loaded.pairs)
         self.table.resizeColumnsToContents()
         rows, load = loaded.pairs.rows, loaded.load
@@ -263,8 +272,21 @@ class PairsWorkspace(QWidget):
         if len(rows) != 1:
             self.history.setPlainText(tr("pairs.history.select"))
             return
+        dossier_id = rows[0].dossier_id
+        self.ctx.ops.read(
+            lambda uow: pair_history(uow, dossier_id),
+            on_done=self._show_history,
+            on_error=self._on_task_error,
+            parent=self,
+            key=self.history,  # a quick click on through the list shows the last one only
+        )
+
+    def _show_history(self, changes: list[PairChangeInfo]) -> None:
+        rows = self.selected()
+        if len(rows) != 1 or any(c.dossier_id != rows[0].dossier_id for c in changes):
+            return  # the selection moved on while the history loaded
         lines = []
-        for c in pair_history(self.ctx.new_uow(), rows[0].dossier_id):
+        for c in changes:
             who = c.changed_by_name or c.changed_by or "—"
             when = f"{format_short_date(c.changed_at)} {format_time(c.changed_at)}"
             lines.append(

@@ -3,11 +3,12 @@ and the dossier action "Opname plannen" (proposals for this dossier in a dialog)
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from buddy_desk.i18n import tr
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.extensions import DossierAction, DossierSection, UiRegistry, Workspace
+from buddy_desk.ui.widgets.dialog_fit import FittedDialog
 
 
 def _workspace(ctx: AppContext) -> QWidget:
@@ -25,7 +26,7 @@ def _section(ctx: AppContext, dossier_id: int) -> QWidget:
 def _plan_dossier(ctx: AppContext, dossier_id: int, parent: QWidget) -> None:
     from buddy_desk.ui.planning.proposals import ProposalPanel
 
-    dialog = QDialog(parent)
+    dialog = FittedDialog(parent)
     dialog.setWindowTitle(tr("planning.action.plan"))
     dialog.resize(920, 640)
     layout = QVBoxLayout(dialog)
@@ -43,6 +44,7 @@ def register(registry: UiRegistry) -> None:
             factory=_workspace,
             order=60,
             shortcut="Ctrl+Shift+P",
+            module="buddy_desk.ui.planning.workspace",
         )
     )
     registry.add_dossier_section(

@@ -9,7 +9,6 @@ from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -22,6 +21,7 @@ from buddy_desk.i18n import tr
 from buddy_desk.planning.calendar import AMSTERDAM
 from buddy_desk.planning.info import AppointmentInfo, ExpertInfo
 from buddy_desk.ui.widgets import text_size
+from buddy_desk.ui.widgets.dialog_fit import FittedDialog
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class MoveRequest:
     experts: dict[VisitKind, int]
 
 
-class _ReasonDialog(QDialog):
+class _ReasonDialog(FittedDialog):
     """A form that cannot be confirmed without a reason (moves and cancellations are logged)."""
 
     def __init__(self, title_key: str, parent: QWidget | None) -> None:
@@ -124,7 +124,7 @@ class OverrideDialog(_ReasonDialog):
         self.setMinimumWidth(text_size.scaled(520))
 
 
-class MoveExistingDialog(QDialog):
+class MoveExistingDialog(FittedDialog):
     """The dossier already has a joint appointment: move it to the chosen option instead."""
 
     def __init__(self, existing: AppointmentInfo, parent: QWidget | None) -> None:

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -50,6 +49,7 @@ from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.formatting import weekday_short
 from buddy_desk.ui.operations import failure_text
 from buddy_desk.ui.widgets import text_size
+from buddy_desk.ui.widgets.dialog_fit import FittedDialog
 
 KEEP = "keep"
 CUSTOM = "custom"
@@ -72,7 +72,7 @@ def _pytime(value: QTime) -> time:
     return time(value.hour(), value.minute())
 
 
-class _SavingDialog(QDialog):
+class _SavingDialog(FittedDialog):
     """OK starts the write; Save stays disabled while it runs; a refusal shows in ``error``."""
 
     refused = Signal(str)

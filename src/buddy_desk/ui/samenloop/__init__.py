@@ -16,5 +16,11 @@ def _samenloop(ctx: AppContext) -> QWidget:
 
 def register(registry: UiRegistry) -> None:
     registry.add_workspace(
-        Workspace(id="samenloop", title_key="samenloop.workspace", factory=_samenloop, order=30)
+        Workspace(
+            id="samenloop",
+            title_key="samenloop.workspace",
+            factory=_samenloop,
+            order=30,
+            module="buddy_desk.ui.samenloop.workspace",
+        )
     )

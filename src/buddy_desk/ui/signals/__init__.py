@@ -22,7 +22,13 @@ def _section(ctx: AppContext, dossier_id: int) -> QWidget:
 
 def register(registry: UiRegistry) -> None:
     registry.add_workspace(
-        Workspace(id="signals", title_key="signals.workspace", factory=_signals, order=40)
+        Workspace(
+            id="signals",
+            title_key="signals.workspace",
+            factory=_signals,
+            order=40,
+            module="buddy_desk.ui.signals.workspace",
+        )
     )
     registry.add_dossier_section(
         DossierSection(id="signals", title_key="signals.section", factory=_section, order=45)

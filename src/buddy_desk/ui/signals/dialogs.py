@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -27,6 +26,7 @@ from buddy_desk.core.phases import Organisation
 from buddy_desk.i18n import tr
 from buddy_desk.signals.rules import ObservationKind, RequestKind
 from buddy_desk.ui.widgets import text_size
+from buddy_desk.ui.widgets.dialog_fit import FittedDialog
 
 
 def _qdate(d: date) -> QDate:
@@ -37,7 +37,7 @@ def _pydate(q: QDate) -> date:
     return date(q.year(), q.month(), q.day())
 
 
-class _Form(QDialog):
+class _Form(FittedDialog):
     def __init__(self, title: str, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)

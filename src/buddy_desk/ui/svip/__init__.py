@@ -17,5 +17,11 @@ def _svip(ctx: AppContext) -> QWidget:
 
 def register(registry: UiRegistry) -> None:
     registry.add_workspace(
-        Workspace(id="svip", title_key="svip.workspace", factory=_svip, order=44)
+        Workspace(
+            id="svip",
+            title_key="svip.workspace",
+            factory=_svip,
+            order=44,
+            module="buddy_desk.ui.svip.workspace",
+        )
     )

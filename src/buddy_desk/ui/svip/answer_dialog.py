@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QLabel,
     QPlainTextEdit,
@@ -21,6 +20,7 @@ from buddy_desk.i18n import tr
 from buddy_desk.signals.rules import RequestKind
 from buddy_desk.signals.service import RequestInfo
 from buddy_desk.ui.widgets import text_size
+from buddy_desk.ui.widgets.dialog_fit import FittedDialog
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +30,7 @@ class AnswerChoice:
     prioritise: bool | None
 
 
-class AnswerDialog(QDialog):
+class AnswerDialog(FittedDialog):
     def __init__(self, request: RequestInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("svipAnswerDialog")

@@ -11,7 +11,6 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QDialogButtonBox,
     QPushButton,
     QTableWidget,
@@ -28,9 +27,10 @@ from buddy_desk.sync import service
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.dossiers.note_conflict_dialog import NoteChoice, ask_note_conflict
 from buddy_desk.ui.formatting import format_short_date, format_time
+from buddy_desk.ui.widgets.dialog_fit import FittedDialog
 
 
-class ConflictsDialog(QDialog):
+class ConflictsDialog(FittedDialog):
     def __init__(
         self,
         conflicts: list[service.ConflictInfo],
