@@ -401,6 +401,20 @@ def _queued(uow: UnitOfWork) -> int:
     return len(uow.session.scalars(select(SyncOutbox.id).where(SyncOutbox.outcome.is_(None))).all())
 
 
+def pushed_change(row: SyncOutbox) -> dict[str, Any]:
+    """An outbox entry as ``sync.push_from`` receives it."""
+    return {
+        "uuid": row.uuid,
+        "table": row.table_name,
+        "row_key": row.row_key,
+        "dossier_id": row.dossier_id,
+        "payload": row.payload,
+        "base_version": row.base_version,
+        "base_change": row.base_change,
+        "author": row.author,
+    }
+
+
 def _push(uow: UnitOfWork, server: Connection) -> int:
     pushed = 0
     synced_rows.fold_booking_events(uow)
@@ -419,19 +433,7 @@ def _push(uow: UnitOfWork, server: Connection) -> int:
             for row in rows:
                 row.sent = True
             uow.commit()
-            batch = [
-                {
-                    "uuid": r.uuid,
-                    "table": r.table_name,
-                    "row_key": r.row_key,
-                    "dossier_id": r.dossier_id,
-                    "payload": r.payload,
-                    "base_version": r.base_version,
-                    "base_change": r.base_change,
-                    "author": r.author,
-                }
-                for r in rows
-            ]
+            batch = [pushed_change(r) for r in rows]
         try:
             results = _push_batch(uow, server, batch)
         except (OperationalError, ProgrammingError, DBAPIError) as exc:
