@@ -37,6 +37,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.types import TypeDecorator
 
 from buddy_desk.choices.service.anchoring import anchor_values, append_access, row_values
+from buddy_desk.core.ids import new_uuid
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.models import Address, Dossier, Person, Supervisor
 from buddy_desk.models.access_log import AccessLogEntry, AccessLogHead
@@ -773,7 +774,7 @@ def resolve_conflict(
                 note.updated_at = utcnow()
         s.add(
             SyncOutbox(
-                uuid=uuid.uuid4().hex,
+                uuid=new_uuid(),
                 table_name="sync_conflict",
                 row_key=conflict.uuid,
                 dossier_id=conflict.dossier_id,
