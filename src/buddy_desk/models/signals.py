@@ -12,21 +12,17 @@
 
 from __future__ import annotations
 
-import uuid as uuid_module
 from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from buddy_desk.core.ids import new_uuid
 from buddy_desk.core.phases import Organisation
 from buddy_desk.models.base import Base, UtcDateTime, utcnow
 from buddy_desk.models.party import enum_column
 from buddy_desk.signals.rules import ObservationKind, RequestKind, SignalState
-
-
-def new_uuid() -> str:
-    return uuid_module.uuid4().hex
 
 
 class Signal(Base):

@@ -10,7 +10,6 @@ signals added by hand, and the information requests of the SVIP log with their a
 from __future__ import annotations
 
 import random
-import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -19,6 +18,7 @@ from sqlalchemy import Connection, insert
 from sqlalchemy.orm import Session
 
 from buddy_desk.core.collaboration import CollaborationGroup
+from buddy_desk.core.ids import derived_uuid
 from buddy_desk.core.phases import Organisation
 from buddy_desk.demo.context import DemoContext
 from buddy_desk.i18n import tr
@@ -69,7 +69,7 @@ def _with_uuids(rows: list[dict[str, Any]], table: str, seed: int) -> list[dict[
     """The sync identity, from the seed (one seed, one database; the random stream the rest
     of the demo draws from stays as it was)."""
     for i, row in enumerate(rows):
-        row["uuid"] = uuid.uuid5(uuid.NAMESPACE_URL, f"buddy-desk-demo:{seed}:{table}:{i}").hex
+        row["uuid"] = derived_uuid(f"buddy-desk-demo:{seed}:{table}:{i}")
     return rows
 
 

@@ -21,6 +21,8 @@ notes machinery stays readable:
 
 from __future__ import annotations
 
+import textwrap
+
 from buddy_desk.choices.rules import DocumentCategory
 from buddy_desk.core.inspection import AppointmentState, InspectionForm
 from buddy_desk.core.phases import Organisation
@@ -219,6 +221,66 @@ def _rules_showing(org: Organisation) -> str:
 _CASE_DATA_KINDS = _sql_text_list([k.value for k in RequestKind if answer_carries_case_data(k)])
 _DETAILS = DocumentCategory.CASE_DETAILS.value
 
+_UNCHANGED = "RETURN jsonb_build_object('outcome', 'unchanged');"
+
+
+def _indented(sql: str, indent: int) -> str:
+    """``sql`` for a place ``indent`` spaces in (its first line is put there by the caller)."""
+    return ("\n" + " " * indent).join(sql.splitlines())
+
+
+def _insert_pushed(table: str, var: str, *also: str, indent: int = 8) -> str:
+    """PL/pgSQL: the pushed row ``p`` inserted into ``table`` under a new id, in dossier ``d``.
+
+    ``var`` is a variable of the table's row type; ``also`` are further assignments to it,
+    made before the insert (``"updated_at := now()"``).
+    """
+    lines = (
+        f"{var} := jsonb_populate_record(NULL::public.{table}, p);",
+        f"{var}.id := nextval(pg_get_serial_sequence('public.{table}', 'id'));",
+        " ".join(f"{var}.{assignment};" for assignment in ("dossier_id := d", *also)),
+        f"INSERT INTO public.{table} SELECT {var}.*;",
+    )
+    return _indented("\n".join(lines), indent)
+
+
+def _insert_once(table: str, var: str, *, by_uuid: bool = True, unless: str = "") -> str:
+    """PL/pgSQL: a push_row branch adding the pushed row once. With ``by_uuid``, a row the
+    server holds under its uuid (a replayed push) is unchanged; the check ``unless`` may
+    return before the insert too."""
+    known = (
+        f"IF EXISTS (SELECT 1 FROM public.{table} WHERE uuid = p->>'uuid') THEN\n"
+        f"    {_UNCHANGED}\nEND IF;"
+        if by_uuid
+        else ""
+    )
+    body = (known, textwrap.dedent(unless).strip(), _insert_pushed(table, var, indent=0))
+    applied = "RETURN jsonb_build_object('outcome', 'applied');"
+    return _indented("\n".join([*filter(None, body), applied]), 8)
+
+
+# the rules ran on both sides: one signal (the laptop's uuid becomes an alias of the server's)
+_SAME_RULE_SIGNAL = f"""
+    IF p->>'rule' IS NOT NULL THEN
+        SELECT uuid INTO target FROM public.signal
+        WHERE dossier_id = d AND rule = p->>'rule' AND ref IS NOT DISTINCT FROM p->>'ref';
+        IF FOUND THEN
+            INSERT INTO sync.row_alias VALUES (p->>'uuid', target) ON CONFLICT DO NOTHING;
+            {_UNCHANGED}
+        END IF;
+    END IF;
+"""
+# a (re)coupling's history line stands only when the pair is now what it says: its field
+# edits (pushed just before it) were applied; otherwise they are listed conflicts
+_PAIR_NOT_AS_SAID = f"""
+    IF p->>'kind' <> '{PairChangeKind.PROPOSED.value}' AND NOT EXISTS (
+            SELECT 1 FROM public.dossier x WHERE x.id = d
+            AND x.img_supervisor_id IS NOT DISTINCT FROM (p->>'img_after_id')::integer
+            AND x.ncg_supervisor_id IS NOT DISTINCT FROM (p->>'ncg_after_id')::integer) THEN
+        {_UNCHANGED}
+    END IF;
+"""
+
 SERVER = f"""
 ALTER TABLE sync.conflict ADD COLUMN IF NOT EXISTS detail text;
 -- a rule's signal made on a laptop that the server had made meanwhile: the server's row
@@ -280,45 +342,11 @@ DECLARE
     one jsonb; outcomes text[] := ARRAY[]::text[];
 BEGIN
     IF tbl = 'signal' THEN
-        IF EXISTS (SELECT 1 FROM public.signal WHERE uuid = p->>'uuid') THEN
-            RETURN jsonb_build_object('outcome', 'unchanged');
-        END IF;
-        IF p->>'rule' IS NOT NULL THEN  -- the rules ran on both sides: one signal
-            SELECT uuid INTO target FROM public.signal
-            WHERE dossier_id = d AND rule = p->>'rule' AND ref IS NOT DISTINCT FROM p->>'ref';
-            IF FOUND THEN
-                INSERT INTO sync.row_alias VALUES (p->>'uuid', target) ON CONFLICT DO NOTHING;
-                RETURN jsonb_build_object('outcome', 'unchanged');
-            END IF;
-        END IF;
-        s := jsonb_populate_record(NULL::public.signal, p);
-        s.id := nextval(pg_get_serial_sequence('public.signal', 'id'));
-        s.dossier_id := d;
-        INSERT INTO public.signal SELECT s.*;
-        RETURN jsonb_build_object('outcome', 'applied');
+        {_insert_once("signal", "s", unless=_SAME_RULE_SIGNAL)}
     ELSIF tbl = 'information_request' THEN
-        IF EXISTS (SELECT 1 FROM public.information_request WHERE uuid = p->>'uuid') THEN
-            RETURN jsonb_build_object('outcome', 'unchanged');
-        END IF;
-        r := jsonb_populate_record(NULL::public.information_request, p);
-        r.id := nextval(pg_get_serial_sequence('public.information_request', 'id'));
-        r.dossier_id := d;
-        INSERT INTO public.information_request SELECT r.*;
-        RETURN jsonb_build_object('outcome', 'applied');
+        {_insert_once("information_request", "r")}
     ELSIF tbl = 'pair_change' THEN
-        -- a (re)coupling's history line stands only when the pair is now what it says: its
-        -- field edits (pushed just before it) were applied; otherwise they are listed conflicts
-        IF p->>'kind' <> '{PairChangeKind.PROPOSED.value}' AND NOT EXISTS (
-                SELECT 1 FROM public.dossier x WHERE x.id = d
-                AND x.img_supervisor_id IS NOT DISTINCT FROM (p->>'img_after_id')::integer
-                AND x.ncg_supervisor_id IS NOT DISTINCT FROM (p->>'ncg_after_id')::integer) THEN
-            RETURN jsonb_build_object('outcome', 'unchanged');
-        END IF;
-        pc := jsonb_populate_record(NULL::public.pair_change, p);
-        pc.id := nextval(pg_get_serial_sequence('public.pair_change', 'id'));
-        pc.dossier_id := d;
-        INSERT INTO public.pair_change SELECT pc.*;
-        RETURN jsonb_build_object('outcome', 'applied');
+        {_insert_once("pair_change", "pc", by_uuid=False, unless=_PAIR_NOT_AS_SAID)}
     ELSIF tbl = 'observation' THEN
         INSERT INTO public.observation (dossier_id, kind, ref, organisation, datum, bedrag,
                                         note, created_by)
@@ -329,10 +357,7 @@ BEGIN
                                                   ELSE 'unchanged' END);
     ELSIF tbl = 'planning_preference' THEN
         IF NOT EXISTS (SELECT 1 FROM public.planning_preference WHERE dossier_id = d) THEN
-            pp := jsonb_populate_record(NULL::public.planning_preference, p);
-            pp.id := nextval(pg_get_serial_sequence('public.planning_preference', 'id'));
-            pp.dossier_id := d; pp.updated_at := now();
-            INSERT INTO public.planning_preference SELECT pp.*;
+            {_insert_pushed("planning_preference", "pp", "updated_at := now()", indent=12)}
             -- the laptop's own row: its fields are at the laptop's base version (0)
             DELETE FROM sync.field_version
             WHERE table_name = 'planning_preference' AND row_key LIKE d::text || ':%';
@@ -382,10 +407,15 @@ BEGIN
             END IF;
         END IF;
         IF tbl = 'inspection_appointment' THEN
-            ap := jsonb_populate_record(NULL::public.inspection_appointment, p);
-            ap.id := nextval(pg_get_serial_sequence('public.inspection_appointment', 'id'));
-            ap.dossier_id := d; ap.sequence := COALESCE(ap.sequence, 0); ap.updated_at := now();
-            INSERT INTO public.inspection_appointment SELECT ap.*;
+            {
+    _insert_pushed(
+        "inspection_appointment",
+        "ap",
+        "sequence := COALESCE(ap.sequence, 0)",
+        "updated_at := now()",
+        indent=12,
+    )
+}
         ELSE
             UPDATE public.inspection_appointment x SET state = p->>'state',
                 start_at = (p->>'start_at')::timestamptz, end_at = (p->>'end_at')::timestamptz,

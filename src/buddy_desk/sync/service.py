@@ -37,6 +37,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.types import TypeDecorator
 
 from buddy_desk.choices.service.anchoring import anchor_values, append_access, row_values
+from buddy_desk.core.ids import new_uuid
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.models import Address, Dossier, Person, Supervisor
 from buddy_desk.models.access_log import AccessLogEntry, AccessLogHead
@@ -401,6 +402,20 @@ def _queued(uow: UnitOfWork) -> int:
     return len(uow.session.scalars(select(SyncOutbox.id).where(SyncOutbox.outcome.is_(None))).all())
 
 
+def pushed_change(row: SyncOutbox) -> dict[str, Any]:
+    """An outbox entry as ``sync.push_from`` receives it."""
+    return {
+        "uuid": row.uuid,
+        "table": row.table_name,
+        "row_key": row.row_key,
+        "dossier_id": row.dossier_id,
+        "payload": row.payload,
+        "base_version": row.base_version,
+        "base_change": row.base_change,
+        "author": row.author,
+    }
+
+
 def _push(uow: UnitOfWork, server: Connection) -> int:
     pushed = 0
     synced_rows.fold_booking_events(uow)
@@ -419,19 +434,7 @@ def _push(uow: UnitOfWork, server: Connection) -> int:
             for row in rows:
                 row.sent = True
             uow.commit()
-            batch = [
-                {
-                    "uuid": r.uuid,
-                    "table": r.table_name,
-                    "row_key": r.row_key,
-                    "dossier_id": r.dossier_id,
-                    "payload": r.payload,
-                    "base_version": r.base_version,
-                    "base_change": r.base_change,
-                    "author": r.author,
-                }
-                for r in rows
-            ]
+            batch = [pushed_change(r) for r in rows]
         try:
             results = _push_batch(uow, server, batch)
         except (OperationalError, ProgrammingError, DBAPIError) as exc:
@@ -771,7 +774,7 @@ def resolve_conflict(
                 note.updated_at = utcnow()
         s.add(
             SyncOutbox(
-                uuid=uuid.uuid4().hex,
+                uuid=new_uuid(),
                 table_name="sync_conflict",
                 row_key=conflict.uuid,
                 dossier_id=conflict.dossier_id,

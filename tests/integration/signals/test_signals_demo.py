@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.demo.generator import generate
+from buddy_desk.models.signals import InformationRequest, Signal
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.samenloop.service import ListId, SamenloopOverview, load_counts, load_rows
 from buddy_desk.signals.service import evaluate_signals, list_requests, list_signals
@@ -36,3 +37,19 @@ def test_demo_signals_and_samenloop(engine: Engine) -> None:
         assert row.group is ctx.combination[row.dossier_id]
     asked = [d for d in ctx.combination_ids if list_requests(uow, d)]
     assert asked
+
+
+def test_the_demo_derives_its_uuids_from_the_seed(engine: Engine) -> None:
+    generate(engine, seed=7, scale=0.02)
+    with engine.connect() as conn:
+        signal = conn.execute(select(Signal.uuid).order_by(Signal.id)).scalars().first()
+        request = (
+            conn.execute(select(InformationRequest.uuid).order_by(InformationRequest.id))
+            .scalars()
+            .first()
+        )
+    # as every earlier version made them: the same seed, the same rows on every database
+    assert (signal, request) == (
+        "88197758e80f50d8a4cddd77068d7af9",
+        "c9febead8b985fa799b56ae0c412297c",
+    )

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import itertools
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from buddy_desk.choices.rules import Actor
 from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
+from buddy_desk.models.sync import SyncOutbox
+from buddy_desk.persistence.engine import create_db_engine
 from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
-from buddy_desk.sync import service
+from buddy_desk.sync import heads, service
 from tests.factories import make_dossier, make_supervisor
 
 _count = itertools.count()
@@ -90,3 +93,47 @@ def enrol_laptop(team: Team, tmp_path: Path, who: str) -> UnitOfWork:
     uow = UnitOfWork(open_database(f"sqlite:///{path}"))
     service.enrol(uow, team.url, team.secrets[f"{who}_login"], team.secrets[who])
     return uow
+
+
+@pytest.fixture
+def server(team: Team) -> Iterator[UnitOfWork]:
+    """The team server's database, as the coordinators' app opens it."""
+    uow = UnitOfWork(open_database(team.url))
+    yield uow
+    uow.engine.dispose()
+
+
+def enrol_both(team: Team, tmp_path: Path) -> tuple[UnitOfWork, UnitOfWork]:
+    """Anna's and bram's laptops (in that order), enrolled and pulled now."""
+    return enrol_laptop(team, tmp_path, "anna"), enrol_laptop(team, tmp_path, "bram")
+
+
+def outbox(laptop: UnitOfWork) -> list[dict[str, object]]:
+    """The laptop's outbox entries, oldest first, as a push sends them."""
+    with laptop:
+        rows = laptop.session.scalars(select(SyncOutbox).order_by(SyncOutbox.id))
+        return [service.pushed_change(r) for r in rows]
+
+
+def push_from(
+    team: Team, laptop: UnitOfWork, changes: list[dict[str, object]], who: str = "anna"
+) -> list[dict[str, object]]:
+    """What a modified client could send: straight to ``sync.push_from`` through ``who``'s
+    login ("anna" or "bram"), with the laptop's heads (as ``service.sync`` does)."""
+    url = service._login_url(team.url, team.secrets[f"{who}_login"], team.secrets[who])
+    engine = create_db_engine(url.render_as_string(hide_password=False))
+    with laptop:
+        laptop_id = laptop.session.scalars(text("SELECT laptop_id FROM sync_state")).one()
+        report = heads.local_heads(laptop.session.connection())
+    try:
+        with engine.connect() as conn:
+            results = heads.push_from(conn, laptop_id, report, changes)
+            conn.commit()
+    finally:
+        engine.dispose()
+    return results
+
+
+def replay(team: Team, laptop: UnitOfWork, who: str = "anna") -> list[dict[str, object]]:
+    """A push whose answer was lost: every outbox entry sent once more, as it was."""
+    return push_from(team, laptop, outbox(laptop), who)

@@ -19,9 +19,8 @@ from buddy_desk.cli import main as cli_main
 from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.sync import service
-from tests.integration.sync.conftest import Team, enrol_laptop
+from tests.integration.sync.conftest import Team, enrol_laptop, push_from
 from tests.integration.sync.test_two_laptops import T0
-from tests.integration.sync.test_validate_sql import _push
 
 pytestmark = pytest.mark.postgres
 
@@ -105,11 +104,11 @@ def test_lines_in_anothers_name_are_refused_and_listed(
         _access(team, "inzage namens bram", bram, "NCG"),
         _access(team, "inzage namens het NCG", me, "NCG"),
     ]
-    results = {r["uuid"]: r["outcome"] for r in _push(team, anna, good + bad)}
+    results = {r["uuid"]: r["outcome"] for r in push_from(team, anna, good + bad)}
     assert [results[c["uuid"]] for c in good] == ["applied"] * len(good)
     assert [results[c["uuid"]] for c in bad] == ["refused"] * len(bad)
     # a retried push after a lost answer: the same answers, nothing appended twice
-    again = {r["uuid"]: r["outcome"] for r in _push(team, anna, good + bad)}
+    again = {r["uuid"]: r["outcome"] for r in push_from(team, anna, good + bad)}
     assert again == results
 
     server = open_database(team.url)

@@ -17,15 +17,12 @@ from sqlalchemy import select
 
 from buddy_desk.choices.rules import Direction
 from buddy_desk.models.signals import Observation
-from buddy_desk.models.sync import SyncOutbox
-from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.signals.rules import ObservationKind
 from buddy_desk.signals.service import record_observation
 from buddy_desk.sync import service
 from tests.factories import give_consent
-from tests.integration.sync.conftest import Team, enrol_laptop
-from tests.integration.sync.test_validate_sql import _push
+from tests.integration.sync.conftest import Team, enrol_both, enrol_laptop, outbox, push_from
 
 pytestmark = pytest.mark.postgres
 
@@ -41,30 +38,11 @@ def _seen(uow: UnitOfWork) -> Seen:
         )
 
 
-def _outbox(uow: UnitOfWork) -> list[dict[str, object]]:
-    with uow:
-        return [
-            {
-                "uuid": r.uuid,
-                "table": r.table_name,
-                "row_key": r.row_key,
-                "dossier_id": r.dossier_id,
-                "payload": r.payload,
-                "base_version": r.base_version,
-                "base_change": r.base_change,
-                "author": r.author,
-            }
-            for r in uow.session.scalars(select(SyncOutbox).order_by(SyncOutbox.id))
-        ]
-
-
 def test_observations_made_offline_reach_the_server_and_the_other_laptop_once(
-    team: Team, tmp_path: Path
+    team: Team, server: UnitOfWork, tmp_path: Path
 ) -> None:
-    server = UnitOfWork(open_database(team.url))
     give_consent(server, team.shared, Direction.NCG_TO_IMG)  # IMG may see NCG's case details
-    anna = enrol_laptop(team, tmp_path, "anna")
-    bram = enrol_laptop(team, tmp_path, "bram")
+    anna, bram = enrol_both(team, tmp_path)
     user = team.secrets["bram_login"]
     record_observation(
         bram, team.shared, ObservationKind.NCG_DAMAGE_SEEN, date(2026, 12, 1), note="scheur"
@@ -79,10 +57,10 @@ def test_observations_made_offline_reach_the_server_and_the_other_laptop_once(
     )
     made = _seen(bram)
     assert len(made) == 2
-    queued = [c for c in _outbox(bram) if c["table"] == "observation"]
+    queued = [c for c in outbox(bram) if c["table"] == "observation"]
     assert len(queued) == 2
     # a push whose answer was lost, then the real sync: applied once
-    url_results = {r["outcome"] for r in _push_as_bram(team, bram, queued)}
+    url_results = {r["outcome"] for r in push_from(team, bram, queued, "bram")}
     assert url_results == {"applied"}
     service.sync(bram)
     service.sync(anna)
@@ -91,31 +69,14 @@ def test_observations_made_offline_reach_the_server_and_the_other_laptop_once(
     assert service.conflicts(anna) == [] and service.conflicts(bram) == []
     # the same observation arriving again (a replayed push) changes nothing
     again = [{**c, "uuid": str(c["uuid"])[::-1]} for c in queued]
-    assert {r["outcome"] for r in _push_as_bram(team, bram, again)} == {"unchanged"}
+    assert {r["outcome"] for r in push_from(team, bram, again, "bram")} == {"unchanged"}
     assert _seen(server) == made
 
 
-def _push_as_bram(
-    team: Team, bram: UnitOfWork, changes: list[dict[str, object]]
-) -> list[dict[str, object]]:
-    """``_push`` logs in as anna; bram's own changes go through bram's login."""
-    swapped = Team(
-        team.url,
-        team.shared,
-        team.second,
-        team.bram_only,
-        team.nobody,
-        {**team.secrets, "anna": team.secrets["bram"], "anna_login": team.secrets["bram_login"]},
-    )
-    return _push(swapped, bram, changes)
-
-
 def test_the_other_organisation_receives_observations_only_with_consent(
-    team: Team, tmp_path: Path
+    team: Team, server: UnitOfWork, tmp_path: Path
 ) -> None:
-    server = UnitOfWork(open_database(team.url))
-    anna = enrol_laptop(team, tmp_path, "anna")
-    bram = enrol_laptop(team, tmp_path, "bram")
+    anna, bram = enrol_both(team, tmp_path)
     record_observation(
         bram,
         team.shared,
@@ -133,8 +94,7 @@ def test_the_other_organisation_receives_observations_only_with_consent(
     assert _seen(anna) == _seen(server)
 
 
-def test_observations_stay_in_scope(team: Team, tmp_path: Path) -> None:
-    server = UnitOfWork(open_database(team.url))
+def test_observations_stay_in_scope(team: Team, server: UnitOfWork, tmp_path: Path) -> None:
     record_observation(server, team.nobody, ObservationKind.NCG_DAMAGE_SEEN, date(2026, 12, 1))
     bram = enrol_laptop(team, tmp_path, "bram")
     assert team.nobody not in {d for d, *_ in _seen(bram)}
@@ -158,6 +118,6 @@ def test_observations_stay_in_scope(team: Team, tmp_path: Path) -> None:
         "base_change": None,
         "author": team.secrets["bram_login"],
     }
-    [result] = _push_as_bram(team, bram, [forged])
+    [result] = push_from(team, bram, [forged], "bram")
     assert result["outcome"] == "refused"
     assert all(note != "gekaapt" for *_, note in _seen(server))

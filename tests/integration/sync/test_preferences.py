@@ -16,12 +16,10 @@ from buddy_desk.cli import main as cli_main
 from buddy_desk.core.inspection import DayPart, InspectionForm
 from buddy_desk.models.planning import PlanningPreference
 from buddy_desk.models.sync import SyncOutbox
-from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.planning.service.booking import add_to_queue, save_preference
 from buddy_desk.sync import service
-from tests.integration.sync.conftest import Team, enrol_laptop
-from tests.integration.sync.test_validate_sql import _push
+from tests.integration.sync.conftest import Team, enrol_both, enrol_laptop, replay
 
 pytestmark = pytest.mark.postgres
 
@@ -57,35 +55,14 @@ def _save(uow: UnitOfWork, dossier: int, days: list[int], people: int, user: str
     )
 
 
-def _replay(team: Team, laptop: UnitOfWork) -> None:
-    """A push whose answer was lost: every outbox entry sent once more, as it was."""
-    with laptop:
-        outbox: list[dict[str, object]] = [
-            {
-                "uuid": r.uuid,
-                "table": r.table_name,
-                "row_key": r.row_key,
-                "dossier_id": r.dossier_id,
-                "payload": r.payload,
-                "base_version": r.base_version,
-                "base_change": r.base_change,
-                "author": r.author,
-            }
-            for r in laptop.session.scalars(select(SyncOutbox).order_by(SyncOutbox.id))
-        ]
-    _push(team, laptop, outbox)
-
-
 def test_preferences_and_queue_reasons_made_offline_reach_everyone_once(
-    team: Team, tmp_path: Path
+    team: Team, server: UnitOfWork, tmp_path: Path
 ) -> None:
-    server = UnitOfWork(open_database(team.url))
-    anna = enrol_laptop(team, tmp_path, "anna")
-    bram = enrol_laptop(team, tmp_path, "bram")
+    anna, bram = enrol_both(team, tmp_path)
     login = team.secrets["anna_login"]
     _save(anna, team.shared, [1, 3], 3, login)
     add_to_queue(anna, team.second, "Bewoner wil één bezoek, ook buiten groep B", user=login)
-    _replay(team, anna)  # the first push's answer was lost
+    replay(team, anna)  # the first push's answer was lost
     service.sync(anna)
     service.sync(bram)
     expected = {
@@ -113,12 +90,10 @@ def test_preferences_and_queue_reasons_made_offline_reach_everyone_once(
 
 
 def test_one_wish_changed_on_two_laptops_is_listed_on_both(
-    team: Team, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    team: Team, server: UnitOfWork, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    server = UnitOfWork(open_database(team.url))
     _save(server, team.shared, [0, 1], 2, "planner")
-    anna = enrol_laptop(team, tmp_path, "anna")
-    bram = enrol_laptop(team, tmp_path, "bram")
+    anna, bram = enrol_both(team, tmp_path)
     assert _prefs(anna)[team.shared][:3] == ("0,1", "morning", 2)
     # offline, both change the number of people (and anna the queue reason too)
     _save(anna, team.shared, [0, 1], 3, team.secrets["anna_login"])
@@ -140,8 +115,9 @@ def test_one_wish_changed_on_two_laptops_is_listed_on_both(
     assert "maximaal aantal personen" in capsys.readouterr().out
 
 
-def test_a_preference_made_on_both_sides_merges_field_by_field(team: Team, tmp_path: Path) -> None:
-    server = UnitOfWork(open_database(team.url))
+def test_a_preference_made_on_both_sides_merges_field_by_field(
+    team: Team, server: UnitOfWork, tmp_path: Path
+) -> None:
     anna = enrol_laptop(team, tmp_path, "anna")
     _save(anna, team.second, [2], 2, team.secrets["anna_login"])
     _save(server, team.second, [4], 2, "planner")  # the planner, meanwhile
@@ -152,8 +128,7 @@ def test_a_preference_made_on_both_sides_merges_field_by_field(team: Team, tmp_p
     assert [(c.field, c.mine, c.theirs) for c in listed] == [("weekdays", "2", "4")]
 
 
-def test_preferences_stay_in_scope(team: Team, tmp_path: Path) -> None:
-    server = UnitOfWork(open_database(team.url))
+def test_preferences_stay_in_scope(team: Team, server: UnitOfWork, tmp_path: Path) -> None:
     _save(server, team.nobody, [0], 2, "planner")
     _save(server, team.shared, [1], 2, "planner")
     anna = enrol_laptop(team, tmp_path, "anna")

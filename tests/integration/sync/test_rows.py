@@ -37,17 +37,12 @@ from buddy_desk.signals.service import (
 )
 from buddy_desk.sync import service
 from tests.factories import give_consent, make_supervisor
-from tests.integration.sync.conftest import Team, enrol_laptop
-from tests.integration.sync.test_validate_sql import _push
+from tests.integration.sync.conftest import Team, enrol_both, enrol_laptop, replay
 from tests.planning_factories import make_expert
 
 pytestmark = pytest.mark.postgres
 
 ANNA = Actor("anna", "Anna Visser", Organisation.IMG, "buddy")
-
-
-def _server(team: Team) -> UnitOfWork:
-    return UnitOfWork(open_database(team.url))
 
 
 def _local_id(uow: UnitOfWork, model: type[Signal] | type[InformationRequest], uuid: str) -> int:
@@ -67,13 +62,11 @@ def _signals(uow: UnitOfWork) -> dict[str, tuple[str, str | None, int]]:
 
 
 def test_two_laptops_closing_one_signal_differently_keep_both_outcomes(
-    team: Team, tmp_path: Path
+    team: Team, server: UnitOfWork, tmp_path: Path
 ) -> None:
-    server = _server(team)
     sig = add_signal(server, team.shared, "Bel de bewoner terug", organisation=Organisation.IMG)
     uuid = _uuid_of(server, sig.id)
-    anna = enrol_laptop(team, tmp_path, "anna")
-    bram = enrol_laptop(team, tmp_path, "bram")
+    anna, bram = enrol_both(team, tmp_path)
     # offline, both close the same signal with a different outcome
     close_signal(anna, _local_id(anna, Signal, uuid), "Teruggebeld, afspraak gemaakt", "anna")
     close_signal(bram, _local_id(bram, Signal, uuid), "Niet bereikt, brief gestuurd", "bram")
@@ -103,9 +96,8 @@ def _uuid_of(uow: UnitOfWork, signal_id: int) -> str:
 
 
 def test_information_request_answered_on_two_laptops_lists_the_second_answer(
-    team: Team, tmp_path: Path
+    team: Team, server: UnitOfWork, tmp_path: Path
 ) -> None:
-    server = _server(team)
     req = log_request(
         server, team.shared, RequestKind.COUPLING_STAFF, Organisation.NCG, "Wie is de buddy?"
     )
@@ -113,8 +105,7 @@ def test_information_request_answered_on_two_laptops_lists_the_second_answer(
         found = server.session.get(InformationRequest, req.id)
         assert found is not None
         uuid = found.uuid
-    anna = enrol_laptop(team, tmp_path, "anna")
-    bram = enrol_laptop(team, tmp_path, "bram")
+    anna, bram = enrol_both(team, tmp_path)
     answer_request(anna, _local_id(anna, InformationRequest, uuid), "Anna Visser", "anna")
     answer_request(bram, _local_id(bram, InformationRequest, uuid), "Onbekend", "bram")
     service.sync(bram)
@@ -131,11 +122,9 @@ def test_information_request_answered_on_two_laptops_lists_the_second_answer(
 
 
 def test_rows_made_offline_reach_the_server_and_the_other_laptop_once(
-    team: Team, tmp_path: Path
+    team: Team, server: UnitOfWork, tmp_path: Path
 ) -> None:
-    server = _server(team)
-    anna = enrol_laptop(team, tmp_path, "anna")
-    bram = enrol_laptop(team, tmp_path, "bram")
+    anna, bram = enrol_both(team, tmp_path)
     made = add_signal(
         anna, team.shared, "Foto's van de scheur opvragen", organisation=Organisation.IMG
     )
@@ -143,23 +132,9 @@ def test_rows_made_offline_reach_the_server_and_the_other_laptop_once(
     log_request(
         bram, team.shared, RequestKind.STATUS_EXCHANGE, Organisation.NCG, "Hoe staat de zaak?"
     )
-    with anna:
-        outbox: list[dict[str, object]] = [
-            {
-                "uuid": r.uuid,
-                "table": r.table_name,
-                "row_key": r.row_key,
-                "dossier_id": r.dossier_id,
-                "payload": r.payload,
-                "base_version": r.base_version,
-                "base_change": r.base_change,
-                "author": r.author,
-            }
-            for r in anna.session.scalars(select(SyncOutbox).order_by(SyncOutbox.id))
-        ]
     # a push whose answer was lost: the retry (the next sync) applies nothing a second time
     # (laptop logins push through sync.push_from with their heads, as service.sync does)
-    _push(team, anna, outbox)
+    replay(team, anna)
     service.sync(anna)
     service.sync(bram)
     service.sync(anna)
@@ -177,8 +152,9 @@ def test_rows_made_offline_reach_the_server_and_the_other_laptop_once(
     assert service.conflicts(anna) == [] and service.conflicts(bram) == []
 
 
-def test_a_laptop_never_receives_signals_outside_its_scope(team: Team, tmp_path: Path) -> None:
-    server = _server(team)
+def test_a_laptop_never_receives_signals_outside_its_scope(
+    team: Team, server: UnitOfWork, tmp_path: Path
+) -> None:
     inside = add_signal(server, team.shared, "Binnen", organisation=Organisation.IMG)
     outside = add_signal(server, team.nobody, "Buiten", organisation=Organisation.IMG)
     bram_only = add_signal(server, team.bram_only, "Alleen Bram", organisation=Organisation.NCG)
@@ -209,9 +185,8 @@ def test_a_laptop_never_receives_signals_outside_its_scope(team: Team, tmp_path:
 
 
 def test_an_offline_booking_of_a_slot_taken_meanwhile_is_refused_with_alternatives(
-    team: Team, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    team: Team, server: UnitOfWork, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    server = _server(team)
     expert = make_expert(
         server, Organisation.IMG, "Evert Bakker", dual=True, hours=(time(8), time(17))
     )
@@ -269,13 +244,11 @@ def _joint_signal(uow: UnitOfWork, dossier_id: int) -> str:
 
 
 def test_a_booking_on_a_free_slot_is_applied_and_reaches_the_other_laptop(
-    team: Team, tmp_path: Path
+    team: Team, server: UnitOfWork, tmp_path: Path
 ) -> None:
-    server = _server(team)
     expert = make_expert(server, Organisation.IMG, "Evert Bakker", dual=True)
     evaluate_signals(server, date(2026, 12, 1), [team.shared])
-    anna = enrol_laptop(team, tmp_path, "anna")
-    bram = enrol_laptop(team, tmp_path, "bram")
+    anna, bram = enrol_both(team, tmp_path)
     start = datetime(2027, 1, 13, 13, 0, tzinfo=AMSTERDAM).astimezone(UTC)
     end = datetime(2027, 1, 13, 15, 0, tzinfo=AMSTERDAM).astimezone(UTC)
     slot = Proposal(InspectionForm.COMBINED, (Visit(expert, VisitKind.COMBINED, start, end),))
@@ -297,7 +270,9 @@ def test_a_booking_on_a_free_slot_is_applied_and_reaches_the_other_laptop(
     assert service.conflicts(anna) == []
 
 
-def test_a_pair_edit_by_a_buddy_laptop_is_refused_and_listed(team: Team, tmp_path: Path) -> None:
+def test_a_pair_edit_by_a_buddy_laptop_is_refused_and_listed(
+    team: Team, server: UnitOfWork, tmp_path: Path
+) -> None:
     anna = enrol_laptop(team, tmp_path, "anna")
     with anna:
         dossier = anna.session.get(Dossier, team.shared)
@@ -305,7 +280,6 @@ def test_a_pair_edit_by_a_buddy_laptop_is_refused_and_listed(team: Team, tmp_pat
         dossier.ncg_supervisor_id = None
         anna.commit()
     service.sync(anna)
-    server = _server(team)
     with server:
         kept = server.session.get(Dossier, team.shared)
         assert kept is not None and kept.ncg_supervisor_id is not None
@@ -314,9 +288,8 @@ def test_a_pair_edit_by_a_buddy_laptop_is_refused_and_listed(team: Team, tmp_pat
 
 
 def test_a_rule_signal_carrying_the_other_sides_case_details_follows_the_consent(
-    team: Team, tmp_path: Path
+    team: Team, server: UnitOfWork, tmp_path: Path
 ) -> None:
-    server = _server(team)
     evaluate_signals(server, date(2026, 12, 1), [team.shared])
     with server:
         rule_uuid = server.session.scalar(
@@ -350,8 +323,9 @@ def test_a_rule_signal_carrying_the_other_sides_case_details_follows_the_consent
     assert shown.withheld == ()
 
 
-def _coordinator_laptop(team: Team, tmp_path: Path, naam: str, org: Organisation) -> UnitOfWork:
-    server = _server(team)
+def _coordinator_laptop(
+    team: Team, server: UnitOfWork, tmp_path: Path, naam: str, org: Organisation
+) -> UnitOfWork:
     username = f"{naam.split()[0].lower()}{tmp_path.name[-6:].lower()}"
     username = "".join(ch for ch in username if ch.isalnum())
     sup = make_supervisor(server, org, naam, username)
@@ -370,13 +344,12 @@ def _coordinator_laptop(team: Team, tmp_path: Path, naam: str, org: Organisation
 
 
 def test_two_coordinators_recoupling_one_pair_offline_keep_one_and_list_the_other(
-    team: Team, tmp_path: Path
+    team: Team, server: UnitOfWork, tmp_path: Path
 ) -> None:
-    server = _server(team)
     eva = make_supervisor(server, Organisation.NCG, "Eva Kramer")
     femke = make_supervisor(server, Organisation.NCG, "Femke Bos")
-    cora = _coordinator_laptop(team, tmp_path, "Cora Hoekstra", Organisation.IMG)
-    coen = _coordinator_laptop(team, tmp_path, "Coen Meijer", Organisation.NCG)
+    cora = _coordinator_laptop(team, server, tmp_path, "Cora Hoekstra", Organisation.IMG)
+    coen = _coordinator_laptop(team, server, tmp_path, "Coen Meijer", Organisation.NCG)
     with server:
         dossier = server.session.get(Dossier, team.shared)
         assert dossier is not None and dossier.img_supervisor_id is not None
@@ -417,9 +390,8 @@ def test_two_coordinators_recoupling_one_pair_offline_keep_one_and_list_the_othe
 
 
 def test_an_answer_with_case_data_reaches_the_asker_only_with_consent(
-    team: Team, tmp_path: Path
+    team: Team, server: UnitOfWork, tmp_path: Path
 ) -> None:
-    server = _server(team)
     req = log_request(
         server, team.shared, RequestKind.STATUS_EXCHANGE, Organisation.IMG, "Welke fase?"
     )
@@ -475,12 +447,10 @@ def _local_appointment(uow: UnitOfWork) -> int:
 
 
 def test_a_booking_moved_offline_is_moved_on_the_server_and_the_other_laptop(
-    team: Team, tmp_path: Path
+    team: Team, server: UnitOfWork, tmp_path: Path
 ) -> None:
-    server = _server(team)
     _booked, _slot = _server_booking(team, server, 12)
-    anna = enrol_laptop(team, tmp_path, "anna")
-    bram = enrol_laptop(team, tmp_path, "bram")
+    anna, bram = enrol_both(team, tmp_path)
     later = datetime(2027, 1, 14, 13, 0, tzinfo=AMSTERDAM)
     move(anna, _local_appointment(anna), later, "bewoner kan dan niet", user="anna")
     move(anna, _local_appointment(anna), later + timedelta(hours=1), "toch later", user="anna")
@@ -494,9 +464,8 @@ def test_a_booking_moved_offline_is_moved_on_the_server_and_the_other_laptop(
 
 
 def test_a_booking_changed_on_the_server_meanwhile_keeps_the_servers_and_lists_the_laptops(
-    team: Team, tmp_path: Path
+    team: Team, server: UnitOfWork, tmp_path: Path
 ) -> None:
-    server = _server(team)
     booked, _slot = _server_booking(team, server, 12)
     anna = enrol_laptop(team, tmp_path, "anna")
     cancel(anna, _local_appointment(anna), "bewoner ziek", user="anna")  # offline
@@ -511,8 +480,9 @@ def test_a_booking_changed_on_the_server_meanwhile_keeps_the_servers_and_lists_t
     assert listed.mine == "12-01-2027 09:00–11:00 (geannuleerd)"
 
 
-def test_a_booking_cancelled_offline_is_cancelled_everywhere(team: Team, tmp_path: Path) -> None:
-    server = _server(team)
+def test_a_booking_cancelled_offline_is_cancelled_everywhere(
+    team: Team, server: UnitOfWork, tmp_path: Path
+) -> None:
     _server_booking(team, server, 12)
     anna = enrol_laptop(team, tmp_path, "anna")
     cancel(anna, _local_appointment(anna), "bewoner ziek", user="anna")
@@ -522,9 +492,8 @@ def test_a_booking_cancelled_offline_is_cancelled_everywhere(team: Team, tmp_pat
 
 
 def test_a_laptop_enrolled_before_rows_synced_pulls_its_whole_scope_once(
-    team: Team, tmp_path: Path
+    team: Team, server: UnitOfWork, tmp_path: Path
 ) -> None:
-    server = _server(team)
     sig = add_signal(server, team.second, "Van voor de upgrade", organisation=Organisation.IMG)
     anna = enrol_laptop(team, tmp_path, "anna")
     with anna:  # as a laptop enrolled before this version holds it: no signals, no marker

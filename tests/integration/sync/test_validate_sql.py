@@ -39,11 +39,10 @@ from buddy_desk.choices.rules import (
 from buddy_desk.choices.service.log import log_entries, record_choice, verify_log
 from buddy_desk.cli import main as cli_main
 from buddy_desk.errors import ValidationError
-from buddy_desk.persistence.engine import create_db_engine
 from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
-from buddy_desk.sync import heads, service
-from tests.integration.sync.conftest import Team, enrol_laptop
+from buddy_desk.sync import service
+from tests.integration.sync.conftest import Team, enrol_laptop, push_from
 from tests.integration.sync.test_server_rules import _as_json
 from tests.integration.sync.test_two_laptops import T0, _choice
 
@@ -179,24 +178,6 @@ def test_the_server_validates_an_entry_as_the_app_does(
     assert answer == _python(log, new)
 
 
-def _push(
-    team: Team, laptop: UnitOfWork, changes: list[dict[str, object]]
-) -> list[dict[str, object]]:
-    """What a modified client could send: straight to ``sync.push_from``, its own rows."""
-    url = service._login_url(team.url, team.secrets["anna_login"], team.secrets["anna"])
-    engine = create_db_engine(url.render_as_string(hide_password=False))
-    with laptop:
-        laptop_id = laptop.session.scalars(text("SELECT laptop_id FROM sync_state")).one()
-        report = heads.local_heads(laptop.session.connection())
-    try:
-        with engine.connect() as conn:
-            results = heads.push_from(conn, laptop_id, report, changes)
-            conn.commit()
-    finally:
-        engine.dispose()
-    return results
-
-
 def _entry(team: Team, **changes: object) -> dict[str, object]:
     payload: dict[str, object] = {
         "dossier_id": team.shared,
@@ -241,7 +222,7 @@ def test_a_modified_clients_entries_are_refused_and_listed(
         _entry(team, choice_type="toestemming_gegevens", purpose="d" * 201),  # too long
         good,
     ]
-    results = _push(team, anna, batch)
+    results = push_from(team, anna, batch)
     outcome = {r["uuid"]: r["outcome"] for r in results}
     assert outcome.pop(good["uuid"]) == "applied"
     assert set(outcome.values()) == {"refused"}

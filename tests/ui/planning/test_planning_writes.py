@@ -4,6 +4,7 @@ the files for the resident and the experts are offered only after it landed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -44,12 +45,36 @@ def offered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return asked
 
 
-def _section(qtbot: QtBot, ctx: AppContext, dossier_id: int) -> AppointmentsSection:
-    section = AppointmentsSection(ctx, dossier_id)
-    qtbot.addWidget(section)
-    section.show()
-    section.table.selectRow(0)
-    return section
+@pytest.fixture
+def open_section(
+    qtbot: QtBot,
+    ctx: AppContext,
+    booked: tuple[AppointmentInfo, list[Any]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> Callable[..., AppointmentsSection]:
+    """The booked dossier's Afspraken section, its appointment selected, with ``dialog``
+    answered at once: ``fill`` fills it in, then it is accepted (with ``result`` as its
+    value when given)."""
+
+    def open_(
+        dialog: type[QDialog],
+        fill: Callable[[Any], object] = lambda _d: None,
+        result: MoveRequest | None = None,
+    ) -> AppointmentsSection:
+        def answer(shown: QDialog) -> QDialog.DialogCode:
+            fill(shown)
+            return QDialog.DialogCode.Accepted
+
+        monkeypatch.setattr(dialog, "exec", answer)
+        if result is not None:
+            monkeypatch.setattr(dialog, "result_value", lambda _d: result)
+        section = AppointmentsSection(ctx, booked[0].dossier_id)
+        qtbot.addWidget(section)
+        section.show()
+        section.table.selectRow(0)
+        return section
+
+    return open_
 
 
 def test_cancelling_lands_and_the_tab_shows_it(
@@ -57,16 +82,10 @@ def test_cancelling_lands_and_the_tab_shows_it(
     ctx: AppContext,
     booked: tuple[AppointmentInfo, list[Any]],
     offered: list[str],
-    monkeypatch: pytest.MonkeyPatch,
+    open_section: Callable[..., AppointmentsSection],
 ) -> None:
     appointment, _ = booked
-
-    def answer(dialog: CancelDialog) -> QDialog.DialogCode:
-        dialog.reason.setText("bewoner ziek")
-        return QDialog.DialogCode.Accepted
-
-    monkeypatch.setattr(CancelDialog, "exec", answer)
-    section = _section(qtbot, ctx, appointment.dossier_id)
+    section = open_section(CancelDialog, lambda d: d.reason.setText("bewoner ziek"))
     changed: list[int] = []
     ctx.events.dossier_changed.connect(changed.append)
     with qtbot.waitSignal(section.loaded, timeout=10_000):
@@ -83,15 +102,11 @@ def test_moving_lands_and_the_tab_shows_the_new_time(
     ctx: AppContext,
     booked: tuple[AppointmentInfo, list[Any]],
     offered: list[str],
-    monkeypatch: pytest.MonkeyPatch,
+    open_section: Callable[..., AppointmentsSection],
 ) -> None:
     appointment, options = booked
     later = options[1].start
-    monkeypatch.setattr(MoveDialog, "exec", lambda _d: QDialog.DialogCode.Accepted)
-    monkeypatch.setattr(
-        MoveDialog, "result_value", lambda _d: MoveRequest(later, "bewoner belde", {})
-    )
-    section = _section(qtbot, ctx, appointment.dossier_id)
+    section = open_section(MoveDialog, result=MoveRequest(later, "bewoner belde", {}))
     with qtbot.waitSignal(section.loaded, timeout=10_000):
         section._on_move_clicked()
     qtbot.waitUntil(lambda: bool(offered), timeout=5_000)
@@ -105,6 +120,7 @@ def test_a_refused_cancel_says_why_and_offers_no_files(
     ctx: AppContext,
     booked: tuple[AppointmentInfo, list[Any]],
     offered: list[str],
+    open_section: Callable[..., AppointmentsSection],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     appointment, _ = booked
@@ -113,8 +129,7 @@ def test_a_refused_cancel_says_why_and_offers_no_files(
         "buddy_desk.ui.messages.show_error",
         lambda _p, title, text, detail=None: shown.append((title, text)),
     )
-    monkeypatch.setattr(CancelDialog, "exec", lambda _d: QDialog.DialogCode.Accepted)  # no reason
-    section = _section(qtbot, ctx, appointment.dossier_id)
+    section = open_section(CancelDialog)  # accepted without a reason
     section._on_cancel_clicked()
     qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
     assert "reden" in shown[0][1]

@@ -64,6 +64,7 @@ class DossierView(QWidget):
         self.detail: DossierDetail = load_dossier_for_view(ctx, dossier_id)
         self._section_widgets: list[tuple[DossierSection, QWidget]] = []
         self._actions: list[tuple[DossierAction | None, QAction]] = []
+        self._narrow: bool | None = None  # the layout applied last; None: none yet
         self._build()
         self._show()
         ctx.events.dossier_changed.connect(self._on_events_dossier_changed)
@@ -82,7 +83,7 @@ class DossierView(QWidget):
 
     def _follow_width(self) -> None:
         narrow = self.is_narrow()
-        if narrow == getattr(self, "_narrow", None):
+        if narrow == self._narrow:
             return
         self._narrow = narrow
         self.header.set_narrow(narrow)
