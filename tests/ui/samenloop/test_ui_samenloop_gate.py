@@ -24,7 +24,8 @@ def _workspace(qtbot: QtBot, ctx: AppContext) -> SamenloopWorkspace:
     with qtbot.waitSignal(view.overview_loaded, timeout=20_000):
         view.show()
         view.reload()
-    view.show_list(ListId.BOTH)
+    with qtbot.waitSignal(view.list_shown, timeout=20_000):
+        view.show_list(ListId.BOTH)
     return view
 
 

@@ -39,15 +39,20 @@ class SignalsModel(QAbstractTableModel):
         self.signals: list[SignalInfo] = []
         self.today = date.today()
         self.headers: list[str] = []
+        # a row's texts, made once: sizing the columns asks for each cell again and again
+        self._texts_of: dict[int, list[str]] = {}
 
     def set_signals(self, signals: list[SignalInfo], today: date) -> None:
         self.beginResetModel()
         self.signals = signals
         self.today = today
+        self._texts_of.clear()
         self.endResetModel()
 
     def set_headers(self, headers: list[str]) -> None:
+        """New column titles: the language changed, so every text is made again."""
         self.headers = headers
+        self._texts_of.clear()
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, max(0, len(headers) - 1))
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
@@ -71,7 +76,10 @@ class SignalsModel(QAbstractTableModel):
         s = self.signals[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._texts(s)[col]
+            texts = self._texts_of.get(index.row())
+            if texts is None:
+                texts = self._texts_of[index.row()] = self._texts(s)
+            return texts[col]
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(s, col)
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -153,22 +161,25 @@ class SignalsTable(QTableView):
         return str(self.signals_model.index(row, column).data() or "")
 
     def retranslate(self) -> None:
-        header = self.horizontalHeader()
         if self.compact:
             keys = ["signals.col.title", "signals.col.due", "signals.col.state"]
-            self.signals_model.set_headers([tr(k) for k in keys])
-            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-            header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-            header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-            return
-        keys = ["signals.col.due", "signals.col.state", "signals.col.org", "signals.col.owner"]
-        if self.with_address:
-            keys.append("signals.col.address")
-        keys.append("signals.col.title")
+        else:
+            keys = ["signals.col.due", "signals.col.state", "signals.col.org", "signals.col.owner"]
+            if self.with_address:
+                keys.append("signals.col.address")
+            keys.append("signals.col.title")
+        first = self.signals_model.columnCount() == 0
         self.signals_model.set_headers([tr(k) for k in keys])
-        for i in range(len(keys) - 1):
-            header.setSectionResizeMode(i, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(len(keys) - 1, QHeaderView.ResizeMode.Stretch)
+        if first:  # each change of a resize mode sizes the columns again: set them once
+            self._set_resize_modes(len(keys))
+        self.viewport().update()  # the rows' texts in the new language
+
+    def _set_resize_modes(self, columns: int) -> None:
+        header = self.horizontalHeader()
+        stretch = 0 if self.compact else columns - 1  # what to do takes the room left
+        for i in range(columns):
+            mode = QHeaderView.ResizeMode
+            header.setSectionResizeMode(i, mode.Stretch if i == stretch else mode.ResizeToContents)
 
     def set_signals(self, signals: list[SignalInfo], today: date) -> None:
         self.signals_model.set_signals(signals, today)
