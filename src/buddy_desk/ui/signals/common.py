@@ -24,7 +24,8 @@ from buddy_desk.ui.signals.dialogs import TextDialog
 
 OVERDUE = QColor("#b42318")
 DONE = QColor("#667085")
-SIZE_SAMPLE = 200  # rows looked at to size the columns and wrapped rows
+SIZE_SAMPLE = 200  # rows looked at to size wrapped rows
+COLUMN_SAMPLE = 50  # rows looked at to size a column (each cell asks the model ~5 times)
 _ROOT = QModelIndex()
 
 
@@ -145,7 +146,7 @@ class SignalsTable(QTableView):
         self.verticalHeader().hide()
         self.setWordWrap(self.compact)
         # sizing columns to their contents looks at a sample, not at every signal
-        self.horizontalHeader().setResizeContentsPrecision(SIZE_SAMPLE)
+        self.horizontalHeader().setResizeContentsPrecision(COLUMN_SAMPLE)
         self.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.activated.connect(self.itemActivated.emit)
         self.retranslate()
