@@ -261,16 +261,62 @@ def _floor() -> dict[str, Any]:
     return heart.figures()
 
 
+def _beside_a_job() -> dict[str, Any]:
+    """A page of 150 labels built alone and while a background job runs Python (as a
+    workspace's load job does): what the GIL hand-over costs the GUI thread."""
+    import threading
+
+    from buddy_desk.ui.app import ensure_application
+
+    app = ensure_application()  # as the app starts: it sets the GIL switch interval
+    from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+    def build() -> float:
+        started = time.perf_counter()
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        for i in range(150):
+            layout.addWidget(QLabel(f"regel {i}"))
+        page.show()
+        app.processEvents()
+        page.deleteLater()
+        app.processEvents()
+        return (time.perf_counter() - started) * 1000
+
+    build()  # the first build loads fonts and styles
+    alone = min(build() for _ in range(3))
+    stop = threading.Event()
+
+    def busy() -> None:
+        while not stop.is_set():
+            sum(range(200))
+
+    job = threading.Thread(target=busy)
+    job.start()
+    beside = sorted(build() for _ in range(3))[1]
+    stop.set()
+    job.join()
+    return {"alone_ms": alone, "beside_ms": beside, "interval_ms": sys.getswitchinterval() * 1000}
+
+
 def run(ctx: BenchContext) -> list[BenchResult]:
     with tempfile.TemporaryDirectory() as bytecode:  # compiled once, as installed
         probe = partial(run_probe, "benchmarks.bench_gui_thread", bytecode_dir=Path(bytecode))
         floor = probe("--floor")
         named = probe(ctx.demo_db_url(), "--names")
         figures = probe(ctx.demo_db_url())
+        job = probe("--beside-job")
     print(f"  gui thread, longest stretches: {figures['slowest']}")
     print(f"  gui thread, most CPU: {figures['busiest']}")
     print(f"  gui thread, slowest events (each event timed, which inflates): {named['busiest']}")
     return [
+        BenchResult.info(
+            f"GUI thread: a 150-label page built beside a busy job / alone "
+            f"({job['beside_ms']:.0f} / {job['alone_ms']:.0f} ms, GIL switch interval "
+            f"{job['interval_ms']:.1f} ms)",
+            job["beside_ms"] / job["alone_ms"],
+            "×",
+        ),
         BenchResult.info(
             "GUI thread: longest stretch without an event of a bare 50-row window (floor)",
             float(floor["max_ms"]),
@@ -295,6 +341,8 @@ def run(ctx: BenchContext) -> list[BenchResult]:
 if __name__ == "__main__":
     if sys.argv[1:] == ["--floor"]:
         result = _floor()
+    elif sys.argv[1:] == ["--beside-job"]:
+        result = _beside_a_job()
     else:
         result = _session(sys.argv[1], instrumented="--names" in sys.argv[2:])
     print(json.dumps(result), flush=True)
