@@ -206,3 +206,26 @@ def test_views_that_cannot_retranslate_are_rebuilt_in_the_new_language(
         assert isinstance(new_section, AppointmentsSection) and new_section is not section
     finally:
         window.set_language("nl")
+
+
+def test_a_dossier_tab_in_the_background_follows_the_language_when_shown(
+    qtbot: QtBot, ctx: AppContext, uow: UnitOfWork
+) -> None:
+    """Only the dossier in front is redone at the switch; the others when they are shown."""
+    from buddy_desk.i18n import in_language, tr
+
+    first = make_dossier(uow, straat="Voorstraat")
+    second = make_dossier(uow, straat="Achterstraat")
+    window = make_window(qtbot, ctx)
+    behind = window.open_dossier(first)
+    front = window.open_dossier(second)
+    assert behind is not None and front is not None and not behind.isVisible()
+    window.set_language("en")
+    try:
+        with in_language("en"):
+            notes_en = tr("ui.dossier.tab.notes")
+        assert front.sections.tabText(1) == notes_en
+        window.tabs.setCurrentWidget(behind)
+        assert behind.isVisible() and behind.sections.tabText(1) == notes_en
+    finally:
+        window.set_language("nl")
