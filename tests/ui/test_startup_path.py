@@ -82,10 +82,15 @@ def small_db(sqlite_url: str) -> str:
 
 
 def _probe(url: str, mode: str) -> dict[str, object]:
+    return _fresh_interpreter(_PROBE, url, mode)
+
+
+def _fresh_interpreter(script: str, *args: str) -> dict[str, object]:
+    """Run ``script`` in a new Python process; it prints one JSON object last."""
     src = str(Path(__file__).resolve().parents[2] / "src")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
     done = subprocess.run(
-        [sys.executable, "-c", _PROBE, url, mode],
+        [sys.executable, "-c", script, *args],
         capture_output=True,
         text=True,
         timeout=120,
@@ -143,18 +148,7 @@ os._exit(0)
 def test_the_gui_thread_imports_only_qt_modules_of_the_workspaces() -> None:
     """The warm-up worker imports every Qt-free module a workspace needs; the GUI thread,
     importing the workspaces' own modules while idle, only defines Qt classes."""
-    src = str(Path(__file__).resolve().parents[2] / "src")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
-    done = subprocess.run(
-        [sys.executable, "-c", _LEFT_FOR_THE_GUI_THREAD],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    out = json.loads(done.stdout.strip().splitlines()[-1])
+    out = _fresh_interpreter(_LEFT_FOR_THE_GUI_THREAD)
     assert out == {"missing_module": [], "left": {}}
 
 
