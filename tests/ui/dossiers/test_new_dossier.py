@@ -3,6 +3,8 @@ entry creates the dossier and asks to open it; an existing address offers its do
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -31,12 +33,19 @@ def _dialog(qtbot: QtBot, ctx: AppContext) -> NewDossierDialog:
 
 
 def _type(edit: QLineEdit, text: str, *, leave: bool = True) -> None:
+    """Type ``text`` into ``edit`` (and leave it), then wait for the address lookup it
+    started, as a user waits for the banner before going on."""
     edit.setFocus()
     edit.selectAll()
     QTest.keyClick(edit, Qt.Key.Key_Delete)
     QTest.keyClicks(edit, text)
     if leave:
         QTest.keyClick(edit, Qt.Key.Key_Tab)
+    dialog = edit.window()
+    deadline = time.monotonic() + 10
+    while isinstance(dialog, NewDossierDialog) and dialog.address_pending:
+        assert time.monotonic() < deadline, "the address lookup did not answer"
+        QTest.qWait(5)
 
 
 def _fill_valid(dialog: NewDossierDialog) -> None:
@@ -273,3 +282,29 @@ def test_menu_action_is_registered_with_texts() -> None:
     nl = {k for k in catalog("nl") if k.startswith("new_dossier.")}
     en = {k for k in catalog("en") if k.startswith("new_dossier.")}
     assert nl == en
+
+
+def test_the_typed_address_is_looked_up_off_the_gui_thread(
+    qtbot: QtBot, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each key in postcode or number asks the database; the window must not wait for it."""
+    import threading
+
+    import buddy_desk.ui.dossiers.new_dossier_dialog as module
+
+    threads: list[str] = []
+    from buddy_desk.core.address import AddressKey
+    from buddy_desk.dossiers.intake import find_dossier_for_address as real
+    from buddy_desk.persistence.unit_of_work import UnitOfWork
+
+    def spy(uow: UnitOfWork, key: AddressKey) -> int | None:
+        threads.append(threading.current_thread().name)
+        return real(uow, key)
+
+    monkeypatch.setattr(module, "find_dossier_for_address", spy)
+    existing = make_dossier(ctx.new_uow(), postcode="9712AB", huisnummer=7, straat="Kerkstraat")
+    dialog = _dialog(qtbot, ctx)
+    _type(dialog.postcode, "9712 ab")
+    _type(dialog.huisnummer, "7")
+    assert dialog.existing_id == existing and dialog.banner.isVisible()
+    assert threads and threading.main_thread().name not in threads

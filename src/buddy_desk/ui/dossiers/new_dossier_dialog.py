@@ -48,6 +48,7 @@ from buddy_desk.dossiers.intake import (
 )
 from buddy_desk.errors import ValidationError
 from buddy_desk.i18n import tr
+from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.operations import failure_text
 from buddy_desk.ui.style import BORDER, FAINT
@@ -110,6 +111,8 @@ def _stacked(field: QWidget | QLayout, *messages: QLabel) -> QWidget:
 class NewDossierDialog(FittedDialog):
     refused = Signal(str)
     """The write was refused; arg: the sentence shown in the dialog."""
+    address_checked = Signal()
+    """The typed address was looked up; the banner offers its dossier if it has one."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -118,6 +121,7 @@ class NewDossierDialog(FittedDialog):
         self.saving = False
         self.existing_id: int | None = None
         self._checked_key: AddressKey | None = None
+        self._looking_up = False  # the typed address is being looked up (off the GUI thread)
         self.setWindowTitle(tr("new_dossier.title"))
         self.setStyleSheet(_DIALOG_STYLE)
 
@@ -315,6 +319,11 @@ class NewDossierDialog(FittedDialog):
         except ValidationError:
             return None
 
+    @property
+    def address_pending(self) -> bool:
+        """The typed address is still being looked up (OK waits for the answer)."""
+        return self._looking_up
+
     def _has_resident_details(self) -> bool:
         return any(
             e.text().strip()
@@ -325,7 +334,7 @@ class NewDossierDialog(FittedDialog):
         """Everything valid, required fields filled, and no dossier at this address yet."""
         if any(check.problem for check in self.checks.values()):
             return False
-        if self.address_key() is None or self.existing_id is not None:
+        if self.address_key() is None or self.existing_id is not None or self._looking_up:
             return False
         if not self.straat.text().strip() or not self.woonplaats.text().strip():
             return False
@@ -335,11 +344,29 @@ class NewDossierDialog(FittedDialog):
         key = self.address_key()
         if key != self._checked_key:
             self._checked_key = key
-            found = find_dossier_for_address(self.ctx.new_uow(), key) if key else None
-            self._show_existing(found)
+            if key is None:
+                self._looking_up = False
+                self._show_existing(None)
+            else:
+                self._looking_up = True
+                self.ctx.ops.read(
+                    lambda uow: _dossier_at(uow, key),
+                    on_done=self._on_looked_up,
+                    parent=self,
+                    key=self.banner,  # typing on: only the last address counts
+                )
         self.ok_button.setEnabled(self.is_complete() and not self.saving)
 
-    def _show_existing(self, dossier_id: int | None, address: str | None = None) -> None:
+    def _on_looked_up(self, found: tuple[int, str] | None) -> None:
+        self._looking_up = False
+        if found is None:
+            self._show_existing(None)
+        else:
+            self._show_existing(*found)
+        self.ok_button.setEnabled(self.is_complete() and not self.saving)
+        self.address_checked.emit()
+
+    def _show_existing(self, dossier_id: int | None, address: str = "") -> None:
         self.existing_id = dossier_id
         # Enter opens the existing dossier while the address has one, else creates
         self.open_existing.setDefault(dossier_id is not None)
@@ -347,12 +374,6 @@ class NewDossierDialog(FittedDialog):
         if dossier_id is None:
             self.banner.hide()
             return
-        if address is None:
-            from buddy_desk.dossiers.service import get_dossier
-
-            detail = get_dossier(self.ctx.new_uow(), dossier_id)
-            address = f"{detail.straat} {detail.number_text}, "
-            address += f"{format_postcode(detail.postcode)} {detail.woonplaats}"
         self.banner_text.setText(tr("new_dossier.exists", address=address))
         self.banner.show()
 
@@ -479,6 +500,18 @@ class NewDossierDialog(FittedDialog):
     def _on_toevoeging_editing_finished(self) -> None:
         if self.checks["huisnummertoevoeging"].problem is None:
             self.toevoeging.setText(normalise_toevoeging(self.toevoeging.text()) or "")
+
+
+def _dossier_at(uow: UnitOfWork, key: AddressKey) -> tuple[int, str] | None:
+    """The dossier at ``key`` and its address as the banner says it, if there is one."""
+    from buddy_desk.dossiers.service import get_dossier
+
+    found = find_dossier_for_address(uow, key)
+    if found is None:
+        return None
+    detail = get_dossier(uow, found)
+    place = f"{format_postcode(detail.postcode)} {detail.woonplaats}"
+    return found, f"{detail.straat} {detail.number_text}, {place}"
 
 
 def _spacer() -> QLayout:
