@@ -207,7 +207,13 @@ def _session(url: str, instrumented: bool = False) -> dict[str, Any]:
         _settle(app, 60)
     for row in range(3):
         heart.at(f"open dossier {row + 1}")
-        dossier = window.open_dossier(view.model.row_at(row).id)
+        # as a double-click in the list does: read on a worker, then built
+        wanted = view.model.row_at(row).id
+        window.ctx.events.open_dossier_requested.emit(wanted)
+        deadline = time.perf_counter() + 30
+        while wanted not in window.open_dossiers() and time.perf_counter() < deadline:
+            _settle(app, 20)
+        dossier = window.open_dossiers().get(wanted)
         _settle(app)
     if dossier is not None:
         for index in range(dossier.sections.count()):

@@ -39,6 +39,8 @@ from buddy_desk.ui.widgets.accessible import retranslate_accessibility
 from buddy_desk.ui.widgets.lazy_page import LazyPage, focus_first_child
 
 if TYPE_CHECKING:
+    from buddy_desk.core.summaries import DossierDetail
+    from buddy_desk.ui.dossiers.decisions import Decisions
     from buddy_desk.ui.dossiers.dossier_view import DossierView
 
 _DOSSIER_VIEW = "buddy_desk.ui.dossiers.dossier_view"
@@ -62,6 +64,7 @@ class MainWindow(QMainWindow):
         self.registry = registry or UiRegistry()
         self.log_path: str | None = None
         self._dossiers: dict[int, DossierView] = {}
+        self._loading: set[int] = set()  # dossiers whose data is being read to open them
         self._workspaces: list[tuple[Workspace, LazyPage]] = []
         self._menus: dict[str, QMenu] = {}
         self._actions: dict[str, tuple[ActionSpec | MenuAction, QAction]] = {}
@@ -82,7 +85,7 @@ class MainWindow(QMainWindow):
         self.statusBar().setSizeGripEnabled(True)
         self.warmed_up = False
 
-        ctx.events.open_dossier_requested.connect(self.open_dossier)
+        ctx.events.open_dossier_requested.connect(self.request_dossier)
         ctx.events.language_changed.connect(self._on_events_language_changed)
         app = QApplication.instance()
         if isinstance(app, QApplication):
@@ -220,19 +223,54 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(window_title(self.ctx.user, self.ctx.db_label))
 
     # -- dossier tabs -----------------------------------------------------------------------
-    def open_dossier(self, dossier_id: int) -> DossierView | None:
+    def request_dossier(self, dossier_id: int) -> None:
+        """Open a dossier as a user asks for it (the list, a workspace, a dialog): its data is
+        read on a worker, its tab is built when the data is there (``dossier_opened``)."""
+        if dossier_id in self._dossiers:
+            self.open_dossier(dossier_id)  # already open: to the front
+            return
+        if dossier_id in self._loading:
+            return  # a second click while the first one loads
+        self._await_dossier_view()
+        from buddy_desk.ui.dossiers.data import load_view
+
+        self._loading.add(dossier_id)
+        QApplication.setOverrideCursor(QCursor(Qt.CursorShape.BusyCursor))
+        ctx = self.ctx
+
+        def done(loaded: tuple[DossierDetail, Decisions]) -> None:
+            self._loading.discard(dossier_id)
+            QApplication.restoreOverrideCursor()
+            self.open_dossier(dossier_id, loaded)
+
+        def failed(exc: BaseException) -> None:
+            self._loading.discard(dossier_id)
+            QApplication.restoreOverrideCursor()
+            messages.show_error(self, tr("ui.error.open_title"), str(exc))
+
+        ctx.ops.read(
+            lambda _uow: load_view(ctx, dossier_id), on_done=done, on_error=failed, parent=self
+        )
+
+    def _await_dossier_view(self) -> None:
         if _DOSSIER_VIEW not in sys.modules:  # opened before the warm-up got there: it waits
             QApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
             try:
                 importlib.import_module(_DOSSIER_VIEW)
             finally:
                 QApplication.restoreOverrideCursor()
+
+    def open_dossier(
+        self, dossier_id: int, loaded: tuple[DossierDetail, Decisions] | None = None
+    ) -> DossierView | None:
+        """The dossier's tab, opened now (its data read here unless ``loaded``) and in front."""
+        self._await_dossier_view()
         from buddy_desk.ui.dossiers.dossier_view import DossierView
 
         view = self._dossiers.get(dossier_id)
         if view is None:
             try:
-                view = DossierView(self.ctx, dossier_id, self.registry)
+                view = DossierView(self.ctx, dossier_id, self.registry, loaded=loaded)
             except NotFoundError as exc:
                 messages.show_error(self, tr("ui.error.open_title"), str(exc))
                 return None

@@ -147,7 +147,8 @@ def test_enter_in_search_opens_first_hit(qtbot: QtBot, ctx: AppContext, uow: Uni
     a, _b, _c = _three(uow)
     window = make_window(qtbot, ctx)
     QTest.keyClicks(window.list_view.search, "9712ab")
-    QTest.keyClick(window.list_view.search, Qt.Key.Key_Return)
+    with qtbot.waitSignal(window.dossier_opened):
+        QTest.keyClick(window.list_view.search, Qt.Key.Key_Return)
     current = window.tabs.currentWidget()
     assert isinstance(current, DossierView) and current.dossier_id == a
 
@@ -155,11 +156,13 @@ def test_enter_in_search_opens_first_hit(qtbot: QtBot, ctx: AppContext, uow: Uni
 def test_opening_twice_focuses_the_same_tab(qtbot: QtBot, ctx: AppContext, uow: UnitOfWork) -> None:
     a, b, _c = _three(uow)
     window = make_window(qtbot, ctx)
-    ctx.events.open_dossier_requested.emit(a)
-    ctx.events.open_dossier_requested.emit(b)
+    for dossier_id in (a, b):
+        with qtbot.waitSignal(window.dossier_opened):
+            ctx.events.open_dossier_requested.emit(dossier_id)
     assert window.tabs.count() == 3
     window.show_list()
-    ctx.events.open_dossier_requested.emit(a)
+    with qtbot.waitSignal(window.dossier_opened):  # already open: at once, to the front
+        ctx.events.open_dossier_requested.emit(a)
     assert window.tabs.count() == 3
     assert window.tabs.currentWidget() is window.open_dossiers()[a]
     window.cycle_tabs(1)
@@ -251,3 +254,36 @@ def test_a_large_result_shows_at_once_and_is_counted_after(
         assert view.model.row_at(0).address_line == "Kerkstraat 1"
     assert view.model.visible_count == 2
     assert "2 van 3 dossiers" in view.count_label.text()
+
+
+def test_a_dossier_asked_for_is_read_off_the_gui_thread_and_opened_once(
+    qtbot: QtBot, ctx: AppContext, uow: UnitOfWork, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A double-click (or any 'open this dossier') reads the dossier on a worker; a second
+    click while it loads opens no second tab; an unknown dossier says so."""
+    import threading
+
+    import buddy_desk.ui.dossiers.data as data
+
+    a, _b, _c = _three(uow)
+    window = make_window(qtbot, ctx)
+    threads: list[str] = []
+    real = data.load_dossier_for_view
+
+    def spy(context: AppContext, dossier_id: int) -> object:
+        threads.append(threading.current_thread().name)
+        return real(context, dossier_id)
+
+    monkeypatch.setattr(data, "load_dossier_for_view", spy)
+    with qtbot.waitSignal(window.dossier_opened) as opened:
+        ctx.events.open_dossier_requested.emit(a)
+        ctx.events.open_dossier_requested.emit(a)  # clicked twice
+    assert opened.args == [a] and window.tabs.count() == 2
+    assert threads == [threads[0]] and threads[0] != threading.main_thread().name
+    shown: list[str] = []
+    monkeypatch.setattr(
+        "buddy_desk.ui.messages.show_error", lambda _parent, _title, text, *_a: shown.append(text)
+    )
+    ctx.events.open_dossier_requested.emit(999_999)
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    assert "999999" in shown[0] and window.tabs.count() == 2

@@ -13,6 +13,7 @@ from buddy_desk.choices.service.consent import view_dossier
 from buddy_desk.core.summaries import DossierDetail
 from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.dossiers.decisions import Decisions, load_decisions
 
 
 def load_dossier_for_view(ctx: AppContext, dossier_id: int) -> DossierDetail:
@@ -30,3 +31,9 @@ def load_dossier_for_view(ctx: AppContext, dossier_id: int) -> DossierDetail:
         return gated
     events = sorted((*gated.events, *documents), key=lambda e: e.occurred_at, reverse=True)
     return replace(gated, events=tuple(events))
+
+
+def load_view(ctx: AppContext, dossier_id: int) -> tuple[DossierDetail, Decisions]:
+    """All a dossier tab shows when it opens, read in one go (on a worker: ``MainWindow.
+    request_dossier``); raises NotFoundError for an unknown id."""
+    return load_dossier_for_view(ctx, dossier_id), load_decisions(ctx, dossier_id)

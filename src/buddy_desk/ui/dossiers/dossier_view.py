@@ -31,7 +31,7 @@ from buddy_desk.i18n import tr
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.dossiers.collaboration_card import CollaborationCard
 from buddy_desk.ui.dossiers.data import load_dossier_for_view
-from buddy_desk.ui.dossiers.decisions import load_decisions
+from buddy_desk.ui.dossiers.decisions import Decisions, load_decisions
 from buddy_desk.ui.dossiers.header import DossierHeader
 from buddy_desk.ui.dossiers.notes_section import NotesSection
 from buddy_desk.ui.dossiers.process_card import ProcessCard
@@ -54,20 +54,23 @@ class DossierView(QWidget):
         dossier_id: int,
         registry: UiRegistry | None = None,
         parent: QWidget | None = None,
+        loaded: tuple[DossierDetail, Decisions] | None = None,
     ) -> None:
+        """``loaded``: what ``data.load_view`` read (on a worker); else it is read here."""
         super().__init__(parent)
         started = time.perf_counter()
         self.ctx = ctx
         self.dossier_id = dossier_id
         self.registry = registry or UiRegistry()
         # raises NotFoundError before any widget exists: the caller shows the message
-        self.detail: DossierDetail = load_dossier_for_view(ctx, dossier_id)
+        detail, decisions = loaded if loaded is not None else (None, None)
+        self.detail: DossierDetail = detail or load_dossier_for_view(ctx, dossier_id)
         self._section_widgets: list[tuple[DossierSection, QWidget]] = []
         self._actions: list[tuple[DossierAction | None, QAction]] = []
         self._narrow: bool | None = None  # the layout applied last; None: none yet
         self._language_stale = False  # the language changed while this tab was hidden
         self._build()
-        self._show()
+        self._show(decisions)
         ctx.events.dossier_changed.connect(self._on_events_dossier_changed)
         ctx.events.language_changed.connect(self._on_events_language_changed)
         log.info("opened dossier %d in %.0f ms", dossier_id, (time.perf_counter() - started) * 1000)
@@ -216,13 +219,13 @@ class DossierView(QWidget):
             show_error(self, tr("ui.error.action_title"), str(exc))
 
     # -- showing ----------------------------------------------------------------------------
-    def _show(self) -> None:
+    def _show(self, decisions: Decisions | None = None) -> None:
         d = self.detail
         warning = getattr(d, "chain_warning", None)  # set by the consent gate
         self.chain_warning.setText(warning or "")
         self.chain_warning.setVisible(bool(warning))
         self.header.show_detail(d)
-        self.collaboration.show_detail(d, load_decisions(self.ctx, d.id))
+        self.collaboration.show_detail(d, decisions or load_decisions(self.ctx, d.id))
         self.img_card.show_detail(d)
         self.ncg_card.show_detail(d)
         self.timeline.show_events(d.events)
