@@ -11,7 +11,7 @@ import logging
 import time
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QResizeEvent, QShowEvent, QTextCursor
+from PySide6.QtGui import QAction, QKeySequence, QResizeEvent, QTextCursor
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -39,6 +39,7 @@ from buddy_desk.ui.dossiers.timeline_section import TimelineSection
 from buddy_desk.ui.extensions import DossierAction, DossierSection, UiRegistry
 from buddy_desk.ui.widgets.cards import SPACING
 from buddy_desk.ui.widgets.flow import ActionBar
+from buddy_desk.ui.widgets.language import follow_language
 from buddy_desk.ui.widgets.lazy_page import follows_language
 
 log = logging.getLogger(__name__)
@@ -68,11 +69,12 @@ class DossierView(QWidget):
         self._section_widgets: list[tuple[DossierSection, QWidget]] = []
         self._actions: list[tuple[DossierAction | None, QAction]] = []
         self._narrow: bool | None = None  # the layout applied last; None: none yet
-        self._language_stale = False  # the language changed while this tab was hidden
         self._build()
         self._show(decisions)
         ctx.events.dossier_changed.connect(self._on_events_dossier_changed)
-        ctx.events.language_changed.connect(self._on_events_language_changed)
+        # a dossier tab in the background follows a switch when it is shown: with several
+        # dossiers open a switch would redo each of them at once
+        self._language = follow_language(self, ctx.events.language_changed, self._follow_language)
         log.info("opened dossier %d in %.0f ms", dossier_id, (time.perf_counter() - started) * 1000)
 
     # -- large text: stack instead of scrolling sideways --------------------------------------
@@ -268,7 +270,7 @@ class DossierView(QWidget):
 
     def section_widget(self, section_id: str) -> QWidget | None:
         """The registered section's own widget (built now if it was not shown yet)."""
-        self._catch_up_language()
+        self._language.catch_up()  # its texts in the language of the moment
         for section, holder in self._section_widgets:
             if section.id == section_id:
                 self._build_section(section, holder)
@@ -298,28 +300,11 @@ class DossierView(QWidget):
         if dossier_id == self.dossier_id:
             self.refresh()
 
-    def _on_events_language_changed(self, _language: str) -> None:
-        if not self.isVisible():
-            # a dossier tab in the background follows when it is shown: with several
-            # dossiers open a switch would redo each of them at once
-            self._language_stale = True
-            return
-        self._follow_language()
-
     def _follow_language(self) -> None:
-        self._language_stale = False
         self._show()
         self.notes.retranslate()
         self.timeline.retranslate()
         self._rebuild_untranslatable_sections()
-
-    def _catch_up_language(self) -> None:
-        if self._language_stale:
-            self._follow_language()
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
-        self._catch_up_language()
-        super().showEvent(event)
 
     def _rebuild_untranslatable_sections(self) -> None:
         """Sections that cannot retranslate themselves are built anew in the new language."""

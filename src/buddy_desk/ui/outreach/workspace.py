@@ -44,6 +44,7 @@ from buddy_desk.ui.formatting import format_count, format_short_date
 from buddy_desk.ui.outreach.contact_dialog import ContactChoice, ContactDialog
 from buddy_desk.ui.tasks import TaskHandle
 from buddy_desk.ui.widgets import text_size
+from buddy_desk.ui.widgets.language import follow_language
 from buddy_desk.ui.widgets.row_table import PreparedRows, RowTableModel, RowTableView
 
 DONE = QColor("#667085")
@@ -157,7 +158,7 @@ class OutreachWorkspace(QWidget):
         buttons.addWidget(self.cancel_button)
         layout.addLayout(buttons)
         ctx.events.dossiers_reloaded.connect(self.reload)
-        ctx.events.language_changed.connect(self._on_events_language_changed)
+        follow_language(self, ctx.events.language_changed, self.retranslate)
         self.retranslate()
 
     # -- texts ----------------------------------------------------------------------------
@@ -191,9 +192,6 @@ class OutreachWorkspace(QWidget):
             combo.addItem(text, value)
         combo.setCurrentIndex(max(0, combo.findData(data)) if data is not None else 0)
         combo.blockSignals(False)
-
-    def _on_events_language_changed(self, _language: str) -> None:
-        self.retranslate()
 
     # -- loading and filtering ------------------------------------------------------------
     def reload(self) -> None:

@@ -44,6 +44,7 @@ from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.formatting import format_count, format_short_date, format_time
 from buddy_desk.ui.pairs.couple_dialog import CoupleChoice, CoupleDialog
 from buddy_desk.ui.widgets import text_size
+from buddy_desk.ui.widgets.language import follow_language
 from buddy_desk.ui.widgets.row_table import PreparedRows, RowTableModel, RowTableView
 
 MUTED = QColor("#b42318")
@@ -176,7 +177,7 @@ class PairsWorkspace(QWidget):
         self.tabs.addTab(load_page, "")
 
         ctx.events.dossiers_reloaded.connect(self.reload)
-        ctx.events.language_changed.connect(self._on_events_language_changed)
+        follow_language(self, ctx.events.language_changed, self.retranslate)
         self.retranslate()
 
     # -- texts ----------------------------------------------------------------------------
@@ -208,9 +209,6 @@ class PairsWorkspace(QWidget):
     def _show_notice(self) -> None:
         self.notice.setText("" if self.coordinator else tr("pairs.only_coordinator"))
         self.notice.setVisible(not self.coordinator)
-
-    def _on_events_language_changed(self, _language: str) -> None:
-        self.retranslate()
 
     # -- loading --------------------------------------------------------------------------
     def reload(self) -> None:

@@ -47,6 +47,7 @@ from buddy_desk.ui.file_dialogs import ask_save_file
 from buddy_desk.ui.formatting import format_count, format_short_date
 from buddy_desk.ui.messages import show_error
 from buddy_desk.ui.widgets import accessible, text_size
+from buddy_desk.ui.widgets.language import follow_language
 
 COLUMNS = (
     "samenloop.col.address",
@@ -245,7 +246,7 @@ class SamenloopWorkspace(QWidget):
         self.table.activated.connect(self._on_table_activated)
         layout.addWidget(self.table, 1)
         ctx.events.dossiers_reloaded.connect(self.reload)
-        ctx.events.language_changed.connect(self._on_events_language_changed)
+        follow_language(self, ctx.events.language_changed, self.retranslate)
         self.retranslate()
         self.reload()
 
@@ -279,9 +280,6 @@ class SamenloopWorkspace(QWidget):
             self._refresh_list()
         else:  # the same rows in the same order, in the new language
             self._show_list(self.shown)
-
-    def _on_events_language_changed(self, _language: str) -> None:
-        self.retranslate()
 
     def _fill_tiles(self) -> None:
         counts = self.overview.counts if self.overview else {}

@@ -34,6 +34,7 @@ from buddy_desk.ui.formatting import format_count
 from buddy_desk.ui.messages import show_error
 from buddy_desk.ui.signals.common import SignalsTable, ask_close
 from buddy_desk.ui.widgets import accessible, text_size
+from buddy_desk.ui.widgets.language import follow_language
 
 STATES = ("open", "done", "all")
 
@@ -88,7 +89,7 @@ class SignalsWorkspace(QWidget):
         layout.addLayout(buttons)
         ctx.events.dossiers_reloaded.connect(self.reload)
         ctx.events.dossier_changed.connect(lambda _id: self.reload())
-        ctx.events.language_changed.connect(self._on_events_language_changed)
+        follow_language(self, ctx.events.language_changed, self.retranslate)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -106,9 +107,6 @@ class SignalsWorkspace(QWidget):
         self.state.blockSignals(False)
         self.table.retranslate()
         self.reload()
-
-    def _on_events_language_changed(self, _language: str) -> None:
-        self.retranslate()
 
     def reload(self) -> None:
         """Load the signals off the GUI thread; a burst of reloads paints once, the newest."""

@@ -29,6 +29,7 @@ from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.formatting import format_count, format_short_date
 from buddy_desk.ui.svip.answer_dialog import AnswerChoice, AnswerDialog
 from buddy_desk.ui.widgets import text_size
+from buddy_desk.ui.widgets.language import follow_language
 from buddy_desk.ui.widgets.row_table import PreparedRows, RowTableModel, RowTableView
 
 OVERDUE = QColor("#b42318")
@@ -116,7 +117,7 @@ class SvipWorkspace(QWidget):
         buttons.addStretch(1)
         layout.addLayout(buttons)
         ctx.events.dossiers_reloaded.connect(self.reload)
-        ctx.events.language_changed.connect(self._on_events_language_changed)
+        follow_language(self, ctx.events.language_changed, self.retranslate)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -147,9 +148,6 @@ class SvipWorkspace(QWidget):
             combo.blockSignals(False)
         self.model.retranslate()
         self.reload()
-
-    def _on_events_language_changed(self, _language: str) -> None:
-        self.retranslate()
 
     def reload(self) -> None:
         viewer, today = self.viewer, self.today
