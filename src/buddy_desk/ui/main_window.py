@@ -231,6 +231,11 @@ class MainWindow(QMainWindow):
             return
         if dossier_id in self._loading:
             return  # a second click while the first one loads
+        if not self.ctx.tasks.has_free_thread():
+            # long jobs (an import, a letter run) hold every worker: a read queued behind
+            # them could wait minutes, the tab opens now instead
+            self.open_dossier(dossier_id)
+            return
         self._await_dossier_view()
         from buddy_desk.ui.dossiers.data import load_view
 

@@ -137,6 +137,10 @@ class TaskRunner:
         self._live.pop(signals, None)
         signals.deleteLater()
 
+    def has_free_thread(self) -> bool:
+        """A job started now runs at once (else it queues behind the running ones)."""
+        return self._pool.activeThreadCount() < self._pool.maxThreadCount()
+
     def wait(self, msecs: int = -1) -> bool:
         """Wait for all jobs (tests, shutdown)."""
         return self._pool.waitForDone(msecs)

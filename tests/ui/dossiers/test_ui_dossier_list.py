@@ -287,3 +287,31 @@ def test_a_dossier_asked_for_is_read_off_the_gui_thread_and_opened_once(
     ctx.events.open_dossier_requested.emit(999_999)
     qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
     assert "999999" in shown[0] and window.tabs.count() == 2
+
+
+def test_a_dossier_opens_at_once_while_long_jobs_hold_every_worker(
+    qtbot: QtBot, ctx: AppContext, uow: UnitOfWork
+) -> None:
+    """An import and a letter run at the same time must not make a double-click wait."""
+    import threading
+
+    a, _b, _c = _three(uow)
+    window = make_window(qtbot, ctx)
+    release = threading.Event()
+    started = threading.Semaphore(0)
+
+    def long_job(_progress: object) -> None:
+        started.release()
+        release.wait(30)
+
+    try:
+        for _ in range(2):
+            ctx.tasks.start(long_job)
+        for _ in range(2):
+            assert started.acquire(timeout=10)
+        assert not ctx.tasks.has_free_thread()
+        ctx.events.open_dossier_requested.emit(a)
+        assert a in window.open_dossiers()  # opened now, not queued behind the jobs
+    finally:
+        release.set()
+        ctx.tasks.wait(10_000)
