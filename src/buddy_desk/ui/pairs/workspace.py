@@ -91,6 +91,7 @@ class PairsWorkspace(QWidget):
         self.setObjectName("pairsWorkspace")
         self.ctx = ctx
         self.coordinator = False  # asked with the first load, off the GUI thread
+        self._role_known = False  # until then no notice that coupling is for coordinators
         self._message = ""
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
@@ -208,7 +209,7 @@ class PairsWorkspace(QWidget):
 
     def _show_notice(self) -> None:
         self.notice.setText("" if self.coordinator else tr("pairs.only_coordinator"))
-        self.notice.setVisible(not self.coordinator)
+        self.notice.setVisible(self._role_known and not self.coordinator)
 
     # -- loading --------------------------------------------------------------------------
     def reload(self) -> None:
@@ -235,7 +236,7 @@ class PairsWorkspace(QWidget):
         )
 
     def _on_load_done(self, loaded: _Loaded) -> None:
-        self.coordinator = loaded.coordinator
+        self.coordinator, self._role_known = loaded.coordinator, True
         self._show_notice()
         self.model.set_prepared(loaded.pairs)
         self.table.resizeColumnsToContents()
