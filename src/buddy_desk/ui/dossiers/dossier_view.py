@@ -301,9 +301,8 @@ class DossierView(QWidget):
             self.refresh()
 
     def _follow_language(self) -> None:
-        self._show()
+        self._show()  # the timeline's dates and the cards in the new language too
         self.notes.retranslate()
-        self.timeline.retranslate()
         self._rebuild_untranslatable_sections()
 
     def _rebuild_untranslatable_sections(self) -> None:
