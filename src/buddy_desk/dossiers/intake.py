@@ -155,10 +155,14 @@ def _existing(session: Session, key: AddressKey) -> tuple[Address | None, int | 
     return row[0], row[1]
 
 
-def find_dossier_for_address(uow: UnitOfWork, key: AddressKey) -> int | None:
-    """The id of the dossier at this address, if there is one."""
+def dossier_at_address(uow: UnitOfWork, key: AddressKey) -> tuple[int, str] | None:
+    """The id of the dossier at this address and the address as a refused intake names it
+    (``DossierExistsError``), if there is one."""
     with uow:
-        return _existing(uow.session, key)[1]
+        address, dossier_id = _existing(uow.session, key)
+        if address is None or dossier_id is None:
+            return None
+        return dossier_id, address_text(address.straat, key, address.woonplaats)
 
 
 def create_dossier(uow: UnitOfWork, data: NewDossier) -> int:

@@ -60,21 +60,19 @@ WORKSPACE_MODULES = (
     "buddy_desk.outreach.service",
     "buddy_desk.pairs.service",
 )
-"""The Qt-free modules behind the workspaces (tests/ui/test_warmup checks none is missing)."""
+"""The Qt-free modules behind the workspaces (tests/ui/test_startup_path checks that none is
+missing)."""
 
 
-def import_one_by_one(modules: Sequence[str], on_done: Callable[[], object] | None = None) -> None:
+def import_one_by_one(modules: Sequence[str]) -> None:
     """Import Qt modules on the GUI thread, one per turn of the event loop (each takes a few
     milliseconds once ``WORKSPACE_MODULES`` are in), so a click in between is answered."""
     pending = list(modules)
 
     def next_one() -> None:
         if pending:
-            import_all(pending[:1])
-            del pending[:1]
+            import_all([pending.pop(0)])
             QTimer.singleShot(0, next_one)
-        elif on_done is not None:
-            on_done()
 
     QTimer.singleShot(0, next_one)
 

@@ -14,7 +14,7 @@ from buddy_desk.dossiers.intake import (
     DossierExistsError,
     NewDossier,
     create_dossier,
-    find_dossier_for_address,
+    dossier_at_address,
 )
 from buddy_desk.dossiers.service import get_dossier, load_summaries
 from buddy_desk.errors import ValidationError
@@ -75,8 +75,11 @@ def test_without_resident_and_with_number_as_int(uow: UnitOfWork) -> None:
     detail = get_dossier(uow, dossier_id)
     assert detail.residents == ()
     assert detail.number_text == "99999"
-    assert find_dossier_for_address(uow, AddressKey("9999ZZ", 99999)) == dossier_id
-    assert find_dossier_for_address(uow, AddressKey("9999ZZ", 1)) is None
+    assert dossier_at_address(uow, AddressKey("9999ZZ", 99999)) == (
+        dossier_id,
+        "Dijk 99999, 9999 ZZ Delfzijl",
+    )
+    assert dossier_at_address(uow, AddressKey("9999ZZ", 1)) is None
 
 
 def test_existing_address_is_refused_with_its_dossier_id(uow: UnitOfWork) -> None:

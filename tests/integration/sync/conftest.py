@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -132,6 +133,26 @@ def push_from(
     finally:
         engine.dispose()
     return results
+
+
+def forge_edit(laptop: UnitOfWork, *, uuid: str, table: str, row_key: str, dossier_id: int) -> None:
+    """A modified client's queued field edit ("gekaapt"), written straight into the outbox of
+    anna's laptop, whatever the dossier's scope."""
+    with laptop:
+        laptop.session.add(
+            SyncOutbox(
+                uuid=uuid,
+                table_name=table,
+                row_key=row_key,
+                dossier_id=dossier_id,
+                payload=json.dumps({"value": "gekaapt"}),
+                base_version=0,
+                author="anna",
+                created_at="2026-12-06T10:00:00Z",
+                sent=False,
+            )
+        )
+        laptop.commit()
 
 
 def replay(team: Team, laptop: UnitOfWork, who: str = "anna") -> list[dict[str, object]]:

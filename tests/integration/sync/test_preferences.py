@@ -6,7 +6,6 @@ one with base versions, like a signal's (``sync/rows_sql.py``).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -15,11 +14,10 @@ from sqlalchemy import func, select, text
 from buddy_desk.cli import main as cli_main
 from buddy_desk.core.inspection import DayPart, InspectionForm
 from buddy_desk.models.planning import PlanningPreference
-from buddy_desk.models.sync import SyncOutbox
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.planning.service.booking import add_to_queue, save_preference
 from buddy_desk.sync import service
-from tests.integration.sync.conftest import Team, enrol_both, enrol_laptop, replay
+from tests.integration.sync.conftest import Team, enrol_both, enrol_laptop, forge_edit, replay
 
 pytestmark = pytest.mark.postgres
 
@@ -133,21 +131,13 @@ def test_preferences_stay_in_scope(team: Team, server: UnitOfWork, tmp_path: Pat
     _save(server, team.shared, [1], 2, "planner")
     anna = enrol_laptop(team, tmp_path, "anna")
     assert set(_prefs(anna)) == {team.shared}
-    with anna:  # a modified client's edit of a dossier outside its scope
-        anna.session.add(
-            SyncOutbox(
-                uuid="e" * 32,
-                table_name="planning_preference_field",
-                row_key=f"{team.nobody}:queue_reason",
-                dossier_id=team.nobody,
-                payload=json.dumps({"value": "gekaapt"}),
-                base_version=0,
-                author="anna",
-                created_at="2026-12-06T10:00:00Z",
-                sent=False,
-            )
-        )
-        anna.commit()
+    forge_edit(  # a modified client's edit of a dossier outside its scope
+        anna,
+        uuid="e" * 32,
+        table="planning_preference_field",
+        row_key=f"{team.nobody}:queue_reason",
+        dossier_id=team.nobody,
+    )
     service.sync(anna)
     assert _prefs(server)[team.nobody][5] is None
     with server:  # refused by the server and kept as a conflict, not applied

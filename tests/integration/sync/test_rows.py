@@ -37,7 +37,7 @@ from buddy_desk.signals.service import (
 )
 from buddy_desk.sync import service
 from tests.factories import give_consent, make_supervisor
-from tests.integration.sync.conftest import Team, enrol_both, enrol_laptop, replay
+from tests.integration.sync.conftest import Team, enrol_both, enrol_laptop, forge_edit, replay
 from tests.planning_factories import make_expert
 
 pytestmark = pytest.mark.postgres
@@ -165,21 +165,13 @@ def test_a_laptop_never_receives_signals_outside_its_scope(
     assert _uuid_of(server, outside.id) not in _signals(anna)
     assert _uuid_of(server, bram_only.id) not in _signals(anna)
     # a change pushed for a dossier outside the scope is refused and listed, not applied
-    with anna:
-        anna.session.add(
-            SyncOutbox(
-                uuid="f" * 32,
-                table_name="signal_field",
-                row_key=f"{_uuid_of(server, outside.id)}:outcome",
-                dossier_id=team.nobody,
-                payload=json.dumps({"value": "gekaapt"}),
-                base_version=0,
-                author="anna",
-                created_at="2026-12-06T10:00:00Z",
-                sent=False,
-            )
-        )
-        anna.commit()
+    forge_edit(
+        anna,
+        uuid="f" * 32,
+        table="signal_field",
+        row_key=f"{_uuid_of(server, outside.id)}:outcome",
+        dossier_id=team.nobody,
+    )
     service.sync(anna)
     assert _signals(server)[_uuid_of(server, outside.id)][1] is None
 

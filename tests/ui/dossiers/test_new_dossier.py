@@ -294,14 +294,14 @@ def test_the_typed_address_is_looked_up_off_the_gui_thread(
 
     threads: list[str] = []
     from buddy_desk.core.address import AddressKey
-    from buddy_desk.dossiers.intake import find_dossier_for_address as real
+    from buddy_desk.dossiers.intake import dossier_at_address as real
     from buddy_desk.persistence.unit_of_work import UnitOfWork
 
-    def spy(uow: UnitOfWork, key: AddressKey) -> int | None:
+    def spy(uow: UnitOfWork, key: AddressKey) -> tuple[int, str] | None:
         threads.append(threading.current_thread().name)
         return real(uow, key)
 
-    monkeypatch.setattr(module, "find_dossier_for_address", spy)
+    monkeypatch.setattr(module, "dossier_at_address", spy)
     existing = make_dossier(ctx.new_uow(), postcode="9712AB", huisnummer=7, straat="Kerkstraat")
     dialog = _dialog(qtbot, ctx)
     _type(dialog.postcode, "9712 ab")

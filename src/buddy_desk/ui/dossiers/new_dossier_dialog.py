@@ -41,14 +41,13 @@ from buddy_desk.dossiers.intake import (
     DossierExistsError,
     NewDossier,
     create_dossier,
-    find_dossier_for_address,
+    dossier_at_address,
     normalise_email,
     normalise_telefoon,
     strict_huisnummer,
 )
 from buddy_desk.errors import ValidationError
 from buddy_desk.i18n import tr
-from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.operations import failure_text
 from buddy_desk.ui.style import BORDER, FAINT
@@ -111,8 +110,6 @@ def _stacked(field: QWidget | QLayout, *messages: QLabel) -> QWidget:
 class NewDossierDialog(FittedDialog):
     refused = Signal(str)
     """The write was refused; arg: the sentence shown in the dialog."""
-    address_checked = Signal()
-    """The typed address was looked up; the banner offers its dossier if it has one."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -350,7 +347,7 @@ class NewDossierDialog(FittedDialog):
             else:
                 self._looking_up = True
                 self.ctx.ops.read(
-                    lambda uow: _dossier_at(uow, key),
+                    lambda uow: dossier_at_address(uow, key),
                     on_done=self._on_looked_up,
                     parent=self,
                     key=self.banner,  # typing on: only the last address counts
@@ -364,7 +361,6 @@ class NewDossierDialog(FittedDialog):
         else:
             self._show_existing(*found)
         self.ok_button.setEnabled(self.is_complete() and not self.saving)
-        self.address_checked.emit()
 
     def _show_existing(self, dossier_id: int | None, address: str = "") -> None:
         self.existing_id = dossier_id
@@ -500,18 +496,6 @@ class NewDossierDialog(FittedDialog):
     def _on_toevoeging_editing_finished(self) -> None:
         if self.checks["huisnummertoevoeging"].problem is None:
             self.toevoeging.setText(normalise_toevoeging(self.toevoeging.text()) or "")
-
-
-def _dossier_at(uow: UnitOfWork, key: AddressKey) -> tuple[int, str] | None:
-    """The dossier at ``key`` and its address as the banner says it, if there is one."""
-    from buddy_desk.dossiers.service import get_dossier
-
-    found = find_dossier_for_address(uow, key)
-    if found is None:
-        return None
-    detail = get_dossier(uow, found)
-    place = f"{format_postcode(detail.postcode)} {detail.woonplaats}"
-    return found, f"{detail.straat} {detail.number_text}, {place}"
 
 
 def _spacer() -> QLayout:
