@@ -134,6 +134,19 @@ class _Heartbeat:
         self._timer.setInterval(self.INTERVAL_MS)
         self._timer.timeout.connect(self._beat)
         self._timer.start()
+        # the garbage collector's pauses (any thread: one holds the interpreter for all)
+        self.collections: list[tuple[float, int]] = []
+        self._gc_started = 0.0
+        import gc
+
+        gc.callbacks.append(self._on_gc)
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        else:
+            ms = (time.perf_counter() - self._gc_started) * 1000
+            self.collections.append((ms, info["generation"]))
 
     def _beat(self) -> None:
         now = (time.perf_counter(), time.thread_time())
@@ -149,6 +162,7 @@ class _Heartbeat:
 
     def clear(self) -> None:
         self.gaps.clear()
+        self.collections.clear()
         self._last = (time.perf_counter(), time.thread_time())
 
     def figures(self) -> dict[str, Any]:
@@ -161,6 +175,8 @@ class _Heartbeat:
             "max_cpu_ms": by_cpu[0][1] if by_cpu else 0.0,
             "cpu_over_50": sum(1 for _, cpu, _ in by_cpu if cpu > TARGET_MS),
             "busiest": [f"{c:.0f} ms CPU ({w:.0f} ms) {step}" for w, c, step in by_cpu[:8]],
+            "gc_max_ms": max((ms for ms, _ in self.collections), default=0.0),
+            "gc_full": sum(1 for _, generation in self.collections if generation == 2),
         }
 
 

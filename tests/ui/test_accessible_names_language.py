@@ -68,10 +68,13 @@ def test_accessible_names_follow_the_language_switch_and_back(
     assert wrong_language(window, "nl", "en") == []
     window.set_language("en")
     try:
-        assert list_view.search.accessibleName() == catalog("en")["a11y.list.search"]
+        # the accessible names follow in a turn of the event loop of their own
+        qtbot.waitUntil(
+            lambda: list_view.search.accessibleName() == catalog("en")["a11y.list.search"]
+        )
         assert list_view.table.accessibleName() == catalog("en")["a11y.list.table"]
         assert wrong_language(window, "en", "nl") == []
     finally:
         window.set_language("nl")
-    assert list_view.search.accessibleName() == catalog("nl")["a11y.list.search"]
+    qtbot.waitUntil(lambda: list_view.search.accessibleName() == catalog("nl")["a11y.list.search"])
     assert wrong_language(window, "nl", "en") == []

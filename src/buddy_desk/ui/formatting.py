@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from buddy_desk.core.formatting import amount_text, long_date
 from buddy_desk.i18n import current_language, tr
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # appointments are planned in Groningen's time
 
 
 def format_date(value: date | None) -> str:
@@ -46,6 +49,12 @@ def local(moment: datetime) -> datetime:
 
 def format_time(moment: datetime) -> str:
     return local(moment).strftime("%H:%M")
+
+
+def format_span(start: datetime, end: datetime) -> str:
+    """An appointment: 'do 03-12-2026 10:00–14:00' / 'Thu 2026-12-03 10:00–14:00'."""
+    a, b = start.astimezone(AMSTERDAM), end.astimezone(AMSTERDAM)
+    return f"{weekday_short(a.weekday())} {format_short_date(a.date())} {a:%H:%M}–{b:%H:%M}"
 
 
 def format_count(n: int) -> str:

@@ -33,9 +33,10 @@ from buddy_desk.ui.dossiers.list_view import DossierListView
 from buddy_desk.ui.extensions import MenuAction, UiRegistry, Workspace
 from buddy_desk.ui.profile import window_title
 from buddy_desk.ui.qt_translations import apply_qt_language
-from buddy_desk.ui.settings import AppSettings, save_settings
+from buddy_desk.ui.settings import AppSettings, save_settings, save_settings_soon
 from buddy_desk.ui.widgets import text_size
 from buddy_desk.ui.widgets.accessible import retranslate_accessibility
+from buddy_desk.ui.widgets.idle import when_idle
 from buddy_desk.ui.widgets.lazy_page import LazyPage, focus_first_child
 
 if TYPE_CHECKING:
@@ -129,7 +130,15 @@ class MainWindow(QMainWindow):
         from buddy_desk.ui.warmup import import_one_by_one
 
         modules = [w.module for w in self.registry.workspaces if w.module is not None]
-        import_one_by_one(modules)
+        import_one_by_one(modules, then=self._keep_collections_quiet)
+
+    def _keep_collections_quiet(self) -> None:
+        from shiboken6 import isValid
+
+        from buddy_desk.ui.heap import QuietCollector
+
+        if isValid(self):
+            self.collector = QuietCollector(self)  # start-up is done: what it made stays
 
     def _import_dossier_view(self) -> None:
         importlib.import_module(_DOSSIER_VIEW)  # Qt classes: on the GUI thread, after a paint
@@ -244,9 +253,14 @@ class MainWindow(QMainWindow):
         ctx = self.ctx
 
         def done(loaded: tuple[DossierDetail, Decisions]) -> None:
-            self._loading.discard(dossier_id)
-            QApplication.restoreOverrideCursor()
-            self.open_dossier(dossier_id, loaded)
+            view = self._new_dossier_view(dossier_id, loaded)
+            if view is None:
+                self._loading.discard(dossier_id)
+                QApplication.restoreOverrideCursor()
+                return
+            # the tab is added and laid out once the window has had a turn: building and
+            # showing it in one go kept the window from painting for longer than a frame
+            when_idle(self, lambda: self._front_new_tab(view))
 
         def failed(exc: BaseException) -> None:
             self._loading.discard(dossier_id)
@@ -269,17 +283,39 @@ class MainWindow(QMainWindow):
         self, dossier_id: int, loaded: tuple[DossierDetail, Decisions] | None = None
     ) -> DossierView | None:
         """The dossier's tab, opened now (its data read here unless ``loaded``) and in front."""
+        view = self._dossiers.get(dossier_id)
+        if view is None:
+            view = self._new_dossier_view(dossier_id, loaded)
+        if view is None:
+            return None
+        self._front(view)
+        return view
+
+    def _new_dossier_view(
+        self, dossier_id: int, loaded: tuple[DossierDetail, Decisions] | None
+    ) -> DossierView | None:
         self._await_dossier_view()
         from buddy_desk.ui.dossiers.dossier_view import DossierView
 
-        view = self._dossiers.get(dossier_id)
-        if view is None:
-            try:
-                view = DossierView(self.ctx, dossier_id, self.registry, loaded=loaded)
-            except NotFoundError as exc:
-                messages.show_error(self, tr("ui.error.open_title"), str(exc))
-                return None
-            self._dossiers[dossier_id] = view
+        try:
+            return DossierView(self.ctx, dossier_id, self.registry, loaded=loaded)
+        except NotFoundError as exc:
+            messages.show_error(self, tr("ui.error.open_title"), str(exc))
+            return None
+
+    def _front_new_tab(self, view: DossierView) -> None:
+        self._loading.discard(view.dossier_id)
+        QApplication.restoreOverrideCursor()
+        opened = self._dossiers.get(view.dossier_id)
+        if opened is not None and opened is not view:  # opened directly meanwhile (a tool)
+            view.deleteLater()
+            view = opened
+        self._front(view)
+
+    def _front(self, view: DossierView) -> None:
+        """``view``'s tab in front (added first if it is new)."""
+        if view.dossier_id not in self._dossiers:
+            self._dossiers[view.dossier_id] = view
             index = self.tabs.addTab(view, view.tab_title)
             self.tabs.setTabToolTip(index, view.tab_title)
             close = QToolButton()
@@ -292,8 +328,7 @@ class MainWindow(QMainWindow):
             self.tabs.tabBar().setTabButton(index, QTabBar.ButtonPosition.RightSide, close)
             view.title_changed.connect(lambda title, v=view: self._on_view_title_changed(v, title))
         self.tabs.setCurrentWidget(view)
-        self.dossier_opened.emit(dossier_id)
-        return view
+        self.dossier_opened.emit(view.dossier_id)
 
     def open_dossiers(self) -> dict[int, DossierView]:
         return dict(self._dossiers)
@@ -360,7 +395,7 @@ class MainWindow(QMainWindow):
         set_language(language)
         apply_qt_language(language)
         self.settings.language = language
-        save_settings(self.settings)
+        save_settings_soon(self.settings)
         self.ctx.events.language_changed.emit(language)
 
     def change_profile(self) -> None:
@@ -422,4 +457,6 @@ class MainWindow(QMainWindow):
         self.retranslate()
         for _workspace, page in self._workspaces:
             page.follow_language()
-        retranslate_accessibility()  # names set once by views that are kept, not rebuilt
+        # names set once by views that are kept, not rebuilt; every widget of the app is
+        # walked, once the window has painted the switch
+        when_idle(self, retranslate_accessibility)

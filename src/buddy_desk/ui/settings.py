@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,10 +85,44 @@ def load_settings(path: Path | None = None) -> AppSettings:
 
 
 def save_settings(settings: AppSettings, path: Path | None = None) -> None:
-    """Write atomically (temp file + rename) so a crash never leaves half a file."""
-    path = path or settings_path()
+    """Write atomically (temp file + rename) so a crash never leaves half a file; after any
+    save still under way (``save_settings_soon``), so this one is the last word."""
+    wait_for_saves()
+    _write(path or settings_path(), _text(settings))
+
+
+def save_settings_soon(settings: AppSettings, path: Path | None = None) -> None:
+    """``save_settings`` on a background thread: the write's fsync can keep the GUI thread
+    for tens of milliseconds. Saves happen one at a time, in the order asked for."""
+    global _pending
+    if _writer is None:
+        _start_writer()
+    assert _writer is not None
+    _pending = _writer.submit(_write, path or settings_path(), _text(settings))
+
+
+def wait_for_saves() -> None:
+    """Wait for the saves asked for so far (they run in order: the last one done is all)."""
+    if _pending is not None:
+        _pending.result()
+
+
+_writer: ThreadPoolExecutor | None = None
+_pending: Future[None] | None = None
+
+
+def _start_writer() -> None:
+    global _writer
+    _writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="settings")
+
+
+def _text(settings: AppSettings) -> str:
+    return json.dumps(settings.to_json(), ensure_ascii=False, indent=2)
+
+
+def _write(path: Path, text: str) -> None:
     try:
         private_dir(path.parent)
-        atomic_write(path, json.dumps(settings.to_json(), ensure_ascii=False, indent=2))
+        atomic_write(path, text)
     except (OSError, FileError) as exc:
         log.warning("could not save settings (%s)", type(exc).__name__)

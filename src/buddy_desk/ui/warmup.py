@@ -64,15 +64,18 @@ WORKSPACE_MODULES = (
 missing)."""
 
 
-def import_one_by_one(modules: Sequence[str]) -> None:
+def import_one_by_one(modules: Sequence[str], then: Callable[[], object] | None = None) -> None:
     """Import Qt modules on the GUI thread, one per turn of the event loop (each takes a few
-    milliseconds once ``WORKSPACE_MODULES`` are in), so a click in between is answered."""
+    milliseconds once ``WORKSPACE_MODULES`` are in), so a click in between is answered;
+    ``then`` in the turn after the last."""
     pending = list(modules)
 
     def next_one() -> None:
         if pending:
             import_all([pending.pop(0)])
             QTimer.singleShot(0, next_one)
+        elif then is not None:
+            then()
 
     QTimer.singleShot(0, next_one)
 

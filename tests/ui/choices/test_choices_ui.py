@@ -75,8 +75,10 @@ def test_consent_recorded_by_keyboard_opens_the_other_side_and_withdrawal_closes
 
     section = _section(qtbot, ncg_ctx, d)
     assert "Geen toestemming" in section.banner.text()
-    _record_consent_by_keyboard(qtbot, section)
-    # the app-wide event refreshed both the section and the open dossier view
+    # the app-wide event refreshes both the section and the open dossier view (which reads
+    # on a worker)
+    with qtbot.waitSignal(view.refreshed, timeout=5000):
+        _record_consent_by_keyboard(qtbot, section)
     assert section.table.rowCount() == 1
     assert "IMG mag" not in section.banner.text() and "NCG mag" in section.banner.text()
     assert view.detail.current_img_case is not None
@@ -87,11 +89,11 @@ def test_consent_recorded_by_keyboard_opens_the_other_side_and_withdrawal_closes
     dialog = section.withdraw_dialog()
     assert dialog is not None
     qtbot.addWidget(dialog)
-    with qtbot.waitSignal(dialog.withdrawn, timeout=5000):
+    with qtbot.waitSignals([dialog.withdrawn, view.refreshed], timeout=5000):
         dialog.try_save()
     [state] = current_choices(uow, d)
     assert state.status is StateStatus.WITHDRAWN
-    assert view.detail.current_img_case is None  # at once
+    assert view.detail.current_img_case is None  # with the write's own refresh
     assert "Geen toestemming" in section.banner.text()
     assert verify_log(uow).ok
 

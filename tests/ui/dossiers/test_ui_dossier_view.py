@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
+from buddy_desk.core.inspection import InspectionForm
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus, Organisation
 from buddy_desk.dossiers.service import get_dossier, save_note
-from buddy_desk.i18n import tr
+from buddy_desk.i18n import catalog, set_language, tr
 from buddy_desk.persistence.unit_of_work import UnitOfWork
+from buddy_desk.planning.service import booking as planning
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.dossiers.dossier_view import DossierView
 from buddy_desk.ui.extensions import DossierAction, DossierSection, UiRegistry
+from buddy_desk.ui.formatting import AMSTERDAM
 from tests.factories import give_consent, make_dossier, make_supervisor
+from tests.planning_factories import make_expert
 from tests.ui.conftest import make_window
 
 
@@ -114,11 +119,13 @@ def test_refresh_on_dossier_changed_keeps_unsaved_typing(
     d = make_dossier(uow)
     view = _view(qtbot, ctx, d)
     save_note(uow, d, "van collega", "collega", base_updated_at=None)
-    ctx.events.dossier_changed.emit(d)
+    with qtbot.waitSignal(view.refreshed, timeout=5000):  # read on a worker
+        ctx.events.dossier_changed.emit(d)
     assert view.notes.editor.toPlainText() == "van collega"
     view.notes.editor.moveCursor(QTextCursor.MoveOperation.End)
     QTest.keyClicks(view.notes.editor, " en mij")
-    ctx.events.dossier_changed.emit(d)
+    with qtbot.waitSignal(view.refreshed, timeout=5000):
+        ctx.events.dossier_changed.emit(d)
     assert view.notes.editor.toPlainText() == "van collega en mij"
 
 
@@ -151,3 +158,52 @@ def test_registered_sections_and_actions_appear(
     assert len(brief) == 2  # the built-in refresh and the registered one
     brief[1].trigger()
     assert called == [d]
+
+
+def test_a_booked_joint_inspection_shows_in_the_steps_in_the_language_of_the_moment(
+    qtbot: QtBot, ctx: AppContext, uow: UnitOfWork, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_expert(uow, Organisation.IMG, "Ada Schade")
+    make_expert(uow, Organisation.NCG, "Bram Versterk")
+    d = make_dossier(uow, img_phase=ImgPhase.OPNAME, ncg_status=NcgStatus.S2_1)
+    give_consent(uow, d)
+    options = planning.propose(uow, d, InspectionForm.SIMULTANEOUS).proposals.options
+    [appointment] = planning.book(uow, d, options[0])
+    start = appointment.start.astimezone(AMSTERDAM)
+    view = _view(qtbot, ctx, d)
+    view.show()
+    nl_day = catalog("nl")["ui.weekdays_short"].split(",")[start.weekday()]
+    assert f"{nl_day} {start:%d-%m-%Y} {start:%H:%M}" in " ".join(_texts(view.collaboration))
+
+    # a switch shows what was read in the new language; it reads nothing again
+    def no_read(*_args: object) -> None:
+        raise AssertionError("a language switch read the decisions again")
+
+    monkeypatch.setattr("buddy_desk.ui.dossiers.dossier_view.load_decisions", no_read)
+    set_language("en")
+    try:
+        ctx.events.language_changed.emit("en")
+        en_day = catalog("en")["ui.weekdays_short"].split(",")[start.weekday()]
+        texts = " ".join(_texts(view.collaboration))
+        assert f"{en_day} {start:%Y-%m-%d} {start:%H:%M}" in texts
+        assert f"{nl_day} {start:%d-%m-%Y}" not in texts
+    finally:
+        set_language("nl")
+        ctx.events.language_changed.emit("nl")
+
+
+def test_a_refresh_asked_for_while_one_reads_reads_once_more_and_shows_the_last_write(
+    qtbot: QtBot, ctx: AppContext, uow: UnitOfWork
+) -> None:
+    d = make_dossier(uow)
+    view = _view(qtbot, ctx, d)
+    shown: list[str] = []
+    view.refreshed.connect(lambda: shown.append(view.notes.editor.toPlainText()))
+    first = save_note(uow, d, "eerste versie", "collega", base_updated_at=None)
+    ctx.events.dossier_changed.emit(d)  # read on a worker …
+    save_note(uow, d, "tweede versie", "collega", base_updated_at=first.updated_at)
+    ctx.events.dossier_changed.emit(d)  # … asked again while it reads: one more read
+    qtbot.waitUntil(lambda: len(shown) == 2, timeout=5000)
+    assert shown[-1] == "tweede versie"
+    qtbot.wait(100)
+    assert len(shown) == 2  # and no more than that

@@ -60,7 +60,8 @@ def test_a_cut_log_shows_a_warning_in_the_view_and_the_section(
             text("UPDATE choice_log_head SET last_seq = 1, last_hash = :h WHERE dossier_id = :d"),
             {"h": first, "d": d},
         )
-    view.refresh()
+    with qtbot.waitSignal(view.refreshed, timeout=5000):  # read on a worker
+        view.refresh()
     section.reload()
     assert not view.chain_warning.isHidden()
     assert "regel 2" in view.chain_warning.text()

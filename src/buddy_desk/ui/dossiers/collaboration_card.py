@@ -84,7 +84,7 @@ class CollaborationCard(Card):
             d.ncg_case.ncg_status if d.ncg_case else None,
             frozenset(f.kind for f in d.flags),
             decisions.choices if decisions else NOT_DECIDED,
-            decisions.joint_booked if decisions else None,
+            decisions.joint_booked_text if decisions else None,
         )
         if _hidden_sides(d):  # consent gate: steps would misread the hidden side
             steps = []

@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from buddy_desk.choices.rules import NOT_DECIDED, DecidedChoices
 from buddy_desk.choices.service.log import decided_choices
 from buddy_desk.core.inspection import AppointmentState, InspectionForm
 from buddy_desk.errors import BuddyDeskError
-from buddy_desk.planning.formatting import span_text
 from buddy_desk.planning.service.booking import dossier_appointments
 from buddy_desk.ui.context import AppContext
+from buddy_desk.ui.formatting import format_span
 
 
 @dataclass(frozen=True, slots=True)
 class Decisions:
     choices: DecidedChoices = NOT_DECIDED
-    joint_booked: str | None = None  # when the booked joint inspection is, as text
+    joint_booked: tuple[datetime, datetime] | None = None  # the booked joint inspection
+
+    @property
+    def joint_booked_text(self) -> str | None:
+        """When the booked joint inspection is, in the language of the moment."""
+        return format_span(*self.joint_booked) if self.joint_booked else None
 
 
 def load_decisions(ctx: AppContext, dossier_id: int) -> Decisions:
@@ -31,4 +37,4 @@ def load_decisions(ctx: AppContext, dossier_id: int) -> Decisions:
     except BuddyDeskError:
         return Decisions()
     first = min(booked, key=lambda a: a.start) if booked else None
-    return Decisions(choices, span_text(first.start, first.end) if first else None)
+    return Decisions(choices, (first.start, first.end) if first else None)

@@ -7,6 +7,7 @@ actions become toolbar buttons with their shortcuts, active while this dossier i
 
 from __future__ import annotations
 
+import enum
 import logging
 import time
 
@@ -30,7 +31,7 @@ from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.dossiers.collaboration_card import CollaborationCard
-from buddy_desk.ui.dossiers.data import load_dossier_for_view
+from buddy_desk.ui.dossiers.data import load_dossier_for_view, load_view
 from buddy_desk.ui.dossiers.decisions import Decisions, load_decisions
 from buddy_desk.ui.dossiers.header import DossierHeader
 from buddy_desk.ui.dossiers.notes_section import NotesSection
@@ -39,15 +40,24 @@ from buddy_desk.ui.dossiers.timeline_section import TimelineSection
 from buddy_desk.ui.extensions import DossierAction, DossierSection, UiRegistry
 from buddy_desk.ui.widgets.cards import SPACING
 from buddy_desk.ui.widgets.flow import ActionBar
+from buddy_desk.ui.widgets.idle import when_idle
 from buddy_desk.ui.widgets.language import follow_language
 from buddy_desk.ui.widgets.lazy_page import follows_language
 
 log = logging.getLogger(__name__)
 
 
+class _RefreshState(enum.Enum):
+    IDLE = enum.auto()
+    READING = enum.auto()
+    AGAIN = enum.auto()  # reading, and asked for again meanwhile
+
+
 class DossierView(QWidget):
     title_changed = Signal(str)
     """The tab title (the short address) changed, e.g. after a language switch or refresh."""
+    refreshed = Signal()
+    """The dossier was read anew and is shown (``refresh`` reads on a worker)."""
 
     def __init__(
         self,
@@ -69,6 +79,9 @@ class DossierView(QWidget):
         self._section_widgets: list[tuple[DossierSection, QWidget]] = []
         self._actions: list[tuple[DossierAction | None, QAction]] = []
         self._narrow: bool | None = None  # the layout applied last; None: none yet
+        self._decisions: Decisions | None = decisions
+        self._refresh_state = _RefreshState.IDLE
+        self._sections_stale = False  # untranslatable sections wait for a rebuild
         self._build()
         self._show(decisions)
         ctx.events.dossier_changed.connect(self._on_events_dossier_changed)
@@ -222,12 +235,18 @@ class DossierView(QWidget):
 
     # -- showing ----------------------------------------------------------------------------
     def _show(self, decisions: Decisions | None = None) -> None:
+        """Show ``self.detail`` with ``decisions`` (else those read last: a language switch
+        reads nothing)."""
+        if decisions is not None:
+            self._decisions = decisions
+        elif self._decisions is None:
+            self._decisions = load_decisions(self.ctx, self.detail.id)
         d = self.detail
         warning = getattr(d, "chain_warning", None)  # set by the consent gate
         self.chain_warning.setText(warning or "")
         self.chain_warning.setVisible(bool(warning))
         self.header.show_detail(d)
-        self.collaboration.show_detail(d, decisions or load_decisions(self.ctx, d.id))
+        self.collaboration.show_detail(d, self._decisions)
         self.img_card.show_detail(d)
         self.ncg_card.show_detail(d)
         self.timeline.show_events(d.events)
@@ -250,12 +269,43 @@ class DossierView(QWidget):
         return self.detail.address_line
 
     def refresh(self) -> None:
-        try:
-            self.detail = load_dossier_for_view(self.ctx, self.dossier_id)
-        except BuddyDeskError as exc:
-            log.warning("refresh of dossier %d failed: %s", self.dossier_id, type(exc).__name__)
+        """Read the dossier anew (through the consent gate) on a worker and show it; a refresh
+        asked for while one reads runs once more after it (the first may predate a write)."""
+        if self._refresh_state is not _RefreshState.IDLE:
+            self._refresh_state = _RefreshState.AGAIN
             return
-        self._show()
+        if not self.ctx.tasks.has_free_thread():
+            # long jobs hold every worker: reading here beats waiting behind them
+            try:
+                loaded = load_view(self.ctx, self.dossier_id)
+            except BuddyDeskError as exc:
+                self._on_refresh_failed(exc)
+                return
+            self._on_refreshed(loaded)
+            return
+        self._refresh_state = _RefreshState.READING
+        ctx, dossier_id = self.ctx, self.dossier_id
+        self.ctx.tasks.start(
+            lambda _progress: load_view(ctx, dossier_id),
+            on_done=self._on_refreshed,
+            on_error=self._on_refresh_failed,
+        )
+
+    def _on_refreshed(self, loaded: tuple[DossierDetail, Decisions]) -> None:
+        again = self._refresh_state is _RefreshState.AGAIN
+        self._refresh_state = _RefreshState.IDLE
+        self.detail = loaded[0]
+        self._show(loaded[1])
+        self.refreshed.emit()
+        if again:
+            self.refresh()
+
+    def _on_refresh_failed(self, exc: BaseException) -> None:
+        again = self._refresh_state is _RefreshState.AGAIN
+        self._refresh_state = _RefreshState.IDLE
+        log.warning("refresh of dossier %d failed: %s", self.dossier_id, type(exc).__name__)
+        if again:
+            self.refresh()
 
     def flush_notes(self) -> bool:
         """Save unsaved notes (before the tab or window closes); False if that failed."""
@@ -271,6 +321,8 @@ class DossierView(QWidget):
     def section_widget(self, section_id: str) -> QWidget | None:
         """The registered section's own widget (built now if it was not shown yet)."""
         self._language.catch_up()  # its texts in the language of the moment
+        if self._sections_stale:
+            self._rebuild_untranslatable_sections()
         for section, holder in self._section_widgets:
             if section.id == section_id:
                 self._build_section(section, holder)
@@ -303,10 +355,16 @@ class DossierView(QWidget):
     def _follow_language(self) -> None:
         self._show()  # the timeline's dates and the cards in the new language too
         self.notes.retranslate()
-        self._rebuild_untranslatable_sections()
+        # after the window has painted the switch: redoing everything at once kept it from
+        # painting (and from answering a key) for longer than a frame or two
+        self._sections_stale = True
+        when_idle(self, self._rebuild_untranslatable_sections)
 
     def _rebuild_untranslatable_sections(self) -> None:
         """Sections that cannot retranslate themselves are built anew in the new language."""
+        if not self._sections_stale:
+            return
+        self._sections_stale = False
         for section, holder in self._section_widgets:
             layout = holder.layout()
             item = layout.itemAt(0) if layout is not None and layout.count() else None
