@@ -21,6 +21,7 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+
 from buddy_desk.documents.fonts import SharedSubsetFont
 from buddy_desk.resources import resource
 
