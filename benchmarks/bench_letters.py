@@ -35,16 +35,24 @@ def _libreoffice(ctx: BenchContext, count: int) -> tuple[float | None, list[Benc
     """LibreOffice converting ``count`` plain letters in one batch, or why there is no figure
     (not installed: ``scripts/system-deps.sh --bench`` installs it where it can)."""
     try:
-        seconds = libreoffice_batch(ctx.work_dir / "office", count)
+        batch = libreoffice_batch(ctx.work_dir / "office", count)
     except (OSError, RuntimeError, subprocess.SubprocessError):
         traceback.print_exc()
         failed = "brieven: LibreOffice-batch — mislukt (zie stderr)"
         return None, [BenchResult(failed, 0, "", None, False)]
-    if seconds is None:
+    if batch is None:
         absent = "brieven: LibreOffice-batch — niet geïnstalleerd, niet gemeten"
         return None, [BenchResult.info(absent, 0, "")]
-    return seconds, [
-        BenchResult.info(f"brieven: LibreOffice {count} platte brieven, één batch", seconds, "s")
+    return batch.seconds, [
+        BenchResult.info(
+            f"brieven: LibreOffice {count} platte brieven, één batch", batch.seconds, "s"
+        ),
+        BenchResult.info(
+            f"brieven: – gemeten in {batch.calls} aanroepen (minus {batch.calls - 1} starts"
+            f" van {batch.startup:.1f} s)",
+            batch.total,
+            "s",
+        ),
     ]
 
 
