@@ -51,7 +51,7 @@ PRESET = _preset()
 _FREE_CODES = 160
 
 _CACHE_SIZE = 64  # subsets kept per font: the preset's, and a few recurring later ones
-_SPLIT_CACHE_SIZE = 20_000  # strings (a letter draws a few hundred, most recur)
+_SPLIT_CACHE_SIZE = 4096  # strings per font (a letter draws a few hundred, most recur)
 
 
 @dataclass(frozen=True, slots=True)
