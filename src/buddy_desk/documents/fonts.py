@@ -10,7 +10,7 @@ Characters outside the preset still work: they go to later subsets, which are ma
 document (and reused too when another document happens to need exactly the same ones).
 
 The fonts stay embedded (the letter reads the same everywhere); each PDF carries the whole
-preset of every font it uses (~5 KB more per font than a subset of what it prints). Less
+preset of every font it uses (~6–7 KB more per font than a subset of what it prints). Less
 common letters (Polish, Turkish, Greek, …) go to a second, small subset of their own.
 """
 
@@ -46,9 +46,9 @@ def _preset() -> str:
 PRESET = _preset()
 """The characters every document's first subset holds, in this order."""
 
-# ReportLab's first subset keeps codes 32–126 for ASCII (readable PDFs, word spacing on 32)
-# and has 31 + 129 = 160 codes left for the rest.
-_FREE_CODES = 160
+# ReportLab's first subset keeps codes 32–127 for ASCII (readable PDFs, word spacing on 32)
+# and hands out 1–31, then 128–255: 159 codes for the rest.
+_FREE_CODES = 159
 
 _CACHE_SIZE = 64  # subsets kept per font: the preset's, and a few recurring later ones
 _SPLIT_CACHE_SIZE = 4096  # strings per font (a letter draws a few hundred, most recur)
