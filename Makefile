@@ -36,6 +36,7 @@ test: lint typecheck pytest
 
 SCALE ?= 1
 bench: $(STAMP)  # make bench SCALE=10: 310,000 dossiers (building the demos takes minutes)
+	bash scripts/system-deps.sh --bench  # LibreOffice, the letter runs' floor, when it can
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.run --scale $(SCALE)
 
 # the PyInstaller folder dist/buddy-desk/ (packaging/README.md), built and tried under Xvfb

@@ -1,7 +1,18 @@
 #!/usr/bin/env bash
 # System packages Buddy Desk needs at run and test time (Debian/Ubuntu). Installs only what
 # is missing, and only when it can (root or passwordless sudo); otherwise it says what to do.
+#   --bench   also LibreOffice (make bench): the floor the letter runs are measured against.
+#             Large, so never for run or test; when it cannot be installed the letter
+#             benchmark says LibreOffice is absent instead of giving a figure.
 set -euo pipefail
+
+bench=false
+for arg in "$@"; do
+  case "$arg" in
+    --bench) bench=true ;;
+    *) echo "usage: $0 [--bench]" >&2; exit 2 ;;
+  esac
+done
 
 need=()
 command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
@@ -67,19 +78,33 @@ check_qxcb() {
   fi
 }
 
-if [ ${#need[@]} -eq 0 ]; then check_qxcb; exit 0; fi
+optional=()
+if $bench && ! command -v soffice >/dev/null 2>&1 && ! command -v libreoffice >/dev/null 2>&1; then
+  optional+=(libreoffice-writer-nogui)
+fi
+
+if [ ${#need[@]} -eq 0 ] && [ ${#optional[@]} -eq 0 ]; then check_qxcb; exit 0; fi
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "Please install: ${need[*]} (system packages)" >&2
+  echo "Please install: ${need[*]} ${optional[*]} (system packages)" >&2
   exit 0
 fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
   if sudo -n true 2>/dev/null; then SUDO="sudo -n"; else
-    echo "Missing system packages: ${need[*]} — install them with: sudo apt-get install ${need[*]}" >&2
+    echo "Missing system packages: ${need[*]} ${optional[*]} — install them with:" \
+      "sudo apt-get install ${need[*]} ${optional[*]}" >&2
     exit 0
   fi
 fi
-echo "Installing system packages: ${need[*]}"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+$SUDO apt-get update -qq || [ ${#need[@]} -eq 0 ]
+if [ ${#need[@]} -gt 0 ]; then
+  echo "Installing system packages: ${need[*]}"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+if [ ${#optional[@]} -gt 0 ]; then
+  echo "Installing for the benchmarks: ${optional[*]}"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    "${optional[@]}" >/dev/null ||
+    echo "Could not install ${optional[*]}: the letter benchmark will say LibreOffice is absent" >&2
+fi
 check_qxcb

@@ -7,7 +7,8 @@ so all letters look like they come from the same two organisations::
     register_fonts()
     story = [Paragraph("Uw afspraak", STYLE.heading), Paragraph(text, STYLE.body)]
 
-Fonts: Open Sans (Apache 2.0) from ``resources/fonts/open-sans``, embedded as subsets.
+Fonts: Open Sans (Apache 2.0) from ``resources/fonts/open-sans``, embedded as subsets that
+are made once per process (``documents/fonts.py``).
 Registration happens once per process; styles are module constants (cheap to reuse in runs).
 """
 
@@ -20,8 +21,8 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 
+from buddy_desk.documents.fonts import SharedSubsetFont
 from buddy_desk.resources import resource
 
 FONT = "OpenSans"
@@ -48,7 +49,7 @@ def register_fonts() -> None:
             return
         folder = resource("fonts", "open-sans")
         for name, file in _FONT_FILES.items():
-            pdfmetrics.registerFont(TTFont(name, str(folder / file)))
+            pdfmetrics.registerFont(SharedSubsetFont(name, str(folder / file)))
         pdfmetrics.registerFontFamily(
             FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC
         )

@@ -83,18 +83,23 @@ _PARSED_MAX = 4096
 
 
 def _p(text: str, style: ParagraphStyle = STYLE.body) -> Paragraph:
-    """A paragraph of plain text (escaped).
+    """A paragraph of plain text (escaped)."""
+    return _shared(escape(text), style)
 
-    Most of a letter's paragraphs (labels, headings, template texts) recur in every letter of
-    a run; parsing dominates ReportLab's cost, so parsed paragraphs are kept and copied
-    (a shallow copy shares the parsed fragments, which layout only reads).
+
+def _shared(markup: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of ReportLab markup, parsed once per process.
+
+    Most of a letter's paragraphs (labels, headings, template texts, the glossary) recur in
+    every letter of a run; parsing dominates ReportLab's cost, so parsed paragraphs are kept
+    and copied (a shallow copy shares the parsed fragments, which layout only reads).
     """
-    key = (text, style.name)
+    key = (markup, style.name)
     cached = _PARSED.get(key)
     if cached is None:
         if len(_PARSED) >= _PARSED_MAX:
             _PARSED.clear()
-        cached = _PARSED[key] = _SharedParagraph(escape(text), style)
+        cached = _PARSED[key] = _SharedParagraph(markup, style)
         cached._broken = {}
     return copy.copy(cached)
 
@@ -302,7 +307,7 @@ def _glossary(letter: SummaryLetter) -> list[Flowable]:
         return []
     kept: list[Flowable] = [_p(letter.glossary_title, STYLE.glossary_heading)]
     kept += [
-        Paragraph(f"<b>{escape(term)}</b>: {escape(text)}", STYLE.glossary)
+        _shared(f"<b>{escape(term)}</b>: {escape(text)}", STYLE.glossary)
         for term, text in letter.glossary
     ]
     return kept
