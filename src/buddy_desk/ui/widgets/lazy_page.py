@@ -13,6 +13,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from buddy_desk.i18n import tr
+from buddy_desk.ui.widgets.idle import when_idle
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,7 @@ class LazyPage(QWidget):
         self._name = name
         self._factory = factory
         self._content: QWidget | None = None
+        self._build_asked = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         # a page wider than the window (text at 200 %) scrolls instead of widening the
@@ -60,11 +62,24 @@ class LazyPage(QWidget):
         self._content.deleteLater()
         self._content = None
         if rebuild_now:
-            self.content()
+            self._build_soon()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        self.content()
         super().showEvent(event)
+        if self._content is None:
+            self._build_soon()
+
+    def _build_soon(self) -> None:
+        """Build once the tab has painted: building a page and painting the switch to it in
+        one go kept the window from answering for longer than a frame or two."""
+        if not self._build_asked:
+            self._build_asked = True
+            when_idle(self, self._build_asked_for)
+
+    def _build_asked_for(self) -> None:
+        self._build_asked = False
+        if self.isVisible():  # not when the user went on to another tab meanwhile
+            self.content()
 
 
 def follows_language(widget: QWidget) -> bool:
