@@ -336,7 +336,7 @@ DECLARE
     p jsonb := (c->>'payload')::jsonb;
     tbl text := c->>'table';
     grp text; tname text; kcol text; target text; field text; cur jsonb; found_row boolean;
-    cur_version integer; base integer; earlier sync.applied; clash jsonb; appt_id integer;
+    cur_version integer; base integer; earlier sync.applied; clash jsonb;
     s public.signal; r public.information_request; pc public.pair_change;
     ap public.inspection_appointment; ev jsonb; pp public.planning_preference;
     one jsonb; outcomes text[] := ARRAY[]::text[];

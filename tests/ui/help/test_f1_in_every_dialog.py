@@ -211,6 +211,8 @@ def test_f1_topic_follows_the_dialogs_feature_or_its_opener(
         "AnswerDialog": "svip",
         "RecordChoiceDialog": "kitchen",  # a choice recorded at the kitchen table
         "AttachDialog": "kitchen",
+        "NewDossierDialog": "dossiers",  # its own section there, not the kitchen's page
+        "NoteConflictDialog": "dossier",  # the notes are the dossier's
     }
     for name, topic in expected.items():
         dialog = made[name](opener)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from buddy_desk.errors import NoteConflictError
 from buddy_desk.i18n import tr
 from buddy_desk.ui.formatting import format_date, format_time
+from buddy_desk.ui.help import install_help
 from buddy_desk.ui.widgets import text_size
 from buddy_desk.ui.widgets.dialog_fit import FittedDialog
 
@@ -47,6 +48,7 @@ class NoteConflictDialog(FittedDialog):
         super().__init__(parent)
         self.resolution: NoteResolution | None = None
         self.setWindowTitle(tr("ui.notes.conflict.title"))
+        install_help(self, "dossier")  # the notes are explained with the dossier
         self.setMinimumSize(820, 480)
         who = conflict_author(conflict)
         when = {"date": format_date(conflict.updated_at), "time": format_time(conflict.updated_at)}

@@ -16,6 +16,7 @@ _BY_CLASS = {"DossierListView": "dossiers", "DossierView": "dossier"}
 # a dialog of a feature with its own help page (ui/<package>/…) opens that page; the others
 # (choices, documents, contact moments, the profile) the help of the window that opened them
 _BY_PACKAGE = {
+    "dossiers": "dossiers",  # Nieuw dossier (the notes' conflict dialog names its own)
     "importing": "import",
     "kitchen": "kitchen",
     "letters": "letters",
