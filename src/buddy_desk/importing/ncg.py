@@ -129,6 +129,14 @@ class NcgRun(ImportRun[NcgRow]):
             )
         )
         self.status(case_id, _CODE[row.status], row.status_date or self.today)
+        self.case_made(
+            dossier_id,
+            Organisation.NCG,
+            case_id,
+            row.adres_id,
+            _CODE[row.status],
+            row.status_date or self.today,
+        )
         self.touched.add(dossier_id)
         if not self.initial_load:
             self.event(
