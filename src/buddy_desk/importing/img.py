@@ -41,7 +41,7 @@ class ImgRun(ImportRun[ImgRow]):
                 Case.schadebedrag,
                 Case.startdatum,
             ).where(Case.organisation == Organisation.IMG)
-        ):
+        ).all():
             self.existing_cases[ident.upper()] = (case_id, d_id, status, urgent, bedrag, start)
         self.initial_load = not self.existing_cases
         self.constructive = {
