@@ -27,6 +27,7 @@ from buddy_desk.core.phases import Organisation
 TODAY = date(2026, 11, 26)
 T = TypeVar("T")
 
+PLAIN = "sqlite onversleuteld"
 BENCH_VIEWER = Actor("bench", organisation=Organisation.NCG)  # the gated lists, as NCG sees them
 
 
@@ -37,6 +38,24 @@ def _timed(fn: Callable[[], T]) -> tuple[T, float, float]:
 
 
 ROUNDS = 3
+FLOOR_KEY = "5e" * 32  # the encrypted floor's raw key (a benchmark file, removed afterwards)
+
+
+def plain_database(path: Path, work_dir: Path) -> None:
+    """An empty Buddy Desk database at ``path`` as a PLAIN SQLite file: the app's own
+    databases are SQLCipher files, so this measures what the encryption costs the import."""
+    from buddy_desk.persistence import encryption
+    from buddy_desk.persistence.schema import open_database
+
+    template = work_dir / f"template-{path.stem}.sqlite"
+    open_database(f"sqlite:///{template}", create=True).dispose()
+    conn = encryption.connect_file(template, isolation_level=None)
+    try:
+        conn.execute(f"ATTACH DATABASE '{path}' AS plain KEY ''")
+        conn.execute("SELECT sqlcipher_export('plain')")
+        conn.execute("DETACH DATABASE plain")
+    finally:
+        conn.close()
 
 
 def run(ctx: BenchContext) -> list[BenchResult]:
@@ -52,6 +71,7 @@ def run(ctx: BenchContext) -> list[BenchResult]:
     exports = generate_exports(n_ncg, n_img, seed=2021)
     floor_first: list[float] = []
     floor_again: list[float] = []
+    floor_encrypted: list[float] = []
     first: dict[str, list[tuple[float, float]]] = {}
     again: dict[str, list[tuple[float, float]]] = {}
     changes: dict[str, int] = {}
@@ -67,7 +87,18 @@ def run(ctx: BenchContext) -> list[BenchResult]:
 
         floor_first.append(_timed(floor)[1])
         floor_again.append(_timed(floor)[1])
-        urls = {"sqlite": f"sqlite:///{ctx.work_dir / f'import-{round_}.sqlite'}"}
+        encrypted_path = ctx.work_dir / f"floor-encrypted-{round_}.sqlite"
+
+        def floor_encrypted_run(path: Path = encrypted_path) -> None:
+            floor_import(path, exports.ncg, exports.img, key=FLOOR_KEY)
+
+        floor_encrypted.append(_timed(floor_encrypted_run)[1])
+        plain_path = ctx.work_dir / f"import-plain-{round_}.sqlite"
+        plain_database(plain_path, ctx.work_dir)
+        urls = {
+            "sqlite": f"sqlite:///{ctx.work_dir / f'import-{round_}.sqlite'}",
+            PLAIN: f"sqlite:///{plain_path}",
+        }
         pg = ctx.new_pg_url(f"import_{round_}")
         if pg is not None:
             urls["postgresql"] = pg
@@ -101,13 +132,33 @@ def run(ctx: BenchContext) -> list[BenchResult]:
         engine.dispose()
     floor_s = statistics.median(floor_first)
     floor_again_s = statistics.median(floor_again)
+    floor_encrypted_s = statistics.median(floor_encrypted)
     label = f"{n_ncg:,} + {n_img:,} regels".replace(",", ".")
     results = [
         BenchResult.info(f"import: vloer (csv + sleutel + executemany), {label}", floor_s, "s"),
         BenchResult.info("import: vloer, zelfde bestanden opnieuw", floor_again_s, "s"),
+        BenchResult.info(
+            "import: vloer in SQLCipher (versleuteld, als de app)", floor_encrypted_s, "s"
+        ),
         BenchResult.at_most("import: afgewezen regels in de voorbeeldexports", rejected, "", 0),
     ]
     limits = {"sqlite": 2.0, "postgresql": 3.0}
+    plain_wall, _ = _median(first.pop(PLAIN))
+    again.pop(PLAIN)
+    encrypted_wall, _ = _median(first["sqlite"])
+    results += [
+        # what the encryption weighs: the app into a plain file against the (plain) floor,
+        # and the app's encrypted import against the floor writing SQLCipher too
+        BenchResult.info(
+            f"import [{PLAIN}]: NCG + IMG in lege database / vloer", plain_wall / floor_s, "×"
+        ),
+        BenchResult.info(f"import [{PLAIN}]: NCG + IMG in lege database", plain_wall, "s"),
+        BenchResult.info(
+            "import [sqlite]: NCG + IMG / vloer in SQLCipher",
+            encrypted_wall / floor_encrypted_s,
+            "×",
+        ),
+    ]
     for backend in first:
         first_wall, first_cpu = _median(first[backend])
         re_wall, _ = _median(again[backend])

@@ -9,6 +9,7 @@ import io
 import re
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 _NUMBER = re.compile(r"(\d+)\W*([A-Za-z]?)\W*(\w*)")
 
@@ -41,7 +42,7 @@ def _rows(data: bytes) -> tuple[dict[str, int], list[list[str]]]:
     return {h: i for i, h in enumerate(header)}, [r for r in reader if r]
 
 
-def import_file(conn: sqlite3.Connection, data: bytes, organisation: str) -> None:
+def import_file(conn: Any, data: bytes, organisation: str) -> None:
     col, rows = _rows(data)
     key_of: dict[str, int] = dict(conn.execute("SELECT key, id FROM address"))
     next_id = (conn.execute("SELECT max(id) FROM address").fetchone()[0] or 0) + 1
@@ -71,9 +72,19 @@ def import_file(conn: sqlite3.Connection, data: bytes, organisation: str) -> Non
     )
 
 
-def floor_import(path: Path, ncg: bytes, img: bytes) -> None:
-    """Both exports into the floor's SQLite file (made if new), one transaction each."""
-    conn = sqlite3.connect(path)
+def floor_import(path: Path, ncg: bytes, img: bytes, *, key: str | None = None) -> None:
+    """Both exports into the floor's SQLite file (made if new), one transaction each.
+
+    ``key`` (64 hex digits): the same, into a SQLCipher file with that raw key, as the app's
+    databases are (a separate figure; the floor itself is plain SQLite)."""
+    conn: Any
+    if key is None:
+        conn = sqlite3.connect(path)
+    else:
+        import sqlcipher3.dbapi2 as sqlcipher
+
+        conn = sqlcipher.connect(str(path))
+        conn.execute(f"PRAGMA key = \"x'{key}'\"")
     conn.executescript("PRAGMA journal_mode=WAL;")
     if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'address'").fetchone():
         conn.executescript(_SCHEMA)

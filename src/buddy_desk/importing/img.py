@@ -41,7 +41,7 @@ class ImgRun(ImportRun[ImgRow]):
                 Case.schadebedrag,
                 Case.startdatum,
             ).where(Case.organisation == Organisation.IMG)
-        ):
+        ).all():
             self.existing_cases[ident.upper()] = (case_id, d_id, status, urgent, bedrag, start)
         self.initial_load = not self.existing_cases
         self.constructive = {
@@ -96,6 +96,7 @@ class ImgRun(ImportRun[ImgRow]):
 
     def _flag_aos(self, dossier_id: int) -> None:
         self.aos.add(dossier_id)
+        self.flag_made(dossier_id, FlagKind.AOS)
         self.flags.add((dossier_id, FlagKind.AOS, True, self.now, self.user, self.note))
         self.event(dossier_id, Organisation.IMG, "flag", "import.timeline.aos", {}, None)
 
@@ -118,6 +119,9 @@ class ImgRun(ImportRun[ImgRow]):
             )
         )
         self.status(case_id, _CODE[row.fase], row.melddatum or self.today)
+        self.case_made(
+            dossier_id, Organisation.IMG, case_id, row.zaaknummer, _CODE[row.fase], row.melddatum
+        )
         self.touched.add(dossier_id)
         if not self.initial_load:
             self.event(
@@ -155,6 +159,7 @@ class ImgRun(ImportRun[ImgRow]):
                 None,
             )
             self.touched.add(old_dossier_id)
+            self.holds_older_rows(dossier_id)
             changed = True
         phase_changed = _CODE[row.fase] != status
         if phase_changed:

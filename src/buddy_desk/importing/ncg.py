@@ -46,7 +46,7 @@ class NcgRun(ImportRun[NcgRow]):
                 Case.status_date,
                 Case.bijzondere_situatie,
             ).where(Case.organisation == Organisation.NCG)
-        ):
+        ).all():
             self.existing_cases[ident.upper()] = (case_id, d_id, status, status_date, bijz)
         # the first load of an organisation's file is not news on every timeline
         self.initial_load = not self.existing_cases
@@ -129,6 +129,14 @@ class NcgRun(ImportRun[NcgRow]):
             )
         )
         self.status(case_id, _CODE[row.status], row.status_date or self.today)
+        self.case_made(
+            dossier_id,
+            Organisation.NCG,
+            case_id,
+            row.adres_id,
+            _CODE[row.status],
+            row.status_date or self.today,
+        )
         self.touched.add(dossier_id)
         if not self.initial_load:
             self.event(

@@ -21,13 +21,19 @@ from sqlalchemy.orm import Session
 
 from buddy_desk.core.address import spelling_key
 from buddy_desk.core.event_texts import render
-from buddy_desk.core.phases import Organisation
+from buddy_desk.core.phases import FlagKind, Organisation
 from buddy_desk.importing.exports import AddressPart, ExportKind, ExportStream, Rejection
 from buddy_desk.models import Address, Case, CaseStatus, Dossier, Supervisor, TimelineEvent
 from buddy_desk.models.base import utcnow
 from buddy_desk.models.importing import AddressVariant
 from buddy_desk.persistence.bulk_write import BulkInsert, IdSource, bulk_update, lock_for_writing
-from buddy_desk.persistence.listing import refresh_listing
+from buddy_desk.persistence.listing import (
+    FLAG_BITS,
+    CaseOrder,
+    NewDossier,
+    insert_listing,
+    refresh_listing,
+)
 from buddy_desk.progress import Progress
 from buddy_desk.signals.service import evaluate_in_session
 
@@ -82,6 +88,23 @@ class AddressRow:
     ncg_supervisor_id: int | None
 
 
+@dataclass(slots=True)
+class FreshDossier:
+    """A dossier this run made, with all it holds that the list shows: its list row and
+    search words are computed from this instead of read back (``listing.insert_listing``)."""
+
+    address: AddressRow
+    part: AddressPart
+    img: list[CaseOrder] = field(default_factory=list)
+    ncg: list[CaseOrder] = field(default_factory=list)
+    flag_bits: int = 0
+
+    def entry(self) -> NewDossier:
+        a, part = self.address, self.part
+        text = (a.straat, part.huisnummer, part.huisletter, part.toevoeging, part.postcode)
+        return (a.dossier_id, (*text, a.woonplaats), self.img, self.ncg, self.flag_bits)
+
+
 @dataclass
 class _Counts:
     imported: int = 0
@@ -125,6 +148,8 @@ class ImportRun(Generic[R]):
         self.now = utcnow()
         self.counts = _Counts()
         self.touched: set[int] = set()
+        # dossiers made by this run and nothing else: listed from memory at the end
+        self.fresh: dict[int, FreshDossier] = {}
         self._load_addresses()
         self._load_supervisors()
         ids = IdSource(self.conn)
@@ -176,7 +201,8 @@ class ImportRun(Generic[R]):
         self._write_updates()
         self.progress.check()
         changed = self.touched | {a.dossier_id for a in self.changed_addresses.values()}
-        refresh_listing(self.conn, changed)
+        insert_listing(self.conn, [fresh.entry() for fresh in self.fresh.values()])
+        refresh_listing(self.conn, changed - self.fresh.keys())
         self.progress.check()
         self.progress.report(0, 0, "Signalen bijwerken…")
         signals = evaluate_in_session(self.session, self.today, self.touched, self.user)
@@ -265,18 +291,16 @@ class ImportRun(Generic[R]):
     def _load_addresses(self) -> None:
         self.by_key: dict[str, AddressRow] = {}
         self.by_ncg_id: dict[str, AddressRow] = {}
-        stmt = select(
-            Address.id,
-            Address.match_key,
-            Address.ncg_address_id,
-            Address.straat,
-            Address.woonplaats,
-            Address.gemeente,
-            Dossier.id,
-            Dossier.img_supervisor_id,
-            Dossier.ncg_supervisor_id,
-        ).join(Dossier, Dossier.address_id == Address.id)
-        for row in self.conn.execute(stmt).all():
+        # the driver's cursor: tens of thousands of plain tuples (the columns need no
+        # conversion on either database), no Row objects; on a re-import half the time
+        raw: Any = self.conn.connection.dbapi_connection
+        cursor = raw.cursor()
+        try:
+            cursor.execute(_CURRENT_ADDRESSES)
+            current = cursor.fetchall()
+        finally:
+            cursor.close()
+        for row in current:
             a = AddressRow(*row)
             self.by_key[a.match_key] = a
             if a.ncg_address_id:
@@ -332,9 +356,36 @@ class ImportRun(Generic[R]):
         if ncg_address_id:
             self.by_ncg_id[ncg_address_id.upper()] = a
         self._unwritten[a.id] = (a, part)
+        self.fresh[a.dossier_id] = FreshDossier(a, part)
         self.touched.add(a.dossier_id)
         self.counts.new_dossiers += 1
         return a
+
+    def case_made(
+        self,
+        dossier_id: int,
+        org: Organisation,
+        case_id: int,
+        identificatie: str,
+        status: str,
+        startdatum: date | None,
+    ) -> None:
+        """A new case (as written), for its dossier's list row if this run made the dossier."""
+        fresh = self.fresh.get(dossier_id)
+        if fresh is not None:
+            cases = fresh.img if org is Organisation.IMG else fresh.ncg
+            cases.append((identificatie, status, startdatum, case_id))
+
+    def flag_made(self, dossier_id: int, kind: FlagKind) -> None:
+        """A new active flag, for its dossier's list row if this run made the dossier."""
+        fresh = self.fresh.get(dossier_id)
+        if fresh is not None:
+            fresh.flag_bits |= FLAG_BITS[kind]
+
+    def holds_older_rows(self, dossier_id: int) -> None:
+        """A row from before this run moved to ``dossier_id`` (an IMG case to a new
+        address): its list row is read back from the database like any changed dossier's."""
+        self.fresh.pop(dossier_id, None)
 
     def is_new(self, a: AddressRow) -> bool:
         """Made by this import (its key was not in the database when the import started)."""
@@ -426,6 +477,11 @@ def _recording(counter: Callable[[], int], sink: list[int]) -> Callable[[], int]
     return next_id
 
 
+_CURRENT_ADDRESSES = """
+SELECT a.id, a.match_key, a.ncg_address_id, a.straat, a.woonplaats, a.gemeente,
+       d.id, d.img_supervisor_id, d.ncg_supervisor_id
+FROM address a JOIN dossier d ON d.address_id = a.id
+"""
 # the case columns both imports write first (each adds its organisation's own)
 CASE_KEY_COLUMNS = (
     "id",

@@ -9,7 +9,8 @@ demo) call it for what they touched; ORM writes through a ``UnitOfWork`` are pic
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
+from datetime import date
 from functools import cache
 from typing import Any, cast
 
@@ -172,36 +173,21 @@ def _compute(
     gone: list[int] = []  # dossiers whose stored list row is replaced or has no dossier now
     for d_id, straat, nr, letter, toev, pc, wp in rows(_DOSSIERS, "d.id"):
         img = img_cases.get(d_id)
-        ncg = ncg_cases.get(d_id)
-        img_phase = _IMG_PHASES.get(img[0][1]) if img else None
-        ncg_status = _NCG_STATUSES.get(ncg[1]) if ncg else None
-        zaaknummers = [c[0] for c in img] if img else []
-        if ncg:
-            zaaknummers.append(ncg[0])
         resident_names = names.get(d_id, [])
-        resident = resident_names[0] if resident_names else ""
-        group = _group(ncg_status, img_phase)
-        bits = flags.get(d_id, 0)
-        row = (
+        row, found_by = listing_of(
             d_id,
-            resident[:200],
-            fold(resident)[:200],
-            " ".join(zaaknummers)[:400],
-            img[0][1][:20] if img else None,
-            img_phase.order if img_phase else 99,
-            ncg[1][:10] if ncg else None,
-            ncg_status.order if ncg_status else 99,
-            group.value if group else None,
-            bits,
-            bits.bit_count(),
+            (straat, nr, letter, toev, pc, wp),
+            img,
+            ncg_cases.get(d_id),
+            resident_names,
+            flags.get(d_id, 0),
         )
         before = stored.pop(d_id, None)
         if before != row:
             if before is not None:
                 gone.append(d_id)
             listing.add(row)
-        number = number_text(nr, letter, toev)
-        for word in search_words(straat, number, pc, wp, resident_names, zaaknummers):
+        for word in found_by:
             pair = (word, d_id)
             if pair in stored_words:
                 stored_words.discard(pair)
@@ -220,6 +206,86 @@ def _compute(
     listing.flush()
     words.rows.sort()  # in index order: the B-tree grows at one end, not all over
     words.flush()
+
+
+AddressText = tuple[str, int, str | None, str | None, str, str]
+"""straat, huisnummer, huisletter, toevoeging, postcode, woonplaats"""
+CaseOrder = tuple[str, str, date | None, int]
+"""A case as ``primary_first`` orders it: zaaknummer, status, startdatum, id."""
+NewDossier = tuple[int, AddressText, list[CaseOrder], list[CaseOrder], int]
+"""dossier id, address, IMG cases, NCG cases, flag bits"""
+
+
+def listing_of(
+    dossier_id: int,
+    address: AddressText,
+    img: list[tuple[str, str]] | None,
+    ncg: tuple[str, str] | None,
+    resident_names: list[str],
+    bits: int,
+) -> tuple[tuple[Any, ...], set[str]]:
+    """A dossier's list row and the words it is found by.
+
+    ``img``: its IMG cases as (zaaknummer, status), the primary one first (``primary_first``);
+    ``ncg``: its NCG case; ``resident_names`` the primary resident first."""
+    img_phase = _IMG_PHASES.get(img[0][1]) if img else None
+    ncg_status = _NCG_STATUSES.get(ncg[1]) if ncg else None
+    zaaknummers = [c[0] for c in img] if img else []
+    if ncg:
+        zaaknummers.append(ncg[0])
+    resident = resident_names[0] if resident_names else ""
+    group = _group(ncg_status, img_phase)
+    row = (
+        dossier_id,
+        resident[:200],
+        fold(resident)[:200],
+        " ".join(zaaknummers)[:400],
+        img[0][1][:20] if img else None,
+        img_phase.order if img_phase else 99,
+        ncg[1][:10] if ncg else None,
+        ncg_status.order if ncg_status else 99,
+        group.value if group else None,
+        bits,
+        bits.bit_count(),
+    )
+    straat, nr, letter, toev, pc, wp = address
+    number = number_text(nr, letter, toev)
+    return row, search_words(straat, number, pc, wp, resident_names, zaaknummers)
+
+
+def primary_first(cases: list[CaseOrder]) -> list[CaseOrder]:
+    """One dossier's cases of one organisation in the order ``_CASES`` reads them: running
+    before settled, then the latest start, then the oldest id."""
+    return sorted(
+        cases,
+        key=lambda c: (c[1] == "Afgerond", c[2] is None, -c[2].toordinal() if c[2] else 0, c[3]),
+    )
+
+
+def insert_listing(conn: Connection, dossiers: Iterable[NewDossier]) -> None:
+    """The list rows and words of dossiers the tables do not hold yet, from what the caller
+    knows of them (an import's new dossiers: their address, their IMG and NCG cases, their
+    flag bits; no residents), instead of reading them back. Gives what ``refresh_listing``
+    computes (tests/integration/importing/test_import_listing.py)."""
+    listing = BulkInsert(conn, DossierListing, _LISTING_COLUMNS)
+    words = BulkInsert(conn, DossierSearchWord, ("word", "dossier_id"))
+    for dossier_id, address, img_cases, ncg_cases, bits in sorted(dossiers, key=_first):
+        img = [c[:2] for c in _in_order(img_cases)] if img_cases else None
+        ncg = _in_order(ncg_cases)[0][:2] if ncg_cases else None
+        row, found_by = listing_of(dossier_id, address, img, ncg, [], bits)
+        listing.add(row)
+        words.rows.extend([(word, dossier_id) for word in found_by])
+    listing.flush()
+    words.rows.sort()  # in index order
+    words.flush()
+
+
+def _in_order(cases: list[CaseOrder]) -> list[CaseOrder]:
+    return cases if len(cases) == 1 else primary_first(cases)
+
+
+def _first(entry: tuple[Any, ...]) -> Any:
+    return entry[0]
 
 
 # --- ORM writes ---------------------------------------------------------------------------
