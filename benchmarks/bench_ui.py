@@ -85,10 +85,11 @@ def _start_ratio(url: str, bytecode: Path) -> tuple[float, float, float, float, 
     app_cpu: list[float] = []
     floor_cpu: list[float] = []
     peak = 0.0
-    run_probe("benchmarks.floor_window", url, bytecode_dir=bytecode)
+    key = _floor_key(url)
+    run_probe("benchmarks.floor_window", url, bytecode_dir=bytecode, env=key)
     run_probe("benchmarks.bench_ui", url, bytecode_dir=bytecode)
     for _ in range(START_ROUNDS):
-        floor = run_probe("benchmarks.floor_window", url, bytecode_dir=bytecode)
+        floor = run_probe("benchmarks.floor_window", url, bytecode_dir=bytecode, env=key)
         floor_s.append(floor["start_s"])
         floor_cpu.append(floor["cpu_s"])
         cold = run_probe("benchmarks.bench_ui", url, bytecode_dir=bytecode)
@@ -98,6 +99,20 @@ def _start_ratio(url: str, bytecode: Path) -> tuple[float, float, float, float, 
     app, floor_median = statistics.median(app_s), statistics.median(floor_s)
     cpu_ratio = statistics.median(app_cpu) / statistics.median(floor_cpu)
     return app, floor_median, app / floor_median, cpu_ratio, peak
+
+
+def _floor_key(url: str) -> dict[str, str]:
+    """The key of an encrypted SQLite file for the floor window (found as the app finds it:
+    the floor opens the same file, not a plain copy)."""
+    from benchmarks.floor_window import KEY_ENV
+    from buddy_desk.persistence.encryption import find_key, is_plain_sqlite
+    from buddy_desk.persistence.engine import sqlite_path
+
+    path = sqlite_path(url)
+    if path is None or is_plain_sqlite(path):
+        return {}
+    key = find_key(path)
+    return {KEY_ENV: key.hex} if key is not None else {}
 
 
 def _queries(view: object) -> list[str]:

@@ -3,7 +3,9 @@ table read from the same database, in a fresh process (``python -m benchmarks.fl
 URL`` prints one JSON line with ``start_s``).
 
 Everything the app does beyond this (its own modules, the schema check, the first page of
-the list) is what the ratio app / floor measures; the machine's speed cancels out.
+the list) is what the ratio app / floor measures; the machine's speed cancels out. An
+encrypted SQLite file (the app's own) is opened the way a bare app would: through SQLCipher
+with the key the harness passes in ``KEY_ENV`` (found the way the app finds it).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import os  # noqa: E402
 import sys  # noqa: E402
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+KEY_ENV = "BENCH_FLOOR_DB_KEY"
 
 
 def probe(url: str) -> None:
@@ -26,7 +29,20 @@ def probe(url: str) -> None:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    engine = create_engine(url)
+    key = os.environ.get(KEY_ENV)
+    if url.startswith("sqlite:///") and key:
+        import sqlcipher3.dbapi2 as sqlcipher
+
+        path = url.removeprefix("sqlite:///")
+
+        def connect() -> object:
+            conn = sqlcipher.connect(path)
+            conn.execute(f"PRAGMA key = \"x'{key}'\"")
+            return conn
+
+        engine = create_engine("sqlite://", creator=connect, module=sqlcipher)
+    else:
+        engine = create_engine(url)
     with engine.connect() as conn:
         rows = conn.execute(
             text(

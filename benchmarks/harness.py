@@ -177,7 +177,9 @@ def measure(fn: Callable[[], object], *, repeat: int = 10, warmup: int = 1) -> T
     return Timing(statistics.median(times), max(times), repeat)
 
 
-def run_probe(module: str, *args: str, bytecode_dir: Path | None = None) -> dict[str, float]:
+def run_probe(
+    module: str, *args: str, bytecode_dir: Path | None = None, env: dict[str, str] | None = None
+) -> dict[str, float]:
     """Run ``python -m module args`` in a fresh process; it prints one JSON object last.
 
     For figures a warm benchmark process would distort: peak memory (``resource.getrusage``
@@ -186,13 +188,19 @@ def run_probe(module: str, *args: str, bytecode_dir: Path | None = None) -> dict
     has it, even where the shell sets ``PYTHONDONTWRITEBYTECODE`` (then each start would
     compile the app's own modules again, a cost no user pays).
     """
-    env = dict(os.environ)
+    child_env = {**os.environ, **(env or {})}
     if bytecode_dir is not None:
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
-        env["PYTHONPYCACHEPREFIX"] = str(bytecode_dir)
+        child_env.pop("PYTHONDONTWRITEBYTECODE", None)
+        child_env["PYTHONPYCACHEPREFIX"] = str(bytecode_dir)
     done = subprocess.run(
-        [sys.executable, "-m", module, *args], capture_output=True, text=True, check=True, env=env
+        [sys.executable, "-m", module, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=child_env,
     )
+    if done.returncode != 0:
+        raise RuntimeError(f"{module} failed ({done.returncode}): {done.stderr.strip()[-800:]}")
     last = done.stdout.strip().splitlines()[-1]
     data: dict[str, float] = json.loads(last)
     return data
