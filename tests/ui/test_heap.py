@@ -1,14 +1,14 @@
-"""The garbage collector's full collections run between events, walk only what is new, and
-still reclaim every garbage cycle in the end (ui/heap.py, issue 10)."""
+"""No garbage collection walks what start-up made or what the workspaces loaded while the
+user works; garbage cycles are still reclaimed, when nobody is looking (ui/heap.py)."""
 
 from __future__ import annotations
 
 import gc
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from pytestqt.qtbot import QtBot
 
 from buddy_desk.ui import heap
@@ -31,7 +31,7 @@ def collector(qtbot: QtBot) -> Iterator[QuietCollector]:
     assert gc.get_freeze_count() == 0
 
 
-def _full_collections_during(work: object) -> int:
+def _full_collections_during(work: Callable[[], object]) -> int:
     runs: list[int] = []
 
     def seen(phase: str, info: dict[str, int]) -> None:
@@ -40,50 +40,59 @@ def _full_collections_during(work: object) -> int:
 
     gc.callbacks.append(seen)
     try:
-        assert callable(work)
         work()
     finally:
         gc.callbacks.remove(seen)
     return len(runs)
 
 
-def _allocate_survivors() -> list[object]:
-    return [[n] for n in range(300_000)]  # many gen-1 collections' worth of survivors
+def _rows() -> list[object]:
+    return [[n] for n in range(300_000)]  # a workspace's rows: survivors, many times over
 
 
-def test_no_full_collection_runs_while_working_only_when_the_timer_finds_it_due(
+def test_no_full_collection_while_working_and_the_survivors_are_frozen(
     collector: QuietCollector,
 ) -> None:
     kept: list[object] = []
-    assert _full_collections_during(lambda: kept.extend(_allocate_survivors())) == 0
-    assert gc.get_count()[2] >= collector.thresholds[2]  # one is due
-    assert _full_collections_during(collector.collect_if_due) == 1
-    assert _full_collections_during(collector.collect_if_due) == 0  # nothing due now
+    assert _full_collections_during(lambda: kept.extend(_rows())) == 0
+    frozen = gc.get_freeze_count()
+    assert _full_collections_during(collector.tick) == 0
+    assert gc.get_freeze_count() >= frozen + len(kept)  # no collection walks them again
 
 
-def test_a_timed_collection_frees_garbage_cycles_and_freezes_the_survivors(
-    collector: QuietCollector,
-) -> None:
+def test_a_tick_frees_the_garbage_cycles_made_since_the_last(collector: QuietCollector) -> None:
     garbage = _Node()
     gone = weakref.ref(garbage)
     del garbage
-    kept = _allocate_survivors()
-    frozen = gc.get_freeze_count()
-    assert collector.collect_if_due()
+    collector.tick()
     assert gone() is None
-    assert gc.get_freeze_count() >= frozen + len(kept)  # not walked by the next one
 
 
-def test_a_cycle_dropped_after_it_was_frozen_is_reclaimed_in_the_end(
+def test_a_cycle_dropped_after_it_was_frozen_is_reclaimed_when_the_app_is_left(
     collector: QuietCollector, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(heap, "RECLAIM_EVERY", 2)
     alive = _Node()
     gone = weakref.ref(alive)
-    kept = _allocate_survivors()
-    assert collector.collect_if_due()  # freezes ``alive`` with the rest
-    del alive, kept
-    more = _allocate_survivors()
-    assert collector.collect_if_due()  # the second: also walks what was frozen
+    collector.tick()  # frozen with the rest
+    del alive
+    collector.tick()
+    assert gone() is not None  # a frozen cycle waits…
+    collector._on_application_state_changed(Qt.ApplicationState.ApplicationInactive)
+    assert gone() is not None  # …not too often: the last reclaim was just now…
+    monkeypatch.setattr(heap, "RECLAIM_IDLE_S", 0.0)
+    collector._on_application_state_changed(Qt.ApplicationState.ApplicationActive)
+    assert gone() is not None  # …and not while the user works
+    collector._on_application_state_changed(Qt.ApplicationState.ApplicationInactive)
     assert gone() is None
-    assert more
+
+
+def test_a_full_collection_comes_at_the_latest_after_a_long_while(
+    collector: QuietCollector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alive = _Node()
+    gone = weakref.ref(alive)
+    collector.tick()
+    del alive
+    monkeypatch.setattr(heap, "RECLAIM_MAX_S", 0.0)
+    assert _full_collections_during(collector.tick) == 1
+    assert gone() is None

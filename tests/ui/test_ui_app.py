@@ -19,7 +19,7 @@ from buddy_desk.ui.app import run_app
 from buddy_desk.ui.context import AppContext, UserProfile
 from buddy_desk.ui.extensions import MenuAction, UiRegistry, Workspace
 from buddy_desk.ui.main_window import MainWindow
-from buddy_desk.ui.settings import load_settings
+from buddy_desk.ui.settings import load_settings, wait_for_saves
 from tests.factories import give_consent, make_dossier, make_supervisor
 from tests.ui.conftest import make_window
 
@@ -108,15 +108,17 @@ def test_language_switch_changes_visible_texts_and_persists(
     window.set_language("en")
     try:
         assert current_language() == "en"
-        assert window.list_view.model.headerData(0, Qt.Orientation.Horizontal) == "Address"
         assert window.menuBar().actions()[0].text() == "&File"
-        assert view.sections.tabText(1) == "Notes"
+        # each view on screen follows in a turn of the event loop of its own
+        qtbot.waitUntil(lambda: view.sections.tabText(1) == "Notes")
         assert view.collaboration.title.text() == "Collaboration group B"
+        assert window.list_view.model.headerData(0, Qt.Orientation.Horizontal) == "Address"
         assert "of 1 dossiers" in window.list_view.count_label.text()
+        wait_for_saves()  # the settings file is written off the GUI thread
         assert load_settings().language == "en"
     finally:
         window.set_language("nl")
-    assert view.sections.tabText(1) == "Notities"
+    qtbot.waitUntil(lambda: view.sections.tabText(1) == "Notities")
 
 
 def test_workspaces_and_menu_actions_from_extensions(
@@ -224,7 +226,7 @@ def test_a_dossier_tab_in_the_background_follows_the_language_when_shown(
     try:
         with in_language("en"):
             notes_en = tr("ui.dossier.tab.notes")
-        assert front.sections.tabText(1) == notes_en
+        qtbot.waitUntil(lambda: front.sections.tabText(1) == notes_en)  # in a turn of its own
         window.tabs.setCurrentWidget(behind)
         assert behind.isVisible() and behind.sections.tabText(1) == notes_en
     finally:

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
+from buddy_desk.core.event_texts import render_value
 from buddy_desk.core.phases import Organisation
 from buddy_desk.demo.context import DemoContext
 from buddy_desk.demo.names import ascii_slug, make_person, mobile_number
@@ -18,7 +19,7 @@ from buddy_desk.i18n import tr
 from buddy_desk.models import Supervisor, TimelineEvent
 from buddy_desk.models.pairs import PairChange
 from buddy_desk.pairs.rules import COORDINATOR_ROLE, PairChangeKind
-from buddy_desk.pairs.service import change_detail
+from buddy_desk.pairs.service import change_detail, proposal_detail
 
 RECOUPLE_SHARE = 0.08
 RECOUPLE_REASONS = (
@@ -102,23 +103,22 @@ def populate(conn: Connection, rng: random.Random, ctx: DemoContext) -> None:
             return str(names.get(x, "—")) if x else "—"
 
         if kind is PairChangeKind.PROPOSED:
-            title = tr("pairs.event.proposed")
-            detail = tr(
-                "pairs.event.proposed.detail", img=n(after[0]), ncg=n(after[1]), reason=reason
-            )
+            detail = proposal_detail(n(after[0]), n(after[1]), reason)
         else:
-            title = tr(f"pairs.event.{kind.value}")
             detail = change_detail(
                 (n(before[0]), n(after[0])), (n(before[1]), n(after[1])), reason, naam
             )
+        key = f"pairs.event.{kind.value}"  # stored as keys with values, as the service does
         events.append(
             {
                 "dossier_id": d_id,
                 "occurred_at": when,
                 "organisation": None,
                 "kind": "pair",
-                "title": title,
-                "detail": detail,
+                "title": tr(key),
+                "detail": render_value(detail),
+                "text_key": key,
+                "params": {"detail": detail},
                 "created_by": username if kind is not PairChangeKind.PROPOSED else None,
             }
         )

@@ -13,12 +13,15 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from buddy_desk.core.address import house_number, street_line
 from buddy_desk.core.collaboration import CollaborationGroup, collaboration_group
+from buddy_desk.core.event_texts import render_value
+from buddy_desk.core.event_texts import text as event_text
 from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
 from buddy_desk.errors import BuddyDeskError, NotFoundError, ValidationError
 from buddy_desk.i18n import tr
@@ -377,19 +380,15 @@ def propose_in_session(
         changed_at=utcnow(),
         changed_by=user,
     )
+    proposed = proposal_detail(img.naam if img else "—", ncg.naam if ncg else "—", reason)
     dossier.events.append(
         TimelineEvent.about(
             EVENT_KIND,
             "pairs.event.proposed",
-            {},
+            {"detail": proposed},
             occurred_at=change.changed_at,
             organisation=None,
-            detail=tr(
-                "pairs.event.proposed.detail",
-                img=img.naam if img else "—",
-                ncg=ncg.naam if ncg else "—",
-                reason=reason,
-            ),
+            detail=render_value(proposed),  # today's text, for readers that do not translate
             created_by=user,
         )
     )
@@ -426,16 +425,28 @@ def propose_pair(
 # --- coupling --------------------------------------------------------------------------------
 
 
-def change_detail(img: tuple[str, str], ncg: tuple[str, str], reason: str, by: str | None) -> str:
-    """'Zaakbegeleider: A → B. Bewonersbegeleider: C (blijft). Reden: …. Door: ….'"""
-    halves = []
-    for role, (before, after) in (
-        (tr("role.zaakbegeleider"), img),
-        (tr("role.bewonersbegeleider"), ncg),
-    ):
-        key = "pairs.event.half.same" if before == after else "pairs.event.half.changed"
-        halves.append(tr(key, role=role.capitalize(), before=before, after=after))
-    return tr("pairs.event.detail", halves=" ".join(halves), reason=reason, by=by or "—")
+def proposal_detail(img: str, ncg: str, reason: str) -> dict[str, Any]:
+    """'Voorgesteld: zaakbegeleider A, bewonersbegeleider B (reden). Een coördinator koppelt.'"""
+    return event_text("pairs.event.proposed.detail", img=img, ncg=ncg, reason=reason)
+
+
+def change_detail(
+    img: tuple[str, str], ncg: tuple[str, str], reason: str, by: str | None
+) -> dict[str, Any]:
+    """'Zaakbegeleider: A → B. Bewonersbegeleider: C (blijft). Reden: …. Door: ….', stored as
+    a key with values (``core/event_texts``): it reads in the language of whoever looks."""
+
+    def half(role: str, before: str, after: str) -> dict[str, Any]:
+        state = "same" if before == after else "changed"
+        return event_text(f"pairs.event.{role}.{state}", before=before, after=after)
+
+    return event_text(
+        "pairs.event.detail",
+        img=half("img", *img),
+        ncg=half("ncg", *ncg),
+        reason=reason,
+        by=by or "—",
+    )
 
 
 def _coordinator(session: Session, username: str | None) -> Supervisor:
@@ -516,15 +527,16 @@ def _couple_one(
         reason,
         by.naam,
     )
+    detail_text = str(render_value(detail))
     session.add(
         TimelineEvent.about(
             EVENT_KIND,
             f"pairs.event.{kind.value}",
-            {},
+            {"detail": detail},
             dossier_id=dossier.id,
             occurred_at=now,
             organisation=None,
-            detail=detail,
+            detail=detail_text,  # today's text, for readers that do not translate
             created_by=by.username,
         )
     )
@@ -535,14 +547,16 @@ def _couple_one(
         if old == new:
             if new is not None and partner_changed:
                 title = tr("pairs.notice.partner", dossier=dossier.id, address=address)
-                notify_in_session(session, dossier.id, new, org, title, detail, by.username, today)
+                notify_in_session(
+                    session, dossier.id, new, org, title, detail_text, by.username, today
+                )
             continue
         if new is not None:
             title = tr("pairs.notice.coupled", dossier=dossier.id, address=address)
-            notify_in_session(session, dossier.id, new, org, title, detail, by.username, today)
+            notify_in_session(session, dossier.id, new, org, title, detail_text, by.username, today)
         if old is not None:
             title = tr("pairs.notice.released", dossier=dossier.id, address=address)
-            notify_in_session(session, dossier.id, old, org, title, detail, by.username, today)
+            notify_in_session(session, dossier.id, old, org, title, detail_text, by.username, today)
     return change
 
 

@@ -8,14 +8,17 @@ hold (the samenloop list alone ~100,000 objects). It came every few seconds of w
 interpreter lock every other thread, the GUI thread included, stood still with it.
 
 ``QuietCollector`` (installed once start-up's warm-up is done):
-- freezes what exists then (``gc.freeze``): it lives as long as the app, and a frozen object
-  is never walked again (reference counting still frees it when it is dropped);
-- leaves the young generations' collections automatic (a few milliseconds each) but takes
-  the full collection out of the allocation path: a timer on the GUI thread runs it between
-  events when it is due, then freezes the survivors, so the next one walks only what was
-  made since;
-- every ``RECLAIM_EVERY``-th time unfreezes first, so garbage cycles among frozen objects
-  (something alive at a freeze and dropped later) are reclaimed too.
+- freezes what exists then (``gc.freeze``): a frozen object is never walked again, and
+  reference counting still frees it when it is dropped;
+- leaves the young generations' collections automatic (a few milliseconds each: they walk
+  only what was made since the last one) but takes the full collection out of the
+  allocation path. Instead, every ``CHECK_MS`` a timer on the GUI thread collects the young
+  generations and freezes what survived them, so no collection ever walks the rows a
+  workspace loaded;
+- reclaims garbage cycles among frozen objects (something alive at a freeze that was dropped
+  later: rare, since rows and views drop by reference counting) with one full collection of
+  everything when nobody is looking: the app was left for another window and the last
+  reclaim is ``RECLAIM_IDLE_S`` ago, or at the latest every ``RECLAIM_MAX_S``.
 Removing it (the window closes) gives the collector its own rules back.
 """
 
@@ -23,16 +26,19 @@ from __future__ import annotations
 
 import gc
 import logging
+import time
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
 
 log = logging.getLogger(__name__)
 
 CHECK_MS = 10_000
-"""How often the timer looks whether a full collection is due."""
-RECLAIM_EVERY = 30
-"""Every so many timed full collections also walk what earlier ones froze (~5 minutes of
-steady work at the least)."""
+"""How often the young generations' survivors are frozen."""
+RECLAIM_IDLE_S = 300.0
+"""A full collection when the app is left for another window, at most this often."""
+RECLAIM_MAX_S = 1800.0
+"""A full collection at the latest after this long, whatever the user does."""
 _NEVER = 1 << 30
 _installed: list[tuple[int, int, int]] = []  # the collector's own thresholds, per collector
 
@@ -43,27 +49,40 @@ class QuietCollector(QObject):
         # a second window's collector finds the thresholds the first one set
         self.thresholds = _installed[0] if _installed else gc.get_threshold()
         _installed.append(self.thresholds)
-        self.rounds = 0
         gc.freeze()
         log.info("start-up objects frozen: %d", gc.get_freeze_count())
         young, middle, _full = self.thresholds
         gc.set_threshold(young, middle, _NEVER)
+        self.reclaimed_at = time.monotonic()
         self._timer = QTimer(self)
         self._timer.setInterval(CHECK_MS)
-        self._timer.timeout.connect(self.collect_if_due)
+        self._timer.timeout.connect(self.tick)
         self._timer.start()
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.applicationStateChanged.connect(self._on_application_state_changed)
         self.destroyed.connect(_removed)  # a plain function: this object is gone by then
 
-    def collect_if_due(self) -> bool:
-        """A full collection when the collector's own rule would have run one by now."""
-        if gc.get_count()[2] < self.thresholds[2]:
-            return False
-        self.rounds += 1
-        if self.rounds % RECLAIM_EVERY == 0:
-            gc.unfreeze()
-        gc.collect()
+    def tick(self) -> None:
+        if time.monotonic() - self.reclaimed_at >= RECLAIM_MAX_S:
+            self.reclaim()
+            return
+        gc.collect(1)  # what was made since the last tick: garbage goes, survivors stay…
+        gc.freeze()  # …and are never walked again
+
+    def reclaim(self) -> int:
+        """One full collection of everything, frozen or not; returns what it freed."""
+        gc.unfreeze()
+        freed = gc.collect()
         gc.freeze()
-        return True
+        self.reclaimed_at = time.monotonic()
+        log.info("full garbage collection: %d objects freed", freed)
+        return freed
+
+    def _on_application_state_changed(self, state: Qt.ApplicationState) -> None:
+        idle = state is not Qt.ApplicationState.ApplicationActive
+        if idle and time.monotonic() - self.reclaimed_at >= RECLAIM_IDLE_S:
+            self.reclaim()
 
 
 def _removed(*_args: object) -> None:

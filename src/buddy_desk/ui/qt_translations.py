@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
 
 log = logging.getLogger(__name__)
 _installed: dict[str, QTranslator] = {}
+_loaded: dict[str, QTranslator] = {}  # read from disk once per language
 
 
 def apply_qt_language(language: str) -> bool:
@@ -19,16 +20,19 @@ def apply_qt_language(language: str) -> bool:
     app = QCoreApplication.instance()
     if app is None:
         return False
-    for translator in _installed.values():
-        app.removeTranslator(translator)
+    for installed in _installed.values():
+        app.removeTranslator(installed)
     _installed.clear()
     if language == "en":
         return True
-    translator = QTranslator()
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if not translator.load(f"qtbase_{language}", folder):
-        log.info("no Qt catalog for %s in %s", language, folder)
-        return False
+    translator = _loaded.get(language)
+    if translator is None:
+        translator = QTranslator()
+        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if not translator.load(f"qtbase_{language}", folder):
+            log.info("no Qt catalog for %s in %s", language, folder)
+            return False
+        _loaded[language] = translator
     app.installTranslator(translator)
     _installed[language] = translator
     return True

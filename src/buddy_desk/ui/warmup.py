@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
+from buddy_desk.i18n import LANGUAGES, catalog
 from buddy_desk.progress import Progress
 from buddy_desk.ui.tasks import TaskHandle, TaskRunner
 
@@ -97,6 +98,8 @@ def warm_up(
 
     def job(_progress: Progress) -> None:
         import_all(modules)
+        for language in LANGUAGES:  # a first switch of language reads no catalog
+            catalog(language)
 
     return tasks.start(job, on_done=on_done)
 

@@ -13,7 +13,9 @@ from buddy_desk.choices.rules import Actor
 from buddy_desk.cli import main
 from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
 from buddy_desk.dossiers.intake import NewDossier, create_dossier
+from buddy_desk.dossiers.service import get_dossier
 from buddy_desk.errors import ValidationError
+from buddy_desk.i18n import set_language
 from buddy_desk.models import Supervisor, TimelineEvent
 from buddy_desk.pairs.rules import PairChangeKind
 from buddy_desk.pairs.service import (
@@ -356,3 +358,33 @@ def test_proposals_are_accepted_in_bulk_by_a_coordinator_only(
     assert "voorstel van" in out["changed"][0]["reason"]
     rows = {r.dossier_id: r for r in list_pairs(uow)}
     assert all(rows[d].paired and rows[d].proposal is None for d in ids)
+
+
+def test_a_coupling_on_the_timeline_reads_in_the_language_of_whoever_looks(
+    uow: UnitOfWork, desk: dict[str, int]
+) -> None:
+    d = desk["dossier"]
+    for img, reason in (("img1", "start"), ("img2", "verlof")):
+        couple(
+            uow,
+            d,
+            img_id=desk[img],
+            ncg_id=desk["ncg1"],
+            reason=reason,
+            by_username="coord",
+            today=TODAY,
+        )
+    [recoupled] = [e for e in get_dossier(uow, d).events if e.kind == "pair"][:1]
+    dutch = "Zaakbegeleider: Anna Aalders → Bert Bos. Bewonersbegeleider: Cor Cats (blijft)."
+    assert recoupled.title == "Buddypaar gewijzigd"
+    assert recoupled.detail == f"{dutch} Reden: verlof. Door: Carla Coördinator."
+    set_language("en")
+    try:
+        assert recoupled.title == "Buddy pair changed"
+        assert recoupled.detail == (
+            "Case supervisor (zaakbegeleider): Anna Aalders → Bert Bos. "
+            "Resident supervisor (bewonersbegeleider): Cor Cats (stays). "
+            "Reason: verlof. By: Carla Coördinator."
+        )
+    finally:
+        set_language("nl")

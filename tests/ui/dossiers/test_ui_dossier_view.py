@@ -184,8 +184,9 @@ def test_a_booked_joint_inspection_shows_in_the_steps_in_the_language_of_the_mom
     try:
         ctx.events.language_changed.emit("en")
         en_day = catalog("en")["ui.weekdays_short"].split(",")[start.weekday()]
+        english = f"{en_day} {start:%Y-%m-%d} {start:%H:%M}"
+        qtbot.waitUntil(lambda: english in " ".join(_texts(view.collaboration)))
         texts = " ".join(_texts(view.collaboration))
-        assert f"{en_day} {start:%Y-%m-%d} {start:%H:%M}" in texts
         assert f"{nl_day} {start:%d-%m-%Y}" not in texts
     finally:
         set_language("nl")
