@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMenu
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMenu
 from pytestqt.qtbot import QtBot
 
 from buddy_desk.cli import main as cli_main
@@ -67,7 +67,6 @@ def test_user_option_signs_in_as_supervisor_and_sets_title(qtbot: QtBot, sqlite_
 
 
 def test_first_start_asks_profile_once_and_stores_it(sqlite_url: str) -> None:
-    from PySide6.QtWidgets import QDialogButtonBox
 
     asked: list[list[StaffAccount]] = []
     cancel_texts: list[str] = []
@@ -116,9 +115,20 @@ def test_language_switch_changes_visible_texts_and_persists(
         assert "of 1 dossiers" in window.list_view.count_label.text()
         wait_for_saves()  # the settings file is written off the GUI thread
         assert load_settings().language == "en"
+        qtbot.waitUntil(lambda: _cancel_text() == "Cancel")  # Qt's own texts too
     finally:
         window.set_language("nl")
     qtbot.waitUntil(lambda: view.sections.tabText(1) == "Notities")
+    qtbot.waitUntil(lambda: _cancel_text() == "Annuleren")
+
+
+def _cancel_text() -> str:
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    button = box.button(QDialogButtonBox.StandardButton.Cancel)
+    assert button is not None
+    text = button.text().replace("&", "")
+    box.deleteLater()
+    return text
 
 
 def test_workspaces_and_menu_actions_from_extensions(
