@@ -47,3 +47,15 @@ def test_a_page_left_before_it_was_built_is_not_built(qtbot: QtBot) -> None:
     assert built == [] and not page.built
     assert isinstance(page.content(), QLabel)  # asked for directly: built at once
     assert built == ["page"]
+
+
+def test_a_page_that_cannot_retranslate_is_built_anew_after_a_switch_when_shown(
+    qtbot: QtBot,
+) -> None:
+    tabs, page, built = _tabs(qtbot)
+    first = page.content()
+    page.follow_language()  # hidden: nothing happens at the switch itself
+    assert page.built and built == ["page"]
+    tabs.setCurrentWidget(page)
+    qtbot.waitUntil(lambda: built == ["page", "page"])
+    assert page.content() is not first

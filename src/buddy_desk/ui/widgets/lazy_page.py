@@ -26,6 +26,7 @@ class LazyPage(QWidget):
         self._factory = factory
         self._content: QWidget | None = None
         self._build_asked = False
+        self._outdated = False  # built in a language that is no longer the app's
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         # a page wider than the window (text at 200 %) scrolls instead of widening the
@@ -41,7 +42,13 @@ class LazyPage(QWidget):
         return self._content is not None
 
     def content(self) -> QWidget:
-        """The real page, built now if it was not yet."""
+        """The real page, built now if it was not yet (or anew, after a language switch)."""
+        if self._outdated and self._content is not None:
+            self._outdated = False
+            self._content.hide()
+            self._scroll.takeWidget()
+            self._content.deleteLater()
+            self._content = None
         if self._content is None:
             try:
                 self._content = self._factory()
@@ -52,21 +59,17 @@ class LazyPage(QWidget):
         return self._content
 
     def follow_language(self) -> None:
-        """After a language switch: a page that cannot retranslate itself is built anew (now
-        if it is on screen, else when it is next shown)."""
+        """After a language switch: a page that cannot retranslate itself is built anew (in
+        the next turn if it is on screen, else when it is next shown or asked for)."""
         if self._content is None or follows_language(self._content):
             return
-        rebuild_now = self.isVisible()
-        self._content.hide()
-        self._scroll.takeWidget()
-        self._content.deleteLater()
-        self._content = None
-        if rebuild_now:
+        self._outdated = True
+        if self.isVisible():
             self._build_soon()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
-        if self._content is None:
+        if self._content is None or self._outdated:
             self._build_soon()
 
     def _build_soon(self) -> None:
