@@ -12,7 +12,7 @@ import sys
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QCursor, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -47,6 +47,12 @@ if TYPE_CHECKING:
 _DOSSIER_VIEW = "buddy_desk.ui.dossiers.dossier_view"
 
 log = logging.getLogger(__name__)
+
+
+def _apply_qt_language_now() -> None:
+    apply_qt_language(current_language())
+    # its LanguageChange to every widget within this turn, not with the next piece of work
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
 
 
 class MainWindow(QMainWindow):
@@ -393,12 +399,12 @@ class MainWindow(QMainWindow):
         if language == current_language():
             return
         set_language(language)
-        # Qt's own catalog (standard buttons) in a turn of its own: installing it sends every
-        # widget of the app a LanguageChange, 10–35 ms on the full demo database
-        when_idle(self, lambda: apply_qt_language(current_language()))
         self.settings.language = language
         save_settings_soon(self.settings)
         self.ctx.events.language_changed.emit(language)
+        # Qt's own catalog (standard buttons) in a turn of its own, after the views: installing
+        # it sends every widget of the app a LanguageChange, 10–35 ms on the full demo database
+        when_idle(self, _apply_qt_language_now)
 
     def change_profile(self) -> None:
         from buddy_desk.dossiers.profiles import list_accounts

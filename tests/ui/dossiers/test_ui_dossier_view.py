@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
@@ -31,6 +33,13 @@ def _view(qtbot: QtBot, ctx: AppContext, dossier_id: int) -> DossierView:
 
 def _texts(widget: QWidget) -> list[str]:
     return [lbl.text() for lbl in widget.findChildren(QLabel)]
+
+
+def _shown(holder: QWidget | None) -> list[str]:
+    """The texts a section holder shows (a replaced section is hidden until deleted, a new
+    one shown in the next turn)."""
+    assert holder is not None
+    return [lbl.text() for lbl in holder.findChildren(QLabel) if not lbl.isHidden()]
 
 
 def test_group_badge_shows_letter_and_meaning(
@@ -208,3 +217,39 @@ def test_a_refresh_asked_for_while_one_reads_reads_once_more_and_shows_the_last_
     assert shown[-1] == "tweede versie"
     qtbot.wait(100)
     assert len(shown) == 2  # and no more than that
+
+
+def test_sections_that_cannot_retranslate_are_built_anew_after_a_switch_when_shown(
+    qtbot: QtBot, ctx: AppContext, uow: UnitOfWork
+) -> None:
+    d = make_dossier(uow)
+    registry = UiRegistry()
+    built: list[str] = []
+
+    def section(key: str) -> Callable[[AppContext, int], QWidget]:
+        def build(_c: AppContext, _i: int) -> QWidget:
+            built.append(key)
+            return QLabel(tr(key))  # no retranslate(): built anew in the new language
+
+        return build
+
+    for key in ("ui.dossier.tab.notes", "ui.dossier.tab.timeline"):
+        registry.add_dossier_section(DossierSection(key, key, section(key)))
+    view = DossierView(ctx, d, registry)
+    qtbot.addWidget(view)
+    view.show()
+    view.sections.setCurrentIndex(3)
+    view.sections.setCurrentIndex(2)  # both built; the first one in front
+    assert built == ["ui.dossier.tab.timeline", "ui.dossier.tab.notes"]
+    set_language("en")
+    try:
+        ctx.events.language_changed.emit("en")
+        # the one in front, once the window has painted the switch
+        qtbot.waitUntil(lambda: _shown(view.sections.widget(2)) == ["Notes"])
+        qtbot.wait(20)
+        assert len(built) == 3  # the other one waits until it is shown
+        view.sections.setCurrentIndex(3)
+        qtbot.waitUntil(lambda: _shown(view.sections.widget(3)) == ["Timeline"])
+        assert built[-1] == "ui.dossier.tab.timeline"
+    finally:
+        set_language("nl")

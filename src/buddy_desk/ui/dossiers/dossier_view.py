@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import logging
 import time
+from functools import partial
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QResizeEvent, QTextCursor
@@ -81,7 +82,9 @@ class DossierView(QWidget):
         self._narrow: bool | None = None  # the layout applied last; None: none yet
         self._decisions: Decisions | None = decisions
         self._refresh_state = _RefreshState.IDLE
-        self._sections_stale = False  # untranslatable sections wait for a rebuild
+        # built sections that cannot retranslate, built in a language no longer the app's:
+        # built anew when next shown or asked for
+        self._outdated: set[str] = set()
         self._build()
         self._show(decisions)
         ctx.events.dossier_changed.connect(self._on_events_dossier_changed)
@@ -321,8 +324,6 @@ class DossierView(QWidget):
     def section_widget(self, section_id: str) -> QWidget | None:
         """The registered section's own widget (built now if it was not shown yet)."""
         self._language.catch_up()  # its texts in the language of the moment
-        if self._sections_stale:
-            self._rebuild_untranslatable_sections()
         for section, holder in self._section_widgets:
             if section.id == section_id:
                 self._build_section(section, holder)
@@ -333,7 +334,17 @@ class DossierView(QWidget):
 
     def _build_section(self, section: DossierSection, holder: QWidget) -> None:
         layout = holder.layout()
-        if layout is None or layout.count():
+        if layout is None:
+            return
+        if section.id in self._outdated:
+            self._outdated.discard(section.id)
+            item = layout.itemAt(0)
+            old = item.widget() if item is not None else None
+            if old is not None:
+                old.hide()
+                layout.removeWidget(old)
+                old.deleteLater()
+        if layout.count():
             return
         try:
             widget = section.factory(self.ctx, self.dossier_id)
@@ -355,24 +366,17 @@ class DossierView(QWidget):
     def _follow_language(self) -> None:
         self._show()  # the timeline's dates and the cards in the new language too
         self.notes.retranslate()
-        # after the window has painted the switch: redoing everything at once kept it from
-        # painting (and from answering a key) for longer than a frame or two
-        self._sections_stale = True
-        when_idle(self, self._rebuild_untranslatable_sections)
+        self._outdate_untranslatable_sections()
 
-    def _rebuild_untranslatable_sections(self) -> None:
-        """Sections that cannot retranslate themselves are built anew in the new language."""
-        if not self._sections_stale:
-            return
-        self._sections_stale = False
+    def _outdate_untranslatable_sections(self) -> None:
+        """Sections that cannot retranslate themselves are built anew in the new language: the
+        one on screen once the window has painted the switch, the others when next shown."""
         for section, holder in self._section_widgets:
             layout = holder.layout()
             item = layout.itemAt(0) if layout is not None and layout.count() else None
             widget = item.widget() if item is not None else None
-            if layout is None or widget is None or follows_language(widget):
+            if widget is None or follows_language(widget):
                 continue
-            widget.hide()
-            layout.removeWidget(widget)
-            widget.deleteLater()
+            self._outdated.add(section.id)
             if self.sections.currentWidget() is holder:
-                self._build_section(section, holder)
+                when_idle(self, partial(self._build_section, section, holder))
