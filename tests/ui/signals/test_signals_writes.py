@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
-from buddy_desk.i18n import tr
+from buddy_desk.i18n import in_language, set_language, tr
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.signals.rules import SignalState
 from buddy_desk.signals.service import SignalInfo, add_signal, list_signals
@@ -108,3 +108,34 @@ def test_a_refused_signal_says_why_under_the_action_and_writes_nothing(
     qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
     assert shown[0][0] == tr("signals.add.title")  # under the action, as before
     assert list_signals(uow, viewer=viewer_of(ctx.user), dossier_id=dossier) == []
+
+
+def test_the_tab_follows_a_language_switch_from_what_it_read(
+    qtbot: QtBot,
+    ctx: AppContext,
+    uow: UnitOfWork,
+    dossier: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    add_signal(uow, dossier, "Bewoner terugbellen", organisation=Organisation.NCG)
+    section = _section(qtbot, ctx, dossier)
+    behind = SignalsSection(ctx, dossier)  # a dossier tab that is not in front
+    qtbot.addWidget(behind)
+
+    def no_read(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a language switch read the signals again")
+
+    monkeypatch.setattr("buddy_desk.ui.signals.section.list_signals", no_read)
+    monkeypatch.setattr("buddy_desk.ui.signals.section.list_requests", no_read)
+    set_language("en")
+    try:
+        ctx.events.language_changed.emit("en")
+        with in_language("en"):
+            english = tr("requests.title")
+        qtbot.waitUntil(lambda: section.requests_title.text() == english)
+        assert [s.title for s in section.table.signals] == ["Bewoner terugbellen"]
+        assert behind.requests_title.text() != english  # when it is shown
+        behind.show()
+        assert behind.requests_title.text() == english
+    finally:
+        set_language("nl")

@@ -24,6 +24,7 @@ from buddy_desk.i18n import tr
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.signals.service import (
     RequestInfo,
+    SignalInfo,
     add_signal,
     answer_request,
     list_requests,
@@ -41,6 +42,7 @@ from buddy_desk.ui.signals.dialogs import (
     RequestDialog,
     TextDialog,
 )
+from buddy_desk.ui.widgets.language import follow_language
 
 
 def _cell(text: str) -> QTableWidgetItem:
@@ -60,6 +62,7 @@ class SignalsSection(QWidget):
         self.dossier_id = dossier_id
         self.today = date.today()
         self.requests: list[RequestInfo] = []
+        self._signals: list[SignalInfo] | None = None  # as read last (None: not yet)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
         self.signals_title = QLabel()
@@ -104,8 +107,11 @@ class SignalsSection(QWidget):
         row.addStretch(1)
         layout.addLayout(row)
         ctx.events.dossier_changed.connect(self._on_events_dossier_changed)
-        ctx.events.language_changed.connect(self._on_events_language_changed)
+        # on screen: in a turn of its own; in a tab behind: when shown. Redone from what was
+        # read, not read again (with three dossiers open a switch read six lists)
+        follow_language(self, ctx.events.language_changed, self.retranslate)
         self.retranslate()
+        self.reload()
 
     @property
     def my_org(self) -> Organisation | None:
@@ -129,10 +135,8 @@ class SignalsSection(QWidget):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.retranslate()
-        self.reload()
-
-    def _on_events_language_changed(self, _language: str) -> None:
-        self.retranslate()
+        if self._signals is not None:
+            self._show()
 
     def _on_events_dossier_changed(self, dossier_id: int) -> None:
         if dossier_id == self.dossier_id:
@@ -140,11 +144,14 @@ class SignalsSection(QWidget):
 
     def reload(self) -> None:
         uow = self.ctx.new_uow()
-        self.table.set_signals(
-            list_signals(uow, viewer=viewer_of(self.ctx.user), dossier_id=self.dossier_id),
-            self.today,
+        self._signals = list_signals(
+            uow, viewer=viewer_of(self.ctx.user), dossier_id=self.dossier_id
         )
         self.requests = list_requests(uow, self.dossier_id, self.my_org)
+        self._show()
+
+    def _show(self) -> None:
+        self.table.set_signals(self._signals or [], self.today)
         self.request_table.setRowCount(len(self.requests))
         for i, r in enumerate(self.requests):
             self.request_table.setItem(i, 0, _cell(format_short_date(r.asked_at)))
