@@ -80,3 +80,23 @@ def test_a_new_dossier_and_the_demo_timeline_follow_the_language(uow: UnitOfWork
     assert any(t.startswith(("Versterking: status", "Schade ")) for t in nl)
     assert any(t.startswith(("Strengthening: status", "Damage ")) for t in en)
     assert not any(t.startswith("Versterking: status") for t in en)
+
+
+def test_a_booked_joint_inspection_reads_its_date_in_either_language(uow: UnitOfWork) -> None:
+    from buddy_desk.core.event_texts import AMSTERDAM
+    from buddy_desk.core.inspection import InspectionForm
+    from buddy_desk.core.phases import ImgPhase, NcgStatus
+    from buddy_desk.i18n import catalog
+    from buddy_desk.planning.service import booking
+    from tests.planning_factories import make_expert
+
+    make_expert(uow, Organisation.IMG, "Ada Schade")
+    make_expert(uow, Organisation.NCG, "Bram Versterk")
+    d = make_dossier(uow, img_phase=ImgPhase.OPNAME, ncg_status=NcgStatus.S2_1)
+    options = booking.propose(uow, d, InspectionForm.SIMULTANEOUS).proposals.options
+    [appointment] = booking.book(uow, d, options[0])
+    start = appointment.start.astimezone(AMSTERDAM)
+    for language, opening in (("nl", "Gezamenlijke opname"), ("en", "Joint inspection")):
+        month = catalog(language)["ui.months"].split(",")[start.month - 1]
+        [booked] = [t for t in _titles(uow, d, language) if t.startswith(opening)]
+        assert f"{start.day} {month} {start.year} {start:%H:%M}–" in booked, booked

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from buddy_desk.choices.rules import NOT_DECIDED
 from buddy_desk.choices.service.log import decided_choices, decided_in_session
 from buddy_desk.core.address import house_number, street_line
+from buddy_desk.core.event_texts import span as event_span
 from buddy_desk.core.event_texts import text as event_text
 from buddy_desk.core.inspection import AppointmentState, DayPart, InspectionForm, VisitKind
 from buddy_desk.core.phases import Organisation
@@ -535,7 +536,7 @@ def book_in_session(
             "planning.timeline.booked",
             {
                 "form": event_text(f"planning.form.{proposal.form.value}"),
-                "when": _when_text(appointment.start_at, appointment.end_at),
+                "when": event_span(appointment.start_at, appointment.end_at),
                 "detail": event_text("planning.timeline.experts", names=names),
             },
             None,
@@ -622,7 +623,7 @@ def move(
             s,
             a.dossier_id,
             "planning.timeline.moved",
-            {"when": _when_text(a.start_at, a.end_at)},
+            {"when": event_span(a.start_at, a.end_at)},
             reason.strip(),
             user,
         )
@@ -684,7 +685,7 @@ def cancel(
             s,
             a.dossier_id,
             "planning.timeline.cancelled",
-            {"when": _when_text(a.start_at, a.end_at)},
+            {"when": event_span(a.start_at, a.end_at)},
             reason.strip(),
             user,
         )
