@@ -14,18 +14,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from buddy_desk.core.formatting import long_date
+from buddy_desk.core.formatting import AMSTERDAM, long_date
 from buddy_desk.i18n import tr
 
 
 def text(key: str, **params: Any) -> dict[str, Any]:
     """A translatable value: ``text("planning.form.combined")``."""
     return {"t": key, "p": params} if params else {"t": key}
-
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def day(value: date) -> dict[str, str]:
@@ -53,9 +49,7 @@ def render_value(value: Any) -> Any:
         if "date" in value:
             return long_date(date.fromisoformat(str(value["date"])))
         if "span" in value:
-            start, end = (
-                datetime.fromisoformat(str(v)).astimezone(AMSTERDAM) for v in value["span"]
-            )
+            start, end = (_moment(v) for v in value["span"])
             return f"{long_date(start.date())} {start:%H:%M}–{end:%H:%M}"
     return value
 

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 from buddy_desk.i18n import current_language, tr
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+"""Groningen's time: appointments, slots and letters' times are shown in it."""
 
 MONTHS = (
     "januari",

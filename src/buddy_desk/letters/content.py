@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from buddy_desk.choices.rules import NOT_DECIDED, DecidedChoices
 from buddy_desk.core.collaboration import (
@@ -19,6 +18,7 @@ from buddy_desk.core.collaboration import (
     collaboration_group,
     img_can_prioritise,
 )
+from buddy_desk.core.formatting import AMSTERDAM as AMSTERDAM  # its home; imported from here too
 from buddy_desk.core.formatting import dutch_date, euro, postcode_line, surname_part
 from buddy_desk.core.inspection import InspectionForm
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus, Organisation
@@ -27,7 +27,6 @@ from buddy_desk.documents.templates import IMG_DECIDED_STATE, Templates
 from buddy_desk.i18n import plural_key
 from buddy_desk.planning.rules import CHOICE_FORMS, FORM_NAMES
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 MAX_REPORT_ROWS = 6
 WITHHELD = "afgeschermd"  # a process state: it exists, its details are not in this letter

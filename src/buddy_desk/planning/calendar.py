@@ -10,15 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property, lru_cache
-from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr
 
+from buddy_desk.core.formatting import AMSTERDAM as AMSTERDAM  # its home; imported from here too
 from buddy_desk.core.inspection import DayPart, InspectionForm, VisitKind, qualified_for
 from buddy_desk.core.phases import Organisation
 from buddy_desk.planning.rules import latest_joint_day
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 DAY_PARTS: dict[DayPart, tuple[time, time]] = {
     DayPart.MORNING: (time(8, 0), time(12, 0)),

@@ -21,11 +21,11 @@ from collections import defaultdict
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Table, delete, func, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from buddy_desk.core.formatting import AMSTERDAM as AMSTERDAM  # its home; imported from here too
 from buddy_desk.core.inspection import AppointmentState, InspectionForm
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
@@ -45,7 +45,6 @@ from buddy_desk.signals.rules import Rule
 from buddy_desk.sync.rules import ConflictReason
 
 ALTERNATIVES = 3  # slots shown with a refused booking
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # slots are shown in the planners' local time
 
 
 def _table(name: str) -> Table:

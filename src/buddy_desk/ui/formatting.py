@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
+from buddy_desk.core.formatting import AMSTERDAM as AMSTERDAM  # its home; imported from here too
 from buddy_desk.core.formatting import amount_text, long_date
 from buddy_desk.i18n import current_language, tr
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # appointments are planned in Groningen's time
 
 
 def format_date(value: date | None) -> str:

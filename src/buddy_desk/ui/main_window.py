@@ -261,16 +261,14 @@ class MainWindow(QMainWindow):
         def done(loaded: tuple[DossierDetail, Decisions]) -> None:
             view = self._new_dossier_view(dossier_id, loaded)
             if view is None:
-                self._loading.discard(dossier_id)
-                QApplication.restoreOverrideCursor()
+                self._loaded(dossier_id)
                 return
             # the tab is added and laid out once the window has had a turn: building and
             # showing it in one go kept the window from painting for longer than a frame
             when_idle(self, lambda: self._front_new_tab(view))
 
         def failed(exc: BaseException) -> None:
-            self._loading.discard(dossier_id)
-            QApplication.restoreOverrideCursor()
+            self._loaded(dossier_id)
             messages.show_error(self, tr("ui.error.open_title"), str(exc))
 
         ctx.ops.read(
@@ -309,9 +307,13 @@ class MainWindow(QMainWindow):
             messages.show_error(self, tr("ui.error.open_title"), str(exc))
             return None
 
-    def _front_new_tab(self, view: DossierView) -> None:
-        self._loading.discard(view.dossier_id)
+    def _loaded(self, dossier_id: int) -> None:
+        """The read ``request_dossier`` started is over (opened or not)."""
+        self._loading.discard(dossier_id)
         QApplication.restoreOverrideCursor()
+
+    def _front_new_tab(self, view: DossierView) -> None:
+        self._loaded(view.dossier_id)
         opened = self._dossiers.get(view.dossier_id)
         if opened is not None and opened is not view:  # opened directly meanwhile (a tool)
             view.deleteLater()

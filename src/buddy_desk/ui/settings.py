@@ -7,6 +7,7 @@ import json
 import logging
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -95,10 +96,7 @@ def save_settings_soon(settings: AppSettings, path: Path | None = None) -> None:
     """``save_settings`` on a background thread: the write's fsync can keep the GUI thread
     for tens of milliseconds. Saves happen one at a time, in the order asked for."""
     global _pending
-    if _writer is None:
-        _start_writer()
-    assert _writer is not None
-    _pending = _writer.submit(_write, path or settings_path(), _text(settings))
+    _pending = _writer().submit(_write, path or settings_path(), _text(settings))
 
 
 def wait_for_saves() -> None:
@@ -107,13 +105,12 @@ def wait_for_saves() -> None:
         _pending.result()
 
 
-_writer: ThreadPoolExecutor | None = None
 _pending: Future[None] | None = None
 
 
-def _start_writer() -> None:
-    global _writer
-    _writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="settings")
+@cache
+def _writer() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="settings")
 
 
 def _text(settings: AppSettings) -> str:

@@ -83,7 +83,7 @@ def test_a_new_dossier_and_the_demo_timeline_follow_the_language(uow: UnitOfWork
 
 
 def test_a_booked_joint_inspection_reads_its_date_in_either_language(uow: UnitOfWork) -> None:
-    from buddy_desk.core.event_texts import AMSTERDAM
+    from buddy_desk.core.formatting import AMSTERDAM
     from buddy_desk.core.inspection import InspectionForm
     from buddy_desk.core.phases import ImgPhase, NcgStatus
     from buddy_desk.i18n import catalog

@@ -7,7 +7,6 @@ actions become toolbar buttons with their shortcuts, active while this dossier i
 
 from __future__ import annotations
 
-import enum
 import logging
 import time
 from functools import partial
@@ -48,12 +47,6 @@ from buddy_desk.ui.widgets.lazy_page import follows_language
 log = logging.getLogger(__name__)
 
 
-class _RefreshState(enum.Enum):
-    IDLE = enum.auto()
-    READING = enum.auto()
-    AGAIN = enum.auto()  # reading, and asked for again meanwhile
-
-
 class DossierView(QWidget):
     title_changed = Signal(str)
     """The tab title (the short address) changed, e.g. after a language switch or refresh."""
@@ -81,7 +74,6 @@ class DossierView(QWidget):
         self._actions: list[tuple[DossierAction | None, QAction]] = []
         self._narrow: bool | None = None  # the layout applied last; None: none yet
         self._decisions: Decisions | None = decisions
-        self._refresh_state = _RefreshState.IDLE
         # built sections that cannot retranslate, built in a language no longer the app's:
         # built anew when next shown or asked for
         self._outdated: set[str] = set()
@@ -272,43 +264,31 @@ class DossierView(QWidget):
         return self.detail.address_line
 
     def refresh(self) -> None:
-        """Read the dossier anew (through the consent gate) on a worker and show it; a refresh
-        asked for while one reads runs once more after it (the first may predate a write)."""
-        if self._refresh_state is not _RefreshState.IDLE:
-            self._refresh_state = _RefreshState.AGAIN
-            return
-        if not self.ctx.tasks.has_free_thread():
+        """Read the dossier anew (through the consent gate) on a worker and show it; of a burst
+        of refreshes (several writes in a row) only the newest read is shown."""
+        ctx, dossier_id = self.ctx, self.dossier_id
+        if not ctx.tasks.has_free_thread():
             # long jobs hold every worker: reading here beats waiting behind them
             try:
-                loaded = load_view(self.ctx, self.dossier_id)
+                self._on_refreshed(load_view(ctx, dossier_id))
             except BuddyDeskError as exc:
                 self._on_refresh_failed(exc)
-                return
-            self._on_refreshed(loaded)
             return
-        self._refresh_state = _RefreshState.READING
-        ctx, dossier_id = self.ctx, self.dossier_id
-        self.ctx.tasks.start(
-            lambda _progress: load_view(ctx, dossier_id),
+        ctx.ops.read(
+            lambda _uow: load_view(ctx, dossier_id),
             on_done=self._on_refreshed,
             on_error=self._on_refresh_failed,
+            parent=self,
+            key=self,
         )
 
     def _on_refreshed(self, loaded: tuple[DossierDetail, Decisions]) -> None:
-        again = self._refresh_state is _RefreshState.AGAIN
-        self._refresh_state = _RefreshState.IDLE
         self.detail = loaded[0]
         self._show(loaded[1])
         self.refreshed.emit()
-        if again:
-            self.refresh()
 
     def _on_refresh_failed(self, exc: BaseException) -> None:
-        again = self._refresh_state is _RefreshState.AGAIN
-        self._refresh_state = _RefreshState.IDLE
         log.warning("refresh of dossier %d failed: %s", self.dossier_id, type(exc).__name__)
-        if again:
-            self.refresh()
 
     def flush_notes(self) -> bool:
         """Save unsaved notes (before the tab or window closes); False if that failed."""

@@ -62,7 +62,7 @@ class SignalsSection(QWidget):
         self.dossier_id = dossier_id
         self.today = date.today()
         self.requests: list[RequestInfo] = []
-        self._signals: list[SignalInfo] | None = None  # as read last (None: not yet)
+        self._signals: list[SignalInfo] = []  # as read last
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
         self.signals_title = QLabel()
@@ -135,8 +135,7 @@ class SignalsSection(QWidget):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.retranslate()
-        if self._signals is not None:
-            self._show()
+        self._show()
 
     def _on_events_dossier_changed(self, dossier_id: int) -> None:
         if dossier_id == self.dossier_id:
@@ -151,7 +150,7 @@ class SignalsSection(QWidget):
         self._show()
 
     def _show(self) -> None:
-        self.table.set_signals(self._signals or [], self.today)
+        self.table.set_signals(self._signals, self.today)
         self.request_table.setRowCount(len(self.requests))
         for i, r in enumerate(self.requests):
             self.request_table.setItem(i, 0, _cell(format_short_date(r.asked_at)))
