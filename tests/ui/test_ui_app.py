@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMenu
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMenu, QPushButton
 from pytestqt.qtbot import QtBot
 
 from buddy_desk.cli import main as cli_main
@@ -180,20 +180,29 @@ def test_screenshot_command_writes_png(
 def test_views_that_cannot_retranslate_are_rebuilt_in_the_new_language(
     qtbot: QtBot, ctx: AppContext, uow: UnitOfWork
 ) -> None:
-    """The planning workspace and a dossier's Afspraken tab have no retranslate of their own."""
+    """The planning workspace, and a dossier tab a feature registers without a retranslate of
+    its own, are built anew in the new language."""
     from datetime import date
 
     from buddy_desk.i18n import in_language, tr
-    from buddy_desk.ui.extensions import discover
-    from buddy_desk.ui.planning.section import AppointmentsSection
+    from buddy_desk.ui.extensions import DossierSection, discover
     from buddy_desk.ui.planning.workspace import PlanningWorkspace
 
     def tr_in(language: str, key: str) -> str:
         with in_language(language):
             return tr(key)
 
+    registry = discover()
+    registry.add_dossier_section(
+        DossierSection(
+            id="plain",
+            title_key="ui.dossier.tab.notes",
+            factory=lambda _ctx, _id: QLabel(tr("ui.dossier.tab.notes")),
+            order=99,
+        )
+    )
     d = make_dossier(uow, img_phase=ImgPhase.OPNAME, ncg_status=NcgStatus.S2_1)
-    window = make_window(qtbot, ctx, discover())
+    window = make_window(qtbot, ctx, registry)
     page = next(p for w, p in window._workspaces if w.id == "planning")
     window.tabs.setCurrentWidget(page)
     workspace = page.content()
@@ -201,11 +210,8 @@ def test_views_that_cannot_retranslate_are_rebuilt_in_the_new_language(
     assert workspace.filter.placeholderText() == tr_in("nl", "planning.queue.filter")
     view = window.open_dossier(d)
     assert view is not None
-    section = view.section_widget("planning")
-    assert isinstance(section, AppointmentsSection)
-    holder = section.parentWidget()
-    assert holder is not None
-    view.sections.setCurrentWidget(holder)
+    plain = view.section_widget("plain")
+    assert isinstance(plain, QLabel) and plain.text() == tr_in("nl", "ui.dossier.tab.notes")
     window.tabs.setCurrentWidget(page)
     window.set_language("en")
     try:
@@ -214,10 +220,77 @@ def test_views_that_cannot_retranslate_are_rebuilt_in_the_new_language(
         assert rebuilt.filter.placeholderText() == tr_in("en", "planning.queue.filter")
         rebuilt.show_week(date(2026, 12, 7))
         assert rebuilt.week_label.text() == "Week of Monday 7 December 2026"
-        new_section = view.section_widget("planning")
-        assert isinstance(new_section, AppointmentsSection) and new_section is not section
+        new_plain = view.section_widget("plain")
+        assert isinstance(new_plain, QLabel) and new_plain is not plain
+        assert new_plain.text() == tr_in("en", "ui.dossier.tab.notes")
     finally:
         window.set_language("nl")
+
+
+@pytest.mark.parametrize(
+    ("section_id", "module", "readers"),
+    [
+        ("planning", "buddy_desk.ui.planning.section", ("svc.dossier_appointments",)),
+        ("documents", "buddy_desk.ui.attachments.section", ("list_documents",)),
+        ("journal", "buddy_desk.ui.journal.section", ("journal",)),
+    ],
+)
+def test_a_dossier_tab_follows_a_language_switch_in_place_from_what_it_read(
+    qtbot: QtBot,
+    ctx: AppContext,
+    uow: UnitOfWork,
+    monkeypatch: pytest.MonkeyPatch,
+    section_id: str,
+    module: str,
+    readers: tuple[str, ...],
+) -> None:
+    """Afspraken, Documenten and Contact redo their texts at a switch: the same widget, no
+    read of the database (rebuilding and reading each of them held the window at a switch)."""
+    from buddy_desk.i18n import in_language, tr
+
+    from buddy_desk.ui.extensions import discover
+
+    d = make_dossier(uow, img_phase=ImgPhase.OPNAME, ncg_status=NcgStatus.S2_1)
+    window = make_window(qtbot, ctx, discover())
+    view = window.open_dossier(d)
+    assert view is not None
+    section = view.section_widget(section_id)
+    assert section is not None
+    holder = section.parentWidget()
+    assert holder is not None
+    view.sections.setCurrentWidget(holder)
+    dutch = [b.text() for b in section.findChildren(QPushButton)]
+
+    def no_read(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a language switch read the tab again")
+
+    for reader in readers:
+        monkeypatch.setattr(f"{module}.{reader}", no_read)
+    window.set_language("en")
+    try:
+        with in_language("en"):
+            english_tab = tr(
+                f"{'attachments' if section_id == 'documents' else section_id}.section"
+            )
+        qtbot.waitUntil(lambda: view.sections.tabText(view.sections.indexOf(holder)) == english_tab)
+        qtbot.waitUntil(lambda: [b.text() for b in section.findChildren(QPushButton)] != dutch)
+        assert view.section_widget(section_id) is section
+        english = [b.text() for b in section.findChildren(QPushButton)]
+        with in_language("en"):
+            assert all(text in english for text in _english_buttons(section_id))
+    finally:
+        window.set_language("nl")
+
+
+def _english_buttons(section_id: str) -> list[str]:
+    from buddy_desk.i18n import tr
+
+    keys = {
+        "planning": ["planning.action.move", "planning.action.cancel", "planning.export"],
+        "documents": ["attachments.add", "attachments.open"],
+        "journal": ["journal.add"],
+    }[section_id]
+    return [tr(k) for k in keys]
 
 
 def test_a_dossier_tab_in_the_background_follows_the_language_when_shown(

@@ -28,9 +28,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from buddy_desk.attachments.rules import MAX_BYTES, DocumentInfo, DocumentKind, size_text
+from buddy_desk.attachments.rules import (
+    MAX_BYTES,
+    DocumentInfo,
+    DocumentKind,
+    DocumentList,
+    size_text,
+)
 from buddy_desk.attachments.service import attach_document, list_documents, open_document
-from buddy_desk.core.formatting import dutch_date
+from buddy_desk.core.formatting import long_date
 from buddy_desk.core.held_stores import refuse_held
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
@@ -42,6 +48,7 @@ from buddy_desk.ui.messages import show_error
 from buddy_desk.ui.operations import failure_text
 from buddy_desk.ui.widgets import accessible
 from buddy_desk.ui.widgets.dialog_fit import FittedDialog
+from buddy_desk.ui.widgets.language import follow_language
 
 # a private folder for the copies handed to the system viewer, removed when the app quits
 _PRIVATE_DIR: tempfile.TemporaryDirectory[str] | None = None
@@ -124,14 +131,6 @@ class DocumentsSection(QWidget):
         self.banner.setProperty("muted", True)
         layout.addWidget(self.banner)
         self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(
-            [
-                tr("attachments.col.date"),
-                tr("attachments.col.kind"),
-                tr("attachments.col.title"),
-                tr("attachments.col.from"),
-            ]
-        )
         accessible.name(self.table, "attachments.a11y.table")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -141,14 +140,14 @@ class DocumentsSection(QWidget):
         self.table.itemSelectionChanged.connect(self._on_table_selection_changed)
         self.table.itemActivated.connect(lambda _i: self.open_selected())
         layout.addWidget(self.table, 1)
-        limit = QLabel(tr("attachments.limit", size=size_text(MAX_BYTES)))
-        limit.setWordWrap(True)
-        limit.setProperty("muted", True)
-        layout.addWidget(limit)
+        self.limit = QLabel()
+        self.limit.setWordWrap(True)
+        self.limit.setProperty("muted", True)
+        layout.addWidget(self.limit)
         row = QHBoxLayout()
         row.addStretch(1)
-        self.add_button = QPushButton(tr("attachments.add"))
-        self.open_button = QPushButton(tr("attachments.open"))
+        self.add_button = QPushButton()
+        self.open_button = QPushButton()
         self.open_button.setEnabled(False)
         self.add_button.clicked.connect(self.add)
         self.open_button.clicked.connect(self.open_selected)
@@ -156,13 +155,43 @@ class DocumentsSection(QWidget):
         row.addWidget(self.open_button)
         layout.addLayout(row)
         ctx.events.dossier_changed.connect(self._on_events_dossier_changed)
+        self._listing: DocumentList | None = None
+        # redone from what was read: a switch must not rebuild the tab or read it again
+        follow_language(self, ctx.events.language_changed, self.retranslate)
+        self._retranslate_fixed()
         self.reload()
+
+    def retranslate(self) -> None:
+        self._retranslate_fixed()
+        self._show()
+
+    def _retranslate_fixed(self) -> None:
+        self.table.setHorizontalHeaderLabels(
+            [
+                tr("attachments.col.date"),
+                tr("attachments.col.kind"),
+                tr("attachments.col.title"),
+                tr("attachments.col.from"),
+            ]
+        )
+        self.limit.setText(tr("attachments.limit", size=size_text(MAX_BYTES)))
+        self.add_button.setText(tr("attachments.add"))
+        self.open_button.setText(tr("attachments.open"))
 
     def reload(self) -> None:
         try:
-            result = list_documents(self.ctx.new_uow(), self.dossier_id, viewer_of(self.ctx.user))
+            self._listing = list_documents(
+                self.ctx.new_uow(), self.dossier_id, viewer_of(self.ctx.user)
+            )
         except BuddyDeskError as exc:
             self.banner.setText(str(exc))
+            return
+        self._show()
+        self.loaded.emit(len(self._listing.documents))
+
+    def _show(self) -> None:
+        result = self._listing
+        if result is None:
             return
         self.documents = result.documents
         parts = [] if result.documents else [tr("attachments.empty")]
@@ -175,7 +204,7 @@ class DocumentsSection(QWidget):
         self.table.setRowCount(len(result.documents))
         for r, d in enumerate(result.documents):
             cells = [
-                dutch_date(d.document_date),
+                long_date(d.document_date),
                 tr(f"attachments.kind.{d.kind.value}"),
                 f"{d.title} ({size_text(d.size)})",
                 d.organisation.value,
@@ -186,7 +215,6 @@ class DocumentsSection(QWidget):
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
         self._on_table_selection_changed()
-        self.loaded.emit(len(result.documents))
 
     def selected(self) -> DocumentInfo | None:
         rows = self.table.selectionModel().selectedRows()

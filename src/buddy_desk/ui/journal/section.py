@@ -23,12 +23,13 @@ from PySide6.QtWidgets import (
 from buddy_desk.choices.service.log import LOCAL
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
-from buddy_desk.journal.rules import TEXT_MAX, ContactKind, ContactMomentInfo
+from buddy_desk.journal.rules import TEXT_MAX, ContactKind, ContactMomentInfo, Journal
 from buddy_desk.journal.service import add_contact, journal
 from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.operations import failure_text
 from buddy_desk.ui.widgets import accessible
+from buddy_desk.ui.widgets.language import follow_language
 
 
 def _local(value: datetime) -> str:
@@ -50,14 +51,6 @@ class JournalSection(QWidget):
         self.banner.setProperty("muted", True)
         layout.addWidget(self.banner)
         self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(
-            [
-                tr("journal.col.when"),
-                tr("journal.col.kind"),
-                tr("journal.col.by"),
-                tr("journal.col.text"),
-            ]
-        )
         accessible.name(self.table, "journal.a11y.table")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -69,25 +62,27 @@ class JournalSection(QWidget):
         form = QGridLayout()
         self.kind = QComboBox()
         for kind in ContactKind:
-            self.kind.addItem(tr(f"journal.kind.{kind.value}"), kind.value)
+            self.kind.addItem("", kind.value)
         self.when = QDateTimeEdit(QDateTime.currentDateTime())
         self.when.setDisplayFormat("dd-MM-yyyy HH:mm")
         self.when.setCalendarPopup(True)
         self.text = QLineEdit()
         self.text.setMaxLength(TEXT_MAX)
-        self.text.setPlaceholderText(tr("journal.text.placeholder"))
-        self.add_button = QPushButton(tr("journal.add"))
+        self.add_button = QPushButton()
         self.add_button.clicked.connect(self.add)
         self.text.returnPressed.connect(self.add)
+        self._captions: list[tuple[QLabel, str]] = []
         for col, (key, widget) in enumerate(
             (("journal.kind", self.kind), ("journal.when", self.when))
         ):
-            caption = QLabel(tr(key))
+            caption = QLabel()
             caption.setBuddy(widget)
+            self._captions.append((caption, key))
             form.addWidget(caption, 0, col)
             form.addWidget(widget, 1, col)
-        text_caption = QLabel(tr("journal.text"))
+        text_caption = QLabel()
         text_caption.setBuddy(self.text)
+        self._captions.append((text_caption, "journal.text"))
         # the text gets a line of its own: the section pane is narrow on a laptop screen
         form.addWidget(text_caption, 2, 0, 1, 3)
         form.addWidget(self.text, 3, 0, 1, 2)
@@ -100,13 +95,44 @@ class JournalSection(QWidget):
         self.error.hide()
         layout.addWidget(self.error)
         ctx.events.dossier_changed.connect(self._on_events_dossier_changed)
+        self._journal: Journal | None = None
+        # redone from what was read: a switch must not rebuild the tab or read it again
+        follow_language(self, ctx.events.language_changed, self.retranslate)
+        self._retranslate_fixed()
         self.reload()
+
+    def retranslate(self) -> None:
+        self._retranslate_fixed()
+        self._show()
+
+    def _retranslate_fixed(self) -> None:
+        self.table.setHorizontalHeaderLabels(
+            [
+                tr("journal.col.when"),
+                tr("journal.col.kind"),
+                tr("journal.col.by"),
+                tr("journal.col.text"),
+            ]
+        )
+        for i in range(self.kind.count()):
+            self.kind.setItemText(i, tr(f"journal.kind.{self.kind.itemData(i)}"))
+        for caption, key in self._captions:
+            caption.setText(tr(key))
+        self.text.setPlaceholderText(tr("journal.text.placeholder"))
+        self.add_button.setText(tr("journal.add"))
 
     def reload(self) -> None:
         try:
-            result = journal(self.ctx.new_uow(), self.dossier_id, viewer_of(self.ctx.user))
+            self._journal = journal(self.ctx.new_uow(), self.dossier_id, viewer_of(self.ctx.user))
         except BuddyDeskError as exc:
             self.banner.setText(str(exc))
+            return
+        self._show()
+        self.loaded.emit(len(self._journal.moments))
+
+    def _show(self) -> None:
+        result = self._journal
+        if result is None:
             return
         self.moments = result.moments
         parts = []
@@ -136,7 +162,6 @@ class JournalSection(QWidget):
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
         self.table.resizeRowsToContents()
-        self.loaded.emit(len(result.moments))
 
     def add(self) -> None:
         when = self.when.dateTime().toPython()

@@ -20,7 +20,7 @@ from buddy_desk.core.inspection import AppointmentState
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
 from buddy_desk.planning.formatting import clock
-from buddy_desk.planning.info import AppointmentInfo
+from buddy_desk.planning.info import AppointmentInfo, PreferenceInfo
 from buddy_desk.planning.service import booking as svc
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.formatting import format_day
@@ -28,6 +28,7 @@ from buddy_desk.ui.planning.actions import ask_export, cancel_appointment, move_
 from buddy_desk.ui.style import MUTED
 from buddy_desk.ui.widgets import accessible
 from buddy_desk.ui.widgets.flow import FlowLayout
+from buddy_desk.ui.widgets.language import follow_language
 
 STATE_COLUMN = 1
 
@@ -48,15 +49,6 @@ class AppointmentsSection(QWidget):
         # the state sits beside the date: in the narrow dossier pane the last columns scroll
         # out of sight, and whether an appointment still stands is what a buddy looks for
         self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels(
-            [
-                tr("planning.col.when"),
-                tr("planning.col.state"),
-                tr("planning.form"),
-                tr("planning.col.experts"),
-                tr("planning.col.history"),
-            ]
-        )
         accessible.name(self.table, "kitchen.a11y.appointments")
         self.table.setWordWrap(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -69,13 +61,12 @@ class AppointmentsSection(QWidget):
         # the buttons wrap onto a second line in a narrow pane instead of being cut off
         buttons = QWidget()
         row = FlowLayout(buttons)
-        self.queue_button = QPushButton(tr("planning.queue_add.action"))
-        self.queue_button.setToolTip(tr("planning.queue_add.text"))
+        self.queue_button = QPushButton()
         self.queue_button.clicked.connect(self._on_queue_button_clicked)
         row.addWidget(self.queue_button)
-        self.move_button = QPushButton(tr("planning.action.move"))
-        self.cancel_button = QPushButton(tr("planning.action.cancel"))
-        self.export_button = QPushButton(tr("planning.export"))
+        self.move_button = QPushButton()
+        self.cancel_button = QPushButton()
+        self.export_button = QPushButton()
         for b in (self.move_button, self.cancel_button, self.export_button):
             b.setEnabled(False)
             row.addWidget(b)
@@ -84,7 +75,32 @@ class AppointmentsSection(QWidget):
         self.export_button.clicked.connect(self._on_export_clicked)
         layout.addWidget(buttons)
         ctx.events.dossier_changed.connect(self._on_dossier_changed)
+        self._preference: PreferenceInfo | None = None
+        self._failure: str | None = None
+        # redone from what was read: a switch must not rebuild the tab or read it again
+        follow_language(self, ctx.events.language_changed, self.retranslate)
+        self._retranslate_fixed()
         self.reload()
+
+    def retranslate(self) -> None:
+        self._retranslate_fixed()
+        self._show()
+
+    def _retranslate_fixed(self) -> None:
+        self.table.setHorizontalHeaderLabels(
+            [
+                tr("planning.col.when"),
+                tr("planning.col.state"),
+                tr("planning.form"),
+                tr("planning.col.experts"),
+                tr("planning.col.history"),
+            ]
+        )
+        self.queue_button.setText(tr("planning.queue_add.action"))
+        self.queue_button.setToolTip(tr("planning.queue_add.text"))
+        self.move_button.setText(tr("planning.action.move"))
+        self.cancel_button.setText(tr("planning.action.cancel"))
+        self.export_button.setText(tr("planning.export"))
 
     def _on_queue_button_clicked(self) -> None:
         """A buddy adds this dossier (outside group B) to the joint-inspection queue."""
@@ -108,9 +124,18 @@ class AppointmentsSection(QWidget):
     def reload(self) -> None:
         try:
             self.appointments = svc.dossier_appointments(self.ctx.new_uow(), self.dossier_id)
-            pref = svc.get_preference(self.ctx.new_uow(), self.dossier_id)
+            self._preference = svc.get_preference(self.ctx.new_uow(), self.dossier_id)
+            self._failure = None
         except BuddyDeskError as exc:
-            self.note.setText(str(exc))
+            self._failure = str(exc)
+        self._show()
+        if self._failure is None:
+            self.loaded.emit(len(self.appointments))
+
+    def _show(self) -> None:
+        pref = self._preference
+        if self._failure is not None or pref is None:
+            self.note.setText(self._failure or "")
             return
         parts = []
         if pref.form:
@@ -153,7 +178,6 @@ class AppointmentsSection(QWidget):
         self.table.resizeColumnsToContents()
         self.table.resizeRowsToContents()
         self._on_table_selection_changed()
-        self.loaded.emit(len(self.appointments))
 
     def selected(self) -> AppointmentInfo | None:
         rows = self.table.selectionModel().selectedRows()
