@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from buddy_desk.core.summaries import EventInfo
 from buddy_desk.i18n import tr
 from buddy_desk.ui.formatting import format_short_date
 from buddy_desk.ui.style import FAINT, ORG_COLOURS
-from buddy_desk.ui.widgets.cards import clear_layout, label
+from buddy_desk.ui.widgets.cards import label
 
 MAX_SHOWN = 200
+
+
+@dataclass
+class _Row:
+    date: QLabel
+    org: QLabel
+    title: QLabel
+    detail: QLabel
+    box: QVBoxLayout
+    colour: str = ""
 
 
 class TimelineSection(QWidget):
@@ -32,31 +44,72 @@ class TimelineSection(QWidget):
         scroll.setWidget(content)
         outer.addWidget(scroll)
         self._events: tuple[EventInfo, ...] = ()
+        self._rows: list[_Row] = []
+        self._empty: QLabel | None = None
 
     @property
     def shown_titles(self) -> list[str]:
         return [e.title for e in self._events[:MAX_SHOWN]]
 
     def show_events(self, events: tuple[EventInfo, ...]) -> None:
+        """Show ``events``; rows already on screen get their new texts instead of new labels
+        (a refresh or a language switch redoes the timeline, and making, showing and deleting
+        four labels per row held the window up)."""
         self._events = events
-        clear_layout(self.grid)
-        if not events:
-            self.grid.addWidget(label(tr("ui.timeline.empty"), muted=True), 0, 0, 1, 3)
+        shown = events[:MAX_SHOWN]
+        if not shown:
+            self._drop_rows(0)
+            if self._empty is None:
+                self._empty = label(muted=True)
+                self.grid.addWidget(self._empty, 0, 0, 1, 3)
+            self._empty.setText(tr("ui.timeline.empty"))
             return
+        if self._empty is not None:
+            self.grid.removeWidget(self._empty)
+            self._empty.deleteLater()
+            self._empty = None
+        self._drop_rows(len(shown))
+        for row, e in enumerate(shown):
+            if row == len(self._rows):
+                self._rows.append(self._add_row(row))
+            line = self._rows[row]
+            line.date.setText(format_short_date(e.occurred_at))
+            line.org.setText(e.organisation.value if e.organisation else "—")
+            colour = ORG_COLOURS[e.organisation] if e.organisation else FAINT
+            if line.colour != colour:
+                line.org.setStyleSheet(f"color: {colour};")
+                line.colour = colour
+            line.title.setText(e.title)
+            line.detail.setText(e.detail or "")
+            line.detail.setVisible(bool(e.detail))
+
+    def _add_row(self, row: int) -> _Row:
         top = Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
-        for row, e in enumerate(events[:MAX_SHOWN]):
-            date = label(format_short_date(e.occurred_at), muted=True)
-            self.grid.addWidget(date, row, 0, top)
-            org = label(e.organisation.value if e.organisation else "—", bold=True)
-            org.setStyleSheet(f"color: {ORG_COLOURS[e.organisation] if e.organisation else FAINT};")
-            self.grid.addWidget(org, row, 1, top)
-            box = QVBoxLayout()
-            box.setSpacing(1)
-            box.addWidget(label(e.title, wrap=True, selectable=True))
-            if e.detail:
-                box.addWidget(label(e.detail, muted=True, wrap=True, selectable=True))
-            self.grid.addLayout(box, row, 2)
+        line = _Row(
+            date=label(muted=True),
+            org=label(bold=True),
+            title=label(wrap=True, selectable=True),
+            detail=label(muted=True, wrap=True, selectable=True),
+            box=QVBoxLayout(),
+        )
+        self.grid.addWidget(line.date, row, 0, top)
+        self.grid.addWidget(line.org, row, 1, top)
+        line.box.setSpacing(1)
+        line.box.addWidget(line.title)
+        line.box.addWidget(line.detail)
+        self.grid.addLayout(line.box, row, 2)
         self.grid.setColumnStretch(2, 1)
+        return line
+
+    def _drop_rows(self, keep: int) -> None:
+        """Delete the rows past the first ``keep`` (the grid keeps their empty cells)."""
+        for line in self._rows[keep:]:
+            for widget in (line.date, line.org, line.title, line.detail):
+                widget.setParent(None)
+                widget.deleteLater()
+            self.grid.removeItem(line.box)
+            line.box.deleteLater()
+        del self._rows[keep:]
 
     def retranslate(self) -> None:
         self.show_events(self._events)
