@@ -55,8 +55,9 @@ else:
     from PySide6.QtWidgets import QWidget
     out["sync_status"] = window.statusBar().findChild(QWidget, "syncStatus") is not None
     out["opened"] = window.open_dossier(first) is not None
-    # then, while idle, the workspaces' own Qt modules, before anyone visits them
+    # then, while idle, the dossier tabs' and workspaces' own Qt modules, before any visit
     wanted = [w.module for w in window.registry.workspaces if w.module]
+    wanted += [s.module for s in window.registry.dossier_sections if s.module]
     timer.timeout.disconnect()
     timer.timeout.connect(lambda: all(m in sys.modules for m in wanted) and loop.quit())
     QTimer.singleShot(30_000, loop.quit)
@@ -124,7 +125,7 @@ def test_the_first_page_shows_before_the_orm_is_imported_and_the_rest_follows(
     # the workspaces' modules are imported while idle, their pages are not built yet
     imported = out["workspace_modules_imported"]
     assert isinstance(imported, list) and len(imported) == out["workspace_modules"]
-    assert len(imported) >= 7
+    assert len(imported) >= 7 + 5  # workspaces and dossier tabs
     assert out["workspaces_built"] == []
     # then what start-up made is kept out of the garbage collector's walks: a full collection
     # walked it all, for 170–250 ms on the full demo database (issue 10)
@@ -143,22 +144,23 @@ registry = discover()
 import_all(START_MODULES)
 import_all(WORKSPACE_MODULES)
 left = {}
-for workspace in registry.workspaces:
+parts = [*registry.workspaces, *registry.dossier_sections]
+for part in parts:
     before = set(sys.modules)
-    importlib.import_module(workspace.module)
+    importlib.import_module(part.module)
     new = sorted(m for m in set(sys.modules) - before
                  if m.startswith("buddy_desk.") and not m.startswith("buddy_desk.ui."))
     if new:
-        left[workspace.id] = new
-print(json.dumps({"missing_module": [w.id for w in registry.workspaces if not w.module],
+        left[part.id] = new
+print(json.dumps({"missing_module": [p.id for p in parts if not p.module],
                   "left": left}), flush=True)
 os._exit(0)
 """
 
 
 def test_the_gui_thread_imports_only_qt_modules_of_the_workspaces() -> None:
-    """The warm-up worker imports every Qt-free module a workspace needs; the GUI thread,
-    importing the workspaces' own modules while idle, only defines Qt classes."""
+    """The warm-up worker imports every Qt-free module a workspace or dossier tab needs; the
+    GUI thread, importing their own modules while idle, only defines Qt classes."""
     out = _fresh_interpreter(_LEFT_FOR_THE_GUI_THREAD)
     assert out == {"missing_module": [], "left": {}}
 

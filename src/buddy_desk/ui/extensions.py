@@ -43,6 +43,9 @@ class DossierSection:
     title_key: str
     factory: Callable[[AppContext, int], QWidget]
     order: int = 100
+    module: str | None = None
+    """The Qt module ``factory`` imports, imported while idle like a workspace's: the first
+    definition of a Qt class after many imports costs PySide tens of milliseconds."""
 
 
 @dataclass(frozen=True)

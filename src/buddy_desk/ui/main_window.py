@@ -135,7 +135,9 @@ class MainWindow(QMainWindow):
     def _on_workspace_modules_loaded(self, _result: None) -> None:
         from buddy_desk.ui.warmup import import_one_by_one
 
-        modules = [w.module for w in self.registry.workspaces if w.module is not None]
+        # a dossier's tabs first: a dossier is what a user opens first
+        modules = [s.module for s in self.registry.dossier_sections if s.module is not None]
+        modules += [w.module for w in self.registry.workspaces if w.module is not None]
         import_one_by_one(modules, then=self._keep_collections_quiet)
 
     def _keep_collections_quiet(self) -> None:

@@ -16,5 +16,11 @@ def _section(ctx: AppContext, dossier_id: int) -> QWidget:
 
 def register(registry: UiRegistry) -> None:
     registry.add_dossier_section(
-        DossierSection(id="documents", title_key="attachments.section", factory=_section, order=15)
+        DossierSection(
+            id="documents",
+            title_key="attachments.section",
+            factory=_section,
+            order=15,
+            module="buddy_desk.ui.attachments.section",
+        )
     )

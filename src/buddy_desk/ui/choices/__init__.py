@@ -31,7 +31,13 @@ def _record(ctx: AppContext, dossier_id: int, parent: QWidget) -> None:
 
 def register(registry: UiRegistry) -> None:
     registry.add_dossier_section(
-        DossierSection(id="choices", title_key="choices.section.title", factory=_section, order=20)
+        DossierSection(
+            id="choices",
+            title_key="choices.section.title",
+            factory=_section,
+            order=20,
+            module="buddy_desk.ui.choices.section",
+        )
     )
     registry.add_dossier_action(
         DossierAction(

@@ -16,5 +16,11 @@ def _section(ctx: AppContext, dossier_id: int) -> QWidget:
 
 def register(registry: UiRegistry) -> None:
     registry.add_dossier_section(
-        DossierSection(id="journal", title_key="journal.section", factory=_section, order=10)
+        DossierSection(
+            id="journal",
+            title_key="journal.section",
+            factory=_section,
+            order=10,
+            module="buddy_desk.ui.journal.section",
+        )
     )

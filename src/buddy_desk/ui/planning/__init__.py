@@ -48,7 +48,13 @@ def register(registry: UiRegistry) -> None:
         )
     )
     registry.add_dossier_section(
-        DossierSection(id="planning", title_key="planning.section", factory=_section, order=60)
+        DossierSection(
+            id="planning",
+            title_key="planning.section",
+            factory=_section,
+            order=60,
+            module="buddy_desk.ui.planning.section",
+        )
     )
     registry.add_dossier_action(
         DossierAction(

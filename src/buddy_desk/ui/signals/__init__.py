@@ -31,5 +31,11 @@ def register(registry: UiRegistry) -> None:
         )
     )
     registry.add_dossier_section(
-        DossierSection(id="signals", title_key="signals.section", factory=_section, order=45)
+        DossierSection(
+            id="signals",
+            title_key="signals.section",
+            factory=_section,
+            order=45,
+            module="buddy_desk.ui.signals.section",
+        )
     )
