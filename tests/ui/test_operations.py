@@ -91,3 +91,21 @@ def test_a_refused_write_changes_nothing_and_says_why(
     qtbot.waitUntil(lambda: bool(shown))
     assert shown == ["Deze afspraak botst met een andere."]
     assert changed == []
+
+
+def test_a_job_that_ends_after_its_runner_is_gone_ends_quietly(
+    qtbot: QtBot, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Quitting while a job runs: the job's end has no one to tell, and says nothing."""
+    from shiboken6 import delete
+
+    from buddy_desk.ui.tasks import TaskRunner
+
+    release = threading.Event()
+    runner = TaskRunner(max_threads=1)
+    handle = runner.start(lambda _p: release.wait(10), on_done=lambda _r: None)
+    delete(runner._owner)  # what the app's teardown does to the runner's Qt side
+    release.set()
+    qtbot.waitUntil(handle.done.is_set, timeout=5_000)
+    runner._pool.waitForDone(5_000)
+    assert "Error calling Python override" not in capfd.readouterr().err

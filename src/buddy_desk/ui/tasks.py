@@ -85,10 +85,13 @@ class _Runnable(QRunnable):
             exc.__traceback__ = None
         del job
         self._handle.done.set()
-        if failure is not None:
-            self._signals.failed.emit(failure)
-        else:
-            self._signals.finished.emit(result)
+        try:
+            if failure is not None:
+                self._signals.failed.emit(failure)
+            else:
+                self._signals.finished.emit(result)
+        except RuntimeError:  # the runner went (the app quit while this ran): no one to tell
+            log.debug("background task finished after its runner was deleted")
 
 
 def as_user_error(exc: BaseException) -> BaseException:
