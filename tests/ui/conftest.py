@@ -7,10 +7,11 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from collections.abc import Iterator
+from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from buddy_desk.persistence.unit_of_work import UnitOfWork
@@ -69,3 +70,14 @@ def make_window(qtbot: QtBot, ctx: AppContext, registry: UiRegistry | None = Non
     window.show()
     qtbot.waitUntil(lambda: window.list_view.loaded, timeout=10_000)
     return window
+
+
+W = TypeVar("W", bound=QWidget)
+
+
+def loaded(qtbot: QtBot, section: W) -> W:
+    """A dossier tab that reads its rows off the GUI thread, once they are shown."""
+    qtbot.addWidget(section)
+    with qtbot.waitSignal(section.loaded, timeout=10_000):  # type: ignore[attr-defined]
+        pass  # the read is delivered on the event loop, which runs in the wait
+    return section

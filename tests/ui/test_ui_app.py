@@ -247,7 +247,6 @@ def test_a_dossier_tab_follows_a_language_switch_in_place_from_what_it_read(
     """Afspraken, Documenten and Contact redo their texts at a switch: the same widget, no
     read of the database (rebuilding and reading each of them held the window at a switch)."""
     from buddy_desk.i18n import in_language, tr
-
     from buddy_desk.ui.extensions import discover
 
     d = make_dossier(uow, img_phase=ImgPhase.OPNAME, ncg_status=NcgStatus.S2_1)
@@ -256,6 +255,8 @@ def test_a_dossier_tab_follows_a_language_switch_in_place_from_what_it_read(
     assert view is not None
     section = view.section_widget(section_id)
     assert section is not None
+    with qtbot.waitSignal(section.loaded, timeout=10_000):  # type: ignore[attr-defined]
+        pass  # its first read, off the GUI thread
     holder = section.parentWidget()
     assert holder is not None
     view.sections.setCurrentWidget(holder)

@@ -248,11 +248,6 @@ class MainWindow(QMainWindow):
             return
         if dossier_id in self._loading:
             return  # a second click while the first one loads
-        if not self.ctx.tasks.has_free_thread():
-            # long jobs (an import, a letter run) hold every worker: a read queued behind
-            # them could wait minutes, the tab opens now instead
-            self.open_dossier(dossier_id)
-            return
         self._await_dossier_view()
         from buddy_desk.ui.dossiers.data import load_view
 
@@ -274,7 +269,11 @@ class MainWindow(QMainWindow):
             messages.show_error(self, tr("ui.error.open_title"), str(exc))
 
         ctx.ops.read(
-            lambda _uow: load_view(ctx, dossier_id), on_done=done, on_error=failed, parent=self
+            lambda _uow: load_view(ctx, dossier_id),
+            on_done=done,
+            on_error=failed,
+            parent=self,
+            quick=True,
         )
 
     def _await_dossier_view(self) -> None:

@@ -27,7 +27,7 @@ from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.progress import Cancelled, Progress
-from buddy_desk.ui.tasks import TaskHandle, TaskRunner
+from buddy_desk.ui.tasks import TaskHandle, TaskRunner, as_user_error
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -59,8 +59,24 @@ class Operations:
         on_error: Callable[[BaseException], None] | None = None,
         parent: QWidget | None = None,
         key: object | None = None,
-    ) -> TaskHandle[T]:
-        """Run a slow read; deliver the result (only the newest per ``key``) on the GUI thread."""
+        quick: bool = False,
+    ) -> TaskHandle[T] | None:
+        """Run a slow read; deliver the result (only the newest per ``key``) on the GUI thread.
+
+        ``quick``: a read of a few rows (one dossier's tab). When long jobs (an import, a letter
+        run) hold every worker it runs here and now, as a read queued behind them could wait
+        for minutes; then None is returned instead of a handle."""
+        if quick and not self._tasks.has_free_thread():
+            done, failed = self._callbacks(on_done, on_error, parent, key, changed=None)
+            try:
+                result = job(self._new_uow())
+            except Exception as exc:
+                if not isinstance(exc, BuddyDeskError):
+                    log.exception("read failed")
+                failed(as_user_error(exc))
+                return None
+            done(result)
+            return None
         return self._start(job, on_done, on_error, parent, key, changed=None)
 
     def write(
@@ -87,14 +103,28 @@ class Operations:
         changed: ChangedDossiers[T] | None,
         title: str | None = None,
     ) -> TaskHandle[T]:
-        self._serial += 1
-        serial = self._serial
-        if key is not None:
-            self._latest[id(key)] = serial
         new_uow = self._new_uow
 
         def run(_progress: Progress) -> T:
             return job(new_uow())
+
+        done, failed = self._callbacks(on_done, on_error, parent, key, changed, title)
+        return self._tasks.start(run, on_done=done, on_error=failed)
+
+    def _callbacks(
+        self,
+        on_done: Callable[[T], None] | None,
+        on_error: Callable[[BaseException], None] | None,
+        parent: QWidget | None,
+        key: object | None,
+        changed: ChangedDossiers[T] | None,
+        title: str | None = None,
+    ) -> tuple[Callable[[T], None], Callable[[BaseException], None]]:
+        """What to do on the GUI thread with an operation's result or failure."""
+        self._serial += 1
+        serial = self._serial
+        if key is not None:
+            self._latest[id(key)] = serial
 
         def is_stale() -> bool:
             return key is not None and self._latest.get(id(key)) != serial
@@ -125,7 +155,7 @@ class Operations:
                 return
             show_failure(parent, exc, title)
 
-        return self._tasks.start(run, on_done=done, on_error=failed)
+        return done, failed
 
 
 def _alive(parent: QWidget | None) -> bool:

@@ -17,14 +17,14 @@ from buddy_desk.ui.attachments.section import DocumentsSection
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.dossiers.dossier_view import DossierView
 from tests.factories import make_dossier
+from tests.ui.conftest import loaded
 
 
 def test_attach_open_and_timeline(
     qtbot: QtBot, ctx: AppContext, uow: UnitOfWork, tmp_path: Path
 ) -> None:
     d = make_dossier(uow, img_phase=ImgPhase.OPNAME, ncg_status=NcgStatus.S4_1)
-    section = DocumentsSection(ctx, d)
-    qtbot.addWidget(section)
+    section = loaded(qtbot, DocumentsSection(ctx, d))
     opened: list[QUrl] = []
     section.open_url = lambda url: opened.append(url) or True  # type: ignore[func-returns-value]
     scan = tmp_path / "advies.pdf"
@@ -49,8 +49,7 @@ def test_a_too_big_file_gets_one_clear_message_and_nothing_is_stored(
     qtbot: QtBot, ctx: AppContext, uow: UnitOfWork, tmp_path: Path
 ) -> None:
     d = make_dossier(uow, ncg_status=NcgStatus.S4_1)
-    section = DocumentsSection(ctx, d)
-    qtbot.addWidget(section)
+    section = loaded(qtbot, DocumentsSection(ctx, d))
     big = tmp_path / "scan.pdf"
     with big.open("wb") as fh:
         fh.write(b"%PDF-")

@@ -24,6 +24,7 @@ from buddy_desk.ui.samenloop.workspace import SamenloopWorkspace
 from buddy_desk.ui.signals.section import SignalsSection
 from buddy_desk.ui.signals.workspace import SignalsWorkspace
 from tests.factories import give_consent, make_dossier, make_supervisor
+from tests.ui.conftest import loaded
 
 NCG = (
     "Adres-ID;Postcode;Huisnummer;Huisletter;NCG status;Bewonersbegeleider\r\n"
@@ -169,8 +170,7 @@ def test_my_signals_and_the_dossier_tab(qtbot: QtBot, ctx: AppContext, uow: Unit
     with qtbot.waitSignal(ctx.events.open_dossier_requested) as opened:
         view.open_selected()
     assert opened.args == [d]
-    section = SignalsSection(ctx, d)
-    qtbot.addWidget(section)
+    section = loaded(qtbot, SignalsSection(ctx, d))
     assert section.table.rowCount() == view.table.rowCount()
     assert section.request_table.rowCount() == 1
     assert text(section.request_table, 0, 4) == "(nog geen antwoord)"

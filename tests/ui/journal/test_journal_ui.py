@@ -17,6 +17,7 @@ from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.journal.section import JournalSection
 from buddy_desk.ui.letters.preview import LetterPreviewDialog
 from tests.factories import make_dossier
+from tests.ui.conftest import loaded
 
 
 def test_a_contact_moment_is_added_by_keyboard_and_the_other_side_is_gated(
@@ -24,8 +25,7 @@ def test_a_contact_moment_is_added_by_keyboard_and_the_other_side_is_gated(
 ) -> None:
     d = make_dossier(uow, img_phase=ImgPhase.OPNAME, ncg_status=NcgStatus.S2_1)
     add_contact(uow, d, ContactKind.PHONE, "IMG belde", Actor("i", "Ineke", Organisation.IMG))
-    section = JournalSection(ctx, d)  # ctx.user is NCG
-    qtbot.addWidget(section)
+    section = loaded(qtbot, JournalSection(ctx, d))  # ctx.user is NCG
     assert section.table.rowCount() == 0
     assert "1 contactmoment(en) van IMG afgeschermd" in section.banner.text()
     section.kind.setCurrentIndex(section.kind.findData(ContactKind.KITCHEN_TABLE.value))

@@ -19,6 +19,7 @@ from buddy_desk.ui.planning.dialogs import MoveExistingDialog, OverrideDialog
 from buddy_desk.ui.planning.proposals import ProposalPanel
 from tests.factories import make_dossier
 from tests.planning_factories import make_expert
+from tests.ui.conftest import loaded
 
 
 def _panel(qtbot: QtBot, ctx: AppContext, dossier_id: int) -> ProposalPanel:
@@ -125,8 +126,7 @@ def test_a_buddy_adds_a_group_e_dossier_to_the_queue_with_a_reason(
 
     d = make_dossier(ctx.new_uow(), img_phase=ImgPhase.VOORBEREIDING, ncg_status=NcgStatus.S4_1)
     assert d not in [e.dossier_id for e in queue(ctx.new_uow())]
-    section = AppointmentsSection(ctx, d)
-    qtbot.addWidget(section)
+    section = loaded(qtbot, AppointmentsSection(ctx, d))
     seen: list[QDialog] = []
 
     def fill(dialog: QDialog) -> None:

@@ -10,6 +10,7 @@ from buddy_desk.planning.service import booking as svc
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.planning.section import STATE_COLUMN, AppointmentsSection
 from buddy_desk.ui.planning.workspace import PlanningWorkspace
+from tests.ui.conftest import loaded
 from tests.ui.planning.test_planning_ui import _setup
 
 
@@ -42,8 +43,7 @@ def test_the_appointments_state_is_visible_and_a_cancelled_one_looks_cancelled(
     svc.cancel(ctx.new_uow(), first.id, "bewoner wil apart")
     found = svc.propose(ctx.new_uow(), plain, InspectionForm.SEQUENTIAL)
     svc.book(ctx.new_uow(), plain, found.proposals.options[0])
-    section = AppointmentsSection(ctx, plain)
-    qtbot.addWidget(section)
+    section = loaded(qtbot, AppointmentsSection(ctx, plain))
     section.resize(380, 400)  # the dossier view's section pane at 1280×720
     section.show()
     qtbot.waitExposed(section)

@@ -19,6 +19,7 @@ from buddy_desk.ui.planning.section import AppointmentsSection
 from buddy_desk.ui.planning.workspace import PlanningWorkspace
 from tests.factories import make_dossier
 from tests.planning_factories import make_expert
+from tests.ui.conftest import loaded
 
 
 def _setup(ctx: AppContext) -> tuple[int, int]:
@@ -77,8 +78,7 @@ def test_dossier_section_follows_changes(qtbot: QtBot, ctx: AppContext) -> None:
     plain, _urgent = _setup(ctx)
     found = svc.propose(ctx.new_uow(), plain, InspectionForm.SEQUENTIAL)
     [booked] = svc.book(ctx.new_uow(), plain, found.proposals.options[0])
-    section = AppointmentsSection(ctx, plain)
-    qtbot.addWidget(section)
+    section = loaded(qtbot, AppointmentsSection(ctx, plain))
     assert section.table.rowCount() == 1
     state = section.table.item(0, 1)
     assert state is not None and state.text() == "gepland"

@@ -20,6 +20,7 @@ from buddy_desk.ui.planning.dialogs import CancelDialog, MoveDialog, MoveRequest
 from buddy_desk.ui.planning.section import AppointmentsSection
 from tests.factories import make_dossier
 from tests.planning_factories import make_expert
+from tests.ui.conftest import loaded
 
 
 @pytest.fixture
@@ -68,8 +69,7 @@ def open_section(
         monkeypatch.setattr(dialog, "exec", answer)
         if result is not None:
             monkeypatch.setattr(dialog, "result_value", lambda _d: result)
-        section = AppointmentsSection(ctx, booked[0].dossier_id)
-        qtbot.addWidget(section)
+        section = loaded(qtbot, AppointmentsSection(ctx, booked[0].dossier_id))
         section.show()
         section.table.selectRow(0)
         return section

@@ -21,6 +21,7 @@ from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.signals.dialogs import AddSignalDialog, NewSignal, TextDialog
 from buddy_desk.ui.signals.section import SignalsSection
 from tests.factories import make_dossier
+from tests.ui.conftest import loaded
 
 
 @pytest.fixture
@@ -29,8 +30,7 @@ def dossier(uow: UnitOfWork) -> int:
 
 
 def _section(qtbot: QtBot, ctx: AppContext, dossier: int) -> SignalsSection:
-    section = SignalsSection(ctx, dossier)
-    qtbot.addWidget(section)
+    section = loaded(qtbot, SignalsSection(ctx, dossier))
     section.show()
     return section
 
@@ -63,7 +63,7 @@ def test_adding_a_signal_lands_and_the_tab_shows_it(
     monkeypatch.setattr("buddy_desk.ui.signals.section.add_signal", add_and_note_thread)
     changed: list[int] = []
     ctx.events.dossier_changed.connect(changed.append)
-    with qtbot.waitSignal(section.changed, timeout=10_000):
+    with qtbot.waitSignals([section.changed, section.loaded], timeout=10_000):
         section.add()
     assert threads and threads != [threading.get_ident()]  # not on the GUI thread
     assert changed == [dossier]  # announced once, by ops.write
@@ -83,7 +83,7 @@ def test_closing_a_signal_lands_and_the_tab_shows_it_closed(
     section = _section(qtbot, ctx, dossier)
     section.table.selectRow(0)
     _accept(monkeypatch, TextDialog, "Gebeld, opname staat")
-    with qtbot.waitSignal(section.changed, timeout=10_000):
+    with qtbot.waitSignals([section.changed, section.loaded], timeout=10_000):
         section.close_selected()
     stored = list_signals(uow, viewer=viewer_of(ctx.user), dossier_id=dossier)
     assert [(s.state, s.outcome) for s in stored] == [(SignalState.DONE, "Gebeld, opname staat")]
@@ -119,8 +119,7 @@ def test_the_tab_follows_a_language_switch_from_what_it_read(
 ) -> None:
     add_signal(uow, dossier, "Bewoner terugbellen", organisation=Organisation.NCG)
     section = _section(qtbot, ctx, dossier)
-    behind = SignalsSection(ctx, dossier)  # a dossier tab that is not in front
-    qtbot.addWidget(behind)
+    behind = loaded(qtbot, SignalsSection(ctx, dossier))  # a dossier tab that is not in front
 
     def no_read(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("a language switch read the signals again")

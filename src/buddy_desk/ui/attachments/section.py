@@ -179,15 +179,25 @@ class DocumentsSection(QWidget):
         self.open_button.setText(tr("attachments.open"))
 
     def reload(self) -> None:
-        try:
-            self._listing = list_documents(
-                self.ctx.new_uow(), self.dossier_id, viewer_of(self.ctx.user)
-            )
-        except BuddyDeskError as exc:
-            self.banner.setText(str(exc))
-            return
+        """Read the list anew off the GUI thread (of a burst, the newest read is shown)."""
+        dossier_id, viewer = self.dossier_id, viewer_of(self.ctx.user)
+        self.ctx.ops.read(
+            lambda uow: list_documents(uow, dossier_id, viewer),
+            on_done=self._on_read,
+            on_error=self._on_read_failed,
+            parent=self,
+            key=self,
+            quick=True,
+        )
+
+    def _on_read(self, listing: DocumentList) -> None:
+        self._listing = listing
         self._show()
-        self.loaded.emit(len(self._listing.documents))
+        self.loaded.emit(len(listing.documents))
+
+    def _on_read_failed(self, exc: BaseException) -> None:
+        self.banner.setText(failure_text(exc))
+        self.banner.show()
 
     def _show(self) -> None:
         result = self._listing

@@ -267,19 +267,13 @@ class DossierView(QWidget):
         """Read the dossier anew (through the consent gate) on a worker and show it; of a burst
         of refreshes (several writes in a row) only the newest read is shown."""
         ctx, dossier_id = self.ctx, self.dossier_id
-        if not ctx.tasks.has_free_thread():
-            # long jobs hold every worker: reading here beats waiting behind them
-            try:
-                self._on_refreshed(load_view(ctx, dossier_id))
-            except BuddyDeskError as exc:
-                self._on_refresh_failed(exc)
-            return
         ctx.ops.read(
             lambda _uow: load_view(ctx, dossier_id),
             on_done=self._on_refreshed,
             on_error=self._on_refresh_failed,
             parent=self,
             key=self,
+            quick=True,
         )
 
     def _on_refreshed(self, loaded: tuple[DossierDetail, Decisions]) -> None:

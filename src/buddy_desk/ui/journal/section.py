@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 )
 
 from buddy_desk.choices.service.log import LOCAL
-from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
 from buddy_desk.journal.rules import TEXT_MAX, ContactKind, ContactMomentInfo, Journal
 from buddy_desk.journal.service import add_contact, journal
@@ -122,13 +121,25 @@ class JournalSection(QWidget):
         self.add_button.setText(tr("journal.add"))
 
     def reload(self) -> None:
-        try:
-            self._journal = journal(self.ctx.new_uow(), self.dossier_id, viewer_of(self.ctx.user))
-        except BuddyDeskError as exc:
-            self.banner.setText(str(exc))
-            return
+        """Read the journal anew off the GUI thread (of a burst, the newest read is shown)."""
+        dossier_id, viewer = self.dossier_id, viewer_of(self.ctx.user)
+        self.ctx.ops.read(
+            lambda uow: journal(uow, dossier_id, viewer),
+            on_done=self._on_read,
+            on_error=self._on_read_failed,
+            parent=self,
+            key=self,
+            quick=True,
+        )
+
+    def _on_read(self, result: Journal) -> None:
+        self._journal = result
         self._show()
-        self.loaded.emit(len(self._journal.moments))
+        self.loaded.emit(len(result.moments))
+
+    def _on_read_failed(self, exc: BaseException) -> None:
+        self.banner.setText(failure_text(exc))
+        self.banner.show()
 
     def _show(self) -> None:
         result = self._journal

@@ -17,13 +17,14 @@ from PySide6.QtWidgets import (
 )
 
 from buddy_desk.core.inspection import AppointmentState
-from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
+from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.planning.formatting import clock
 from buddy_desk.planning.info import AppointmentInfo, PreferenceInfo
 from buddy_desk.planning.service import booking as svc
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.formatting import format_day
+from buddy_desk.ui.operations import failure_text
 from buddy_desk.ui.planning.actions import ask_export, cancel_appointment, move_appointment
 from buddy_desk.ui.style import MUTED
 from buddy_desk.ui.widgets import accessible
@@ -122,15 +123,31 @@ class AppointmentsSection(QWidget):
             self.reload()
 
     def reload(self) -> None:
-        try:
-            self.appointments = svc.dossier_appointments(self.ctx.new_uow(), self.dossier_id)
-            self._preference = svc.get_preference(self.ctx.new_uow(), self.dossier_id)
-            self._failure = None
-        except BuddyDeskError as exc:
-            self._failure = str(exc)
+        """Read the appointments anew off the GUI thread (of a burst, the newest is shown)."""
+        dossier_id, new_uow = self.dossier_id, self.ctx.new_uow
+
+        def read(uow: UnitOfWork) -> tuple[list[AppointmentInfo], PreferenceInfo]:
+            appointments = svc.dossier_appointments(uow, dossier_id)
+            return appointments, svc.get_preference(new_uow(), dossier_id)
+
+        self.ctx.ops.read(
+            read,
+            on_done=self._on_read,
+            on_error=self._on_read_failed,
+            parent=self,
+            key=self,
+            quick=True,
+        )
+
+    def _on_read(self, read: tuple[list[AppointmentInfo], PreferenceInfo]) -> None:
+        self.appointments, self._preference = read
+        self._failure = None
         self._show()
-        if self._failure is None:
-            self.loaded.emit(len(self.appointments))
+        self.loaded.emit(len(self.appointments))
+
+    def _on_read_failed(self, exc: BaseException) -> None:
+        self._failure = failure_text(exc)
+        self._show()
 
     def _show(self) -> None:
         pref = self._preference

@@ -89,12 +89,11 @@ class PlanningWorkspace(QWidget):
         split.addWidget(left)
         # tabs
         self.tabs = QTabWidget()
-        self.proposals = ProposalPanel(ctx)
-        self.proposals.booked.connect(self._on_proposals_booked)
-        self.proposals.preference_saved.connect(lambda _d: self.reload_queue())
-        self.tabs.addTab(self.proposals, tr("planning.tab.proposals"))
-        # the other tabs are built when first shown: building all four at once kept the GUI
-        # thread busy for most of a second on the workspace's first visit
+        # every tab is built when first shown (the proposals in the turn after the workspace
+        # has painted): building all four at once kept the GUI thread busy for most of a
+        # second on the workspace's first visit, the first one with it still over 50 ms
+        self.proposals_page = LazyPage("planning.proposals", self._build_proposals)
+        self.tabs.addTab(self.proposals_page, tr("planning.tab.proposals"))
         self.week_page = LazyPage("planning.week", self._build_week_tab)
         self.tabs.addTab(self.week_page, tr("planning.tab.week"))
         self.autoplan_page = LazyPage("planning.autoplan", self._build_autoplan_tab)
@@ -136,7 +135,8 @@ class PlanningWorkspace(QWidget):
         # a reload must not leave a row selected that the proposals panel does not show (after
         # booking, the next dossier slid into the booked one's row): keep the panel's dossier
         # selected if it is still queued, else select nothing
-        shown_id = self.proposals.dossier_id if self.proposals.isEnabled() else None
+        panel = self.proposals if self.proposals_page.built else None
+        shown_id = panel.dossier_id if panel is not None and panel.isEnabled() else None
         blocker = QSignalBlocker(self.queue_table)
         self.queue_table.clearSelection()
         self.queue_table.setRowCount(len(shown))
@@ -176,13 +176,25 @@ class PlanningWorkspace(QWidget):
             return
         dossier_id = int(cell.data(Qt.ItemDataRole.UserRole))
         entry = next(e for e in self.entries if e.dossier_id == dossier_id)
-        self.tabs.setCurrentWidget(self.proposals)
+        self.tabs.setCurrentWidget(self.proposals_page)
         self.proposals.set_dossier(
             dossier_id, f"{entry.address_line}, {entry.woonplaats} — dossier {dossier_id}"
         )
 
     def _on_proposals_booked(self, _dossier_id: int) -> None:
         self.reload_queue()
+
+    @property
+    def proposals(self) -> ProposalPanel:
+        """The proposals for the dossier chosen in the queue (built now if not shown yet)."""
+        self.proposals_page.content()
+        return self._proposals
+
+    def _build_proposals(self) -> QWidget:
+        self._proposals = ProposalPanel(self.ctx)
+        self._proposals.booked.connect(self._on_proposals_booked)
+        self._proposals.preference_saved.connect(lambda _d: self.reload_queue())
+        return self._proposals
 
     @property
     def register_panel(self) -> RegisterPanel:

@@ -54,6 +54,8 @@ def _cell(text: str) -> QTableWidgetItem:
 class SignalsSection(QWidget):
     changed = Signal(int)
     """A signal or request on this dossier was added or closed; arg: dossier id."""
+    loaded = Signal()
+    """The signals and requests were (re)read and are shown."""
 
     def __init__(self, ctx: AppContext, dossier_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -142,12 +144,20 @@ class SignalsSection(QWidget):
             self.reload()
 
     def reload(self) -> None:
-        uow = self.ctx.new_uow()
-        self._signals = list_signals(
-            uow, viewer=viewer_of(self.ctx.user), dossier_id=self.dossier_id
-        )
-        self.requests = list_requests(uow, self.dossier_id, self.my_org)
+        """Read signals and requests anew off the GUI thread (of a burst, the newest read is
+        shown)."""
+        viewer, dossier_id, org = viewer_of(self.ctx.user), self.dossier_id, self.my_org
+
+        def read(uow: UnitOfWork) -> tuple[list[SignalInfo], list[RequestInfo]]:
+            signals = list_signals(uow, viewer=viewer, dossier_id=dossier_id)
+            return signals, list_requests(uow, dossier_id, org)
+
+        self.ctx.ops.read(read, on_done=self._on_read, parent=self, key=self, quick=True)
+
+    def _on_read(self, read: tuple[list[SignalInfo], list[RequestInfo]]) -> None:
+        self._signals, self.requests = read
         self._show()
+        self.loaded.emit()
 
     def _show(self) -> None:
         self.table.set_signals(self._signals, self.today)
