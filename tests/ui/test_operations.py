@@ -109,3 +109,38 @@ def test_a_job_that_ends_after_its_runner_is_gone_ends_quietly(
     qtbot.waitUntil(handle.done.is_set, timeout=5_000)
     runner._pool.waitForDone(5_000)
     assert "Error calling Python override" not in capfd.readouterr().err
+
+
+def test_a_quick_read_runs_at_once_while_long_jobs_hold_every_worker(
+    qtbot: QtBot, ctx: AppContext
+) -> None:
+    """A dossier tab's few rows are not queued behind an import and a letter run."""
+    release = threading.Event()
+    started = threading.Semaphore(0)
+
+    def long_job(_progress: object) -> None:
+        started.release()
+        release.wait(30)
+
+    try:
+        for _ in range(2):
+            ctx.tasks.start(long_job)
+        for _ in range(2):
+            assert started.acquire(timeout=10)
+        got: list[int] = []
+        ctx.ops.read(lambda _uow: threading.get_ident(), on_done=got.append, quick=True)
+        assert got == [threading.get_ident()]  # here and now
+        queued: list[int] = []
+        ctx.ops.read(lambda _uow: 1, on_done=queued.append)
+        qtbot.wait(50)
+        assert queued == []  # a read that is not quick waits for a worker
+        failures: list[BaseException] = []
+
+        def refused(_uow: UnitOfWork) -> int:
+            raise BuddyDeskError("dossier 7 bestaat niet")
+
+        ctx.ops.read(refused, on_done=got.append, on_error=failures.append, quick=True)
+        assert [str(f) for f in failures] == ["dossier 7 bestaat niet"]
+    finally:
+        release.set()
+        ctx.tasks.wait(10_000)
