@@ -15,6 +15,7 @@ from enum import StrEnum
 from buddy_desk.choices.rules import DocumentCategory
 from buddy_desk.core.phases import Organisation
 from buddy_desk.errors import ValidationError
+from buddy_desk.i18n import current_language
 
 MAX_BYTES = 20 * 1024 * 1024  # a scanned report; larger files belong in the source system
 TITLE_MAX = 200
@@ -82,8 +83,10 @@ class DocumentList:
 
 
 def size_text(size: int) -> str:
+    """'20,0 MB' in Dutch, '20.0 MB' in English; at least '1 kB'."""
     if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB".replace(".", ",")
+        text = f"{size / (1024 * 1024):.1f} MB"
+        return text.replace(".", ",") if current_language() == "nl" else text
     return f"{max(1, size // 1024)} kB"
 
 

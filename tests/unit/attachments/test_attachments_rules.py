@@ -61,3 +61,15 @@ def test_the_other_side_sees_a_document_only_if_the_consent_covers_its_category(
     assert not may_see(report, Organisation.NCG, frozenset({DocumentCategory.CASE_DETAILS}))
     assert may_see(report, Organisation.NCG, frozenset({DocumentCategory.ASSESSMENT_REPORT}))
     assert not may_see(report, None, frozenset(DocumentCategory))
+
+
+def test_a_size_is_written_with_the_languages_decimal_mark() -> None:
+    from buddy_desk.attachments.rules import MAX_BYTES, size_text
+    from buddy_desk.i18n import in_language
+
+    with in_language("nl"):
+        assert size_text(MAX_BYTES) == "20,0 MB"
+        assert size_text(300) == "1 kB"
+    with in_language("en"):
+        assert size_text(MAX_BYTES) == "20.0 MB"
+        assert size_text(3 * 1024 * 1024 // 2) == "1.5 MB"
