@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from buddy_desk.choices.rules import (
     OPTIONS,
@@ -16,9 +15,10 @@ from buddy_desk.choices.rules import (
 )
 from buddy_desk.core.event_texts import render, render_value
 from buddy_desk.core.event_texts import text as event_text
+from buddy_desk.core.formatting import AMSTERDAM
 from buddy_desk.i18n import tr
 
-LOCAL = ZoneInfo("Europe/Amsterdam")
+LOCAL = AMSTERDAM  # the choice log's times are Groningen's wall-clock times
 
 
 def local_time(value: datetime | None, *, seconds: bool = False) -> str:
