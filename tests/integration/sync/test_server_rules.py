@@ -51,7 +51,7 @@ texts = st.text(
 
 
 @pytest.fixture
-def server(server_url: str) -> Engine:
+def server_engine(server_url: str) -> Engine:
     service.init_server(server_url)
     return open_database(server_url)
 
@@ -95,8 +95,10 @@ def _as_json(entry: ChoiceEntry) -> str:
 
 @SLOW
 @given(entry=entries())
-def test_the_server_hashes_an_entry_as_the_app_does(server: Engine, entry: ChoiceEntry) -> None:
-    with server.connect() as conn:
+def test_the_server_hashes_an_entry_as_the_app_does(
+    server_engine: Engine, entry: ChoiceEntry
+) -> None:
+    with server_engine.connect() as conn:
         computed = conn.scalar(
             text(
                 "SELECT sync.entry_hash(jsonb_populate_record(NULL::choice_log_entry, "
@@ -140,9 +142,11 @@ def logs(draw: st.DrawFn) -> list[ChoiceEntry]:
 
 @SLOW
 @given(log=logs())
-def test_the_server_applies_the_apps_consent_rule(server: Engine, log: list[ChoiceEntry]) -> None:
+def test_the_server_applies_the_apps_consent_rule(
+    server_engine: Engine, log: list[ChoiceEntry]
+) -> None:
     n = next(_ids)
-    with server.begin() as conn:
+    with server_engine.begin() as conn:
         address = conn.scalar(
             insert(Address)
             .values(

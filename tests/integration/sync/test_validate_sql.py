@@ -54,7 +54,7 @@ EXAMPLES = settings(
 
 
 @pytest.fixture(scope="module")
-def server(pg_base_url: str) -> Engine:
+def server_engine(pg_base_url: str) -> Engine:
     from sqlalchemy import create_engine
 
     name = f"validate{uuid.uuid4().hex[:8]}"
@@ -163,10 +163,10 @@ def _python(log: list[ChoiceEntry], new: ChoiceEntry) -> str | None:
 @EXAMPLES
 @given(case=cases())
 def test_the_server_validates_an_entry_as_the_app_does(
-    server: Engine, case: tuple[list[ChoiceEntry], ChoiceEntry]
+    server_engine: Engine, case: tuple[list[ChoiceEntry], ChoiceEntry]
 ) -> None:
     log, new = case
-    with server.connect() as conn:
+    with server_engine.connect() as conn:
         answer = conn.scalar(
             text(
                 "SELECT sync.choice_problem(ARRAY(SELECT jsonb_populate_record("
