@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, func, literal, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, func, literal, or_, select
 
 from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus
@@ -258,6 +258,28 @@ def every_row(
     result = conn.execution_options(stream_results=True, yield_per=size).execute(stmt)
     for part in result.partitions(size):
         yield [_summary(*row) for row in part]
+
+
+WORDS_CHUNK = 500
+"""Dossier ids per ``words_starting`` query."""
+
+
+def words_starting(
+    conn: Connection, dossier_ids: Sequence[int], tokens: Iterable[str]
+) -> dict[int, set[str]]:
+    """The search words of ``dossier_ids`` that start with one of ``tokens`` (index ranges
+    on ``(dossier_id, word)``)."""
+    ranges = [prefix_range(t) for t in sorted(set(tokens)) if t]
+    found: dict[int, set[str]] = {}
+    if not ranges:
+        return found
+    in_ranges = or_(*(and_(_w.c.word >= low, _w.c.word < high) for low, high in ranges))
+    for at in range(0, len(dossier_ids), WORDS_CHUNK):
+        chunk = dossier_ids[at : at + WORDS_CHUNK]
+        stmt = select(_w.c.dossier_id, _w.c.word).where(_w.c.dossier_id.in_(chunk), in_ranges)
+        for dossier_id, word in conn.execute(stmt):
+            found.setdefault(dossier_id, set()).add(word)
+    return found
 
 
 def _summary(
