@@ -205,7 +205,7 @@ def gated_page(
     at = offset
     first: SummaryPage | None = None
     ended = False
-    with uow.reading() as conn:
+    with uow.reading(statements_apart=True) as conn:
         while len(rows) < limit:
             want = limit - len(rows)
             counts = with_counts and first is None  # the first page's counts are the counts
