@@ -14,7 +14,7 @@ def test_a_demo_leaves_the_planner_its_statistics(engine: Engine) -> None:
     stats = generate(engine, seed=5, scale=0.01)
     with engine.connect() as conn:
         if engine.dialect.name == "postgresql":
-            analyzed = dict(
+            analyzed: dict[str, bool] = dict(
                 conn.execute(
                     text(
                         "SELECT relname, last_analyze IS NOT NULL FROM pg_stat_user_tables "
