@@ -293,8 +293,10 @@ def late_page_statement(
     lead: str | None = None,
 ) -> Select[Any]:
     """``page_statement`` that finds the page's ids first and reads their columns after:
-    PostgreSQL would otherwise join every gathered match's listing row before sorting (and
-    it drops the listing from the inner query when neither filter nor sort needs it)."""
+    both databases would otherwise read every gathered match's listing row (and carry it
+    through the sort) to show 60 of them. At 31,000 dossiers on SQLite `kamminga` (439
+    matches) took 10 ms that way and 3.5 ms this way, `38` 6.2 and 1.4 ms; at 310,000 on
+    PostgreSQL `kamminga` 45 and 25 ms."""
     ids = (
         select(_d.c.id)
         .select_from(_FROM)
@@ -332,11 +334,9 @@ def page(
 
     The rows carry no ``search_key`` (the database searched them)."""
     broad, lead = plan(conn, f, sort)
-    if conn.dialect.name == "postgresql":
-        stmt = late_page_statement(f, sort, offset, limit, broad, lead)
-    else:  # SQLite gathers ``IN`` first by itself, and reads the page's rows as it goes
-        stmt = page_statement(f, sort, offset, limit, broad)
-    rows = conn.execute(stmt).all()
+    if conn.dialect.name != "postgresql":
+        lead = None  # SQLite gathers ``IN`` first by itself
+    rows = conn.execute(late_page_statement(f, sort, offset, limit, broad, lead)).all()
     return [_summary(*row) for row in rows]
 
 

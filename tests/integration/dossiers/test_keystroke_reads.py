@@ -28,9 +28,11 @@ def test_a_keystroke_reads_its_page_in_two_statements_outside_a_transaction(
     make_dossier(uow, straat="Dorpsweg", postcode="9919AB")
     gated_page(uow, NO_PROFILE, DossierFilter("kerk"), ListSort(), 0, 60)  # breadth counted
     statements: list[tuple[str, bool | None]] = []
+    parameters: list[Any] = []
 
-    def seen(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    def seen(conn: Any, _cursor: Any, statement: str, params: Any, *_args: Any) -> None:
         statements.append((statement, _autocommit(conn.connection.driver_connection)))
+        parameters.append(params)
 
     event.listen(engine, "before_cursor_execute", seen)
     try:
@@ -45,6 +47,18 @@ def test_a_keystroke_reads_its_page_in_two_statements_outside_a_transaction(
     # the page and its consent verdicts, on one connection: nothing else
     assert [s.split()[0] for s, _ in statements] == ["SELECT", "SELECT"]
     assert "choice_log_entry" in statements[1][0]
+    if engine.dialect.name == "sqlite":
+        # the verdicts are read by the page's dossiers' key: SQLite walked the choice type's
+        # index instead (every consent entry of the province, 45-60 ms at 310,000 dossiers)
+        with engine.connect() as conn:
+            plan = " ".join(
+                str(row[-1])
+                for row in conn.exec_driver_sql(
+                    f"EXPLAIN QUERY PLAN {statements[1][0]}", parameters[1]
+                )
+            )
+        assert "ix_choice_log_entry_type" not in plan
+        assert "dossier_id" in plan, plan
     if engine.dialect.name == "postgresql":
         # no BEGIN before them, no ROLLBACK after: two round trips fewer per keystroke
         assert all(autocommit for _, autocommit in statements)

@@ -54,6 +54,7 @@ from buddy_desk.persistence.list_tables import ReadUtcDateTime, enum_type, metad
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 
 CHUNK = 500  # dossier ids per IN query
+DATA_SHARING = ChoiceType.DATA_SHARING
 
 # the choice log as the gate reads it (``models.choices.ChoiceLogEntry``, Core only)
 choice_log_entry = Table(
@@ -106,16 +107,21 @@ def consent_entries(conn: Connection, ids: Sequence[int] | None) -> dict[int, li
     """The data-sharing entries of the choice log per dossier (``ids``; None: every dossier)."""
     entries: dict[int, list[ChoiceEntry]] = defaultdict(list)
     t = choice_log_entry
-    # an explicit type: a bare enum member would be looked up through SQLAlchemy's
-    # inspection registry, which the ORM's import on the warm-up thread is filling meanwhile
-    data_sharing = bindparam("choice_type", ChoiceType.DATA_SHARING, type_=t.c.choice_type.type)
-    query = select(t).where(t.c.choice_type == data_sharing)
-    query = query.order_by(t.c.dossier_id, t.c.seq)
-    chunks = [None] if ids is None else [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
-    for chunk in chunks:
-        q = query if chunk is None else query.where(t.c.dossier_id.in_(chunk))
-        for row in conn.execute(q):
+    query = select(t).order_by(t.c.dossier_id, t.c.seq)
+    if ids is None:
+        # an explicit type: a bare enum member would be looked up through SQLAlchemy's
+        # inspection registry, which the ORM's import on the warm-up thread is filling
+        data_sharing = bindparam("choice_type", DATA_SHARING, type_=t.c.choice_type.type)
+        for row in conn.execute(query.where(t.c.choice_type == data_sharing)):
             entries[row.dossier_id].append(entry_from_row(row))
+        return entries
+    # a page's dossiers: every entry by the (dossier_id, seq) key, the type checked here.
+    # With the type in the query SQLite walked the type's index instead, every data-sharing
+    # entry of the province: 45-60 ms per keystroke at 310,000 dossiers
+    for at in range(0, len(ids), CHUNK):
+        for row in conn.execute(query.where(t.c.dossier_id.in_(ids[at : at + CHUNK]))):
+            if row.choice_type == DATA_SHARING:
+                entries[row.dossier_id].append(entry_from_row(row))
     return entries
 
 
