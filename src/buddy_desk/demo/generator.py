@@ -199,6 +199,7 @@ def _bulk_load(conn: Connection) -> Iterator[None]:
         yield
         return
     previous = pragma_outside_transaction(conn, "PRAGMA synchronous")
+    cache = pragma_outside_transaction(conn, "PRAGMA cache_size")
     pragma_outside_transaction(conn, "PRAGMA synchronous=NORMAL")
     pragma_outside_transaction(conn, "PRAGMA cache_size=-131072")
     try:
@@ -206,7 +207,7 @@ def _bulk_load(conn: Connection) -> Iterator[None]:
     finally:
         conn.rollback()  # nothing left after the load's own commit; ends a failed one
         pragma_outside_transaction(conn, f"PRAGMA synchronous={int(previous)}")
-        pragma_outside_transaction(conn, "PRAGMA cache_size=-2000")  # SQLite's default again
+        pragma_outside_transaction(conn, f"PRAGMA cache_size={int(cache)}")  # the engine's
 
 
 @contextlib.contextmanager
