@@ -40,7 +40,7 @@ from buddy_desk.features import feature_modules
 from buddy_desk.models import Dossier
 from buddy_desk.models.all_models import MODULES as _ALL_MODELS  # noqa: F401 - every table known
 from buddy_desk.models.base import Base
-from buddy_desk.persistence.engine import pragma_outside_transaction
+from buddy_desk.persistence.engine import pragma_outside_transaction, update_planner_statistics
 from buddy_desk.persistence.listing import refresh_listing
 from buddy_desk.persistence.log_guards import guards_lifted
 
@@ -199,6 +199,7 @@ def _bulk_load(conn: Connection) -> Iterator[None]:
         yield
         return
     previous = pragma_outside_transaction(conn, "PRAGMA synchronous")
+    cache = pragma_outside_transaction(conn, "PRAGMA cache_size")
     pragma_outside_transaction(conn, "PRAGMA synchronous=NORMAL")
     pragma_outside_transaction(conn, "PRAGMA cache_size=-131072")
     try:
@@ -206,7 +207,7 @@ def _bulk_load(conn: Connection) -> Iterator[None]:
     finally:
         conn.rollback()  # nothing left after the load's own commit; ends a failed one
         pragma_outside_transaction(conn, f"PRAGMA synchronous={int(previous)}")
-        pragma_outside_transaction(conn, "PRAGMA cache_size=-2000")  # SQLite's default again
+        pragma_outside_transaction(conn, f"PRAGMA cache_size={int(cache)}")  # the engine's
 
 
 @contextlib.contextmanager
@@ -299,6 +300,9 @@ def _generate(
         step = time.perf_counter()
         conn.commit()
         seconds["commit"] = time.perf_counter() - step
+        step = time.perf_counter()
+        update_planner_statistics(conn)
+        seconds["statistics"] = time.perf_counter() - step
     log.info("demo data: %d dossiers, %d extras modules", total, len(extras))
     return DemoStats(
         dossiers=total,

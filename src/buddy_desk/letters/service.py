@@ -43,8 +43,8 @@ from buddy_desk.choices.service.consent import (
     gate_detail,
     gate_summary,
     log_disclosures_in,
-    matches_as_shown,
     no_consent_verdict,
+    still_matching,
     withheld_lines,
 )
 from buddy_desk.choices.service.log import decided_in_session
@@ -154,12 +154,17 @@ def select_dossiers(
         found = disclosures_in(uow, viewer.organisation, None)
         none = no_consent_verdict(0, viewer.organisation)  # its parts are frozen: shared
         for rows in every_summary(uow, narrowed, _POSTAL, SELECT_PAGE):
-            for row in rows:
-                verdict_ = found.get(row.id) or DossierDisclosure(row.id, none.img, none.ncg)
-                gated = gate_summary(row, verdict_)
-                if dossier_filter is not None and not (
-                    gated is row or matches_as_shown(row, gated, dossier_filter)
-                ):
+            shown = [
+                gate_summary(r, found.get(r.id) or DossierDisclosure(r.id, none.img, none.ncg))
+                for r in rows
+            ]
+            keep = (
+                still_matching(uow.session.connection(), rows, shown, dossier_filter)
+                if dossier_filter is not None
+                else [True] * len(rows)
+            )
+            for row, gated, kept in zip(rows, shown, keep, strict=True):
+                if not kept:
                     continue
                 if wanted:
                     if gated.group not in wanted:

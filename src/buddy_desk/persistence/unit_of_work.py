@@ -36,9 +36,17 @@ class UnitOfWork:
             self._factory = factory
         return self._factory
 
-    def reading(self) -> Connection:
-        """A Core connection for a read (``with uow.reading() as conn:``), without a session."""
-        return self.engine.connect()
+    def reading(self, *, statements_apart: bool = False) -> Connection:
+        """A Core connection for a read (``with uow.reading() as conn:``), without a session.
+
+        ``statements_apart``: each statement may see the database as it is when it runs
+        (no transaction around them; PostgreSQL's READ COMMITTED gives each statement its
+        own snapshot anyway). On PostgreSQL that spares the BEGIN and ROLLBACK round trips
+        (the list's keystrokes); no server-side cursor then (it needs a transaction)."""
+        conn = self.engine.connect()
+        if statements_apart and conn.dialect.name == "postgresql":
+            return conn.execution_options(isolation_level="AUTOCOMMIT")
+        return conn
 
     @property
     def session(self) -> Session:

@@ -71,7 +71,7 @@ def plan(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str
     monkeypatch.setattr(list_query, "_BROAD", {})
     monkeypatch.setattr(list_query, "_DOSSIERS", {})
     if request.param == "walked":  # every token that starts a word at all counts as broad
-        monkeypatch.setattr(list_query, "broad_words", lambda _dossiers: 1)
+        monkeypatch.setattr(list_query, "broad_words", lambda *_args: 1)
     return str(request.param)
 
 

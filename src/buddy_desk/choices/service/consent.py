@@ -87,7 +87,7 @@ from buddy_desk.choices.service.list_gate import (
     gated_page as gated_page,
 )
 from buddy_desk.choices.service.list_gate import (
-    matches_as_shown as matches_as_shown,
+    still_matching as still_matching,
 )
 from buddy_desk.choices.service.log import _entries
 from buddy_desk.core.collaboration import CollaborationGroup
