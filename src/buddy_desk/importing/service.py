@@ -41,6 +41,7 @@ from buddy_desk.importing.parallel import open_export
 from buddy_desk.importing.run import ImportResult, ImportRun
 from buddy_desk.importing.table import ExportRefused
 from buddy_desk.persistence.bulk_write import big_page_cache, lock_for_writing
+from buddy_desk.persistence.engine import update_planner_statistics
 from buddy_desk.persistence.unit_of_work import IMPORT_LOCK, UnitOfWork
 from buddy_desk.progress import NO_PROGRESS, Progress
 
@@ -107,6 +108,11 @@ def import_file(
     return import_export(
         uow, kind, read_export_file(path), path.name, progress=progress, user=user, today=today
     )
+
+
+ANALYZE_AFTER = 1_000
+"""New dossiers from one import after which PostgreSQL's statistics are brought up to date at
+once (autovacuum gets there a minute or more later; until then the list is planned blind)."""
 
 
 def import_export(
@@ -204,6 +210,9 @@ def _import_export(
     except ExportRefused:
         _refuse_other_kind(kind, data, source)
         raise
+    if not dry_run and result.imported >= ANALYZE_AFTER:
+        with uow.engine.connect() as conn:
+            update_planner_statistics(conn)  # PostgreSQL: the list plans for what came in
     log.info(
         "import %s%s: %d imported, %d updated, %d unchanged, %d rejected",
         kind.value,

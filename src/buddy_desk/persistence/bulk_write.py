@@ -20,6 +20,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
 
+from buddy_desk.persistence.engine import PAGE_CACHE_KB
+
 _PG_ID_BLOCK = 1000
 
 
@@ -198,7 +200,7 @@ def bulk_update(conn: Connection, model: type[Any], rows: Sequence[dict[str, Any
 @contextmanager
 def big_page_cache(session: Session) -> Iterator[None]:
     """SQLite: a 128 MB page cache while tens of thousands of rows go into indexed tables
-    (as the demo generator does), back to SQLite's default afterwards."""
+    (as the demo generator does), back to the engine's own size afterwards."""
     conn = session.connection()
     sqlite = conn.dialect.name == "sqlite"
     if sqlite:
@@ -210,4 +212,4 @@ def big_page_cache(session: Session) -> Iterator[None]:
             # after a failed statement the session wants a rollback first; then the pooled
             # connection merely keeps a bigger cache, which must not hide the real error
             with suppress(SQLAlchemyError):
-                session.connection().exec_driver_sql("PRAGMA cache_size=-2000")
+                session.connection().exec_driver_sql(f"PRAGMA cache_size=-{PAGE_CACHE_KB}")
