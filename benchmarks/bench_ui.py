@@ -17,14 +17,18 @@ import time
 _PROCESS_T0 = time.perf_counter()
 
 import gc  # noqa: E402
+import importlib.abc  # noqa: E402
+import importlib.machinery  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import resource  # noqa: E402
 import sys  # noqa: E402
-from typing import TYPE_CHECKING  # noqa: E402
+from typing import TYPE_CHECKING, Any  # noqa: E402
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
     from pathlib import Path
+    from types import ModuleType
 
     from benchmarks.harness import BenchContext, BenchResult
 
@@ -67,7 +71,7 @@ def probe(url: str) -> None:
     """
     config = _app_config(url)
 
-    def measure(app: object, window: object) -> int:
+    def measure(app: Any, window: Any) -> int:
         from PySide6.QtCore import QEventLoop, QTimer
         from PySide6.QtWidgets import QApplication
 
@@ -110,29 +114,30 @@ def probe(url: str) -> None:
     raise SystemExit(f"the app did not start (exit {code})")
 
 
-class _ExecLoopHook:
+class _ExecLoopHook(importlib.abc.MetaPathFinder):
     """Imports ``buddy_desk.ui.app`` as usual, then makes ``exec_loop`` the probe's."""
 
-    def __init__(self, exec_loop: object) -> None:
+    def __init__(self, exec_loop: Callable[[Any, Any], int]) -> None:
         self.exec_loop = exec_loop
 
-    def find_spec(self, name: str, path: object, target: object = None) -> object:
+    def find_spec(
+        self, name: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
         if name != "buddy_desk.ui.app":
             return None
-        import importlib.machinery
-
         sys.meta_path.remove(self)
-        spec = importlib.machinery.PathFinder.find_spec(name, path)  # type: ignore[arg-type]
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
         assert spec is not None and spec.loader is not None
-        exec_module = spec.loader.exec_module
+        loader = spec.loader
+        exec_module = loader.exec_module
         exec_loop = self.exec_loop
 
-        def exec_then_set(module: object) -> None:
-            exec_module(module)  # type: ignore[arg-type]
-            defaults = module.run_app.__kwdefaults__  # type: ignore[attr-defined]
+        def exec_then_set(module: ModuleType) -> None:
+            exec_module(module)
+            defaults = module.run_app.__kwdefaults__
             defaults["exec_loop"] = exec_loop
 
-        spec.loader.exec_module = exec_then_set  # type: ignore[method-assign]
+        loader.exec_module = exec_then_set  # type: ignore[method-assign]
         return spec
 
 
@@ -149,7 +154,8 @@ def _app_config(url: str) -> Path:
     from pathlib import Path
 
     if APP_KEY_ENV not in os.environ:  # run by hand: found as the app finds it
-        os.environ.update({APP_KEY_ENV: key for key in _floor_key(url).values()})
+        for key in _floor_key(url).values():
+            os.environ[APP_KEY_ENV] = key
     config = Path(tempfile.mkdtemp(prefix="bench-ui-config-"))
     os.environ["XDG_CONFIG_HOME"] = str(config)
     folder = config / "BuddyDesk"  # config.config_dir() under XDG_CONFIG_HOME (Linux)
@@ -178,7 +184,7 @@ def _start_ratio(url: str, bytecode: Path) -> tuple[float, float, float, float, 
     floor_cpu: list[float] = []
     peak = 0.0
     key = _floor_key(url)
-    app_key = {APP_KEY_ENV: value for value in key.values()}
+    app_key = {APP_KEY_ENV: next(iter(key.values()))} if key else {}
     run_probe("benchmarks.floor_window", url, bytecode_dir=bytecode, env=key)
     run_probe("benchmarks.bench_ui", url, bytecode_dir=bytecode, env=app_key)
     for _ in range(START_ROUNDS):
@@ -267,7 +273,6 @@ def run(ctx: BenchContext) -> list[BenchResult]:
     from PySide6.QtWidgets import QApplication
 
     from benchmarks.harness import BenchResult
-
     from buddy_desk.ui.main_window import MainWindow
 
     results: list[BenchResult] = []

@@ -83,13 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class _NotTheApp(Exception):
+class _NotTheAppError(Exception):
     """The arguments are more than the app's options: the full parser takes them."""
 
 
 class _AppOptionsParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        raise _NotTheApp(message)
+        raise _NotTheAppError(message)
 
 
 def app_start_args(argv: list[str]) -> argparse.Namespace | None:
@@ -101,7 +101,7 @@ def app_start_args(argv: list[str]) -> argparse.Namespace | None:
     parser = _AppOptionsParser(prog="buddy-desk", parents=[common_parser()], add_help=False)
     try:
         args, rest = parser.parse_known_args(argv)
-    except _NotTheApp:
+    except _NotTheAppError:
         return None  # the full parser says what is wrong, with its own usage line
     return None if rest else args
 
