@@ -100,16 +100,22 @@ def consent_entries(conn: Connection, ids: Sequence[int] | None) -> dict[int, li
     """The data-sharing entries of the choice log per dossier (``ids``; None: every dossier)."""
     entries: dict[int, list[ChoiceEntry]] = defaultdict(list)
     t = choice_log_entry
-    # an explicit type: a bare enum member would be looked up through SQLAlchemy's
-    # inspection registry, which the ORM's import on the warm-up thread is filling meanwhile
-    data_sharing = bindparam("choice_type", ChoiceType.DATA_SHARING, type_=t.c.choice_type.type)
-    query = select(t).where(t.c.choice_type == data_sharing)
-    query = query.order_by(t.c.dossier_id, t.c.seq)
-    chunks = [None] if ids is None else [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
-    for chunk in chunks:
-        q = query if chunk is None else query.where(t.c.dossier_id.in_(chunk))
-        for row in conn.execute(q):
+    query = select(t).order_by(t.c.dossier_id, t.c.seq)
+    if ids is None:
+        # an explicit type: a bare enum member would be looked up through SQLAlchemy's
+        # inspection registry, which the ORM's import on the warm-up thread is filling
+        data_sharing = bindparam("choice_type", ChoiceType.DATA_SHARING, type_=t.c.choice_type.type)
+        for row in conn.execute(query.where(t.c.choice_type == data_sharing)):
             entries[row.dossier_id].append(entry_from_row(row))
+        return entries
+    # Some dossiers' entries: by the (dossier, seq) key, every kind, the data-sharing ones
+    # kept here. With the kind in the query SQLite (no statistics) read every data-sharing
+    # entry of the province by the kind's index and picked the page's from them: 47 ms a page
+    # at 310,000 dossiers, on each keystroke and at start-up, against 1 ms.
+    for i in range(0, len(ids), CHUNK):
+        for row in conn.execute(query.where(t.c.dossier_id.in_(ids[i : i + CHUNK]))):
+            if row.choice_type == ChoiceType.DATA_SHARING:
+                entries[row.dossier_id].append(entry_from_row(row))
     return entries
 
 
