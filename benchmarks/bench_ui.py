@@ -5,9 +5,9 @@ memory.
 Targets (issue 16): start ≤ 1.5× the floor (``benchmarks.floor_window``: bare PySide6 window,
 SQLAlchemy imported, a 50-row table from the same database), keystroke p95 ≤ 50 ms, open a
 dossier ≤ 150 ms, memory after typical use ≤ 400 MB. Start and memory are measured in fresh
-processes (``python -m benchmarks.bench_ui URL`` prints ``start_s`` and ``peak_mb``), the
-app's and the floor's alternated, medians of five, with compiled bytecode as an installed app
-has it.
+processes (``python -m benchmarks.bench_ui URL`` prints ``start_s`` and ``peak_mb``; the app
+starts through the ``buddy-desk`` entry point, see ``probe``), the app's and the floor's
+alternated, medians of five, with compiled bytecode as an installed app has it.
 """
 
 from __future__ import annotations
