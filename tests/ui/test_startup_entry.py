@@ -40,6 +40,7 @@ def first_page(app, window):
         "commands": sorted(m for m in sys.modules if re.fullmatch(r"buddy_desk\.\w+\.cli.*", m)),
         "file_dialogs": "buddy_desk.ui.file_dialogs" in sys.modules,
         "collector_paused_at_first_page": not gc.isenabled(),
+        "log_path": window.log_path,
     }
     timer = QTimer(interval=20)
     timer.timeout.connect(lambda: window.warmed_up and loop.quit())
@@ -87,6 +88,8 @@ def test_buddy_desk_shows_the_first_page_without_commands_orm_or_keyring(
     assert out["collector_paused_at_first_page"] is True
     assert out["warmed_up"] is True
     assert out["collector_on_after_first_page"] is True
+    # the crash dialog names the log the command line opened (it said there was none)
+    assert isinstance(out["log_path"], str) and out["log_path"].endswith("buddy-desk.log")
 
 
 def test_only_the_apps_options_skip_the_command_parser() -> None:
