@@ -418,7 +418,7 @@ def load_rows(uow: UnitOfWork) -> tuple[SamenloopRow, ...]:
             ncg_id,
             bb,
             zb,
-        ) in conn.execute(stmt).all():
+        ) in conn.execute(stmt):  # streamed, not a list of 268,000 rows beside the result
             ncg_status = _NCG[status]
             cases = img.get(d_id, [])
             if not cases:
