@@ -182,8 +182,9 @@ def run_probe(
 ) -> dict[str, float]:
     """Run ``python -m module args`` in a fresh process; it prints one JSON object last.
 
-    For figures a warm benchmark process would distort: peak memory (``resource.getrusage``
-    ``ru_maxrss`` in the child), cold start times. ``bytecode_dir``: the child keeps the
+    For figures a warm benchmark process would distort: peak memory (the child's ``VmHWM``:
+    its ``ru_maxrss`` starts at this process's peak, see ``bench_ui._peak_mb``), cold start
+    times. ``bytecode_dir``: the child keeps the
     compiled bytecode of every module there (``PYTHONPYCACHEPREFIX``), as an installed app
     has it, even where the shell sets ``PYTHONDONTWRITEBYTECODE`` (then each start would
     compile the app's own modules again, a cost no user pays).

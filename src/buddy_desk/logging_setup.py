@@ -72,7 +72,10 @@ class OneLineFormatter(RedactingFormatter):
 def configure_logging(verbose: bool = False, directory: Path | None = None) -> Path | None:
     root = logging.getLogger()
     if getattr(root, "_buddy_desk_configured", False):
-        return None
+        # the app started from the command line asks again: the log it already has (the
+        # crash dialog names it; None here made it say there was none)
+        configured: Path | None = getattr(root, "_buddy_desk_log_path", None)
+        return configured
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     stderr = logging.StreamHandler()
     stderr.setLevel(logging.DEBUG if verbose else logging.WARNING)
@@ -95,6 +98,7 @@ def configure_logging(verbose: bool = False, directory: Path | None = None) -> P
     except OSError:
         path = None  # a read-only home must not stop the program
     root._buddy_desk_configured = True  # type: ignore[attr-defined]
+    root._buddy_desk_log_path = path  # type: ignore[attr-defined]
     return path
 
 

@@ -23,3 +23,26 @@ def no_cyclic_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+_paused_for_start: list[bool] = []
+
+
+def pause_for_start() -> None:
+    """Pause the cyclic collector from the process's first line until ``resume_after_start``.
+
+    Starting the app imports ~450 modules and builds the window: hundreds of thousands of
+    objects, none of them garbage in a cycle, which the collector walked again and again
+    (~10 % of the time to the first page). The app resumes it once its first page has
+    painted; any other command as soon as it is known not to be the app.
+    """
+    if gc.isenabled():
+        gc.disable()
+        _paused_for_start.append(True)
+
+
+def resume_after_start() -> None:
+    """The collector back on, if ``pause_for_start`` paused it (again: nothing)."""
+    if _paused_for_start:
+        _paused_for_start.clear()
+        gc.enable()

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
+from sys import intern
 
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import aliased
@@ -231,13 +232,14 @@ def load_overview(uow: UnitOfWork, viewer: Actor) -> SamenloopOverview:
     verdicts: dict[int, DossierDisclosure] = {}
 
     def rows() -> tuple[SamenloopRow, ...]:
-        loaded = load_rows(uow)
+        loaded = list(load_rows(uow))
         with uow:
             verdicts.update(disclosures_in(uow, viewer.organisation, None))
         org = viewer.organisation
-        for r in loaded:
-            verdicts.setdefault(r.dossier_id, no_consent_verdict(r.dossier_id, org))
-        return tuple(gate_row(r, verdicts[r.dossier_id]) for r in loaded)
+        for i, r in enumerate(loaded):  # in place: never the ungated and gated rows at once
+            verdict = verdicts.setdefault(r.dossier_id, no_consent_verdict(r.dossier_id, org))
+            loaded[i] = gate_row(r, verdict)
+        return tuple(loaded)
 
     return SamenloopOverview(load_counts(uow), rows, verdicts)
 
@@ -416,7 +418,7 @@ def load_rows(uow: UnitOfWork) -> tuple[SamenloopRow, ...]:
             ncg_id,
             bb,
             zb,
-        ) in conn.execute(stmt).all():
+        ) in conn.execute(stmt):  # streamed, not a list of 268,000 rows beside the result
             ncg_status = _NCG[status]
             cases = img.get(d_id, [])
             if not cases:
@@ -439,11 +441,12 @@ def load_rows(uow: UnitOfWork) -> tuple[SamenloopRow, ...]:
                 SamenloopRow(
                     dossier_id=d_id,
                     ncg_address_id=ncg_id or ident,
-                    straat=straat,
+                    # one string per street, postcode and place, not one per row
+                    straat=intern(straat),
                     number_text=number,
-                    postcode=pc,
-                    woonplaats=wp,
-                    gemeente=gem or wp,
+                    postcode=intern(pc),
+                    woonplaats=intern(wp),
+                    gemeente=intern(gem or wp),
                     ncg_status=ncg_status,
                     ncg_status_date=status_date,
                     bijzondere_situatie=bijz,

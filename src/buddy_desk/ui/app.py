@@ -12,12 +12,13 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 from sqlalchemy.exc import SQLAlchemyError
 
 from buddy_desk.config import default_db_path
 from buddy_desk.core.files import private_dir
+from buddy_desk.core.gc_pause import resume_after_start
 from buddy_desk.dossiers.profiles import StaffAccount, find_account, list_accounts
 from buddy_desk.errors import BuddyDeskError, DatabaseError
 from buddy_desk.i18n import LANGUAGES, current_language, set_language, tr
@@ -44,6 +45,9 @@ ShowError = Callable[[str, str], None]
 AskProfile = Callable[[list[StaffAccount], UserProfile | None], UserProfile | None]
 ExecLoop = Callable[[QApplication, MainWindow], int]
 
+
+START_GC_BACKSTOP_MS = 10_000
+"""The cyclic collector is back this long after the window was built, painted or not."""
 
 GIL_SWITCH_INTERVAL_S = 0.0002
 """How soon a background job hands the interpreter back to the GUI thread (Python's default:
@@ -212,6 +216,9 @@ def run_app(
     window.log_path = str(log_path) if log_path else None
     if path is not None and is_plain_sqlite(path):  # an older, unencrypted database
         window.statusBar().showMessage(tr("cipher.ui.plain_database", db=str(path)))
+    # the window resumes the collector at its first page (``buddy_desk.__main__`` paused it
+    # for the start); should that page never come (a database error), this does
+    QTimer.singleShot(START_GC_BACKSTOP_MS, resume_after_start)
     previous_hook = sys.excepthook
     install_excepthook(log_path, show_error)
     try:

@@ -114,8 +114,10 @@ class MainWindow(QMainWindow):
         after_paint(self.list_view.table.viewport(), self._warm_up)
 
     def _warm_up(self) -> None:
+        from buddy_desk.core.gc_pause import resume_after_start
         from buddy_desk.ui.warmup import warm_up
 
+        resume_after_start()  # the first page has painted (``buddy_desk.__main__`` paused it)
         warm_up(self.ctx.tasks, on_done=self._on_start_modules_loaded)
 
     def _on_start_modules_loaded(self, _result: None) -> None:

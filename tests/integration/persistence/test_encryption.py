@@ -301,3 +301,45 @@ def test_with_a_keyring_the_key_lives_there(
     ring.items.clear()
     with pytest.raises(DatabaseError, match="sleutel ontbreekt"):
         open_database(f"sqlite:///{path}")
+
+
+@pytest.mark.usefixtures("no_env_key")
+def test_a_key_file_opens_its_database_without_asking_the_keyring(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database made while no keyring worked keeps its key in a file. When a keyring works
+    later, the file still answers, unasked (importing ``keyring`` cost every start ~0.1–0.2
+    s), even when the keyring holds an older key for the path (a database that was there
+    before the outage)."""
+    import keyring
+
+    path = tmp_path / "laptop.sqlite"
+    open_database(f"sqlite:///{path}").dispose()  # the fail backend: a key file
+    assert len(list((config_dir() / "keys").glob("*.key"))) == 1
+
+    class AskedKeyring(_MemoryKeyring):
+        def __init__(self) -> None:
+            super().__init__()
+            self.asked: list[str] = []
+
+        def get_password(self, service: str, user: str) -> str | None:
+            self.asked.append(user)
+            return super().get_password(service, user)
+
+    ring = AskedKeyring()
+    ring.items[(encryption.KEYRING_SERVICE, str(path))] = "ab" * 32  # an older database's
+
+    def backend() -> Any:
+        return ring
+
+    monkeypatch.setattr(keyring, "get_keyring", backend)
+    encryption._keyring.cache_clear()
+    engine = open_database(f"sqlite:///{path}")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM alembic_version").scalar() == 1
+    engine.dispose()
+    assert ring.asked == []
+    other = tmp_path / "other.sqlite"  # no key file: the keyring is asked, and keeps the key
+    open_database(f"sqlite:///{other}").dispose()
+    assert (encryption.KEYRING_SERVICE, str(other)) in ring.items
+    assert len(list((config_dir() / "keys").glob("*.key"))) == 1

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QWidget
 from buddy_desk.choices.rules import Actor
 from buddy_desk.core.phases import Organisation
 from buddy_desk.ui.context import UserProfile
-from buddy_desk.ui.file_dialogs import ask_save_file
 
 
 def viewer_of(user: UserProfile) -> Actor:
@@ -25,4 +24,6 @@ def viewer_of(user: UserProfile) -> Actor:
 
 def ask_save_path(parent: QWidget, title: str, suggested: str, pattern: str) -> Path | None:
     """Ask where to save; None when cancelled. Tests replace this function."""
+    from buddy_desk.ui.file_dialogs import ask_save_file  # not on the start-up path
+
     return ask_save_file(parent, title, str(Path.home() / suggested), pattern)
