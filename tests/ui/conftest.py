@@ -44,7 +44,21 @@ def _no_leaked_top_level_widgets(qapp: QApplication) -> Iterator[None]:
     for widget in app.topLevelWidgets():
         if id(widget) not in before and widget.isVisible():
             widget.close()
+    _remove_quiet_collectors(app)
     assert not leaked, f"top-level widgets left open: {leaked}"
+
+
+def _remove_quiet_collectors(app: QApplication) -> None:
+    """A closed window that waits in a reference cycle for the collector keeps its
+    ``QuietCollector`` (which froze the heap, the window too) alive: the next test would start
+    with a frozen heap and the collector's thresholds."""
+    from shiboken6 import delete
+
+    from buddy_desk.ui.heap import QuietCollector
+
+    for widget in app.topLevelWidgets():
+        for collector in widget.findChildren(QuietCollector):
+            delete(collector)
 
 
 @pytest.fixture
