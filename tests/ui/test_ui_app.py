@@ -159,8 +159,12 @@ def test_workspaces_and_menu_actions_from_extensions(
 def test_screenshot_command_writes_png(
     tmp_path: Path, sqlite_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from buddy_desk.ui.settings import AppSettings, save_settings
+
     uow = UnitOfWork(open_database(sqlite_url))
     d = make_dossier(uow, img_phase=ImgPhase.OPNAME, ncg_status=NcgStatus.S2_1)
+    mine = AppSettings(language="nl", profile=UserProfile("anna", "Anna", "IMG", "supervisor"))
+    save_settings(mine)
     out = tmp_path / "lijst.png"
     assert cli_main(["screenshot", "--db", sqlite_url, "--out", str(out), "--size", "900x600"]) == 0
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -175,6 +179,9 @@ def test_screenshot_command_writes_png(
     assert (image.width(), image.height()) == (1400, 900)
     assert cli_main(["screenshot", "--db", sqlite_url, "--out", str(out), "--dossier", "999"]) == 2
     assert "999" in capsys.readouterr().err
+    english = tmp_path / "english.png"
+    assert cli_main(["screenshot", "--db", sqlite_url, "--out", str(english), "--lang", "en"]) == 0
+    assert load_settings() == mine  # the user's profile and language are left as they were
 
 
 def test_views_that_cannot_retranslate_are_rebuilt_in_the_new_language(

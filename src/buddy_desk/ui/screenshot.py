@@ -63,7 +63,8 @@ def render_screenshot(
             if account is None:
                 raise BuddyDeskError(tr("ui.error.unknown_user", user=username))
             profile = profile_from_account(account)
-        window = build_window(url, uow, profile, AppSettings())
+        # the user's own settings stay as they are: a screenshot is not a session
+        window = build_window(url, uow, profile, AppSettings(persistent=False))
         window.resize(*size)
         window.show()
         wait_until_loaded(window)

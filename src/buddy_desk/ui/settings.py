@@ -31,6 +31,8 @@ class AppSettings:
     window_state: str | None = None
     profile: UserProfile | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    persistent: bool = field(default=True, compare=False)
+    """False for a window that must leave the user's settings file alone (a screenshot)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -89,14 +91,16 @@ def save_settings(settings: AppSettings, path: Path | None = None) -> None:
     """Write atomically (temp file + rename) so a crash never leaves half a file; after any
     save still under way (``save_settings_soon``), so this one is the last word."""
     wait_for_saves()
-    _write(path or settings_path(), _text(settings))
+    if settings.persistent:
+        _write(path or settings_path(), _text(settings))
 
 
 def save_settings_soon(settings: AppSettings, path: Path | None = None) -> None:
     """``save_settings`` on a background thread: the write's fsync can keep the GUI thread
     for tens of milliseconds. Saves happen one at a time, in the order asked for."""
     global _pending
-    _pending = _writer().submit(_write, path or settings_path(), _text(settings))
+    if settings.persistent:
+        _pending = _writer().submit(_write, path or settings_path(), _text(settings))
 
 
 def wait_for_saves() -> None:
