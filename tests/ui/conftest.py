@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import threading
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 import pytest
@@ -95,3 +97,26 @@ def loaded(qtbot: QtBot, section: W) -> W:
     with qtbot.waitSignal(section.loaded, timeout=10_000):  # type: ignore[attr-defined]
         pass  # the read is delivered on the event loop, which runs in the wait
     return section
+
+
+@contextmanager
+def every_worker_held(ctx: AppContext) -> Iterator[threading.Event]:
+    """Long jobs (an import, a letter run) on every worker of ``ctx`` until the block ends
+    (or the yielded event is set)."""
+    release = threading.Event()
+    started = threading.Semaphore(0)
+
+    def long_job(_progress: object) -> None:
+        started.release()
+        release.wait(30)
+
+    try:
+        for _ in range(2):
+            ctx.tasks.start(long_job)
+        for _ in range(2):
+            assert started.acquire(timeout=10)
+        assert not ctx.tasks.has_free_thread()
+        yield release
+    finally:
+        release.set()
+        ctx.tasks.wait(10_000)

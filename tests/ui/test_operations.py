@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.ui.context import AppContext
+from tests.ui.conftest import every_worker_held
 
 
 def test_a_read_runs_off_the_gui_thread_and_delivers_on_it(qtbot: QtBot, ctx: AppContext) -> None:
@@ -115,18 +116,7 @@ def test_a_quick_read_runs_at_once_while_long_jobs_hold_every_worker(
     qtbot: QtBot, ctx: AppContext
 ) -> None:
     """A dossier tab's few rows are not queued behind an import and a letter run."""
-    release = threading.Event()
-    started = threading.Semaphore(0)
-
-    def long_job(_progress: object) -> None:
-        started.release()
-        release.wait(30)
-
-    try:
-        for _ in range(2):
-            ctx.tasks.start(long_job)
-        for _ in range(2):
-            assert started.acquire(timeout=10)
+    with every_worker_held(ctx):
         got: list[int] = []
         ctx.ops.read(lambda _uow: threading.get_ident(), on_done=got.append, quick=True)
         assert got == [threading.get_ident()]  # here and now
@@ -141,6 +131,3 @@ def test_a_quick_read_runs_at_once_while_long_jobs_hold_every_worker(
 
         ctx.ops.read(refused, on_done=got.append, on_error=failures.append, quick=True)
         assert [str(f) for f in failures] == ["dossier 7 bestaat niet"]
-    finally:
-        release.set()
-        ctx.tasks.wait(10_000)

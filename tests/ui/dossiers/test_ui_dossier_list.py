@@ -16,7 +16,7 @@ from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.dossiers.dossier_view import DossierView
 from buddy_desk.ui.dossiers.table_model import Column
 from tests.factories import give_consent, make_dossier
-from tests.ui.conftest import make_window
+from tests.ui.conftest import every_worker_held, make_window
 
 
 def _three(uow: UnitOfWork) -> tuple[int, int, int]:
@@ -293,27 +293,10 @@ def test_a_dossier_opens_at_once_while_long_jobs_hold_every_worker(
     qtbot: QtBot, ctx: AppContext, uow: UnitOfWork
 ) -> None:
     """An import and a letter run at the same time must not make a double-click wait."""
-    import threading
-
     a, _b, _c = _three(uow)
     window = make_window(qtbot, ctx)
-    release = threading.Event()
-    started = threading.Semaphore(0)
-
-    def long_job(_progress: object) -> None:
-        started.release()
-        release.wait(30)
-
-    try:
-        for _ in range(2):
-            ctx.tasks.start(long_job)
-        for _ in range(2):
-            assert started.acquire(timeout=10)
-        assert not ctx.tasks.has_free_thread()
+    with every_worker_held(ctx) as release:
         ctx.events.open_dossier_requested.emit(a)
         # opened now (its tab in the next turn), not queued behind the jobs
         qtbot.waitUntil(lambda: a in window.open_dossiers(), timeout=2_000)
         assert not release.is_set()
-    finally:
-        release.set()
-        ctx.tasks.wait(10_000)
