@@ -322,3 +322,52 @@ def test_a_dossier_tab_in_the_background_follows_the_language_when_shown(
         assert behind.isVisible() and behind.sections.tabText(1) == notes_en
     finally:
         window.set_language("nl")
+
+
+@pytest.mark.parametrize(
+    ("section_id", "module", "reader"),
+    [
+        ("planning", "buddy_desk.ui.planning.section", "svc.dossier_appointments"),
+        ("documents", "buddy_desk.ui.attachments.section", "list_documents"),
+        ("journal", "buddy_desk.ui.journal.section", "journal"),
+        ("signals", "buddy_desk.ui.signals.section", "list_signals"),
+    ],
+)
+def test_a_dossier_tab_reads_anew_off_the_gui_thread_after_a_change(
+    qtbot: QtBot,
+    ctx: AppContext,
+    uow: UnitOfWork,
+    monkeypatch: pytest.MonkeyPatch,
+    section_id: str,
+    module: str,
+    reader: str,
+) -> None:
+    """A write in a dossier with its tabs built must not run their reads in its slot."""
+    import importlib
+    import threading
+
+    from buddy_desk.ui.extensions import discover
+
+    d = make_dossier(uow, img_phase=ImgPhase.OPNAME, ncg_status=NcgStatus.S2_1)
+    window = make_window(qtbot, ctx, discover())
+    view = window.open_dossier(d)
+    assert view is not None
+    section = view.section_widget(section_id)
+    assert section is not None
+    with qtbot.waitSignal(section.loaded, timeout=10_000):  # type: ignore[attr-defined]
+        pass
+    owner_name, _, name = reader.rpartition(".")
+    owner = importlib.import_module(module)
+    if owner_name:
+        owner = getattr(owner, owner_name)
+    original = getattr(owner, name)
+    threads: list[int] = []
+
+    def noted(*args: object, **kwargs: object) -> object:
+        threads.append(threading.get_ident())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, noted)
+    with qtbot.waitSignal(section.loaded, timeout=10_000):  # type: ignore[attr-defined]
+        ctx.events.dossier_changed.emit(d)
+    assert threads and threading.get_ident() not in threads

@@ -66,7 +66,7 @@ class Operations:
         ``quick``: a read of a few rows (one dossier's tab). When long jobs (an import, a letter
         run) hold every worker it runs here and now, as a read queued behind them could wait
         for minutes; then None is returned instead of a handle."""
-        if quick and not self._tasks.has_free_thread():
+        if quick and self._tasks.held_by_long_jobs():
             done, failed = self._callbacks(on_done, on_error, parent, key, changed=None)
             try:
                 result = job(self._new_uow())
@@ -109,7 +109,7 @@ class Operations:
             return job(new_uow())
 
         done, failed = self._callbacks(on_done, on_error, parent, key, changed, title)
-        return self._tasks.start(run, on_done=done, on_error=failed)
+        return self._tasks.start(run, on_done=done, on_error=failed, short=True)
 
     def _callbacks(
         self,

@@ -63,18 +63,25 @@ class _Runnable(QRunnable):
     """
 
     def __init__(
-        self, job: Callable[[Progress], Any], handle: TaskHandle[Any], signals: _Signals
+        self,
+        job: Callable[[Progress], Any],
+        handle: TaskHandle[Any],
+        signals: _Signals,
+        long_jobs: _Count | None = None,
     ) -> None:
         super().__init__()
         self._job: Callable[[Progress], Any] | None = job
         self._handle = handle
         self._signals = signals
+        self._long_jobs = long_jobs
 
     def run(self) -> None:
         job, self._job = self._job, None
         assert job is not None
         failure: BaseException | None = None
         result: Any = None
+        if self._long_jobs is not None:
+            self._long_jobs.add(1)
         try:
             result = job(self._handle.progress)
         except Exception as exc:  # delivered to the GUI thread, shown there
@@ -83,6 +90,9 @@ class _Runnable(QRunnable):
             failure = as_user_error(exc)
             failure.__traceback__ = None
             exc.__traceback__ = None
+        finally:
+            if self._long_jobs is not None:
+                self._long_jobs.add(-1)
         del job
         self._handle.done.set()
         try:
@@ -101,6 +111,18 @@ def as_user_error(exc: BaseException) -> BaseException:
     return exc
 
 
+class _Count:
+    """A number the pool's threads change (how many long jobs run now)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.value = 0
+
+    def add(self, step: int) -> None:
+        with self._lock:
+            self.value += step
+
+
 class TaskRunner:
     """Runs jobs on a thread pool; callbacks arrive on the GUI thread (queued signals)."""
 
@@ -112,6 +134,7 @@ class TaskRunner:
         # reference; the job itself is held here until its result has been delivered
         self._owner = QObject()
         self._live: dict[_Signals, Callable[[Progress], Any]] = {}
+        self._long_jobs = _Count()
 
     def start(
         self,
@@ -120,7 +143,10 @@ class TaskRunner:
         on_done: Callable[[T], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
         on_progress: Callable[[int, int, str], None] | None = None,
+        short: bool = False,
     ) -> TaskHandle[T]:
+        """Run ``job`` on the pool. ``short``: an operation of the views (``ui/operations``),
+        not a long job such as an import or a letter run (``held_by_long_jobs``)."""
         signals = _Signals(self._owner)
         self._live[signals] = job  # released on the GUI thread once the job has reported
         progress = Progress(signals.progressed.emit)
@@ -133,7 +159,7 @@ class TaskRunner:
             signals.failed.connect(on_error)
         signals.finished.connect(lambda _r: self._release(signals))
         signals.failed.connect(lambda _e: self._release(signals))
-        self._pool.start(_Runnable(job, handle, signals))
+        self._pool.start(_Runnable(job, handle, signals, None if short else self._long_jobs))
         return handle
 
     def _release(self, signals: _Signals) -> None:
@@ -143,6 +169,11 @@ class TaskRunner:
     def has_free_thread(self) -> bool:
         """A job started now runs at once (else it queues behind the running ones)."""
         return self._pool.activeThreadCount() < self._pool.maxThreadCount()
+
+    def held_by_long_jobs(self) -> bool:
+        """Every worker runs a long job (an import, a letter run): a short one started now
+        would wait behind them, maybe for minutes."""
+        return self._long_jobs.value >= self._pool.maxThreadCount()
 
     def wait(self, msecs: int = -1) -> bool:
         """Wait for all jobs (tests, shutdown)."""
