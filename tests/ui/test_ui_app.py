@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMenu, QPushButton
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMenu, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from buddy_desk.cli import main as cli_main
@@ -17,6 +17,7 @@ from buddy_desk.persistence.schema import open_database
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.ui.app import run_app
 from buddy_desk.ui.context import AppContext, UserProfile
+from buddy_desk.ui.dossiers.dossier_view import DossierView
 from buddy_desk.ui.extensions import MenuAction, UiRegistry, Workspace
 from buddy_desk.ui.main_window import MainWindow
 from buddy_desk.ui.settings import load_settings, wait_for_saves
@@ -254,16 +255,8 @@ def test_a_dossier_tab_follows_a_language_switch_in_place_from_what_it_read(
     """Afspraken, Documenten and Contact redo their texts at a switch: the same widget, no
     read of the database (rebuilding and reading each of them held the window at a switch)."""
     from buddy_desk.i18n import in_language, tr
-    from buddy_desk.ui.extensions import discover
 
-    d = make_dossier(uow, img_phase=ImgPhase.OPNAME, ncg_status=NcgStatus.S2_1)
-    window = make_window(qtbot, ctx, discover())
-    view = window.open_dossier(d)
-    assert view is not None
-    section = view.section_widget(section_id)
-    assert section is not None
-    with qtbot.waitSignal(section.loaded, timeout=10_000):  # type: ignore[attr-defined]
-        pass  # its first read, off the GUI thread
+    window, view, section = _dossier_tab(qtbot, ctx, uow, section_id)
     holder = section.parentWidget()
     assert holder is not None
     view.sections.setCurrentWidget(holder)
@@ -288,6 +281,24 @@ def test_a_dossier_tab_follows_a_language_switch_in_place_from_what_it_read(
             assert all(text in english for text in _english_buttons(section_id))
     finally:
         window.set_language("nl")
+
+
+def _dossier_tab(
+    qtbot: QtBot, ctx: AppContext, uow: UnitOfWork, section_id: str
+) -> tuple[MainWindow, DossierView, QWidget]:
+    """A dossier open in the window with every feature, its ``section_id`` tab built and its
+    first read (off the GUI thread) shown."""
+    from buddy_desk.ui.extensions import discover
+
+    d = make_dossier(uow, img_phase=ImgPhase.OPNAME, ncg_status=NcgStatus.S2_1)
+    window = make_window(qtbot, ctx, discover())
+    view = window.open_dossier(d)
+    assert view is not None
+    section = view.section_widget(section_id)
+    assert section is not None
+    with qtbot.waitSignal(section.loaded, timeout=10_000):  # type: ignore[attr-defined]
+        pass
+    return window, view, section
 
 
 def _english_buttons(section_id: str) -> list[str]:
@@ -346,16 +357,7 @@ def test_a_dossier_tab_reads_anew_off_the_gui_thread_after_a_change(
     import importlib
     import threading
 
-    from buddy_desk.ui.extensions import discover
-
-    d = make_dossier(uow, img_phase=ImgPhase.OPNAME, ncg_status=NcgStatus.S2_1)
-    window = make_window(qtbot, ctx, discover())
-    view = window.open_dossier(d)
-    assert view is not None
-    section = view.section_widget(section_id)
-    assert section is not None
-    with qtbot.waitSignal(section.loaded, timeout=10_000):  # type: ignore[attr-defined]
-        pass
+    _window, view, section = _dossier_tab(qtbot, ctx, uow, section_id)
     owner_name, _, name = reader.rpartition(".")
     owner = importlib.import_module(module)
     if owner_name:
@@ -369,5 +371,5 @@ def test_a_dossier_tab_reads_anew_off_the_gui_thread_after_a_change(
 
     monkeypatch.setattr(owner, name, noted)
     with qtbot.waitSignal(section.loaded, timeout=10_000):  # type: ignore[attr-defined]
-        ctx.events.dossier_changed.emit(d)
+        ctx.events.dossier_changed.emit(view.dossier_id)
     assert threads and threading.get_ident() not in threads

@@ -137,10 +137,6 @@ _BROAD_KEEP = 2_000
 _BROAD_LOCK = threading.Lock()
 
 
-def is_broad(conn: Connection, token: str) -> bool:
-    return breadth(conn, token) >= _enough(conn)
-
-
 def breadth(conn: Connection, token: str) -> int:
     """How many words ``token`` starts, up to ``broad_words`` (for a token typed on from a
     narrow one: at most as many as that one, not counted again)."""
@@ -316,7 +312,8 @@ def late_page_statement(
 
 def plan(conn: Connection, f: DossierFilter, sort: ListSort) -> tuple[frozenset[str], str | None]:
     """How the page is found: the tokens asked per dossier while walking the list in its
-    order (broad ones), and the token whose matches are gathered first (the narrowest)."""
+    order (broad ones), and on PostgreSQL the token whose matches are gathered first (the
+    narrowest; SQLite gathers ``IN`` first by itself)."""
     found = tokens(f)
     counts = {t: breadth(conn, t) for t in found}
     enough = _enough(conn) if found else 0
@@ -324,7 +321,9 @@ def plan(conn: Connection, f: DossierFilter, sort: ListSort) -> tuple[frozenset[
     if broad == frozenset(found) and sort.key is not SortKey.ADDRESS:
         broad = frozenset()  # no index walks that order: gather the matches instead
     narrow = [t for t in found if t not in broad]
-    return broad, min(narrow, key=counts.__getitem__) if narrow else None
+    if not narrow or conn.dialect.name != "postgresql":
+        return broad, None
+    return broad, min(narrow, key=counts.__getitem__)
 
 
 def page(
@@ -334,8 +333,6 @@ def page(
 
     The rows carry no ``search_key`` (the database searched them)."""
     broad, lead = plan(conn, f, sort)
-    if conn.dialect.name != "postgresql":
-        lead = None  # SQLite gathers ``IN`` first by itself
     rows = conn.execute(late_page_statement(f, sort, offset, limit, broad, lead)).all()
     return [_summary(*row) for row in rows]
 
@@ -347,9 +344,7 @@ def every_row(
     letter run reads the whole selection: an OFFSET per page would sort it again each time).
     PostgreSQL streams them from a server-side cursor."""
     broad, lead = plan(conn, f, sort)
-    stmt = page_statement(
-        f, sort, 0, None, broad, lead if conn.dialect.name == "postgresql" else None
-    )
+    stmt = page_statement(f, sort, 0, None, broad, lead)
     result = conn.execution_options(stream_results=True, yield_per=size).execute(stmt)
     for part in result.partitions(size):
         yield [_summary(*row) for row in part]

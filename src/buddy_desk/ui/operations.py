@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from buddy_desk.errors import BuddyDeskError
 from buddy_desk.i18n import tr
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.progress import Cancelled, Progress
-from buddy_desk.ui.tasks import TaskHandle, TaskRunner, as_user_error
+from buddy_desk.ui.tasks import TaskHandle, TaskRunner, run_caught
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -68,14 +68,11 @@ class Operations:
         for minutes; then None is returned instead of a handle."""
         if quick and self._tasks.held_by_long_jobs():
             done, failed = self._callbacks(on_done, on_error, parent, key, changed=None)
-            try:
-                result = job(self._new_uow())
-            except Exception as exc:
-                if not isinstance(exc, BuddyDeskError):
-                    log.exception("read failed")
-                failed(as_user_error(exc))
-                return None
-            done(result)
+            result, failure = run_caught(job, self._new_uow())
+            if failure is not None:
+                failed(failure)
+            else:
+                done(cast(T, result))
             return None
         return self._start(job, on_done, on_error, parent, key, changed=None)
 

@@ -27,6 +27,8 @@ __all__ = ["Cancelled", "Progress", "TaskHandle", "TaskRunner"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+A = TypeVar("A")
+R = TypeVar("R")
 
 
 class _Signals(QObject):
@@ -78,18 +80,10 @@ class _Runnable(QRunnable):
     def run(self) -> None:
         job, self._job = self._job, None
         assert job is not None
-        failure: BaseException | None = None
-        result: Any = None
         if self._long_jobs is not None:
             self._long_jobs.add(1)
         try:
-            result = job(self._handle.progress)
-        except Exception as exc:  # delivered to the GUI thread, shown there
-            if not isinstance(exc, BuddyDeskError):
-                log.exception("background task failed")
-            failure = as_user_error(exc)
-            failure.__traceback__ = None
-            exc.__traceback__ = None
+            result, failure = run_caught(job, self._handle.progress)
         finally:
             if self._long_jobs is not None:
                 self._long_jobs.add(-1)
@@ -102,6 +96,21 @@ class _Runnable(QRunnable):
                 self._signals.finished.emit(result)
         except RuntimeError:  # the runner went (the app quit while this ran): no one to tell
             log.debug("background task finished after its runner was deleted")
+
+
+def run_caught(job: Callable[[A], R], arg: A) -> tuple[R | None, BaseException | None]:
+    """``job(arg)`` and its result, or its failure as the sentence a user reads (logged
+    unless it is one already; without its traceback, whose frames would keep the job's
+    closure alive on the thread that ran it)."""
+    try:
+        return job(arg), None
+    except Exception as exc:
+        if not isinstance(exc, BuddyDeskError):
+            log.exception("background task failed")
+        failure = as_user_error(exc)
+        failure.__traceback__ = None
+        exc.__traceback__ = None
+        return None, failure
 
 
 def as_user_error(exc: BaseException) -> BaseException:
