@@ -55,6 +55,7 @@ def make_dossier(
     straat: str = "Teststraat",
     huisnummer: int | None = None,
     huisletter: str | None = None,
+    toevoeging: str | None = None,
     postcode: str = "9712AB",
     woonplaats: str = "Groningen",
     resident: tuple[str, str] = ("J.", "Jansen"),
@@ -67,7 +68,7 @@ def make_dossier(
 ) -> int:
     n = next(_seq)
     nr = huisnummer if huisnummer is not None else n
-    key = AddressKey(postcode, nr, huisletter, None)
+    key = AddressKey(postcode, nr, huisletter, toevoeging)
     with uow:
         s = uow.session
         address = Address(
@@ -75,6 +76,7 @@ def make_dossier(
             postcode=postcode,
             huisnummer=nr,
             huisletter=huisletter,
+            huisnummertoevoeging=toevoeging,
             straat=straat,
             woonplaats=woonplaats,
             gemeente="Groningen",

@@ -57,6 +57,26 @@ def search_words(
     return {w[:WORD_LENGTH] for w in key.split()}
 
 
+ADDRESS_KEY_LENGTH = 100
+"""The stored address key's size: a street of up to 80 characters, a number of five digits,
+a letter, an addition of up to four characters and their marks."""
+
+
+def address_key(
+    straat: str, huisnummer: int, huisletter: str | None, toevoeging: str | None
+) -> str:
+    """The dossier list's address order as one string: comparing two keys code point by code
+    point (SQLite's BINARY, PostgreSQL's "C", Python's ``<``) orders them as the list orders
+    the columns — street, number, letter (none first), addition (none first). Stored beside
+    every search word, so the first page of a token's matches in address order is one index
+    range, without looking up every match's address."""
+
+    def part(value: str | None) -> str:
+        return "" if value is None else "\x02" + value  # none before any value, even ""
+
+    return f"{straat}\x01{huisnummer:05d}\x01{part(huisletter)}\x01{part(toevoeging)}"
+
+
 def prefix_range(token: str) -> tuple[str, str]:
     """Bounds ``low <= word < high`` of the words that start with ``token`` (code-point order)."""
     token = token[:WORD_LENGTH]

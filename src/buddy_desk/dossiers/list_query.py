@@ -3,7 +3,9 @@ PostgreSQL.
 
 The search rule is ``core.search``'s: every query token must start one of the dossier's
 words. The words live in ``dossier_search_word`` (kept by ``persistence.listing``), so a
-token is an index range ``low <= word < high`` and the list never reads every dossier.
+token is an index range ``low <= word < high`` and the list never reads every dossier. Each
+word carries its dossier's address key, so in the list's address order a token's first page
+is read from that range alone (``_keyed_page_ids``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -99,8 +101,16 @@ def _order_by(sort: ListSort) -> list[Any]:
     return order
 
 
-BROAD_WORDS = 10_000
+BROAD_WORDS = 20_000
 """At most this many words are counted to decide whether a token is broad."""
+
+KEYED_WORDS = BROAD_WORDS
+"""In address order, from how many words a token's page is found by walking the list rather
+than read from its range of the word index (``_keyed_page_ids``, which sorts every match by
+its address key). A sweep of prefixes with 3,000–30,000 words at 310,000 dossiers: read from
+the index 2–10 ms up to 10,000 words and 5–25 ms up to 30,000, on both databases; walked,
+tokens whose matches sit late in the order took up to 1.9 s on SQLite (`pa`, `li`, `ma`) and
+100–800 ms on PostgreSQL (`st`, `kl`, `li`) below 17,000 words, and 2–30 ms above 18,000."""
 
 
 def broad_words(dossiers: int, reach: float = 1.5) -> int:
@@ -109,7 +119,7 @@ def broad_words(dossiers: int, reach: float = 1.5) -> int:
     gathering and sorting every match (``in``, ~matches). The two meet near the square root
     of 60 × dossiers (times ``reach``): at 31,000 dossiers `97` (9,400 matches) took 22 ms
     gathered and 5 ms walked, `kerk` (384) 6 ms gathered and 45 ms walked."""
-    return min(BROAD_WORDS, max(1_000, int(reach * math.sqrt(60 * dossiers))))
+    return min(10_000, max(1_000, int(reach * math.sqrt(60 * dossiers))))
 
 
 GATHERING_REACH = {"postgresql": 2.5}
@@ -130,7 +140,7 @@ _DOSSIERS: dict[int, int] = {}
 
 
 _BROAD: dict[tuple[int, str], int] = {}
-"""How many words a token starts, counted up to ``broad_words`` (per engine, insertion-ordered,
+"""How many words a token starts, counted up to ``BROAD_WORDS`` (per engine, insertion-ordered,
 bounded). A token that another token starts starts no more words than that one, so typing on
 from a narrow token needs no count."""
 _BROAD_KEEP = 2_000
@@ -138,17 +148,16 @@ _BROAD_LOCK = threading.Lock()
 
 
 def breadth(conn: Connection, token: str) -> int:
-    """How many words ``token`` starts, up to ``broad_words`` (for a token typed on from a
+    """How many words ``token`` starts, up to ``BROAD_WORDS`` (for a token typed on from a
     narrow one: at most as many as that one, not counted again)."""
     engine = id(conn.engine)
     known = _BROAD.get((engine, token))
     if known is not None:
         return known
-    enough = _enough(conn)
     narrow = [c for n in range(1, len(token)) if (c := _BROAD.get((engine, token[:n]))) is not None]
-    if narrow and min(narrow) < enough:
+    if narrow and min(narrow) < BROAD_WORDS:
         return min(narrow)
-    counted = _count_words(conn, token, enough)
+    counted = _count_words(conn, token, BROAD_WORDS)
     # only the plan depends on this answer (``in`` or ``exists``, which token leads), never
     # the rows, so a stale entry after an import costs speed at most
     with _BROAD_LOCK:  # pages are read on two worker threads and the GUI thread
@@ -196,18 +205,35 @@ def conditions(
     On PostgreSQL the ``lead`` token's matches are gathered first (``_gathered_first``),
     the others checked per match.
     """
+    return [*_token_conditions(tokens(f), _d.c.id, _w, broad, lead), *_filters(f)]
+
+
+def _token_conditions(
+    found: Iterable[str],
+    ids: ColumnElement[int],
+    words: Any,
+    broad: frozenset[str] = frozenset(),
+    lead: str | None = None,
+) -> list[ColumnElement[bool]]:
+    """Each token's condition on the dossier ids ``ids``, asked of the word table ``words``."""
     where: list[ColumnElement[bool]] = []
-    for token in tokens(f):
+    for token in found:
         low, high = prefix_range(token)
-        in_range = (_w.c.word >= low, _w.c.word < high)
+        in_range = (words.c.word >= low, words.c.word < high)
         if token in broad:
             where.append(
-                select(_w.c.dossier_id).where(_w.c.dossier_id == _d.c.id, *in_range).exists()
+                select(words.c.dossier_id).where(words.c.dossier_id == ids, *in_range).exists()
             )
         elif token == lead:
-            where.append(_gathered_first(select(_w.c.dossier_id).where(*in_range)))
+            where.append(_gathered_first(select(words.c.dossier_id).where(*in_range)))
         else:
-            where.append(_d.c.id.in_(select(_w.c.dossier_id).where(*in_range)))
+            where.append(ids.in_(select(words.c.dossier_id).where(*in_range)))
+    return where
+
+
+def _filters(f: DossierFilter) -> list[ColumnElement[bool]]:
+    """The filter's conditions other than its search tokens."""
+    where: list[ColumnElement[bool]] = []
     if f.groups:
         where.append(_l.c.grp.in_(sorted(g.value for g in f.groups)))
     if f.flags:
@@ -287,21 +313,27 @@ def late_page_statement(
     limit: int,
     broad: frozenset[str] = frozenset(),
     lead: str | None = None,
+    keyed: str | None = None,
 ) -> Select[Any]:
     """``page_statement`` that finds the page's ids first and reads their columns after:
     both databases would otherwise read every gathered match's listing row (and carry it
     through the sort) to show 60 of them. At 31,000 dossiers on SQLite `kamminga` (439
     matches) took 10 ms that way and 3.5 ms this way, `38` 6.2 and 1.4 ms; at 310,000 on
-    PostgreSQL `kamminga` 45 and 25 ms."""
-    ids = (
-        select(_d.c.id)
-        .select_from(_FROM)
-        .where(*conditions(f, broad, lead))
-        .order_by(*_order_by(sort))
-        .offset(offset)
-        .limit(limit)
-        .subquery("page_ids")
-    )
+    PostgreSQL `kamminga` 45 and 25 ms.
+
+    The ``keyed`` token's page comes from the word index itself (``_keyed_page_ids``)."""
+    if keyed is not None:
+        ids = _keyed_page_ids(f, sort.descending, offset, limit, broad, keyed)
+    else:
+        ids = (
+            select(_d.c.id)
+            .select_from(_FROM)
+            .where(*conditions(f, broad, lead))
+            .order_by(*_order_by(sort))
+            .offset(offset)
+            .limit(limit)
+            .subquery("page_ids")
+        )
     return (
         select(*_PAGE_COLUMNS)
         .select_from(ids.join(_d, _d.c.id == ids.c.id).join(_a, _a.c.id == _d.c.address_id))
@@ -310,20 +342,77 @@ def late_page_statement(
     )
 
 
-def plan(conn: Connection, f: DossierFilter, sort: ListSort) -> tuple[frozenset[str], str | None]:
-    """How the page is found: the tokens asked per dossier while walking the list in its
-    order (broad ones), and on PostgreSQL the token whose matches are gathered first (the
-    narrowest; SQLite gathers ``IN`` first by itself)."""
+def _keyed_page_ids(
+    f: DossierFilter,
+    descending: bool,
+    offset: int,
+    limit: int,
+    broad: frozenset[str],
+    lead: str,
+) -> Any:
+    """The page's ids in address order, read from the ``lead`` token's range of the word
+    index: its entries carry each dossier's address key (``core.search.address_key``, whose
+    order is the columns' order), so the matches are sorted without looking up any of their
+    addresses, and only the page's dossiers are read. At 310,000 dossiers on PostgreSQL `wij`
+    (4,564 matches) took 20 ms gathered and looked up, 3–4 ms this way; on SQLite `wijk`
+    22–26 ms and 4–8 ms, `38` 12–27 and 2.5–3 ms (the same pages)."""
+    low, high = prefix_range(lead)
+    others = [t for t in tokens(f) if t != lead]
+    filters = _filters(f)
+    source: Any = _w
+    if filters:  # the matches' dossiers and list rows are needed after all
+        source = _w.join(_d, _d.c.id == _w.c.dossier_id).outerjoin(
+            _l, _l.c.dossier_id == _w.c.dossier_id
+        )
+    order = (_w.c.address_key, _w.c.dossier_id)
+    return (
+        select(_w.c.dossier_id.label("id"), _w.c.address_key)
+        .select_from(source)
+        .where(
+            _w.c.word >= low,
+            _w.c.word < high,
+            *_token_conditions(others, _w.c.dossier_id, _w.alias("other_word"), broad),
+            *filters,
+        )
+        .distinct()  # a dossier with two words the token starts
+        .order_by(*(c.desc() for c in order) if descending else order)
+        .offset(offset)
+        .limit(limit)
+        .subquery("page_ids")
+    )
+
+
+class Plan(NamedTuple):
+    """How a page is found (``plan``)."""
+
+    broad: frozenset[str]
+    """Tokens asked per dossier while walking the list in its order."""
+    lead: str | None
+    """PostgreSQL: the token whose matches are gathered first (SQLite gathers ``IN`` first
+    by itself)."""
+    keyed: str | None
+    """In address order, on both databases: the token whose range of the word index gives
+    the page (``_keyed_page_ids``)."""
+
+
+def plan(conn: Connection, f: DossierFilter, sort: ListSort) -> Plan:
+    """How the page is found: the broad tokens, and the narrowest other one leads."""
     found = tokens(f)
     counts = {t: breadth(conn, t) for t in found}
-    enough = _enough(conn) if found else 0
+    address_order = sort.key is SortKey.ADDRESS
+    enough = KEYED_WORDS if address_order else _enough(conn) if found else 0
     broad = frozenset(t for t in found if counts[t] >= enough)
-    if broad == frozenset(found) and sort.key is not SortKey.ADDRESS:
+    if broad == frozenset(found) and not address_order:
         broad = frozenset()  # no index walks that order: gather the matches instead
     narrow = [t for t in found if t not in broad]
-    if not narrow or conn.dialect.name != "postgresql":
-        return broad, None
-    return broad, min(narrow, key=counts.__getitem__)
+    if not narrow:
+        return Plan(broad, None, None)
+    narrowest = min(narrow, key=counts.__getitem__)
+    return Plan(
+        broad,
+        narrowest if conn.dialect.name == "postgresql" else None,
+        narrowest if address_order else None,
+    )
 
 
 def page(
@@ -332,8 +421,7 @@ def page(
     """Rows ``offset`` to ``offset + limit`` of the filtered, sorted list.
 
     The rows carry no ``search_key`` (the database searched them)."""
-    broad, lead = plan(conn, f, sort)
-    rows = conn.execute(late_page_statement(f, sort, offset, limit, broad, lead)).all()
+    rows = conn.execute(late_page_statement(f, sort, offset, limit, *plan(conn, f, sort))).all()
     return [_summary(*row) for row in rows]
 
 
@@ -343,7 +431,7 @@ def every_row(
     """Every row of the filtered, sorted list, ``size`` rows at a time, from one query (a
     letter run reads the whole selection: an OFFSET per page would sort it again each time).
     PostgreSQL streams them from a server-side cursor."""
-    broad, lead = plan(conn, f, sort)
+    broad, lead, _ = plan(conn, f, sort)
     stmt = page_statement(f, sort, 0, None, broad, lead)
     result = conn.execution_options(stream_results=True, yield_per=size).execute(stmt)
     for part in result.partitions(size):

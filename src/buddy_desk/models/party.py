@@ -6,7 +6,7 @@ from sqlalchemy import CheckConstraint, Enum, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from buddy_desk.core.phases import Organisation
-from buddy_desk.models.base import Base
+from buddy_desk.models.base import Base, code_point_text
 
 
 def enum_column(enum_cls: type) -> Enum:
@@ -38,7 +38,9 @@ class Address(Base):
     huisnummer: Mapped[int] = mapped_column(Integer)
     huisletter: Mapped[str | None] = mapped_column(String(1))
     huisnummertoevoeging: Mapped[str | None] = mapped_column(String(4))
-    straat: Mapped[str] = mapped_column(String(80))
+    # code point order on both databases: the list's address order is the same on SQLite and
+    # PostgreSQL, and the same as the search words' address key (``core.search.address_key``)
+    straat: Mapped[str] = mapped_column(code_point_text(80))
     woonplaats: Mapped[str] = mapped_column(String(80))
     gemeente: Mapped[str | None] = mapped_column(String(80))
     ncg_address_id: Mapped[str | None] = mapped_column(String(32), unique=True)

@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.types import TypeDecorator
 
 from buddy_desk.core.phases import FlagKind
+from buddy_desk.core.search import ADDRESS_KEY_LENGTH
 
 FLAG_BITS: dict[FlagKind, int] = {kind: 1 << i for i, kind in enumerate(FlagKind)}
 """Each flag's bit in ``dossier_listing.flag_bits`` (a filter on flags is a bitwise AND)."""
@@ -98,5 +99,6 @@ dossier_search_word = Table(
     "dossier_search_word",
     metadata,
     Column("word", String(80), primary_key=True),
+    Column("address_key", String(ADDRESS_KEY_LENGTH), primary_key=True),
     Column("dossier_id", Integer, primary_key=True, autoincrement=False),
 )

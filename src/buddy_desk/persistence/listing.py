@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from buddy_desk.core.collaboration import CollaborationGroup, collaboration_group
 from buddy_desk.core.phases import FlagKind, ImgPhase, NcgStatus
-from buddy_desk.core.search import fold, search_words
+from buddy_desk.core.search import address_key, fold, search_words
 from buddy_desk.models import Address, Case, Dossier, DossierFlag, DossierResident, Person
 from buddy_desk.models.dossiers import DossierListing, DossierSearchWord
 from buddy_desk.persistence.bulk_write import BulkInsert
@@ -33,6 +33,7 @@ _WORDS: Table = DossierSearchWord.__table__  # type: ignore[assignment]
 _IMG_PHASES = {p.value: p for p in ImgPhase}
 _NCG_STATUSES = {s.value: s for s in NcgStatus}
 _FLAGS = {f.value: f for f in FlagKind}
+_WORD_COLUMNS = ("word", "address_key", "dossier_id")
 _LISTING_COLUMNS = (
     "dossier_id",
     "resident",
@@ -60,7 +61,7 @@ ORDER BY r.dossier_id, r."primary" DESC, r.id
 """
 _FLAG_ROWS = "SELECT dossier_id, kind FROM dossier_flag WHERE active AND {where}"
 _LISTED = f"SELECT {', '.join(_LISTING_COLUMNS)} FROM dossier_listing WHERE {{where}}"
-_WORDS_OF = "SELECT word, dossier_id FROM dossier_search_word WHERE {where}"
+_WORDS_OF = "SELECT word, address_key, dossier_id FROM dossier_search_word WHERE {where}"
 _DOSSIERS = """
 SELECT d.id, a.straat, a.huisnummer, a.huisletter, a.huisnummertoevoeging, a.postcode,
        a.woonplaats
@@ -164,17 +165,17 @@ def _compute(
             flags[dossier_id] |= FLAG_BITS[flag]
     # what the tables hold now, to write only the difference
     stored: dict[int, tuple[Any, ...]] = {}
-    stored_words: set[tuple[str, int]] = set()
+    stored_words: set[tuple[str, str, int]] = set()
     if not fresh:
         stored = {row[0]: tuple(row) for row in rows(_LISTED, "dossier_id")}
-        stored_words = {(w, d) for w, d in rows(_WORDS_OF, "dossier_id")}
+        stored_words = {(w, k, d) for w, k, d in rows(_WORDS_OF, "dossier_id")}
     listing = BulkInsert(conn, DossierListing, _LISTING_COLUMNS)
-    words = BulkInsert(conn, DossierSearchWord, ("word", "dossier_id"))
+    words = BulkInsert(conn, DossierSearchWord, _WORD_COLUMNS)
     gone: list[int] = []  # dossiers whose stored list row is replaced or has no dossier now
     for d_id, straat, nr, letter, toev, pc, wp in rows(_DOSSIERS, "d.id"):
         img = img_cases.get(d_id)
         resident_names = names.get(d_id, [])
-        row, found_by = listing_of(
+        row, found_by, key = listing_of(
             d_id,
             (straat, nr, letter, toev, pc, wp),
             img,
@@ -188,20 +189,20 @@ def _compute(
                 gone.append(d_id)
             listing.add(row)
         for word in found_by:
-            pair = (word, d_id)
-            if pair in stored_words:
-                stored_words.discard(pair)
+            entry = (word, key, d_id)
+            if entry in stored_words:
+                stored_words.discard(entry)
             else:
-                words.add(pair)
+                words.add(entry)
     gone += stored  # listed, but the dossier is gone
     for start in range(0, len(gone), 500):
         conn.execute(_LISTING.delete().where(_LISTING.c.dossier_id.in_(gone[start : start + 500])))
-    if stored_words:  # words a dossier is no longer found by
+    if stored_words:  # words a dossier is no longer found by, or under another address
         conn.execute(
             _WORDS.delete().where(
                 _WORDS.c.word == bindparam("w"), _WORDS.c.dossier_id == bindparam("d")
             ),
-            [{"w": w, "d": d} for w, d in stored_words],
+            [{"w": w, "d": d} for w, _, d in stored_words],
         )
     listing.flush()
     words.rows.sort()  # in index order: the B-tree grows at one end, not all over
@@ -223,8 +224,8 @@ def listing_of(
     ncg: tuple[str, str] | None,
     resident_names: list[str],
     bits: int,
-) -> tuple[tuple[Any, ...], set[str]]:
-    """A dossier's list row and the words it is found by.
+) -> tuple[tuple[Any, ...], set[str], str]:
+    """A dossier's list row, the words it is found by and its address key.
 
     ``img``: its IMG cases as (zaaknummer, status), the primary one first (``primary_first``);
     ``ncg``: its NCG case; ``resident_names`` the primary resident first."""
@@ -250,7 +251,8 @@ def listing_of(
     )
     straat, nr, letter, toev, pc, wp = address
     number = number_text(nr, letter, toev)
-    return row, search_words(straat, number, pc, wp, resident_names, zaaknummers)
+    found_by = search_words(straat, number, pc, wp, resident_names, zaaknummers)
+    return row, found_by, address_key(straat, nr, letter, toev)
 
 
 def primary_first(cases: list[CaseOrder]) -> list[CaseOrder]:
@@ -268,13 +270,13 @@ def insert_listing(conn: Connection, dossiers: Iterable[NewDossier]) -> None:
     flag bits; no residents), instead of reading them back. Gives what ``refresh_listing``
     computes (tests/integration/importing/test_import_listing.py)."""
     listing = BulkInsert(conn, DossierListing, _LISTING_COLUMNS)
-    words = BulkInsert(conn, DossierSearchWord, ("word", "dossier_id"))
+    words = BulkInsert(conn, DossierSearchWord, _WORD_COLUMNS)
     for dossier_id, address, img_cases, ncg_cases, bits in sorted(dossiers, key=_first):
         img = [c[:2] for c in _in_order(img_cases)] if img_cases else None
         ncg = _in_order(ncg_cases)[0][:2] if ncg_cases else None
-        row, found_by = listing_of(dossier_id, address, img, ncg, [], bits)
+        row, found_by, key = listing_of(dossier_id, address, img, ncg, [], bits)
         listing.add(row)
-        words.rows.extend([(word, dossier_id) for word in found_by])
+        words.rows.extend([(word, key, dossier_id) for word in found_by])
     listing.flush()
     words.rows.sort()  # in index order
     words.flush()

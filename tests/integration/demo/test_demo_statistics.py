@@ -1,5 +1,6 @@
 """A demo database is ready for the list at once: PostgreSQL's planner has its statistics
-(before autovacuum would get there, the list's queries were planned blind)."""
+(before autovacuum would get there, the list's queries were planned blind) and the search
+words' index can be read without the table."""
 
 from __future__ import annotations
 
@@ -29,6 +30,14 @@ def test_a_demo_leaves_the_planner_its_statistics(engine: Engine) -> None:
                 text("SELECT reltuples FROM pg_class WHERE relname = 'dossier'")
             ).scalar_one()
             assert estimate == stats.dossiers
+            # the words' index is read without the table: every page is marked all-visible
+            pages, visible = conn.execute(
+                text(
+                    "SELECT relpages, relallvisible FROM pg_class "
+                    "WHERE relname = 'dossier_search_word'"
+                )
+            ).one()
+            assert pages > 0 and visible == pages
         else:  # SQLite's list plans were measured without statistics: none are made
             found = conn.execute(
                 text("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")

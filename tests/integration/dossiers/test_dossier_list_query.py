@@ -23,7 +23,7 @@ from buddy_desk.dossiers.service import (
 )
 from buddy_desk.importing.exports import ExportKind
 from buddy_desk.importing.service import import_export
-from buddy_desk.models import DossierFlag
+from buddy_desk.models import Address, Dossier, DossierFlag
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from tests.factories import make_dossier, make_supervisor
 
@@ -64,14 +64,16 @@ def _expected(rows: list[DossierSummary], f: DossierFilter) -> list[int]:
 
 @pytest.fixture(params=["gathered", "walked"])
 def plan(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Both ways a token is searched: its matches gathered (``in``), or the list walked in
-    its order asking each dossier (``exists``, for tokens that start many words)."""
+    """Both ways a token is searched: its matches gathered (``in``; in address order read
+    from the word index by their address keys), or the list walked in its order asking each
+    dossier (``exists``, for tokens that start many words)."""
     from buddy_desk.dossiers import list_query
 
     monkeypatch.setattr(list_query, "_BROAD", {})
     monkeypatch.setattr(list_query, "_DOSSIERS", {})
     if request.param == "walked":  # every token that starts a word at all counts as broad
         monkeypatch.setattr(list_query, "broad_words", lambda *_args: 1)
+        monkeypatch.setattr(list_query, "KEYED_WORDS", 1)
     return str(request.param)
 
 
@@ -130,6 +132,62 @@ def test_sorting_by_each_column_both_ways(uow: UnitOfWork) -> None:
     assert [r.id for r in address_desc] == [
         r.id for r in sorted(rows, key=address_sort_key, reverse=True)
     ]
+
+
+def _column_order(row: DossierSummary) -> tuple[Any, ...]:
+    """The list's address order as its columns define it: none before any letter or
+    addition, text by code point."""
+    return (
+        row.straat,
+        row.huisnummer,
+        row.huisletter is not None,
+        row.huisletter or "",
+        row.toevoeging is not None,
+        row.toevoeging or "",
+        row.id,
+    )
+
+
+def test_address_order_is_one_order_whichever_way_a_page_is_found(
+    uow: UnitOfWork, plan: str
+) -> None:
+    """A token's pages in address order (read from the word index's address keys, or by
+    walking the list) follow the columns' order, in pages of any size, both ways, and after
+    a street is renamed."""
+    for i, (straat, nr, letter, addition) in enumerate([
+        ("Tuinstraat", 9, None, None), ("Tuinstraat", 10, None, None),
+        ("Tuinstraat", 100, None, None), ("Tuinstraat", 10, "A", None),
+        ("Tuinstraat", 10, "a", None), ("Tuinstraat", 10, None, "1"),
+        ("Tuinstraat", 10, None, "10"), ("Tuinstraat", 10, None, "2"),
+        ("Tuinstraat", 10, "A", "1"), ("Tuin", 3, None, None), ("Tuin Oost", 1, None, None),
+        ("TuinZ", 1, None, None), ("tuinpad", 1, None, None), ("Tuïnhof", 1, None, None),
+    ]):  # fmt: skip
+        make_dossier(
+            uow, straat=straat, huisnummer=nr, huisletter=letter, toevoeging=addition,
+            postcode=f"97{i:02d}AB",  # one address each, whatever the number
+        )  # fmt: skip
+    rows = load_summaries(uow)
+    for descending in (False, True):
+        expected = [r.id for r in sorted(rows, key=_column_order, reverse=descending)]
+        sort = ListSort(SortKey.ADDRESS, descending)
+        for size in (1, 2, 3, 50):
+            found = [
+                r.id
+                for offset in range(0, len(rows), size)
+                for r in find_summaries(uow, DossierFilter("tu"), sort, offset, size).rows
+            ]
+            assert found == expected, (plan, descending, size)
+    # renamed: every word of the dossier takes the new address key
+    renamed = next(r.id for r in rows if r.straat == "TuinZ")
+    with uow:
+        address = uow.session.scalars(
+            select(Address).join(Dossier).where(Dossier.id == renamed)
+        ).one()
+        address.straat = "Tuin A"
+        uow.session.commit()
+    found = [r.id for r in find_summaries(uow, DossierFilter("tu")).rows]
+    assert found == [r.id for r in sorted(load_summaries(uow), key=_column_order)]
+    assert found.index(renamed) == 1  # after "Tuin", before "Tuin Oost"
 
 
 def test_new_dossier_from_intake_is_found_at_once(uow: UnitOfWork) -> None:

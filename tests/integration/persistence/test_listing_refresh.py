@@ -13,13 +13,18 @@ from buddy_desk.persistence.unit_of_work import UnitOfWork
 from tests.factories import make_dossier
 
 
-def _tables(uow: UnitOfWork) -> tuple[set[tuple[object, ...]], set[tuple[str, int]]]:
+def _tables(uow: UnitOfWork) -> tuple[set[tuple[object, ...]], set[tuple[str, int, str]]]:
+    """The list rows, and the words as (word, dossier, address key)."""
     with uow:
         rows = {tuple(r) for r in uow.session.execute(select(DossierListing.__table__))}
         words = {
-            (w, d)
-            for w, d in uow.session.execute(
-                select(DossierSearchWord.word, DossierSearchWord.dossier_id)
+            (w, d, k)
+            for w, d, k in uow.session.execute(
+                select(
+                    DossierSearchWord.word,
+                    DossierSearchWord.dossier_id,
+                    DossierSearchWord.address_key,
+                )
             )
         }
     return rows, words
@@ -38,8 +43,11 @@ def test_a_changed_street_replaces_its_words_and_nothing_else(uow: UnitOfWork) -
         refresh_listing(conn, [changed])
         uow.commit()
     rows, words = _tables(uow)
-    assert ("dorpsweg", changed) in words and ("kerkstraat", changed) not in words
-    assert ("molenweg", other) in words
+    found_by = {(w, d) for w, d, _ in words}
+    assert ("dorpsweg", changed) in found_by and ("kerkstraat", changed) not in found_by
+    assert ("molenweg", other) in found_by
+    # every word of the dossier, kept or new, sorts under the new street
+    assert {k.split("\x01")[0] for _, d, k in words if d == changed} == {"Dorpsweg"}
     with uow:  # the difference leaves what recomputing everything from scratch gives
         refresh_listing(uow.session.connection())
         uow.commit()

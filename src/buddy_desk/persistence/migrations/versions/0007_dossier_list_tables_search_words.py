@@ -95,9 +95,8 @@ def upgrade() -> None:
         )
 
     # ### end Alembic commands ###
-    from buddy_desk.persistence.listing import refresh_listing
-
-    refresh_listing(op.get_bind())
+    # The tables are filled by 0012, which computes every dossier's rows again: this step
+    # called today's ``refresh_listing``, whose rows no longer fit the tables made here.
 
 
 def downgrade() -> None:
