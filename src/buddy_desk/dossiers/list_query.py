@@ -257,10 +257,25 @@ def tokens(f: DossierFilter) -> list[str]:
 
 
 def count_matching(conn: Connection, f: DossierFilter) -> int:
-    """How many dossiers the filter matches (every dossier has an address: no join)."""
+    """How many dossiers the filter matches (every dossier has an address: no join).
+
+    Where one token starts fewer than ``BROAD_WORDS`` words, its matches are gathered and
+    each asked for the other tokens: gathering every token's matches cost SQLite 132 ms for
+    `9726 b` at 310,000 dossiers (all dossiers with a word starting with `b`), asking 1,917
+    matches for it 3 ms; `de vries` 87 → 22 ms. Where every token is that broad, each is
+    gathered (asking 20,000 or more matches took 2–5 times as long: `1 a`, `9 a b`)."""
     needs_listing = bool(f.groups or f.flags or f.img_phases or f.ncg_statuses)
     source = _d.outerjoin(_l, _l.c.dossier_id == _d.c.id) if needs_listing else _d
-    stmt = select(func.count()).select_from(source).where(*conditions(f))
+    found = tokens(f)
+    asked: frozenset[str] = frozenset()
+    lead = None
+    if len(found) > 1:
+        counts = {t: breadth(conn, t) for t in found}
+        narrowest = min(found, key=counts.__getitem__)
+        if counts[narrowest] < BROAD_WORDS:
+            asked = frozenset(t for t in found if t != narrowest)
+            lead = narrowest if conn.dialect.name == "postgresql" else None
+    stmt = select(func.count()).select_from(source).where(*conditions(f, asked, lead))
     return int(conn.execute(stmt).scalar_one())
 
 

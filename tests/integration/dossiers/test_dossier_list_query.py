@@ -93,6 +93,9 @@ def test_sql_search_finds_what_the_search_rules_find(uow: UnitOfWork, plan: str)
         page = find_summaries(uow, f, with_counts=True)
         assert [r.id for r in page.rows] == _expected(everything, f), (plan, f)
         assert page.matching == len(page.rows) and page.total == len(everything)
+        # counted in the database when the first page does not hold them all
+        first = find_summaries(uow, f, limit=1, with_counts=True)
+        assert first.matching == len(page.rows), (plan, f)
 
 
 def test_page_rows_equal_the_full_rows(uow: UnitOfWork) -> None:
