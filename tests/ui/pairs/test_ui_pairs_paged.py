@@ -110,6 +110,7 @@ def test_select_all_couples_the_whole_list_not_only_the_rows_read(
     assert coupled.args == [5]
     assert all(r.paired for r in list_pairs(uow))
     # a selection of rows is those rows only
-    qtbot.waitUntil(lambda: not ws.whole and ws.model.rowCount() == PAGE, timeout=10_000)
+    qtbot.waitUntil(lambda: "5 dossiers gekoppeld." in ws.summary.text(), timeout=10_000)
+    assert not ws.whole  # shown anew: nothing selected
     ws.table.selectRow(0)
     assert not ws.whole and ws.selected_count() == 1
