@@ -28,8 +28,8 @@ from buddy_desk.i18n import tr
 from buddy_desk.models import Address, Dossier, Supervisor, TimelineEvent
 from buddy_desk.models.base import utcnow
 from buddy_desk.models.pairs import PairChange
+from buddy_desk.pairs.queries import PairFilter as PairFilter
 from buddy_desk.pairs.queries import (
-    PairFilter,
     buddy_group_statement,
     count_statement,
     group_count_statement,
@@ -53,8 +53,6 @@ from buddy_desk.signals.service import count_open_signals, notify_in_session
 EVENT_KIND = "pair"
 _GROUPS = {g.value: g for g in CollaborationGroup}
 _CHUNK = 500  # dossier ids per IN query
-
-__all__ = ["PairFilter"]  # the list's filter, for the workspace and the command line
 
 
 class NotCoordinatorError(BuddyDeskError):

@@ -1,0 +1,220 @@
+"""The proactive worklist in SQL: its rows (phase, contacts, the latest one) worked out per
+address by the database, filtered, in worklist order a page at a time, and its counts per
+phase by GROUP BY, the same on SQLite and PostgreSQL.
+
+The order and the phase are ``rules.outreach_phase`` and the list's order as the in-memory
+worklist had them: phase, gemeente (the town where there is none), postcode, the address line
+as letters write it (``core.address.street_line``: "Kerkstraat 10" before "Kerkstraat 9", as
+text), dossier."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Integer, Select, String, case, cast, exists, func
+from sqlalchemy import select as sql_select
+from sqlalchemy.orm import aliased
+
+from buddy_desk.core.phases import NcgStatus, Organisation
+from buddy_desk.models import Address, Case, Dossier
+from buddy_desk.models.outreach import OutreachContact
+from buddy_desk.models.signals import Observation
+from buddy_desk.outreach.rules import ContactOutcome, OutreachPhase, outreach_phase
+from buddy_desk.signals.rules import ObservationKind
+
+_last = aliased(OutreachContact, name="last_contact")
+
+
+@dataclass(frozen=True)
+class WorklistFilter:
+    phases: frozenset[OutreachPhase] = frozenset()
+    gemeente: str | None = None
+    woonplaats: str | None = None
+    ncg_status: NcgStatus | None = None
+    include_closed: bool = False
+
+
+def _phase_of_status() -> dict[OutreachPhase, list[str]]:
+    """The NCG statuses per phase when NCG saw no damage (from ``rules.outreach_phase``)."""
+    found: dict[OutreachPhase, list[str]] = {}
+    for status in NcgStatus:
+        found.setdefault(outreach_phase(status, False), []).append(status.value)
+    return found
+
+
+def _worklist() -> Any:
+    """Per address on the proactive list (an NCG case, no IMG case): its case, its address,
+    when NCG first saw damage, its number of contacts and the id of its latest one."""
+    img_case = (
+        exists()
+        .where(Case.dossier_id == Dossier.id, Case.organisation == Organisation.IMG)
+        .correlate(Dossier)
+    )
+    seen = (
+        sql_select(func.min(Observation.datum))
+        .where(
+            Observation.dossier_id == Dossier.id,
+            Observation.kind == ObservationKind.NCG_DAMAGE_SEEN,
+        )
+        .correlate(Dossier)
+        .scalar_subquery()
+    )
+    attempts = (
+        sql_select(func.count(OutreachContact.id))
+        .where(OutreachContact.dossier_id == Dossier.id)
+        .correlate(Dossier)
+        .scalar_subquery()
+    )
+    last_id = (
+        sql_select(OutreachContact.id)
+        .where(OutreachContact.dossier_id == Dossier.id)
+        .order_by(OutreachContact.attempted_on.desc(), OutreachContact.id.desc())
+        .limit(1)
+        .correlate(Dossier)
+        .scalar_subquery()
+    )
+    return (
+        sql_select(
+            Dossier.id.label("dossier_id"),
+            Case.id.label("case_id"),
+            Case.identificatie,
+            Case.status,
+            Case.bijzondere_situatie,
+            Address.straat,
+            Address.huisnummer,
+            Address.huisletter,
+            Address.huisnummertoevoeging,
+            Address.postcode,
+            Address.woonplaats,
+            Address.gemeente,
+            Address.ncg_address_id,
+            seen.label("damage_seen"),
+            attempts.label("attempts"),
+            last_id.label("last_id"),
+        )
+        .join(Case, Case.dossier_id == Dossier.id)
+        .join(Address, Address.id == Dossier.address_id)
+        .where(Case.organisation == Organisation.NCG, ~img_case)
+        .subquery("worklist")
+    )
+
+
+class _Columns:
+    """The worklist's derived columns over one ``_worklist()`` subquery."""
+
+    def __init__(self, w: Any) -> None:
+        self.w = w
+        statuses = _phase_of_status()
+        self.phase: ColumnElement[int] = case(
+            (w.c.damage_seen.is_not(None), int(OutreachPhase.DAMAGE_SEEN)),
+            *(
+                (w.c.status.in_(statuses[p]), int(p))
+                for p in (OutreachPhase.INSPECTION_AHEAD, OutreachPhase.PLAN_AHEAD)
+            ),
+            else_=int(OutreachPhase.OTHER),
+        )
+        # ``gem or wp``: an empty gemeente counts as none
+        self.gemeente: ColumnElement[str] = func.coalesce(
+            func.nullif(w.c.gemeente, ""), w.c.woonplaats
+        )
+        closing = sorted(o.value for o in ContactOutcome if o.closes)
+        self.open: ColumnElement[bool] = _last.id.is_(None) | _last.outcome.not_in(closing)
+        number = (
+            cast(w.c.huisnummer, String)
+            + func.coalesce(w.c.huisletter, "")
+            + case(
+                (func.coalesce(w.c.huisnummertoevoeging, "") != "", "-" + w.c.huisnummertoevoeging),
+                else_="",
+            )
+        )
+        self.address_line: ColumnElement[str] = case(
+            (func.coalesce(w.c.straat, "") != "", w.c.straat + " " + number), else_=number
+        )
+
+    def where(self, f: WorklistFilter) -> list[ColumnElement[bool]]:
+        w = self.w
+        found: list[ColumnElement[bool]] = []
+        if not f.include_closed:
+            found.append(self.open)
+        if f.phases:
+            found.append(self.phase.in_(sorted(int(p) for p in f.phases)))
+        if f.gemeente is not None:
+            found.append(func.lower(self.gemeente) == f.gemeente.lower())
+        if f.woonplaats is not None:
+            found.append(func.lower(w.c.woonplaats) == f.woonplaats.lower())
+        if f.ncg_status is not None:
+            found.append(w.c.status == f.ncg_status.value)
+        return found
+
+    def source(self) -> Any:
+        return self.w.outerjoin(_last, _last.id == self.w.c.last_id)
+
+
+def page_statement(f: WorklistFilter, offset: int, limit: int | None) -> Select[*tuple[Any, ...]]:
+    """The rows ``offset`` to ``offset + limit`` (None: to the end) in worklist order."""
+    c = _Columns(_worklist())
+    w = c.w
+    return (
+        sql_select(
+            w.c.dossier_id,
+            w.c.identificatie,
+            w.c.status,
+            w.c.bijzondere_situatie,
+            w.c.straat,
+            w.c.huisnummer,
+            w.c.huisletter,
+            w.c.huisnummertoevoeging,
+            w.c.postcode,
+            w.c.woonplaats,
+            c.gemeente.label("place"),
+            w.c.ncg_address_id,
+            w.c.damage_seen,
+            w.c.attempts,
+            cast(c.phase, Integer).label("phase"),
+            _last.id,
+            _last.attempted_on,
+            _last.channel,
+            _last.outcome,
+            _last.note,
+            _last.recorded_by,
+        )
+        .select_from(c.source())
+        .where(*c.where(f))
+        .order_by(c.phase, c.gemeente, w.c.postcode, c.address_line, w.c.dossier_id, w.c.case_id)
+        .offset(offset)
+        .limit(limit)
+    )
+
+
+def count_statement(f: WorklistFilter) -> Select[*tuple[Any, ...]]:
+    c = _Columns(_worklist())
+    return sql_select(func.count()).select_from(c.source()).where(*c.where(f))
+
+
+def phase_count_statement(f: WorklistFilter) -> Select[*tuple[Any, ...]]:
+    """(phase, addresses) of the rows ``f`` shows."""
+    c = _Columns(_worklist())
+    return (
+        sql_select(c.phase.label("phase"), func.count())
+        .select_from(c.source())
+        .where(*c.where(f))
+        .group_by(c.phase)
+    )
+
+
+def places_statement() -> Select[*tuple[Any, ...]]:
+    """Every gemeente on the proactive list, closed addresses too (the filter's choices)."""
+    c = _Columns(_worklist())
+    return sql_select(c.gemeente).select_from(c.w).distinct()
+
+
+def summary_statement() -> Select[*tuple[Any, ...]]:
+    """(phase, open, gemeente, NCG status, addresses) over the whole worklist."""
+    c = _Columns(_worklist())
+    open_ = case((c.open, 1), else_=0)
+    return (
+        sql_select(c.phase, open_, c.gemeente, c.w.c.status, func.count())
+        .select_from(c.source())
+        .group_by(c.phase, open_, c.gemeente, c.w.c.status)
+    )
