@@ -80,18 +80,6 @@ class OutreachRow:
     open: bool
 
 
-def accepts(f: WorklistFilter, row: OutreachRow) -> bool:
-    """Whether ``f`` shows ``row`` (the database's ``queries.WorklistFilter`` conditions, for
-    a row in hand)."""
-    return (
-        (f.include_closed or row.open)
-        and (not f.phases or row.phase in f.phases)
-        and (f.gemeente is None or row.gemeente.lower() == f.gemeente.lower())
-        and (f.woonplaats is None or row.woonplaats.lower() == f.woonplaats.lower())
-        and (f.ncg_status is None or row.ncg_status is f.ncg_status)
-    )
-
-
 @dataclass(frozen=True, slots=True)
 class WorklistPart:
     """How many addresses of the worklist share a phase, open or closed, gemeente, status."""
