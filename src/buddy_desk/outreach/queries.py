@@ -43,44 +43,69 @@ def _phase_of_status() -> dict[OutreachPhase, list[str]]:
     return found
 
 
+def _for_dossier(column: Any) -> tuple[Any, Any, Any]:
+    """Per dossier (``column``): when NCG first saw damage, its number of contacts, the id of
+    its latest contact (by day, then as recorded)."""
+    seen = (
+        sql_select(func.min(Observation.datum))
+        .where(Observation.dossier_id == column, Observation.kind == _SEEN)
+        .scalar_subquery()
+    )
+    attempts = (
+        sql_select(func.count(OutreachContact.id))
+        .where(OutreachContact.dossier_id == column)
+        .scalar_subquery()
+    )
+    last_id = (
+        sql_select(OutreachContact.id)
+        .where(OutreachContact.dossier_id == column)
+        .order_by(OutreachContact.attempted_on.desc(), OutreachContact.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return seen, attempts, last_id
+
+
+_SEEN = ObservationKind.NCG_DAMAGE_SEEN
+_later = aliased(OutreachContact, name="later_contact")
+
+
 def _worklist() -> Any:
     """Per address on the proactive list (an NCG case, no IMG case): its case, its address,
-    when NCG first saw damage, its number of contacts and the id of its latest one."""
+    whether NCG saw damage and whether its latest contact closed it. Only what filters and
+    orders the list: a page's other columns are read for its rows alone (``page_statement``)."""
     img_case = (
         exists()
         .where(Case.dossier_id == Dossier.id, Case.organisation == Organisation.IMG)
         .correlate(Dossier)
     )
     seen = (
-        sql_select(func.min(Observation.datum))
+        exists()
+        .where(Observation.dossier_id == Dossier.id, Observation.kind == _SEEN)
+        .correlate(Dossier)
+    )
+    closing = sorted(o.value for o in ContactOutcome if o.closes)
+    later = exists().where(
+        _later.dossier_id == OutreachContact.dossier_id,
+        (_later.attempted_on > OutreachContact.attempted_on)
+        | (
+            (_later.attempted_on == OutreachContact.attempted_on) & (_later.id > OutreachContact.id)
+        ),
+    )
+    closed = (
+        exists()
         .where(
-            Observation.dossier_id == Dossier.id,
-            Observation.kind == ObservationKind.NCG_DAMAGE_SEEN,
+            OutreachContact.dossier_id == Dossier.id,
+            OutreachContact.outcome.in_(closing),
+            ~later,
         )
         .correlate(Dossier)
-        .scalar_subquery()
-    )
-    attempts = (
-        sql_select(func.count(OutreachContact.id))
-        .where(OutreachContact.dossier_id == Dossier.id)
-        .correlate(Dossier)
-        .scalar_subquery()
-    )
-    last_id = (
-        sql_select(OutreachContact.id)
-        .where(OutreachContact.dossier_id == Dossier.id)
-        .order_by(OutreachContact.attempted_on.desc(), OutreachContact.id.desc())
-        .limit(1)
-        .correlate(Dossier)
-        .scalar_subquery()
     )
     return (
         sql_select(
             Dossier.id.label("dossier_id"),
             Case.id.label("case_id"),
-            Case.identificatie,
             Case.status,
-            Case.bijzondere_situatie,
             Address.straat,
             Address.huisnummer,
             Address.huisletter,
@@ -88,10 +113,8 @@ def _worklist() -> Any:
             Address.postcode,
             Address.woonplaats,
             Address.gemeente,
-            Address.ncg_address_id,
-            seen.label("damage_seen"),
-            attempts.label("attempts"),
-            last_id.label("last_id"),
+            case((seen, 1), else_=0).label("seen"),
+            case((closed, 1), else_=0).label("closed"),
         )
         .join(Case, Case.dossier_id == Dossier.id)
         .join(Address, Address.id == Dossier.address_id)
@@ -107,7 +130,7 @@ class _Columns:
         self.w = w
         statuses = _phase_of_status()
         self.phase: ColumnElement[int] = case(
-            (w.c.damage_seen.is_not(None), int(OutreachPhase.DAMAGE_SEEN)),
+            (w.c.seen == 1, int(OutreachPhase.DAMAGE_SEEN)),
             *(
                 (w.c.status.in_(statuses[p]), int(p))
                 for p in (OutreachPhase.INSPECTION_AHEAD, OutreachPhase.PLAN_AHEAD)
@@ -118,8 +141,7 @@ class _Columns:
         self.gemeente: ColumnElement[str] = func.coalesce(
             func.nullif(w.c.gemeente, ""), w.c.woonplaats
         )
-        closing = sorted(o.value for o in ContactOutcome if o.closes)
-        self.open: ColumnElement[bool] = _last.id.is_(None) | _last.outcome.not_in(closing)
+        self.open: ColumnElement[bool] = w.c.closed == 0
         number = (
             cast(w.c.huisnummer, String)
             + func.coalesce(w.c.huisletter, "")
@@ -147,31 +169,52 @@ class _Columns:
             found.append(w.c.status == f.ncg_status.value)
         return found
 
-    def source(self) -> Any:
-        return self.w.outerjoin(_last, _last.id == self.w.c.last_id)
-
 
 def page_statement(f: WorklistFilter, offset: int, limit: int | None) -> Select[*tuple[Any, ...]]:
-    """The rows ``offset`` to ``offset + limit`` (None: to the end) in worklist order."""
+    """The rows ``offset`` to ``offset + limit`` (None: to the end) in worklist order: the
+    page's addresses found first, their contacts and observations read for them alone."""
     c = _Columns(_worklist())
     w = c.w
+    keys = (
+        cast(c.phase, Integer).label("phase"),
+        c.gemeente.label("place"),
+        w.c.postcode,
+        c.address_line.label("line"),
+        w.c.dossier_id,
+        w.c.case_id,
+    )
+    found = (
+        sql_select(*keys)
+        .where(*c.where(f))
+        .order_by(*keys)
+        .offset(offset)
+        .limit(limit)
+        .subquery("page")
+    )
+    seen, attempts, last_id = _for_dossier(found.c.dossier_id)
+    source = (
+        found.join(Case, Case.id == found.c.case_id)
+        .join(Dossier, Dossier.id == found.c.dossier_id)
+        .join(Address, Address.id == Dossier.address_id)
+        .outerjoin(_last, _last.id == last_id)
+    )
     return (
         sql_select(
-            w.c.dossier_id,
-            w.c.identificatie,
-            w.c.status,
-            w.c.bijzondere_situatie,
-            w.c.straat,
-            w.c.huisnummer,
-            w.c.huisletter,
-            w.c.huisnummertoevoeging,
-            w.c.postcode,
-            w.c.woonplaats,
-            c.gemeente.label("place"),
-            w.c.ncg_address_id,
-            w.c.damage_seen,
-            w.c.attempts,
-            cast(c.phase, Integer).label("phase"),
+            found.c.dossier_id,
+            Case.identificatie,
+            Case.status,
+            Case.bijzondere_situatie,
+            Address.straat,
+            Address.huisnummer,
+            Address.huisletter,
+            Address.huisnummertoevoeging,
+            Address.postcode,
+            Address.woonplaats,
+            found.c.place,
+            Address.ncg_address_id,
+            seen,
+            attempts,
+            found.c.phase,
             _last.id,
             _last.attempted_on,
             _last.channel,
@@ -179,17 +222,21 @@ def page_statement(f: WorklistFilter, offset: int, limit: int | None) -> Select[
             _last.note,
             _last.recorded_by,
         )
-        .select_from(c.source())
-        .where(*c.where(f))
-        .order_by(c.phase, c.gemeente, w.c.postcode, c.address_line, w.c.dossier_id, w.c.case_id)
-        .offset(offset)
-        .limit(limit)
+        .select_from(source)
+        .order_by(
+            found.c.phase,
+            found.c.place,
+            found.c.postcode,
+            found.c.line,
+            found.c.dossier_id,
+            found.c.case_id,
+        )
     )
 
 
 def count_statement(f: WorklistFilter) -> Select[*tuple[Any, ...]]:
     c = _Columns(_worklist())
-    return sql_select(func.count()).select_from(c.source()).where(*c.where(f))
+    return sql_select(func.count()).select_from(c.w).where(*c.where(f))
 
 
 def phase_count_statement(f: WorklistFilter) -> Select[*tuple[Any, ...]]:
@@ -197,7 +244,7 @@ def phase_count_statement(f: WorklistFilter) -> Select[*tuple[Any, ...]]:
     c = _Columns(_worklist())
     return (
         sql_select(c.phase.label("phase"), func.count())
-        .select_from(c.source())
+        .select_from(c.w)
         .where(*c.where(f))
         .group_by(c.phase)
     )
@@ -215,6 +262,6 @@ def summary_statement() -> Select[*tuple[Any, ...]]:
     open_ = case((c.open, 1), else_=0)
     return (
         sql_select(c.phase, open_, c.gemeente, c.w.c.status, func.count())
-        .select_from(c.source())
+        .select_from(c.w)
         .group_by(c.phase, open_, c.gemeente, c.w.c.status)
     )
