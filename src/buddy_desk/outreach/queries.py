@@ -67,7 +67,32 @@ def _for_dossier(column: Any) -> tuple[Any, Any, Any]:
 
 
 _SEEN = ObservationKind.NCG_DAMAGE_SEEN
-_later = aliased(OutreachContact, name="later_contact")
+_latest = aliased(OutreachContact, name="latest_contact")
+
+
+def _closed_dossiers() -> Any:
+    """The dossiers whose latest contact (by day, then as recorded) closed them: the latest
+    day per dossier, the last contact recorded that day, its outcome."""
+    last_day = (
+        sql_select(OutreachContact.dossier_id, func.max(OutreachContact.attempted_on).label("day"))
+        .group_by(OutreachContact.dossier_id)
+        .subquery("last_day")
+    )
+    last_ids = (
+        sql_select(func.max(_latest.id))
+        .join(
+            last_day,
+            (last_day.c.dossier_id == _latest.dossier_id)
+            & (last_day.c.day == _latest.attempted_on),
+        )
+        .group_by(_latest.dossier_id)
+    )
+    closing = sorted(o.value for o in ContactOutcome if o.closes)
+    return (
+        sql_select(OutreachContact.dossier_id)
+        .where(OutreachContact.id.in_(last_ids), OutreachContact.outcome.in_(closing))
+        .scalar_subquery()
+    )
 
 
 def _worklist() -> Any:
@@ -79,28 +104,11 @@ def _worklist() -> Any:
         .where(Case.dossier_id == Dossier.id, Case.organisation == Organisation.IMG)
         .correlate(Dossier)
     )
-    seen = (
-        exists()
-        .where(Observation.dossier_id == Dossier.id, Observation.kind == _SEEN)
-        .correlate(Dossier)
+    # sets worked out once, not asked per address: both databases hash them
+    seen = Dossier.id.in_(
+        sql_select(Observation.dossier_id).where(Observation.kind == _SEEN).scalar_subquery()
     )
-    closing = sorted(o.value for o in ContactOutcome if o.closes)
-    later = exists().where(
-        _later.dossier_id == OutreachContact.dossier_id,
-        (_later.attempted_on > OutreachContact.attempted_on)
-        | (
-            (_later.attempted_on == OutreachContact.attempted_on) & (_later.id > OutreachContact.id)
-        ),
-    )
-    closed = (
-        exists()
-        .where(
-            OutreachContact.dossier_id == Dossier.id,
-            OutreachContact.outcome.in_(closing),
-            ~later,
-        )
-        .correlate(Dossier)
-    )
+    closed = Dossier.id.in_(_closed_dossiers())
     return (
         sql_select(
             Dossier.id.label("dossier_id"),
@@ -113,8 +121,8 @@ def _worklist() -> Any:
             Address.postcode,
             Address.woonplaats,
             Address.gemeente,
-            case((seen, 1), else_=0).label("seen"),
-            case((closed, 1), else_=0).label("closed"),
+            seen.label("seen"),
+            closed.label("closed"),
         )
         .join(Case, Case.dossier_id == Dossier.id)
         .join(Address, Address.id == Dossier.address_id)
@@ -130,7 +138,7 @@ class _Columns:
         self.w = w
         statuses = _phase_of_status()
         self.phase: ColumnElement[int] = case(
-            (w.c.seen == 1, int(OutreachPhase.DAMAGE_SEEN)),
+            (w.c.seen, int(OutreachPhase.DAMAGE_SEEN)),
             *(
                 (w.c.status.in_(statuses[p]), int(p))
                 for p in (OutreachPhase.INSPECTION_AHEAD, OutreachPhase.PLAN_AHEAD)
@@ -141,7 +149,7 @@ class _Columns:
         self.gemeente: ColumnElement[str] = func.coalesce(
             func.nullif(w.c.gemeente, ""), w.c.woonplaats
         )
-        self.open: ColumnElement[bool] = w.c.closed == 0
+        self.open: ColumnElement[bool] = ~w.c.closed
         number = (
             cast(w.c.huisnummer, String)
             + func.coalesce(w.c.huisletter, "")
