@@ -258,12 +258,6 @@ def phase_count_statement(f: WorklistFilter) -> Select[*tuple[Any, ...]]:
     )
 
 
-def places_statement() -> Select[*tuple[Any, ...]]:
-    """Every gemeente on the proactive list, closed addresses too (the filter's choices)."""
-    c = _Columns(_worklist())
-    return sql_select(c.gemeente).select_from(c.w).distinct()
-
-
 def summary_statement() -> Select[*tuple[Any, ...]]:
     """(phase, open, gemeente, NCG status, addresses) over the whole worklist."""
     c = _Columns(_worklist())

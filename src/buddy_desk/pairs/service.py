@@ -249,7 +249,7 @@ def list_pairs(
 
 def count_pairs(uow: UnitOfWork, pair_filter: PairFilter) -> PairCount:
     """How many dossiers ``pair_filter`` shows, how many of them lack a full pair, and how many
-    have a pending proposal (one GROUP-free count in the database)."""
+    have a pending proposal (one counting query in the database)."""
     with uow:
         dossiers, unpaired, proposals = uow.session.execute(count_statement(pair_filter)).one()
     return PairCount(int(dossiers), int(unpaired), int(proposals))
