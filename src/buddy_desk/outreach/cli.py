@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -20,14 +21,14 @@ from buddy_desk.outreach.service import (
     ContactInfo,
     OutreachRow,
     WorklistFilter,
-    letter_batch,
     list_contacts,
-    load_worklist,
     phase_counts,
     record_contact,
     resolve_target,
     run_letters,
     staff_organisation,
+    worklist_batches,
+    worklist_letters,
 )
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 
@@ -154,32 +155,43 @@ def _sees_rows(uow: UnitOfWork, args: argparse.Namespace) -> bool:
 
 def run_list(args: argparse.Namespace) -> int:
     uow = open_uow(args)
-    rows = load_worklist(uow, _filter(args))
+    f = _filter(args)
     if not _sees_rows(uow, args):
-        counts = {str(int(p)): n for p, n in phase_counts(rows).items()}
+        counts = {str(int(p)): n for p, n in phase_counts(uow, f).items()}
 
         def human_counts() -> None:
             print("De werklijst bevat gegevens van NCG; u ziet alleen de aantallen per fase.")
             print(", ".join(f"fase {p}: {n}" for p, n in counts.items()))
 
         return emit(args, {"counts": counts}, human_counts)
-    shown = rows[: args.limit] if args.limit else rows
+
+    def shown() -> Iterator[OutreachRow]:  # read a batch at a time, up to --limit
+        left = args.limit or None
+        for batch in worklist_batches(uow, f):
+            yield from batch[:left]
+            if left is not None:
+                left -= min(left, len(batch))
+                if not left:
+                    return
+
+    if getattr(args, "json", False):
+        return emit(args, [row_json(r) for r in shown()], "")
 
     def human() -> None:
-        for r in shown:
+        for r in shown():
             last = f"{r.last.attempted_on:%d-%m-%Y} {r.last.outcome.value}" if r.last else "-"
             print(
                 f"{r.dossier_id:>6}  fase {int(r.phase)}  NCG {r.ncg_status.value:<4} "
                 f"{r.address_line:<28.28} {r.postcode} {r.woonplaats:<16.16} "
                 f"{r.attempts:>2}x  {last}"
             )
-        per_phase = phase_counts(rows)
+        per_phase = phase_counts(uow, f)
         print(
-            f"{len(rows)} adres(sen) op de werklijst: "
+            f"{sum(per_phase.values())} adres(sen) op de werklijst: "
             + ", ".join(f"fase {int(p)}: {n}" for p, n in per_phase.items())
         )
 
-    return emit(args, [row_json(r) for r in shown], human)
+    return emit(args, None, human)
 
 
 def run_record(args: argparse.Namespace) -> int:
@@ -221,13 +233,13 @@ def run_letters_cli(args: argparse.Namespace) -> int:
         raise BuddyDeskError(
             "outreach letters: de brieven bevatten gegevens van NCG; alleen NCG maakt ze."
         )
-    rows = load_worklist(uow, _filter(args))
-    if args.dossier:
-        wanted = set(args.dossier)
-        rows = [r for r in rows if r.dossier_id in wanted]
-    if args.limit:
-        rows = rows[: args.limit]
-    batch = letter_batch(uow, rows, _date(args.date, "--date"))
+    batch = worklist_letters(
+        uow,
+        _filter(args),
+        _date(args.date, "--date"),
+        dossiers=set(args.dossier) if args.dossier else None,
+        limit=args.limit or None,
+    )
     result = run_letters(
         uow,
         batch,

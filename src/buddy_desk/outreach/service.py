@@ -14,8 +14,8 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -29,19 +29,21 @@ from buddy_desk.errors import BuddyDeskError, NotFoundError, ValidationError
 from buddy_desk.models import Address, Case, Dossier, DossierResident, Person, Supervisor
 from buddy_desk.models.base import utcnow
 from buddy_desk.models.outreach import OutreachContact
-from buddy_desk.models.signals import Observation
 from buddy_desk.outreach.letter import OutreachLetter, Resident, render_letters
+from buddy_desk.outreach.queries import WorklistFilter as WorklistFilter
+from buddy_desk.outreach.queries import (
+    count_statement,
+    page_statement,
+    phase_count_statement,
+    summary_statement,
+)
 from buddy_desk.outreach.rules import (
     ContactChannel,
-    ContactFact,
     ContactOutcome,
     OutreachPhase,
-    is_open,
-    outreach_phase,
 )
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.progress import NO_PROGRESS, Progress
-from buddy_desk.signals.rules import ObservationKind
 
 NOTE_MAX = 2000
 
@@ -78,21 +80,53 @@ class OutreachRow:
     open: bool
 
 
-@dataclass(frozen=True)
-class WorklistFilter:
-    phases: frozenset[OutreachPhase] = frozenset()
-    gemeente: str | None = None
-    woonplaats: str | None = None
-    ncg_status: NcgStatus | None = None
-    include_closed: bool = False
+@dataclass(frozen=True, slots=True)
+class WorklistPart:
+    """How many addresses of the worklist share a phase, open or closed, gemeente, status."""
 
-    def accepts(self, row: OutreachRow) -> bool:
+    phase: OutreachPhase
+    open: bool
+    gemeente: str
+    ncg_status: NcgStatus
+    addresses: int
+
+
+@dataclass(frozen=True, slots=True)
+class WorklistSummary:
+    """The whole worklist counted in the database (one GROUP BY): the filters' places, the
+    open addresses per phase, and how many addresses any filter of the workspace shows,
+    without reading a row."""
+
+    parts: tuple[WorklistPart, ...]
+
+    def places(self) -> list[str]:
+        return sorted({p.gemeente for p in self.parts})
+
+    def phase_counts(
+        self, worklist_filter: WorklistFilter | None = None
+    ) -> dict[OutreachPhase, int]:
+        """Addresses per phase that the filter (default: the open ones) shows."""
+        f = worklist_filter or WorklistFilter()
+        found = dict.fromkeys(OutreachPhase, 0)
+        for part in self.parts:
+            if self._shows(f, part):
+                found[part.phase] += part.addresses
+        return found
+
+    def count(self, worklist_filter: WorklistFilter) -> int:
+        """How many addresses ``worklist_filter`` shows (a filter on woonplaats: ask
+        ``count_worklist``)."""
+        if worklist_filter.woonplaats is not None:
+            raise ValueError("the summary is not per woonplaats")
+        return sum(p.addresses for p in self.parts if self._shows(worklist_filter, p))
+
+    @staticmethod
+    def _shows(f: WorklistFilter, part: WorklistPart) -> bool:
         return (
-            (self.include_closed or row.open)
-            and (not self.phases or row.phase in self.phases)
-            and (self.gemeente is None or row.gemeente.lower() == self.gemeente.lower())
-            and (self.woonplaats is None or row.woonplaats.lower() == self.woonplaats.lower())
-            and (self.ncg_status is None or row.ncg_status is self.ncg_status)
+            (f.include_closed or part.open)
+            and (not f.phases or part.phase in f.phases)
+            and (f.gemeente is None or part.gemeente.lower() == f.gemeente.lower())
+            and (f.ncg_status is None or part.ncg_status is f.ncg_status)
         )
 
 
@@ -155,62 +189,128 @@ def _proactive_query() -> Select[*tuple[Any, ...]]:
     )
 
 
+PAGE_ROWS = 200
+"""Rows per page of the worklist (and per batch when a letter run reads the whole list)."""
+
+
+def _outreach_row(found: Any) -> OutreachRow:
+    (
+        d_id,
+        ident,
+        status,
+        bijz,
+        straat,
+        nr,
+        letter,
+        toev,
+        pc,
+        wp,
+        place,
+        ncg_id,
+        seen,
+        attempts,
+        phase,
+        last_id,
+        last_on,
+        last_channel,
+        last_outcome,
+        last_note,
+        last_by,
+    ) = found
+    last = (
+        ContactInfo(
+            last_id,
+            d_id,
+            last_on,
+            ContactChannel(last_channel),
+            ContactOutcome(last_outcome),
+            last_note,
+            last_by,
+        )
+        if last_id is not None
+        else None
+    )
+    return OutreachRow(
+        dossier_id=d_id,
+        address_line=street_line(straat, house_number(nr, letter, toev)),
+        postcode=pc,
+        woonplaats=wp,
+        gemeente=place,
+        ncg_status=NcgStatus(status),
+        ncg_reference=ncg_id or ident,
+        bijzondere_situatie=bijz,
+        damage_seen=seen,
+        phase=OutreachPhase(phase),
+        attempts=int(attempts),
+        last=last,
+        open=last is None or not last.outcome.closes,
+    )
+
+
+def worklist_page(
+    uow: UnitOfWork, worklist_filter: WorklistFilter, offset: int, limit: int
+) -> list[OutreachRow]:
+    """Rows ``offset`` to ``offset + limit`` of the worklist ``worklist_filter`` shows, by
+    phase, then gemeente, then address (filtered, ordered and paged in the database)."""
+    with uow:
+        found = uow.session.execute(page_statement(worklist_filter, offset, limit)).all()
+    return [_outreach_row(r) for r in found]
+
+
+def worklist_batches(
+    uow: UnitOfWork, worklist_filter: WorklistFilter, size: int = PAGE_ROWS
+) -> Iterator[list[OutreachRow]]:
+    """Every row ``worklist_filter`` shows, ``size`` at a time, from one query (a letter run,
+    the command line): memory holds one batch, not the list."""
+    with uow:
+        result = uow.session.execute(
+            page_statement(worklist_filter, 0, None),
+            execution_options={"stream_results": True, "yield_per": size},
+        )
+        for part in result.partitions(size):
+            yield [_outreach_row(r) for r in part]
+
+
 def load_worklist(
     uow: UnitOfWork, worklist_filter: WorklistFilter | None = None
 ) -> list[OutreachRow]:
-    """The proactive list as a worklist: by phase, then gemeente, then address."""
+    """The proactive list as a worklist: by phase, then gemeente, then address. Every row at
+    once: for a short list; the app reads pages (``worklist_page``)."""
+    f = worklist_filter or WorklistFilter()
+    return [row for batch in worklist_batches(uow, f) for row in batch]
+
+
+def count_worklist(uow: UnitOfWork, worklist_filter: WorklistFilter) -> int:
+    """How many addresses ``worklist_filter`` shows, counted in the database."""
+    with uow:
+        return int(uow.session.execute(count_statement(worklist_filter)).scalar_one())
+
+
+def phase_counts(
+    uow: UnitOfWork, worklist_filter: WorklistFilter | None = None
+) -> dict[OutreachPhase, int]:
+    """Addresses per phase that ``worklist_filter`` (default: the open ones) shows, counted in
+    the database (GROUP BY)."""
     f = worklist_filter or WorklistFilter()
     with uow:
-        conn = uow.session.connection()
-        seen: dict[int, date] = dict(
-            conn.execute(
-                select(Observation.dossier_id, func.min(Observation.datum))
-                .where(Observation.kind == ObservationKind.NCG_DAMAGE_SEEN)
-                .group_by(Observation.dossier_id)
-            ).all()
+        found = {
+            OutreachPhase(phase): int(n)
+            for phase, n in uow.session.execute(phase_count_statement(f))
+        }
+    return {p: found.get(p, 0) for p in OutreachPhase}
+
+
+def worklist_summary(uow: UnitOfWork) -> WorklistSummary:
+    """The whole worklist, open and closed, counted per phase, gemeente and status (one
+    GROUP BY): what the workspace's counts, places and filters need."""
+    with uow:
+        found = uow.session.execute(summary_statement()).all()
+    return WorklistSummary(
+        tuple(
+            WorklistPart(OutreachPhase(phase), bool(is_open), place, NcgStatus(status), int(n))
+            for phase, is_open, place, status, n in found
         )
-        contacts: dict[int, list[ContactInfo]] = defaultdict(list)
-        for c in uow.session.scalars(
-            select(OutreachContact).order_by(OutreachContact.attempted_on, OutreachContact.id)
-        ):
-            contacts[c.dossier_id].append(_contact_info(c))
-        rows = []
-        for (
-            d_id,
-            ident,
-            status,
-            bijz,
-            straat,
-            nr,
-            letter,
-            toev,
-            pc,
-            wp,
-            gem,
-            ncg_id,
-        ) in conn.execute(_proactive_query()).all():
-            ncg_status = NcgStatus(status)
-            mine = contacts.get(d_id, [])
-            facts = tuple(ContactFact(c.attempted_on, c.channel, c.outcome) for c in mine)
-            row = OutreachRow(
-                dossier_id=d_id,
-                address_line=street_line(straat, house_number(nr, letter, toev)),
-                postcode=pc,
-                woonplaats=wp,
-                gemeente=gem or wp,
-                ncg_status=ncg_status,
-                ncg_reference=ncg_id or ident,
-                bijzondere_situatie=bijz,
-                damage_seen=seen.get(d_id),
-                phase=outreach_phase(ncg_status, d_id in seen),
-                attempts=len(mine),
-                last=mine[-1] if mine else None,
-                open=is_open(facts),
-            )
-            if f.accepts(row):
-                rows.append(row)
-    rows.sort(key=lambda r: (r.phase, r.gemeente, r.postcode, r.address_line, r.dossier_id))
-    return rows
+    )
 
 
 def staff_organisation(uow: UnitOfWork, username: str) -> Organisation:
@@ -224,11 +324,6 @@ def staff_organisation(uow: UnitOfWork, username: str) -> Organisation:
     if org is None:
         raise NotFoundError(f"Er is geen medewerker met gebruikersnaam '{username}'.")
     return org
-
-
-def phase_counts(rows: Sequence[OutreachRow]) -> dict[OutreachPhase, int]:
-    found = Counter(r.phase for r in rows)
-    return {p: found.get(p, 0) for p in OutreachPhase}
 
 
 _POSTCODE_NUMBER = re.compile(
@@ -369,6 +464,35 @@ def letter_batch(uow: UnitOfWork, rows: Sequence[OutreachRow], today: date) -> L
                 today=today,
             )
         )
+    return LetterBatch(tuple(letters), tuple(skipped))
+
+
+def worklist_letters(
+    uow: UnitOfWork,
+    worklist_filter: WorklistFilter,
+    today: date,
+    *,
+    dossiers: Collection[int] | None = None,
+    limit: int | None = None,
+) -> LetterBatch:
+    """The letters for every row ``worklist_filter`` shows (only ``dossiers``, at most
+    ``limit`` rows), the rows read a batch at a time: the run covers the whole list, not the
+    rows a view has read."""
+    letters: list[OutreachLetter] = []
+    skipped: list[Skipped] = []
+    taken = 0
+    details = uow.fresh()  # the batches stream on ``uow``'s connection meanwhile
+    for batch in worklist_batches(uow, worklist_filter):
+        rows = [r for r in batch if dossiers is None or r.dossier_id in dossiers]
+        if limit is not None:
+            rows = rows[: limit - taken]
+        taken += len(rows)
+        if rows:
+            found = letter_batch(details, rows, today)
+            letters += found.letters
+            skipped += found.skipped
+        if limit is not None and taken >= limit:
+            break
     return LetterBatch(tuple(letters), tuple(skipped))
 
 

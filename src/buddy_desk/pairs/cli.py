@@ -12,10 +12,11 @@ from buddy_desk.pairs.service import (
     Buddy,
     BulkResult,
     PairChangeInfo,
+    PairFilter,
     PairRow,
     accept_proposals,
     couple_many,
-    list_pairs,
+    pair_batches,
     pair_history,
     supervisor_id,
     workload,
@@ -124,28 +125,31 @@ def _name(b: Buddy | None) -> str:
 def run_list(args: argparse.Namespace) -> int:
     uow = open_uow(args)
     sid = supervisor_id(uow, args.supervisor) if args.supervisor else None
-    rows = list_pairs(
-        uow,
+    f = PairFilter(
         only_unpaired=args.unpaired,
         supervisor_id=sid,
         group=CollaborationGroup(args.group) if args.group else None,
     )
+    if getattr(args, "json", False):
+        return emit(args, [pair_json(r) for batch in pair_batches(uow, f) for r in batch], "")
 
-    def human() -> None:
-        for r in rows:
-            group = r.group.value if r.group else "-"
-            line = (
-                f"{r.dossier_id:>6}  {group}  {r.address:<36.36}  IMG {_name(r.img):<24.24} "
-                f"NCG {_name(r.ncg):<24.24} {r.open_signals:>3} open"
-            )
-            if r.proposal:
-                line += f"  voorstel: {_name(r.proposal[0])} / {_name(r.proposal[1])}"
-            print(line)
-        print(
-            f"{len(rows)} dossier(s), {sum(1 for r in rows if not r.paired)} zonder volledig paar"
-        )
+    def human() -> None:  # printed batch by batch: the whole province is never in memory
+        shown = unpaired = 0
+        for batch in pair_batches(uow, f):
+            for r in batch:
+                group = r.group.value if r.group else "-"
+                line = (
+                    f"{r.dossier_id:>6}  {group}  {r.address:<36.36}  IMG {_name(r.img):<24.24} "
+                    f"NCG {_name(r.ncg):<24.24} {r.open_signals:>3} open"
+                )
+                if r.proposal:
+                    line += f"  voorstel: {_name(r.proposal[0])} / {_name(r.proposal[1])}"
+                print(line)
+            shown += len(batch)
+            unpaired += sum(1 for r in batch if not r.paired)
+        print(f"{shown} dossier(s), {unpaired} zonder volledig paar")
 
-    return emit(args, [pair_json(r) for r in rows], human)
+    return emit(args, None, human)
 
 
 def run_couple(args: argparse.Namespace) -> int:

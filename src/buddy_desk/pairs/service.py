@@ -10,7 +10,7 @@ of every buddy involved — the new ones, the ones taken off, and the partner wh
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -19,15 +19,25 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from buddy_desk.core.address import house_number, street_line
-from buddy_desk.core.collaboration import CollaborationGroup, collaboration_group
+from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.event_texts import render_value
 from buddy_desk.core.event_texts import text as event_text
-from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
+from buddy_desk.core.phases import Organisation
 from buddy_desk.errors import BuddyDeskError, NotFoundError, ValidationError
 from buddy_desk.i18n import tr
-from buddy_desk.models import Address, Case, Dossier, Supervisor, TimelineEvent
+from buddy_desk.models import Address, Dossier, Supervisor, TimelineEvent
 from buddy_desk.models.base import utcnow
 from buddy_desk.models.pairs import PairChange
+from buddy_desk.pairs.queries import PairFilter as PairFilter
+from buddy_desk.pairs.queries import (
+    buddy_group_statement,
+    count_statement,
+    group_count_statement,
+    id_statement,
+    page_statement,
+    paired_group_statement,
+    unpaired_statement,
+)
 from buddy_desk.pairs.rules import (
     COORDINATOR_ROLE,
     Candidate,
@@ -41,6 +51,8 @@ from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.signals.service import count_open_signals, notify_in_session
 
 EVENT_KIND = "pair"
+_GROUPS = {g.value: g for g in CollaborationGroup}
+_CHUNK = 500  # dossier ids per IN query
 
 
 class NotCoordinatorError(BuddyDeskError):
@@ -120,45 +132,103 @@ def _buddies(session: Session) -> dict[int, Buddy]:
     }
 
 
-def _groups(session: Session, dossier_ids: set[int] | None = None) -> dict[int, CollaborationGroup]:
-    """Group A–F per dossier running at both (the leading IMG case: running, then latest)."""
-    ncg: dict[int, NcgStatus] = {}
-    img: dict[int, tuple[bool, date, ImgPhase]] = {}
-    for d_id, org, status, start in session.execute(
-        select(Case.dossier_id, Case.organisation, Case.status, Case.startdatum)
-    ):
-        if dossier_ids is not None and d_id not in dossier_ids:
-            continue
-        if org is Organisation.NCG:
-            ncg[d_id] = NcgStatus(status)
-        else:
-            phase = ImgPhase(status)
-            rank = (phase.is_running, start or date.min, phase)
-            if d_id not in img or rank[:2] > img[d_id][:2]:
-                img[d_id] = rank
-    found = {}
-    for d_id, status in ncg.items():
-        lead = img.get(d_id)
-        group = collaboration_group(status, lead[2] if lead else None)
-        if group is not None:
-            found[d_id] = group
-    return found
-
-
-def _pending_proposals(session: Session) -> dict[int, PairChange]:
-    """The latest proposal per dossier that no coupling has followed yet."""
+def _pending_proposals(session: Session, dossier_ids: Sequence[int]) -> dict[int, PairChange]:
+    """The latest proposal of each of ``dossier_ids`` that no coupling has followed yet."""
     latest: dict[int, PairChange] = {}
-    for change in session.scalars(
-        select(PairChange).order_by(PairChange.changed_at, PairChange.id)
-    ):
-        if change.kind is PairChangeKind.PROPOSED:
-            latest[change.dossier_id] = change
-        else:
-            latest.pop(change.dossier_id, None)
+    for at in range(0, len(dossier_ids), _CHUNK):
+        for change in session.scalars(
+            select(PairChange)
+            .where(PairChange.dossier_id.in_(dossier_ids[at : at + _CHUNK]))
+            .order_by(PairChange.changed_at, PairChange.id)
+        ):
+            if change.kind is PairChangeKind.PROPOSED:
+                latest[change.dossier_id] = change
+            else:
+                latest.pop(change.dossier_id, None)
     return latest
 
 
 # --- reading -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PairCount:
+    """What a filter of the desk shows, counted in the database."""
+
+    dossiers: int
+    unpaired: int  # without a full pair
+    proposals: int  # with a pending proposal (and no full pair): accepting them all may work
+
+
+PAGE_ROWS = 200
+"""Rows per page of the pairs list (and per batch when a whole selection is read)."""
+
+
+def _pair_rows(session: Session, found: Sequence[Any], buddies: dict[int, Buddy]) -> list[PairRow]:
+    signals = count_open_signals(session, dossier_ids=[r[0] for r in found])
+    rows = []
+    for (
+        d_id,
+        img_id,
+        ncg_id,
+        straat,
+        nr,
+        letter,
+        toev,
+        woonplaats,
+        gemeente,
+        grp,
+        proposed,
+        proposed_img,
+        proposed_ncg,
+    ) in found:
+        full = img_id is not None and ncg_id is not None
+        rows.append(
+            PairRow(
+                dossier_id=d_id,
+                address=f"{straat} {house_number(nr, letter, toev)}, {woonplaats}",
+                gemeente=gemeente or woonplaats,
+                group=_GROUPS.get(grp) if grp else None,
+                img=buddies.get(img_id) if img_id else None,
+                ncg=buddies.get(ncg_id) if ncg_id else None,
+                open_signals=signals.get(d_id, 0),
+                proposal=(
+                    (
+                        buddies.get(proposed_img) if proposed_img else None,
+                        buddies.get(proposed_ncg) if proposed_ncg else None,
+                    )
+                    if proposed is not None and not full
+                    else None
+                ),
+            )
+        )
+    return rows
+
+
+def pairs_page(uow: UnitOfWork, pair_filter: PairFilter, offset: int, limit: int) -> list[PairRow]:
+    """Rows ``offset`` to ``offset + limit`` of the desk's dossiers that ``pair_filter``
+    shows, by address (``queries.page_statement``): one page of the list, read and counted in
+    the database."""
+    with uow:
+        s = uow.session
+        found = s.execute(page_statement(pair_filter, offset, limit)).all()
+        return _pair_rows(s, found, _buddies(s))
+
+
+def pair_batches(
+    uow: UnitOfWork, pair_filter: PairFilter, size: int = PAGE_ROWS
+) -> Iterator[list[PairRow]]:
+    """Every row ``pair_filter`` shows, ``size`` at a time, from one query (a bulk action on a
+    whole selection, the command line): memory holds one batch, not the province."""
+    with uow:
+        s = uow.session
+        buddies = _buddies(s)
+        result = s.execute(
+            page_statement(pair_filter, 0, None),
+            execution_options={"stream_results": True, "yield_per": size},
+        )
+        for part in result.partitions(size):
+            yield _pair_rows(s, part, buddies)
 
 
 def list_pairs(
@@ -171,78 +241,25 @@ def list_pairs(
     """The dossiers the desk works on, by address: every combination dossier (running at
     both: the dossiers a buddy pair is for), every dossier with a full pair, and every dossier
     with a pending proposal. A dossier with one organisation's supervisor only is that
-    organisation's own business, not a buddy-pair dossier."""
+    organisation's own business, not a buddy-pair dossier. Every row at once: for a short
+    list (tests, one buddy's); the app reads pages (``pairs_page``)."""
+    f = PairFilter(only_unpaired, supervisor_id, group)
+    return [row for batch in pair_batches(uow, f) for row in batch]
+
+
+def count_pairs(uow: UnitOfWork, pair_filter: PairFilter) -> PairCount:
+    """How many dossiers ``pair_filter`` shows, how many of them lack a full pair, and how many
+    have a pending proposal (one counting query in the database)."""
     with uow:
-        s = uow.session
-        groups = _groups(s)
-        proposals = _pending_proposals(s)
-        buddies = _buddies(s)
-        signals = count_open_signals(s)
-        rows = []
-        # plain columns, not entities: ~31,000 dossiers at full scale
-        for (
-            d_id,
-            img_id,
-            ncg_id,
-            straat,
-            nr,
-            letter,
-            toev,
-            woonplaats,
-            gemeente,
-        ) in s.connection().execute(
-            select(
-                Dossier.id,
-                Dossier.img_supervisor_id,
-                Dossier.ncg_supervisor_id,
-                Address.straat,
-                Address.huisnummer,
-                Address.huisletter,
-                Address.huisnummertoevoeging,
-                Address.woonplaats,
-                Address.gemeente,
-            )
-            .join(Address, Address.id == Dossier.address_id)
-            .order_by(
-                Address.straat,
-                Address.huisnummer,
-                Address.huisletter,
-                Address.huisnummertoevoeging,
-                Address.woonplaats,
-                Dossier.id,
-            )
-        ):
-            g = groups.get(d_id)
-            full = img_id is not None and ncg_id is not None
-            if g is None and not full and d_id not in proposals:
-                continue
-            if only_unpaired and full:
-                continue
-            if supervisor_id is not None and supervisor_id not in (img_id, ncg_id):
-                continue
-            if group is not None and g is not group:
-                continue
-            p = proposals.get(d_id)
-            rows.append(
-                PairRow(
-                    dossier_id=d_id,
-                    address=f"{straat} {house_number(nr, letter, toev)}, {woonplaats}",
-                    gemeente=gemeente or woonplaats,
-                    group=g,
-                    img=buddies.get(img_id) if img_id else None,
-                    ncg=buddies.get(ncg_id) if ncg_id else None,
-                    open_signals=signals.get(d_id, 0),
-                    proposal=(
-                        (
-                            buddies.get(p.img_after_id) if p.img_after_id else None,
-                            buddies.get(p.ncg_after_id) if p.ncg_after_id else None,
-                        )
-                        if p is not None and not full
-                        else None
-                    ),
-                )
-            )
-    return rows
+        dossiers, unpaired, proposals = uow.session.execute(count_statement(pair_filter)).one()
+    return PairCount(int(dossiers), int(unpaired), int(proposals))
+
+
+def pair_ids(uow: UnitOfWork, pair_filter: PairFilter) -> list[int]:
+    """The ids of every dossier ``pair_filter`` shows, in list order (a bulk action on the
+    whole list: ids only, read in one pass)."""
+    with uow:
+        return list(uow.session.scalars(id_statement(pair_filter)))
 
 
 def _change_info(c: PairChange, buddies: dict[int, Buddy]) -> PairChangeInfo:
@@ -282,27 +299,17 @@ def pair_history(uow: UnitOfWork, dossier_id: int) -> list[PairChangeInfo]:
 
 
 def workload(uow: UnitOfWork) -> Workload:
-    """Dossiers per buddy (split by group) and open signals per buddy; dossiers per group."""
+    """Dossiers per buddy (split by group) and open signals per buddy; dossiers per group.
+    Counted in the database (GROUP BY); the dossier's group is the dossier list's."""
     with uow:
         s = uow.session
-        groups = _groups(s)
         buddies = _buddies(s)
         active = set(s.scalars(select(Supervisor.id).where(Supervisor.active)))
-        per: dict[int, Counter[str]] = defaultdict(Counter)
-        by_group: Counter[str] = Counter()
-        unpaired = 0
-        for d_id, img_id, ncg_id in s.execute(
-            select(Dossier.id, Dossier.img_supervisor_id, Dossier.ncg_supervisor_id)
-        ):
-            g = groups.get(d_id)
-            letter = g.value if g else "-"
-            for sid in (img_id, ncg_id):
-                if sid is not None:
-                    per[sid][letter] += 1
-            if img_id is not None and ncg_id is not None:
-                by_group[letter] += 1
-            elif g is not None:
-                unpaired += 1
+        per: dict[int, dict[str, int]] = defaultdict(dict)
+        for sid, grp, n in s.execute(buddy_group_statement()):
+            per[sid][grp or "-"] = int(n)
+        by_group = {grp or "-": int(n) for grp, n in s.execute(paired_group_statement())}
+        unpaired = int(s.execute(unpaired_statement()).scalar_one())
         open_signals = count_open_signals(s, by_owner=True)
         roles = dict(s.execute(select(Supervisor.id, Supervisor.role)).all())
         loads = [
@@ -646,7 +653,7 @@ def accept_proposals(
     with uow:
         s = uow.session
         by = _coordinator(s, by_username)
-        proposals = _pending_proposals(s)
+        proposals = _pending_proposals(s, list(dict.fromkeys(dossier_ids)))
         changed: list[PairChange] = []
         unchanged: list[int] = []
         for d_id in dict.fromkeys(dossier_ids):
@@ -686,6 +693,11 @@ def is_coordinator(uow: UnitOfWork, username: str | None) -> bool:
         return True
 
 
-def group_counts(rows: Iterable[PairRow]) -> dict[str, int]:
-    found = Counter(r.group.value if r.group else "-" for r in rows)
+def group_counts(uow: UnitOfWork, pair_filter: PairFilter) -> dict[str, int]:
+    """Dossiers ``pair_filter`` shows per group letter ("-": outside the matrix), counted in
+    the database."""
+    with uow:
+        found = {
+            grp or "-": int(n) for grp, n in uow.session.execute(group_count_statement(pair_filter))
+        }
     return dict(sorted(found.items()))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -807,18 +807,20 @@ def notify_in_session(
     )
 
 
-def count_open_signals(session: Session, *, by_owner: bool = False) -> dict[int, int]:
-    """Open signals per dossier (or, ``by_owner``, per owning supervisor)."""
+def count_open_signals(
+    session: Session, *, by_owner: bool = False, dossier_ids: Collection[int] | None = None
+) -> dict[int, int]:
+    """Open signals per dossier (or, ``by_owner``, per owning supervisor); ``dossier_ids``:
+    of these dossiers only (a page of a list)."""
     column = Signal.owner_id if by_owner else Signal.dossier_id
-    return {
-        key: n
-        for key, n in session.execute(
-            select(column, func.count())
-            .where(Signal.state == SignalState.OPEN, column.is_not(None))
-            .group_by(column)
-        )
-        if key is not None
-    }
+    query = (
+        select(column, func.count())
+        .where(Signal.state == SignalState.OPEN, column.is_not(None))
+        .group_by(column)
+    )
+    if dossier_ids is not None:
+        query = query.where(Signal.dossier_id.in_(sorted(dossier_ids)))
+    return {key: n for key, n in session.execute(query) if key is not None}
 
 
 # --- the SVIP desk: every information request as a queue --------------------------------------

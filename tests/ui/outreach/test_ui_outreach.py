@@ -44,9 +44,11 @@ def test_the_worklist_filters_by_phase_and_a_closing_contact_removes_the_address
 ) -> None:
     ws = _workspace(qtbot, ctx)
     assert [r.dossier_id for r in ws.model.rows] == pool
-    ws.phase.setCurrentIndex(ws.phase.findData(OutreachPhase.PLAN_AHEAD))
+    with qtbot.waitSignal(ws.worklist_loaded, timeout=10_000):  # read off the GUI thread
+        ws.phase.setCurrentIndex(ws.phase.findData(OutreachPhase.PLAN_AHEAD))
     assert [r.dossier_id for r in ws.model.rows] == [pool[1]]
-    ws.phase.setCurrentIndex(0)
+    with qtbot.waitSignal(ws.worklist_loaded, timeout=10_000):
+        ws.phase.setCurrentIndex(0)
     row = ws.model.rows[0]
     with qtbot.waitSignal(ws.worklist_loaded, timeout=10_000):
         ws.record(  # off the GUI thread; the worklist is shown anew once it landed
@@ -54,7 +56,8 @@ def test_the_worklist_filters_by_phase_and_a_closing_contact_removes_the_address
         )
     assert [c.outcome for c in list_contacts(uow, pool[0])] == [ContactOutcome.REPORTED]
     assert pool[0] not in [r.dossier_id for r in ws.model.rows]
-    ws.closed.setChecked(True)
+    with qtbot.waitSignal(ws.worklist_loaded, timeout=10_000):
+        ws.closed.setChecked(True)
     assert pool[0] in [r.dossier_id for r in ws.model.rows]
 
 
@@ -62,7 +65,8 @@ def test_the_letter_run_writes_one_pdf_for_the_list_shown(
     qtbot: QtBot, ctx: AppContext, uow: UnitOfWork, pool: list[int], tmp_path: Path
 ) -> None:
     ws = _workspace(qtbot, ctx)
-    ws.status.setCurrentIndex(ws.status.findData(NcgStatus.S2_1))
+    with qtbot.waitSignal(ws.worklist_loaded, timeout=10_000):
+        ws.status.setCurrentIndex(ws.status.findData(NcgStatus.S2_1))
     assert ws.model.rowCount() == 1
     target = tmp_path / "brieven.pdf"
     with qtbot.waitSignal(ws.letters_written, timeout=30_000) as blocker:
@@ -84,8 +88,8 @@ def test_img_staff_see_only_the_counts_per_phase(
     ctx.user = UserProfile("anna", "Anna Aalders", "IMG", "supervisor")
     ws = OutreachWorkspace(ctx)
     qtbot.addWidget(ws)
-    ws.show()
-    qtbot.waitUntil(lambda: len(ws.all_rows) == 3, timeout=10_000)
+    with qtbot.waitSignal(ws.worklist_loaded, timeout=10_000):  # the counts are read
+        ws.show()
     assert ws.model.rowCount() == 0 and not ws.table.isVisible()
     assert not ws.letters_button.isEnabled()
     assert "fase 2: 1" in ws.summary.text() and "fase 3: 1" in ws.summary.text()

@@ -1,10 +1,16 @@
 """The Proactieve aanpak workspace: the NCG addresses without a damage report as a worklist,
 phased (damage seen by NCG, NCG plans its inspection, assessment/planning, other), filtered by
 municipality and NCG status; contact attempts per address and the letter run for the list
-shown (on a worker, with progress and cancel)."""
+shown (on a worker, with progress and cancel).
+
+The list is read a page at a time as it scrolls, filtered and ordered by the database; its
+counts and places come from one GROUP BY over the worklist, so a filter's count shows with
+its first page. The letter run covers every address the filter shows, read in batches on the
+worker, not the rows the view has read."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -26,14 +32,16 @@ from buddy_desk.core.phases import NCG_STATUS_LABELS, NcgStatus, Organisation
 from buddy_desk.i18n import tr
 from buddy_desk.outreach.rules import OutreachPhase, sees_worklist
 from buddy_desk.outreach.service import (
+    PAGE_ROWS,
     OutreachRow,
     RunResult,
     WorklistFilter,
-    letter_batch,
-    load_worklist,
-    phase_counts,
+    WorklistSummary,
     record_contact,
     run_letters,
+    worklist_letters,
+    worklist_page,
+    worklist_summary,
 )
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.progress import Cancelled, Progress
@@ -45,7 +53,8 @@ from buddy_desk.ui.outreach.contact_dialog import ContactChoice, ContactDialog
 from buddy_desk.ui.tasks import TaskHandle
 from buddy_desk.ui.widgets import text_size
 from buddy_desk.ui.widgets.language import follow_language
-from buddy_desk.ui.widgets.row_table import PreparedRows, RowTableModel, RowTableView
+from buddy_desk.ui.widgets.paged_rows import PagedRowModel, PageJob
+from buddy_desk.ui.widgets.row_table import PreparedRows, RowTableView
 
 DONE = QColor("#667085")
 
@@ -60,13 +69,11 @@ def _last(r: OutreachRow) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Loaded:
-    """The worklist as the load job hands it over: nothing left to compute per row."""
+    """The worklist's counts and (for NCG) the first page of a filter, texts worked out."""
 
-    prepared: PreparedRows[OutreachRow]
-    places: list[str]
-    open_counts: dict[OutreachPhase, int]
+    summary: WorklistSummary | None  # None: a filter's first page only (the counts known)
     shown_for: WorklistFilter
-    shown: list[int]  # positions of the rows ``shown_for`` accepts
+    first: PreparedRows[OutreachRow]
 
 
 class OutreachWorkspace(QWidget):
@@ -82,9 +89,9 @@ class OutreachWorkspace(QWidget):
         self.today = date.today()
         org = ctx.user.organisation
         self.full = sees_worklist(Organisation(org) if org in ("IMG", "NCG") else None)
-        self.all_rows: list[OutreachRow] = []
-        self._all: PreparedRows[OutreachRow] = PreparedRows([], [])
-        self._open_counts = phase_counts([])
+        self._counts = WorklistSummary(())
+        self._shown_for = WorklistFilter()
+        self._counts_wanted = True
         self._sized = False
         self._message = ""
         self.handle: TaskHandle[RunResult] | None = None
@@ -117,7 +124,7 @@ class OutreachWorkspace(QWidget):
         layout.addWidget(self.explain)
         self.summary = QLabel()
         layout.addWidget(self.summary)
-        self.model: RowTableModel[OutreachRow] = RowTableModel(
+        self.model: PagedRowModel[OutreachRow] = PagedRowModel(
             [
                 ("outreach.col.phase", lambda r: tr(f"outreach.phase.{int(r.phase)}")),
                 ("outreach.col.ncg", lambda r: r.ncg_status.value),
@@ -128,6 +135,7 @@ class OutreachWorkspace(QWidget):
                 ("outreach.col.attempts", lambda r: str(r.attempts)),
                 ("outreach.col.last", _last),
             ],
+            page_rows=PAGE_ROWS,
             color=lambda r, _c: None if r.open else DONE,
             tooltip=lambda r: r.last.note if r.last and r.last.note else None,
         )
@@ -195,31 +203,64 @@ class OutreachWorkspace(QWidget):
 
     # -- loading and filtering ------------------------------------------------------------
     def reload(self) -> None:
-        """Load the worklist and work out its texts, places and counts off the GUI thread."""
-        shown_for = self.current_filter()
-        full, prepare = self.full, self.model.prepare
+        """Count the worklist and (for NCG) read the first page of the filter shown, with its
+        texts, off the GUI thread."""
+        self._counts_wanted = True
+        self._read_first(self.current_filter())
+
+    def apply_filter(self) -> None:
+        """Show the rows the filter accepts: its count at once, its first page once read."""
+        f = self.current_filter()
+        if not self.full:  # not NCG: only the counts (the rows are NCG's case data)
+            self._show(f)
+            return
+        self._read_first(f)
+
+    def _read_first(self, f: WorklistFilter) -> None:
+        # a newer read replaces one on its way (one key): it counts too until counts arrived
+        full, prepare, with_counts = self.full, self.model.prepare, self._counts_wanted
 
         def job(uow: UnitOfWork) -> _Loaded:
-            rows = load_worklist(uow, WorklistFilter(include_closed=True))
-            return _Loaded(
-                prepared=prepare(rows) if full else PreparedRows(rows, []),
-                places=sorted({r.gemeente for r in rows}),
-                open_counts=phase_counts([r for r in rows if r.open]),
-                shown_for=shown_for,
-                shown=[i for i, r in enumerate(rows) if shown_for.accepts(r)],
-            )
+            summary = worklist_summary(uow) if with_counts else None
+            first = prepare(worklist_page(uow, f, 0, PAGE_ROWS)) if full else prepare([])
+            return _Loaded(summary, f, first)
 
         self.ctx.ops.read(
             job, on_done=self._on_load_done, on_error=self._on_task_error, parent=self, key=self
         )
 
     def _on_load_done(self, loaded: _Loaded) -> None:
-        self.all_rows = loaded.prepared.rows
-        self._all = loaded.prepared
-        self._open_counts = loaded.open_counts
-        places = loaded.places
-        self._fill(self.gemeente, [(tr("outreach.gemeente.all"), None)] + [(g, g) for g in places])
-        self.apply_filter(loaded.shown if self.current_filter() == loaded.shown_for else None)
+        if loaded.summary is not None:
+            self._counts, self._counts_wanted = loaded.summary, False
+            self._fill(
+                self.gemeente,
+                [(tr("outreach.gemeente.all"), None)] + [(g, g) for g in loaded.summary.places()],
+            )
+        f = self.current_filter()
+        if f != loaded.shown_for:  # the filter changed while this was read (or its places)
+            self.apply_filter()
+            return
+        if self.full:
+            self.model.show_first(
+                loaded.first, self._counts.count(f), self._page_job, self._read_page
+            )
+        self._show(f)
+
+    def _page_job(self, offset: int, limit: int) -> PageJob[OutreachRow]:
+        f, prepare = self._shown_for, self.model.prepare
+        return lambda uow: prepare(worklist_page(uow, f, offset, limit))
+
+    def _read_page(
+        self,
+        job: PageJob[OutreachRow],
+        on_done: Callable[[PreparedRows[OutreachRow]], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        def failed(exc: BaseException) -> None:
+            on_error(exc)
+            self._on_task_error(exc)
+
+        self.ctx.ops.read(job, on_done=on_done, on_error=failed, parent=self, key=self.model)
 
     def current_filter(self) -> WorklistFilter:
         # Qt hands enum data back as plain int/str
@@ -234,22 +275,28 @@ class OutreachWorkspace(QWidget):
     def _on_filter_changed(self, *_args: object) -> None:
         self.apply_filter()
 
-    def apply_filter(self, shown: list[int] | None = None) -> None:
-        """Show the rows the filter accepts (``shown``: their positions, when known)."""
-        if shown is None:
-            f = self.current_filter()
-            shown = [i for i, r in enumerate(self.all_rows) if f.accepts(r)]
-        # not NCG: only the counts (the rows are NCG's case data)
-        self.model.set_prepared(self._all.subset(shown if self.full else []))
+    @property
+    def shown_count(self) -> int:
+        """How many addresses the filter shown holds (NCG), counted in the database."""
+        return self._counts.count(self._shown_for) if self.full else 0
+
+    def _show(self, f: WorklistFilter) -> None:
+        """The summary line and buttons for ``f``, whose rows (if any) the model shows."""
+        self._shown_for = f
         rows = self.model.rows
         if not self._sized and rows:
             # once, from the first rows (the full worklist holds 17,700 addresses)
             self.table.resizeColumnsToContents()
             self._sized = True
-        counts = self._open_counts
+        self._show_summary()
+        self._update_buttons()
+        self.worklist_loaded.emit(self.shown_count)
+
+    def _show_summary(self) -> None:
+        counts = self._counts.phase_counts()  # the open addresses of the whole worklist
         summary = tr(
             "outreach.summary",
-            n=format_count(len(rows)),
+            n=format_count(self.shown_count),
             p1=format_count(counts[OutreachPhase.DAMAGE_SEEN]),
             p2=format_count(counts[OutreachPhase.INSPECTION_AHEAD]),
             p3=format_count(counts[OutreachPhase.PLAN_AHEAD]),
@@ -259,14 +306,12 @@ class OutreachWorkspace(QWidget):
             summary = f"{self._message} {summary}"
             self._message = ""
         self.summary.setText(summary)
-        self._update_buttons()
-        self.worklist_loaded.emit(len(rows))
 
     def _on_task_error(self, exc: BaseException) -> None:
         self._end_run()
         if isinstance(exc, Cancelled):
             self._message = tr("outreach.letters.cancelled")
-            self.apply_filter()
+            self._show_summary()
             return
         messages.show_error(self, tr("outreach.workspace.title"), str(exc))
 
@@ -279,7 +324,7 @@ class OutreachWorkspace(QWidget):
         running = self.handle is not None
         self.contact_button.setEnabled(self.selected() is not None)
         self.open_button.setEnabled(self.selected() is not None)
-        self.letters_button.setEnabled(self.full and not running and self.model.rowCount() > 0)
+        self.letters_button.setEnabled(self.full and not running and self.shown_count > 0)
 
     def open_selected(self) -> None:
         if (row := self.selected()) is not None:
@@ -321,17 +366,18 @@ class OutreachWorkspace(QWidget):
             self.start_letters(chosen)
 
     def start_letters(self, combined: Path) -> None:
-        """The letter run for the addresses shown, into one PDF for the printer."""
-        rows = list(self.model.rows)
+        """The letter run for every address the filter shows (read in batches on the
+        worker, not only the rows read so far), into one PDF for the printer."""
+        f = self._shown_for
         uow = self.ctx.new_uow()
         user = self.ctx.user.username
         today = self.today
 
         def job(progress: Progress) -> RunResult:
-            batch = letter_batch(uow, rows, today)
+            batch = worklist_letters(uow, f, today)
             return run_letters(uow, batch, combined=combined, user=user, progress=progress)
 
-        self.progress.setRange(0, len(rows))
+        self.progress.setRange(0, self.shown_count)
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self.cancel_button.setVisible(True)

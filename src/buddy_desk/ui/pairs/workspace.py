@@ -1,6 +1,10 @@
 """The Buddyparen workspace: the dossiers with their pair (filter: all, without a full pair,
 per group, per buddy), bulk coupling for a selection, the selected dossier's pair history,
-and the workload per buddy and per group."""
+and the workload per buddy and per group.
+
+The list is read a page at a time as it scrolls and counted in the database; "select all"
+(Ctrl+A) selects the whole list, read pages or not, and a coupling of it reads the ids of
+every dossier the filter shows on the worker."""
 
 from __future__ import annotations
 
@@ -26,16 +30,21 @@ from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.dossiers.service import list_supervisors
 from buddy_desk.i18n import tr
 from buddy_desk.pairs.service import (
+    PAGE_ROWS,
     BuddyLoad,
     BulkResult,
     PairChangeInfo,
+    PairCount,
+    PairFilter,
     PairRow,
     Workload,
     accept_proposals,
+    count_pairs,
     couple_many,
     is_coordinator,
-    list_pairs,
     pair_history,
+    pair_ids,
+    pairs_page,
     workload,
 )
 from buddy_desk.persistence.unit_of_work import UnitOfWork
@@ -45,6 +54,7 @@ from buddy_desk.ui.formatting import format_count, format_short_date, format_tim
 from buddy_desk.ui.pairs.couple_dialog import CoupleChoice, CoupleDialog
 from buddy_desk.ui.widgets import text_size
 from buddy_desk.ui.widgets.language import follow_language
+from buddy_desk.ui.widgets.paged_rows import PagedRowModel, PageJob
 from buddy_desk.ui.widgets.row_table import PreparedRows, RowTableModel, RowTableView
 
 MUTED = QColor("#b42318")
@@ -71,13 +81,51 @@ def _proposal(r: PairRow) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Loaded:
-    """The pairs list and the workload as the load job hands them over, texts worked out."""
+    """The pairs list's first page and counts and the workload as the load job hands them
+    over, texts worked out."""
 
+    shown_for: PairFilter
     pairs: PreparedRows[PairRow]
-    unpaired: int
+    count: PairCount
     load: Workload
     buddies: PreparedRows[BuddyLoad]
     coordinator: bool
+
+
+class _PairsTable(RowTableView):
+    """The pairs table; "select all" means the whole list, also the rows not read yet."""
+
+    whole_list_selected = Signal(bool)
+    """The selection became the whole list (True), or something else (False)."""
+
+    def __init__(self, model: PagedRowModel[PairRow]) -> None:
+        super().__init__(model, multi=True)
+        self.whole = False
+        model.page_arrived.connect(self._on_model_page_arrived)
+        model.modelReset.connect(lambda: self._set_whole(False))
+        self.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self._selecting_all = False
+
+    def selectAll(self) -> None:  # noqa: N802 - Qt's name (Ctrl+A lands here)
+        self._selecting_all = True
+        try:
+            super().selectAll()
+        finally:
+            self._selecting_all = False
+        self._set_whole(self.model().rowCount() > 0)
+
+    def _on_selection_changed(self, *_args: object) -> None:
+        if not self._selecting_all:
+            self._set_whole(False)
+
+    def _on_model_page_arrived(self, _rows: int) -> None:
+        if self.whole:  # the rows read later are part of the selection too
+            self.selectAll()
+
+    def _set_whole(self, whole: bool) -> None:
+        if whole != self.whole:
+            self.whole = whole
+            self.whole_list_selected.emit(whole)
 
 
 class PairsWorkspace(QWidget):
@@ -93,6 +141,8 @@ class PairsWorkspace(QWidget):
         self.coordinator = False  # asked with the first load, off the GUI thread
         self._role_known = False  # until then no notice that coupling is for coordinators
         self._message = ""
+        self._shown_for = PairFilter()
+        self._count = PairCount(0, 0, 0)
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
         self.title = QLabel()
@@ -115,7 +165,7 @@ class PairsWorkspace(QWidget):
         pairs_layout = QVBoxLayout(pairs_page)
         self.summary = QLabel()
         pairs_layout.addWidget(self.summary)
-        self.model: RowTableModel[PairRow] = RowTableModel(
+        self.model: PagedRowModel[PairRow] = PagedRowModel(
             [
                 ("pairs.col.dossier", lambda r: str(r.dossier_id)),
                 ("pairs.col.group", lambda r: r.group.value if r.group else "—"),
@@ -125,11 +175,13 @@ class PairsWorkspace(QWidget):
                 ("pairs.col.signals", lambda r: str(r.open_signals)),
                 ("pairs.col.proposal", _proposal),
             ],
+            page_rows=PAGE_ROWS,
             color=lambda r, col: MUTED if col in (3, 4) and not r.paired else None,
         )
-        self.table = RowTableView(self.model, multi=True)
+        self.table = _PairsTable(self.model)
         self.table.setObjectName("pairsTable")
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        self.table.whole_list_selected.connect(lambda _whole: self._update_buttons())
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         split = QSplitter()
         split.addWidget(self.table)
@@ -212,20 +264,24 @@ class PairsWorkspace(QWidget):
         self.notice.setVisible(self._role_known and not self.coordinator)
 
     # -- loading --------------------------------------------------------------------------
-    def reload(self) -> None:
-        """Load the pairs and the workload and work out their texts off the GUI thread."""
+    def current_filter(self) -> PairFilter:
         key = self.filter.currentData() or "all"
         group = CollaborationGroup(key[-1]) if key.startswith("group_") else None
-        unpaired = key == "unpaired"
+        return PairFilter(only_unpaired=key == "unpaired", group=group)
+
+    def reload(self) -> None:
+        """Load the list's first page and counts and the workload, and work out their texts,
+        off the GUI thread."""
+        f = self.current_filter()
         prepare_pairs, prepare_load = self.model.prepare, self.load_model.prepare
         username = self.ctx.user.username
 
         def job(uow: UnitOfWork) -> _Loaded:
-            rows = list_pairs(uow, only_unpaired=unpaired, group=group)
             load = workload(uow)
             return _Loaded(
-                pairs=prepare_pairs(rows),
-                unpaired=sum(1 for r in rows if not r.paired),
+                shown_for=f,
+                pairs=prepare_pairs(pairs_page(uow, f, 0, PAGE_ROWS)),
+                count=count_pairs(uow, f),
                 load=load,
                 buddies=prepare_load(load.buddies),
                 coordinator=is_coordinator(uow, username),
@@ -235,14 +291,33 @@ class PairsWorkspace(QWidget):
             job, on_done=self._on_load_done, on_error=self._on_task_error, parent=self, key=self
         )
 
+    def _page_job(self, offset: int, limit: int) -> PageJob[PairRow]:
+        f, prepare = self._shown_for, self.model.prepare
+        return lambda uow: prepare(pairs_page(uow, f, offset, limit))
+
+    def _read_page(
+        self,
+        job: PageJob[PairRow],
+        on_done: Callable[[PreparedRows[PairRow]], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        def failed(exc: BaseException) -> None:
+            on_error(exc)
+            self._on_task_error(exc)
+
+        self.ctx.ops.read(job, on_done=on_done, on_error=failed, parent=self, key=self.model)
+
     def _on_load_done(self, loaded: _Loaded) -> None:
         self.coordinator, self._role_known = loaded.coordinator, True
         self._show_notice()
-        self.model.set_prepared(loaded.pairs)
+        self._shown_for, self._count = loaded.shown_for, loaded.count
+        self.model.show_first(loaded.pairs, loaded.count.dossiers, self._page_job, self._read_page)
         self.table.resizeColumnsToContents()
-        rows, load = loaded.pairs.rows, loaded.load
+        count, load = loaded.count, loaded.load
         summary = tr(
-            "pairs.summary", n=format_count(len(rows)), unpaired=format_count(loaded.unpaired)
+            "pairs.summary",
+            n=format_count(count.dossiers),
+            unpaired=format_count(count.unpaired),
         )
         if self._message:
             summary = f"{self._message} {summary}"
@@ -255,7 +330,7 @@ class PairsWorkspace(QWidget):
             tr("pairs.workload.summary", groups=groups, unpaired=format_count(load.unpaired))
         )
         self._update_buttons()
-        self.pairs_loaded.emit(len(rows))
+        self.pairs_loaded.emit(count.dossiers)
 
     def _on_task_error(self, exc: BaseException) -> None:
         self._update_buttons()
@@ -263,7 +338,16 @@ class PairsWorkspace(QWidget):
 
     # -- selection ------------------------------------------------------------------------
     def selected(self) -> list[PairRow]:
+        """The selected rows among those read (the whole list may hold more: ``whole``)."""
         return [self.model.rows[i] for i in self.table.selected_rows()]
+
+    @property
+    def whole(self) -> bool:
+        """The whole list is selected, rows not read yet included."""
+        return self.table.whole and self.model.has_more
+
+    def selected_count(self) -> int:
+        return self._count.dossiers if self.whole else len(self.table.selected_rows())
 
     def _on_table_selection_changed(self, *_args: object) -> None:
         self._update_buttons()
@@ -300,9 +384,11 @@ class PairsWorkspace(QWidget):
         rows = self.selected()
         self.couple_button.setEnabled(self.coordinator and bool(rows))
         self.couple_button.setToolTip("" if self.coordinator else tr("pairs.only_coordinator"))
-        self.accept_button.setEnabled(
-            self.coordinator and bool(rows) and all(r.proposal for r in rows)
-        )
+        if self.whole:  # rows not read yet too: the count says whether each has a proposal
+            proposals = self._count.proposals == self._count.dossiers
+        else:
+            proposals = all(r.proposal for r in rows)
+        self.accept_button.setEnabled(self.coordinator and bool(rows) and proposals)
         self.open_button.setEnabled(len(rows) == 1)
 
     def open_selected(self) -> None:
@@ -326,19 +412,28 @@ class PairsWorkspace(QWidget):
                 else (first.proposal[1].id if first.proposal and first.proposal[1] else None)
             )
         return CoupleDialog(
-            list_supervisors(self.ctx.new_uow()), len(rows), img_id=img, ncg_id=ncg, parent=self
+            list_supervisors(self.ctx.new_uow()),
+            self.selected_count(),
+            img_id=img,
+            ncg_id=ncg,
+            parent=self,
         )
 
     def couple_selected(self) -> None:
         rows = self.selected()
         if not rows or not self.coordinator:
             return
-        dialog = self.couple_dialog(rows)
+        whole = self._shown_for if self.whole else None
+        dialog = self.couple_dialog(rows if whole is None else [])
         if dialog.exec() != CoupleDialog.DialogCode.Accepted:
             return
-        self.start_coupling([r.dossier_id for r in rows], dialog.value())
+        self.start_coupling([r.dossier_id for r in rows], dialog.value(), whole=whole)
 
-    def start_coupling(self, dossier_ids: list[int], choice: CoupleChoice) -> None:
+    def start_coupling(
+        self, dossier_ids: list[int], choice: CoupleChoice, *, whole: PairFilter | None = None
+    ) -> None:
+        """Couple ``dossier_ids``, or (``whole``) every dossier that filter shows: their ids
+        are read on the worker, not taken from the rows read so far."""
         self.couple_button.setEnabled(False)
         user = self.ctx.user.username
         today = date.today()
@@ -346,7 +441,7 @@ class PairsWorkspace(QWidget):
         def job(uow: UnitOfWork) -> BulkResult:
             return couple_many(
                 uow,
-                dossier_ids,
+                dossier_ids if whole is None else pair_ids(uow, whole),
                 img_id=choice.img_id,
                 ncg_id=choice.ncg_id,
                 reason=choice.reason,
@@ -365,7 +460,13 @@ class PairsWorkspace(QWidget):
         user = self.ctx.user.username
         today = date.today()
         ids = [r.dossier_id for r in rows]
-        self._write(lambda uow: accept_proposals(uow, ids, by_username=user, today=today))
+        whole = self._shown_for if self.whole else None
+
+        def job(uow: UnitOfWork) -> BulkResult:
+            chosen = ids if whole is None else pair_ids(uow, whole)
+            return accept_proposals(uow, chosen, by_username=user, today=today)
+
+        self._write(job)
 
     def _write(self, job: Callable[[UnitOfWork], BulkResult]) -> None:
         """Couple off the GUI thread; ops.write announces each dossier that changed."""
