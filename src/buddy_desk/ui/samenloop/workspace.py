@@ -32,6 +32,7 @@ from buddy_desk.core.phases import NCG_STATUS_LABELS, NcgStatus
 from buddy_desk.i18n import tr
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.samenloop.service import (
+    PAGE_ROWS,
     Cursor,
     ListFilter,
     ListId,
@@ -247,7 +248,7 @@ class SamenloopWorkspace(QWidget):
         query = self.current_query()
 
         def job(uow: UnitOfWork) -> _Loaded:
-            page = read_page(uow, viewer, query)
+            page = read_page(uow, viewer, query, limit=PAGE_ROWS)
             return _Loaded(
                 load_counts(uow), places(uow), query, page, _count_of(uow, viewer, query, page)
             )
@@ -307,7 +308,7 @@ class SamenloopWorkspace(QWidget):
         viewer, query = viewer_of(self.ctx.user), self.current_query()
         self.count = None
         self.ctx.ops.read(
-            lambda uow: read_page(uow, viewer, query),
+            lambda uow: read_page(uow, viewer, query, limit=PAGE_ROWS),
             on_done=lambda page: self._on_first_page(viewer, query, page),
             on_error=self._on_load_failed,
             parent=self,
@@ -358,7 +359,7 @@ class SamenloopWorkspace(QWidget):
         """The model wants the next page (the view scrolled near its end)."""
         viewer = viewer_of(self.ctx.user)
         self.ctx.ops.read(
-            lambda uow: read_page(uow, viewer, query, cursor),
+            lambda uow: read_page(uow, viewer, query, cursor, PAGE_ROWS),
             on_done=lambda page: self.model.add_page(query, cursor, page),
             on_error=self._on_page_failed,
             parent=self,
