@@ -39,8 +39,13 @@ from sqlalchemy import (
     select,
 )
 
-from buddy_desk.choices.rules import Actor
-from buddy_desk.choices.service.list_gate import DossierDisclosure, disclosures_on
+from buddy_desk.choices.rules import Actor, current_states
+from buddy_desk.choices.service.list_gate import (
+    DossierDisclosure,
+    consent_entries,
+    no_consent_verdict,
+    verdict,
+)
 from buddy_desk.core.address import house_number
 from buddy_desk.core.collaboration import collaboration_group
 from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
@@ -315,7 +320,7 @@ def supervisor_names(conn: Connection) -> dict[int, str]:
     return {int(i): str(n) for i, n in conn.execute(select(Supervisor.id, Supervisor.naam)).all()}
 
 
-_CHUNK = 500
+_CHUNK = 1_000
 
 
 def img_cases_of(conn: Connection, dossier_ids: Sequence[int]) -> dict[int, list[ImgCase]]:
@@ -341,11 +346,19 @@ def _gated(
     """The rows as ``viewer`` may see them, and the gate's verdict per dossier."""
     ids = sorted({r[0] for r in raw})
     cases = img_cases_of(conn, ids)
-    verdicts = disclosures_on(conn, viewer.organisation, ids)
+    org = viewer.organisation
+    entries = consent_entries(conn, ids)
+    # a dossier without a consent entry gets the one shared verdict (most of the province)
+    verdicts = {
+        i: verdict(i, current_states(entries[i]), org)
+        if i in entries
+        else no_consent_verdict(i, org)
+        for i in ids
+    }
     rows = []
     for r in raw:
-        verdict = verdicts[r[0]]
-        rows.append(gate_row(make_row(r, cases.get(r[0], ()), names), verdict.img, verdict.ncg))
+        found = verdicts[r[0]]
+        rows.append(gate_row(make_row(r, cases.get(r[0], ()), names), found.img, found.ncg))
     return rows, verdicts
 
 
