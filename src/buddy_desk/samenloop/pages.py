@@ -68,7 +68,10 @@ from buddy_desk.samenloop.rules import (
 )
 
 PAGE_ROWS = 200
-"""Rows per page of the workspace's table."""
+"""Rows of the workspace's first page (a few screenfuls)."""
+MORE_ROWS = 1_000
+"""Rows read as the view scrolls further: each read sorts the list again in the database
+(~0.5 s at 310,000 dossiers on SQLite), so a scroll reads more at once."""
 BATCH_ROWS = 2_000
 """Rows per batch of an export or the command line's list."""
 _READ_AT_LEAST = 100

@@ -39,6 +39,7 @@ from buddy_desk.models import Address, Case, Dossier
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.samenloop.pages import (
     BATCH_ROWS,
+    MORE_ROWS,
     PAGE_ROWS,
     Cursor,
     ImgCase,
@@ -70,6 +71,7 @@ from buddy_desk.samenloop.rules import gate_row as _gate_row
 __all__ = [
     "BATCH_ROWS",
     "CSV_HEADER",
+    "MORE_ROWS",
     "PAGE_ROWS",
     "Category",
     "Cursor",

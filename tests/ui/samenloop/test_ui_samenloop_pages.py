@@ -25,6 +25,7 @@ def test_the_list_pages_on_a_worker_and_export_writes_all_of_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(workspace_module, "PAGE_ROWS", 5)
+    monkeypatch.setattr(workspace_module, "MORE_ROWS", 4)
     ids = [
         make_dossier(uow, straat="Kerkstraat", huisnummer=n, ncg_status=NcgStatus.S1_2)
         for n in (12, 3, 7, 1, 11, 5, 9, 2, 10, 4, 8, 6)
@@ -43,9 +44,12 @@ def test_the_list_pages_on_a_worker_and_export_writes_all_of_it(
     assert shown.args == ["proactive", 12]
     assert view.model.rowCount() == 5  # one page read, the count is the list's
     assert view.list_title.text() == "Zonder schademelding: 12 adressen"
+    read = []
     while not view.model.complete:  # as a scroll asks (the view itself may ask first)
         with qtbot.waitSignal(view.model.page_added, timeout=20_000):
             view.model.fetchMore()
+        read.append(view.model.rowCount())
+    assert read == [9, 12]  # a first page of 5, then 4 at a time
     assert [r.number_text for r in view.model.rows] == [str(n) for n in range(1, 13)]
     assert view.model.complete
     with qtbot.waitSignal(ctx.events.open_dossier_requested) as opened:

@@ -32,6 +32,7 @@ from buddy_desk.core.phases import NCG_STATUS_LABELS, NcgStatus
 from buddy_desk.i18n import tr
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.samenloop.service import (
+    MORE_ROWS,
     PAGE_ROWS,
     Cursor,
     ListFilter,
@@ -359,7 +360,7 @@ class SamenloopWorkspace(QWidget):
         """The model wants the next page (the view scrolled near its end)."""
         viewer = viewer_of(self.ctx.user)
         self.ctx.ops.read(
-            lambda uow: read_page(uow, viewer, query, cursor, PAGE_ROWS),
+            lambda uow: read_page(uow, viewer, query, cursor, MORE_ROWS),
             on_done=lambda page: self.model.add_page(query, cursor, page),
             on_error=self._on_page_failed,
             parent=self,
