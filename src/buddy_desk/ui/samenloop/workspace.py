@@ -87,9 +87,22 @@ class _Counted:
     count: int
 
 
-def _count_of(uow: UnitOfWork, viewer: Actor, query: ListQuery, page: Page) -> int:
-    """The list's rows as the viewer sees them: the page's, when it holds all of them."""
-    return len(page.rows) if page.next is None else count_rows(uow, viewer, query)
+def _known_count(query: ListQuery, page: Page, counts: dict[ListId, int] | None) -> int | None:
+    """The list's rows as the viewer sees them, where no count is needed: the first page's
+    when it holds all, the tile's for a whole list the gate cannot take rows from (a list
+    of a category; a group's list leaves out the rows whose group the viewer may not see)."""
+    if page.next is None:
+        return len(page.rows)
+    if counts is not None and query.filter == ListFilter() and query.list_id.group is None:
+        return counts[query.list_id]
+    return None
+
+
+def _count_of(
+    uow: UnitOfWork, viewer: Actor, query: ListQuery, page: Page, counts: dict[ListId, int]
+) -> int:
+    known = _known_count(query, page, counts)
+    return known if known is not None else count_rows(uow, viewer, query)
 
 
 class SamenloopWorkspace(QWidget):
@@ -250,9 +263,9 @@ class SamenloopWorkspace(QWidget):
 
         def job(uow: UnitOfWork) -> _Loaded:
             page = read_page(uow, viewer, query, limit=PAGE_ROWS)
-            return _Loaded(
-                load_counts(uow), places(uow), query, page, _count_of(uow, viewer, query, page)
-            )
+            counts = load_counts(uow)
+            count = _count_of(uow, viewer, query, page, counts)
+            return _Loaded(counts, places(uow), query, page, count)
 
         self.ctx.ops.read(job, on_done=self._on_loaded, on_error=self._on_load_failed, parent=self)
 
@@ -320,8 +333,9 @@ class SamenloopWorkspace(QWidget):
         if query != self.current_query():
             return
         self._show_page(query, page)
-        if page.next is None:
-            self._show_count(_Counted(query, len(page.rows)))
+        known = _known_count(query, page, self.counts)
+        if known is not None:
+            self._show_count(_Counted(query, known))
             return
         self.ctx.ops.read(
             lambda uow: _Counted(query, count_rows(uow, viewer, query)),
