@@ -18,7 +18,8 @@ the rows ``rules.filter_rows`` / ``rules.sort_rows`` give on the whole list, in 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 from sys import intern
@@ -54,6 +55,7 @@ from buddy_desk.models import Address, Case, Dossier, Supervisor
 from buddy_desk.models.choices import ChoiceLogEntry
 from buddy_desk.models.dossiers import DossierListing, DossierSearchWord
 from buddy_desk.persistence.unit_of_work import UnitOfWork
+from buddy_desk.progress import Cancelled
 from buddy_desk.samenloop.rules import (
     Category,
     ListFilter,
@@ -407,7 +409,7 @@ def read_page(
 
 def batches(
     uow: UnitOfWork, viewer: Actor, query: ListQuery, size: int = BATCH_ROWS
-) -> Iterator[tuple[list[SamenloopRow], dict[int, DossierDisclosure]]]:
+) -> Generator[tuple[list[SamenloopRow], dict[int, DossierDisclosure]], None, None]:
     """The whole list, ``size`` database rows at a time, as ``viewer`` may see it (with the
     gate's verdicts, for the access log of an export). One query per segment; PostgreSQL
     streams it from a server-side cursor."""
@@ -432,11 +434,24 @@ def _may_drop(query: ListQuery, viewer: Organisation | None) -> bool:
     return viewer is not Organisation.NCG and (f.ncg_status is not None or f.only_bijzonder)
 
 
-def count_rows(uow: UnitOfWork, viewer: Actor, query: ListQuery) -> int:
+def count_rows(
+    uow: UnitOfWork,
+    viewer: Actor,
+    query: ListQuery,
+    stopped: Callable[[], bool] | None = None,
+) -> int:
     """How many rows the list has as ``viewer`` sees it: counted in the database when the
-    gate cannot leave one out, else by reading it in batches."""
+    gate cannot leave one out, else by reading it in batches. ``stopped``: asked between
+    batches; when it says so the count ends with ``Cancelled`` (a newer search typed on:
+    a broad token's count reads most of the province)."""
     if _may_drop(query, viewer.organisation):
-        return sum(len(rows) for rows, _ in batches(uow, viewer, query))
+        counted = 0
+        with closing(batches(uow, viewer, query)) as found:  # its connection back at once
+            for rows, _ in found:
+                if stopped is not None and stopped():
+                    raise Cancelled()
+                counted += len(rows)
+        return counted
     stmt = _statement(_where(query), ()).with_only_columns(func.count())
     with uow.reading(statements_apart=True) as conn:
         return int(conn.execute(stmt).scalar_one())

@@ -19,6 +19,7 @@ from buddy_desk.core.collaboration import CollaborationGroup
 from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
 from buddy_desk.models import Address, Case, Dossier
 from buddy_desk.persistence.unit_of_work import UnitOfWork
+from buddy_desk.progress import Cancelled
 from buddy_desk.samenloop.cli import _as_json
 from buddy_desk.samenloop.service import (
     Cursor,
@@ -199,3 +200,21 @@ def test_the_streamed_csv_and_the_command_line_equal_the_list_in_memory(
             assert cli_main([*args, "--limit", "3", "--csv", str(after)]) == 0
             export_csv(before, expected[:3])
             assert after.read_bytes() == before.read_bytes()
+
+
+def test_a_count_that_reads_the_list_stops_when_asked(uow: UnitOfWork) -> None:
+    """A search typed on makes the count of the previous one useless: it stops between
+    batches instead of reading on (a broad token's count reads most of the province)."""
+    viewer = _fixture(uow)["ncg"]
+    query = ListQuery(ListId.NCG, ListFilter(text="img-70"))
+    asked: list[int] = []
+
+    def stopped() -> bool:
+        asked.append(1)
+        return True
+
+    with pytest.raises(Cancelled):
+        count_rows(uow, viewer, query, stopped)
+    assert asked == [1]
+    expected = filter_rows(load_overview(uow, viewer).rows_for(ListId.NCG), query.filter)
+    assert expected and count_rows(uow, viewer, query, lambda: False) == len(expected)

@@ -8,6 +8,7 @@ the file on a worker too. A double-click (or Enter) on a row opens the dossier.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,6 +124,7 @@ class SamenloopWorkspace(QWidget):
         self._loading = False
         self._more_key = object()  # ops.read keys: only the newest result of each counts
         self._count_key = object()
+        self._count_stop: threading.Event | None = None  # set: the count read may stop
         self._export_key = object()
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
@@ -321,6 +323,8 @@ class SamenloopWorkspace(QWidget):
             return
         viewer, query = viewer_of(self.ctx.user), self.current_query()
         self.count = None
+        if self._count_stop is not None:
+            self._count_stop.set()
         self.ctx.ops.read(
             lambda uow: read_page(uow, viewer, query, limit=PAGE_ROWS),
             on_done=lambda page: self._on_first_page(viewer, query, page),
@@ -337,8 +341,11 @@ class SamenloopWorkspace(QWidget):
         if known is not None:
             self._show_count(_Counted(query, known))
             return
+        if self._count_stop is not None:  # the count of an older list is of no use now
+            self._count_stop.set()
+        stop = self._count_stop = threading.Event()
         self.ctx.ops.read(
-            lambda uow: _Counted(query, count_rows(uow, viewer, query)),
+            lambda uow: _Counted(query, count_rows(uow, viewer, query, stop.is_set)),
             on_done=self._show_count,
             on_error=self._on_load_failed,
             parent=self,
