@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import aliased
 
 from buddy_desk.choices.rules import Actor, Disclosure
@@ -165,10 +165,15 @@ def load_rows(uow: UnitOfWork) -> tuple[SamenloopRow, ...]:
         ncg_case = aliased(Case)
         img: dict[int, list[ImgCase]] = defaultdict(list)
         phases = {p.value: p for p in ImgPhase}
+        in_ncg_file = (
+            exists()
+            .where(ncg_case.dossier_id == Case.dossier_id)
+            .where(ncg_case.organisation == Organisation.NCG)
+        )
+        # each damage case once (a join counted it once per NCG case of its address)
         for d_id, status, start, ident, case_id in conn.execute(
             select(Case.dossier_id, Case.status, Case.startdatum, Case.identificatie, Case.id)
-            .join(ncg_case, ncg_case.dossier_id == Case.dossier_id)
-            .where(Case.organisation == Organisation.IMG, ncg_case.organisation == Organisation.NCG)
+            .where(Case.organisation == Organisation.IMG, in_ncg_file)
             .order_by(Case.id)
         ):
             img[d_id].append((phases[status], start, ident, case_id))

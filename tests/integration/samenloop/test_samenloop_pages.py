@@ -88,6 +88,17 @@ def _fixture(uow: UnitOfWork) -> dict[str, Actor]:
                         urgent=False,
                     )
                 )
+        # a second strengthening case on one address: a row per NCG case, as before
+        s.add(
+            Case(
+                dossier_id=made[3],
+                organisation=Organisation.NCG,
+                identificatie="NCG-TWEEDE",
+                status=NcgStatus.S6.value,
+                startdatum=date(2020, 1, 1),
+                urgent=False,
+            )
+        )
         s.execute(update(Address).where(Address.woonplaats == "Loppersum").values(gemeente=None))
         s.execute(update(Address).where(Address.woonplaats == "Appingedam").values(gemeente=""))
         uow.commit()
