@@ -26,6 +26,7 @@ READS: frozenset[str] = frozenset(
         "buddy_desk.letters.service.summary_letter_for",
         "buddy_desk.attachments.service.open_document",
         "buddy_desk.samenloop.service.export_list",
+        "buddy_desk.samenloop.service.export_query",
         "buddy_desk.planning.service.output.export_appointments",
     }
 )

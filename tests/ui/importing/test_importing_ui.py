@@ -142,7 +142,9 @@ def test_samenloop_tiles_lists_and_export(
         view.table.activated.emit(view.model.index(0, 0))
     assert opened.args == [b]
     target = tmp_path / "groep-b.csv"
-    assert view.export(target) == 1
+    with qtbot.waitSignal(view.exported, timeout=20_000) as done:  # written on a worker
+        assert view.export(target)
+    assert done.args == [1]
     assert target.read_bytes().count(b"\r\n") == 2
 
 

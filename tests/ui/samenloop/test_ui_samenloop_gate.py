@@ -29,6 +29,13 @@ def _workspace(qtbot: QtBot, ctx: AppContext) -> SamenloopWorkspace:
     return view
 
 
+def _export(qtbot: QtBot, view: SamenloopWorkspace, target: Path) -> int:
+    """The export runs on a worker; ``exported`` says how many rows it wrote."""
+    with qtbot.waitSignal(view.exported, timeout=20_000) as done:
+        assert view.export(target)
+    return int(done.args[0])
+
+
 def test_ncg_user_sees_no_img_phase_without_consent_and_the_export_says_so(
     qtbot: QtBot, ctx: AppContext, uow: UnitOfWork, tmp_path: Path
 ) -> None:
@@ -44,14 +51,14 @@ def test_ncg_user_sees_no_img_phase_without_consent_and_the_export_says_so(
     )
     assert view.model.index(0, 5).data() == "B/C"
     target = tmp_path / "samenloop.csv"
-    assert view.export(target) == 1
+    assert _export(qtbot, view, target) == 1
     data = target.read_text(encoding="utf-8-sig")
     assert "IMG-5555555" not in data and NO_CONSENT in data
     assert access_log(uow, dossier_id=d) == []
     give_consent(uow, d)
     view = _workspace(qtbot, ctx)
     assert view.model.index(0, 4).data() == "Opname" and view.model.index(0, 5).data() == "B"
-    assert view.export(target) == 1
+    assert _export(qtbot, view, target) == 1
     assert "IMG-5555555" in target.read_text(encoding="utf-8-sig")
     [record] = access_log(uow, dossier_id=d)
     assert record.handeling_naam == "Samenlooplijst"

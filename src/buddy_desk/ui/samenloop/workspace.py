@@ -1,16 +1,18 @@
 """The Samenloop workspace: the numbers as tiles, the list behind each, filters, CSV export.
 
-The overview loads on a worker (``ctx.tasks``); filtering and sorting are in memory. A
-double-click (or Enter) on a row opens the dossier.
+The tiles are counted in the database and the list is read a page at a time as the view
+scrolls (``samenloop.service``: filtered, searched and sorted there, each page through the
+consent gate), every read on a worker (``ctx.ops.read``); the CSV export streams the list to
+the file on a worker too. A double-click (or Enter) on a row opens the dossier.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -26,40 +28,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from buddy_desk.choices.rules import options_label
-from buddy_desk.core.phases import NCG_STATUS_LABELS, NcgStatus, Organisation
+from buddy_desk.choices.rules import Actor
+from buddy_desk.core.phases import NCG_STATUS_LABELS, NcgStatus
 from buddy_desk.i18n import tr
-from buddy_desk.progress import Progress
+from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.samenloop.service import (
+    MORE_ROWS,
+    PAGE_ROWS,
+    Cursor,
     ListFilter,
     ListId,
-    SamenloopOverview,
-    SamenloopRow,
+    ListQuery,
+    Page,
     SortKey,
-    export_list,
-    filter_rows,
-    load_overview,
-    sort_rows,
+    count_rows,
+    export_query,
+    load_counts,
+    places,
+    read_page,
 )
 from buddy_desk.ui.choices.common import viewer_of
 from buddy_desk.ui.context import AppContext
 from buddy_desk.ui.file_dialogs import ask_save_file
-from buddy_desk.ui.formatting import format_count, format_short_date
+from buddy_desk.ui.formatting import format_count
 from buddy_desk.ui.messages import show_error
+from buddy_desk.ui.samenloop.table_model import COLUMNS, SamenloopTableModel
 from buddy_desk.ui.widgets import accessible, text_size
 from buddy_desk.ui.widgets.language import follow_language
 
-COLUMNS = (
-    "samenloop.col.address",
-    "samenloop.col.postcode",
-    "samenloop.col.gemeente",
-    "samenloop.col.ncg",
-    "samenloop.col.img",
-    "samenloop.col.group",
-    "samenloop.col.bijzonder",
-    "samenloop.col.bb",
-    "samenloop.col.zb",
-)
 TILES = (
     (ListId.NCG, 0, 0),
     (ListId.PROACTIVE, 0, 1),
@@ -75,101 +71,61 @@ TILES = (
 )
 
 
-def _shown(
-    overview: SamenloopOverview, list_id: ListId, f: ListFilter, key: SortKey
-) -> list[SamenloopRow]:
-    """The rows of a list as shown: filtered, then sorted."""
-    return sort_rows(filter_rows(overview.rows_for(list_id), f), key)
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """What the load job hands over: the tiles' numbers, the places, the list as shown then."""
+
+    counts: dict[ListId, int]
+    places: list[str]
+    query: ListQuery
+    page: Page
+    count: int
 
 
 @dataclass(frozen=True, slots=True)
-class _Loaded:
-    """What the load job hands over: the overview, its places and the list as shown then."""
-
-    overview: SamenloopOverview
-    places: list[str]
-    state: tuple[ListId, ListFilter, SortKey]
-    shown: list[SamenloopRow]
+class _Counted:
+    query: ListQuery
+    count: int
 
 
-class SamenloopTableModel(QAbstractTableModel):
-    """Thin adapter over a list of SamenloopRow."""
+def _known_count(query: ListQuery, page: Page, counts: dict[ListId, int] | None) -> int | None:
+    """The list's rows as the viewer sees them, where no count is needed: the first page's
+    when it holds all, the tile's for a whole list the gate cannot take rows from (a list
+    of a category; a group's list leaves out the rows whose group the viewer may not see)."""
+    if page.next is None:
+        return len(page.rows)
+    if counts is not None and query.filter == ListFilter() and query.list_id.group is None:
+        return counts[query.list_id]
+    return None
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[SamenloopRow] = []
 
-    def set_rows(self, rows: list[SamenloopRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return tr(COLUMNS[section])
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        if not index.isValid():
-            return None
-        r = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            match index.column():
-                case 0:
-                    return f"{r.address_line}, {r.woonplaats}"
-                case 1:
-                    return r.postcode_text
-                case 2:
-                    return r.gemeente
-                case 3:
-                    if r.ncg_status is None:
-                        return tr("consent.gate.cell")
-                    return f"{r.ncg_status.value} {NCG_STATUS_LABELS[r.ncg_status]}"
-                case 4:
-                    if r.img_phase is None:
-                        withheld = any(o is Organisation.IMG for o, _ in r.withheld)
-                        return tr("consent.gate.cell") if withheld else "—"
-                    extra = f" (+{r.img_cases - 1})" if r.img_cases > 1 else ""
-                    return f"{tr(f'img.phase.{r.img_phase.value}')}{extra}"
-                case 5:
-                    return r.group.value if r.group else options_label(r.group_options)
-                case 6:
-                    return r.bijzondere_situatie or ""
-                case 7:
-                    return r.bewonersbegeleider or ""
-                case 8:
-                    return r.zaakbegeleider or ""
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (3, 4) and r.withheld:
-            org = Organisation.NCG if index.column() == 3 else Organisation.IMG
-            reason = next((why for o, why in r.withheld if o is org), None)
-            return tr(f"consent.gate.{reason}", org=org.value) if reason else None
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3 and r.ncg_status_date:
-            return tr("samenloop.since", date=format_short_date(r.ncg_status_date))
-        return None
+def _count_of(
+    uow: UnitOfWork, viewer: Actor, query: ListQuery, page: Page, counts: dict[ListId, int]
+) -> int:
+    known = _known_count(query, page, counts)
+    return known if known is not None else count_rows(uow, viewer, query)
 
 
 class SamenloopWorkspace(QWidget):
     overview_loaded = Signal()
     """The overview was (re)loaded and the tiles show its numbers."""
     list_shown = Signal(str, int)
-    """A list is shown; args: list id, number of rows after filtering."""
+    """A list is shown and counted; args: list id, number of rows after filtering."""
+    exported = Signal(int)
+    """The list was written to the CSV file; arg: rows written."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("samenloopWorkspace")
         self.ctx = ctx
-        self.overview: SamenloopOverview | None = None
+        self.counts: dict[ListId, int] | None = None
         self.current = ListId.PROACTIVE
-        self.shown: list[SamenloopRow] = []
+        self.count: int | None = None  # rows of the list shown, once counted
         self._loading = False
+        self._more_key = object()  # ops.read keys: only the newest result of each counts
+        self._count_key = object()
+        self._count_stop: threading.Event | None = None  # set: the count read may stop
+        self._export_key = object()
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
         self.title = QLabel()
@@ -228,7 +184,7 @@ class SamenloopWorkspace(QWidget):
         self.list_title = QLabel()
         self.list_title.setStyleSheet("font-weight: 600")
         layout.addWidget(self.list_title)
-        self.model = SamenloopTableModel(self)
+        self.model = SamenloopTableModel(self, self._fetch_page)
         self.table = QTableView()
         self.table.setObjectName("samenloopTable")
         self.list_title.setBuddy(self.table)
@@ -274,15 +230,17 @@ class SamenloopWorkspace(QWidget):
             self.ncg_status.addItem(f"{s.value} {NCG_STATUS_LABELS[s]}", s.value)
         self.ncg_status.setCurrentIndex(max(0, self.ncg_status.findData(current_status)))
         self.ncg_status.blockSignals(False)
-        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
         self._fill_tiles()
-        if self.overview is None:
-            self._refresh_list()
-        else:  # the same rows in the same order, in the new language
-            self._show_list(self.shown)
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        if self.model.rowCount():
+            self.model.dataChanged.emit(
+                self.model.index(0, 0),
+                self.model.index(self.model.rowCount() - 1, len(COLUMNS) - 1),
+            )
+        self._show_title()
 
     def _fill_tiles(self) -> None:
-        counts = self.overview.counts if self.overview else {}
+        counts = self.counts or {}
         total = counts.get(ListId.NCG, 0) or 1
         for list_id, tile in self.tiles.items():
             n = counts.get(list_id)
@@ -297,30 +255,25 @@ class SamenloopWorkspace(QWidget):
 
     # -- loading --------------------------------------------------------------------------
     def reload(self) -> None:
+        """The tiles' numbers, the places and the list as shown now, in one read."""
         if self._loading:
             return
         self._loading = True
         self.status.setText(tr("samenloop.loading"))
-        uow = self.ctx.new_uow()
         viewer = viewer_of(self.ctx.user)
+        query = self.current_query()
 
-        state = self._list_state()
+        def job(uow: UnitOfWork) -> _Loaded:
+            page = read_page(uow, viewer, query, limit=PAGE_ROWS)
+            counts = load_counts(uow)
+            count = _count_of(uow, viewer, query, page, counts)
+            return _Loaded(counts, places(uow), query, page, count)
 
-        def job(progress: Progress) -> _Loaded:
-            # the lists, the places and the list shown are worked out here, not on the GUI thread
-            overview = load_overview(uow, viewer)
-            return _Loaded(
-                overview=overview,
-                places=sorted({r.gemeente for r in overview.rows}),
-                state=state,
-                shown=_shown(overview, *state),
-            )
+        self.ctx.ops.read(job, on_done=self._on_loaded, on_error=self._on_load_failed, parent=self)
 
-        self.ctx.tasks.start(job, on_done=self._on_task_done, on_error=self._on_task_error)
-
-    def _on_task_done(self, loaded: _Loaded) -> None:
+    def _on_loaded(self, loaded: _Loaded) -> None:
         self._loading = False
-        self.overview = loaded.overview
+        self.counts = loaded.counts
         self.status.setText("")
         gemeente = self.gemeente.currentData()
         self.gemeente.blockSignals(True)
@@ -331,13 +284,14 @@ class SamenloopWorkspace(QWidget):
         self.gemeente.setCurrentIndex(max(0, self.gemeente.findData(gemeente)))
         self.gemeente.blockSignals(False)
         self._fill_tiles()
-        if self._list_state() == loaded.state:
-            self._show_list(loaded.shown)
-        else:  # the filter changed while the lists loaded
+        if self.current_query() == loaded.query:
+            self._show_page(loaded.query, loaded.page)
+            self._show_count(_Counted(loaded.query, loaded.count))
+        else:  # the filter changed while the overview loaded
             self._refresh_list()
         self.overview_loaded.emit()
 
-    def _on_task_error(self, exc: BaseException) -> None:
+    def _on_load_failed(self, exc: BaseException) -> None:
         self._loading = False
         self.status.setText(tr("samenloop.load_failed"))
         show_error(self, tr("samenloop.title"), tr("samenloop.load_failed"), str(exc))
@@ -358,76 +312,126 @@ class SamenloopWorkspace(QWidget):
             only_bijzonder=self.bijzonder.isChecked(),
         )
 
-    def _list_state(self) -> tuple[ListId, ListFilter, SortKey]:
-        return (
-            self.current,
-            self.current_filter(),
-            SortKey(self.sort.currentData() or SortKey.ADDRESS.value),
-        )
+    def current_query(self) -> ListQuery:
+        sort = SortKey(self.sort.currentData() or SortKey.ADDRESS.value)
+        return ListQuery(self.current, self.current_filter(), sort)
 
     def _refresh_list(self) -> None:
-        """Filter and sort the list off the GUI thread (17,000 rows take ~100 ms); a newer
-        filter overtakes an older one (``list_shown`` says when it is on screen)."""
-        if self.overview is None:
-            self.model.set_rows([])
-            self.list_title.setText(tr(f"samenloop.list.{self.current.value}"))
+        """The first page of the list as filtered and sorted now, then its count (each read
+        on a worker; a newer filter overtakes an older one)."""
+        if self.counts is None:  # the load job reads the list as it is then
             return
-        overview, state = self.overview, self._list_state()
+        viewer, query = viewer_of(self.ctx.user), self.current_query()
+        self.count = None
+        if self._count_stop is not None:
+            self._count_stop.set()
         self.ctx.ops.read(
-            lambda _uow: _shown(overview, *state),
-            on_done=self._show_list,
-            on_error=self._on_task_error,
+            lambda uow: read_page(uow, viewer, query, limit=PAGE_ROWS),
+            on_done=lambda page: self._on_first_page(viewer, query, page),
+            on_error=self._on_load_failed,
             parent=self,
             key=self.model,
         )
 
-    def _show_list(self, shown: list[SamenloopRow]) -> None:
-        self.shown = shown
-        self.model.set_rows(self.shown)
+    def _on_first_page(self, viewer: Actor, query: ListQuery, page: Page) -> None:
+        if query != self.current_query():
+            return
+        self._show_page(query, page)
+        known = _known_count(query, page, self.counts)
+        if known is not None:
+            self._show_count(_Counted(query, known))
+            return
+        if self._count_stop is not None:  # the count of an older list is of no use now
+            self._count_stop.set()
+        stop = self._count_stop = threading.Event()
+        self.ctx.ops.read(
+            lambda uow: _Counted(query, count_rows(uow, viewer, query, stop.is_set)),
+            on_done=self._show_count,
+            on_error=self._on_load_failed,
+            parent=self,
+            key=self._count_key,
+        )
+
+    def _show_page(self, query: ListQuery, page: Page) -> None:
+        self.model.set_page(query, page)
         # columns that are empty by definition in this list
-        no_damage = self.current is ListId.PROACTIVE
-        no_group = self.current in (ListId.PROACTIVE, ListId.SETTLED, ListId.NCG_DONE)
+        no_damage = query.list_id is ListId.PROACTIVE
+        no_group = query.list_id in (ListId.PROACTIVE, ListId.SETTLED, ListId.NCG_DONE)
         self.table.setColumnHidden(4, no_damage)
         self.table.setColumnHidden(5, no_group)
         self.table.setColumnHidden(8, no_damage)
-        self.list_title.setText(
-            tr(
-                "samenloop.list_title",
-                name=tr(f"samenloop.list.{self.current.value}"),
-                n=format_count(len(self.shown)),
-            )
+        self.count = None
+        self._show_title()
+        self.export_button.setEnabled(bool(page.rows))
+
+    def _show_count(self, counted: _Counted) -> None:
+        if counted.query != self.model.query:
+            return
+        self.count = counted.count
+        self._show_title()
+        self.list_shown.emit(counted.query.list_id.value, counted.count)
+
+    def _show_title(self) -> None:
+        list_id = self.model.query.list_id if self.model.query else self.current
+        n = format_count(self.count) if self.count is not None else "…"
+        name = tr(f"samenloop.list.{list_id.value}")
+        self.list_title.setText(tr("samenloop.list_title", name=name, n=n))
+
+    def _fetch_page(self, query: ListQuery, cursor: Cursor) -> None:
+        """The model wants the next page (the view scrolled near its end)."""
+        viewer = viewer_of(self.ctx.user)
+        self.ctx.ops.read(
+            lambda uow: read_page(uow, viewer, query, cursor, MORE_ROWS),
+            on_done=lambda page: self.model.add_page(query, cursor, page),
+            on_error=self._on_page_failed,
+            parent=self,
+            key=self._more_key,
         )
-        self.export_button.setEnabled(bool(self.shown))
-        self.list_shown.emit(self.current.value, len(self.shown))
+
+    def _on_page_failed(self, exc: BaseException) -> None:
+        self.model.fetch_failed()
+        self._on_load_failed(exc)
 
     def _on_table_activated(self, index: QModelIndex) -> None:
         if index.isValid():
-            self.ctx.events.open_dossier_requested.emit(self.shown[index.row()].dossier_id)
+            self.ctx.events.open_dossier_requested.emit(self.model.rows[index.row()].dossier_id)
 
-    def export(self, path: Path | None = None) -> int:
-        """Export the list as shown (filters and order) to CSV; returns rows written."""
-        if self.overview is None:
-            return 0
+    def export(self, path: Path | None = None) -> bool:
+        """Export the list as shown (filters and order) to CSV, on a worker (``exported``
+        says how many rows were written); False when nothing was started."""
+        query = self.model.query
+        if query is None:
+            return False
         if path is None:
             path = ask_save_file(
                 self,
                 tr("samenloop.export"),
-                f"samenloop-{self.current.value}.csv",
+                f"samenloop-{query.list_id.value}.csv",
                 "CSV (*.csv)",
             )
             if path is None:
-                return 0
-        try:
-            n = export_list(
-                self.ctx.new_uow(), viewer_of(self.ctx.user), self.overview, path, self.shown
-            )
-        except OSError as exc:
-            show_error(
-                self,
-                tr("samenloop.export"),
-                tr("samenloop.export_failed", path=str(path)),
-                exc.strerror,
-            )
-            return 0
+                return False
+        target, viewer = path, viewer_of(self.ctx.user)
+        self.status.setText(tr("samenloop.exporting"))
+        self.export_button.setEnabled(False)
+        self.ctx.ops.read(
+            lambda uow: export_query(uow, viewer, query, target),
+            on_done=lambda n: self._on_exported(target, n),
+            on_error=lambda exc: self._on_export_failed(target, exc),
+            parent=self,
+            key=self._export_key,
+        )
+        return True
+
+    def _on_exported(self, path: Path, n: int) -> None:
+        self.export_button.setEnabled(True)
         self.status.setText(tr("samenloop.exported", n=format_count(n), path=path.name))
-        return n
+        self.exported.emit(n)
+
+    def _on_export_failed(self, path: Path, exc: BaseException) -> None:
+        self.export_button.setEnabled(True)
+        self.status.setText("")
+        reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+        show_error(
+            self, tr("samenloop.export"), tr("samenloop.export_failed", path=str(path)), reason
+        )
