@@ -128,7 +128,7 @@ _ADDRESS_ORDER: tuple[Any, ...] = (
     Case.id,
 )
 _NCG_ORDER = case(*((Case.status == s.value, s.order) for s in NcgStatus), else_=99)
-_COLUMNS: tuple[Any, ...] = (
+ROW_COLUMNS: tuple[Any, ...] = (
     Case.dossier_id,
     Case.identificatie,
     Case.status,
@@ -149,7 +149,7 @@ _COLUMNS: tuple[Any, ...] = (
 
 def _statement(where: Sequence[ColumnElement[bool]], order: Sequence[Any]) -> Select[Any]:
     return (
-        select(*_COLUMNS)
+        select(*ROW_COLUMNS)
         .select_from(Case)
         .join(Dossier, Dossier.id == Case.dossier_id)
         .join(Address, Address.id == Dossier.address_id)
@@ -276,7 +276,7 @@ def lead_case(cases: Sequence[ImgCase]) -> ImgCase | None:
 def make_row(
     raw: Row[Any] | tuple[Any, ...], cases: Sequence[ImgCase], names: dict[int, str]
 ) -> SamenloopRow:
-    """One NCG address from ``_COLUMNS`` and its damage cases (in the order they were made)."""
+    """One NCG address from ``ROW_COLUMNS`` and its damage cases (in the order they were made)."""
     (
         d_id,
         ident,

@@ -41,6 +41,7 @@ from buddy_desk.samenloop.pages import (
     BATCH_ROWS,
     MORE_ROWS,
     PAGE_ROWS,
+    ROW_COLUMNS,
     Cursor,
     ImgCase,
     ListQuery,
@@ -179,23 +180,7 @@ def load_rows(uow: UnitOfWork) -> tuple[SamenloopRow, ...]:
             img[d_id].append((phases[status], start, ident, case_id))
         names = supervisor_names(conn)
         stmt = (
-            select(
-                Case.dossier_id,
-                Case.identificatie,
-                Case.status,
-                Case.status_date,
-                Case.bijzondere_situatie,
-                Address.straat,
-                Address.huisnummer,
-                Address.huisletter,
-                Address.huisnummertoevoeging,
-                Address.postcode,
-                Address.woonplaats,
-                Address.gemeente,
-                Address.ncg_address_id,
-                Dossier.ncg_supervisor_id,
-                Dossier.img_supervisor_id,
-            )
+            select(*ROW_COLUMNS)
             .join(Dossier, Dossier.id == Case.dossier_id)
             .join(Address, Address.id == Dossier.address_id)
             .where(Case.organisation == Organisation.NCG)
