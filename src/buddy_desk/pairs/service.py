@@ -345,13 +345,16 @@ def candidates_in_session(session: Session, organisation: Organisation) -> list[
         Dossier.img_supervisor_id if organisation is Organisation.IMG else Dossier.ncg_supervisor_id
     )
     areas: dict[int, Counter[str]] = defaultdict(Counter)
-    for sid, gemeente, woonplaats in session.execute(
-        select(column, Address.gemeente, Address.woonplaats)
+    # counted per buddy and area in the database: at 310,000 dossiers reading every dossier's
+    # area took 0.3 s per organisation for each new dossier's proposal
+    area = func.coalesce(func.nullif(Address.gemeente, ""), Address.woonplaats)
+    for sid, place, dossiers in session.execute(
+        select(column, area, func.count())
         .join(Address, Address.id == Dossier.address_id)
         .where(column.is_not(None))
+        .group_by(column, area)
     ):
-        if sid is not None:
-            areas[sid][gemeente or woonplaats] += 1
+        areas[sid][place] += dossiers
     return [
         Candidate(sid, organisation, naam, sum(areas[sid].values()), dict(areas[sid]))
         for sid, naam in session.execute(
