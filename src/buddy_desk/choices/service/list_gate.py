@@ -146,7 +146,12 @@ def disclosures_on(
     wanted = list(ids) if ids is not None else None
     entries = consent_entries(conn, wanted)
     keys = wanted if wanted is not None else list(entries)
-    return {i: verdict(i, current_states(entries.get(i, ())), viewer) for i in keys}
+    return {
+        i: verdict(i, current_states(found), viewer)
+        if (found := entries.get(i))
+        else no_consent_verdict(i, viewer)
+        for i in keys
+    }
 
 
 def no_consent_verdict(dossier_id: int, viewer: Organisation | None) -> DossierDisclosure:
