@@ -81,7 +81,7 @@ def test_the_letter_run_writes_one_pdf_for_the_list_shown(
 
 
 def test_img_staff_see_only_the_counts_per_phase(
-    qtbot: QtBot, ctx: AppContext, pool: list[int]
+    qtbot: QtBot, ctx: AppContext, pool: list[int], tmp_path: Path
 ) -> None:
     from buddy_desk.ui.context import UserProfile
 
@@ -93,6 +93,9 @@ def test_img_staff_see_only_the_counts_per_phase(
     assert ws.model.rowCount() == 0 and not ws.table.isVisible()
     assert not ws.letters_button.isEnabled()
     assert "fase 2: 1" in ws.summary.text() and "fase 3: 1" in ws.summary.text()
+    # nor does a letter run reach their addresses, the button aside
+    ws.start_letters(tmp_path / "brieven.pdf")
+    assert ws.handle is None and not (tmp_path / "brieven.pdf").exists()
 
 
 def test_the_worklist_shows_its_texts_in_the_language_switched_to(

@@ -10,7 +10,6 @@ worker, not the rows the view has read."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -53,7 +52,7 @@ from buddy_desk.ui.outreach.contact_dialog import ContactChoice, ContactDialog
 from buddy_desk.ui.tasks import TaskHandle
 from buddy_desk.ui.widgets import text_size
 from buddy_desk.ui.widgets.language import follow_language
-from buddy_desk.ui.widgets.paged_rows import PagedRowModel, PageJob
+from buddy_desk.ui.widgets.paged_rows import PagedRowModel, PageJob, reading_through
 from buddy_desk.ui.widgets.row_table import PreparedRows, RowTableView
 
 DONE = QColor("#667085")
@@ -242,25 +241,16 @@ class OutreachWorkspace(QWidget):
             return
         if self.full:
             self.model.show_first(
-                loaded.first, self._counts.count(f), self._page_job, self._read_page
+                loaded.first,
+                self._counts.count(f),
+                self._page_job,
+                reading_through(self.ctx.ops.read, self, self.model, self._on_page_error),
             )
         self._show(f)
 
     def _page_job(self, offset: int, limit: int) -> PageJob[OutreachRow]:
         f, prepare = self._shown_for, self.model.prepare
         return lambda uow: prepare(worklist_page(uow, f, offset, limit))
-
-    def _read_page(
-        self,
-        job: PageJob[OutreachRow],
-        on_done: Callable[[PreparedRows[OutreachRow]], None],
-        on_error: Callable[[BaseException], None],
-    ) -> None:
-        def failed(exc: BaseException) -> None:
-            on_error(exc)
-            self._on_task_error(exc)
-
-        self.ctx.ops.read(job, on_done=on_done, on_error=failed, parent=self, key=self.model)
 
     def current_filter(self) -> WorklistFilter:
         # Qt hands enum data back as plain int/str
@@ -306,6 +296,10 @@ class OutreachWorkspace(QWidget):
             summary = f"{self._message} {summary}"
             self._message = ""
         self.summary.setText(summary)
+
+    def _on_page_error(self, exc: BaseException) -> None:
+        """A page of the list could not be read: said, and a letter run goes on."""
+        messages.show_error(self, tr("outreach.workspace.title"), str(exc))
 
     def _on_task_error(self, exc: BaseException) -> None:
         self._end_run()
@@ -367,7 +361,10 @@ class OutreachWorkspace(QWidget):
 
     def start_letters(self, combined: Path) -> None:
         """The letter run for every address the filter shows (read in batches on the
-        worker, not only the rows read so far), into one PDF for the printer."""
+        worker, not only the rows read so far), into one PDF for the printer. NCG staff
+        only: the others see the worklist's counts, not its addresses."""
+        if not self.full:
+            return
         f = self._shown_for
         uow = self.ctx.new_uow()
         user = self.ctx.user.username

@@ -54,7 +54,7 @@ from buddy_desk.ui.formatting import format_count, format_short_date, format_tim
 from buddy_desk.ui.pairs.couple_dialog import CoupleChoice, CoupleDialog
 from buddy_desk.ui.widgets import text_size
 from buddy_desk.ui.widgets.language import follow_language
-from buddy_desk.ui.widgets.paged_rows import PagedRowModel, PageJob
+from buddy_desk.ui.widgets.paged_rows import PagedRowModel, PageJob, reading_through
 from buddy_desk.ui.widgets.row_table import PreparedRows, RowTableModel, RowTableView
 
 MUTED = QColor("#b42318")
@@ -295,23 +295,16 @@ class PairsWorkspace(QWidget):
         f, prepare = self._shown_for, self.model.prepare
         return lambda uow: prepare(pairs_page(uow, f, offset, limit))
 
-    def _read_page(
-        self,
-        job: PageJob[PairRow],
-        on_done: Callable[[PreparedRows[PairRow]], None],
-        on_error: Callable[[BaseException], None],
-    ) -> None:
-        def failed(exc: BaseException) -> None:
-            on_error(exc)
-            self._on_task_error(exc)
-
-        self.ctx.ops.read(job, on_done=on_done, on_error=failed, parent=self, key=self.model)
-
     def _on_load_done(self, loaded: _Loaded) -> None:
         self.coordinator, self._role_known = loaded.coordinator, True
         self._show_notice()
         self._shown_for, self._count = loaded.shown_for, loaded.count
-        self.model.show_first(loaded.pairs, loaded.count.dossiers, self._page_job, self._read_page)
+        self.model.show_first(
+            loaded.pairs,
+            loaded.count.dossiers,
+            self._page_job,
+            reading_through(self.ctx.ops.read, self, self.model, self._on_task_error),
+        )
         self.table.resizeColumnsToContents()
         count, load = loaded.count, loaded.load
         summary = tr(

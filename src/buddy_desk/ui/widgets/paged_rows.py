@@ -32,6 +32,30 @@ StartRead = Callable[
 """Starts a job off the GUI thread (``ctx.ops.read``) with its on_done and on_error."""
 
 
+def reading_through(
+    read: Callable[..., object],
+    owner: QWidget,
+    key: object,
+    show_error: Callable[[BaseException], None],
+) -> StartRead[T]:
+    """A ``StartRead`` over ``read`` (``ctx.ops.read``): each page read belongs to ``owner``,
+    a newer read under ``key`` replaces an older one, and a failed read ends the fetching
+    and is shown by ``show_error``."""
+
+    def start(
+        job: PageJob[T],
+        on_done: Callable[[PreparedRows[T]], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        def failed(exc: BaseException) -> None:
+            on_error(exc)
+            show_error(exc)
+
+        read(job, on_done=on_done, on_error=failed, parent=owner, key=key)
+
+    return start
+
+
 class PagedRowModel(RowTableModel[T], Generic[T]):
     page_arrived = Signal(int)
     """A further page was added; arg: rows now read."""
