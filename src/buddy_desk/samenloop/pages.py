@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Generator, Sequence
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from sys import intern
 from typing import Any
@@ -40,17 +40,13 @@ from sqlalchemy import (
     select,
 )
 
-from buddy_desk.choices.rules import Actor, current_states
-from buddy_desk.choices.service.list_gate import (
-    DossierDisclosure,
-    consent_entries,
-    no_consent_verdict,
-    verdict,
-)
+from buddy_desk.choices.rules import Actor
+from buddy_desk.choices.service.list_gate import DossierDisclosure, disclosures_on
 from buddy_desk.core.address import house_number
 from buddy_desk.core.collaboration import collaboration_group
 from buddy_desk.core.phases import ImgPhase, NcgStatus, Organisation
 from buddy_desk.core.search import prefix_range
+from buddy_desk.dossiers.service import img_rank
 from buddy_desk.models import Address, Case, Dossier, Supervisor
 from buddy_desk.models.choices import ChoiceLogEntry
 from buddy_desk.models.dossiers import DossierListing, DossierSearchWord
@@ -270,7 +266,7 @@ def lead_case(cases: Sequence[ImgCase]) -> ImgCase | None:
     latest start; the dossier list's rule for a tie: the case made first)."""
     if not cases:
         return None
-    return max(cases, key=lambda c: (c[0].is_running, c[1] or date.min, -c[3]))
+    return max(cases, key=lambda c: img_rank(c[0], c[1]))  # of equals, the first made
 
 
 def make_row(
@@ -351,15 +347,7 @@ def _gated(
     """The rows as ``viewer`` may see them, and the gate's verdict per dossier."""
     ids = sorted({r[0] for r in raw})
     cases = img_cases_of(conn, ids)
-    org = viewer.organisation
-    entries = consent_entries(conn, ids)
-    # a dossier without a consent entry gets the one shared verdict (most of the province)
-    verdicts = {
-        i: verdict(i, current_states(entries[i]), org)
-        if i in entries
-        else no_consent_verdict(i, org)
-        for i in ids
-    }
+    verdicts = disclosures_on(conn, viewer.organisation, ids)
     rows = []
     for r in raw:
         found = verdicts[r[0]]
@@ -446,7 +434,9 @@ def count_rows(
     a broad token's count reads most of the province)."""
     if _may_drop(query, viewer.organisation):
         counted = 0
-        with closing(batches(uow, viewer, query)) as found:  # its connection back at once
+        # the order does not change a count: by address, one segment, no sort on gated values
+        unordered = replace(query, sort=SortKey.ADDRESS)
+        with closing(batches(uow, viewer, unordered)) as found:  # its connection back at once
             for rows, _ in found:
                 if stopped is not None and stopped():
                     raise Cancelled()

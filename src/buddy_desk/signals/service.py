@@ -177,46 +177,27 @@ def _signal_query() -> Select[*tuple[Any, ...]]:
     )
 
 
-def _info(*row: Any) -> SignalInfo:
-    (
-        signal_id,
-        dossier_id,
-        rule,
-        title,
-        detail,
-        organisation,
-        owner_id,
-        due,
-        state,
-        outcome,
-        created_at,
-        created_by,
-        closed_at,
-        closed_by,
-        straat,
-        nr,
-        letter,
-        toev,
-        wp,
-        owner,
-    ) = row
+def _info(row: Any) -> SignalInfo:
+    """A row of ``_signal_query`` (its columns by name)."""
     return SignalInfo(
-        id=signal_id,
-        dossier_id=dossier_id,
-        address=_address_line(straat, nr, letter, toev, wp),
-        rule=rule,
-        title=title,
-        detail=detail,
-        organisation=organisation,
-        owner_id=owner_id,
-        owner_name=owner,
-        due=due,
-        state=state,
-        outcome=outcome,
-        created_at=created_at,
-        created_by=created_by,
-        closed_at=closed_at,
-        closed_by=closed_by,
+        id=row.id,
+        dossier_id=row.dossier_id,
+        address=_address_line(
+            row.straat, row.huisnummer, row.huisletter, row.huisnummertoevoeging, row.woonplaats
+        ),
+        rule=row.rule,
+        title=row.title,
+        detail=row.detail,
+        organisation=row.organisation,
+        owner_id=row.owner_id,
+        owner_name=row.naam,
+        due=row.due,
+        state=row.state,
+        outcome=row.outcome,
+        created_at=row.created_at,
+        created_by=row.created_by,
+        closed_at=row.closed_at,
+        closed_by=row.closed_by,
     )
 
 
@@ -453,7 +434,7 @@ def list_signals(
             stmt = stmt.where(Signal.owner_id == owner_id)
         if only_open:
             stmt = stmt.where(Signal.state == SignalState.OPEN)
-        found = [_info(*row) for row in uow.session.execute(stmt)]
+        found = [_info(row) for row in uow.session.execute(stmt)]
         verdicts = disclosures_in(uow, viewer.organisation, sorted({s.dossier_id for s in found}))
     found = [gate_signal(s, verdicts[s.dossier_id]) for s in found]
     found.sort(
@@ -563,7 +544,7 @@ def add_signal(
         )
         s.add(sig)
         s.flush()
-        info = _info(*s.execute(_signal_query().where(Signal.id == sig.id)).one())
+        info = _info(s.execute(_signal_query().where(Signal.id == sig.id)).one())
         uow.commit()
         return info
 
@@ -585,7 +566,7 @@ def close_signal(uow: UnitOfWork, signal_id: int, outcome: str, user: str | None
         sig.closed_at = utcnow()
         sig.closed_by = user
         s.flush()
-        info = _info(*s.execute(_signal_query().where(Signal.id == sig.id)).one())
+        info = _info(s.execute(_signal_query().where(Signal.id == sig.id)).one())
         uow.commit()
         return info
 

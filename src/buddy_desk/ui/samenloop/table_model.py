@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QWidget
 from buddy_desk.choices.rules import options_label
 from buddy_desk.core.phases import NCG_STATUS_LABELS, Organisation
 from buddy_desk.i18n import tr
+from buddy_desk.samenloop.rules import withheld_text
 from buddy_desk.samenloop.service import Cursor, ListQuery, Page, SamenloopRow
 from buddy_desk.ui.formatting import format_short_date
 
@@ -123,8 +124,7 @@ class SamenloopTableModel(QAbstractTableModel):
             return _display(r, index.column())
         if role == Qt.ItemDataRole.ToolTipRole and index.column() in (3, 4) and r.withheld:
             org = Organisation.NCG if index.column() == 3 else Organisation.IMG
-            reason = next((why for o, why in r.withheld if o is org), None)
-            return tr(f"consent.gate.{reason}", org=org.value) if reason else None
+            return withheld_text(r, org) or None
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3 and r.ncg_status_date:
             return tr("samenloop.since", date=format_short_date(r.ncg_status_date))
         return None
