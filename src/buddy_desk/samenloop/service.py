@@ -17,7 +17,8 @@ from __future__ import annotations
 import csv
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from contextlib import closing
 from pathlib import Path
 
 from sqlalchemy import exists, select
@@ -257,17 +258,14 @@ def export_query(
     with atomic_target(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
         writer.writerow([safe_cell(h) for h in CSV_HEADER])
-        for rows, verdicts in batches(uow, viewer, query):
-            if limit:
-                rows = rows[: limit - written]
+        for rows, verdicts in _up_to(batches(uow, viewer, query), limit):
             writer.writerows([safe_cell(v) for v in csv_cells(r)] for r in rows)
             shown += _shown_pairs(rows, verdicts)
             written += len(rows)
             if on_batch is not None:
                 on_batch(rows)
-            if limit and written >= limit:
-                break
-    _log(uow, viewer, shown)
+        # logged before the file is made final: no export without its access-log entries
+        _log(uow, viewer, shown)
     return written
 
 
@@ -276,12 +274,22 @@ def shown_batches(
 ) -> Iterator[list[SamenloopRow]]:
     """The list in batches for output that leaves the app (the command line's list): each
     batch's disclosures are logged before it is handed out. ``limit``: at most this many."""
-    given = 0
-    for rows, verdicts in batches(uow, viewer, query):
-        if limit:
-            rows = rows[: limit - given]
+    for rows, verdicts in _up_to(batches(uow, viewer, query), limit):
         _log(uow, viewer, _shown_pairs(rows, verdicts))
-        given += len(rows)
         yield rows
-        if limit and given >= limit:
-            return
+
+
+def _up_to(
+    found: Generator[tuple[list[SamenloopRow], dict[int, DossierDisclosure]], None, None],
+    limit: int,
+) -> Iterator[tuple[list[SamenloopRow], dict[int, DossierDisclosure]]]:
+    """``found``'s batches, the rows cut after ``limit`` in all (0: every row)."""
+    given = 0
+    with closing(found):  # the batches' connection goes back at once when cut short
+        for rows, verdicts in found:
+            if limit:
+                rows = rows[: limit - given]
+            given += len(rows)
+            yield rows, verdicts
+            if limit and given >= limit:
+                return

@@ -229,3 +229,24 @@ def test_a_count_that_reads_the_list_stops_when_asked(uow: UnitOfWork) -> None:
     assert asked == [1]
     expected = filter_rows(load_overview(uow, viewer).rows_for(ListId.NCG), query.filter)
     assert expected and count_rows(uow, viewer, query, lambda: False) == len(expected)
+
+
+def test_an_export_whose_access_log_cannot_be_written_leaves_no_file(
+    uow: UnitOfWork, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the export discloses is logged before the file is made final: no export file
+    exists without its access-log entries."""
+    from buddy_desk.samenloop import service
+
+    viewer = _fixture(uow)["img"]
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    target = folder / "export.csv"
+
+    def refuse(*_args: object) -> int:
+        raise RuntimeError("the access log is not writable")
+
+    monkeypatch.setattr(service, "_log", refuse)
+    with pytest.raises(RuntimeError, match="access log"):
+        export_query(uow, viewer, ListQuery(ListId.NCG), target)
+    assert list(folder.iterdir()) == []  # neither the file nor its part
