@@ -126,6 +126,7 @@ class SamenloopWorkspace(QWidget):
         self._count_key = object()
         self._count_stop: threading.Event | None = None  # set: the count read may stop
         self._export_key = object()
+        self._exporting = False  # the button stays off until the export ends
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
         self.title = QLabel()
@@ -362,7 +363,7 @@ class SamenloopWorkspace(QWidget):
         self.table.setColumnHidden(8, no_damage)
         self.count = None
         self._show_title()
-        self.export_button.setEnabled(bool(page.rows))
+        self.export_button.setEnabled(bool(page.rows) and not self._exporting)
 
     def _show_count(self, counted: _Counted) -> None:
         if counted.query != self.model.query:
@@ -413,6 +414,7 @@ class SamenloopWorkspace(QWidget):
                 return False
         target, viewer = path, viewer_of(self.ctx.user)
         self.status.setText(tr("samenloop.exporting"))
+        self._exporting = True
         self.export_button.setEnabled(False)
         self.ctx.ops.read(
             lambda uow: export_query(uow, viewer, query, target),
@@ -424,11 +426,13 @@ class SamenloopWorkspace(QWidget):
         return True
 
     def _on_exported(self, path: Path, n: int) -> None:
+        self._exporting = False
         self.export_button.setEnabled(True)
         self.status.setText(tr("samenloop.exported", n=format_count(n), path=path.name))
         self.exported.emit(n)
 
     def _on_export_failed(self, path: Path, exc: BaseException) -> None:
+        self._exporting = False
         self.export_button.setEnabled(True)
         self.status.setText("")
         reason = exc.strerror if isinstance(exc, OSError) else str(exc)
