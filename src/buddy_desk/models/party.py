@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Enum, Index, Integer, String
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ColumnElement, Enum, Index, Integer, String, case, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from buddy_desk.core.phases import Organisation
@@ -45,6 +47,19 @@ class Address(Base):
     gemeente: Mapped[str | None] = mapped_column(String(80))
     ncg_address_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     bag_id: Mapped[str | None] = mapped_column(String(16))
+
+
+def place_of(gemeente: Any, woonplaats: Any) -> ColumnElement[str]:
+    """In SQL: the municipality, else the place (an empty gemeente counts as none)."""
+    return func.coalesce(func.nullif(gemeente, ""), woonplaats)
+
+
+def number_suffix(huisletter: Any, toevoeging: Any) -> ColumnElement[str]:
+    """In SQL: what follows the house number as written: the letter, then "-" and the
+    addition if there is one ("12a", "12-2", "12a-2"; ``core.address.house_number``)."""
+    return func.coalesce(huisletter, "") + case(
+        (func.coalesce(toevoeging, "") == "", ""), else_="-" + toevoeging
+    )
 
 
 class Person(Base):

@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased
 from buddy_desk.core.phases import NcgStatus, Organisation
 from buddy_desk.models import Address, Case, Dossier
 from buddy_desk.models.outreach import OutreachContact
+from buddy_desk.models.party import number_suffix, place_of
 from buddy_desk.models.signals import Observation
 from buddy_desk.outreach.rules import ContactOutcome, OutreachPhase, outreach_phase
 from buddy_desk.signals.rules import ObservationKind
@@ -146,17 +147,10 @@ class _Columns:
             else_=int(OutreachPhase.OTHER),
         )
         # ``gem or wp``: an empty gemeente counts as none
-        self.gemeente: ColumnElement[str] = func.coalesce(
-            func.nullif(w.c.gemeente, ""), w.c.woonplaats
-        )
+        self.gemeente: ColumnElement[str] = place_of(w.c.gemeente, w.c.woonplaats)
         self.open: ColumnElement[bool] = ~w.c.closed
-        number = (
-            cast(w.c.huisnummer, String)
-            + func.coalesce(w.c.huisletter, "")
-            + case(
-                (func.coalesce(w.c.huisnummertoevoeging, "") != "", "-" + w.c.huisnummertoevoeging),
-                else_="",
-            )
+        number = cast(w.c.huisnummer, String) + number_suffix(
+            w.c.huisletter, w.c.huisnummertoevoeging
         )
         self.address_line: ColumnElement[str] = case(
             (func.coalesce(w.c.straat, "") != "", w.c.straat + " " + number), else_=number

@@ -35,7 +35,6 @@ from sqlalchemy import (
     exists,
     false,
     func,
-    literal,
     or_,
     select,
 )
@@ -50,6 +49,7 @@ from buddy_desk.dossiers.service import img_rank
 from buddy_desk.models import Address, Case, Dossier, Supervisor
 from buddy_desk.models.choices import ChoiceLogEntry
 from buddy_desk.models.dossiers import DossierListing, DossierSearchWord
+from buddy_desk.models.party import number_suffix, place_of
 from buddy_desk.persistence.unit_of_work import UnitOfWork
 from buddy_desk.progress import Cancelled
 from buddy_desk.samenloop.rules import (
@@ -109,11 +109,8 @@ _FINISHED = NcgStatus.S6.value
 _GROUP_LIST = {lid.group: lid for lid in ListId if lid.group is not None}
 _CATEGORY_LIST = {c: ListId(c.value) for c in Category}
 
-_GEMEENTE = func.coalesce(func.nullif(Address.gemeente, ""), Address.woonplaats)
-_SUFFIX = func.coalesce(Address.huisletter, "") + case(
-    (func.coalesce(Address.huisnummertoevoeging, "") == "", literal("")),
-    else_=literal("-") + Address.huisnummertoevoeging,
-)
+_GEMEENTE = place_of(Address.gemeente, Address.woonplaats)
+_SUFFIX = number_suffix(Address.huisletter, Address.huisnummertoevoeging)
 # rules.address_key: place, street, number, then the number as written ("12" < "12-2" <
 # "12a"); rows alike in all of it in the order their NCG cases were made
 _ADDRESS_ORDER: tuple[Any, ...] = (
