@@ -49,7 +49,12 @@ def pending_proposal() -> Any:
         .exists()
     )
     return (
-        select(PairChange.dossier_id, PairChange.img_after_id, PairChange.ncg_after_id)
+        select(
+            PairChange.dossier_id,
+            PairChange.img_after_id,
+            PairChange.ncg_after_id,
+            PairChange.changed_at,
+        )
         .where(PairChange.kind == PairChangeKind.PROPOSED, ~later)
         .subquery("proposal")
     )

@@ -37,6 +37,7 @@ from buddy_desk.pairs.queries import (
     id_statement,
     page_statement,
     paired_group_statement,
+    pending_proposal,
     unpaired_statement,
 )
 from buddy_desk.pairs.rules import (
@@ -53,7 +54,6 @@ from buddy_desk.signals.service import count_open_signals, notify_in_session
 
 EVENT_KIND = "pair"
 _GROUPS = {g.value: g for g in CollaborationGroup}
-_CHUNK = 500  # dossier ids per IN query
 
 
 class NotCoordinatorError(BuddyDeskError):
@@ -133,20 +133,19 @@ def _buddies(session: Session) -> dict[int, Buddy]:
     }
 
 
-def _pending_proposals(session: Session, dossier_ids: Sequence[int]) -> dict[int, PairChange]:
-    """The latest proposal of each of ``dossier_ids`` that no coupling has followed yet."""
-    latest: dict[int, PairChange] = {}
+_CHUNK = 500  # dossier ids per IN query
+
+
+def _pending_proposals(session: Session, dossier_ids: Sequence[int]) -> dict[int, Any]:
+    """The pending proposal (``queries.pending_proposal``: dossier_id, img_after_id,
+    ncg_after_id, changed_at) of each of ``dossier_ids`` that has one."""
+    proposal = pending_proposal()
+    found: dict[int, Any] = {}
     for at in range(0, len(dossier_ids), _CHUNK):
-        for change in session.scalars(
-            select(PairChange)
-            .where(PairChange.dossier_id.in_(dossier_ids[at : at + _CHUNK]))
-            .order_by(PairChange.changed_at, PairChange.id)
-        ):
-            if change.kind is PairChangeKind.PROPOSED:
-                latest[change.dossier_id] = change
-            else:
-                latest.pop(change.dossier_id, None)
-    return latest
+        chunk = dossier_ids[at : at + _CHUNK]
+        for row in session.execute(select(proposal).where(proposal.c.dossier_id.in_(chunk))):
+            found[row.dossier_id] = row
+    return found
 
 
 # --- reading -----------------------------------------------------------------------------------
