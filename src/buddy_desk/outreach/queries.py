@@ -9,6 +9,7 @@ text), dossier."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -172,9 +173,15 @@ class _Columns:
         return found
 
 
-def page_statement(f: WorklistFilter, offset: int, limit: int | None) -> Select[*tuple[Any, ...]]:
-    """The rows ``offset`` to ``offset + limit`` (None: to the end) in worklist order: the
-    page's addresses found first, their contacts and observations read for them alone."""
+def page_statement(
+    f: WorklistFilter,
+    offset: int,
+    limit: int | None,
+    dossiers: Collection[int] | None = None,
+) -> Select[*tuple[Any, ...]]:
+    """The rows ``offset`` to ``offset + limit`` (None: to the end) in worklist order (only
+    ``dossiers``, when given): the page's addresses found first, their contacts and
+    observations read for them alone."""
     c = _Columns(_worklist())
     w = c.w
     keys = (
@@ -188,6 +195,7 @@ def page_statement(f: WorklistFilter, offset: int, limit: int | None) -> Select[
     found = (
         sql_select(*keys)
         .where(*c.where(f))
+        .where(*(() if dossiers is None else (w.c.dossier_id.in_(sorted(dossiers)),)))
         .order_by(*keys)
         .offset(offset)
         .limit(limit)

@@ -258,13 +258,19 @@ def worklist_page(
 
 
 def worklist_batches(
-    uow: UnitOfWork, worklist_filter: WorklistFilter, size: int = PAGE_ROWS
+    uow: UnitOfWork,
+    worklist_filter: WorklistFilter,
+    size: int = PAGE_ROWS,
+    *,
+    dossiers: Collection[int] | None = None,
+    limit: int | None = None,
 ) -> Iterator[list[OutreachRow]]:
-    """Every row ``worklist_filter`` shows, ``size`` at a time, from one query (a letter run,
-    the command line): memory holds one batch, not the list."""
+    """Every row ``worklist_filter`` shows (only ``dossiers``, at most ``limit``), ``size``
+    at a time, from one query (a letter run, the command line): memory holds one batch, not
+    the list."""
     with uow:
         result = uow.session.execute(
-            page_statement(worklist_filter, 0, None),
+            page_statement(worklist_filter, 0, limit, dossiers),
             execution_options={"stream_results": True, "yield_per": size},
         )
         for part in result.partitions(size):
@@ -480,19 +486,11 @@ def worklist_letters(
     rows a view has read."""
     letters: list[OutreachLetter] = []
     skipped: list[Skipped] = []
-    taken = 0
     details = uow.fresh()  # the batches stream on ``uow``'s connection meanwhile
-    for batch in worklist_batches(uow, worklist_filter):
-        rows = [r for r in batch if dossiers is None or r.dossier_id in dossiers]
-        if limit is not None:
-            rows = rows[: limit - taken]
-        taken += len(rows)
-        if rows:
-            found = letter_batch(details, rows, today)
-            letters += found.letters
-            skipped += found.skipped
-        if limit is not None and taken >= limit:
-            break
+    for rows in worklist_batches(uow, worklist_filter, dossiers=dossiers, limit=limit):
+        found = letter_batch(details, rows, today)
+        letters += found.letters
+        skipped += found.skipped
     return LetterBatch(tuple(letters), tuple(skipped))
 
 
